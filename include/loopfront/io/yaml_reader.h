@@ -1,0 +1,144 @@
+// Strict, schema-checked reading of YAML files. Every loader in loopfront (workloads, op lists,
+// architectures, mappings, experiments) reads through these classes so that every error has the
+// same shape (DESIGN §4):
+//
+//     file:line:col: key.path: expected <what>, got <what>; <hint>
+//
+// Lines and columns are 1-based (yaml-cpp's marks are 0-based). Nothing throws while reading:
+// each problem is recorded in a util::Diagnostics and the accessor returns nullopt, so a loader
+// reads the whole file, collects every error, and calls Diagnostics::ThrowIfAny() once at the end.
+//
+// Strictness: maps declare their keys up front (unknown keys are errors with "did you mean"),
+// duplicate keys are errors, quoted scalars are strings (a quoted "512" is not an integer),
+// booleans are only `true`/`false`, numbers must be finite.
+//
+// Thread-safety: none; a reader is used by one thread while a file loads.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "loopfront/util/error.h"
+
+namespace loopfront::io {
+
+class YamlMap;
+
+// One node of a loaded document, with its key path and a sink for diagnostics.
+class YamlValue {
+ public:
+  YamlValue(YAML::Node node, std::string path, std::shared_ptr<const std::string> file,
+            util::Diagnostics* diagnostics);
+
+  const std::string& path() const { return path_; }
+  const std::string& file() const { return *file_; }
+  const YAML::Node& node() const { return node_; }
+  int line() const;    // 1-based
+  int column() const;  // 1-based
+
+  bool IsNull() const { return node_.IsNull(); }
+  bool IsMap() const { return node_.IsMap(); }
+  bool IsList() const { return node_.IsSequence(); }
+  bool IsScalar() const { return node_.IsScalar(); }
+  // A plain (unquoted) scalar that parses as an integer.
+  bool LooksLikeInt() const;
+
+  // Typed reads. On a mismatch they record `expected ..., got ...` at this node and return nullopt.
+  std::optional<std::int64_t> AsInt() const;
+  std::optional<std::int64_t> AsPositiveInt() const;     // > 0
+  std::optional<std::int64_t> AsNonNegativeInt() const;  // >= 0
+  std::optional<double> AsDouble() const;
+  std::optional<double> AsPositiveDouble() const;
+  std::optional<double> AsNonNegativeDouble() const;
+  std::optional<bool> AsBool() const;
+  std::optional<std::string> AsString() const;
+  // A string that must be one of `choices`; otherwise lists them and suggests the closest.
+  std::optional<std::string> AsChoice(const std::vector<std::string>& choices) const;
+  // A map whose keys must all be in `known_keys` (unknown keys are reported with "did you mean").
+  std::optional<YamlMap> AsMap(std::vector<std::string> known_keys) const;
+  // A map with arbitrary keys (e.g. `dims: {m: 512, n: 768}`); duplicates are still errors.
+  std::optional<YamlMap> AsOpenMap() const;
+  std::optional<std::vector<YamlValue>> AsList() const;
+  // A list of positive integers, or a single positive integer read as a one-element list.
+  std::optional<std::vector<std::int64_t>> AsPositiveIntOrList() const;
+
+  // Records `expected <expected>, got <this node's description>[; hint]` at this node.
+  void ErrorExpected(const std::string& expected, const std::string& hint = "") const;
+  // Records a free-form message at this node.
+  void Error(const std::string& message) const;
+
+  // How a value is described after "got": `'abc'`, `512`, `a list`, `a mapping`, `nothing (null)`.
+  std::string Describe() const;
+
+  util::Diagnostics& diagnostics() const { return *diagnostics_; }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+  std::shared_ptr<const std::string> file_;
+  util::Diagnostics* diagnostics_;
+};
+
+// A checked YAML mapping. Entries keep file order.
+class YamlMap {
+ public:
+  struct Entry {
+    YamlValue key;
+    YamlValue value;
+  };
+
+  // The value at `key`, or nullopt if absent. For a map made by AsMap, `key` must be one of the
+  // declared keys (asking for an undeclared key is a loopfront bug and throws InternalError).
+  std::optional<YamlValue> Get(const std::string& key) const;
+  // Like Get, but a missing key is an error `expected key '<key>' (<what>), got nothing`.
+  std::optional<YamlValue> Require(const std::string& key, const std::string& what) const;
+  bool Has(const std::string& key) const;
+
+  const std::vector<Entry>& entries() const { return entries_; }
+  const YamlValue& self() const { return self_; }
+
+ private:
+  friend class YamlValue;
+  YamlMap(YamlValue self, std::vector<Entry> entries, std::optional<std::vector<std::string>> known_keys);
+
+  YamlValue self_;
+  std::vector<Entry> entries_;
+  std::optional<std::vector<std::string>> known_keys_;
+};
+
+// A loaded document. Keeps the file name for diagnostics.
+class YamlDocument {
+ public:
+  // Loads `path`; a missing file or a syntax error is recorded in `diagnostics` and root() is null.
+  static YamlDocument LoadFile(const std::string& path, util::Diagnostics& diagnostics);
+  // Loads `text`, naming it `name` in diagnostics (for tests and for embedded presets).
+  static YamlDocument LoadString(const std::string& text, const std::string& name,
+                                 util::Diagnostics& diagnostics);
+
+  bool ok() const { return ok_; }
+  // The root value (path ""), reporting into the diagnostics given at load time.
+  YamlValue root() const;
+  const std::string& file() const { return *file_; }
+
+ private:
+  YamlDocument(YAML::Node node, std::shared_ptr<const std::string> file, util::Diagnostics* diagnostics, bool ok);
+
+  YAML::Node node_;
+  std::shared_ptr<const std::string> file_;
+  util::Diagnostics* diagnostics_;
+  bool ok_;
+};
+
+// Joins a key path: ChildPath("model", "d_ff") == "model.d_ff"; ChildPath("", "x") == "x".
+std::string ChildPath(const std::string& parent, const std::string& key);
+// ItemPath("levels", 2) == "levels[2]".
+std::string ItemPath(const std::string& parent, std::size_t index);
+
+}  // namespace loopfront::io

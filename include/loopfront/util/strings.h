@@ -1,0 +1,29 @@
+// Small string helpers shared by every loader: "did you mean" suggestions, joining, parsing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loopfront::util {
+
+// Levenshtein edit distance (insert, delete, substitute all cost 1).
+int EditDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to `name` if it is close enough to be a plausible typo
+// (distance ≤ max(2, |name|/3)), else nullopt.
+std::optional<std::string> ClosestMatch(std::string_view name, const std::vector<std::string>& candidates);
+
+// "; did you mean 'x'?" or "" — ready to append to a message.
+std::string DidYouMeanHint(std::string_view name, const std::vector<std::string>& candidates);
+
+std::string Join(const std::vector<std::string>& items, std::string_view separator);
+
+std::vector<std::string> Split(std::string_view text, char separator);
+
+// Parses a whole string as a base-10 integer; nullopt on any junk or overflow.
+std::optional<std::int64_t> ParseInt64(std::string_view text);
+
+}  // namespace loopfront::util

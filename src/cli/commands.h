@@ -1,0 +1,26 @@
+// The subcommands of the `loopfront` CLI. Each Add*Command declares its options on `app` and
+// registers the action that runs when the user picks it. Actions return the process exit code:
+// 0 ok; they throw util::ConfigError for bad input (exit 2) and util::InternalError for bugs (1).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+namespace loopfront::cli {
+
+class CommandRegistry {
+ public:
+  using Action = std::function<int()>;
+  void Add(CLI::App* subcommand, Action action) { actions_.emplace_back(subcommand, std::move(action)); }
+  const std::vector<std::pair<CLI::App*, Action>>& actions() const { return actions_; }
+
+ private:
+  std::vector<std::pair<CLI::App*, Action>> actions_;
+};
+
+void AddListCommand(CLI::App& app, CommandRegistry& registry);
+
+}  // namespace loopfront::cli

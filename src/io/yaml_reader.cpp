@@ -1,0 +1,286 @@
+#include "loopfront/io/yaml_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "loopfront/util/strings.h"
+
+namespace loopfront::io {
+namespace {
+
+// yaml-cpp tags plain scalars "?" and quoted ones "!" (YAML 1.2 non-specific tags).
+bool IsQuoted(const YAML::Node& node) { return node.Tag() == "!"; }
+
+bool IsNullNode(const YAML::Node& node) { return !node.IsDefined() || node.IsNull(); }
+
+}  // namespace
+
+std::string ChildPath(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+std::string ItemPath(const std::string& parent, std::size_t index) { return fmt::format("{}[{}]", parent, index); }
+
+YamlValue::YamlValue(YAML::Node node, std::string path, std::shared_ptr<const std::string> file,
+                     util::Diagnostics* diagnostics)
+    : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)), diagnostics_(diagnostics) {}
+
+int YamlValue::line() const { return node_.Mark().is_null() ? 0 : node_.Mark().line + 1; }
+int YamlValue::column() const { return node_.Mark().is_null() ? 0 : node_.Mark().column + 1; }
+
+std::string YamlValue::Describe() const {
+  if (IsNullNode(node_)) return "nothing (null)";
+  if (node_.IsSequence()) return "a list";
+  if (node_.IsMap()) return "a mapping";
+  if (IsQuoted(node_)) return fmt::format("the string \"{}\"", node_.Scalar());
+  return fmt::format("'{}'", node_.Scalar());
+}
+
+void YamlValue::Error(const std::string& message) const {
+  diagnostics_->Add(util::Diagnostic{
+      .file = *file_, .line = line(), .column = column(), .path = path_, .message = message});
+}
+
+void YamlValue::ErrorExpected(const std::string& expected, const std::string& hint) const {
+  Error(fmt::format("expected {}, got {}{}", expected, Describe(), hint));
+}
+
+bool YamlValue::LooksLikeInt() const {
+  return node_.IsScalar() && !IsQuoted(node_) && util::ParseInt64(node_.Scalar()).has_value();
+}
+
+std::optional<std::int64_t> YamlValue::AsInt() const {
+  if (!LooksLikeInt()) {
+    ErrorExpected("an integer");
+    return std::nullopt;
+  }
+  return util::ParseInt64(node_.Scalar());
+}
+
+std::optional<std::int64_t> YamlValue::AsPositiveInt() const {
+  if (!LooksLikeInt() || *util::ParseInt64(node_.Scalar()) <= 0) {
+    ErrorExpected("a positive integer");
+    return std::nullopt;
+  }
+  return util::ParseInt64(node_.Scalar());
+}
+
+std::optional<std::int64_t> YamlValue::AsNonNegativeInt() const {
+  if (!LooksLikeInt() || *util::ParseInt64(node_.Scalar()) < 0) {
+    ErrorExpected("a non-negative integer");
+    return std::nullopt;
+  }
+  return util::ParseInt64(node_.Scalar());
+}
+
+std::optional<double> YamlValue::AsDouble() const {
+  if (node_.IsScalar() && !IsQuoted(node_) && !node_.Scalar().empty()) {
+    const std::string& text = node_.Scalar();
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() + text.size() && errno == 0 && std::isfinite(value)) return value;
+  }
+  ErrorExpected("a number");
+  return std::nullopt;
+}
+
+std::optional<double> YamlValue::AsPositiveDouble() const {
+  util::Diagnostics scratch;
+  YamlValue quiet(node_, path_, file_, &scratch);
+  const std::optional<double> value = quiet.AsDouble();
+  if (!value || *value <= 0) {
+    ErrorExpected("a positive number");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> YamlValue::AsNonNegativeDouble() const {
+  util::Diagnostics scratch;
+  YamlValue quiet(node_, path_, file_, &scratch);
+  const std::optional<double> value = quiet.AsDouble();
+  if (!value || *value < 0) {
+    ErrorExpected("a non-negative number");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> YamlValue::AsBool() const {
+  if (node_.IsScalar() && !IsQuoted(node_)) {
+    if (node_.Scalar() == "true") return true;
+    if (node_.Scalar() == "false") return false;
+  }
+  ErrorExpected("true or false");
+  return std::nullopt;
+}
+
+std::optional<std::string> YamlValue::AsString() const {
+  if (!node_.IsScalar() || (!IsQuoted(node_) && node_.Scalar().empty())) {
+    ErrorExpected("a string");
+    return std::nullopt;
+  }
+  return node_.Scalar();
+}
+
+std::optional<std::string> YamlValue::AsChoice(const std::vector<std::string>& choices) const {
+  const std::string expected = "one of " + util::Join(choices, ", ");
+  if (!node_.IsScalar()) {
+    ErrorExpected(expected);
+    return std::nullopt;
+  }
+  const std::string& text = node_.Scalar();
+  if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+    ErrorExpected(expected, util::DidYouMeanHint(text, choices));
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<std::vector<YamlValue>> YamlValue::AsList() const {
+  if (!node_.IsSequence()) {
+    ErrorExpected("a list");
+    return std::nullopt;
+  }
+  std::vector<YamlValue> items;
+  items.reserve(node_.size());
+  for (std::size_t index = 0; index < node_.size(); ++index) {
+    items.emplace_back(node_[index], ItemPath(path_, index), file_, diagnostics_);
+  }
+  return items;
+}
+
+std::optional<std::vector<std::int64_t>> YamlValue::AsPositiveIntOrList() const {
+  if (!node_.IsSequence()) {
+    const std::optional<std::int64_t> value = AsPositiveInt();
+    if (!value) return std::nullopt;
+    return std::vector<std::int64_t>{*value};
+  }
+  std::vector<std::int64_t> values;
+  bool ok = node_.size() > 0;
+  if (!ok) ErrorExpected("a positive integer or a non-empty list of them");
+  const std::vector<YamlValue> items = *AsList();
+  for (const YamlValue& item : items) {
+    const std::optional<std::int64_t> value = item.AsPositiveInt();
+    if (value) {
+      values.push_back(*value);
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return values;
+}
+
+std::optional<YamlMap> YamlValue::AsMap(std::vector<std::string> known_keys) const {
+  if (!node_.IsMap()) {
+    ErrorExpected("a mapping with keys " + util::Join(known_keys, ", "));
+    return std::nullopt;
+  }
+  std::optional<YamlMap> map = AsOpenMap();
+  if (!map) return std::nullopt;
+  map->known_keys_ = known_keys;
+  for (const YamlMap::Entry& entry : map->entries()) {
+    const std::string& key = entry.key.node().Scalar();
+    if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) {
+      entry.key.Error(fmt::format("expected one of the keys {}, got unknown key '{}'{}", util::Join(known_keys, ", "),
+                                  key, util::DidYouMeanHint(key, known_keys)));
+    }
+  }
+  return map;
+}
+
+std::optional<YamlMap> YamlValue::AsOpenMap() const {
+  if (!node_.IsMap()) {
+    ErrorExpected("a mapping");
+    return std::nullopt;
+  }
+  std::vector<YamlMap::Entry> entries;
+  std::map<std::string, int> first_line_of_key;
+  for (YAML::const_iterator it = node_.begin(); it != node_.end(); ++it) {
+    const std::string key_text = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    YamlValue key(it->first, ChildPath(path_, key_text), file_, diagnostics_);
+    if (!it->first.IsScalar() || key_text.empty()) {
+      key.ErrorExpected("a plain key");
+      continue;
+    }
+    const auto [seen, inserted] = first_line_of_key.emplace(key_text, key.line());
+    if (!inserted) {
+      key.Error(fmt::format("expected each key once, got '{}' again (first at line {})", key_text, seen->second));
+      continue;
+    }
+    entries.push_back(YamlMap::Entry{key, YamlValue(it->second, key.path(), file_, diagnostics_)});
+  }
+  return YamlMap(*this, std::move(entries), std::nullopt);
+}
+
+YamlMap::YamlMap(YamlValue self, std::vector<Entry> entries, std::optional<std::vector<std::string>> known_keys)
+    : self_(std::move(self)), entries_(std::move(entries)), known_keys_(std::move(known_keys)) {}
+
+bool YamlMap::Has(const std::string& key) const {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& entry) { return entry.key.node().Scalar() == key; });
+}
+
+std::optional<YamlValue> YamlMap::Get(const std::string& key) const {
+  if (known_keys_ && std::find(known_keys_->begin(), known_keys_->end(), key) == known_keys_->end()) {
+    throw util::InternalError(fmt::format("YamlMap::Get('{}') of a key the schema of '{}' does not declare", key,
+                                          self_.path()));
+  }
+  for (const Entry& entry : entries_) {
+    if (entry.key.node().Scalar() == key) return entry.value;
+  }
+  return std::nullopt;
+}
+
+std::optional<YamlValue> YamlMap::Require(const std::string& key, const std::string& what) const {
+  std::optional<YamlValue> value = Get(key);
+  if (!value) {
+    self_.Error(fmt::format("expected key '{}' ({}), got nothing", key, what));
+  }
+  return value;
+}
+
+YamlDocument::YamlDocument(YAML::Node node, std::shared_ptr<const std::string> file, util::Diagnostics* diagnostics,
+                           bool ok)
+    : node_(std::move(node)), file_(std::move(file)), diagnostics_(diagnostics), ok_(ok) {}
+
+YamlDocument YamlDocument::LoadString(const std::string& text, const std::string& name,
+                                      util::Diagnostics& diagnostics) {
+  auto file = std::make_shared<const std::string>(name);
+  try {
+    YAML::Node node = YAML::Load(text);
+    return YamlDocument(node, file, &diagnostics, true);
+  } catch (const YAML::Exception& error) {
+    diagnostics.Add(util::Diagnostic{.file = name,
+                                     .line = error.mark.is_null() ? 0 : error.mark.line + 1,
+                                     .column = error.mark.is_null() ? 0 : error.mark.column + 1,
+                                     .path = "",
+                                     .message = "expected valid YAML, got a syntax error: " + error.msg});
+    return YamlDocument(YAML::Node(), file, &diagnostics, false);
+  }
+}
+
+YamlDocument YamlDocument::LoadFile(const std::string& path, util::Diagnostics& diagnostics) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream || std::filesystem::is_directory(path)) {
+    diagnostics.Add(util::Diagnostic{.file = path, .message = "expected a readable YAML file, got none at that path"});
+    return YamlDocument(YAML::Node(), std::make_shared<const std::string>(path), &diagnostics, false);
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return LoadString(text.str(), path, diagnostics);
+}
+
+YamlValue YamlDocument::root() const { return YamlValue(node_, "", file_, diagnostics_); }
+
+}  // namespace loopfront::io
