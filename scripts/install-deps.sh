@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's archive, whatever loopfront needs to build, test and plot that is not
+# installed yet. Idempotent: when everything is present it does nothing (no apt-get update).
+# Runs as root (as on a fresh machine or in CI); uses sudo only when not root and sudo exists.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build git pkg-config
+  libboost-graph-dev libtbb-dev libyaml-cpp-dev catch2 libcli11-dev libfmt-dev nlohmann-json3-dev
+  libbenchmark-dev gnuplot-nox
+)
+if [[ "${LOOPFRONT_WITH_MPI:-0}" == 1 ]]; then
+  packages+=(libopenmpi-dev openmpi-bin)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
