@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 namespace loopfront::util {
 namespace {
 
@@ -32,7 +35,13 @@ ConfigError::ConfigError(const std::string& message)
     : std::runtime_error(message), diagnostics_{Diagnostic{.message = message}} {}
 
 void Diagnostics::ThrowIfAny() const {
-  if (!items_.empty()) throw ConfigError(items_);
+  if (items_.empty()) return;
+  // Report in file order, whatever order the checks ran in.
+  std::vector<Diagnostic> sorted = items_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  throw ConfigError(std::move(sorted));
 }
 
 }  // namespace loopfront::util
