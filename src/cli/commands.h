@@ -22,5 +22,6 @@ class CommandRegistry {
 };
 
 void AddListCommand(CLI::App& app, CommandRegistry& registry);
+void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace loopfront::cli

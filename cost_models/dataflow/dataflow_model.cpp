@@ -1,0 +1,249 @@
+#include "cost_models/dataflow/dataflow_model.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "loopfront/mapping/check.h"
+
+namespace loopfront::cost {
+namespace {
+
+using mapping::kMaxLevels;
+using mapping::kMaxTensors;
+using mapping::TensorMask;
+
+using PerTensor = std::array<std::int64_t, kMaxTensors>;
+
+// Iterates the set bits of a tensor mask.
+template <typename Function>
+inline void ForEachTensor(TensorMask mask, Function function) {
+  while (mask != 0) {
+    function(__builtin_ctz(mask));
+    mask &= static_cast<TensorMask>(mask - 1);
+  }
+}
+
+inline std::int64_t CeilDiv(std::int64_t numerator, std::int64_t denominator) {
+  return (numerator + denominator - 1) / denominator;
+}
+
+// What the walk over the loop nest, outermost first, knows at the top of each level.
+struct NestAnalysis {
+  // changes(i,t) of rule 4: the product of the temporal factors of all levels outside i, from the
+  // outermost loop down to the innermost one that indexes t. Row num_levels is changes(L,t) of
+  // rule 7 (all temporal loops, the MACs as a level of tile 1).
+  std::array<PerTensor, kMaxLevels + 1> changes;
+  // Product of the temporal factors at levels outside i that index t: part(i,t) of rule 3 is
+  // tile(i,t) × this (= size(t) / Π spatial factors outside i indexing t, padding included).
+  std::array<PerTensor, kMaxLevels> temporal_outside;
+  // Product of the spatial factors at level i that index t, for rel() of rule 5.
+  std::array<PerTensor, kMaxLevels> spatial_here;
+  // inst(i) of rule 2; row num_levels is the number of utilized MACs.
+  std::array<std::int64_t, kMaxLevels + 1> instances;
+  std::int64_t compute_cycles = 1;  // T: the product of all temporal factors
+};
+
+void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mapping, NestAnalysis& nest) {
+  const int num_levels = problem.num_levels();
+  const int num_tensors = problem.num_tensors();
+  PerTensor changes;
+  PerTensor temporal_indexing;
+  changes.fill(1);
+  temporal_indexing.fill(1);
+  std::int64_t all_temporal = 1;
+  std::int64_t instances = 1;
+  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+    nest.changes[level_idx] = changes;
+    nest.temporal_outside[level_idx] = temporal_indexing;
+    nest.instances[level_idx] = instances;
+    const mapping::LevelMapping& level = mapping.level(level_idx);
+    // Rule 4: every level's loops count, including those of levels that bypass t. A factor-1 loop
+    // never matters, so it must not move the "innermost indexing loop" mark.
+    for (const mapping::TemporalLoop& loop : level.temporal()) {
+      if (loop.factor == 1) continue;
+      all_temporal *= loop.factor;
+      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
+        changes[tensor] = all_temporal;
+        temporal_indexing[tensor] *= loop.factor;
+      });
+    }
+    PerTensor& spatial = nest.spatial_here[level_idx];
+    for (int tensor = 0; tensor < num_tensors; ++tensor) spatial[tensor] = 1;
+    for (const mapping::SpatialLoop& loop : level.spatial()) {
+      instances *= loop.factor;
+      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) { spatial[tensor] *= loop.factor; });
+    }
+  }
+  nest.changes[num_levels] = changes;
+  nest.instances[num_levels] = instances;
+  nest.compute_cycles = all_temporal;
+}
+
+// Rule 7, the MAC operand rule: how many words C(t) the MACs under one instance of the innermost
+// level access per distinct spatial position, and the words forwarded over neighbour links.
+void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping& mapping, const NestAnalysis& nest,
+                        PerTensor& mac_accesses, PerTensor& link_transfers) {
+  const int num_tensors = problem.num_tensors();
+  const std::int64_t compute_cycles = nest.compute_cycles;
+  // The innermost loop of the nest is spatial iff the innermost level has a non-trivial spatial
+  // loop; otherwise it is temporal (Timeloop inserts a trivial temporal loop when the level has
+  // no loop at all).
+  TensorMask indexed_by_every_spatial = problem.all_tensors();
+  bool innermost_is_spatial = false;
+  std::int64_t innermost_fanout = 1;
+  for (const mapping::SpatialLoop& loop : mapping.level(problem.num_levels() - 1).spatial()) {
+    if (loop.factor == 1) continue;
+    innermost_is_spatial = true;
+    innermost_fanout *= loop.factor;
+    indexed_by_every_spatial &= problem.dim_tensors(loop.dim);
+  }
+  for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    const bool latched = innermost_is_spatial && ((indexed_by_every_spatial >> tensor) & 1u) == 0;
+    if (latched) {
+      // Neighbours along an axis that does not index t share its word; an unchanged word is
+      // forwarded over links instead of re-read: C(t) = changes(L,t). The forwarded words are
+      // the other accesses of every MAC under the instance.
+      mac_accesses[tensor] = nest.changes[problem.num_levels()][tensor];
+      link_transfers[tensor] = (compute_cycles - mac_accesses[tensor]) * innermost_fanout;
+    } else {
+      // Every MAC cycle reads every operand and updates the output: C(t) = T.
+      mac_accesses[tensor] = compute_cycles;
+      link_transfers[tensor] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  if (!problem.op().IsContraction()) {
+    mapping::CheckResult unsupported;
+    unsupported.violation = mapping::Violation::kUnsupportedOp;
+    return InfeasibleCost(unsupported);
+  }
+  mapping::TileTable tiles;
+  const mapping::CheckResult check = mapping::CheckMapping(mapping, problem, &tiles);
+  if (!check.ok()) return InfeasibleCost(check);
+
+  const int num_levels = problem.num_levels();
+  const int num_tensors = problem.num_tensors();
+  const int output = problem.output_tensor();
+
+  NestAnalysis nest;
+  AnalyzeNest(problem, mapping, nest);
+  const std::int64_t compute_cycles = nest.compute_cycles;
+  PerTensor mac_accesses{};
+  PerTensor link_transfers{};
+  MacOperandAccesses(problem, mapping, nest, mac_accesses, link_transfers);
+
+  Cost cost;
+  cost.feasible = true;
+  cost.check = check;
+  cost.num_levels = num_levels;
+  cost.num_tensors = num_tensors;
+  cost.compute_cycles = compute_cycles;
+  for (int tensor = 0; tensor < num_tensors; ++tensor) cost.link_transfers[tensor] = link_transfers[tensor];
+
+  // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
+  // next inner keeping level, or the MACs) and is served by its parent.
+  for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    const bool is_output = tensor == output;
+    int outermost_keeper = -1;
+    for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+      if (mapping.level(level_idx).Keeps(tensor)) {
+        outermost_keeper = level_idx;
+        break;
+      }
+    }
+    // Words one child instance exchanges with its parent over the whole run: share(child), or
+    // C(t) for the MACs; `rel` accumulates the spatial factors indexing t between the two
+    // (factors not indexing t multicast or reduce: one access per group).
+    std::int64_t child_words = mac_accesses[tensor];
+    std::int64_t rel = 1;
+    for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
+      rel *= nest.spatial_here[level_idx][tensor];
+      if (!mapping.level(level_idx).Keeps(tensor)) continue;
+      const std::int64_t tile = tiles.words[level_idx][tensor];
+      const std::int64_t content = child_words * rel;
+      const std::int64_t share = tile * nest.changes[level_idx][tensor];
+      const bool is_outermost = level_idx == outermost_keeper;
+      TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
+      record.kept = true;
+      record.tile_words = tile;
+      record.instances = nest.instances[level_idx];
+      if (is_output) {
+        // First-read elision: the first update of each of the part(i,t) elements an instance
+        // holds reads nothing, and the first delivery of each needs no fill.
+        const std::int64_t part = tile * nest.temporal_outside[level_idx][tensor];
+        record.updates = content;
+        record.reads = content - part;
+        record.fills = is_outermost ? 0 : share - part;
+      } else {
+        record.reads = content;
+        record.fills = is_outermost ? 0 : share;
+      }
+      child_words = share;
+      rel = 1;
+    }
+  }
+
+  // Rules 8 and 9, per level.
+  std::int64_t slowest_cycles = compute_cycles;
+  int bounding_level = kComputeBound;
+  double levels_energy_pj = 0.0;
+  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+    const mapping::LevelTable& table = problem.level(level_idx);
+    LevelCost& level = cost.levels[level_idx];
+    level.instances = nest.instances[level_idx];
+    std::int64_t read_words = 0;
+    std::int64_t write_words = 0;
+    double energy_pj = 0.0;
+    for (int tensor = 0; tensor < num_tensors; ++tensor) {
+      TensorLevelCost& record = level.tensors[tensor];
+      if (!record.kept) continue;
+      level.used_words += record.tile_words;
+      read_words += record.reads;
+      write_words += record.fills + record.updates;
+      // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
+      const std::int64_t vector_words = table.vector_words;
+      record.energy_pj_per_instance = static_cast<double>(CeilDiv(record.reads, vector_words)) * table.read_pj +
+                                      static_cast<double>(CeilDiv(record.fills, vector_words)) * table.write_pj +
+                                      static_cast<double>(CeilDiv(record.updates, vector_words)) * table.update_pj;
+      record.energy_pj = record.energy_pj_per_instance * static_cast<double>(record.instances);
+      energy_pj += record.energy_pj;
+    }
+    level.read_words = read_words;
+    level.write_words = write_words;
+    level.energy_pj = energy_pj;
+    levels_energy_pj += energy_pj;
+    // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance, in exact
+    // integer arithmetic (T is an integer, so max(T, ceil(x)) = ceil(max(T, x))).
+    const std::int64_t cycles = std::max({compute_cycles, mapping::CyclesAtRate(read_words, table.read_bandwidth),
+                                          mapping::CyclesAtRate(write_words, table.write_bandwidth),
+                                          mapping::CyclesAtRate(read_words + write_words, table.shared_bandwidth)});
+    level.cycles = cycles;
+    if (cycles > slowest_cycles) {
+      slowest_cycles = cycles;
+      bounding_level = level_idx;
+    }
+  }
+
+  // DESIGN §2.5 rule 5: perfect overlap of levels, plus the array's fill/drain once.
+  cost.cycles = slowest_cycles + problem.fill_latency_cycles();
+  cost.bounding_level = bounding_level;
+  cost.macs = problem.iteration_points();
+  cost.mac_instances = nest.instances[num_levels];
+  cost.padded_macs = compute_cycles * cost.mac_instances;
+  // Rule 8: MAC energy = MACs × energy per MAC; padded MACs are executed, so they are charged.
+  cost.mac_energy_pj = static_cast<double>(cost.padded_macs) * problem.mac_energy_pj();
+  cost.static_energy_pj = static_cast<double>(cost.cycles) * problem.static_energy_pj_per_cycle();
+  cost.energy_pj = levels_energy_pj + cost.mac_energy_pj + cost.vector_energy_pj + cost.static_energy_pj;
+  cost.utilization = static_cast<double>(cost.macs) /
+                     (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles));
+  cost.edp_pj_cycles = cost.energy_pj * static_cast<double>(cost.cycles);
+  cost.padding_waste = check.padding_waste;
+  return cost;
+}
+
+}  // namespace loopfront::cost

@@ -1,0 +1,35 @@
+// The `dataflow` cost model (DESIGN §2.5): a data-reuse analysis of the loop nest with a bandwidth
+// roofline per storage level, written to agree exactly with Timeloop v3.0.3 on single-index
+// projections. Its counting rules are rules 1–9 of shared/validation/README.md (cited by number in
+// dataflow_model.cpp); 35 Timeloop reference cases check it to the last integer
+// (`loopfront crosscheck`).
+//
+// Beyond Timeloop (DESIGN §2.5), for mappings those cases do not cover:
+//  - padding (imperfect factorization): the padded iteration space is executed — compute cycles,
+//    tiles, accesses and MAC energy count the padded iterations, as if every tensor were
+//    zero-padded to the padded dim sizes; utilization and Cost::macs use the real MACs;
+//  - static energy = static power × time (cycles / clock);
+//  - the PE-array fill latency of the architecture is added once to the cycles.
+// Not yet: vector ops (DESIGN §2.1.1) — Evaluate returns Violation::kUnsupportedOp for them.
+//
+// Thread-safety: stateless; Evaluate is const, re-entrant and allocation-free.
+#pragma once
+
+#include <string_view>
+
+#include "loopfront/cost/cost_model.h"
+
+namespace loopfront::cost {
+
+class DataflowModel final : public CostModel {
+ public:
+  static constexpr std::string_view kName = "dataflow";
+  static constexpr std::string_view kDescription =
+      "data-reuse analysis of the loop nest with a per-level bandwidth roofline; exact against Timeloop";
+
+  Cost Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const override;
+  std::string_view name() const override { return kName; }
+  std::string_view description() const override { return kDescription; }
+};
+
+}  // namespace loopfront::cost

@@ -1,0 +1,86 @@
+// The result of evaluating one mapping with a cost model (DESIGN §2.5): latency, energy and the
+// access counts behind them, per storage level and tensor.
+//
+// Cost is a fixed-size value (no heap): a cost model fills it in Evaluate without allocating.
+// Entries past num_levels / num_tensors are zero. An infeasible mapping is a Cost with
+// feasible == false and the reason in `check` (mapping::Describe turns it into text); all other
+// fields are then zero.
+//
+// Units: counts in words of the level (per instance unless named total_*), cycles of the
+// accelerator clock, energies in pJ, EDP in pJ × cycles. "Instances" are the utilized instances
+// (rule 2 of shared/validation/README.md): totals = per-instance counts × instances.
+// Thread-safety: a plain value.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "loopfront/mapping/check.h"
+#include "loopfront/mapping/limits.h"
+
+namespace loopfront::cost {
+
+// One tensor at one storage level.
+struct TensorLevelCost {
+  bool kept = false;
+  std::int64_t tile_words = 0;  // per instance (rule 1)
+  std::int64_t reads = 0;       // per instance
+  std::int64_t fills = 0;       // per instance: words delivered from the parent
+  std::int64_t updates = 0;     // per instance: partial sums written back by children
+  std::int64_t instances = 0;   // utilized instances of the level
+  double energy_pj_per_instance = 0.0;
+  double energy_pj = 0.0;  // all instances
+
+  std::int64_t total_reads() const { return reads * instances; }
+  std::int64_t total_fills() const { return fills * instances; }
+  std::int64_t total_updates() const { return updates * instances; }
+};
+
+struct LevelCost {
+  std::int64_t cycles = 0;       // bandwidth-limited cycles of this level (rule 9), ≥ compute cycles
+  std::int64_t instances = 0;    // utilized instances
+  std::int64_t used_words = 0;   // Σ kept tiles per instance (against the usable capacity)
+  std::int64_t read_words = 0;   // per instance, Σ over tensors
+  std::int64_t write_words = 0;  // per instance, Σ over tensors of fills + updates
+  double energy_pj = 0.0;        // all tensors, all instances
+  std::array<TensorLevelCost, mapping::kMaxTensors> tensors{};
+};
+
+// Cost::bounding_level when no level's bandwidth stretches the compute cycles.
+inline constexpr int kComputeBound = -1;
+
+struct Cost {
+  bool feasible = false;
+  mapping::CheckResult check{};  // the violation when infeasible; padding waste when feasible
+  int num_levels = 0;
+  int num_tensors = 0;
+
+  std::int64_t cycles = 0;          // total latency: max(compute, every level) + array fill
+  std::int64_t compute_cycles = 0;  // product of all temporal factors, padding included
+  int bounding_level = kComputeBound;
+
+  std::int64_t macs = 0;           // useful MACs of the op (product of dim sizes)
+  std::int64_t padded_macs = 0;    // MACs executed, padding included
+  std::int64_t mac_instances = 0;  // utilized MACs: product of every spatial factor
+
+  double energy_pj = 0.0;  // Σ levels + MACs + vector ops + static
+  double mac_energy_pj = 0.0;
+  double vector_energy_pj = 0.0;
+  double static_energy_pj = 0.0;
+
+  double utilization = 0.0;  // macs / (MAC instances of the arch × cycles)
+  double edp_pj_cycles = 0.0;
+  double padding_waste = 0.0;  // 1 − macs / padded_macs
+
+  std::array<LevelCost, mapping::kMaxLevels> levels{};
+  // Words forwarded between neighbouring MACs instead of being read from the innermost level
+  // (rule 7's link transfers), per instance of the innermost level. They cost no energy.
+  std::array<std::int64_t, mapping::kMaxTensors> link_transfers{};
+
+  double LevelsEnergyPj() const;
+};
+
+// An infeasible cost carrying `check`.
+Cost InfeasibleCost(const mapping::CheckResult& check);
+
+}  // namespace loopfront::cost

@@ -1,0 +1,79 @@
+// Reference cases: one architecture, one einsum and one fixed mapping with the results another
+// tool (Timeloop v3.0.3) computed for them, in the JSON format of shared/validation/README.md.
+// They are the input of `loopfront crosscheck` and of the cost-model tests.
+//
+// Reading is strict: every required key must be present with the right type; unknown keys are
+// ignored only where the format says a field is free text (`notes`, `source`, `printed_summary`).
+// All problems of a file are collected and thrown together as one util::ConfigError whose
+// diagnostics carry the file name and, for JSON syntax errors, the 1-based line and column.
+// Thread-safety: pure functions over files.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loopfront/arch/architecture.h"
+#include "loopfront/mapping/mapping.h"
+#include "loopfront/mapping/problem.h"
+#include "loopfront/workload/op.h"
+
+namespace loopfront::io {
+
+// One `expected.levels.<level>.<tensor>` record.
+struct ExpectedTensorRecord {
+  std::string level;
+  std::string tensor;
+  std::int64_t reads = 0;  // totals (per instance × utilized instances)
+  std::int64_t fills = 0;
+  std::int64_t updates = 0;
+  std::int64_t tile_words = 0;  // per instance
+  std::int64_t utilized_instances = 0;
+  double energy_pj = 0.0;  // total
+  std::int64_t per_instance_reads = 0;
+  std::int64_t per_instance_fills = 0;
+  std::int64_t per_instance_updates = 0;
+  double per_instance_energy_pj = 0.0;
+};
+
+struct ExpectedLinkTransfers {
+  std::string level;
+  std::string tensor;
+  std::int64_t words = 0;
+};
+
+struct ExpectedResults {
+  std::int64_t macs = 0;
+  std::int64_t cycles = 0;
+  double energy_pj = 0.0;
+  double utilization = 0.0;
+  double mac_energy_pj = 0.0;
+  std::int64_t mac_utilized_instances = 0;
+  std::vector<ExpectedTensorRecord> records;                       // file order
+  std::vector<std::pair<std::string, std::int64_t>> level_cycles;  // level name, cycles
+  std::vector<ExpectedLinkTransfers> link_transfers;               // absent = none
+};
+
+struct ReferenceCase {
+  std::string file;
+  std::string name;
+  std::string notes;
+  workload::Op op;
+  arch::Architecture arch;
+  mapping::Problem problem;  // op × arch
+  mapping::Mapping mapping;
+  ExpectedResults expected;
+};
+
+// Reads one case. Throws util::ConfigError (file name + what is wrong) on unreadable files,
+// JSON syntax errors, missing or mistyped keys, unknown dims/tensors/levels, inconsistent meshes.
+ReferenceCase LoadReferenceCase(const std::filesystem::path& file);
+
+// Expands each path: a file is taken as is, a directory contributes its *.json files (sorted by
+// name, not recursive). Throws util::ConfigError for a path that does not exist or a directory
+// without cases.
+std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<std::filesystem::path>& paths);
+
+}  // namespace loopfront::io

@@ -1,0 +1,87 @@
+// Validity of a mapping on a problem, as a value (never an exception): the first violation found,
+// with the level, tensor, dim, axis and numbers involved, plus the padding waste of a valid
+// mapping. Describe() turns it into a sentence for users; the hot path never builds strings.
+//
+// A mapping is valid when (checked in this order):
+//  - it has one level per storage level of the architecture;
+//  - every loop names an existing dim and has a factor ≥ 1;
+//  - per level and axis, the product of the spatial factors is ≤ the fanout on that axis, and
+//    every spatial loop's dim is allowed on that axis (arch::StorageLevel::spatial_*_dim_roles);
+//  - every level keeps only tensors whose role it may hold; every tensor is kept at the outermost
+//    level, except on-chip tensors (ProblemOptions::on_chip_tensors), which are kept at some level
+//    but not the outermost one — so no tensor is kept nowhere;
+//  - every dim is covered: the product of its factors is ≥ its size. A product above the size is
+//    padding (imperfect factorization, DESIGN §2.4): valid, and the wasted fraction of the padded
+//    iteration space is reported in `padding_waste`;
+//  - per level and instance, Σ over kept tensors of the tile (rule 1 of
+//    shared/validation/README.md) ≤ floor(capacity_words / multiple_buffering).
+// Thread-safety: pure functions; allocation-free except Describe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "loopfront/mapping/limits.h"
+#include "loopfront/mapping/mapping.h"
+#include "loopfront/mapping/problem.h"
+
+namespace loopfront::mapping {
+
+enum class Violation : std::uint8_t {
+  kNone,
+  kLevelCountMismatch,       // value = mapping levels, limit = architecture levels
+  kBadDim,                   // level, dim = the index found
+  kBadFactor,                // level, dim, value = factor
+  kFanoutExceeded,           // level, axis, value = spatial product, limit = fanout
+  kSpatialDimNotAllowed,     // level, axis, dim
+  kTensorNotAllowed,         // level, tensor: the level may not keep the tensor's role
+  kTensorNotAtOutermost,     // tensor: not kept at the outermost level
+  kOnChipTensorAtOutermost,  // tensor: an on-chip tensor kept at the outermost level
+  kTensorKeptNowhere,        // tensor
+  kDimNotCovered,            // dim, value = product of factors, limit = size
+  kIterationSpaceTooLarge,   // value = padded iteration points (saturated), limit = the maximum
+  kCapacityExceeded,         // level, value = words needed per instance, limit = usable words
+  kUnsupportedOp,            // the cost model cannot evaluate this kind of op
+};
+
+std::string_view ToString(Violation violation);
+
+struct CheckResult {
+  Violation violation = Violation::kNone;
+  std::int8_t level = -1;
+  std::int8_t tensor = -1;
+  std::int8_t dim = -1;
+  Axis axis = Axis::kX;
+  std::int64_t value = 0;
+  std::int64_t limit = 0;
+  // Valid mappings: 1 − real iteration points / padded iteration points (0 for perfect).
+  double padding_waste = 0.0;
+
+  bool ok() const { return violation == Violation::kNone; }
+};
+
+// Per level and tensor, the tile in words (rule 1 of shared/validation/README.md): the product of
+// the factors of all loops, temporal and spatial, at the level and inside it, that index the tensor.
+struct TileTable {
+  std::array<std::array<std::int64_t, kMaxTensors>, kMaxLevels + 1> words{};  // [num_levels] = 1
+};
+
+// Everything but capacity. Cheap: no tile computation.
+CheckResult CheckStructure(const Mapping& mapping, const Problem& problem);
+
+// Fills `tiles` for a mapping that passed CheckStructure.
+void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& tiles);
+
+// The capacity rule on precomputed tiles (a structurally valid mapping).
+CheckResult CheckCapacity(const Mapping& mapping, const Problem& problem, const TileTable& tiles);
+
+// Every rule above. `tiles`, when given, receives the tiles (valid only if the structure is).
+CheckResult CheckMapping(const Mapping& mapping, const Problem& problem, TileTable* tiles = nullptr);
+
+// A sentence naming the level, tensor, dim and numbers, e.g. "level GLB needs 12288 words per
+// instance, more than its usable capacity of 8192 words (capacity / multiple_buffering)".
+std::string Describe(const CheckResult& result, const Problem& problem);
+
+}  // namespace loopfront::mapping

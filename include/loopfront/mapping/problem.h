@@ -1,0 +1,139 @@
+// A Problem is one op bound to one architecture, compiled once into flat tables so that checking
+// and evaluating a mapping touches no heap and no string (DESIGN §5).
+//
+// It holds copies of the op and the architecture (for names and printing) and, per dim, tensor
+// and level, the integers the cost models need: dim sizes, which dims each tensor is indexed by
+// (bit masks), which tensors each level may keep, usable capacities after multiple buffering,
+// fanouts per axis, bandwidths as exact rationals, energies per physical access.
+//
+// Invariants (established by Build, which throws util::ConfigError otherwise): the op has
+// 1..kMaxDims dims, 1..kMaxTensors tensors with valid dim indices and exactly one output; the
+// architecture passes arch::CheckArchitecture and has ≤ kMaxLevels levels.
+//
+// Units: sizes and capacities in words of the level, bandwidths in words per cycle per instance,
+// energies in pJ per physical access (vector_words words), static power in pJ per cycle.
+// Thread-safety: immutable after Build; share one Problem between any number of threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+#include "loopfront/arch/architecture.h"
+#include "loopfront/mapping/limits.h"
+#include "loopfront/workload/op.h"
+
+namespace loopfront::mapping {
+
+enum class Axis : std::uint8_t { kX = 0, kY = 1 };
+inline constexpr int kNumAxes = 2;
+std::string_view ToString(Axis axis);  // "x" or "y"
+
+// A bandwidth in words per cycle as the exact fraction num/den, so that the bandwidth roofline
+// (shared/validation/README.md rule 9) is evaluated in integers. den == 0 means unlimited.
+struct Rate {
+  std::int64_t num = 0;
+  std::int64_t den = 0;
+  bool unlimited() const { return den == 0; }
+  bool operator==(const Rate&) const = default;
+};
+
+// The closest fraction to `words_per_cycle` (continued fractions, relative error ≤ 1e-12 or
+// denominator ≤ 2^30): 1.5 → 3/2, 0.1 → 1/10, 8 → 8/1.
+Rate RateFromDouble(double words_per_cycle);
+
+// ceil(words / rate) cycles, exact (128-bit intermediate); 0 for an unlimited rate.
+std::int64_t CyclesAtRate(std::int64_t words, Rate rate);
+
+inline constexpr std::int64_t kUnboundedCapacity = std::numeric_limits<std::int64_t>::max();
+
+// What the cost models need of one storage level, flattened.
+struct LevelTable {
+  std::int64_t usable_capacity_words = kUnboundedCapacity;  // floor(capacity / multiple_buffering)
+  std::int64_t vector_words = 1;
+  std::int64_t instances = 1;
+  std::array<std::int64_t, kNumAxes> fanout{1, 1};  // to the next inner level (or the MACs)
+  Rate read_bandwidth{};
+  Rate write_bandwidth{};
+  Rate shared_bandwidth{};
+  double read_pj = 0.0;                          // per physical access
+  double write_pj = 0.0;                         // per physical access (fills)
+  double update_pj = 0.0;                        // per physical access
+  TensorMask may_keep = 0;                       // tensors whose role the level may hold
+  std::array<DimMask, kNumAxes> spatial_dims{};  // dims allowed on each axis of the fanout below
+};
+
+// Options of a Problem beyond the op and the architecture.
+struct ProblemOptions {
+  // Tensors that live only on chip: the intermediates of a fused group (DESIGN §2.8.1). They must
+  // not be kept at the outermost level; every other tensor must be.
+  TensorMask on_chip_tensors = 0;
+};
+
+class Problem {
+ public:
+  // An empty problem (no dims, tensors or levels), only so that containers can hold Problems.
+  Problem() = default;
+
+  // Throws util::ConfigError naming what exceeds the limits or is inconsistent.
+  static Problem Build(const workload::Op& op, const arch::Architecture& architecture, ProblemOptions options = {});
+
+  const workload::Op& op() const { return op_; }
+  const arch::Architecture& arch() const { return arch_; }
+  const ProblemOptions& options() const { return options_; }
+
+  int num_dims() const { return num_dims_; }
+  int num_tensors() const { return num_tensors_; }
+  int num_levels() const { return num_levels_; }
+
+  std::int64_t dim_size(int dim) const { return dim_size_[dim]; }
+  arch::DimRole dim_role(int dim) const { return dim_role_[dim]; }
+  // Tensors indexed by `dim` (a loop over `dim` "indexes" them, rule 4 of the validation README).
+  TensorMask dim_tensors(int dim) const { return dim_tensors_[dim]; }
+  DimMask tensor_dims(int tensor) const { return tensor_dims_[tensor]; }
+  workload::TensorRole tensor_role(int tensor) const { return tensor_role_[tensor]; }
+  std::int64_t tensor_size(int tensor) const { return tensor_size_[tensor]; }  // elements
+  int output_tensor() const { return output_tensor_; }
+  TensorMask all_tensors() const { return static_cast<TensorMask>((1u << num_tensors_) - 1); }
+  // Product of all dim sizes: the MACs of a contraction.
+  std::int64_t iteration_points() const { return iteration_points_; }
+
+  const LevelTable& level(int level_idx) const { return levels_[level_idx]; }
+  double mac_energy_pj() const { return mac_energy_pj_; }
+  std::int64_t mac_instances() const { return mac_instances_; }
+  std::int64_t fill_latency_cycles() const { return fill_latency_cycles_; }
+  // static_power_mw / clock_ghz: mW × ns = pJ, so this is pJ per cycle (0 without a clock).
+  double static_energy_pj_per_cycle() const { return static_energy_pj_per_cycle_; }
+
+  // Name lookups for loaders and parsers (linear scans; not for the hot path). -1 if absent.
+  int DimIndex(std::string_view name) const;
+  int TensorIndex(std::string_view name) const;
+  int LevelIndex(std::string_view name) const { return arch_.LevelIndex(name); }
+  std::string_view dim_name(int dim) const { return op_.dims[dim].name; }
+  std::string_view tensor_name(int tensor) const { return op_.tensors[tensor].name; }
+  std::string_view level_name(int level_idx) const { return arch_.levels[level_idx].name; }
+
+ private:
+  workload::Op op_;
+  arch::Architecture arch_;
+  ProblemOptions options_;
+  int num_dims_ = 0;
+  int num_tensors_ = 0;
+  int num_levels_ = 0;
+  std::array<std::int64_t, kMaxDims> dim_size_{};
+  std::array<arch::DimRole, kMaxDims> dim_role_{};
+  std::array<TensorMask, kMaxDims> dim_tensors_{};
+  std::array<DimMask, kMaxTensors> tensor_dims_{};
+  std::array<workload::TensorRole, kMaxTensors> tensor_role_{};
+  std::array<std::int64_t, kMaxTensors> tensor_size_{};
+  int output_tensor_ = 0;
+  std::int64_t iteration_points_ = 1;
+  std::array<LevelTable, kMaxLevels> levels_{};
+  double mac_energy_pj_ = 0.0;
+  std::int64_t mac_instances_ = 1;
+  std::int64_t fill_latency_cycles_ = 0;
+  double static_energy_pj_per_cycle_ = 0.0;
+};
+
+}  // namespace loopfront::mapping

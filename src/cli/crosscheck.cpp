@@ -1,0 +1,86 @@
+// `loopfront crosscheck PATH...`: evaluates every reference case (shared/validation/README.md
+// format; files or folders of *.json) with the `dataflow` cost model and prints one line per
+// quantity that differs from the reference, then a summary line. Exit 0 only if every count and
+// cycle count is identical and every energy is within the tolerance; 1 when something differs
+// (the model disagrees with the reference); 2 for unreadable or malformed cases.
+#include "loopfront/cost/crosscheck.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "loopfront/cost/cost_model.h"
+#include "loopfront/io/reference_case.h"
+#include "loopfront/util/error.h"
+#include "src/cli/commands.h"
+
+namespace loopfront::cli {
+namespace {
+
+constexpr int kExitMismatch = 1;
+
+struct CrosscheckArgs {
+  std::vector<std::string> paths;
+  double energy_tolerance = 0.005;
+  bool verbose = false;
+};
+
+int RunCrosscheck(const CrosscheckArgs& args) {
+  std::vector<std::filesystem::path> inputs(args.paths.begin(), args.paths.end());
+  const std::vector<std::filesystem::path> files = io::ExpandReferenceCasePaths(inputs);
+  // Load everything first, so that all malformed files are reported together (exit 2).
+  std::vector<io::ReferenceCase> cases;
+  cases.reserve(files.size());
+  std::vector<util::Diagnostic> diagnostics;
+  for (const std::filesystem::path& file : files) {
+    try {
+      cases.push_back(io::LoadReferenceCase(file));
+    } catch (const util::ConfigError& error) {
+      diagnostics.insert(diagnostics.end(), error.diagnostics().begin(), error.diagnostics().end());
+    }
+  }
+  if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
+
+  const std::unique_ptr<cost::CostModel> model = cost::BuiltinCostModels().Create("dataflow");
+  const cost::CrosscheckOptions options{.energy_relative_tolerance = args.energy_tolerance};
+  std::int64_t quantities = 0;
+  std::int64_t mismatches = 0;
+  for (const io::ReferenceCase& reference : cases) {
+    const cost::Cost cost = model->Evaluate(reference.problem, reference.mapping);
+    const cost::CrosscheckResult result = cost::Crosscheck(reference, cost, options);
+    quantities += result.quantities;
+    mismatches += static_cast<std::int64_t>(result.mismatches.size());
+    for (const cost::CrosscheckMismatch& mismatch : result.mismatches) std::cout << mismatch.ToString() << '\n';
+    if (args.verbose) {
+      std::cout << fmt::format("{}: {} quantities, {} mismatches\n", reference.name, result.quantities,
+                               result.mismatches.size());
+    }
+  }
+  std::cout << fmt::format("crosscheck: {} cases, {} quantities, {} mismatches\n", cases.size(), quantities,
+                           mismatches);
+  return mismatches == 0 ? 0 : kExitMismatch;
+}
+
+}  // namespace
+
+void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry) {
+  auto args = std::make_shared<CrosscheckArgs>();
+  CLI::App* command =
+      app.add_subcommand("crosscheck",
+                         "Evaluate reference cases (e.g. ../shared/validation/timeloop) with the dataflow model and "
+                         "compare every quantity");
+  command->add_option("paths", args->paths, "Reference-case JSON files or folders of them")->required();
+  command
+      ->add_option("--energy-tolerance", args->energy_tolerance,
+                   "Relative tolerance on energies (counts and cycles must match exactly)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command->add_flag("--verbose", args->verbose, "Also print one line per case");
+  registry.Add(command, [args] { return RunCrosscheck(*args); });
+}
+
+}  // namespace loopfront::cli

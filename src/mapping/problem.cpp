@@ -1,0 +1,202 @@
+#include "loopfront/mapping/problem.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "loopfront/util/error.h"
+
+namespace loopfront::mapping {
+namespace {
+
+// Iteration spaces above this are rejected so that every product of loop factors fits in int64
+// with room for the per-instance × instances multiplications of the cost models.
+constexpr std::int64_t kMaxIterationPoints = std::int64_t{1} << 52;
+
+arch::DimRole ClassifyDim(bool in_input, bool in_weight, bool in_output) {
+  if (in_input && in_weight && in_output) return arch::DimRole::kBatch;
+  if (in_output && in_input && !in_weight) return arch::DimRole::kOutputRow;
+  if (in_output && in_weight && !in_input) return arch::DimRole::kOutputColumn;
+  if (!in_output && in_input && in_weight) return arch::DimRole::kReduction;
+  return arch::DimRole::kOther;
+}
+
+Rate OptionalRate(const std::optional<double>& words_per_cycle) {
+  return words_per_cycle ? RateFromDouble(*words_per_cycle) : Rate{};
+}
+
+}  // namespace
+
+std::string_view ToString(Axis axis) { return axis == Axis::kX ? "x" : "y"; }
+
+Rate RateFromDouble(double words_per_cycle) {
+  // Continued-fraction expansion; convergents p/q approach the value from alternating sides.
+  constexpr std::int64_t kMaxDenominator = std::int64_t{1} << 30;
+  std::int64_t p_prev = 1, q_prev = 0;  // convergent k-1
+  std::int64_t p = static_cast<std::int64_t>(std::floor(words_per_cycle)), q = 1;
+  double remainder = words_per_cycle - std::floor(words_per_cycle);
+  while (std::fabs(static_cast<double>(p) / static_cast<double>(q) - words_per_cycle) > 1e-12 * words_per_cycle &&
+         remainder > 0.0) {
+    const double inverse = 1.0 / remainder;
+    const auto term = static_cast<std::int64_t>(std::floor(inverse));
+    remainder = inverse - std::floor(inverse);
+    const std::int64_t p_next = term * p + p_prev;
+    const std::int64_t q_next = term * q + q_prev;
+    if (q_next > kMaxDenominator) break;
+    p_prev = p;
+    q_prev = q;
+    p = p_next;
+    q = q_next;
+  }
+  if (p <= 0) {
+    // A tiny positive bandwidth below 1/2^30 words per cycle: keep it positive.
+    return Rate{1, kMaxDenominator};
+  }
+  return Rate{p, q};
+}
+
+std::int64_t CyclesAtRate(std::int64_t words, Rate rate) {
+  if (rate.unlimited() || words <= 0) return 0;
+  // words × den can exceed 64 bits (words ≤ 2^52, den ≤ 2^30); GCC's 128-bit integers are exact.
+  __extension__ using Wide = unsigned __int128;
+  const Wide scaled = static_cast<Wide>(words) * static_cast<Wide>(rate.den);
+  const Wide num = static_cast<Wide>(rate.num);
+  return static_cast<std::int64_t>((scaled + num - 1) / num);
+}
+
+Problem Problem::Build(const workload::Op& op, const arch::Architecture& architecture, ProblemOptions options) {
+  util::Diagnostics diagnostics;
+  auto fail = [&](std::string path, std::string message) {
+    diagnostics.Add(
+        util::Diagnostic{.file = "", .line = 0, .column = 0, .path = std::move(path), .message = std::move(message)});
+  };
+  const int num_dims = static_cast<int>(op.dims.size());
+  const int num_tensors = static_cast<int>(op.tensors.size());
+  const int num_levels = architecture.num_levels();
+  if (num_dims < 1 || num_dims > kMaxDims) {
+    fail(fmt::format("op {}", op.name), fmt::format("expected 1 to {} dims, got {}", kMaxDims, num_dims));
+  }
+  if (num_tensors < 1 || num_tensors > kMaxTensors) {
+    fail(fmt::format("op {}", op.name), fmt::format("expected 1 to {} tensors, got {}", kMaxTensors, num_tensors));
+  }
+  if (num_levels > kMaxLevels) {
+    fail(fmt::format("architecture {}", architecture.name),
+         fmt::format("expected at most {} storage levels, got {}", kMaxLevels, num_levels));
+  }
+  for (const std::string& problem : arch::CheckArchitecture(architecture)) {
+    fail(fmt::format("architecture {}", architecture.name), problem);
+  }
+  diagnostics.ThrowIfAny();
+
+  Problem problem;
+  problem.op_ = op;
+  problem.arch_ = architecture;
+  problem.options_ = options;
+  problem.num_dims_ = num_dims;
+  problem.num_tensors_ = num_tensors;
+  problem.num_levels_ = num_levels;
+
+  std::int64_t iteration_points = 1;
+  for (int dim = 0; dim < num_dims; ++dim) {
+    const std::int64_t size = op.dims[dim].size;
+    if (size < 1)
+      fail(fmt::format("op {}.dims.{}", op.name, op.dims[dim].name), fmt::format("expected a size ≥ 1, got {}", size));
+    problem.dim_size_[dim] = size < 1 ? 1 : size;
+    if (__builtin_mul_overflow(iteration_points, problem.dim_size_[dim], &iteration_points) ||
+        iteration_points > kMaxIterationPoints) {
+      fail(fmt::format("op {}", op.name), "expected at most 2^52 iteration points");
+      iteration_points = 1;
+    }
+  }
+  problem.iteration_points_ = iteration_points;
+
+  int outputs = 0;
+  for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    const workload::Tensor& spec = op.tensors[tensor];
+    problem.tensor_role_[tensor] = spec.role;
+    if (spec.role == workload::TensorRole::kOutput) {
+      ++outputs;
+      problem.output_tensor_ = tensor;
+    }
+    DimMask dims = 0;
+    std::int64_t size = 1;
+    for (const int dim : spec.dims) {
+      if (dim < 0 || dim >= num_dims) {
+        fail(fmt::format("op {}.tensors.{}", op.name, spec.name), fmt::format("dim index {} out of range", dim));
+        continue;
+      }
+      if ((dims & (1u << dim)) != 0) {
+        fail(fmt::format("op {}.tensors.{}", op.name, spec.name),
+             fmt::format("expected each dim once, got '{}' twice", op.dims[dim].name));
+      }
+      dims = static_cast<DimMask>(dims | (1u << dim));
+      size *= problem.dim_size_[dim];
+      problem.dim_tensors_[dim] = static_cast<TensorMask>(problem.dim_tensors_[dim] | (1u << tensor));
+    }
+    problem.tensor_dims_[tensor] = dims;
+    problem.tensor_size_[tensor] = size;
+  }
+  if (outputs != 1)
+    fail(fmt::format("op {}", op.name), fmt::format("expected exactly one output tensor, got {}", outputs));
+
+  for (int dim = 0; dim < num_dims; ++dim) {
+    bool in_role[3] = {false, false, false};
+    for (int tensor = 0; tensor < num_tensors; ++tensor) {
+      if ((problem.tensor_dims_[tensor] & (1u << dim)) != 0)
+        in_role[static_cast<int>(problem.tensor_role_[tensor])] = true;
+    }
+    problem.dim_role_[dim] = ClassifyDim(in_role[0], in_role[1], in_role[2]);
+  }
+  diagnostics.ThrowIfAny();
+
+  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+    const arch::StorageLevel& spec = architecture.levels[level_idx];
+    LevelTable& table = problem.levels_[level_idx];
+    // Rule 1 of shared/validation/README.md: usable capacity = floor(capacity / multiple_buffering).
+    table.usable_capacity_words =
+        spec.capacity_words
+            ? static_cast<std::int64_t>(std::floor(static_cast<double>(*spec.capacity_words) / spec.multiple_buffering))
+            : kUnboundedCapacity;
+    table.vector_words = spec.vector_words;
+    table.instances = spec.instances;
+    table.fanout = {architecture.FanoutX(level_idx), architecture.FanoutY(level_idx)};
+    table.read_bandwidth = OptionalRate(spec.read_bandwidth_words_per_cycle);
+    table.write_bandwidth = OptionalRate(spec.write_bandwidth_words_per_cycle);
+    table.shared_bandwidth = OptionalRate(spec.shared_bandwidth_words_per_cycle);
+    table.read_pj = spec.energy_per_access.read_pj;
+    table.write_pj = spec.energy_per_access.write_pj;
+    table.update_pj = spec.energy_per_access.update_pj;
+    for (int tensor = 0; tensor < num_tensors; ++tensor) {
+      if ((spec.keeps_roles & arch::RoleBit(problem.tensor_role_[tensor])) != 0) {
+        table.may_keep = static_cast<TensorMask>(table.may_keep | (1u << tensor));
+      }
+    }
+    for (int dim = 0; dim < num_dims; ++dim) {
+      const arch::DimRoleMask role_bit = arch::DimRoleBit(problem.dim_role_[dim]);
+      if ((spec.spatial_x_dim_roles & role_bit) != 0) table.spatial_dims[0] |= static_cast<DimMask>(1u << dim);
+      if ((spec.spatial_y_dim_roles & role_bit) != 0) table.spatial_dims[1] |= static_cast<DimMask>(1u << dim);
+    }
+  }
+  problem.mac_energy_pj_ = architecture.mac.energy_pj_per_mac;
+  problem.mac_instances_ = architecture.mac.instances;
+  problem.fill_latency_cycles_ = architecture.mac.fill_latency_cycles;
+  problem.static_energy_pj_per_cycle_ =
+      architecture.clock_ghz ? architecture.static_power_mw / *architecture.clock_ghz : 0.0;
+  return problem;
+}
+
+int Problem::DimIndex(std::string_view name) const {
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    if (op_.dims[dim].name == name) return dim;
+  }
+  return -1;
+}
+
+int Problem::TensorIndex(std::string_view name) const {
+  for (int tensor = 0; tensor < num_tensors_; ++tensor) {
+    if (op_.tensors[tensor].name == name) return tensor;
+  }
+  return -1;
+}
+
+}  // namespace loopfront::mapping

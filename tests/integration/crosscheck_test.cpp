@@ -1,0 +1,110 @@
+// The 35 Timeloop reference cases of ../shared/validation/timeloop, read in place (nothing is
+// copied out of ../shared): through the library at a 1e-9 relative energy tolerance, and through
+// the `loopfront crosscheck` command.
+#include "loopfront/cost/crosscheck.h"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "cost_models/dataflow/dataflow_model.h"
+#include "loopfront/io/reference_case.h"
+#include "loopfront/mapping/mapping.h"
+#include "loopfront/util/error.h"
+
+namespace {
+
+const std::filesystem::path kCasesDir = std::filesystem::path(LOOPFRONT_SHARED_DIR) / "validation" / "timeloop";
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CommandResult RunCommand(const std::string& arguments) {
+  const std::string command = std::string(LOOPFRONT_BINARY) + " " + arguments + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  std::size_t read = 0;
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), read);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("Every Timeloop reference case matches exactly", "[crosscheck]") {
+  const auto files = loopfront::io::ExpandReferenceCasePaths({kCasesDir});
+  CHECK(files.size() == 35);
+  const loopfront::cost::DataflowModel model;
+  const loopfront::cost::CrosscheckOptions options{.energy_relative_tolerance = 1e-9};
+  for (const std::filesystem::path& file : files) {
+    const loopfront::io::ReferenceCase reference = loopfront::io::LoadReferenceCase(file);
+    INFO(reference.name);
+    const loopfront::cost::Cost cost = model.Evaluate(reference.problem, reference.mapping);
+    const loopfront::cost::CrosscheckResult result = loopfront::cost::Crosscheck(reference, cost, options);
+    for (const auto& mismatch : result.mismatches) FAIL_CHECK(mismatch.ToString());
+    CHECK(result.quantities > 50);
+    // The one-line form of every reference mapping parses back to the same mapping.
+    const std::string text = loopfront::mapping::ToString(reference.mapping, reference.problem);
+    CHECK(loopfront::mapping::ParseMapping(text, reference.problem) == reference.mapping);
+  }
+}
+
+TEST_CASE("Crosscheck notices a wrong count, a wrong energy and a missing record", "[crosscheck]") {
+  loopfront::io::ReferenceCase reference =
+      loopfront::io::LoadReferenceCase(kCasesDir / "single_pe_m4n8k4_order_nkm.json");
+  const loopfront::cost::Cost cost = loopfront::cost::DataflowModel().Evaluate(reference.problem, reference.mapping);
+  REQUIRE(loopfront::cost::Crosscheck(reference, cost).mismatches.empty());
+
+  reference.expected.records[0].reads += 1;
+  reference.expected.energy_pj *= 1.01;
+  reference.expected.records.pop_back();  // RF Z: we keep it, the reference would not
+  const auto result = loopfront::cost::Crosscheck(reference, cost);
+  REQUIRE(result.mismatches.size() == 3);
+  CHECK(result.mismatches[0].ToString() == "single_pe_m4n8k4_order_nkm - - energy_pj: expected 11152.42, got 11042");
+  CHECK(result.mismatches[1].ToString() == "single_pe_m4n8k4_order_nkm DRAM A reads: expected 17, got 16");
+  CHECK(result.mismatches[2].ToString() == "single_pe_m4n8k4_order_nkm RF Z record: expected none, got kept");
+}
+
+TEST_CASE("loopfront crosscheck reports 0 mismatches on the reference folder", "[crosscheck][cli]") {
+  const CommandResult result = RunCommand("crosscheck " + kCasesDir.string());
+  CHECK(result.exit_code == 0);
+  CHECK(result.output.find("crosscheck: 35 cases, ") != std::string::npos);
+  CHECK(result.output.find(" 0 mismatches") != std::string::npos);
+}
+
+TEST_CASE("loopfront crosscheck rejects malformed cases with exit code 2", "[crosscheck][cli]") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "loopfront_crosscheck_test";
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path syntax = dir / "syntax.json";
+  std::ofstream(syntax) << "{\n  \"name\": \"x\",\n  \"problem\": [1, 2\n}\n";
+  CommandResult result = RunCommand("crosscheck " + syntax.string());
+  CHECK(result.exit_code == 2);
+  CHECK(result.output.find(syntax.string() + ":4:1: expected valid JSON") != std::string::npos);
+
+  // A valid case with an unknown dim in its mapping and a string where a number belongs.
+  std::ifstream original(kCasesDir / "single_pe_m3n5k7_odd.json");
+  std::string text((std::istreambuf_iterator<char>(original)), std::istreambuf_iterator<char>());
+  const std::filesystem::path wrong = dir / "wrong.json";
+  std::string broken = text;
+  broken.replace(broken.find("\"vector_words\": 4"), 17, "\"vector_words\": \"4\"");
+  std::ofstream(wrong) << broken;
+  result = RunCommand("crosscheck " + wrong.string());
+  CHECK(result.exit_code == 2);
+  CHECK(result.output.find(wrong.string() + ": arch.levels[0].vector_words: expected an integer, got string \"4\"") !=
+        std::string::npos);
+
+  result = RunCommand("crosscheck " + (dir / "missing.json").string());
+  CHECK(result.exit_code == 2);
+  CHECK(result.output.find("does not exist") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
