@@ -23,5 +23,6 @@ class CommandRegistry {
 
 void AddListCommand(CLI::App& app, CommandRegistry& registry);
 void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry);
+void AddEvalCommand(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace loopfront::cli

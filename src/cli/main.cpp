@@ -29,6 +29,7 @@ int Run(int argc, char** argv) {
   loopfront::cli::CommandRegistry registry;
   loopfront::cli::AddListCommand(app, registry);
   loopfront::cli::AddCrosscheckCommand(app, registry);
+  loopfront::cli::AddEvalCommand(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,516 @@
+#include "loopfront/arch/loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "loopfront/io/presets.h"
+#include "loopfront/mapping/limits.h"
+#include "loopfront/util/error.h"
+#include "loopfront/util/strings.h"
+
+namespace loopfront::arch {
+namespace {
+
+using io::YamlMap;
+using io::YamlValue;
+
+constexpr std::int64_t kMaxWordBits = 1024;
+
+const std::vector<std::string> kDocumentKeys = {"name", std::string(kArchitectureKey)};
+const std::vector<std::string> kArchitectureKeys = {"levels",         "pe_array",           "vector_unit",
+                                                    "host",           "clock_ghz",          "static_power_mw",
+                                                    "online_softmax", "overlap_vector_unit"};
+const std::vector<std::string> kLevelKeys = {"name",
+                                             "capacity_bytes",
+                                             "capacity_words",
+                                             "word_bits",
+                                             "access_words",
+                                             "mesh_x",
+                                             "mesh_y",
+                                             "instances",
+                                             "read_bandwidth_words_per_cycle",
+                                             "write_bandwidth_words_per_cycle",
+                                             "shared_bandwidth_words_per_cycle",
+                                             "energy_pj_per_access",
+                                             "multiple_buffering",
+                                             "keeps",
+                                             "spatial_x_dim_roles",
+                                             "spatial_y_dim_roles"};
+const std::vector<std::string> kEnergyKeys = {"read", "write", "update"};
+const std::vector<std::string> kPeArrayKeys = {"rows", "cols", "mac_energy_pj", "fill_latency_cycles"};
+const std::vector<std::string> kVectorUnitKeys = {"lanes", "energy_pj_per_op", "reads_level"};
+const std::vector<std::string> kHostKeys = {"ops_per_cycle", "energy_pj_per_op", "reads_level", "floating_point"};
+
+bool IsPlainName(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char character) {
+    return std::isalnum(static_cast<unsigned char>(character)) != 0 || character == '_' || character == '-' ||
+           character == '.';
+  });
+}
+
+std::vector<std::string> RoleNames() { return {"input", "weight", "output"}; }
+
+// Where each level's keys are in the file, for checks that span levels.
+struct LevelPositions {
+  std::optional<YamlValue> entry;
+  std::optional<YamlValue> name;
+  std::optional<YamlValue> mesh_x;
+  std::optional<YamlValue> mesh_y;
+  std::optional<YamlValue> keeps;
+};
+
+class ArchitectureReader {
+ public:
+  ArchitectureReader(const YamlValue& root, std::string name) : root_(root) { architecture_.name = std::move(name); }
+
+  std::optional<Architecture> Read() {
+    const std::size_t errors_before = root_.diagnostics().size();
+    const std::optional<YamlMap> map = root_.AsMap(kArchitectureKeys);
+    if (!map) return std::nullopt;
+    if (const std::optional<YamlValue> value = map->Get("clock_ghz")) {
+      if (const std::optional<double> clock = value->AsPositiveDouble()) architecture_.clock_ghz = *clock;
+    }
+    const std::optional<YamlValue> static_power = map->Get("static_power_mw");
+    if (static_power) architecture_.static_power_mw = static_power->AsNonNegativeDouble().value_or(0.0);
+    if (const std::optional<YamlValue> value = map->Get("online_softmax")) {
+      architecture_.online_softmax = value->AsBool().value_or(false);
+    }
+    if (const std::optional<YamlValue> value = map->Get("overlap_vector_unit")) {
+      architecture_.overlap_vector_unit = value->AsBool().value_or(false);
+    }
+    if (const std::optional<YamlValue> levels = map->Require("levels", "the storage levels, outermost first")) {
+      ReadLevels(*levels);
+    }
+    if (const std::optional<YamlValue> pe_array = map->Require("pe_array", "rows, cols and mac_energy_pj")) {
+      ReadPeArray(*pe_array);
+    }
+    const std::optional<YamlValue> vector_unit = map->Get("vector_unit");
+    const std::optional<YamlValue> host = map->Get("host");
+    if (vector_unit) ReadVectorUnit(*vector_unit);
+    if (host) {
+      if (vector_unit) {
+        host->Error(
+            "expected either vector_unit or host (the host runs vector ops only without a vector unit), got both");
+      } else {
+        ReadHost(*host);
+      }
+    }
+    if (static_power && architecture_.static_power_mw > 0.0 && !architecture_.clock_ghz) {
+      static_power->Error("expected clock_ghz beside a static power (it turns cycles into time), got none");
+    }
+    CheckMeshes();
+    if (root_.diagnostics().size() != errors_before) return std::nullopt;
+    // Everything CheckArchitecture tests is checked above with positions; anything it still finds
+    // is reported at the level it names (or the architecture), so that no problem goes unreported.
+    for (const std::string& problem : CheckArchitecture(architecture_)) ReportUnpositioned(problem);
+    if (root_.diagnostics().size() != errors_before) return std::nullopt;
+    return architecture_;
+  }
+
+ private:
+  void ReadLevels(const YamlValue& value) {
+    const std::optional<std::vector<YamlValue>> items = value.AsList();
+    if (!items) return;
+    if (items->empty()) value.ErrorExpected("at least one storage level");
+    if (items->size() > static_cast<std::size_t>(mapping::kMaxLevels)) {
+      value.ErrorExpected(fmt::format("at most {} storage levels", mapping::kMaxLevels),
+                          fmt::format("; got {}", items->size()));
+    }
+    std::map<std::string, int> first_line;
+    for (const YamlValue& item : *items) {
+      StorageLevel level;
+      LevelPositions positions;
+      positions.entry = item;
+      ReadLevel(item, level, positions);
+      if (positions.name && !level.name.empty()) {
+        const auto [seen, inserted] = first_line.emplace(level.name, positions.name->line());
+        if (!inserted) {
+          positions.name->Error(
+              fmt::format("expected unique level names, got '{}' again (first at line {})", level.name, seen->second));
+        }
+      }
+      architecture_.levels.push_back(std::move(level));
+      positions_.push_back(std::move(positions));
+    }
+    if (!positions_.empty() && positions_.front().keeps && architecture_.levels.front().keeps_roles != kAllRoles) {
+      positions_.front().keeps->ErrorExpected(
+          "the outermost level to keep every role (input, weight, output)",
+          "; every tensor of an op starts and ends at the outermost level, so no mapping could be valid");
+    }
+  }
+
+  void ReadLevel(const YamlValue& value, StorageLevel& level, LevelPositions& positions) {
+    const std::optional<YamlMap> map = value.AsMap(kLevelKeys);
+    if (!map) return;
+    if (const std::optional<YamlValue> name = map->Require("name", "the level's name")) {
+      positions.name = name;
+      if (const std::optional<std::string> text = name->AsString()) {
+        if (IsPlainName(*text)) {
+          level.name = *text;
+        } else {
+          name->ErrorExpected("a name of letters, digits, '_', '-' or '.'");
+        }
+      }
+    }
+    if (const std::optional<YamlValue> bits = map->Get("word_bits")) {
+      const std::optional<std::int64_t> word_bits = bits->AsPositiveInt();
+      if (word_bits && *word_bits > kMaxWordBits) {
+        bits->ErrorExpected(fmt::format("a word size from 1 to {} bits", kMaxWordBits));
+      } else if (word_bits) {
+        level.word_bits = static_cast<int>(*word_bits);
+      }
+    }
+    const std::optional<YamlValue> bytes = map->Get("capacity_bytes");
+    const std::optional<YamlValue> words = map->Get("capacity_words");
+    if (bytes && words) {
+      words->Error("expected capacity_bytes or capacity_words, got both");
+    } else if (bytes) {
+      if (const std::optional<std::int64_t> capacity = bytes->AsPositiveInt()) {
+        if (*capacity > (std::int64_t{1} << 56)) {
+          bytes->ErrorExpected("at most 2^56 bytes");
+        } else if (CapacityWordsFromBytes(*capacity, level.word_bits) < 1) {
+          bytes->ErrorExpected(fmt::format("room for at least one {}-bit word", level.word_bits));
+        } else {
+          level.capacity_words = CapacityWordsFromBytes(*capacity, level.word_bits);
+        }
+      }
+    } else if (words) {
+      if (const std::optional<std::int64_t> capacity = words->AsPositiveInt()) level.capacity_words = *capacity;
+    }
+    if (const std::optional<YamlValue> access = map->Get("access_words")) {
+      level.vector_words = access->AsPositiveInt().value_or(1);
+    }
+    positions.mesh_x = map->Get("mesh_x");
+    positions.mesh_y = map->Get("mesh_y");
+    if (positions.mesh_x) level.mesh_x = positions.mesh_x->AsPositiveInt().value_or(1);
+    if (positions.mesh_y) level.mesh_y = positions.mesh_y->AsPositiveInt().value_or(1);
+    level.instances = level.mesh_x * level.mesh_y;
+    if (const std::optional<YamlValue> instances = map->Get("instances")) {
+      const std::optional<std::int64_t> count = instances->AsPositiveInt();
+      if (count && *count != level.instances) {
+        instances->ErrorExpected(
+            fmt::format("mesh_x × mesh_y = {} × {} = {} instances", level.mesh_x, level.mesh_y, level.instances),
+            !positions.mesh_x && !positions.mesh_y ? "; give the layout with mesh_x and mesh_y" : "");
+      }
+    }
+    ReadBandwidth(*map, "read_bandwidth_words_per_cycle", level.read_bandwidth_words_per_cycle);
+    ReadBandwidth(*map, "write_bandwidth_words_per_cycle", level.write_bandwidth_words_per_cycle);
+    ReadBandwidth(*map, "shared_bandwidth_words_per_cycle", level.shared_bandwidth_words_per_cycle);
+    if (const std::optional<YamlValue> energy =
+            map->Require("energy_pj_per_access", "{read, write, update} in pJ per physical access")) {
+      ReadEnergy(*energy, level.energy_per_access);
+    }
+    if (const std::optional<YamlValue> buffering = map->Get("multiple_buffering")) {
+      if (const std::optional<double> factor = buffering->AsPositiveDouble()) {
+        if (*factor < 1.0) {
+          buffering->ErrorExpected("a number ≥ 1 (1 = single-buffered, 2 = double-buffered)");
+        } else {
+          level.multiple_buffering = *factor;
+        }
+      }
+    }
+    positions.keeps = map->Get("keeps");
+    if (positions.keeps) {
+      level.keeps_roles = ReadRoles(*positions.keeps);
+    }
+    if (const std::optional<YamlValue> roles = map->Get("spatial_x_dim_roles")) {
+      level.spatial_x_dim_roles = ReadDimRoles(*roles);
+    }
+    if (const std::optional<YamlValue> roles = map->Get("spatial_y_dim_roles")) {
+      level.spatial_y_dim_roles = ReadDimRoles(*roles);
+    }
+  }
+
+  static void ReadBandwidth(const YamlMap& map, const std::string& key, std::optional<double>& out) {
+    if (const std::optional<YamlValue> value = map.Get(key)) {
+      if (const std::optional<double> bandwidth = value->AsPositiveDouble()) out = *bandwidth;
+    }
+  }
+
+  static void ReadEnergy(const YamlValue& value, ActionEnergy& energy) {
+    const std::optional<YamlMap> map = value.AsMap(kEnergyKeys);
+    if (!map) return;
+    if (const std::optional<YamlValue> read = map->Require("read", "pJ per read access")) {
+      energy.read_pj = read->AsNonNegativeDouble().value_or(0.0);
+    }
+    if (const std::optional<YamlValue> write = map->Require("write", "pJ per fill access")) {
+      energy.write_pj = write->AsNonNegativeDouble().value_or(0.0);
+    }
+    // An update (read-modify-write of a partial sum) costs a write unless the file says otherwise.
+    energy.update_pj = energy.write_pj;
+    if (const std::optional<YamlValue> update = map->Get("update")) {
+      energy.update_pj = update->AsNonNegativeDouble().value_or(0.0);
+    }
+  }
+
+  static RoleMask ReadRoles(const YamlValue& value) {
+    const std::optional<std::vector<YamlValue>> items = value.AsList();
+    if (!items) return kAllRoles;
+    if (items->empty()) value.ErrorExpected("at least one of the roles input, weight, output");
+    RoleMask mask = 0;
+    for (const YamlValue& item : *items) {
+      const std::optional<std::string> role = item.AsChoice(RoleNames());
+      if (!role) continue;
+      const RoleMask bit = RoleBit(*workload::ParseTensorRole(*role));
+      if ((mask & bit) != 0) item.ErrorExpected("each role once", "");
+      mask = static_cast<RoleMask>(mask | bit);
+    }
+    return mask;
+  }
+
+  static DimRoleMask ReadDimRoles(const YamlValue& value) {
+    const std::optional<std::vector<YamlValue>> items = value.AsList();
+    if (!items) return kAllDimRoles;
+    DimRoleMask mask = 0;
+    for (const YamlValue& item : *items) {
+      const std::optional<std::string> role = item.AsChoice(DimRoleNames());
+      if (!role) continue;
+      const DimRoleMask bit = DimRoleBit(*ParseDimRole(*role));
+      if ((mask & bit) != 0) item.ErrorExpected("each dim role once");
+      mask = static_cast<DimRoleMask>(mask | bit);
+    }
+    return mask;
+  }
+
+  void ReadPeArray(const YamlValue& value) {
+    const std::optional<YamlMap> map = value.AsMap(kPeArrayKeys);
+    if (!map) return;
+    MacArray& mac = architecture_.mac;
+    pe_rows_ = map->Require("rows", "MAC rows (the y axis)");
+    pe_cols_ = map->Require("cols", "MAC columns (the x axis)");
+    if (pe_rows_) mac.mesh_y = pe_rows_->AsPositiveInt().value_or(1);
+    if (pe_cols_) mac.mesh_x = pe_cols_->AsPositiveInt().value_or(1);
+    mac.instances = mac.mesh_x * mac.mesh_y;
+    if (const std::optional<YamlValue> energy = map->Require("mac_energy_pj", "pJ per MAC")) {
+      mac.energy_pj_per_mac = energy->AsNonNegativeDouble().value_or(0.0);
+    }
+    if (const std::optional<YamlValue> fill = map->Get("fill_latency_cycles")) {
+      mac.fill_latency_cycles = fill->AsNonNegativeInt().value_or(0);
+    }
+  }
+
+  // The name of a storage level (with "did you mean" over the levels read so far).
+  std::string ReadLevelName(const YamlValue& value) const {
+    const std::optional<std::string> name = value.AsString();
+    if (!name) return {};
+    if (architecture_.LevelIndex(*name) < 0) {
+      const std::vector<std::string> names = architecture_.LevelNames();
+      value.ErrorExpected(fmt::format("the name of a storage level ({})", util::Join(names, ", ")),
+                          util::DidYouMeanHint(*name, names));
+    }
+    return *name;
+  }
+
+  void ReadVectorUnit(const YamlValue& value) {
+    const std::optional<YamlMap> map = value.AsMap(kVectorUnitKeys);
+    if (!map) return;
+    VectorUnit unit;
+    if (const std::optional<YamlValue> lanes = map->Require("lanes", "elements processed per cycle")) {
+      unit.lanes = lanes->AsPositiveInt().value_or(1);
+    }
+    if (const std::optional<YamlValue> energy = map->Require("energy_pj_per_op", "pJ per operation")) {
+      unit.energy_pj_per_op = energy->AsNonNegativeDouble().value_or(0.0);
+    }
+    if (const std::optional<YamlValue> level = map->Require("reads_level", "the storage level it reads")) {
+      unit.reads_level = ReadLevelName(*level);
+    }
+    architecture_.vector_unit = unit;
+  }
+
+  void ReadHost(const YamlValue& value) {
+    const std::optional<YamlMap> map = value.AsMap(kHostKeys);
+    if (!map) return;
+    Host host;
+    if (const std::optional<YamlValue> rate = map->Require("ops_per_cycle", "vector-op operations per cycle")) {
+      host.ops_per_cycle = rate->AsPositiveDouble().value_or(1.0);
+    }
+    if (const std::optional<YamlValue> energy = map->Require("energy_pj_per_op", "pJ per operation")) {
+      host.energy_pj_per_op = energy->AsNonNegativeDouble().value_or(0.0);
+    }
+    if (const std::optional<YamlValue> level = map->Require("reads_level", "the storage level the host reads")) {
+      host.reads_level = ReadLevelName(*level);
+    }
+    if (const std::optional<YamlValue> floating = map->Get("floating_point")) {
+      host.floating_point = floating->AsBool().value_or(false);
+    }
+    architecture_.host = host;
+  }
+
+  // Each level's mesh must divide the next inner level's (and the innermost the PE array's): the
+  // fanout between them is the ratio (architecture.h). Reported at the inner mesh key.
+  void CheckMeshes() const {
+    const int num_levels = architecture_.num_levels();
+    for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+      const StorageLevel& outer = architecture_.levels[level_idx];
+      const bool innermost = level_idx + 1 == num_levels;
+      const std::int64_t inner_x = innermost ? architecture_.mac.mesh_x : architecture_.levels[level_idx + 1].mesh_x;
+      const std::int64_t inner_y = innermost ? architecture_.mac.mesh_y : architecture_.levels[level_idx + 1].mesh_y;
+      const std::string inner_name =
+          innermost ? std::string("the PE array") : fmt::format("level '{}'", architecture_.levels[level_idx + 1].name);
+      auto report = [&](const char* axis, std::int64_t outer_mesh, std::int64_t inner_mesh,
+                        const std::optional<YamlValue>& inner_key, const std::optional<YamlValue>& outer_key) {
+        const std::string message = fmt::format(
+            "expected {} {} to be a multiple of the {} of level '{}' ({}), got {}; the fanout between "
+            "them is the ratio",
+            inner_name, axis, axis, outer.name, outer_mesh, inner_mesh);
+        // Point at the inner key when the file has one, else at the outer level's key or entry.
+        if (inner_key) {
+          inner_key->Error(message);
+        } else if (outer_key) {
+          outer_key->Error(message);
+        } else if (positions_[level_idx].entry) {
+          positions_[level_idx].entry->Error(message);
+        }
+      };
+      const LevelPositions& here = positions_[level_idx];
+      if (inner_x % outer.mesh_x != 0) {
+        report("mesh_x", outer.mesh_x, inner_x, innermost ? pe_cols_ : positions_[level_idx + 1].mesh_x, here.mesh_x);
+      }
+      if (inner_y % outer.mesh_y != 0) {
+        report("mesh_y", outer.mesh_y, inner_y, innermost ? pe_rows_ : positions_[level_idx + 1].mesh_y, here.mesh_y);
+      }
+    }
+  }
+
+  void ReportUnpositioned(const std::string& problem) const {
+    // CheckArchitecture messages start with a key path such as `levels[2].mesh: ...`.
+    int level_idx = -1;
+    if (problem.starts_with("levels[")) level_idx = std::atoi(problem.c_str() + 7);
+    if (level_idx >= 0 && level_idx < static_cast<int>(positions_.size()) && positions_[level_idx].entry) {
+      positions_[level_idx].entry->Error(problem);
+    } else {
+      root_.Error(problem);
+    }
+  }
+
+  const YamlValue& root_;
+  Architecture architecture_;
+  std::vector<LevelPositions> positions_;
+  std::optional<YamlValue> pe_rows_;
+  std::optional<YamlValue> pe_cols_;
+};
+
+std::string Number(double value) { return fmt::format("{}", value); }
+
+std::string RoleList(RoleMask mask) {
+  std::vector<std::string> names;
+  for (const workload::TensorRole role :
+       {workload::TensorRole::kInput, workload::TensorRole::kWeight, workload::TensorRole::kOutput}) {
+    if ((mask & RoleBit(role)) != 0) names.emplace_back(workload::ToString(role));
+  }
+  return fmt::format("[{}]", util::Join(names, ", "));
+}
+
+std::string DimRoleList(DimRoleMask mask) {
+  std::vector<std::string> names;
+  for (const std::string& name : DimRoleNames()) {
+    if ((mask & DimRoleBit(*ParseDimRole(name))) != 0) names.push_back(name);
+  }
+  return fmt::format("[{}]", util::Join(names, ", "));
+}
+
+}  // namespace
+
+std::optional<Architecture> ReadArchitecture(const io::YamlValue& value, const std::string& name) {
+  return ArchitectureReader(value, name).Read();
+}
+
+Architecture ReadArchitectureDocument(const io::YamlDocument& document, const std::string& default_name) {
+  const YamlValue root = document.root();
+  std::optional<Architecture> architecture;
+  if (document.ok()) {
+    if (const std::optional<YamlMap> map = root.AsMap(kDocumentKeys)) {
+      std::string name = default_name;
+      if (const std::optional<YamlValue> value = map->Get("name")) {
+        if (const std::optional<std::string> text = value->AsString()) {
+          if (IsPlainName(*text)) {
+            name = *text;
+          } else {
+            value->ErrorExpected("a name of letters, digits, '_', '-' or '.'");
+          }
+        }
+      }
+      if (const std::optional<YamlValue> body =
+              map->Require(std::string(kArchitectureKey), "the architecture: levels, pe_array, ...")) {
+        architecture = ReadArchitecture(*body, name);
+      }
+    }
+  }
+  root.diagnostics().ThrowIfAny();
+  if (!architecture) throw util::InternalError("architecture reader failed without a diagnostic");
+  return *architecture;
+}
+
+Architecture LoadArchitecture(std::string_view name_or_path) {
+  util::Diagnostics diagnostics;
+  const std::string text(name_or_path);
+  if (io::LooksLikePath(name_or_path)) {
+    const io::YamlDocument document = io::YamlDocument::LoadFile(text, diagnostics);
+    diagnostics.ThrowIfAny();
+    return ReadArchitectureDocument(document, std::filesystem::path(text).stem().string());
+  }
+  const io::Preset* preset = io::FindPreset(io::PresetKind::kArchitecture, name_or_path);
+  if (preset == nullptr) {
+    const std::vector<std::string> names = io::PresetNames(io::PresetKind::kArchitecture);
+    throw util::ConfigError(fmt::format("expected an architecture preset ({}) or a path to a YAML file, got '{}'{}",
+                                        util::Join(names, ", "), text, util::DidYouMeanHint(text, names)));
+  }
+  const io::YamlDocument document =
+      io::YamlDocument::LoadString(std::string(preset->text), std::string(preset->path), diagnostics);
+  diagnostics.ThrowIfAny();
+  return ReadArchitectureDocument(document, std::string(preset->name));
+}
+
+std::string ArchitectureToYaml(const Architecture& architecture, std::string_view header_comment) {
+  std::string out;
+  if (!header_comment.empty()) out += fmt::format("# {}\n", header_comment);
+  out += fmt::format("name: {}\narchitecture:\n", architecture.name);
+  if (architecture.clock_ghz) out += fmt::format("  clock_ghz: {}\n", Number(*architecture.clock_ghz));
+  out += fmt::format("  static_power_mw: {}\n", Number(architecture.static_power_mw));
+  out += fmt::format("  online_softmax: {}\n", architecture.online_softmax);
+  out += fmt::format("  overlap_vector_unit: {}\n", architecture.overlap_vector_unit);
+  out += "  levels:\n";
+  for (const StorageLevel& level : architecture.levels) {
+    out += fmt::format("    - name: {}\n", level.name);
+    if (level.capacity_words) out += fmt::format("      capacity_words: {}\n", *level.capacity_words);
+    out += fmt::format("      word_bits: {}\n", level.word_bits);
+    out += fmt::format("      access_words: {}\n", level.vector_words);
+    out += fmt::format("      mesh_x: {}\n      mesh_y: {}\n", level.mesh_x, level.mesh_y);
+    const std::pair<const char*, const std::optional<double>*> bandwidths[] = {
+        {"read", &level.read_bandwidth_words_per_cycle},
+        {"write", &level.write_bandwidth_words_per_cycle},
+        {"shared", &level.shared_bandwidth_words_per_cycle}};
+    for (const auto& [action, bandwidth] : bandwidths) {
+      if (*bandwidth) out += fmt::format("      {}_bandwidth_words_per_cycle: {}\n", action, Number(**bandwidth));
+    }
+    out += fmt::format("      energy_pj_per_access: {{read: {}, write: {}, update: {}}}\n",
+                       Number(level.energy_per_access.read_pj), Number(level.energy_per_access.write_pj),
+                       Number(level.energy_per_access.update_pj));
+    out += fmt::format("      multiple_buffering: {}\n", Number(level.multiple_buffering));
+    out += fmt::format("      keeps: {}\n", RoleList(level.keeps_roles));
+    out += fmt::format("      spatial_x_dim_roles: {}\n", DimRoleList(level.spatial_x_dim_roles));
+    out += fmt::format("      spatial_y_dim_roles: {}\n", DimRoleList(level.spatial_y_dim_roles));
+  }
+  const MacArray& mac = architecture.mac;
+  out += fmt::format("  pe_array: {{rows: {}, cols: {}, mac_energy_pj: {}, fill_latency_cycles: {}}}\n", mac.mesh_y,
+                     mac.mesh_x, Number(mac.energy_pj_per_mac), mac.fill_latency_cycles);
+  if (architecture.vector_unit) {
+    const VectorUnit& unit = *architecture.vector_unit;
+    out += fmt::format("  vector_unit: {{lanes: {}, energy_pj_per_op: {}, reads_level: {}}}\n", unit.lanes,
+                       Number(unit.energy_pj_per_op), unit.reads_level);
+  }
+  if (architecture.host) {
+    const Host& host = *architecture.host;
+    out +=
+        fmt::format("  host: {{ops_per_cycle: {}, energy_pj_per_op: {}, reads_level: {}, floating_point: {}}}\n",
+                    Number(host.ops_per_cycle), Number(host.energy_pj_per_op), host.reads_level, host.floating_point);
+  }
+  return out;
+}
+
+}  // namespace loopfront::arch

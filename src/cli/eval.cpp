@@ -1,0 +1,298 @@
+// `loopfront eval --arch NAME|FILE (--op SPEC | --workload FILE --op-name NAME) --mapping FILE
+//  [--cost-model dataflow|roofline] [--format table|json]`: evaluates one mapping and explains
+// it level by level (DESIGN §1): per level and tensor the tile, reads, fills, updates and energy;
+// each level's bandwidth-limited cycles and which level bounds the op; the energy breakdown,
+// utilization, EDP and padding waste.
+//
+// The architecture and op may also come from the mapping file's `arch:` and `op:` (or `workload:`
+// + `op_name:`) keys; when both the command line and the file name them, they must agree.
+// An invalid mapping is a ConfigError with mapping::Describe's reason (exit 2).
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "loopfront/arch/loader.h"
+#include "loopfront/cost/cost.h"
+#include "loopfront/io/presets.h"
+#include "loopfront/mapping/check.h"
+#include "loopfront/mapping/loader.h"
+#include "loopfront/util/error.h"
+#include "src/cli/commands.h"
+#include "src/cli/op_selection.h"
+
+namespace loopfront::cli {
+namespace {
+
+struct EvalArgs {
+  OpSelectionOptions selection;
+  std::string mapping_path;
+  std::string format = "table";
+};
+
+// Thousands separators for counts, so that 301989888 reads as 301,989,888.
+std::string Count(std::int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  const int length = static_cast<int>(digits.size());
+  for (int index = 0; index < length; ++index) {
+    if (index > 0 && (length - index) % 3 == 0) out += ',';
+    out += digits[index];
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+std::string Energy(double pj) { return fmt::format("{:.6g}", pj); }
+
+std::string Percent(double fraction) { return fmt::format("{:.2f}%", 100.0 * fraction); }
+
+// Which bandwidth sets a level's cycles: "read", "write", "shared" or "" (none above compute).
+std::string LimitingBandwidth(const mapping::Problem& problem, const cost::Cost& cost, int level_idx) {
+  const mapping::LevelTable& table = problem.level(level_idx);
+  const cost::LevelCost& level = cost.levels[level_idx];
+  std::int64_t best = cost.compute_cycles;
+  std::string which;
+  const std::pair<const char*, std::int64_t> candidates[] = {
+      {"read", mapping::CyclesAtRate(level.read_words, table.read_bandwidth)},
+      {"write", mapping::CyclesAtRate(level.write_words, table.write_bandwidth)},
+      {"shared", mapping::CyclesAtRate(level.read_words + level.write_words, table.shared_bandwidth)}};
+  for (const auto& [name, cycles] : candidates) {
+    if (cycles > best) {
+      best = cycles;
+      which = name;
+    }
+  }
+  return which;
+}
+
+std::string BandwidthText(const mapping::Rate& rate) {
+  if (rate.unlimited()) return "unlimited";
+  return rate.den == 1 ? fmt::format("{}", rate.num)
+                       : fmt::format("{:.6g}", static_cast<double>(rate.num) / static_cast<double>(rate.den));
+}
+
+std::string BoundingText(const mapping::Problem& problem, const cost::Cost& cost) {
+  if (cost.bounding_level == cost::kComputeBound) return "compute (the PE array)";
+  const std::string limit = LimitingBandwidth(problem, cost, cost.bounding_level);
+  return fmt::format("{} ({} bandwidth)", problem.level_name(cost.bounding_level), limit);
+}
+
+void PrintTable(const mapping::Problem& problem, const mapping::Mapping& mapping, const cost::Cost& cost,
+                const std::string& op_label, const std::string& cost_model) {
+  std::string out;
+  out += fmt::format("op:         {} ({}, {} MACs)\n", op_label, problem.op().name, Count(cost.macs));
+  out += fmt::format("arch:       {}\n", problem.arch().name);
+  out += fmt::format("cost model: {}\n", cost_model);
+  out += fmt::format("mapping:    {}\n\n", mapping::ToString(mapping, problem));
+
+  out += fmt::format("{:<14} {:<8} {:>12} {:>9} {:>16} {:>16} {:>16} {:>16}\n", "level", "tensor", "tile_words",
+                     "instances", "reads", "fills", "updates", "energy_pj");
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+      const cost::TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
+      if (!record.kept) continue;
+      out += fmt::format("{:<14} {:<8} {:>12} {:>9} {:>16} {:>16} {:>16} {:>16}\n", problem.level_name(level_idx),
+                         problem.tensor_name(tensor), Count(record.tile_words), Count(record.instances),
+                         Count(record.total_reads()), Count(record.total_fills()), Count(record.total_updates()),
+                         Energy(record.energy_pj));
+    }
+  }
+  out += "(reads, fills, updates: totals over the utilized instances; tile_words: per instance)\n\n";
+
+  out += fmt::format("{:<14} {:>16} {:>14} {:>14} {:>11} {:>11} {:>11} {:>12}\n", "level", "cycles", "read_words",
+                     "write_words", "read_bw", "write_bw", "shared_bw", "used_words");
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    const cost::LevelCost& level = cost.levels[level_idx];
+    const mapping::LevelTable& table = problem.level(level_idx);
+    const std::string capacity = table.usable_capacity_words == mapping::kUnboundedCapacity
+                                     ? std::string("/-")
+                                     : "/" + Count(table.usable_capacity_words);
+    out += fmt::format("{:<14} {:>16} {:>14} {:>14} {:>11} {:>11} {:>11} {:>12}{}\n", problem.level_name(level_idx),
+                       Count(level.cycles), Count(level.read_words), Count(level.write_words),
+                       BandwidthText(table.read_bandwidth), BandwidthText(table.write_bandwidth),
+                       BandwidthText(table.shared_bandwidth), Count(level.used_words), capacity,
+                       level_idx == cost.bounding_level ? "   <- bounds the op" : "");
+  }
+  out += "(per instance: words read and written (fills + updates), bandwidths in words/cycle, usable capacity)\n\n";
+
+  out += fmt::format("compute cycles:  {}\n", Count(cost.compute_cycles));
+  if (problem.fill_latency_cycles() > 0) {
+    out += fmt::format("array fill:      {} cycles\n", Count(problem.fill_latency_cycles()));
+  }
+  out += fmt::format("total cycles:    {}\n", Count(cost.cycles));
+  out += fmt::format("bounded by:      {}\n\n", BoundingText(problem, cost));
+
+  out += "energy_pj:\n";
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    const double energy = cost.levels[level_idx].energy_pj;
+    out += fmt::format("  {:<14} {:>16} {:>8}\n", problem.level_name(level_idx), Energy(energy),
+                       Percent(cost.energy_pj > 0 ? energy / cost.energy_pj : 0.0));
+  }
+  const std::pair<const char*, double> parts[] = {
+      {"MACs", cost.mac_energy_pj}, {"vector ops", cost.vector_energy_pj}, {"static", cost.static_energy_pj}};
+  for (const auto& [name, energy] : parts) {
+    out += fmt::format("  {:<14} {:>16} {:>8}\n", name, Energy(energy),
+                       Percent(cost.energy_pj > 0 ? energy / cost.energy_pj : 0.0));
+  }
+  out += fmt::format("  {:<14} {:>16}\n\n", "total", Energy(cost.energy_pj));
+
+  out += fmt::format("utilization:     {} of {} MACs ({} utilized)\n", Percent(cost.utilization),
+                     Count(problem.mac_instances()), Count(cost.mac_instances));
+  out += fmt::format("EDP:             {:.6g} pJ x cycles\n", cost.edp_pj_cycles);
+  out += fmt::format("padding waste:   {} ({} padded MACs executed for {} useful)\n", Percent(cost.padding_waste),
+                     Count(cost.padded_macs), Count(cost.macs));
+  std::cout << out;
+}
+
+void PrintJson(const mapping::Problem& problem, const mapping::Mapping& mapping, const cost::Cost& cost,
+               const std::string& op_label, const std::string& cost_model) {
+  nlohmann::ordered_json json;
+  json["op"] = op_label;
+  json["op_name"] = problem.op().name;
+  json["arch"] = problem.arch().name;
+  json["cost_model"] = cost_model;
+  json["mapping"] = mapping::ToString(mapping, problem);
+  json["macs"] = cost.macs;
+  json["padded_macs"] = cost.padded_macs;
+  json["compute_cycles"] = cost.compute_cycles;
+  json["fill_latency_cycles"] = problem.fill_latency_cycles();
+  json["cycles"] = cost.cycles;
+  json["bounding_level"] = cost.bounding_level == cost::kComputeBound
+                               ? nlohmann::ordered_json("compute")
+                               : nlohmann::ordered_json(problem.level_name(cost.bounding_level));
+  json["energy_pj"] = cost.energy_pj;
+  json["mac_energy_pj"] = cost.mac_energy_pj;
+  json["vector_energy_pj"] = cost.vector_energy_pj;
+  json["static_energy_pj"] = cost.static_energy_pj;
+  json["utilization"] = cost.utilization;
+  json["mac_utilized_instances"] = cost.mac_instances;
+  json["edp_pj_cycles"] = cost.edp_pj_cycles;
+  json["padding_waste"] = cost.padding_waste;
+  nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    const cost::LevelCost& level = cost.levels[level_idx];
+    nlohmann::ordered_json entry;
+    entry["name"] = problem.level_name(level_idx);
+    entry["cycles"] = level.cycles;
+    entry["limiting_bandwidth"] = LimitingBandwidth(problem, cost, level_idx);
+    entry["instances"] = level.instances;
+    entry["used_words"] = level.used_words;
+    const std::int64_t capacity = problem.level(level_idx).usable_capacity_words;
+    entry["usable_capacity_words"] =
+        capacity == mapping::kUnboundedCapacity ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(capacity);
+    entry["read_words"] = level.read_words;
+    entry["write_words"] = level.write_words;
+    entry["energy_pj"] = level.energy_pj;
+    nlohmann::ordered_json tensors = nlohmann::ordered_json::object();
+    for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+      const cost::TensorLevelCost& record = level.tensors[tensor];
+      if (!record.kept) continue;
+      tensors[std::string(problem.tensor_name(tensor))] = {{"tile_words", record.tile_words},
+                                                           {"instances", record.instances},
+                                                           {"reads", record.total_reads()},
+                                                           {"fills", record.total_fills()},
+                                                           {"updates", record.total_updates()},
+                                                           {"energy_pj", record.energy_pj},
+                                                           {"per_instance",
+                                                            {{"reads", record.reads},
+                                                             {"fills", record.fills},
+                                                             {"updates", record.updates},
+                                                             {"energy_pj", record.energy_pj_per_instance}}}};
+    }
+    entry["tensors"] = std::move(tensors);
+    levels.push_back(std::move(entry));
+  }
+  json["levels"] = std::move(levels);
+  std::cout << json.dump(2) << '\n';
+}
+
+// Throws when the command line and the mapping file name different architectures or ops.
+void CheckAgreement(const mapping::Problem& from_file, const OpSelection& selection, const std::string& file) {
+  arch::Architecture file_arch = from_file.arch();
+  file_arch.name = selection.architecture.name;
+  std::vector<util::Diagnostic> diagnostics;
+  if (!(file_arch == selection.architecture)) {
+    diagnostics.push_back(util::Diagnostic{
+        .file = file,
+        .path = "arch",
+        .message = fmt::format("expected the architecture given by --arch ('{}'), got a different one ('{}'); "
+                               "drop one of the two",
+                               selection.architecture.name, from_file.arch().name)});
+  }
+  workload::Op file_op = from_file.op();
+  file_op.name = selection.op.name;
+  file_op.count = selection.op.count;
+  file_op.op_class = selection.op.op_class;
+  if (!(file_op == selection.op)) {
+    diagnostics.push_back(util::Diagnostic{
+        .file = file,
+        .path = "op",
+        .message = fmt::format("expected the op given on the command line ({}), got a different one; drop one "
+                               "of the two",
+                               selection.op_label)});
+  }
+  if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
+}
+
+int RunEval(const EvalArgs& args) {
+  if (args.format != "table" && args.format != "json") {
+    throw util::ConfigError({util::Diagnostic{
+        .path = "--format", .message = fmt::format("expected table or json, got '{}'", args.format)}});
+  }
+  const mapping::MappingFile file = mapping::MappingFile::Load(args.mapping_path);
+  const bool cli_names_arch = !args.selection.arch.empty();
+  const bool cli_names_op = !args.selection.op_spec.empty() || !args.selection.workload.empty();
+  std::optional<mapping::Problem> file_problem;
+  if (file.header().NamesProblem()) file_problem = file.HeaderProblem();
+
+  OpSelection selection;
+  if (cli_names_arch && cli_names_op) {
+    selection = ResolveOpSelection(args.selection);
+    if (file_problem) CheckAgreement(*file_problem, selection, file.file());
+  } else if (file_problem && !cli_names_arch && !cli_names_op) {
+    // Everything from the file; only the cost model from the command line.
+    selection.architecture = file_problem->arch();
+    selection.op = file_problem->op();
+    selection.problem = *file_problem;
+    selection.cost_model = cost::BuiltinCostModels().Create(args.selection.cost_model);
+    selection.op_label = file.header().op ? *file.header().op : *file.header().workload + ":" + *file.header().op_name;
+  } else {
+    throw util::ConfigError(
+        "expected --arch and the op (--op SPEC, or --workload and --op-name) on the command line, or both named "
+        "in the mapping file (arch:, op: or workload: + op_name:), got only part of them");
+  }
+
+  const mapping::Mapping mapping = file.Read(selection.problem);
+  const cost::Cost cost = selection.cost_model->Evaluate(selection.problem, mapping);
+  if (!cost.feasible) {
+    throw util::ConfigError({util::Diagnostic{
+        .file = file.file(),
+        .path = "mapping",
+        .message = fmt::format("the {} cost model cannot evaluate this mapping: {}", selection.cost_model->name(),
+                               mapping::Describe(cost.check, selection.problem))}});
+  }
+  const std::string cost_model(selection.cost_model->name());
+  if (args.format == "json") {
+    PrintJson(selection.problem, mapping, cost, selection.op_label, cost_model);
+  } else {
+    PrintTable(selection.problem, mapping, cost, selection.op_label, cost_model);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddEvalCommand(CLI::App& app, CommandRegistry& registry) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* eval = app.add_subcommand(
+      "eval", "Evaluate one mapping of one op and explain it level by level (accesses, energy, bounding level)");
+  AddOpSelectionOptions(*eval, args->selection, /*required=*/false);
+  eval->add_option("--mapping", args->mapping_path, "Mapping YAML file (docs/mappings.md)")->required();
+  eval->add_option("--format", args->format, "Output format: table or json")->capture_default_str();
+  registry.Add(eval, [args] { return RunEval(*args); });
+}
+
+}  // namespace loopfront::cli
