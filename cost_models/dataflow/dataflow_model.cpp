@@ -24,8 +24,18 @@ inline void ForEachTensor(TensorMask mask, Function function) {
   }
 }
 
-inline std::int64_t CeilDiv(std::int64_t numerator, std::int64_t denominator) {
-  return (numerator + denominator - 1) / denominator;
+// Whole physical accesses for `words` words (rule 8); most levels move one word per access.
+inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words) {
+  return vector_words == 1 ? words : (words + vector_words - 1) / vector_words;
+}
+
+// max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
+// words / (num/den) > T  ⇔  words·den > T·num, exact in 128 bits.
+inline std::int64_t BandwidthCycles(std::int64_t words, mapping::Rate rate, std::int64_t compute_cycles) {
+  if (rate.unlimited()) return compute_cycles;
+  __extension__ using Wide = __int128;
+  if (static_cast<Wide>(words) * rate.den <= static_cast<Wide>(compute_cycles) * rate.num) return compute_cycles;
+  return mapping::CyclesAtRate(words, rate);
 }
 
 // What the walk over the loop nest, outermost first, knows at the top of each level.
@@ -46,7 +56,6 @@ struct NestAnalysis {
 
 void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mapping, NestAnalysis& nest) {
   const int num_levels = problem.num_levels();
-  const int num_tensors = problem.num_tensors();
   PerTensor changes;
   PerTensor temporal_indexing;
   changes.fill(1);
@@ -69,7 +78,7 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
       });
     }
     PerTensor& spatial = nest.spatial_here[level_idx];
-    for (int tensor = 0; tensor < num_tensors; ++tensor) spatial[tensor] = 1;
+    spatial.fill(1);
     for (const mapping::SpatialLoop& loop : level.spatial()) {
       instances *= loop.factor;
       ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) { spatial[tensor] *= loop.factor; });
@@ -88,18 +97,24 @@ void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping&
   const std::int64_t compute_cycles = nest.compute_cycles;
   // The innermost loop of the nest is spatial iff the innermost level has a non-trivial spatial
   // loop; otherwise it is temporal (Timeloop inserts a trivial temporal loop when the level has
-  // no loop at all).
-  TensorMask indexed_by_every_spatial = problem.all_tensors();
-  bool innermost_is_spatial = false;
+  // no loop at all). A MAC's neighbour along an axis differs in the fastest-varying loop of that
+  // axis (taken as the last one listed): t can be forwarded along the axis iff that loop does not
+  // index t. With one loop per axis (every reference case) this is "t is not indexed by every
+  // spatial loop of the innermost level".
+  std::array<int, mapping::kNumAxes> fastest_dim{-1, -1};
   std::int64_t innermost_fanout = 1;
   for (const mapping::SpatialLoop& loop : mapping.level(problem.num_levels() - 1).spatial()) {
     if (loop.factor == 1) continue;
-    innermost_is_spatial = true;
     innermost_fanout *= loop.factor;
-    indexed_by_every_spatial &= problem.dim_tensors(loop.dim);
+    fastest_dim[static_cast<int>(loop.axis)] = loop.dim;
+  }
+  const bool innermost_is_spatial = innermost_fanout > 1;
+  TensorMask indexed_by_every_neighbour_step = problem.all_tensors();
+  for (const int dim : fastest_dim) {
+    if (dim >= 0) indexed_by_every_neighbour_step &= problem.dim_tensors(dim);
   }
   for (int tensor = 0; tensor < num_tensors; ++tensor) {
-    const bool latched = innermost_is_spatial && ((indexed_by_every_spatial >> tensor) & 1u) == 0;
+    const bool latched = innermost_is_spatial && ((indexed_by_every_neighbour_step >> tensor) & 1u) == 0;
     if (latched) {
       // Neighbours along an axis that does not index t share its word; an unchanged word is
       // forwarded over links instead of re-read: C(t) = changes(L,t). The forwarded words are
@@ -117,14 +132,24 @@ void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping&
 }  // namespace
 
 Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  // One named result on every path, so that it is constructed in place (NRVO) instead of copying
+  // a few kilobytes per evaluation.
+  Cost cost;
+  EvaluateInto(problem, mapping, cost);
+  return cost;
+}
+
+void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping::Mapping& mapping, Cost& cost) const {
   if (!problem.op().IsContraction()) {
-    mapping::CheckResult unsupported;
-    unsupported.violation = mapping::Violation::kUnsupportedOp;
-    return InfeasibleCost(unsupported);
+    cost.check.violation = mapping::Violation::kUnsupportedOp;
+    return;
   }
   mapping::TileTable tiles;
   const mapping::CheckResult check = mapping::CheckMapping(mapping, problem, &tiles);
-  if (!check.ok()) return InfeasibleCost(check);
+  if (!check.ok()) {
+    cost.check = check;
+    return;
+  }
 
   const int num_levels = problem.num_levels();
   const int num_tensors = problem.num_tensors();
@@ -137,13 +162,12 @@ Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Map
   PerTensor link_transfers{};
   MacOperandAccesses(problem, mapping, nest, mac_accesses, link_transfers);
 
-  Cost cost;
   cost.feasible = true;
   cost.check = check;
   cost.num_levels = num_levels;
   cost.num_tensors = num_tensors;
   cost.compute_cycles = compute_cycles;
-  for (int tensor = 0; tensor < num_tensors; ++tensor) cost.link_transfers[tensor] = link_transfers[tensor];
+  cost.link_transfers = link_transfers;  // zero past num_tensors
 
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
   // next inner keeping level, or the MACs) and is served by its parent.
@@ -207,9 +231,9 @@ Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Map
       write_words += record.fills + record.updates;
       // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
       const std::int64_t vector_words = table.vector_words;
-      record.energy_pj_per_instance = static_cast<double>(CeilDiv(record.reads, vector_words)) * table.read_pj +
-                                      static_cast<double>(CeilDiv(record.fills, vector_words)) * table.write_pj +
-                                      static_cast<double>(CeilDiv(record.updates, vector_words)) * table.update_pj;
+      record.energy_pj_per_instance = static_cast<double>(Accesses(record.reads, vector_words)) * table.read_pj +
+                                      static_cast<double>(Accesses(record.fills, vector_words)) * table.write_pj +
+                                      static_cast<double>(Accesses(record.updates, vector_words)) * table.update_pj;
       record.energy_pj = record.energy_pj_per_instance * static_cast<double>(record.instances);
       energy_pj += record.energy_pj;
     }
@@ -243,7 +267,6 @@ Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Map
                      (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles));
   cost.edp_pj_cycles = cost.energy_pj * static_cast<double>(cost.cycles);
   cost.padding_waste = check.padding_waste;
-  return cost;
 }
 
 }  // namespace loopfront::cost

@@ -30,6 +30,10 @@ class DataflowModel final : public CostModel {
   Cost Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const override;
   std::string_view name() const override { return kName; }
   std::string_view description() const override { return kDescription; }
+
+ private:
+  // Fills a default-constructed `cost`.
+  void EvaluateInto(const mapping::Problem& problem, const mapping::Mapping& mapping, Cost& cost) const;
 };
 
 }  // namespace loopfront::cost

@@ -193,11 +193,11 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
 
 void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& tiles) {
   const int num_levels = problem.num_levels();
-  const int num_tensors = problem.num_tensors();
-  for (int tensor = 0; tensor < num_tensors; ++tensor) tiles.words[num_levels][tensor] = 1;
+  // Whole fixed-size rows are copied (entries past num_tensors are unused): cheaper than
+  // variable-length copies on this hot path.
+  tiles.words[num_levels].fill(1);
   for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
-    std::array<std::int64_t, kMaxTensors> tile;
-    for (int tensor = 0; tensor < num_tensors; ++tensor) tile[tensor] = tiles.words[level_idx + 1][tensor];
+    std::array<std::int64_t, kMaxTensors> tile = tiles.words[level_idx + 1];
     const LevelMapping& level = mapping.level(level_idx);
     for (const TemporalLoop& loop : level.temporal()) {
       for (TensorMask mask = problem.dim_tensors(loop.dim); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
@@ -209,7 +209,7 @@ void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& til
         tile[__builtin_ctz(mask)] *= loop.factor;
       }
     }
-    for (int tensor = 0; tensor < num_tensors; ++tensor) tiles.words[level_idx][tensor] = tile[tensor];
+    tiles.words[level_idx] = tile;
   }
 }
 

@@ -191,6 +191,19 @@ TEST_CASE("MAC operand rule: a spatial innermost loop latches tensors it does no
   CHECK(cost.link_transfers[kTensorA] == 0);
 }
 
+TEST_CASE("MAC operand rule with two loops on one axis: the fastest-varying loop decides", "[cost][dataflow]") {
+  // 4 MACs along x. M2 N4 K2, RF [M2 N2 | x:N2 x:K2]: T = 4. Neighbours along x differ in K (the
+  // fastest loop on x, listed last), so A (indexed by K) is not forwarded although N does not
+  // index it: C(A) = T = 4, content = 4 × K2 = 8. (Latching A would give changes(L,A) = M2 = 2.)
+  const Problem problem = Problem::Build(MakeGemm(2, 4, 2), MakeArch({{.name = "DRAM"}, {.name = "RF"}}, 4, 1));
+  const Cost cost = Run(problem, "DRAM[] RF[M2 N2 | x:N2 x:K2]");
+  CHECK(cost.levels[1].tensors[kTensorA].reads == 8);
+  CHECK(cost.link_transfers[kTensorA] == 0);
+  // Z is not indexed by K: latched, C(Z) = changes(L,Z) = M2·N2 = 4 = T: nothing to forward.
+  CHECK(cost.levels[1].tensors[kTensorZ].updates == 8);
+  CHECK(cost.link_transfers[kTensorZ] == 0);
+}
+
 TEST_CASE("Energy rounds each action up to whole vector accesses, per instance", "[cost][dataflow]") {
   // DRAM [M3] Buf [K5] with Buf vector 4 words: Buf A reads 15 → ceil(15/4) = 4 accesses (not
   // 3.75); fills 15 → 4. M3 N1 K5.
