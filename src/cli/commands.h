@@ -22,6 +22,8 @@ class CommandRegistry {
 };
 
 void AddListCommand(CLI::App& app, CommandRegistry& registry);
+void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry);
+void AddValidateCommand(CLI::App& app, CommandRegistry& registry);
 void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry);
 void AddEvalCommand(CLI::App& app, CommandRegistry& registry);
 

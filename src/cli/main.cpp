@@ -28,6 +28,8 @@ int Run(int argc, char** argv) {
 
   loopfront::cli::CommandRegistry registry;
   loopfront::cli::AddListCommand(app, registry);
+  loopfront::cli::AddAnalyzeCommand(app, registry);
+  loopfront::cli::AddValidateCommand(app, registry);
   loopfront::cli::AddCrosscheckCommand(app, registry);
   loopfront::cli::AddEvalCommand(app, registry);
 

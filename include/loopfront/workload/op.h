@@ -8,11 +8,24 @@
 //    the output's points, possibly with a reduction along `reduced_dim` (softmax over the key dim,
 //    LayerNorm over d_model), in `passes` sweeps over the data (softmax 3: max, exp-sum,
 //    normalize), each costing `ops_per_element[pass]` operations per element (DESIGN §2.1.1).
+//    The output of a vector op indexes every dim of the op.
+//
+// Dim names used by every op loopfront builds (docs/workloads.md, "Dimension names"), so that an
+// architecture constraint such as "k down the PE rows, n across the columns" applies to every
+// matmul: m = token rows, n = output columns, k = reduction; batched attention matmuls add b
+// (sequences) and h (heads). Vector ops use the dims of the tensor they transform.
+//
+// Tensor roles name the operand slot, as in Timeloop's three data spaces: `weight` is the operand
+// that does not index the token dim m (a model parameter, or K / V in the attention matmuls, the
+// operand a weight-stationary array holds still), `input` the streamed operand(s), `output` the
+// result. The ops loopfront builds give vector ops only inputs (LayerNorm's gamma and beta are left
+// out: 2·d_model words per layer); an op list may give a vector op a weight (a per-channel scale).
 //
 // `count` says how many times the op runs in the workload (e.g. once per layer × layers).
 // Sizes are per single execution. Units: word sizes in bits; counts are plain numbers.
 //
 // Op is a plain value type: copyable, comparable, and immutable once built by a loader.
+// Thread-safety: const methods are safe to call concurrently.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +45,8 @@ enum class OpKind : std::uint8_t {
   kRmsNorm,
   kGelu,
   kSilu,
-  kMul,  // element-wise product (the SwiGLU gate)
-  kAdd,  // residual add
+  kMul,    // element-wise product (the SwiGLU gate)
+  kAdd,    // residual add
   kScale,  // requantize / scale by a constant
 };
 
@@ -59,8 +72,8 @@ struct Op {
   OpKind kind = OpKind::kContraction;
   OpClass op_class = OpClass::kOther;
   std::vector<Dim> dims;
-  std::vector<Tensor> tensors;  // exactly one has role kOutput
-  int passes = 1;               // vector ops; 1 for contractions
+  std::vector<Tensor> tensors;          // exactly one has role kOutput
+  int passes = 1;                       // vector ops; 1 for contractions
   std::vector<double> ops_per_element;  // one entry per pass (vector ops); empty for contractions
   std::optional<int> reduced_dim;       // vector ops that reduce along a dim (softmax, norms)
   std::int64_t count = 1;
@@ -69,7 +82,11 @@ struct Op {
 
   bool IsContraction() const { return kind == OpKind::kContraction; }
   int DimIndex(std::string_view dim_name) const;  // -1 if absent
+  // Size of the dim called `dim_name`; throws InternalError if the op has no such dim.
+  std::int64_t DimSize(std::string_view dim_name) const;
   const Tensor& Output() const;
+  // nullptr if the op has no tensor of that name.
+  const Tensor* FindTensor(std::string_view tensor_name) const;
   // Product of all dim sizes: the iteration space of one execution.
   std::int64_t IterationPoints() const;
   // Elements of a tensor (product of its dims' sizes).
@@ -82,22 +99,40 @@ struct Op {
   // Bytes of one execution under ideal reuse: every tensor read or written exactly once, at its
   // word size (survey Sec. 2.2's convention).
   double IdealBytes() const;
+  // Bits of one execution under ideal reuse (IdealBytes × 8, exact as an integer).
+  std::int64_t IdealBits() const;
 };
+
+// An op's iteration space must stay below 2^53 points, so that every per-execution count (MACs,
+// FLOPs, bytes) is exact in a double as well as in an int64 (docs/workloads.md, "Limits").
+inline constexpr std::int64_t kMaxIterationPoints = std::int64_t{1} << 53;
+
+// Structural problems of an op, one message per problem (empty = valid): dims with unique names
+// and positive sizes, tensors with unique names and in-range, non-repeated dims, exactly one
+// output, every dim indexed by some tensor, vector ops with an output over every dim, `passes`
+// matching `ops_per_element`, a valid `reduced_dim`, a positive count, and an iteration space
+// below kMaxIterationPoints. Loaders check user input themselves (with file positions); this is the
+// invariant that everything that builds ops must satisfy.
+std::vector<std::string> CheckOp(const Op& op);
 
 std::string_view ToString(TensorRole role);
 std::string_view ToString(OpKind kind);
 std::string_view ToString(OpClass op_class);
 std::optional<OpKind> ParseOpKind(std::string_view text);
 std::optional<TensorRole> ParseTensorRole(std::string_view text);
+std::optional<OpClass> ParseOpClass(std::string_view text);
 // Names accepted in YAML, for "did you mean" and error messages.
 std::vector<std::string> OpKindNames();
 std::vector<std::string> TensorRoleNames();
+std::vector<std::string> OpClassNames();
 
 // The vector-op defaults of DESIGN §2.1: passes and ops per element per pass for each kind
 // (softmax 3 passes: max, exp + sum, normalize; layernorm 3: mean, variance, normalize; ...).
+// Counting convention (docs/workloads.md): every arithmetic operation and every special function
+// (exp, erf, division) is one operation. Contractions get {1, {}}.
 struct VectorOpProfile {
-  int passes;
-  std::vector<double> ops_per_element;
+  int passes = 1;
+  std::vector<double> ops_per_element{};
 };
 VectorOpProfile DefaultVectorProfile(OpKind kind);
 

@@ -1,0 +1,613 @@
+#include "loopfront/workload/loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "loopfront/io/presets.h"
+#include "loopfront/util/error.h"
+#include "loopfront/util/strings.h"
+
+namespace loopfront::workload {
+namespace {
+
+using io::YamlMap;
+using io::YamlValue;
+
+constexpr int kMaxBits = 64;
+
+const std::vector<std::string> kTransformerDocumentKeys = {"name", std::string(kTransformerKey)};
+const std::vector<std::string> kOpListDocumentKeys = {"name", "bits", std::string(kOpListKey)};
+const std::vector<std::string> kTransformerKeys = {"d_model",    "heads", "d_head",         "d_ff",   "layers",
+                                                   "seq_len",    "batch", "phase",          "kv_len", "bits",
+                                                   "activation", "norm",  "norm_placement", "decoder"};
+const std::vector<std::string> kOpKeys = {"name",  "kind",   "class",           "dims",       "tensors",
+                                          "count", "passes", "ops_per_element", "reduced_dim"};
+const std::vector<std::string> kTensorKeys = {"name", "role", "dims", "bits"};
+
+// Names end up in CSV columns and mapping strings: letters, digits, '_', '-', '.'.
+bool IsPlainName(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char character) {
+    return std::isalnum(static_cast<unsigned char>(character)) != 0 || character == '_' || character == '-' ||
+           character == '.';
+  });
+}
+
+// Dim names are identifiers: they appear in einsum-like strings (`S[b,h,m,n]`).
+bool IsIdentifier(const std::string& text) {
+  if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0])) != 0) return false;
+  return std::all_of(text.begin(), text.end(), [](char character) {
+    return std::isalnum(static_cast<unsigned char>(character)) != 0 || character == '_';
+  });
+}
+
+std::optional<std::string> ReadName(const YamlValue& value) {
+  std::optional<std::string> text = value.AsString();
+  if (!text) return std::nullopt;
+  if (!IsPlainName(*text)) {
+    value.ErrorExpected("a name of letters, digits, '_', '-' or '.'");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<int> ReadBits(const YamlValue& value) {
+  const std::optional<std::int64_t> bits = value.AsPositiveInt();
+  if (!bits) return std::nullopt;
+  if (*bits > kMaxBits) {
+    value.ErrorExpected(fmt::format("a word size in bits from 1 to {}", kMaxBits));
+    return std::nullopt;
+  }
+  return static_cast<int>(*bits);
+}
+
+// Reads an optional document-level `name:`.
+std::string ReadDocumentName(const YamlMap& map, const std::string& default_name) {
+  if (const std::optional<YamlValue> value = map.Get("name")) {
+    if (std::optional<std::string> name = ReadName(*value)) return *name;
+  }
+  return default_name;
+}
+
+void ThrowIfAny(const io::YamlDocument& document) {
+  // Every YamlValue of a document reports into the Diagnostics given to YamlDocument::Load*.
+  document.root().diagnostics().ThrowIfAny();
+}
+
+// After a read that failed: the reader recorded why, so this always throws ConfigError.
+[[noreturn]] void Fail(const io::YamlDocument& document) {
+  ThrowIfAny(document);
+  throw util::InternalError("a workload reader failed without recording a diagnostic");
+}
+
+// ---- Transformer specs ------------------------------------------------------------------------
+
+template <typename Enum>
+std::optional<Enum> ReadChoice(const YamlMap& map, const std::string& key, const std::vector<std::string>& names,
+                               std::optional<Enum> (*parse)(std::string_view)) {
+  const std::optional<YamlValue> value = map.Get(key);
+  if (!value) return std::nullopt;
+  const std::optional<std::string> text = value->AsChoice(names);
+  return text ? parse(*text) : std::nullopt;
+}
+
+// ---- Op lists ---------------------------------------------------------------------------------
+
+// Where an op and its tensors are in the file, to position graph-level problems.
+struct OpPosition {
+  YamlValue op;
+  std::optional<YamlValue> name{};
+  std::vector<std::optional<YamlValue>> tensor_names{};
+};
+
+// `dims:` of an op: name → positive size, in file order.
+bool ReadDims(const YamlValue& value, Op& op, std::vector<YamlValue>& dim_keys) {
+  const std::optional<YamlMap> dims = value.AsOpenMap();
+  if (!dims) return false;
+  bool ok = true;
+  if (dims->entries().empty()) {
+    value.ErrorExpected("a mapping of dim names to sizes, e.g. {m: 512, n: 768, k: 768}");
+    return false;
+  }
+  for (const YamlMap::Entry& entry : dims->entries()) {
+    const std::string& name = entry.key.node().Scalar();
+    if (!IsIdentifier(name)) {
+      entry.key.ErrorExpected("a dim name that is an identifier (letters, digits, '_')");
+      ok = false;
+      continue;
+    }
+    const std::optional<std::int64_t> size = entry.value.AsPositiveInt();
+    if (!size) {
+      ok = false;
+      continue;
+    }
+    op.dims.push_back(Dim{.name = name, .size = *size});
+    dim_keys.push_back(entry.key);
+  }
+  return ok;
+}
+
+std::vector<std::string> DimNames(const Op& op) {
+  std::vector<std::string> names;
+  for (const Dim& dim : op.dims) names.push_back(dim.name);
+  return names;
+}
+
+// A dim name used by a tensor or reduced_dim: must be one of the op's dims.
+std::optional<int> ReadDimReference(const YamlValue& value, const Op& op) {
+  const std::optional<std::string> name = value.AsString();
+  if (!name) return std::nullopt;
+  const int index = op.DimIndex(*name);
+  if (index < 0) {
+    const std::vector<std::string> names = DimNames(op);
+    value.Error(fmt::format("expected one of the op's dims {}, got unknown dim '{}'{}", util::Join(names, ", "), *name,
+                            util::DidYouMeanHint(*name, names)));
+    return std::nullopt;
+  }
+  return index;
+}
+
+struct TensorRead {
+  std::optional<Tensor> tensor;
+  std::optional<YamlValue> name_node;
+  std::optional<YamlValue> role_node;
+  std::optional<YamlValue> dims_node;
+};
+
+TensorRead ReadTensor(const YamlValue& value, const Op& op, bool dims_ok, int default_bits) {
+  TensorRead read;
+  const std::optional<YamlMap> map = value.AsMap(kTensorKeys);
+  if (!map) return read;
+  Tensor tensor;
+  tensor.word_bits = default_bits;
+  bool ok = true;
+  read.name_node = map->Require("name", "the tensor's name; ops connect through tensor names");
+  if (read.name_node) {
+    const std::optional<std::string> name = ReadName(*read.name_node);
+    ok = ok && name.has_value();
+    if (name) tensor.name = *name;
+  } else {
+    ok = false;
+  }
+  read.role_node = map->Require("role", "input, weight or output");
+  if (read.role_node) {
+    const std::optional<std::string> role = read.role_node->AsChoice(TensorRoleNames());
+    ok = ok && role.has_value();
+    if (role) tensor.role = *ParseTensorRole(*role);
+  } else {
+    ok = false;
+  }
+  read.dims_node = map->Require("dims", "the list of dims the tensor is indexed by, outermost first");
+  if (read.dims_node) {
+    const std::optional<std::vector<YamlValue>> items = read.dims_node->AsList();
+    if (items && dims_ok) {
+      std::set<int> seen;
+      for (const YamlValue& item : *items) {
+        const std::optional<int> dim = ReadDimReference(item, op);
+        if (!dim) {
+          ok = false;
+          continue;
+        }
+        if (!seen.insert(*dim).second) {
+          item.Error(fmt::format("expected each dim once per tensor, got '{}' again", op.dims[*dim].name));
+          ok = false;
+          continue;
+        }
+        tensor.dims.push_back(*dim);
+      }
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  if (const std::optional<YamlValue> bits = map->Get("bits")) {
+    const std::optional<int> word_bits = ReadBits(*bits);
+    ok = ok && word_bits.has_value();
+    if (word_bits) tensor.word_bits = *word_bits;
+  }
+  if (ok) read.tensor = tensor;
+  return read;
+}
+
+// Vector-op settings: passes, ops_per_element, reduced_dim (defaults per kind, op.h). Problems are
+// recorded in the map's diagnostics.
+void ReadVectorSettings(const YamlMap& map, Op& op, bool dims_ok) {
+  const VectorOpProfile profile = DefaultVectorProfile(op.kind);
+  const std::optional<YamlValue> passes_node = map.Get("passes");
+  const std::optional<YamlValue> ops_node = map.Get("ops_per_element");
+  std::optional<std::int64_t> passes;
+  if (passes_node) passes = passes_node->AsPositiveInt();
+  if (ops_node) {
+    const std::optional<std::vector<YamlValue>> items = ops_node->AsList();
+    if (!items) return;
+    std::vector<double> ops_per_element;
+    for (const YamlValue& item : *items) {
+      if (const std::optional<double> ops = item.AsNonNegativeDouble()) ops_per_element.push_back(*ops);
+    }
+    if (items->empty()) {
+      ops_node->ErrorExpected("a non-empty list of operations per element, one per pass");
+      return;
+    }
+    if (passes && static_cast<std::size_t>(*passes) != items->size()) {
+      ops_node->Error(
+          fmt::format("expected {} entries, one per pass (passes: {}), got {}", *passes, *passes, items->size()));
+      return;
+    }
+    op.passes = static_cast<int>(items->size());
+    op.ops_per_element = std::move(ops_per_element);
+  } else if (passes && *passes != profile.passes) {
+    passes_node->ErrorExpected(fmt::format("{} passes (the default of {}), or an ops_per_element list beside passes",
+                                           profile.passes, ToString(op.kind)),
+                               "; ops_per_element says what each pass costs");
+    return;
+  } else {
+    op.passes = profile.passes;
+    op.ops_per_element = profile.ops_per_element;
+  }
+
+  if (const std::optional<YamlValue> reduced = map.Get("reduced_dim")) {
+    if (dims_ok) op.reduced_dim = ReadDimReference(*reduced, op);
+  }
+}
+
+// Checks across the keys of one op, positioned at the key to change.
+void CheckOpShape(const YamlValue& op_value, const Op& op, const std::vector<YamlValue>& dim_keys,
+                  const std::vector<TensorRead>& tensors, const YamlValue& tensors_value) {
+  const Tensor* first_output = nullptr;
+  bool reads_something = false;
+  std::vector<bool> dim_used(op.dims.size(), false);
+  for (const TensorRead& read : tensors) {
+    const Tensor& tensor = *read.tensor;
+    for (const int dim : tensor.dims) dim_used[static_cast<std::size_t>(dim)] = true;
+    if (tensor.role != TensorRole::kOutput) {
+      reads_something = true;
+      continue;
+    }
+    if (first_output != nullptr) {
+      read.role_node->Error(
+          fmt::format("expected exactly one tensor with role output per op, got a second output "
+                      "'{}' (the first is '{}')",
+                      tensor.name, first_output->name));
+      continue;
+    }
+    first_output = &tensor;
+    if (!op.IsContraction() && tensor.dims.size() != op.dims.size()) {
+      std::vector<std::string> missing;
+      for (std::size_t dim = 0; dim < op.dims.size(); ++dim) {
+        if (std::find(tensor.dims.begin(), tensor.dims.end(), static_cast<int>(dim)) == tensor.dims.end()) {
+          missing.push_back(op.dims[dim].name);
+        }
+      }
+      read.dims_node->Error(fmt::format(
+          "expected the output of a {} op to index every dim of the op ({}), got one without {}; a vector op works "
+          "element-wise over its output",
+          ToString(op.kind), util::Join(DimNames(op), ", "), util::Join(missing, ", ")));
+    }
+  }
+  if (first_output == nullptr) tensors_value.Error("expected exactly one tensor with role output, got none");
+  if (!reads_something) tensors_value.Error("expected at least one input or weight tensor, got only the output");
+  for (std::size_t dim = 0; dim < op.dims.size(); ++dim) {
+    if (!dim_used[dim]) {
+      dim_keys[dim].Error(
+          fmt::format("expected every dim to be indexed by some tensor, got '{}' indexed by none", op.dims[dim].name));
+    }
+  }
+  long double points = 1;
+  for (const Dim& dim : op.dims) points *= static_cast<long double>(dim.size);
+  if (points >= static_cast<long double>(kMaxIterationPoints)) {
+    op_value.Error(
+        fmt::format("expected fewer than 2^53 iteration points per op, got {:.3g}", static_cast<double>(points)));
+  }
+}
+
+std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& position) {
+  const std::size_t errors_before = value.diagnostics().size();
+  const std::optional<YamlMap> map = value.AsMap(kOpKeys);
+  if (!map) return std::nullopt;
+  Op op;
+  position.name = map->Require("name", "the op's name");
+  if (position.name) {
+    if (const std::optional<std::string> text = ReadName(*position.name)) op.name = *text;
+  }
+  bool kind_ok = false;
+  if (const std::optional<YamlValue> kind = map->Require("kind", "contraction or a vector op kind")) {
+    if (const std::optional<std::string> text = kind->AsChoice(OpKindNames())) {
+      op.kind = *ParseOpKind(*text);
+      kind_ok = true;
+    }
+  }
+  if (const std::optional<YamlValue> op_class = map->Get("class")) {
+    if (const std::optional<std::string> text = op_class->AsChoice(OpClassNames())) op.op_class = *ParseOpClass(*text);
+  }
+  if (const std::optional<YamlValue> count = map->Get("count")) {
+    if (const std::optional<std::int64_t> value_read = count->AsPositiveInt()) op.count = *value_read;
+  }
+  std::vector<YamlValue> dim_keys;
+  bool dims_ok = false;
+  if (const std::optional<YamlValue> dims = map->Require("dims", "a mapping of dim names to sizes")) {
+    dims_ok = ReadDims(*dims, op, dim_keys);
+  }
+
+  std::vector<TensorRead> tensors;
+  const std::optional<YamlValue> tensors_value = map->Require("tensors", "the list of the op's tensors");
+  if (tensors_value) {
+    if (const std::optional<std::vector<YamlValue>> items = tensors_value->AsList()) {
+      if (items->empty()) tensors_value->ErrorExpected("a non-empty list of tensors");
+      std::map<std::string, int> first_line_of_tensor;
+      for (const YamlValue& item : *items) {
+        TensorRead read = ReadTensor(item, op, dims_ok, default_bits);
+        if (read.tensor) {
+          const auto [seen, inserted] = first_line_of_tensor.emplace(read.tensor->name, read.name_node->line());
+          if (!inserted) {
+            read.name_node->Error(
+                fmt::format("expected each tensor name once per op, got '{}' again (first at line {})",
+                            read.tensor->name, seen->second));
+          }
+        }
+        tensors.push_back(std::move(read));
+      }
+    }
+  }
+
+  if (kind_ok) {
+    if (op.IsContraction()) {
+      for (const std::string key : {"passes", "ops_per_element", "reduced_dim"}) {
+        if (const std::optional<YamlValue> misplaced = map->Get(key)) {
+          misplaced->ErrorExpected(fmt::format("no '{}' on a contraction (a vector-op setting)", key));
+        }
+      }
+    } else {
+      ReadVectorSettings(*map, op, dims_ok);
+    }
+  }
+
+  if (value.diagnostics().size() != errors_before) return std::nullopt;
+  for (const TensorRead& read : tensors) {
+    op.tensors.push_back(*read.tensor);
+    position.tensor_names.push_back(read.name_node);
+  }
+  CheckOpShape(value, op, dim_keys, tensors, *tensors_value);
+  // Softmax and the norms reduce along a dim; by default the innermost dim of the output.
+  const bool reduces = op.kind == OpKind::kSoftmax || op.kind == OpKind::kLayerNorm || op.kind == OpKind::kRmsNorm;
+  if (reduces && !op.reduced_dim && value.diagnostics().size() == errors_before) {
+    op.reduced_dim = op.Output().dims.back();
+  }
+  if (value.diagnostics().size() != errors_before) return std::nullopt;
+  return op;
+}
+
+}  // namespace
+
+std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const std::string& name) {
+  util::Diagnostics& diagnostics = value.diagnostics();
+  const std::size_t errors_before = diagnostics.size();
+  const std::optional<YamlMap> map = value.AsMap(kTransformerKeys);
+  if (!map) return std::nullopt;
+
+  TransformerSpec spec;
+  spec.name = name;
+  auto positive = [&](const std::string& key, const std::string& what, bool required) -> std::optional<std::int64_t> {
+    const std::optional<YamlValue> entry = required ? map->Require(key, what) : map->Get(key);
+    return entry ? entry->AsPositiveInt() : std::nullopt;
+  };
+  const std::optional<std::int64_t> d_model = positive("d_model", "the model width", true);
+  const std::optional<std::int64_t> heads = positive("heads", "the number of attention heads", true);
+  const std::optional<std::int64_t> d_head = positive("d_head", "", false);
+  const std::optional<std::int64_t> d_ff = positive("d_ff", "the FFN hidden width", true);
+  const std::optional<std::int64_t> layers = positive("layers", "the number of blocks", true);
+  const std::optional<std::int64_t> seq_len = positive("seq_len", "tokens per sequence", true);
+  const std::optional<std::int64_t> batch = positive("batch", "", false);
+  const std::optional<std::int64_t> kv_len = positive("kv_len", "", false);
+  std::optional<int> bits;
+  if (const std::optional<YamlValue> bits_node = map->Get("bits")) bits = ReadBits(*bits_node);
+  const std::optional<Phase> phase = ReadChoice<Phase>(*map, "phase", PhaseNames(), &ParsePhase);
+  const std::optional<Activation> activation =
+      ReadChoice<Activation>(*map, "activation", ActivationNames(), &ParseActivation);
+  const std::optional<Norm> norm = ReadChoice<Norm>(*map, "norm", NormNames(), &ParseNorm);
+  const std::optional<NormPlacement> placement =
+      ReadChoice<NormPlacement>(*map, "norm_placement", NormPlacementNames(), &ParseNormPlacement);
+  std::optional<bool> decoder;
+  if (const std::optional<YamlValue> decoder_node = map->Get("decoder")) decoder = decoder_node->AsBool();
+
+  if (d_model) spec.d_model = *d_model;
+  if (heads) spec.heads = *heads;
+  if (d_ff) spec.d_ff = *d_ff;
+  if (layers) spec.layers = *layers;
+  if (seq_len) spec.seq_len = *seq_len;
+  if (batch) spec.batch = *batch;
+  if (kv_len) spec.kv_len = *kv_len;
+  if (bits) spec.bits = *bits;
+  if (phase) spec.phase = *phase;
+  if (activation) spec.activation = *activation;
+  if (norm) spec.norm = *norm;
+  if (placement) spec.norm_placement = *placement;
+  if (decoder) spec.decoder = *decoder;
+
+  // Checks across keys, each at the key to change.
+  if (d_model && heads) {
+    const YamlValue d_model_node = *map->Get("d_model");
+    if (map->Has("d_head")) {
+      if (d_head) {
+        spec.d_head = *d_head;
+        const long double product = static_cast<long double>(*heads) * static_cast<long double>(*d_head);
+        if (product != static_cast<long double>(*d_model)) {
+          d_model_node.ErrorExpected(
+              fmt::format("heads × d_head = {} × {} = {:.0f}", *heads, *d_head, static_cast<double>(product)));
+        }
+      }
+    } else if (*d_model % *heads != 0) {
+      d_model_node.ErrorExpected(
+          fmt::format("a multiple of heads ({}), since d_head defaults to d_model / heads", *heads),
+          "; or give d_head");
+    } else {
+      spec.d_head = *d_model / *heads;
+    }
+  }
+  if (phase == Phase::kDecode && !spec.decoder) {
+    map->Get("phase")->ErrorExpected("prefill for an encoder (decoder: false)",
+                                     "; only decoder models (decoder: true) generate tokens one at a time");
+  }
+  if (kv_len && spec.phase != Phase::kDecode) {
+    map->Get("kv_len")->ErrorExpected("no kv_len in phase prefill", "; kv_len is the KV-cache length of a decode step");
+  }
+  if (diagnostics.size() != errors_before) return std::nullopt;
+  // What is left (op sizes beyond the limits) has no single key to blame.
+  for (const std::string& problem : CheckTransformerSpec(spec)) value.Error(problem);
+  if (diagnostics.size() != errors_before) return std::nullopt;
+  return spec;
+}
+
+WorkloadSpec ReadTransformerDocument(const io::YamlDocument& document, const std::string& default_name) {
+  ThrowIfAny(document);
+  WorkloadSpec spec;
+  const std::optional<YamlMap> root = document.root().AsMap(kTransformerDocumentKeys);
+  if (root) {
+    spec.name = ReadDocumentName(*root, default_name);
+    if (const std::optional<YamlValue> transformer =
+            root->Require(std::string(kTransformerKey), "the Transformer's hyper-parameters")) {
+      spec.transformer = ReadTransformerSpec(*transformer, spec.name);
+    }
+  }
+  ThrowIfAny(document);
+  return spec;
+}
+
+WorkloadSpec ReadOpListDocument(const io::YamlDocument& document, const std::string& default_name) {
+  ThrowIfAny(document);
+  WorkloadSpec spec;
+  const std::optional<YamlMap> root = document.root().AsMap(kOpListDocumentKeys);
+  if (!root) Fail(document);
+  spec.name = ReadDocumentName(*root, default_name);
+  int default_bits = 8;
+  if (const std::optional<YamlValue> bits = root->Get("bits")) default_bits = ReadBits(*bits).value_or(default_bits);
+  const std::optional<YamlValue> ops_value = root->Require(std::string(kOpListKey), "the list of ops");
+  if (!ops_value) Fail(document);
+  const std::optional<std::vector<YamlValue>> items = ops_value->AsList();
+  if (!items) Fail(document);
+  if (items->empty()) ops_value->ErrorExpected("a non-empty list of ops");
+
+  util::Diagnostics& diagnostics = document.root().diagnostics();
+  const std::size_t errors_before = diagnostics.size();
+  std::vector<OpPosition> positions;
+  std::map<std::string, int> first_line_of_op;
+  for (const YamlValue& item : *items) {
+    OpPosition position{.op = item, .tensor_names = {}};
+    std::optional<Op> op = ReadOp(item, default_bits, position);
+    if (!op) continue;
+    const auto [seen, inserted] = first_line_of_op.emplace(op->name, item.line());
+    if (!inserted) {
+      position.name->Error(
+          fmt::format("expected each op name once, got '{}' again (first at line {})", op->name, seen->second));
+      continue;
+    }
+    spec.ops.push_back(std::move(*op));
+    positions.push_back(std::move(position));
+  }
+  // The graph is only meaningful once every op has been read.
+  if (diagnostics.size() == errors_before) {
+    for (const GraphProblem& problem : FindGraphProblems(spec.ops)) {
+      const OpPosition& position = positions[problem.op];
+      if (problem.tensor && position.tensor_names[*problem.tensor]) {
+        position.tensor_names[*problem.tensor]->Error(problem.message);
+      } else {
+        position.op.Error(problem.message);
+      }
+    }
+  }
+  ThrowIfAny(document);
+  return spec;
+}
+
+WorkloadSpec ReadWorkloadDocument(const io::YamlDocument& document, const std::string& default_name) {
+  ThrowIfAny(document);
+  const YamlValue root = document.root();
+  if (root.IsMap()) {
+    if (root.node()[std::string(kTransformerKey)]) return ReadTransformerDocument(document, default_name);
+    if (root.node()[std::string(kOpListKey)]) return ReadOpListDocument(document, default_name);
+  }
+  std::vector<std::string> keys;
+  std::string hint;
+  if (root.IsMap()) {
+    for (auto it = root.node().begin(); it != root.node().end(); ++it) {
+      const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+      keys.push_back(key);
+      if (hint.empty()) hint = util::DidYouMeanHint(key, {std::string(kTransformerKey), std::string(kOpListKey)});
+    }
+  }
+  util::Diagnostic diagnostic{
+      .file = document.file(),
+      // An empty document has no position; its error belongs at the start of the file.
+      .line = std::max(root.line(), 1),
+      .column = std::max(root.column(), 1),
+      .path = "",
+      .message =
+          fmt::format("expected a workload with the top-level key '{}' (a Transformer spec) or '{}' (an op list), "
+                      "got {}{}",
+                      kTransformerKey, kOpListKey,
+                      root.IsMap() ? fmt::format("the keys {}", util::Join(keys, ", ")) : root.Describe(), hint)};
+  root.diagnostics().Add(std::move(diagnostic));
+  Fail(document);
+}
+
+WorkloadSpec ApplyOverrides(WorkloadSpec spec, const WorkloadOverrides& overrides) {
+  if (overrides.empty()) return spec;
+  if (!spec.IsTransformer()) {
+    throw util::ConfigError(fmt::format(
+        "workload '{}' is an op list: its sizes are fixed in the file, so --seq, --batch and --phase do not apply",
+        spec.name));
+  }
+  TransformerSpec& transformer = *spec.transformer;
+  if (overrides.seq_len) transformer.seq_len = *overrides.seq_len;
+  if (overrides.batch) transformer.batch = *overrides.batch;
+  if (overrides.phase) {
+    transformer.phase = *overrides.phase;
+    if (*overrides.phase == Phase::kPrefill) transformer.kv_len.reset();
+  }
+  if (overrides.kv_len) transformer.kv_len = *overrides.kv_len;
+  std::vector<util::Diagnostic> diagnostics;
+  for (const std::string& problem : CheckTransformerSpec(transformer)) {
+    diagnostics.push_back(
+        util::Diagnostic{.message = fmt::format("workload '{}' with the command-line values: {}", spec.name, problem)});
+  }
+  if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
+  return spec;
+}
+
+WorkloadSpec LoadWorkloadSpec(std::string_view name_or_path, const WorkloadOverrides& overrides) {
+  util::Diagnostics diagnostics;
+  const std::string text(name_or_path);
+  if (io::LooksLikePath(name_or_path)) {
+    const io::YamlDocument document = io::YamlDocument::LoadFile(text, diagnostics);
+    const std::string stem = std::filesystem::path(text).stem().string();
+    return ApplyOverrides(ReadWorkloadDocument(document, stem), overrides);
+  }
+  const io::Preset* preset = io::FindPreset(io::PresetKind::kWorkload, name_or_path);
+  if (preset == nullptr) {
+    const std::vector<std::string> names = io::PresetNames(io::PresetKind::kWorkload);
+    throw util::ConfigError(fmt::format("expected a workload preset ({}) or a path to a YAML file, got '{}'{}",
+                                        util::Join(names, ", "), text, util::DidYouMeanHint(text, names)));
+  }
+  const io::YamlDocument document =
+      io::YamlDocument::LoadString(std::string(preset->text), std::string(preset->path), diagnostics);
+  return ApplyOverrides(ReadWorkloadDocument(document, std::string(preset->name)), overrides);
+}
+
+Workload BuildWorkload(const WorkloadSpec& spec) {
+  if (spec.transformer) {
+    TransformerSpec transformer = *spec.transformer;
+    transformer.name = spec.name;
+    return BuildTransformer(transformer);
+  }
+  return Workload(spec.name, spec.ops);
+}
+
+Workload LoadWorkload(std::string_view name_or_path, const WorkloadOverrides& overrides) {
+  return BuildWorkload(LoadWorkloadSpec(name_or_path, overrides));
+}
+
+}  // namespace loopfront::workload

@@ -1,0 +1,252 @@
+#include "loopfront/workload/op.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+#include <set>
+#include <utility>
+
+#include "loopfront/util/error.h"
+
+namespace loopfront::workload {
+namespace {
+
+constexpr int kMaxWordBits = 64;
+
+constexpr std::array<std::pair<OpKind, std::string_view>, 9> kKindNames = {{
+    {OpKind::kContraction, "contraction"},
+    {OpKind::kSoftmax, "softmax"},
+    {OpKind::kLayerNorm, "layernorm"},
+    {OpKind::kRmsNorm, "rmsnorm"},
+    {OpKind::kGelu, "gelu"},
+    {OpKind::kSilu, "silu"},
+    {OpKind::kMul, "mul"},
+    {OpKind::kAdd, "add"},
+    {OpKind::kScale, "scale"},
+}};
+
+constexpr std::array<std::pair<TensorRole, std::string_view>, 3> kRoleNames = {{
+    {TensorRole::kInput, "input"},
+    {TensorRole::kWeight, "weight"},
+    {TensorRole::kOutput, "output"},
+}};
+
+constexpr std::array<std::pair<OpClass, std::string_view>, 4> kClassNames = {{
+    {OpClass::kMhaProjection, "mha_projection"},
+    {OpClass::kMhaActToAct, "mha_act_to_act"},
+    {OpClass::kFfnProjection, "ffn_projection"},
+    {OpClass::kOther, "other"},
+}};
+
+template <typename Enum, std::size_t kSize>
+std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, kSize>& table, Enum value) {
+  for (const auto& [entry, name] : table) {
+    if (entry == value) return name;
+  }
+  throw util::InternalError("enum value without a name");
+}
+
+template <typename Enum, std::size_t kSize>
+std::optional<Enum> ValueOf(const std::array<std::pair<Enum, std::string_view>, kSize>& table, std::string_view text) {
+  for (const auto& [entry, name] : table) {
+    if (name == text) return entry;
+  }
+  return std::nullopt;
+}
+
+template <typename Enum, std::size_t kSize>
+std::vector<std::string> NamesOf(const std::array<std::pair<Enum, std::string_view>, kSize>& table) {
+  std::vector<std::string> names;
+  for (const auto& entry : table) names.emplace_back(entry.second);
+  return names;
+}
+
+// Product of the sizes of `dim_indices`, or nullopt if it reaches kMaxIterationPoints.
+std::optional<std::int64_t> CheckedProduct(const Op& op, const std::vector<int>& dim_indices) {
+  std::int64_t product = 1;
+  for (const int dim : dim_indices) {
+    const std::int64_t size = op.dims.at(static_cast<std::size_t>(dim)).size;
+    if (size <= 0 || product > (kMaxIterationPoints - 1) / size) return std::nullopt;
+    product *= size;
+  }
+  return product;
+}
+
+std::vector<int> AllDims(const Op& op) {
+  std::vector<int> dims(op.dims.size());
+  std::iota(dims.begin(), dims.end(), 0);
+  return dims;
+}
+
+}  // namespace
+
+int Op::DimIndex(std::string_view dim_name) const {
+  for (std::size_t index = 0; index < dims.size(); ++index) {
+    if (dims[index].name == dim_name) return static_cast<int>(index);
+  }
+  return -1;
+}
+
+std::int64_t Op::DimSize(std::string_view dim_name) const {
+  const int index = DimIndex(dim_name);
+  if (index < 0) throw util::InternalError(fmt::format("op '{}' has no dim '{}'", name, dim_name));
+  return dims[static_cast<std::size_t>(index)].size;
+}
+
+const Tensor& Op::Output() const {
+  for (const Tensor& tensor : tensors) {
+    if (tensor.role == TensorRole::kOutput) return tensor;
+  }
+  throw util::InternalError(fmt::format("op '{}' has no output tensor", name));
+}
+
+const Tensor* Op::FindTensor(std::string_view tensor_name) const {
+  for (const Tensor& tensor : tensors) {
+    if (tensor.name == tensor_name) return &tensor;
+  }
+  return nullptr;
+}
+
+std::int64_t Op::IterationPoints() const {
+  const std::optional<std::int64_t> points = CheckedProduct(*this, AllDims(*this));
+  if (!points) throw util::InternalError(fmt::format("op '{}': iteration space out of range", name));
+  return *points;
+}
+
+std::int64_t Op::TensorElements(const Tensor& tensor) const {
+  const std::optional<std::int64_t> elements = CheckedProduct(*this, tensor.dims);
+  if (!elements) throw util::InternalError(fmt::format("op '{}': tensor '{}' out of range", name, tensor.name));
+  return *elements;
+}
+
+std::int64_t Op::Macs() const { return IsContraction() ? IterationPoints() : 0; }
+
+double Op::Flops() const {
+  // Survey Sec. 2.2: a MAC is 2 FLOPs. Vector ops: DESIGN §2.1.1, elements × Σ ops per pass.
+  if (IsContraction()) return 2.0 * static_cast<double>(Macs());
+  const double ops_per_point = std::accumulate(ops_per_element.begin(), ops_per_element.end(), 0.0);
+  return static_cast<double>(TensorElements(Output())) * ops_per_point;
+}
+
+std::int64_t Op::IdealBits() const {
+  std::int64_t bits = 0;
+  for (const Tensor& tensor : tensors) bits += TensorElements(tensor) * tensor.word_bits;
+  return bits;
+}
+
+double Op::IdealBytes() const { return static_cast<double>(IdealBits()) / 8.0; }
+
+std::vector<std::string> CheckOp(const Op& op) {
+  std::vector<std::string> problems;
+  auto problem = [&](std::string message) { problems.push_back(fmt::format("op '{}': {}", op.name, message)); };
+
+  if (op.name.empty()) problem("has an empty name");
+  if (op.dims.empty()) problem("has no dims");
+  std::set<std::string> dim_names;
+  for (const Dim& dim : op.dims) {
+    if (dim.name.empty()) problem("has a dim with an empty name");
+    if (!dim_names.insert(dim.name).second) problem(fmt::format("dim '{}' appears twice", dim.name));
+    if (dim.size <= 0) problem(fmt::format("dim '{}' has non-positive size {}", dim.name, dim.size));
+  }
+  if (!problems.empty()) return problems;  // sizes and indices below assume valid dims
+  if (!CheckedProduct(op, AllDims(op))) problem("iteration space reaches 2^53 points");
+  if (op.count <= 0) problem(fmt::format("non-positive count {}", op.count));
+
+  std::set<std::string> tensor_names;
+  std::vector<bool> dim_used(op.dims.size(), false);
+  int outputs = 0;
+  int non_outputs = 0;
+  for (const Tensor& tensor : op.tensors) {
+    if (tensor.name.empty()) problem("has a tensor with an empty name");
+    if (!tensor_names.insert(tensor.name).second) problem(fmt::format("tensor '{}' appears twice", tensor.name));
+    if (tensor.word_bits <= 0 || tensor.word_bits > kMaxWordBits) {
+      problem(fmt::format("tensor '{}' has word_bits {} outside 1..{}", tensor.name, tensor.word_bits, kMaxWordBits));
+    }
+    std::set<int> seen;
+    for (const int dim : tensor.dims) {
+      if (dim < 0 || static_cast<std::size_t>(dim) >= op.dims.size()) {
+        problem(fmt::format("tensor '{}' indexes dim #{} of {}", tensor.name, dim, op.dims.size()));
+        continue;
+      }
+      if (!seen.insert(dim).second)
+        problem(fmt::format("tensor '{}' repeats dim '{}'", tensor.name, op.dims[dim].name));
+      dim_used[static_cast<std::size_t>(dim)] = true;
+    }
+    if (tensor.role == TensorRole::kOutput) {
+      ++outputs;
+      if (!op.IsContraction() && seen.size() != op.dims.size()) {
+        problem(fmt::format("the output '{}' of a vector op must index every dim", tensor.name));
+      }
+    } else {
+      ++non_outputs;
+    }
+  }
+  if (outputs != 1) problem(fmt::format("has {} output tensors, expected exactly 1", outputs));
+  if (non_outputs == 0) problem("reads no tensor");
+  for (std::size_t dim = 0; dim < op.dims.size(); ++dim) {
+    if (!dim_used[dim]) problem(fmt::format("dim '{}' is indexed by no tensor", op.dims[dim].name));
+  }
+
+  if (op.IsContraction()) {
+    if (op.passes != 1 || !op.ops_per_element.empty() || op.reduced_dim) {
+      problem("a contraction has no passes, ops_per_element or reduced_dim");
+    }
+  } else {
+    if (op.passes < 1) problem(fmt::format("passes {} < 1", op.passes));
+    if (op.ops_per_element.size() != static_cast<std::size_t>(std::max(op.passes, 0))) {
+      problem(fmt::format("{} passes but {} ops_per_element entries", op.passes, op.ops_per_element.size()));
+    }
+    for (const double ops : op.ops_per_element) {
+      if (!(ops >= 0)) problem("negative ops_per_element");
+    }
+    if (op.reduced_dim && (*op.reduced_dim < 0 || static_cast<std::size_t>(*op.reduced_dim) >= op.dims.size())) {
+      problem(fmt::format("reduced_dim #{} out of range", *op.reduced_dim));
+    }
+  }
+  return problems;
+}
+
+std::string_view ToString(TensorRole role) { return NameOf(kRoleNames, role); }
+std::string_view ToString(OpKind kind) { return NameOf(kKindNames, kind); }
+std::string_view ToString(OpClass op_class) { return NameOf(kClassNames, op_class); }
+std::optional<OpKind> ParseOpKind(std::string_view text) { return ValueOf(kKindNames, text); }
+std::optional<TensorRole> ParseTensorRole(std::string_view text) { return ValueOf(kRoleNames, text); }
+std::optional<OpClass> ParseOpClass(std::string_view text) { return ValueOf(kClassNames, text); }
+std::vector<std::string> OpKindNames() { return NamesOf(kKindNames); }
+std::vector<std::string> TensorRoleNames() { return NamesOf(kRoleNames); }
+std::vector<std::string> OpClassNames() { return NamesOf(kClassNames); }
+
+VectorOpProfile DefaultVectorProfile(OpKind kind) {
+  // Counting convention (docs/workloads.md, "Vector ops"): each arithmetic operation and each
+  // special function (exp, erf, division) is one operation per element. Per-row work (the
+  // reciprocal of the softmax sum, the rsqrt of LayerNorm's variance) is O(rows) and not counted.
+  switch (kind) {
+    case OpKind::kContraction:
+      return {.passes = 1, .ops_per_element = {}};
+    case OpKind::kSoftmax:
+      // max: compare; exp-sum: x - max, exp, accumulate; normalize: multiply by 1/sum.
+      return {.passes = 3, .ops_per_element = {1, 3, 1}};
+    case OpKind::kLayerNorm:
+      // mean: accumulate; variance: subtract, square, accumulate; normalize: subtract mean,
+      // multiply by 1/sqrt(var + eps), multiply by gamma, add beta.
+      return {.passes = 3, .ops_per_element = {1, 3, 4}};
+    case OpKind::kRmsNorm:
+      // sum of squares: square, accumulate; normalize: multiply by 1/rms, multiply by gamma.
+      return {.passes = 2, .ops_per_element = {2, 2}};
+    case OpKind::kGelu:
+      // 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel 2016): scale, erf, add, multiply, halve.
+      return {.passes = 1, .ops_per_element = {5}};
+    case OpKind::kSilu:
+      // x / (1 + exp(-x)) (Elfwing et al. 2018): exp, add, divide.
+      return {.passes = 1, .ops_per_element = {3}};
+    case OpKind::kMul:
+    case OpKind::kAdd:
+    case OpKind::kScale:
+      return {.passes = 1, .ops_per_element = {1}};
+  }
+  throw util::InternalError("DefaultVectorProfile: unknown kind");
+}
+
+}  // namespace loopfront::workload

@@ -1,0 +1,248 @@
+#include "loopfront/workload/transformer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "loopfront/util/error.h"
+#include "loopfront/util/strings.h"
+
+namespace loopfront::workload {
+namespace {
+
+constexpr int kMaxBits = 64;
+
+template <typename Enum, std::size_t kSize>
+using NameTable = std::array<std::pair<Enum, std::string_view>, kSize>;
+
+constexpr NameTable<Phase, 2> kPhaseNames = {{{Phase::kPrefill, "prefill"}, {Phase::kDecode, "decode"}}};
+constexpr NameTable<Activation, 2> kActivationNames = {{{Activation::kGelu, "gelu"}, {Activation::kSwiGlu, "swiglu"}}};
+constexpr NameTable<Norm, 2> kNormNames = {{{Norm::kLayerNorm, "layernorm"}, {Norm::kRmsNorm, "rmsnorm"}}};
+constexpr NameTable<NormPlacement, 2> kPlacementNames = {
+    {{NormPlacement::kPost, "post"}, {NormPlacement::kPre, "pre"}}};
+
+template <typename Enum, std::size_t kSize>
+std::string_view NameOf(const NameTable<Enum, kSize>& table, Enum value) {
+  for (const auto& [entry, name] : table) {
+    if (entry == value) return name;
+  }
+  throw util::InternalError("enum value without a name");
+}
+
+template <typename Enum, std::size_t kSize>
+std::optional<Enum> ValueOf(const NameTable<Enum, kSize>& table, std::string_view text) {
+  for (const auto& [entry, name] : table) {
+    if (name == text) return entry;
+  }
+  return std::nullopt;
+}
+
+template <typename Enum, std::size_t kSize>
+std::vector<std::string> NamesOf(const NameTable<Enum, kSize>& table) {
+  std::vector<std::string> names;
+  for (const auto& entry : table) names.emplace_back(entry.second);
+  return names;
+}
+
+// A tensor of the op being built, named by its dims.
+struct TensorUse {
+  std::string name;
+  std::vector<std::string> dims;
+};
+
+// Builds one block's ops with consistent dim names (docs/workloads.md, "Dimension names").
+class BlockBuilder {
+ public:
+  explicit BlockBuilder(const TransformerSpec& spec)
+      : spec_(spec), token_rows_(spec.batch * spec.TokensPerSequence()) {}
+
+  // out[m,n] = in[m,k] · weight[k,n] over all token rows of the batch.
+  void Projection(std::string name, OpClass op_class, const std::string& input, const std::string& weight,
+                  const std::string& output, std::int64_t k_size, std::int64_t n_size) {
+    Add(Make(std::move(name), OpKind::kContraction, op_class, {{"m", token_rows_}, {"n", n_size}, {"k", k_size}},
+             {{input, {"m", "k"}}, {weight, {"k", "n"}}}, {output, {"m", "n"}}, TensorRole::kWeight));
+  }
+
+  // Per-head attention matmul with dims b, h, m, n, k (survey Table 2 computes these per head).
+  void AttentionMatmul(std::string name, std::int64_t n_size, std::int64_t k_size, TensorUse input, TensorUse weight,
+                       TensorUse output) {
+    Add(Make(std::move(name), OpKind::kContraction, OpClass::kMhaActToAct,
+             {{"b", spec_.batch}, {"h", spec_.heads}, {"m", spec_.TokensPerSequence()}, {"n", n_size}, {"k", k_size}},
+             {std::move(input), std::move(weight)}, std::move(output), TensorRole::kWeight));
+  }
+
+  // A vector op over token rows × d-wide features ([m,n]).
+  void RowVector(std::string name, OpKind kind, const std::vector<std::string>& inputs, const std::string& output,
+                 std::int64_t width, bool reduces_rows) {
+    std::vector<TensorUse> uses;
+    for (const std::string& input : inputs) uses.push_back({input, {"m", "n"}});
+    Op op = Make(std::move(name), kind, OpClass::kOther, {{"m", token_rows_}, {"n", width}}, std::move(uses),
+                 {output, {"m", "n"}}, TensorRole::kInput);
+    if (reduces_rows) op.reduced_dim = op.DimIndex("n");
+    Add(std::move(op));
+  }
+
+  // Softmax over the key dim n of the per-head scores.
+  void Softmax(const std::string& input, const std::string& output) {
+    const std::vector<std::string> dims = {"b", "h", "m", "n"};
+    Op op = Make("softmax", OpKind::kSoftmax, OpClass::kOther,
+                 {{"b", spec_.batch}, {"h", spec_.heads}, {"m", spec_.TokensPerSequence()}, {"n", spec_.KvLen()}},
+                 {{input, dims}}, {output, dims}, TensorRole::kInput);
+    op.reduced_dim = op.DimIndex("n");
+    Add(std::move(op));
+  }
+
+  void Norm(std::string name, const std::string& input, const std::string& output) {
+    RowVector(std::move(name), spec_.norm == Norm::kRmsNorm ? OpKind::kRmsNorm : OpKind::kLayerNorm, {input}, output,
+              spec_.d_model, true);
+  }
+
+  std::vector<Op> Take() { return std::move(ops_); }
+
+ private:
+  // `second_role` is the role of the second operand: a contraction's weight slot, or another input.
+  Op Make(std::string name, OpKind kind, OpClass op_class, std::vector<Dim> dims, std::vector<TensorUse> operands,
+          TensorUse output, TensorRole second_role) const {
+    Op op;
+    op.name = std::move(name);
+    op.kind = kind;
+    op.op_class = op_class;
+    op.dims = std::move(dims);
+    op.count = spec_.layers;
+    const VectorOpProfile profile = DefaultVectorProfile(kind);
+    op.passes = profile.passes;
+    op.ops_per_element = profile.ops_per_element;
+    for (std::size_t operand = 0; operand < operands.size(); ++operand) {
+      op.tensors.push_back(ToTensor(op, operands[operand], operand == 0 ? TensorRole::kInput : second_role));
+    }
+    op.tensors.push_back(ToTensor(op, output, TensorRole::kOutput));
+    return op;
+  }
+
+  Tensor ToTensor(const Op& op, const TensorUse& use, TensorRole role) const {
+    Tensor tensor{.name = use.name, .role = role, .dims = {}, .word_bits = spec_.bits};
+    for (const std::string& dim : use.dims) tensor.dims.push_back(op.DimIndex(dim));
+    return tensor;
+  }
+
+  void Add(Op op) { ops_.push_back(std::move(op)); }
+
+  const TransformerSpec& spec_;
+  std::int64_t token_rows_;
+  std::vector<Op> ops_;
+};
+
+std::vector<Op> BuildBlock(const TransformerSpec& spec) {
+  BlockBuilder block(spec);
+  const bool pre_norm = spec.norm_placement == NormPlacement::kPre;
+  const std::int64_t d_model = spec.d_model;
+
+  // Attention sublayer.
+  const std::string attn_in = pre_norm ? "x_norm" : "x";
+  if (pre_norm) block.Norm("attn_norm", "x", attn_in);
+  block.Projection("q_proj", OpClass::kMhaProjection, attn_in, "w_q", "q", d_model, d_model);
+  block.Projection("k_proj", OpClass::kMhaProjection, attn_in, "w_k", "k", d_model, d_model);
+  block.Projection("v_proj", OpClass::kMhaProjection, attn_in, "w_v", "v", d_model, d_model);
+  // scores[b,h,m,n] = Σ_k q[b,h,m,k]·k[b,h,n,k]: n runs over the keys (the KV cache in decode).
+  block.AttentionMatmul("qk_matmul", spec.KvLen(), spec.d_head, {"q", {"b", "h", "m", "k"}},
+                        {"k", {"b", "h", "n", "k"}}, {"scores", {"b", "h", "m", "n"}});
+  block.Softmax("scores", "probs");
+  // attn[b,h,m,n] = Σ_k probs[b,h,m,k]·v[b,h,k,n]: k runs over the keys, n over d_head.
+  block.AttentionMatmul("av_matmul", spec.d_head, spec.KvLen(), {"probs", {"b", "h", "m", "k"}},
+                        {"v", {"b", "h", "k", "n"}}, {"attn", {"b", "h", "m", "n"}});
+  block.Projection("out_proj", OpClass::kMhaProjection, "attn", "w_o", "attn_out", d_model, d_model);
+  const std::string attn_sum = pre_norm ? "h" : "attn_sum";
+  block.RowVector("attn_residual", OpKind::kAdd, {"attn_out", "x"}, attn_sum, d_model, false);
+  if (!pre_norm) block.Norm("attn_norm", attn_sum, "h");
+
+  // Feed-forward sublayer.
+  const std::string ffn_in = pre_norm ? "h_norm" : "h";
+  if (pre_norm) block.Norm("ffn_norm", "h", ffn_in);
+  if (spec.activation == Activation::kSwiGlu) {
+    // LLaMA: w2(silu(w1·x) ⊙ w3·x) (Shazeer 2020, "GLU Variants Improve Transformer").
+    block.Projection("ffn_w1", OpClass::kFfnProjection, ffn_in, "w_1", "gate", d_model, spec.d_ff);
+    block.RowVector("silu", OpKind::kSilu, {"gate"}, "gate_act", spec.d_ff, false);
+    block.Projection("ffn_w3", OpClass::kFfnProjection, ffn_in, "w_3", "up", d_model, spec.d_ff);
+    block.RowVector("gate_mul", OpKind::kMul, {"gate_act", "up"}, "ffn_act", spec.d_ff, false);
+  } else {
+    block.Projection("ffn_w1", OpClass::kFfnProjection, ffn_in, "w_1", "ffn_hidden", d_model, spec.d_ff);
+    block.RowVector("gelu", OpKind::kGelu, {"ffn_hidden"}, "ffn_act", spec.d_ff, false);
+  }
+  block.Projection("ffn_w2", OpClass::kFfnProjection, "ffn_act", "w_2", "ffn_out", spec.d_ff, d_model);
+  const std::string ffn_sum = pre_norm ? "y" : "ffn_sum";
+  block.RowVector("ffn_residual", OpKind::kAdd, {"ffn_out", "h"}, ffn_sum, d_model, false);
+  if (!pre_norm) block.Norm("ffn_norm", ffn_sum, "y");
+  return block.Take();
+}
+
+}  // namespace
+
+std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
+  std::vector<std::string> problems;
+  const std::pair<std::string_view, std::int64_t> sizes[] = {
+      {"d_model", spec.d_model}, {"heads", spec.heads},     {"d_head", spec.d_head}, {"d_ff", spec.d_ff},
+      {"layers", spec.layers},   {"seq_len", spec.seq_len}, {"batch", spec.batch}};
+  for (const auto& [key, value] : sizes) {
+    if (value <= 0) problems.push_back(fmt::format("{}: expected a positive integer, got {}", key, value));
+  }
+  if (spec.kv_len && *spec.kv_len <= 0) {
+    problems.push_back(fmt::format("kv_len: expected a positive integer, got {}", *spec.kv_len));
+  }
+  if (spec.bits <= 0 || spec.bits > kMaxBits) {
+    problems.push_back(fmt::format("bits: expected an integer in 1..{}, got {}", kMaxBits, spec.bits));
+  }
+  if (!problems.empty()) return problems;
+  // Products are formed in long double first: the sizes are user input and must not overflow int64.
+  using Wide = long double;
+  const Wide heads_times_d_head = Wide(spec.heads) * Wide(spec.d_head);
+  if (heads_times_d_head != Wide(spec.d_model)) {
+    problems.push_back(fmt::format("d_model: expected heads × d_head = {} × {} = {:.0f}, got {}", spec.heads,
+                                   spec.d_head, static_cast<double>(heads_times_d_head), spec.d_model));
+  }
+  const Wide token_rows = Wide(spec.batch) * Wide(spec.TokensPerSequence());
+  const Wide largest_projection = token_rows * Wide(spec.d_model) * Wide(std::max(spec.d_model, spec.d_ff));
+  const Wide attention =
+      Wide(spec.batch) * Wide(spec.heads) * Wide(spec.TokensPerSequence()) * Wide(spec.KvLen()) * Wide(spec.d_head);
+  if (std::max(largest_projection, attention) >= Wide(kMaxIterationPoints)) {
+    problems.push_back(fmt::format(
+        "expected sizes whose largest op has fewer than 2^53 iteration points, got {:.3g} (batch {} × {} tokens)",
+        static_cast<double>(std::max(largest_projection, attention)), spec.batch, spec.TokensPerSequence()));
+  }
+  if (spec.phase == Phase::kDecode && !spec.decoder) {
+    problems.push_back(
+        "phase: expected prefill for an encoder (decoder: false), got decode; only decoder models generate tokens "
+        "one at a time");
+  }
+  if (spec.kv_len && spec.phase != Phase::kDecode) {
+    problems.push_back("kv_len: expected no kv_len in phase prefill (the keys are the seq_len prompt tokens)");
+  }
+  return problems;
+}
+
+std::vector<Op> TransformerBlockOps(const TransformerSpec& spec) {
+  const std::vector<std::string> problems = CheckTransformerSpec(spec);
+  if (!problems.empty()) {
+    throw util::InternalError(
+        fmt::format("TransformerBlockOps('{}') on an unchecked spec: {}", spec.name, util::Join(problems, "; ")));
+  }
+  return BuildBlock(spec);
+}
+
+Workload BuildTransformer(const TransformerSpec& spec) { return Workload(spec.name, TransformerBlockOps(spec)); }
+
+std::string_view ToString(Phase phase) { return NameOf(kPhaseNames, phase); }
+std::string_view ToString(Activation activation) { return NameOf(kActivationNames, activation); }
+std::string_view ToString(Norm norm) { return NameOf(kNormNames, norm); }
+std::string_view ToString(NormPlacement placement) { return NameOf(kPlacementNames, placement); }
+std::optional<Phase> ParsePhase(std::string_view text) { return ValueOf(kPhaseNames, text); }
+std::optional<Activation> ParseActivation(std::string_view text) { return ValueOf(kActivationNames, text); }
+std::optional<Norm> ParseNorm(std::string_view text) { return ValueOf(kNormNames, text); }
+std::optional<NormPlacement> ParseNormPlacement(std::string_view text) { return ValueOf(kPlacementNames, text); }
+std::vector<std::string> PhaseNames() { return NamesOf(kPhaseNames); }
+std::vector<std::string> ActivationNames() { return NamesOf(kActivationNames); }
+std::vector<std::string> NormNames() { return NamesOf(kNormNames); }
+std::vector<std::string> NormPlacementNames() { return NamesOf(kPlacementNames); }
+
+}  // namespace loopfront::workload

@@ -1,0 +1,69 @@
+// The bad-input folder (shared/STYLE.md, "Tests"): every tests/bad_inputs/*.yaml holds one error.
+// Its first line is `# expect: <part of the message>`; an optional second line
+// `# expect-at: LINE:COL` pins the position. For each file, `loopfront validate FILE` must exit
+// with code 2 and print a diagnostic line `FILE:LINE:COL: ...` that contains the expected text
+// (at exactly LINE:COL when given). New cases need no code: drop a file in the folder.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "loopfront/util/strings.h"
+#include "tests/integration/cli_runner.h"
+
+namespace {
+
+struct Expectation {
+  std::string message{};
+  std::string position{};  // "LINE:COL" or empty
+};
+
+Expectation ReadExpectation(const std::filesystem::path& file) {
+  const std::vector<std::string> lines = loopfront::util::Split(loopfront::testing::ReadWholeFile(file), '\n');
+  Expectation expectation;
+  const std::string expect_prefix = "# expect: ";
+  const std::string at_prefix = "# expect-at: ";
+  if (!lines.empty() && lines[0].starts_with(expect_prefix))
+    expectation.message = lines[0].substr(expect_prefix.size());
+  if (lines.size() > 1 && lines[1].starts_with(at_prefix)) expectation.position = lines[1].substr(at_prefix.size());
+  return expectation;
+}
+
+}  // namespace
+
+TEST_CASE("Every bad input is rejected with exit code 2, a position and the expected message", "[integration][bad]") {
+  const std::filesystem::path folder = std::filesystem::path(LOOPFRONT_TESTS_DIR) / "bad_inputs";
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 22);
+
+  for (const std::filesystem::path& file : files) {
+    INFO(file.filename().string());
+    const Expectation expectation = ReadExpectation(file);
+    REQUIRE_FALSE(expectation.message.empty());  // the first line must say what to expect
+    const loopfront::testing::CommandResult result =
+        loopfront::testing::RunLoopfront("validate '" + file.string() + "'");
+    INFO("stderr:\n" << result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+
+    // A diagnostic line that starts with FILE:LINE:COL: and contains the expected text.
+    const std::string prefix = file.string() + ":";
+    const std::regex position_pattern(R"(^(\d+):(\d+): )");
+    bool found = false;
+    for (const std::string& line : loopfront::util::Split(result.err, '\n')) {
+      if (!line.starts_with(prefix)) continue;
+      const std::string rest = line.substr(prefix.size());
+      std::smatch match;
+      if (!std::regex_search(rest, match, position_pattern)) continue;
+      if (!expectation.position.empty() && match[1].str() + ":" + match[2].str() != expectation.position) continue;
+      if (rest.find(expectation.message) != std::string::npos) found = true;
+    }
+    CHECK(found);
+  }
+}
