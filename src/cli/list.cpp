@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "loopfront/cost/cost_model.h"
 #include "loopfront/io/presets.h"
 #include "src/cli/commands.h"
 
@@ -37,10 +38,15 @@ void PrintPresets(io::PresetKind kind, std::string_view title) {
 }  // namespace
 
 void AddListCommand(CLI::App& app, CommandRegistry& registry) {
-  CLI::App* list = app.add_subcommand("list", "List the presets (workloads, architectures) that can be named");
+  CLI::App* list =
+      app.add_subcommand("list", "List the presets (workloads, architectures) and cost models that can be named");
   registry.Add(list, [] {
     PrintPresets(io::PresetKind::kWorkload, "workloads (--model NAME)");
     PrintPresets(io::PresetKind::kArchitecture, "architectures (--arch NAME)");
+    std::cout << "cost models (--cost-model NAME):\n";
+    for (const cost::CostModelRegistry::Entry& entry : cost::BuiltinCostModels().entries()) {
+      std::cout << fmt::format("  {:<22} {}\n", entry.name, entry.description);
+    }
     return 0;
   });
 }

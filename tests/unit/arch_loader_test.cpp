@@ -1,0 +1,157 @@
+// Architecture YAML loading (arch/loader.h): every preset loads and is consistent, documents round
+// trip, and bad files are reported with positions and suggestions.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "loopfront/arch/loader.h"
+#include "loopfront/io/presets.h"
+#include "loopfront/util/error.h"
+
+using loopfront::arch::Architecture;
+using loopfront::arch::ArchitectureToYaml;
+using loopfront::arch::LoadArchitecture;
+using loopfront::arch::ReadArchitectureDocument;
+using loopfront::io::YamlDocument;
+using loopfront::util::ConfigError;
+using loopfront::util::Diagnostics;
+
+namespace {
+
+Architecture FromText(const std::string& text) {
+  Diagnostics diagnostics;
+  const YamlDocument document = YamlDocument::LoadString(text, "test.yaml", diagnostics);
+  diagnostics.ThrowIfAny();
+  return ReadArchitectureDocument(document, "test");
+}
+
+// The diagnostics of loading `text`, one per line; empty if it loads.
+std::string ErrorsOf(const std::string& text) {
+  try {
+    FromText(text);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+const std::string kMinimal = R"(architecture:
+  levels:
+    - name: DRAM
+      energy_pj_per_access: {read: 512, write: 512}
+    - name: buffer
+      capacity_bytes: 1024
+      mesh_x: 4
+      energy_pj_per_access: {read: 2, write: 3, update: 4}
+  pe_array: {rows: 2, cols: 4, mac_energy_pj: 0.5}
+)";
+
+}  // namespace
+
+TEST_CASE("Every architecture preset loads and passes CheckArchitecture", "[arch][loader]") {
+  const std::vector<std::string> names = loopfront::io::PresetNames(loopfront::io::PresetKind::kArchitecture);
+  for (const std::string expected :
+       {"gemmini", "gemmini-survey-model", "gemmini-ibert", "eyeriss-like", "simba-like", "tpu-like"}) {
+    CHECK(std::find(names.begin(), names.end(), expected) != names.end());
+  }
+  for (const std::string& name : names) {
+    INFO(name);
+    const Architecture architecture = LoadArchitecture(name);
+    CHECK(architecture.name == name);
+    CHECK(loopfront::arch::CheckArchitecture(architecture).empty());
+    // Every preset states a source for its energies and starts with a description line.
+    const std::string_view text = loopfront::io::FindPreset(loopfront::io::PresetKind::kArchitecture, name)->text;
+    CHECK(text.starts_with("# "));
+    CHECK(text.find("Accelergy") != std::string_view::npos);
+  }
+}
+
+TEST_CASE("The gemmini preset is the survey's baseline", "[arch][loader]") {
+  const Architecture gemmini = LoadArchitecture("gemmini");
+  REQUIRE(gemmini.num_levels() == 4);
+  CHECK(gemmini.levels[1].capacity_words == 262144);  // 256 KiB of int8
+  CHECK(gemmini.levels[2].capacity_words == 1024);    // per bank: 16 × 1,024 × 32 bit = 64 KiB
+  CHECK(gemmini.levels[2].instances == 16);
+  CHECK(gemmini.levels[3].instances == 256);
+  CHECK(gemmini.mac.instances == 256);
+  CHECK(gemmini.FanoutX(1) == 16);  // scratchpad → accumulator banks, across the columns
+  CHECK(gemmini.FanoutY(2) == 16);  // accumulator → weight registers, down the rows
+  CHECK(gemmini.levels[0].shared_bandwidth_words_per_cycle == 8.0);
+  CHECK_FALSE(gemmini.vector_unit.has_value());
+  REQUIRE(gemmini.host.has_value());
+  CHECK(gemmini.host->floating_point);
+
+  const Architecture ibert = LoadArchitecture("gemmini-ibert");
+  CHECK(ibert.levels[1].capacity_words == 65536);
+  CHECK(*ibert.levels[2].capacity_words * ibert.levels[2].instances * 4 == 256 * 1024);
+  REQUIRE(ibert.vector_unit.has_value());
+  CHECK(ibert.vector_unit->lanes == 16);
+  CHECK(ibert.vector_unit->reads_level == "accumulator");
+
+  const Architecture survey = LoadArchitecture("gemmini-survey-model");
+  CHECK(survey.levels[1].capacity_words == 2 * 1024 * 1024);
+  CHECK(survey.levels[2].multiple_buffering == 2.0);
+  CHECK(survey.mac.fill_latency_cycles == 16);
+
+  const Architecture tpu = LoadArchitecture("tpu-like");
+  CHECK(tpu.mac.mesh_x == 128);
+  CHECK(tpu.mac.mesh_y == 128);
+}
+
+TEST_CASE("Architectures round-trip through YAML", "[arch][loader]") {
+  for (const std::string& name : loopfront::io::PresetNames(loopfront::io::PresetKind::kArchitecture)) {
+    INFO(name);
+    const Architecture architecture = LoadArchitecture(name);
+    const std::string yaml = ArchitectureToYaml(architecture, "round trip");
+    CHECK(FromText(yaml) == architecture);
+  }
+  const Architecture minimal = FromText(kMinimal);
+  CHECK(minimal.levels[1].capacity_words == 1024);
+  CHECK(minimal.levels[0].energy_per_access.update_pj == 512.0);  // update defaults to write
+  CHECK(minimal.levels[1].instances == 4);
+  CHECK(FromText(ArchitectureToYaml(minimal)) == minimal);
+}
+
+TEST_CASE("Capacities in bytes become words of the level", "[arch][loader]") {
+  std::string text = kMinimal;
+  text.replace(text.find("capacity_bytes: 1024"), 20, "capacity_bytes: 1024\n      word_bits: 32");
+  CHECK(FromText(text).levels[1].capacity_words == 256);
+}
+
+TEST_CASE("Bad architecture files are reported with positions and suggestions", "[arch][loader]") {
+  std::string text = kMinimal;
+  text.replace(text.find("mesh_x: 4"), 9, "mesh_z: 4");
+  CHECK_THAT(ErrorsOf(text),
+             Catch::Contains("test.yaml:7:7: architecture.levels[1].mesh_z: expected one of the keys") &&
+                 Catch::Contains("did you mean 'mesh_x'?"));
+
+  text = kMinimal;
+  text.replace(text.find("capacity_bytes: 1024"), 20, "capacity_bytes: 0");
+  CHECK_THAT(ErrorsOf(text),
+             Catch::Contains("test.yaml:6:23: architecture.levels[1].capacity_bytes: expected a positive integer"));
+
+  text = kMinimal;
+  text.replace(text.find("mesh_x: 4"), 9, "mesh_x: 3");
+  CHECK_THAT(ErrorsOf(text), Catch::Contains("pe_array.cols: expected the PE array mesh_x to be a multiple of the "
+                                             "mesh_x of level 'buffer' (3), got 4"));
+
+  text = kMinimal;
+  text.replace(text.find("mesh_x: 4"), 9, "mesh_x: 4\n      keeps: [input, psum]");
+  CHECK_THAT(ErrorsOf(text),
+             Catch::Contains("test.yaml:8:22: architecture.levels[1].keeps[1]: expected one of input, weight, "
+                             "output, got 'psum'"));
+
+  text = kMinimal + "  vector_unit: {lanes: 16, energy_pj_per_op: 1, reads_level: bufer}\n";
+  CHECK_THAT(ErrorsOf(text), Catch::Contains("vector_unit.reads_level") && Catch::Contains("did you mean 'buffer'?"));
+
+  // Several problems are reported together.
+  text = kMinimal;
+  text.replace(text.find("mac_energy_pj: 0.5"), 18, "mac_energy_pj: -1");
+  text.replace(text.find("read: 2"), 7, "read: x");
+  const std::string errors = ErrorsOf(text);
+  CHECK_THAT(errors, Catch::Contains("levels[1].energy_pj_per_access.read"));
+  CHECK_THAT(errors, Catch::Contains("pe_array.mac_energy_pj"));
+}
+
+TEST_CASE("An unknown architecture preset suggests the closest name", "[arch][loader]") {
+  CHECK_THROWS_WITH(LoadArchitecture("gemini"), Catch::Contains("did you mean 'gemmini'?"));
+}
