@@ -245,7 +245,15 @@ std::optional<YamlValue> YamlMap::Get(const std::string& key) const {
 std::optional<YamlValue> YamlMap::Require(const std::string& key, const std::string& what) const {
   std::optional<YamlValue> value = Get(key);
   if (!value) {
-    self_.Error(fmt::format("expected key '{}' ({}), got nothing", key, what));
+    // A misspelled required key was already reported as unknown with "did you mean '<key>'":
+    // one typo, one error.
+    const bool reported_as_typo =
+        known_keys_ && std::any_of(entries_.begin(), entries_.end(), [&](const Entry& entry) {
+          const std::string& given = entry.key.node().Scalar();
+          return std::find(known_keys_->begin(), known_keys_->end(), given) == known_keys_->end() &&
+                 util::ClosestMatch(given, *known_keys_) == key;
+        });
+    if (!reported_as_typo) self_.Error(fmt::format("expected key '{}' ({}), got nothing", key, what));
   }
   return value;
 }

@@ -60,3 +60,14 @@ TEST_CASE("Nested paths name list items and keys", "[io]") {
   REQUIRE(diagnostics.size() == 1);
   CHECK(diagnostics.items()[0].ToString() == "arch.yaml:4:15: levels[1].capacity: expected a positive integer, got '0'");
 }
+
+TEST_CASE("A misspelled required key is one error, not two", "[io]") {
+  Diagnostics diagnostics;
+  const YamlDocument document = YamlDocument::LoadString("d_modle: 768\n", "spec.yaml", diagnostics);
+  const auto map = document.root().AsMap({"d_model", "heads"});
+  CHECK_FALSE(map->Require("d_model", "the model width"));
+  CHECK_FALSE(map->Require("heads", "attention heads"));
+  REQUIRE(diagnostics.size() == 2);
+  CHECK(diagnostics.items()[0].ToString().find("did you mean 'd_model'?") != std::string::npos);
+  CHECK(diagnostics.items()[1].ToString().find("expected key 'heads'") != std::string::npos);
+}
