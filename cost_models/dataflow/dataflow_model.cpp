@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 #include "loopfront/mapping/check.h"
@@ -51,7 +52,10 @@ struct NestAnalysis {
   std::array<PerTensor, kMaxLevels> spatial_here;
   // inst(i) of rule 2; row num_levels is the number of utilized MACs.
   std::array<std::int64_t, kMaxLevels + 1> instances;
-  std::int64_t compute_cycles = 1;  // T: the product of all temporal factors
+  std::int64_t iterations = 1;  // T: the product of all temporal factors
+  // T without the loops over a vector op's `pass` dim: the output is written once, in the last
+  // pass, so it counts as if `pass` had factor 1 (DESIGN §2.1.1). Equal to T for contractions.
+  std::int64_t output_iterations = 1;
 };
 
 void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mapping, NestAnalysis& nest) {
@@ -61,6 +65,9 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
   changes.fill(1);
   temporal_indexing.fill(1);
   std::int64_t all_temporal = 1;
+  std::int64_t all_temporal_output = 1;
+  const int output = problem.output_tensor();
+  const int pass_dim = problem.pass_dim();
   std::int64_t instances = 1;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
     nest.changes[level_idx] = changes;
@@ -72,8 +79,9 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
     for (const mapping::TemporalLoop& loop : level.temporal()) {
       if (loop.factor == 1) continue;
       all_temporal *= loop.factor;
+      if (loop.dim != pass_dim) all_temporal_output *= loop.factor;
       ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
-        changes[tensor] = all_temporal;
+        changes[tensor] = tensor == output ? all_temporal_output : all_temporal;
         temporal_indexing[tensor] *= loop.factor;
       });
     }
@@ -86,7 +94,8 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
   }
   nest.changes[num_levels] = changes;
   nest.instances[num_levels] = instances;
-  nest.compute_cycles = all_temporal;
+  nest.iterations = all_temporal;
+  nest.output_iterations = all_temporal_output;
 }
 
 // Rule 7, the MAC operand rule: how many words C(t) the MACs under one instance of the innermost
@@ -94,7 +103,7 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
 void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping& mapping, const NestAnalysis& nest,
                         PerTensor& mac_accesses, PerTensor& link_transfers) {
   const int num_tensors = problem.num_tensors();
-  const std::int64_t compute_cycles = nest.compute_cycles;
+  const std::int64_t iterations = nest.iterations;
   // The innermost loop of the nest is spatial iff the innermost level has a non-trivial spatial
   // loop; otherwise it is temporal (Timeloop inserts a trivial temporal loop when the level has
   // no loop at all). A MAC's neighbour along an axis differs in the fastest-varying loop of that
@@ -120,12 +129,32 @@ void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping&
       // forwarded over links instead of re-read: C(t) = changes(L,t). The forwarded words are
       // the other accesses of every MAC under the instance.
       mac_accesses[tensor] = nest.changes[problem.num_levels()][tensor];
-      link_transfers[tensor] = (compute_cycles - mac_accesses[tensor]) * innermost_fanout;
+      link_transfers[tensor] = (iterations - mac_accesses[tensor]) * innermost_fanout;
     } else {
       // Every MAC cycle reads every operand and updates the output: C(t) = T.
-      mac_accesses[tensor] = compute_cycles;
+      mac_accesses[tensor] = iterations;
       link_transfers[tensor] = 0;
     }
+  }
+}
+
+// DESIGN §2.1.1: compute cycles = elements × Σ ops per element / lanes. Each lane handles
+// output_iterations elements at vector_ops_per_cycle_per_lane operations per cycle.
+std::int64_t VectorComputeCycles(const mapping::Problem& problem, const NestAnalysis& nest) {
+  const double exact = static_cast<double>(nest.output_iterations) * problem.vector_ops_per_element() /
+                       problem.vector_ops_per_cycle_per_lane();
+  // Round up, but not a value that is an integer up to floating-point noise (3 × 1/3 ops).
+  const double nearest = std::round(exact);
+  const double cycles = std::fabs(exact - nearest) <= 1e-9 * std::max(1.0, exact) ? nearest : std::ceil(exact);
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(cycles));
+}
+
+// DESIGN §2.1.1, the vector engine's operand rule: every iteration (an element in a pass) reads
+// its input elements; the output is written once per element, in the last pass. No neighbour
+// forwarding.
+void VectorEngineAccesses(const mapping::Problem& problem, const NestAnalysis& nest, PerTensor& engine_accesses) {
+  for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+    engine_accesses[tensor] = tensor == problem.output_tensor() ? nest.output_iterations : nest.iterations;
   }
 }
 
@@ -140,7 +169,8 @@ Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Map
 }
 
 void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping::Mapping& mapping, Cost& cost) const {
-  if (!problem.op().IsContraction()) {
+  if (problem.is_vector_op() && problem.compute_level() < 0) {
+    // DESIGN §2.1.1: vector ops need a vector unit or a host.
     cost.check.violation = mapping::Violation::kUnsupportedOp;
     return;
   }
@@ -155,12 +185,21 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
   const int num_tensors = problem.num_tensors();
   const int output = problem.output_tensor();
 
+  const bool is_vector_op = problem.is_vector_op();
+
   NestAnalysis nest;
   AnalyzeNest(problem, mapping, nest);
-  const std::int64_t compute_cycles = nest.compute_cycles;
-  PerTensor mac_accesses{};
+  // Words each compute unit (a MAC, or a lane of the vector engine) exchanges with its innermost
+  // keeping level per distinct spatial position: C(t) of rule 7.
+  PerTensor compute_accesses{};
   PerTensor link_transfers{};
-  MacOperandAccesses(problem, mapping, nest, mac_accesses, link_transfers);
+  std::int64_t compute_cycles = nest.iterations;
+  if (is_vector_op) {
+    VectorEngineAccesses(problem, nest, compute_accesses);
+    compute_cycles = VectorComputeCycles(problem, nest);
+  } else {
+    MacOperandAccesses(problem, mapping, nest, compute_accesses, link_transfers);
+  }
 
   cost.feasible = true;
   cost.check = check;
@@ -183,7 +222,7 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     // Words one child instance exchanges with its parent over the whole run: share(child), or
     // C(t) for the MACs; `rel` accumulates the spatial factors indexing t between the two
     // (factors not indexing t multicast or reduce: one access per group).
-    std::int64_t child_words = mac_accesses[tensor];
+    std::int64_t child_words = compute_accesses[tensor];
     std::int64_t rel = 1;
     for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
       rel *= nest.spatial_here[level_idx][tensor];
@@ -243,9 +282,10 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     levels_energy_pj += energy_pj;
     // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance, in exact
     // integer arithmetic (T is an integer, so max(T, ceil(x)) = ceil(max(T, x))).
-    const std::int64_t cycles = std::max({compute_cycles, mapping::CyclesAtRate(read_words, table.read_bandwidth),
-                                          mapping::CyclesAtRate(write_words, table.write_bandwidth),
-                                          mapping::CyclesAtRate(read_words + write_words, table.shared_bandwidth)});
+    const std::int64_t cycles =
+        std::max({BandwidthCycles(read_words, table.read_bandwidth, compute_cycles),
+                  BandwidthCycles(write_words, table.write_bandwidth, compute_cycles),
+                  BandwidthCycles(read_words + write_words, table.shared_bandwidth, compute_cycles)});
     level.cycles = cycles;
     if (cycles > slowest_cycles) {
       slowest_cycles = cycles;
@@ -253,18 +293,30 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     }
   }
 
-  // DESIGN §2.5 rule 5: perfect overlap of levels, plus the array's fill/drain once.
-  cost.cycles = slowest_cycles + problem.fill_latency_cycles();
   cost.bounding_level = bounding_level;
-  cost.macs = problem.iteration_points();
-  cost.mac_instances = nest.instances[num_levels];
-  cost.padded_macs = compute_cycles * cost.mac_instances;
-  // Rule 8: MAC energy = MACs × energy per MAC; padded MACs are executed, so they are charged.
-  cost.mac_energy_pj = static_cast<double>(cost.padded_macs) * problem.mac_energy_pj();
+  if (is_vector_op) {
+    // DESIGN §2.1.1: padded elements are computed too; useful operations exclude them.
+    const double padded_elements = static_cast<double>(nest.output_iterations * nest.instances[num_levels]);
+    const double passes = problem.pass_dim() >= 0 ? static_cast<double>(problem.dim_size(problem.pass_dim())) : 1.0;
+    const double elements = static_cast<double>(problem.iteration_points()) / passes;
+    cost.cycles = slowest_cycles;
+    cost.vector_ops = elements * problem.vector_ops_per_element();
+    cost.vector_energy_pj = padded_elements * problem.vector_ops_per_element() * problem.vector_energy_pj_per_op();
+    cost.utilization = cost.vector_ops / (static_cast<double>(problem.vector_lanes()) *
+                                          problem.vector_ops_per_cycle_per_lane() * static_cast<double>(cost.cycles));
+  } else {
+    // DESIGN §2.5 rule 5: perfect overlap of levels, plus the array's fill/drain once.
+    cost.cycles = slowest_cycles + problem.fill_latency_cycles();
+    cost.macs = problem.iteration_points();
+    cost.mac_instances = nest.instances[num_levels];
+    cost.padded_macs = compute_cycles * cost.mac_instances;
+    // Rule 8: MAC energy = MACs × energy per MAC; padded MACs are executed, so they are charged.
+    cost.mac_energy_pj = static_cast<double>(cost.padded_macs) * problem.mac_energy_pj();
+    cost.utilization = static_cast<double>(cost.macs) /
+                       (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles));
+  }
   cost.static_energy_pj = static_cast<double>(cost.cycles) * problem.static_energy_pj_per_cycle();
   cost.energy_pj = levels_energy_pj + cost.mac_energy_pj + cost.vector_energy_pj + cost.static_energy_pj;
-  cost.utilization = static_cast<double>(cost.macs) /
-                     (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles));
   cost.edp_pj_cycles = cost.energy_pj * static_cast<double>(cost.cycles);
   cost.padding_waste = check.padding_waste;
 }

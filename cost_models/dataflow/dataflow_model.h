@@ -9,8 +9,13 @@
 //    tiles, accesses and MAC energy count the padded iterations, as if every tensor were
 //    zero-padded to the padded dim sizes; utilization and Cost::macs use the real MACs;
 //  - static energy = static power × time (cycles / clock);
-//  - the PE-array fill latency of the architecture is added once to the cycles.
-// Not yet: vector ops (DESIGN §2.1.1) — Evaluate returns Violation::kUnsupportedOp for them.
+//  - the PE-array fill latency of the architecture is added once to the cycles;
+//  - vector ops (DESIGN §2.1.1) on the vector unit, or on the host without one (see
+//    mapping/problem.h for the `pass` dim and the compute level): every iteration reads its input
+//    elements, the output is written once per element (the `pass` loops do not count for it),
+//    compute cycles = elements per lane × Σ ops per element / ops per cycle per lane, vector
+//    energy = elements × ops per element × energy per op; the bandwidth roofline and all access
+//    rules are the same as for contractions.
 //
 // Thread-safety: stateless; Evaluate is const, re-entrant and allocation-free.
 #pragma once

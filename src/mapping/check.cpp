@@ -58,6 +58,10 @@ std::string_view ToString(Violation violation) {
       return "capacity_exceeded";
     case Violation::kUnsupportedOp:
       return "unsupported_op";
+    case Violation::kLevelBelowComputeLevel:
+      return "level_below_compute_level";
+    case Violation::kTensorNotAtComputeLevel:
+      return "tensor_not_at_compute_level";
   }
   return "unknown";
 }
@@ -81,11 +85,24 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
       saturated = true;
     }
   };
+  // Vector ops without a vector engine have no compute level (-1): nothing to enforce here.
+  const int compute_level = problem.compute_level() >= 0 ? problem.compute_level() : num_levels - 1;
+  const bool vector_engine = problem.is_vector_op() && problem.compute_level() >= 0;
   const TensorMask all_tensors = problem.all_tensors();
   TensorMask kept_anywhere = 0;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
     const LevelMapping& level = mapping.level(level_idx);
     const LevelTable& table = problem.level(level_idx);
+    if (level_idx > compute_level) {
+      bool occupied = level.keeps() != 0;
+      for (const TemporalLoop& loop : level.temporal()) occupied |= loop.factor != 1;
+      for (const SpatialLoop& loop : level.spatial()) occupied |= loop.factor != 1;
+      if (occupied) {
+        CheckResult result = Fail(Violation::kLevelBelowComputeLevel);
+        result.level = static_cast<std::int8_t>(level_idx);
+        return result;
+      }
+    }
     for (const TemporalLoop& loop : level.temporal()) {
       if (loop.dim < 0 || loop.dim >= num_dims) {
         CheckResult result = Fail(Violation::kBadDim);
@@ -159,6 +176,14 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
     CheckResult result = Fail(Violation::kOnChipTensorAtOutermost);
     result.tensor = static_cast<std::int8_t>(__builtin_ctz(misplaced));
     return result;
+  }
+  if (vector_engine) {
+    if (const TensorMask missing = all_tensors & ~mapping.level(compute_level).keeps(); missing != 0) {
+      CheckResult result = Fail(Violation::kTensorNotAtComputeLevel);
+      result.level = static_cast<std::int8_t>(compute_level);
+      result.tensor = static_cast<std::int8_t>(__builtin_ctz(missing));
+      return result;
+    }
   }
   if (const TensorMask nowhere = all_tensors & ~kept_anywhere; nowhere != 0) {
     CheckResult result = Fail(Violation::kTensorKeptNowhere);
@@ -294,8 +319,19 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
           "level {} needs {} words per instance, more than its usable capacity of {} words (capacity / "
           "multiple_buffering)",
           level_name(result.level), result.value, result.limit);
+    case Violation::kLevelBelowComputeLevel:
+      return fmt::format(
+          "level {} is inside level {}, where the vector engine computes: it must have no loops and keep nothing",
+          level_name(result.level), level_name(problem.compute_level()));
+    case Violation::kTensorNotAtComputeLevel:
+      return fmt::format("tensor {} must be kept at level {}, where the vector engine reads and writes",
+                         tensor_name(result.tensor), level_name(result.level));
     case Violation::kUnsupportedOp:
-      return fmt::format("the cost model cannot evaluate op {}: only contractions are supported", problem.op().name);
+      if (problem.is_vector_op() && problem.compute_level() < 0) {
+        return fmt::format("op {} is a vector op, but the architecture has neither a vector unit nor a host",
+                           problem.op().name);
+      }
+      return fmt::format("the cost model cannot evaluate op {} on this architecture", problem.op().name);
   }
   return "unknown violation";
 }

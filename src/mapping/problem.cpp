@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "loopfront/util/error.h"
@@ -70,11 +71,29 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
     diagnostics.Add(
         util::Diagnostic{.file = "", .line = 0, .column = 0, .path = std::move(path), .message = std::move(message)});
   };
-  const int num_dims = static_cast<int>(op.dims.size());
+  const int op_dims = static_cast<int>(op.dims.size());
+  const bool is_vector_op = !op.IsContraction();
+  // DESIGN §2.1.1: a multi-pass vector op iterates over an extra `pass` dim.
+  const bool has_pass_dim = is_vector_op && op.passes > 1;
+  const int num_dims = op_dims + (has_pass_dim ? 1 : 0);
   const int num_tensors = static_cast<int>(op.tensors.size());
   const int num_levels = architecture.num_levels();
-  if (num_dims < 1 || num_dims > kMaxDims) {
-    fail(fmt::format("op {}", op.name), fmt::format("expected 1 to {} dims, got {}", kMaxDims, num_dims));
+  if (op_dims < 1 || num_dims > kMaxDims) {
+    fail(fmt::format("op {}", op.name), fmt::format("expected 1 to {} dims{}, got {}", kMaxDims,
+                                                    has_pass_dim ? " (with the pass dim)" : "", num_dims));
+  }
+  if (is_vector_op) {
+    if (op.passes < 1 || op.ops_per_element.size() != static_cast<std::size_t>(op.passes)) {
+      fail(fmt::format("op {}", op.name), fmt::format("expected passes ≥ 1 and one ops_per_element entry per pass, "
+                                                      "got {} passes and {} entries",
+                                                      op.passes, op.ops_per_element.size()));
+    }
+    for (const workload::Dim& dim : op.dims) {
+      if (dim.name == kPassDimName) {
+        fail(fmt::format("op {}.dims.{}", op.name, dim.name),
+             "a vector op may not name a dim 'pass': it is the name of the passes' dim");
+      }
+    }
   }
   if (num_tensors < 1 || num_tensors > kMaxTensors) {
     fail(fmt::format("op {}", op.name), fmt::format("expected 1 to {} tensors, got {}", kMaxTensors, num_tensors));
@@ -95,12 +114,18 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
   problem.num_dims_ = num_dims;
   problem.num_tensors_ = num_tensors;
   problem.num_levels_ = num_levels;
+  problem.is_vector_op_ = is_vector_op;
+  problem.pass_dim_ = has_pass_dim ? op_dims : -1;
+  for (const workload::Dim& dim : op.dims) problem.dim_names_.push_back(dim.name);
+  if (has_pass_dim) problem.dim_names_.emplace_back(kPassDimName);
 
   std::int64_t iteration_points = 1;
   for (int dim = 0; dim < num_dims; ++dim) {
-    const std::int64_t size = op.dims[dim].size;
-    if (size < 1)
-      fail(fmt::format("op {}.dims.{}", op.name, op.dims[dim].name), fmt::format("expected a size ≥ 1, got {}", size));
+    const std::int64_t size = dim == problem.pass_dim_ ? op.passes : op.dims[dim].size;
+    if (size < 1) {
+      fail(fmt::format("op {}.dims.{}", op.name, problem.dim_names_[dim]),
+           fmt::format("expected a size ≥ 1, got {}", size));
+    }
     problem.dim_size_[dim] = size < 1 ? 1 : size;
     if (__builtin_mul_overflow(iteration_points, problem.dim_size_[dim], &iteration_points) ||
         iteration_points > kMaxIterationPoints) {
@@ -121,7 +146,7 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
     DimMask dims = 0;
     std::int64_t size = 1;
     for (const int dim : spec.dims) {
-      if (dim < 0 || dim >= num_dims) {
+      if (dim < 0 || dim >= op_dims) {
         fail(fmt::format("op {}.tensors.{}", op.name, spec.name), fmt::format("dim index {} out of range", dim));
         continue;
       }
@@ -172,11 +197,16 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
       }
     }
     for (int dim = 0; dim < num_dims; ++dim) {
+      // Passes depend on each other (a softmax normalizes with the sum of the previous pass), so
+      // they are never unrolled spatially.
+      if (dim == problem.pass_dim_) continue;
       const arch::DimRoleMask role_bit = arch::DimRoleBit(problem.dim_role_[dim]);
       if ((spec.spatial_x_dim_roles & role_bit) != 0) table.spatial_dims[0] |= static_cast<DimMask>(1u << dim);
       if ((spec.spatial_y_dim_roles & role_bit) != 0) table.spatial_dims[1] |= static_cast<DimMask>(1u << dim);
     }
   }
+  problem.compute_level_ = num_levels - 1;
+  if (is_vector_op) problem.SetUpVectorEngine();
   problem.mac_energy_pj_ = architecture.mac.energy_pj_per_mac;
   problem.mac_instances_ = architecture.mac.instances;
   problem.fill_latency_cycles_ = architecture.mac.fill_latency_cycles;
@@ -185,9 +215,50 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
   return problem;
 }
 
+void Problem::SetUpVectorEngine() {
+  compute_level_ = -1;
+  double ops_per_element = 0.0;
+  for (const double ops : op_.ops_per_element) ops_per_element += ops;
+  std::int64_t lanes_per_instance = 1;
+  if (arch_.vector_unit) {
+    const arch::VectorUnit& unit = *arch_.vector_unit;
+    compute_level_ = arch_.LevelIndex(unit.reads_level);
+    vector_lanes_ = unit.lanes;
+    vector_ops_per_cycle_per_lane_ = 1.0;
+    vector_energy_pj_per_op_ = unit.energy_pj_per_op;
+    // The lanes are spread evenly over the instances of the level they read (Gemmini with
+    // I-BERT units: 16 lanes over 16 accumulator banks, one lane each).
+    lanes_per_instance = std::max<std::int64_t>(1, unit.lanes / levels_[compute_level_].instances);
+  } else if (arch_.host) {
+    const arch::Host& host = *arch_.host;
+    compute_level_ = arch_.LevelIndex(host.reads_level);
+    vector_lanes_ = 1;
+    vector_ops_per_cycle_per_lane_ = host.ops_per_cycle;
+    vector_energy_pj_per_op_ = host.energy_pj_per_op;
+    // DESIGN §2.1.1: a floating-point host dequantizes what it reads and quantizes what it
+    // writes: one more operation per element of every tensor.
+    if (host.floating_point) ops_per_element += static_cast<double>(num_tensors_);
+  }
+  vector_ops_per_element_ = ops_per_element;
+  if (compute_level_ < 0) return;
+  // The engine reads and writes every tensor of the op at its level, whatever the roles the level
+  // keeps for contractions (the accumulator holds a softmax's input); inner levels hold nothing.
+  LevelTable& table = levels_[compute_level_];
+  table.fanout = {lanes_per_instance, 1};
+  table.may_keep = all_tensors();
+  table.spatial_dims = {0, 0};
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    if (dim != pass_dim_) table.spatial_dims[0] |= static_cast<DimMask>(1u << dim);
+  }
+  for (int level_idx = compute_level_ + 1; level_idx < num_levels_; ++level_idx) {
+    levels_[level_idx].may_keep = 0;
+    levels_[level_idx].spatial_dims = {0, 0};
+  }
+}
+
 int Problem::DimIndex(std::string_view name) const {
   for (int dim = 0; dim < num_dims_; ++dim) {
-    if (op_.dims[dim].name == name) return dim;
+    if (dim_names_[dim] == name) return dim;
   }
   return -1;
 }

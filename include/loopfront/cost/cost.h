@@ -62,13 +62,16 @@ struct Cost {
   std::int64_t macs = 0;           // useful MACs of the op (product of dim sizes)
   std::int64_t padded_macs = 0;    // MACs executed, padding included
   std::int64_t mac_instances = 0;  // utilized MACs: product of every spatial factor
+  double vector_ops = 0.0;         // vector ops: useful operations (elements × ops per element)
 
   double energy_pj = 0.0;  // Σ levels + MACs + vector ops + static
   double mac_energy_pj = 0.0;
   double vector_energy_pj = 0.0;
   double static_energy_pj = 0.0;
 
-  double utilization = 0.0;  // macs / (MAC instances of the arch × cycles)
+  // Contractions: macs / (MAC instances of the arch × cycles); vector ops: vector_ops / (the
+  // engine's lanes × operations per cycle per lane × cycles).
+  double utilization = 0.0;
   double edp_pj_cycles = 0.0;
   double padding_waste = 0.0;  // 1 − macs / padded_macs
 

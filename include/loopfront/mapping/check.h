@@ -4,6 +4,10 @@
 //
 // A mapping is valid when (checked in this order):
 //  - it has one level per storage level of the architecture;
+//  - vector ops on an architecture with a vector unit or a host: the levels inside the compute
+//    level (Problem::compute_level) have no loop and keep nothing, and the compute level keeps
+//    every tensor (the engine reads and writes there). Without either, the mapping is checked as
+//    for a contraction; the cost models then report kUnsupportedOp;
 //  - every loop names an existing dim and has a factor ≥ 1;
 //  - per level and axis, the product of the spatial factors is ≤ the fanout on that axis, and
 //    every spatial loop's dim is allowed on that axis (arch::StorageLevel::spatial_*_dim_roles);
@@ -43,8 +47,12 @@ enum class Violation : std::uint8_t {
   kDimNotCovered,            // dim, value = product of factors, limit = size
   kIterationSpaceTooLarge,   // value = padded iteration points (saturated), limit = the maximum
   kCapacityExceeded,         // level, value = words needed per instance, limit = usable words
-  kUnsupportedOp,            // the cost model cannot evaluate this kind of op
+  kLevelBelowComputeLevel,   // level: inside a vector op's compute level, but has loops or keeps
+  kTensorNotAtComputeLevel,  // level, tensor: a vector op's tensor not kept at the compute level
+  kUnsupportedOp,            // the cost model cannot evaluate the op on this architecture; keep last
 };
+// Number of Violation values, for per-violation statistics (kUnsupportedOp is the last value).
+inline constexpr int kNumViolations = static_cast<int>(Violation::kUnsupportedOp) + 1;
 
 std::string_view ToString(Violation violation);
 

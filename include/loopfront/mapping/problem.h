@@ -10,6 +10,14 @@
 // 1..kMaxDims dims, 1..kMaxTensors tensors with valid dim indices and exactly one output; the
 // architecture passes arch::CheckArchitecture and has ≤ kMaxLevels levels.
 //
+// Vector ops (DESIGN §2.1.1). A vector op with more than one pass gets an extra, synthetic dim
+// named `pass` (the last dim, size = passes) that no tensor indexes: a mapping places it like any
+// other dim (temporally only), outside the loops over the reduced dim. The op runs on the vector
+// unit, or on the host without one: that "vector engine" computes below its `reads_level` (the
+// compute level), whose fanout is the engine's lanes spread over the level's instances; levels
+// inside the compute level stay empty, and the compute level may keep every tensor of the op.
+// For contractions the compute level is the innermost level and the MACs compute below it.
+//
 // Units: sizes and capacities in words of the level, bandwidths in words per cycle per instance,
 // energies in pJ per physical access (vector_words words), static power in pJ per cycle.
 // Thread-safety: immutable after Build; share one Problem between any number of threads.
@@ -18,7 +26,9 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "loopfront/arch/architecture.h"
 #include "loopfront/mapping/limits.h"
@@ -45,6 +55,9 @@ Rate RateFromDouble(double words_per_cycle);
 
 // ceil(words / rate) cycles, exact (128-bit intermediate); 0 for an unlimited rate.
 std::int64_t CyclesAtRate(std::int64_t words, Rate rate);
+
+// Name of the synthetic dim of multi-pass vector ops.
+inline constexpr std::string_view kPassDimName = "pass";
 
 inline constexpr std::int64_t kUnboundedCapacity = std::numeric_limits<std::int64_t>::max();
 
@@ -88,6 +101,8 @@ class Problem {
   int num_levels() const { return num_levels_; }
 
   std::int64_t dim_size(int dim) const { return dim_size_[dim]; }
+  // The vector op's synthetic `pass` dim, or -1 (contractions, single-pass vector ops).
+  int pass_dim() const { return pass_dim_; }
   arch::DimRole dim_role(int dim) const { return dim_role_[dim]; }
   // Tensors indexed by `dim` (a loop over `dim` "indexes" them, rule 4 of the validation README).
   TensorMask dim_tensors(int dim) const { return dim_tensors_[dim]; }
@@ -96,8 +111,21 @@ class Problem {
   std::int64_t tensor_size(int tensor) const { return tensor_size_[tensor]; }  // elements
   int output_tensor() const { return output_tensor_; }
   TensorMask all_tensors() const { return static_cast<TensorMask>((1u << num_tensors_) - 1); }
-  // Product of all dim sizes: the MACs of a contraction.
+  // Product of all dim sizes (with `pass`): the MACs of a contraction.
   std::int64_t iteration_points() const { return iteration_points_; }
+
+  bool is_vector_op() const { return is_vector_op_; }
+  // The innermost level that may hold data and loops: the innermost level for contractions, the
+  // vector engine's reads_level for vector ops (-1 when the architecture has no vector unit and
+  // no host, so that vector ops cannot run).
+  int compute_level() const { return compute_level_; }
+  // Vector ops: operations per element over all passes (DESIGN §2.1.1), plus a dequantize per
+  // element of each tensor on a floating-point host; the engine's operations per cycle per lane;
+  // its lanes in total (1 for the host); its energy per operation.
+  double vector_ops_per_element() const { return vector_ops_per_element_; }
+  double vector_ops_per_cycle_per_lane() const { return vector_ops_per_cycle_per_lane_; }
+  std::int64_t vector_lanes() const { return vector_lanes_; }
+  double vector_energy_pj_per_op() const { return vector_energy_pj_per_op_; }
 
   const LevelTable& level(int level_idx) const { return levels_[level_idx]; }
   double mac_energy_pj() const { return mac_energy_pj_; }
@@ -110,11 +138,13 @@ class Problem {
   int DimIndex(std::string_view name) const;
   int TensorIndex(std::string_view name) const;
   int LevelIndex(std::string_view name) const { return arch_.LevelIndex(name); }
-  std::string_view dim_name(int dim) const { return op_.dims[dim].name; }
+  std::string_view dim_name(int dim) const { return dim_names_[dim]; }
   std::string_view tensor_name(int tensor) const { return op_.tensors[tensor].name; }
   std::string_view level_name(int level_idx) const { return arch_.levels[level_idx].name; }
 
  private:
+  void SetUpVectorEngine();  // vector ops: compute level, lanes, energies (after the level tables)
+
   workload::Op op_;
   arch::Architecture arch_;
   ProblemOptions options_;
@@ -129,6 +159,14 @@ class Problem {
   std::array<std::int64_t, kMaxTensors> tensor_size_{};
   int output_tensor_ = 0;
   std::int64_t iteration_points_ = 1;
+  std::vector<std::string> dim_names_;  // the op's dims, then `pass` if any
+  int pass_dim_ = -1;
+  bool is_vector_op_ = false;
+  int compute_level_ = -1;
+  double vector_ops_per_element_ = 0.0;
+  double vector_ops_per_cycle_per_lane_ = 1.0;
+  std::int64_t vector_lanes_ = 0;
+  double vector_energy_pj_per_op_ = 0.0;
   std::array<LevelTable, kMaxLevels> levels_{};
   double mac_energy_pj_ = 0.0;
   std::int64_t mac_instances_ = 1;
