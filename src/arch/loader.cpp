@@ -55,6 +55,8 @@ bool IsPlainName(const std::string& text) {
 
 std::vector<std::string> RoleNames() { return {"input", "weight", "output"}; }
 
+std::string RoleList(RoleMask mask);
+
 // Where each level's keys are in the file, for checks that span levels.
 struct LevelPositions {
   std::optional<YamlValue> entry;
@@ -103,7 +105,8 @@ class ArchitectureReader {
     if (static_power && architecture_.static_power_mw > 0.0 && !architecture_.clock_ghz) {
       static_power->Error("expected clock_ghz beside a static power (it turns cycles into time), got none");
     }
-    CheckMeshes();
+    // The meshes are compared with the PE array's, so only when it was read.
+    if (pe_rows_ && pe_cols_) CheckMeshes();
     if (root_.diagnostics().size() != errors_before) return std::nullopt;
     // Everything CheckArchitecture tests is checked above with positions; anything it still finds
     // is reported at the level it names (or the architecture), so that no problem goes unreported.
@@ -138,9 +141,10 @@ class ArchitectureReader {
       positions_.push_back(std::move(positions));
     }
     if (!positions_.empty() && positions_.front().keeps && architecture_.levels.front().keeps_roles != kAllRoles) {
-      positions_.front().keeps->ErrorExpected(
-          "the outermost level to keep every role (input, weight, output)",
-          "; every tensor of an op starts and ends at the outermost level, so no mapping could be valid");
+      positions_.front().keeps->Error(fmt::format(
+          "expected the outermost level to keep every role (input, weight, output), got {}; every tensor of an op "
+          "starts and ends at the outermost level, so no mapping could be valid",
+          RoleList(architecture_.levels.front().keeps_roles)));
     }
   }
 

@@ -12,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "loopfront/arch/loader.h"
 #include "loopfront/io/yaml_reader.h"
+#include "loopfront/mapping/loader.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 #include "loopfront/workload/loader.h"
@@ -38,9 +40,21 @@ void CheckOpList(const io::YamlDocument& document, const std::string& default_na
   workload::BuildWorkload(workload::ReadOpListDocument(document, default_name));
 }
 
+void CheckArchitecture(const io::YamlDocument& document, const std::string& default_name) {
+  arch::ReadArchitectureDocument(document, default_name);
+}
+
+// The mapping is checked completely when the file names its architecture and op; else its shape.
+void CheckMappingFile(const io::YamlDocument& document, const std::string& /*default_name*/) {
+  const mapping::MappingFile file = mapping::MappingFile::Load(document.file());
+  if (const std::optional<mapping::Problem> problem = file.HeaderProblem()) file.Read(*problem);
+}
+
 constexpr DocumentKind kDocumentKinds[] = {
     {workload::kTransformerKey, "transformer workload", &CheckTransformerWorkload},
     {workload::kOpListKey, "op list", &CheckOpList},
+    {arch::kArchitectureKey, "architecture", &CheckArchitecture},
+    {mapping::kMappingKey, "mapping", &CheckMappingFile},
 };
 
 const DocumentKind* Recognize(const io::YamlValue& root) {
@@ -96,8 +110,8 @@ int RunValidate(const std::string& path) {
 
 void AddValidateCommand(CLI::App& app, CommandRegistry& registry) {
   auto path = std::make_shared<std::string>();
-  CLI::App* validate =
-      app.add_subcommand("validate", "Check a YAML file (workload or op list) and print ok or every error in it");
+  CLI::App* validate = app.add_subcommand(
+      "validate", "Check a YAML file (workload, op list, architecture or mapping) and print ok or every error in it");
   validate->add_option("FILE", *path, "The YAML file to check")->required();
   registry.Add(validate, [path] { return RunValidate(*path); });
 }

@@ -121,8 +121,8 @@ class MappingReader {
     }
     if (expected_level < problem_.num_levels()) {
       std::vector<std::string> missing(level_names.begin() + expected_level, level_names.end());
-      value_.ErrorExpected(fmt::format("one entry per storage level ({})", util::Join(level_names, ", ")),
-                           fmt::format("; missing: {}", util::Join(missing, ", ")));
+      value_.Error(fmt::format("expected one entry per storage level ({}), got {}; missing: {}",
+                               util::Join(level_names, ", "), expected_level, util::Join(missing, ", ")));
     }
   }
 
@@ -347,7 +347,7 @@ std::optional<Problem> MappingFile::HeaderProblem() const {
   if (header_.op) {
     const YamlValue op_value = *map.Get("op");
     try {
-      op = workload::ParseOpSpec(*header_.op, "op");
+      op = workload::ParseOpSpec(*header_.op, "");
     } catch (const util::ConfigError& error) {
       ReportAt(op_value, error);
     }
