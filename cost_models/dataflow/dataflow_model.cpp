@@ -281,7 +281,8 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     level.energy_pj = energy_pj;
     levels_energy_pj += energy_pj;
     // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance, in exact
-    // integer arithmetic (T is an integer, so max(T, ceil(x)) = ceil(max(T, x))).
+    // integer arithmetic (T is an integer, so max(T, ceil(x)) = ceil(max(T, x))). For vector ops
+    // the engine's compute cycles take the place of T.
     const std::int64_t cycles =
         std::max({BandwidthCycles(read_words, table.read_bandwidth, compute_cycles),
                   BandwidthCycles(write_words, table.write_bandwidth, compute_cycles),
