@@ -1,0 +1,234 @@
+// The mapspace of one op on one architecture (DESIGN §2.6): the encoding of mappings shared by
+// every searcher, so that no searcher builds mapping internals by hand.
+//
+// Encoding (a Genome, fixed-size, no heap), in the manner of Timeloop's split of a mapspace into
+// factorization, permutation, spatial and bypass sub-spaces:
+//  - padding: per dim, which candidate size the dim is padded to. Candidate 0 is the dim's own
+//    size; the others are the sizes above it, within `max_padding_waste` (1 − size / padded ≤
+//    limit), that hold more factors of two or have a smaller largest prime factor than every
+//    smaller candidate ("richer" factors: 197 → 198, 200, 208, 216; 1000 → 1008, 1024; 512 and 768
+//    have none). Padded iterations are executed and charged by the cost model (DESIGN §2.4).
+//  - factors: per dim, the prime factors of its padded size (divided by its fixed factors), in
+//    ascending order, each assigned to a slot. A slot is (level, temporal | spatial x | spatial y).
+//    A dim may use a level's spatial slot on an axis only when that fanout is > 1 and the dim's
+//    role is allowed on it (mapping::LevelTable::spatial_dims); a slot fixed by a user constraint is
+//    closed to free factors. Identical primes are indistinguishable: within a run of equal primes
+//    the slots are kept non-decreasing (canonical form), so a factor gene is an exponent
+//    distribution, not a permutation of factors.
+//  - orders: per level, a permutation of the dims, outer → inner; dims listed by an order
+//    constraint come first and stay there. Only dims with a temporal factor > 1 at the level make
+//    loops, so only their relative order matters.
+//  - keeps: per level, the tensors kept (bypass genes). The outermost level keeps every tensor but
+//    the on-chip ones (ProblemOptions::on_chip_tensors); elsewhere a tensor whose role the level may
+//    hold is a free choice unless a constraint fixes the level's keeps. An on-chip tensor is kept at
+//    one level at least.
+//  - vector ops (mapping/problem.h, DESIGN §2.1.1) use the same genes with the vector engine's
+//    rules: no loops and no keeps inside the compute level, every tensor kept there, its fanout
+//    = the engine's lanes; the synthetic `pass` dim has no gene: Decode puts its loop just outside
+//    the outermost loop of the reduced dim (passes must not interleave with the reduction).
+// A genome is *well-formed* when every gene is in range and canonical; every well-formed genome
+// decodes to a structurally valid mapping that honours the constraints and covers each dim (its
+// padded size). It may still exceed a fanout or a capacity: Repair fixes those or reports failure;
+// the cost model rejects what is left (a mapping that is infeasible is a value, never a throw).
+//
+// Operations: uniform sampling (per gene: a padding candidate uniformly, then a factorization of it
+// uniformly among its exponent distributions, uniform permutations, fair coins for bypass),
+// mutation, crossover, repair, decoding, exhaustive enumeration by index (deterministic to split
+// across threads) and the size of the space.
+//
+// Size. The space counts distinct mappings: Σ over factor configurations (padding + factors of
+// every dim) of Π over levels of k! (k = the dims whose order is free there and whose temporal
+// factor there is > 1), times the bypass choices. It is computed exactly by dynamic programming over
+// dims on the vector of per-level k; when that table would be too large, log10 is estimated by
+// sampling and `exact` is empty.
+//
+// Thread-safety: immutable after Build; every method is const and re-entrant (randomness comes
+// from the caller's Rng), and the hot-path ones (Sample, Mutate, Crossover, Repair, Decode) never
+// allocate.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "loopfront/mapping/check.h"
+#include "loopfront/mapping/limits.h"
+#include "loopfront/mapping/mapping.h"
+#include "loopfront/mapping/problem.h"
+#include "loopfront/search/constraints.h"
+#include "loopfront/util/random.h"
+
+namespace loopfront::search {
+
+// Prime factors of one dim (a padded size below 2^31 has at most 30).
+inline constexpr int kMaxFactorsPerDim = 31;
+inline constexpr int kSlotKinds = 3;
+inline constexpr int kMaxSlots = kSlotKinds * mapping::kMaxLevels;
+inline constexpr int kMaxPaddingCandidates = 8;
+// Dims are bounded so that every factor fits mapping::TemporalLoop::factor (int32).
+inline constexpr std::int64_t kMaxMapspaceDimSize = (std::int64_t{1} << 31) - 1;
+
+enum class SlotKind : std::uint8_t { kTemporal = 0, kSpatialX = 1, kSpatialY = 2 };
+
+constexpr int SlotId(int level_idx, SlotKind kind) { return level_idx * kSlotKinds + static_cast<int>(kind); }
+constexpr int SlotLevel(int slot) { return slot / kSlotKinds; }
+constexpr SlotKind SlotKindOf(int slot) { return static_cast<SlotKind>(slot % kSlotKinds); }
+
+struct Genome {
+  // factor_slots[dim][i]: the slot of the i-th free prime factor of the dim's padded size.
+  std::array<std::array<std::uint8_t, kMaxFactorsPerDim>, mapping::kMaxDims> factor_slots{};
+  // orders[level][position]: a permutation of the dims, outer → inner.
+  std::array<std::array<std::uint8_t, mapping::kMaxDims>, mapping::kMaxLevels> orders{};
+  std::array<mapping::TensorMask, mapping::kMaxLevels> keeps{};
+  // padding[dim]: index of the dim's padding candidate (0 = unpadded).
+  std::array<std::uint8_t, mapping::kMaxDims> padding{};
+
+  bool operator==(const Genome&) const = default;
+};
+
+struct MapspaceOptions {
+  // Largest per-dim padding waste 1 − size / padded size; 0 disables padding.
+  double max_padding_waste = 0.10;
+};
+
+struct MapspaceSize {
+  double log10 = 0.0;                    // log10 of the number of distinct mappings
+  std::optional<std::uint64_t> exact{};  // when computed exactly and below 2^64
+  double log10_factor_configs = 0.0;     // padding + factors of every dim
+  std::uint64_t factor_configs = 0;      // saturates at UINT64_MAX
+  std::uint64_t bypass_choices = 1;
+};
+
+// What can be mutated (Mutate picks among the applicable kinds).
+enum class MutationKind : std::uint8_t { kMoveFactor, kSwapLoops, kFlipBypass, kChangePadding };
+
+class Mapspace {
+ public:
+  // One padding candidate of a dim: its size and its free prime factors (sorted, ascending).
+  struct PaddingCandidate {
+    std::int64_t padded_size = 1;
+    int num_factors = 0;
+    std::array<std::int32_t, kMaxFactorsPerDim> primes{};
+    std::uint64_t num_factorizations = 1;  // saturating
+    double log10_factorizations = 0.0;
+  };
+
+  // Throws util::ConfigError when a dim cannot be mapped under the constraints (its fixed factors
+  // do not divide any padding candidate, or leave factors with no open slot) or is too large.
+  static Mapspace Build(const mapping::Problem& problem, const Constraints& constraints = {},
+                        const MapspaceOptions& options = {});
+
+  const mapping::Problem& problem() const { return problem_; }
+  const MapspaceOptions& options() const { return options_; }
+  const MapspaceSize& size() const { return size_; }
+
+  int num_padding_candidates(int dim) const { return dims_[dim].num_candidates; }
+  const PaddingCandidate& padding_candidate(int dim, int candidate) const { return dims_[dim].candidates[candidate]; }
+  // Slots open to the free factors of `dim`, ascending.
+  int num_open_slots(int dim) const { return dims_[dim].num_slots; }
+  int open_slot(int dim, int index) const { return dims_[dim].slots[index]; }
+
+  // --- Hot path: allocation-free ---------------------------------------------------------------
+  void Sample(util::Rng& rng, Genome& genome) const;
+  // One random applicable mutation; false (genome unchanged) when nothing is mutable.
+  bool Mutate(util::Rng& rng, Genome& genome) const;
+  // A mutation of the given kind; false (genome unchanged) when not applicable.
+  bool Mutate(MutationKind kind, util::Rng& rng, Genome& genome) const;
+  // Uniform crossover by gene group: each dim's padding + factors, each level's order, each
+  // level's keeps come from one parent or the other.
+  void Crossover(const Genome& first, const Genome& second, util::Rng& rng, Genome& child) const;
+  // Fanout overflow: moves spatial factors to temporal slots of the same level (or the nearest
+  // open one outward). Capacity overflow, innermost level first: moves factors of dims indexing a
+  // kept tensor from that level or inside it to the nearest open temporal slot outside it, until
+  // the kept tiles fit. Which factor moves is drawn from `rng`. Returns whether the genome now
+  // fits every fanout and capacity (false: it could not be repaired; it is still well-formed).
+  bool Repair(util::Rng& rng, Genome& genome) const;
+  // kNone when the genome fits every fanout and capacity (what Repair establishes), else
+  // kFanoutExceeded or kCapacityExceeded. Neither depends on the loop orders.
+  mapping::Violation CheckFit(const Genome& genome) const;
+  bool Fits(const Genome& genome) const { return CheckFit(genome) == mapping::Violation::kNone; }
+  void Decode(const Genome& genome, mapping::Mapping& mapping) const;
+  mapping::Mapping Decode(const Genome& genome) const;
+
+  // --- Enumeration (exhaustive search), by index --------------------------------------------------
+  // Factor configurations (padding and factors of every dim) are numbered in mixed radix over dims;
+  // SetFactorConfig sets those genes and leaves orders and keeps alone.
+  std::uint64_t num_factor_configs() const { return size_.factor_configs; }
+  void SetFactorConfig(std::uint64_t index, Genome& genome) const;
+  // The distinct loop orders of a genome's factor configuration (Π levels k!) and the index-th of
+  // them (Lehmer codes per level, mixed radix over levels).
+  std::uint64_t NumOrders(const Genome& genome) const;
+  void SetOrders(std::uint64_t index, Genome& genome) const;
+  std::uint64_t num_bypass_choices() const { return size_.bypass_choices; }
+  void SetKeeps(std::uint64_t index, Genome& genome) const;
+
+  // Whether every gene is in range, canonical and consistent with the constraints (for tests and
+  // debugging; cheap but not meant for the hot path).
+  bool IsWellFormed(const Genome& genome) const;
+  // A canonical text of the genes, for debugging.
+  std::string Describe(const Genome& genome) const;
+
+ private:
+  struct DimSpace {
+    std::int64_t size = 1;
+    int num_candidates = 1;
+    std::array<PaddingCandidate, kMaxPaddingCandidates> candidates{};
+    int num_slots = 0;
+    std::array<std::uint8_t, kMaxSlots> slots{};  // open slots, ascending
+    std::uint64_t num_choices = 0;                // Σ candidates' factorizations (saturating)
+  };
+  struct LevelSpace {
+    int num_fixed_order = 0;  // the first positions of every order hold these dims
+    std::array<std::uint8_t, mapping::kMaxDims> fixed_order{};
+    mapping::TensorMask always_kept = 0;
+    mapping::TensorMask choosable = 0;  // bypass genes
+  };
+
+  // Per-slot per-dim factor products of a genome, fixed factors included.
+  using SlotFactors = std::array<std::array<std::int64_t, mapping::kMaxDims>, kMaxSlots>;
+
+  Mapspace() = default;
+  void ComputeSize();
+  // The level of the `pass` loop for these slot factors (see pass_dim_).
+  int PassLevel(const SlotFactors& factors) const;
+  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
+  void SampleFactors(int dim, util::Rng& rng, Genome& genome) const;
+  void SampleOrder(int level_idx, util::Rng& rng, Genome& genome) const;
+  void FixOnChipKeeps(util::Rng& rng, Genome& genome) const;
+  // Moves factor `index` of `dim` to `slot`, keeping the run of equal primes sorted.
+  void MoveFactor(int dim, int index, int slot, Genome& genome) const;
+  // The nearest open temporal slot of `dim` at a level < `below_level` (searching outward), or -1.
+  int NearestOuterTemporalSlot(int dim, int below_level) const;
+  int OpenSlotIndex(int dim, int slot) const;
+
+  mapping::Problem problem_;
+  MapspaceOptions options_;
+  int num_dims_ = 0;
+  int num_levels_ = 0;
+  int num_tensors_ = 0;
+  int num_slots_ = 0;  // kSlotKinds × levels
+  std::array<DimSpace, mapping::kMaxDims> dims_{};
+  std::array<LevelSpace, mapping::kMaxLevels> levels_{};
+  // Per slot: the fanout (temporal slots: 1).
+  std::array<std::int64_t, kMaxSlots> slot_fanout_{};
+  // Per slot and dim: the fixed factor, 1 where none; free factors multiply into a copy of it.
+  SlotFactors base_factors_{};
+  // Lookups for the hot path: per dim, the index of each slot among its open slots (-1: closed),
+  // and per dim and level, the nearest open temporal slot at an outer level (-1: none).
+  std::array<std::array<std::int8_t, kMaxSlots>, mapping::kMaxDims> open_slot_index_{};
+  std::array<std::array<std::int8_t, mapping::kMaxLevels + 1>, mapping::kMaxDims> outer_temporal_slot_{};
+  mapping::TensorMask on_chip_ = 0;
+  // Vector ops (mapping/problem.h): loops and keeps stop at the compute level; the synthetic
+  // `pass` dim (-1: none) is placed by Decode, not by genes, just outside the outermost loop of
+  // the reduced dim (-1: none) — the innermost legal place, which keeps the smallest tile resident
+  // across passes.
+  int compute_level_ = 0;
+  int pass_dim_ = -1;
+  int reduced_dim_ = -1;
+  // Per level: the dims whose relative order is a gene (not fixed by a constraint, not `pass`).
+  std::array<mapping::DimMask, mapping::kMaxLevels> order_dims_{};
+  MapspaceSize size_;
+};
+
+}  // namespace loopfront::search

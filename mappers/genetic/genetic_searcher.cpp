@@ -1,0 +1,204 @@
+#include "mappers/genetic/genetic_searcher.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "loopfront/search/search_run.h"
+
+namespace loopfront::search {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+struct Individual {
+  Genome genome;
+  Evaluation evaluation;
+  std::array<double, 2> values{};  // objectives to minimize (the second is 0 for a scalar)
+  int rank = 0;                    // 0 = first front
+  double crowding = 0.0;
+};
+
+void SetValues(Objective objective, Individual& individual) {
+  const Evaluation& evaluation = individual.evaluation;
+  if (!evaluation.feasible) {
+    individual.values = {kInfinity, kInfinity};
+  } else if (objective == Objective::kLatencyEnergy) {
+    individual.values = {std::log(evaluation.objectives.latency_cycles), std::log(evaluation.objectives.energy_pj)};
+  } else {
+    individual.values = {std::log(ScalarObjective(objective, evaluation.objectives)), 0.0};
+  }
+}
+
+// Ranks and crowding distances of `pool`, and the order in which survivors are taken: by rank,
+// then crowding distance descending, then position in the pool (parents before children).
+class Survival {
+ public:
+  void Rank(std::vector<Individual>& pool) {
+    const int count = static_cast<int>(pool.size());
+    order_.resize(count);
+    std::iota(order_.begin(), order_.end(), 0);
+    // Feasible individuals by (f1, f2, position); infeasible last.
+    std::sort(order_.begin(), order_.end(), [&](int a, int b) {
+      const bool feasible_a = pool[a].evaluation.feasible;
+      const bool feasible_b = pool[b].evaluation.feasible;
+      if (feasible_a != feasible_b) return feasible_a;
+      if (pool[a].values != pool[b].values) return pool[a].values < pool[b].values;
+      return a < b;
+    });
+    // Assign fronts: in this order, a point is dominated by an earlier one of front r iff the last
+    // point of r has f2 ≤ its f2; the last f2 of the fronts increases with r, so binary search.
+    front_last_f2_.clear();
+    int feasible_distinct = 0;
+    int duplicates = 0;
+    for (int position = 0; position < count; ++position) {
+      Individual& individual = pool[order_[position]];
+      if (!individual.evaluation.feasible) continue;
+      if (position > 0 && pool[order_[position - 1]].evaluation.feasible &&
+          pool[order_[position - 1]].values == individual.values) {
+        individual.rank = -1;  // a duplicate, ranked below every distinct individual
+        ++duplicates;
+        continue;
+      }
+      const auto front = std::upper_bound(front_last_f2_.begin(), front_last_f2_.end(), individual.values[1],
+                                          [](double f2, double last) { return f2 < last; });
+      individual.rank = static_cast<int>(front - front_last_f2_.begin());
+      if (front == front_last_f2_.end()) {
+        front_last_f2_.push_back(individual.values[1]);
+      } else {
+        *front = individual.values[1];
+      }
+      ++feasible_distinct;
+    }
+    const int num_fronts = static_cast<int>(front_last_f2_.size());
+    for (Individual& individual : pool) {
+      if (!individual.evaluation.feasible) {
+        individual.rank = num_fronts + 1;
+      } else if (individual.rank < 0) {
+        individual.rank = num_fronts;
+      }
+      individual.crowding = 0.0;
+    }
+    // Crowding distance per front (Deb et al. 2002, Sec. III-B): members of a front in `order_` are
+    // sorted by f1 ascending, hence f2 descending; the extremes get infinity.
+    members_.assign(num_fronts, {});
+    for (int index : order_) {
+      if (pool[index].rank < num_fronts) members_[pool[index].rank].push_back(index);
+    }
+    for (const std::vector<int>& front : members_) {
+      const int size = static_cast<int>(front.size());
+      pool[front.front()].crowding = kInfinity;
+      pool[front.back()].crowding = kInfinity;
+      for (int objective = 0; objective < 2; ++objective) {
+        const double low = std::min(pool[front.front()].values[objective], pool[front.back()].values[objective]);
+        const double high = std::max(pool[front.front()].values[objective], pool[front.back()].values[objective]);
+        if (high <= low) continue;
+        for (int position = 1; position + 1 < size; ++position) {
+          pool[front[position]].crowding +=
+              std::fabs(pool[front[position + 1]].values[objective] - pool[front[position - 1]].values[objective]) /
+              (high - low);
+        }
+      }
+    }
+    (void)feasible_distinct;
+    (void)duplicates;
+    std::sort(order_.begin(), order_.end(), [&](int a, int b) {
+      if (pool[a].rank != pool[b].rank) return pool[a].rank < pool[b].rank;
+      if (pool[a].crowding != pool[b].crowding) return pool[a].crowding > pool[b].crowding;
+      return a < b;
+    });
+  }
+  // Pool positions, best first.
+  const std::vector<int>& order() const { return order_; }
+
+ private:
+  std::vector<int> order_;
+  std::vector<double> front_last_f2_;
+  std::vector<std::vector<int>> members_;
+};
+
+// Binary tournament (Deb et al. 2002): the lower rank wins, then the larger crowding distance.
+const Individual& Tournament(const std::vector<Individual>& population, util::Rng& rng) {
+  const Individual& first = population[rng.Below(population.size())];
+  const Individual& second = population[rng.Below(population.size())];
+  if (second.rank != first.rank) return second.rank < first.rank ? second : first;
+  return second.crowding > first.crowding ? second : first;
+}
+
+}  // namespace
+
+std::vector<ParamSpec> GeneticSearcher::Params() {
+  return {
+      {"population", ParamType::kInt, 64, 4, 100'000, "individuals per generation (and children per generation)"},
+      {"crossover_probability", ParamType::kDouble, 0.9, 0, 1,
+       "probability that a child mixes two parents' genes instead of copying one"},
+      {"mutations", ParamType::kDouble, 1.0, 0, 16,
+       "mean mutations per child (the integer part always, one more with the fractional part's probability)"},
+      {"repair", ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of children"},
+  };
+}
+
+GeneticSearcher::GeneticSearcher(const ParamValues& params)
+    : population_(params.Int("population")),
+      crossover_probability_(params.Double("crossover_probability")),
+      mutations_(params.Double("mutations")),
+      repair_(params.Bool("repair")) {}
+
+SearchResult GeneticSearcher::Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
+                                     const SearchOptions& options) const {
+  SearchRun run(mapspace, options, kName);
+  const auto capacity = static_cast<std::size_t>(population_);
+  std::vector<Individual> population;
+  std::vector<Individual> children(capacity);
+  std::vector<Individual> pool;
+  population.reserve(capacity);
+  pool.reserve(2 * capacity);
+  std::vector<mapping::Mapping> mappings(capacity);
+  Survival survival;
+  const auto whole_mutations = static_cast<int>(std::floor(mutations_));
+  const double extra_mutation = mutations_ - whole_mutations;
+
+  for (std::uint64_t generation = 0; !run.ShouldStop(); ++generation) {
+    const std::int64_t count = std::min<std::int64_t>(population_, run.RemainingEvaluations());
+    const bool initial = population.empty();
+    ParallelFor(run.threads(), count, [&](std::int64_t index) {
+      util::Rng rng(util::DeriveSeed(options.seed, {generation, static_cast<std::uint64_t>(index)}));
+      Individual& child = children[index];
+      if (initial) {
+        mapspace.Sample(rng, child.genome);
+      } else {
+        const Individual& first = Tournament(population, rng);
+        const Individual& second = Tournament(population, rng);
+        if (rng.Chance(crossover_probability_)) {
+          mapspace.Crossover(first.genome, second.genome, rng, child.genome);
+        } else {
+          child.genome = first.genome;
+        }
+        const int mutations = whole_mutations + (rng.Chance(extra_mutation) ? 1 : 0);
+        for (int mutation = 0; mutation < mutations; ++mutation) mapspace.Mutate(rng, child.genome);
+      }
+      if (repair_) mapspace.Repair(rng, child.genome);
+      child.evaluation = EvaluateGenome(mapspace, cost_model, child.genome, mappings[index]);
+      SetValues(options.objective, child);
+    });
+    bool improved = false;
+    for (std::int64_t index = 0; index < count; ++index) {
+      improved |= run.Record(children[index].evaluation, mappings[index]);
+    }
+    run.EndStep(improved);
+
+    // Elitist survival of the best `population_` of parents + children.
+    pool.assign(population.begin(), population.end());
+    pool.insert(pool.end(), children.begin(), children.begin() + count);
+    survival.Rank(pool);
+    const std::size_t survivors = std::min(capacity, pool.size());
+    population.clear();
+    for (std::size_t position = 0; position < survivors; ++position)
+      population.push_back(pool[survival.order()[position]]);
+  }
+  return run.Finish();
+}
+
+}  // namespace loopfront::search

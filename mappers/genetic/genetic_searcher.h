@@ -1,0 +1,49 @@
+// The `genetic` searcher (DESIGN §2.6): NSGA-II (Deb, Pratap, Agarwal, Meyarivan, "A fast and
+// elitist multiobjective genetic algorithm: NSGA-II", IEEE TEC 6(2), 2002) over the mapspace's
+// genes — non-dominated sorting, crowding distance, elitist (μ + λ) survival, binary tournament.
+//
+// Objectives are minimized in log space: (ln latency, ln energy) for the pair, ln of the scalar
+// otherwise (NSGA-II then reduces to an elitist GA). Departures from the paper, each for a reason:
+//  - duplicates (equal objective vectors) survive only after every distinct individual, as in
+//    pymoo's NSGA-II: copies of one mapping would otherwise crowd out the front;
+//  - infeasible individuals rank after every feasible one (Deb's constrained domination with all
+//    violations equal: the mapspace's Repair leaves few of them);
+//  - with two objectives the fronts are computed by sorting (Jensen, IEEE TEC 7(5), 2003): the
+//    same fronts as the fast non-dominated sort in O(N log N).
+// Every feasible child also enters the run's Pareto archive, which is the result.
+//
+// Step = one generation; child i of generation g draws from DeriveSeed(seed, {g, i}) (parents are
+// read-only during the generation), so results do not depend on the thread count.
+// Thread-safety: immutable; Search is const.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "loopfront/search/params.h"
+#include "loopfront/search/searcher.h"
+
+namespace loopfront::search {
+
+class GeneticSearcher final : public Searcher {
+ public:
+  static constexpr std::string_view kName = "genetic";
+  static constexpr std::string_view kDescription =
+      "NSGA-II: non-dominated sorting, crowding distance, elitism, binary tournament";
+  static std::vector<ParamSpec> Params();
+
+  explicit GeneticSearcher(const ParamValues& params);
+
+  SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
+                      const SearchOptions& options) const override;
+  std::string_view name() const override { return kName; }
+
+ private:
+  std::int64_t population_;
+  double crossover_probability_;
+  double mutations_;
+  bool repair_;
+};
+
+}  // namespace loopfront::search

@@ -1,0 +1,36 @@
+// The `random` searcher (DESIGN §2.6): uniform samples of the mapspace (Mapspace::Sample),
+// optionally repaired, evaluated in parallel batches and archived on a Pareto front — Timeloop's
+// random-pruned search without its pruning, and the baseline every other searcher must beat.
+//
+// Step = one batch of `batch_size` samples; sample i of batch b draws from the stream
+// DeriveSeed(seed, {b, i}), so results do not depend on the thread count.
+// Thread-safety: immutable; Search is const.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "loopfront/search/params.h"
+#include "loopfront/search/searcher.h"
+
+namespace loopfront::search {
+
+class RandomSearcher final : public Searcher {
+ public:
+  static constexpr std::string_view kName = "random";
+  static constexpr std::string_view kDescription = "uniform samples of the mapspace into a Pareto archive";
+  static std::vector<ParamSpec> Params();
+
+  explicit RandomSearcher(const ParamValues& params);
+
+  SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
+                      const SearchOptions& options) const override;
+  std::string_view name() const override { return kName; }
+
+ private:
+  std::int64_t batch_size_;
+  bool repair_;
+};
+
+}  // namespace loopfront::search

@@ -1,0 +1,159 @@
+#include "loopfront/search/search_run.h"
+
+#include <cmath>
+
+#include "loopfront/util/signals.h"
+#include "loopfront/util/threads.h"
+
+namespace loopfront::search {
+
+Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                          mapping::Mapping& mapping) {
+  mapspace.Decode(genome, mapping);
+  const cost::Cost cost = cost_model.Evaluate(mapspace.problem(), mapping);
+  Evaluation evaluation;
+  evaluation.feasible = cost.feasible;
+  evaluation.violation = cost.check.violation;
+  if (cost.feasible) {
+    evaluation.objectives = {static_cast<double>(cost.cycles), cost.energy_pj};
+  }
+  return evaluation;
+}
+
+double WeightedLogObjective(double latency_weight, const Evaluation& evaluation) {
+  if (!evaluation.feasible) return std::numeric_limits<double>::infinity();
+  return latency_weight * std::log(evaluation.objectives.latency_cycles) +
+         (1.0 - latency_weight) * std::log(evaluation.objectives.energy_pj);
+}
+
+std::optional<double> ScalarLatencyWeight(Objective objective) {
+  switch (objective) {
+    case Objective::kLatency:
+      return 1.0;
+    case Objective::kEnergy:
+      return 0.0;
+    case Objective::kEdp:
+      return 0.5;
+    case Objective::kLatencyEnergy:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+SearchRun::SearchRun(const Mapspace& mapspace, const SearchOptions& options, std::string_view searcher_name)
+    : mapspace_(mapspace),
+      options_(options),
+      threads_(options.threads > 0 ? options.threads : util::DefaultThreadCount()),
+      start_(std::chrono::steady_clock::now()) {
+  statistics_.searcher = std::string(searcher_name);
+  statistics_.threads = threads_;
+  statistics_.mapspace_size = mapspace.size();
+}
+
+std::int64_t SearchRun::RemainingEvaluations() const {
+  if (options_.budget.max_evaluations <= 0) return std::numeric_limits<std::int64_t>::max();
+  return std::max<std::int64_t>(0, options_.budget.max_evaluations - statistics_.evaluations);
+}
+
+bool SearchRun::Record(const Evaluation& evaluation, const mapping::Mapping& mapping) {
+  ++statistics_.evaluations;
+  if (!evaluation.feasible) {
+    ++statistics_.invalid_by_violation[static_cast<int>(evaluation.violation)];
+    return false;
+  }
+  ++statistics_.valid_evaluations;
+  if (!archive_.WouldInsert(evaluation.objectives)) return false;
+  archive_.Insert(evaluation.objectives, mapping);
+  if (options_.objective == Objective::kLatencyEnergy) return true;
+  const double value = ScalarObjective(options_.objective, evaluation.objectives);
+  if (value < best_scalar_) {
+    best_scalar_ = value;
+    return true;
+  }
+  return false;
+}
+
+bool SearchRun::MergeArchive(const pareto::Front<mapping::Mapping>& front) {
+  bool improved = false;
+  for (const auto& point : front.points()) {
+    if (!archive_.Insert(point.objectives, point.payload)) continue;
+    if (options_.objective == Objective::kLatencyEnergy) {
+      improved = true;
+      continue;
+    }
+    const double value = ScalarObjective(options_.objective, point.objectives);
+    if (value < best_scalar_) {
+      best_scalar_ = value;
+      improved = true;
+    }
+  }
+  return improved;
+}
+
+void SearchRun::AddCounts(std::int64_t evaluations, std::int64_t valid_evaluations,
+                          const std::array<std::int64_t, kNumViolations>& invalid_by_violation) {
+  statistics_.evaluations += evaluations;
+  statistics_.valid_evaluations += valid_evaluations;
+  for (int violation = 0; violation < kNumViolations; ++violation) {
+    statistics_.invalid_by_violation[violation] += invalid_by_violation[violation];
+  }
+}
+
+void SearchRun::RecordInfeasible(mapping::Violation violation, std::int64_t count) {
+  statistics_.evaluations += count;
+  statistics_.invalid_by_violation[static_cast<int>(violation)] += count;
+}
+
+void SearchRun::EndStep(bool improved) {
+  ++statistics_.steps;
+  stall_steps_ = improved ? 0 : stall_steps_ + 1;
+}
+
+bool SearchRun::ShouldStop() {
+  const Budget& budget = options_.budget;
+  if (exhausted_) {
+    statistics_.stop_reason = StopReason::kExhausted;
+    return true;
+  }
+  if (budget.max_evaluations > 0 && statistics_.evaluations >= budget.max_evaluations) {
+    statistics_.stop_reason = StopReason::kEvaluations;
+    return true;
+  }
+  if (budget.max_stall_steps > 0 && stall_steps_ >= budget.max_stall_steps) {
+    statistics_.stop_reason = StopReason::kStall;
+    return true;
+  }
+  if (budget.max_seconds > 0 &&
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() >= budget.max_seconds) {
+    statistics_.stop_reason = StopReason::kSeconds;
+    return true;
+  }
+  if (util::StopRequested()) {
+    statistics_.stop_reason = StopReason::kInterrupted;
+    return true;
+  }
+  return false;
+}
+
+SearchResult SearchRun::Finish() {
+  statistics_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (exhausted_) statistics_.stop_reason = StopReason::kExhausted;
+  SearchResult result;
+  result.statistics = statistics_;
+  if (options_.objective == Objective::kLatencyEnergy || archive_.empty()) {
+    result.front = archive_;
+    return result;
+  }
+  // Scalar objective: the minimum is attained on the front (a dominating point is no worse in
+  // latency, energy and their product), so filtering the front loses nothing.
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& point : archive_.points())
+    best = std::min(best, ScalarObjective(options_.objective, point.objectives));
+  for (const auto& point : archive_.points()) {
+    if (ScalarObjective(options_.objective, point.objectives) == best)
+      result.front.Insert(point.objectives, point.payload);
+  }
+  return result;
+}
+
+}  // namespace loopfront::search

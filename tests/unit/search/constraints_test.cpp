@@ -1,0 +1,130 @@
+#include "loopfront/search/constraints.h"
+
+#include <catch2/catch.hpp>
+
+#include "loopfront/io/yaml_reader.h"
+#include "loopfront/mapping/check.h"
+#include "loopfront/search/mapspace.h"
+#include "loopfront/util/error.h"
+#include "tests/unit/search/search_fixtures.h"
+
+using loopfront::search::Constraints;
+using loopfront::search::Genome;
+using loopfront::search::Mapspace;
+using loopfront::testing::SmallProblem;
+
+namespace {
+
+loopfront::search::ConstraintsSpec Parse(const std::string& text, loopfront::util::Diagnostics& diagnostics) {
+  const auto document = loopfront::io::YamlDocument::LoadString(text, "c.yaml", diagnostics);
+  return loopfront::search::ParseConstraints(document.root());
+}
+
+Constraints Resolve(const std::string& text, const loopfront::mapping::Problem& problem) {
+  loopfront::util::Diagnostics diagnostics;
+  const auto spec = Parse(text, diagnostics);
+  diagnostics.ThrowIfAny();
+  return loopfront::search::ResolveConstraints(spec, problem);
+}
+
+std::vector<std::string> Errors(const std::string& text, const loopfront::mapping::Problem& problem) {
+  std::vector<std::string> messages;
+  try {
+    Resolve(text, problem);
+  } catch (const loopfront::util::ConfigError& error) {
+    for (const auto& diagnostic : error.diagnostics()) messages.push_back(diagnostic.ToString());
+  }
+  return messages;
+}
+
+}  // namespace
+
+TEST_CASE("Constraints fix factors, orders and keeps in every sample", "[search][constraints]") {
+  const auto problem = SmallProblem("matmul m=16 n=32 k=8");
+  const Constraints constraints = Resolve(R"(
+levels:
+  registers:
+    temporal: {m: 1, n: 1, k: 1}
+  buffer:
+    spatial_x: {n: 2}
+    order: [k, m]
+    keeps: [input, B]
+)",
+                                          problem);
+  const Mapspace space = Mapspace::Build(problem, constraints);
+  loopfront::util::Rng rng(1);
+  Genome genome;
+  const int m = problem.DimIndex("m");
+  const int n = problem.DimIndex("n");
+  const int k = problem.DimIndex("k");
+  for (int sample = 0; sample < 500; ++sample) {
+    space.Sample(rng, genome);
+    space.Mutate(rng, genome);
+    space.Repair(rng, genome);
+    REQUIRE(space.IsWellFormed(genome));
+    const auto mapping = space.Decode(genome);
+    REQUIRE(loopfront::mapping::CheckStructure(mapping, problem).ok());
+    CHECK(mapping.level(2).temporal().empty());
+    bool has_n2 = false;
+    for (const auto& loop : mapping.level(1).spatial()) {
+      if (loop.axis == loopfront::mapping::Axis::kX) {
+        CHECK(loop.dim == n);
+        CHECK(loop.factor == 2);
+        has_n2 = true;
+      }
+    }
+    CHECK(has_n2);
+    // k then m outermost at the buffer, when they loop there.
+    std::vector<int> dims;
+    for (const auto& loop : mapping.level(1).temporal()) dims.push_back(loop.dim);
+    const auto k_at = std::find(dims.begin(), dims.end(), k);
+    const auto m_at = std::find(dims.begin(), dims.end(), m);
+    if (k_at != dims.end() && m_at != dims.end()) CHECK(k_at < m_at);
+    if (!dims.empty() && dims.front() != k && dims.front() != m) {
+      CHECK(std::find(dims.begin(), dims.end(), k) == dims.end());
+      CHECK(std::find(dims.begin(), dims.end(), m) == dims.end());
+    }
+    CHECK(mapping.level(1).keeps() == ((1u << problem.TensorIndex("A")) | (1u << problem.TensorIndex("B"))));
+  }
+}
+
+TEST_CASE("Constraint errors are positioned, collected and suggest names", "[search][constraints]") {
+  const auto problem = SmallProblem("matmul m=16 n=32 k=8");
+  const auto errors = Errors(R"(levels:
+  bufer:
+    order: [k]
+  buffer:
+    temporal: {q: 2}
+    spatial_y: {n: 2}
+    order: [k, k]
+    keeps: [Z, accumulator]
+  registers:
+    keeps: [A]
+)",
+                             problem);
+  REQUIRE(errors.size() == 6);
+  CHECK(errors[0].starts_with("c.yaml:2:3: levels.bufer: expected a level of architecture small3"));
+  CHECK(errors[0].find("did you mean 'buffer'?") != std::string::npos);
+  CHECK(errors[1].starts_with("c.yaml:5:16: levels.buffer.temporal.q: expected a dim of op matmul (m, n, k)"));
+  CHECK(errors[2].find("expected a dim that level buffer may unroll on axis y, got 'n'") != std::string::npos);
+  CHECK(errors[3].find("got 'k' twice") != std::string::npos);
+  CHECK(errors[4].find("expected a tensor of op matmul or a role") != std::string::npos);
+  CHECK(errors[5].starts_with("c.yaml:10:13: levels.registers.keeps[0]: expected tensors level registers may keep"));
+
+  const auto yaml_errors = [&] {
+    loopfront::util::Diagnostics diagnostics;
+    Parse("levels:\n  buffer:\n    temporal: {m: 0}\n    orders: [m]\n", diagnostics);
+    return diagnostics.size();
+  }();
+  CHECK(yaml_errors == 2);
+}
+
+TEST_CASE("Fixed factors that cannot cover a dim are a configuration error", "[search][constraints]") {
+  const auto problem = SmallProblem("matmul m=12 n=32 k=8");
+  const Constraints constraints = Resolve("levels:\n  DRAM:\n    temporal: {m: 5}\n", problem);
+  CHECK_THROWS_WITH(Mapspace::Build(problem, constraints, {.max_padding_waste = 0.0}),
+                    Catch::Contains("dim m of size 12 cannot be mapped"));
+  // With padding, 15 = 5 × 3 is within 20% of 12.
+  const Mapspace padded = Mapspace::Build(problem, constraints, {.max_padding_waste = 0.2});
+  CHECK(padded.padding_candidate(problem.DimIndex("m"), 0).padded_size == 15);
+}
