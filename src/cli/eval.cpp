@@ -110,7 +110,7 @@ void PrintTable(const mapping::Problem& problem, const mapping::Mapping& mapping
     const std::string capacity = table.usable_capacity_words == mapping::kUnboundedCapacity
                                      ? std::string("/-")
                                      : "/" + Count(table.usable_capacity_words);
-    out += fmt::format("{:<14} {:>16} {:>14} {:>14} {:>11} {:>11} {:>11} {:>12}{}\n", problem.level_name(level_idx),
+    out += fmt::format("{:<14} {:>16} {:>14} {:>14} {:>11} {:>11} {:>11} {:>12}{}{}\n", problem.level_name(level_idx),
                        Count(level.cycles), Count(level.read_words), Count(level.write_words),
                        BandwidthText(table.read_bandwidth), BandwidthText(table.write_bandwidth),
                        BandwidthText(table.shared_bandwidth), Count(level.used_words), capacity,

@@ -1,0 +1,102 @@
+#include "cost_models/roofline/roofline_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "loopfront/mapping/check.h"
+
+namespace loopfront::cost {
+namespace {
+
+inline std::int64_t CeilDiv(std::int64_t numerator, std::int64_t denominator) {
+  return (numerator + denominator - 1) / denominator;
+}
+
+struct VectorWork {
+  std::int64_t cycles = 0;
+  double energy_pj = 0.0;
+};
+
+// DESIGN §2.1.1: output elements × operations per element (over the passes, plus the host's
+// dequantize/quantize: mapping::Problem::vector_ops_per_element) on the engine's lanes.
+VectorWork VectorOpWork(const mapping::Problem& problem) {
+  const double operations =
+      static_cast<double>(problem.tensor_size(problem.output_tensor())) * problem.vector_ops_per_element();
+  const double ops_per_cycle = static_cast<double>(problem.vector_lanes()) * problem.vector_ops_per_cycle_per_lane();
+  return {.cycles = static_cast<std::int64_t>(std::ceil(operations / ops_per_cycle)),
+          .energy_pj = operations * problem.vector_energy_pj_per_op()};
+}
+
+}  // namespace
+
+Cost RooflineModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  const mapping::CheckResult check = mapping::CheckMapping(mapping, problem);
+  if (!check.ok()) return InfeasibleCost(check);
+  // CheckMapping rejects a vector op on an architecture without a vector engine.
+  const bool contraction = !problem.is_vector_op();
+  const VectorWork vector_work = contraction ? VectorWork{} : VectorOpWork(problem);
+
+  Cost cost;
+  cost.feasible = true;
+  cost.check = check;
+  cost.check.padding_waste = 0.0;  // the mapping's padding is not charged (see the header)
+  cost.num_levels = problem.num_levels();
+  cost.num_tensors = problem.num_tensors();
+  cost.macs = contraction ? problem.iteration_points() : 0;
+  cost.padded_macs = cost.macs;
+  cost.mac_instances = contraction ? std::min(problem.mac_instances(), std::max<std::int64_t>(cost.macs, 1)) : 0;
+  cost.compute_cycles = contraction ? CeilDiv(cost.macs, problem.mac_instances()) : vector_work.cycles;
+
+  // Every tensor crosses the outermost level once: inputs and weights as reads, the output as
+  // updates (it is never filled from above the outermost level: rule 6).
+  const mapping::LevelTable& outermost = problem.level(0);
+  LevelCost& level = cost.levels[0];
+  level.instances = 1;
+  const int output = problem.output_tensor();
+  const mapping::TensorMask on_chip = problem.options().on_chip_tensors;
+  for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+    if ((on_chip >> tensor) & 1u) continue;
+    TensorLevelCost& record = level.tensors[tensor];
+    const std::int64_t words = problem.tensor_size(tensor);
+    record.kept = true;
+    record.tile_words = words;
+    record.instances = 1;
+    if (tensor == output) {
+      record.updates = words;
+    } else {
+      record.reads = words;
+    }
+    // Rule 8 of shared/validation/README.md: whole accesses, per tensor and action.
+    record.energy_pj_per_instance =
+        static_cast<double>(CeilDiv(record.reads, outermost.vector_words)) * outermost.read_pj +
+        static_cast<double>(CeilDiv(record.updates, outermost.vector_words)) * outermost.update_pj;
+    record.energy_pj = record.energy_pj_per_instance;
+    level.used_words += words;
+    level.read_words += record.reads;
+    level.write_words += record.updates;
+    level.energy_pj += record.energy_pj;
+  }
+  // Rule 9: the outermost level's bandwidth roofline, exactly.
+  level.cycles = std::max({cost.compute_cycles, mapping::CyclesAtRate(level.read_words, outermost.read_bandwidth),
+                           mapping::CyclesAtRate(level.write_words, outermost.write_bandwidth),
+                           mapping::CyclesAtRate(level.read_words + level.write_words, outermost.shared_bandwidth)});
+  for (int level_idx = 1; level_idx < problem.num_levels(); ++level_idx) {
+    cost.levels[level_idx].cycles = cost.compute_cycles;
+  }
+  cost.bounding_level = level.cycles > cost.compute_cycles ? 0 : kComputeBound;
+  cost.cycles = level.cycles + (contraction ? problem.fill_latency_cycles() : 0);
+
+  cost.mac_energy_pj = static_cast<double>(cost.macs) * problem.mac_energy_pj();
+  cost.vector_energy_pj = vector_work.energy_pj;
+  cost.static_energy_pj = static_cast<double>(cost.cycles) * problem.static_energy_pj_per_cycle();
+  cost.energy_pj = level.energy_pj + cost.mac_energy_pj + cost.vector_energy_pj + cost.static_energy_pj;
+  cost.utilization = contraction ? static_cast<double>(cost.macs) /
+                                       (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles))
+                                 : 0.0;
+  cost.edp_pj_cycles = cost.energy_pj * static_cast<double>(cost.cycles);
+  cost.padding_waste = 0.0;
+  return cost;
+}
+
+}  // namespace loopfront::cost

@@ -1,0 +1,47 @@
+// The `roofline` cost model (DESIGN §2.5): an op-level lower bound with ideal on-chip reuse, the
+// survey's Sec. 2 / 3.3 style of estimate (Kim et al., arXiv 2302.14017), against which `dataflow`
+// results are shown.
+//
+//   cycles = max(compute cycles, outermost-level cycles) (+ the PE array's fill latency for
+//            contractions, which dataflow adds too)
+//   compute cycles: contractions ceil(MACs / MACs of the array); vector ops ceil(operations /
+//            lanes) on the vector unit, or ceil(operations / ops_per_cycle) on the host, where
+//            operations = output elements × mapping::Problem::vector_ops_per_element (Σ
+//            ops_per_element over the passes, DESIGN §2.1.1, plus a floating-point host's
+//            dequantize and quantize of each tensor)
+//   outermost-level cycles: every tensor crosses the outermost level (DRAM) exactly once — inputs
+//            and weights read once, the output written once (as updates) — against that level's
+//            read / write / shared bandwidths, exactly as dataflow's rule 9
+//   energy = those outermost-level accesses (whole physical accesses, rounded per tensor and
+//            action as dataflow's rule 8) + MACs × MAC energy + vector operations × energy per
+//            operation + static power × time.
+// On-chip levels are charged nothing: with bypass, a mapping may stream an operand from DRAM
+// straight to the MACs, so zero is the only on-chip bound valid for every mapping.
+//
+// Because every valid mapping's dataflow counts are at least these (each tensor element crosses
+// DRAM at least once; T × utilized MACs ≥ MACs), roofline cycles and energy never exceed
+// dataflow's on the same mapping (tested). The mapping is checked for validity (an invalid one is
+// infeasible, as in every cost model) but otherwise ignored: padding is not charged.
+// Fused intermediates (mapping::ProblemOptions::on_chip_tensors) never cross DRAM.
+//
+// Thread-safety: stateless; Evaluate is const, re-entrant and allocation-free.
+#pragma once
+
+#include <string_view>
+
+#include "loopfront/cost/cost_model.h"
+
+namespace loopfront::cost {
+
+class RooflineModel final : public CostModel {
+ public:
+  static constexpr std::string_view kName = "roofline";
+  static constexpr std::string_view kDescription =
+      "op-level lower bound: max(compute, DRAM traffic / bandwidth) with ideal on-chip reuse";
+
+  Cost Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const override;
+  std::string_view name() const override { return kName; }
+  std::string_view description() const override { return kDescription; }
+};
+
+}  // namespace loopfront::cost

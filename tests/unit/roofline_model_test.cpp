@@ -1,0 +1,90 @@
+// The `roofline` cost model (cost_models/roofline/roofline_model.h), derived by hand.
+#include "cost_models/roofline/roofline_model.h"
+
+#include <catch2/catch.hpp>
+
+#include "loopfront/arch/loader.h"
+#include "loopfront/mapping/mapping.h"
+#include "loopfront/workload/op_spec.h"
+
+using loopfront::cost::Cost;
+using loopfront::cost::RooflineModel;
+using loopfront::mapping::ParseMapping;
+using loopfront::mapping::Problem;
+
+namespace {
+
+Problem Build(const std::string& arch, const std::string& op) {
+  return Problem::Build(loopfront::workload::ParseOpSpec(op), loopfront::arch::LoadArchitecture(arch));
+}
+
+}  // namespace
+
+TEST_CASE("Roofline of BERT-Base W_Q on gemmini: compute-bound", "[cost][roofline]") {
+  const Problem problem = Build("gemmini", "matmul m=512 n=768 k=768");
+  const Cost cost = RooflineModel().Evaluate(
+      problem,
+      ParseMapping("DRAM[m2 n48] scratchpad{A,B}[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]", problem));
+  REQUIRE(cost.feasible);
+  // 512·768·768 MACs on 256 MACs.
+  CHECK(cost.compute_cycles == 1179648);
+  // DRAM: A 393,216 + B 589,824 read, Z 393,216 written, at 8 words/cycle: 172,032 < compute.
+  CHECK(cost.levels[0].read_words == 983040);
+  CHECK(cost.levels[0].write_words == 393216);
+  CHECK(cost.levels[0].cycles == 1179648);
+  CHECK(cost.bounding_level == loopfront::cost::kComputeBound);
+  CHECK(cost.cycles == 1179648);
+  // 172,032 8-word DRAM accesses × 512 pJ + MACs × 0.315 pJ.
+  CHECK(cost.levels[0].energy_pj == Approx(172032.0 * 512.0));
+  CHECK(cost.mac_energy_pj == Approx(301989888.0 * 0.315));
+  CHECK(cost.energy_pj == Approx(172032.0 * 512.0 + 301989888.0 * 0.315));
+  CHECK(cost.utilization == Approx(1.0));
+}
+
+TEST_CASE("Roofline of a decode matvec on gemmini: DRAM-bound", "[cost][roofline]") {
+  const Problem problem = Build("gemmini", "matvec n=768 k=768");
+  const Cost cost = RooflineModel().Evaluate(
+      problem, ParseMapping("DRAM[n48] scratchpad[k48 | x:n16] accumulator[| y:k16] weight_reg[]", problem));
+  REQUIRE(cost.feasible);
+  CHECK(cost.compute_cycles == 2304);  // 589,824 MACs / 256
+  // 768 + 589,824 + 768 words at 8 words/cycle.
+  CHECK(cost.levels[0].cycles == 73920);
+  CHECK(cost.cycles == 73920);
+  CHECK(cost.bounding_level == 0);
+}
+
+TEST_CASE("Roofline of vector ops: on the vector unit or the host", "[cost][roofline]") {
+  const std::string softmax = "softmax m=512 n=512";
+  {
+    // gemmini-ibert: 262,144 elements × (1 + 3 + 1) ops on 16 lanes = 81,920 cycles; DRAM moves
+    // 2 × 262,144 words at 8 words/cycle = 65,536 cycles.
+    const Problem problem = Build("gemmini-ibert", softmax);
+    const Cost cost = RooflineModel().Evaluate(problem, ParseMapping("DRAM[pass3 m512 n512] scratchpad{}[] "
+                                                                     "accumulator{A,Z}[] weight_reg{}[]",
+                                                                     problem));
+    REQUIRE(cost.feasible);
+    CHECK(cost.compute_cycles == 81920);
+    CHECK(cost.cycles == 81920);
+    CHECK(cost.macs == 0);
+    CHECK(cost.vector_energy_pj == Approx(262144.0 * 5 * 3.1));
+  }
+  {
+    // gemmini: the floating-point host at 1 op/cycle also dequantizes the input and quantizes the
+    // output: 262,144 × (5 + 2) ops.
+    const Problem problem = Build("gemmini", softmax);
+    const Cost cost = RooflineModel().Evaluate(problem, ParseMapping("DRAM[pass3 m512 n512] scratchpad{}[] "
+                                                                     "accumulator{}[] weight_reg{}[]",
+                                                                     problem));
+    REQUIRE(cost.feasible);
+    CHECK(cost.cycles == 262144 * 7);
+    CHECK(cost.vector_energy_pj == Approx(262144.0 * 7 * 3.7));
+  }
+}
+
+TEST_CASE("Roofline rejects invalid mappings as values", "[cost][roofline]") {
+  const Problem problem = Build("gemmini", "matmul m=512 n=768 k=768");
+  const Cost cost = RooflineModel().Evaluate(
+      problem, ParseMapping("DRAM[m2 n24] scratchpad[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]", problem));
+  CHECK_FALSE(cost.feasible);
+  CHECK(cost.check.violation == loopfront::mapping::Violation::kDimNotCovered);
+}
