@@ -5,6 +5,7 @@
 // (into a thread-local counter) and forward to malloc/free, so every other test is unaffected.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <string>
 #include <new>
 #include <thread>
 #include <vector>
@@ -48,7 +49,9 @@ Problem GemminiLikeProblem() {
 
 TEST_CASE("Evaluate allocates nothing, for feasible and infeasible mappings", "[cost]") {
   const Problem problem = GemminiLikeProblem();
-  const auto model = loopfront::cost::BuiltinCostModels().Create("dataflow");
+  const std::string model_name = GENERATE(from_range(loopfront::cost::BuiltinCostModels().Names()));
+  INFO(model_name);
+  const auto model = loopfront::cost::BuiltinCostModels().Create(model_name);
   const auto feasible =
       ParseMapping("DRAM[M2 K2 N48] scratchpad{A,B}[K24 | x:N16] accumulator{Z}[| y:K16] weight_reg{B}[M256]", problem);
   // The scratchpad would hold A = 512 × 768 words > 262144.
