@@ -15,6 +15,8 @@ inline std::int64_t CeilDiv(std::int64_t numerator, std::int64_t denominator) {
 
 struct VectorWork {
   std::int64_t cycles = 0;
+  double operations = 0.0;
+  double ops_per_cycle = 1.0;
   double energy_pj = 0.0;
 };
 
@@ -25,6 +27,8 @@ VectorWork VectorOpWork(const mapping::Problem& problem) {
       static_cast<double>(problem.tensor_size(problem.output_tensor())) * problem.vector_ops_per_element();
   const double ops_per_cycle = static_cast<double>(problem.vector_lanes()) * problem.vector_ops_per_cycle_per_lane();
   return {.cycles = static_cast<std::int64_t>(std::ceil(operations / ops_per_cycle)),
+          .operations = operations,
+          .ops_per_cycle = ops_per_cycle,
           .energy_pj = operations * problem.vector_energy_pj_per_op()};
 }
 
@@ -91,9 +95,12 @@ Cost RooflineModel::Evaluate(const mapping::Problem& problem, const mapping::Map
   cost.vector_energy_pj = vector_work.energy_pj;
   cost.static_energy_pj = static_cast<double>(cost.cycles) * problem.static_energy_pj_per_cycle();
   cost.energy_pj = level.energy_pj + cost.mac_energy_pj + cost.vector_energy_pj + cost.static_energy_pj;
-  cost.utilization = contraction ? static_cast<double>(cost.macs) /
-                                       (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles))
-                                 : 0.0;
+  cost.vector_ops = vector_work.operations;
+  // As dataflow (cost/cost.h): useful work over the engine's peak work in the op's cycles.
+  cost.utilization = contraction
+                         ? static_cast<double>(cost.macs) /
+                               (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles))
+                         : vector_work.operations / (vector_work.ops_per_cycle * static_cast<double>(cost.cycles));
   cost.edp_pj_cycles = cost.energy_pj * static_cast<double>(cost.cycles);
   cost.padding_waste = 0.0;
   return cost;

@@ -74,8 +74,14 @@ std::string BandwidthText(const mapping::Rate& rate) {
                        : fmt::format("{:.6g}", static_cast<double>(rate.num) / static_cast<double>(rate.den));
 }
 
+// What computes the op: the PE array, or for vector ops the vector unit or the host.
+std::string EngineName(const mapping::Problem& problem) {
+  if (!problem.is_vector_op()) return "PE array";
+  return problem.arch().vector_unit ? "vector unit" : "host";
+}
+
 std::string BoundingText(const mapping::Problem& problem, const cost::Cost& cost) {
-  if (cost.bounding_level == cost::kComputeBound) return "compute (the PE array)";
+  if (cost.bounding_level == cost::kComputeBound) return fmt::format("compute (the {})", EngineName(problem));
   const std::string limit = LimitingBandwidth(problem, cost, cost.bounding_level);
   return fmt::format("{} ({} bandwidth)", problem.level_name(cost.bounding_level), limit);
 }
@@ -83,7 +89,12 @@ std::string BoundingText(const mapping::Problem& problem, const cost::Cost& cost
 void PrintTable(const mapping::Problem& problem, const mapping::Mapping& mapping, const cost::Cost& cost,
                 const std::string& op_label, const std::string& cost_model) {
   std::string out;
-  out += fmt::format("op:         {} ({}, {} MACs)\n", op_label, problem.op().name, Count(cost.macs));
+  if (problem.is_vector_op()) {
+    out += fmt::format("op:         {} ({}, {:.6g} vector operations on the {})\n", op_label, problem.op().name,
+                       cost.vector_ops, EngineName(problem));
+  } else {
+    out += fmt::format("op:         {} ({}, {} MACs)\n", op_label, problem.op().name, Count(cost.macs));
+  }
   out += fmt::format("arch:       {}\n", problem.arch().name);
   out += fmt::format("cost model: {}\n", cost_model);
   out += fmt::format("mapping:    {}\n\n", mapping::ToString(mapping, problem));
@@ -139,11 +150,20 @@ void PrintTable(const mapping::Problem& problem, const mapping::Mapping& mapping
   }
   out += fmt::format("  {:<14} {:>16}\n\n", "total", Energy(cost.energy_pj));
 
-  out += fmt::format("utilization:     {} of {} MACs ({} utilized)\n", Percent(cost.utilization),
-                     Count(problem.mac_instances()), Count(cost.mac_instances));
+  if (problem.is_vector_op()) {
+    out += fmt::format("utilization:     {} of the {}'s peak ({} lanes)\n", Percent(cost.utilization),
+                       EngineName(problem), Count(problem.vector_lanes()));
+  } else {
+    out += fmt::format("utilization:     {} of {} MACs ({} utilized)\n", Percent(cost.utilization),
+                       Count(problem.mac_instances()), Count(cost.mac_instances));
+  }
   out += fmt::format("EDP:             {:.6g} pJ x cycles\n", cost.edp_pj_cycles);
-  out += fmt::format("padding waste:   {} ({} padded MACs executed for {} useful)\n", Percent(cost.padding_waste),
-                     Count(cost.padded_macs), Count(cost.macs));
+  if (problem.is_vector_op()) {
+    out += fmt::format("padding waste:   {}\n", Percent(cost.padding_waste));
+  } else {
+    out += fmt::format("padding waste:   {} ({} padded MACs executed for {} useful)\n", Percent(cost.padding_waste),
+                       Count(cost.padded_macs), Count(cost.macs));
+  }
   std::cout << out;
 }
 
@@ -155,7 +175,9 @@ void PrintJson(const mapping::Problem& problem, const mapping::Mapping& mapping,
   json["arch"] = problem.arch().name;
   json["cost_model"] = cost_model;
   json["mapping"] = mapping::ToString(mapping, problem);
+  json["engine"] = EngineName(problem);
   json["macs"] = cost.macs;
+  json["vector_ops"] = cost.vector_ops;
   json["padded_macs"] = cost.padded_macs;
   json["compute_cycles"] = cost.compute_cycles;
   json["fill_latency_cycles"] = problem.fill_latency_cycles();

@@ -170,7 +170,9 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
       if ((problem.tensor_dims_[tensor] & (1u << dim)) != 0)
         in_role[static_cast<int>(problem.tensor_role_[tensor])] = true;
     }
-    problem.dim_role_[dim] = ClassifyDim(in_role[0], in_role[1], in_role[2]);
+    // Every dim of a vector op is `other` (arch/architecture.h), so that an architecture states
+    // separately where matmul dims and vector-op dims may be unrolled.
+    problem.dim_role_[dim] = is_vector_op ? arch::DimRole::kOther : ClassifyDim(in_role[0], in_role[1], in_role[2]);
   }
   diagnostics.ThrowIfAny();
 

@@ -80,6 +80,23 @@ TEST_CASE("eval names the level whose bandwidth bounds the op", "[integration][e
   CHECK(bound["cycles"].get<std::int64_t>() <= json["cycles"].get<std::int64_t>());
 }
 
+TEST_CASE("eval explains a vector op on the I-BERT vector unit", "[integration][eval]") {
+  // 12 × 512 × 512 scores, 5 operations per element over 3 passes, on 16 lanes (one per bank).
+  const TempMapping mapping(
+      "arch: gemmini-ibert\nop: \"softmax h=12 m=512 n=512\"\n"
+      "mapping: \"DRAM[h12 m4 pass3 n2] scratchpad{}[| x:m16] accumulator{A,Z}[m8 n256] "
+      "weight_reg{}[]\"\n");
+  const auto dataflow = RunLoopfront("eval --mapping '" + mapping.path() + "'");
+  INFO(dataflow.err);
+  REQUIRE(dataflow.exit_code == 0);
+  CHECK_THAT(dataflow.out, Catch::Contains("vector operations on the vector unit"));
+  CHECK_THAT(dataflow.out, Catch::Contains("compute cycles:  983,040"));
+  const auto roofline = RunLoopfront("eval --cost-model roofline --mapping '" + mapping.path() + "'");
+  REQUIRE(roofline.exit_code == 0);
+  CHECK_THAT(roofline.out, Catch::Contains("bounded by:      compute (the vector unit)"));
+  CHECK_THAT(roofline.out, Catch::Contains("total cycles:    983,040"));
+}
+
 TEST_CASE("eval takes the op from a workload", "[integration][eval]") {
   const TempMapping mapping(
       "mapping: \"DRAM[m2 n48] scratchpad[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]\"\n");
