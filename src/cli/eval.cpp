@@ -4,8 +4,9 @@
 // each level's bandwidth-limited cycles and which level bounds the op; the energy breakdown,
 // utilization, EDP and padding waste.
 //
-// The architecture and op may also come from the mapping file's `arch:` and `op:` (or `workload:`
-// + `op_name:`) keys; when both the command line and the file name them, they must agree.
+// The architecture and the op may also come from the mapping file's `arch:` and `op:` (or
+// `workload:` + `op_name:`) keys, each separately; when both the command line and the file name
+// them, they must agree.
 // An invalid mapping is a ConfigError with mapping::Describe's reason (exit 2).
 #include <fmt/format.h>
 
@@ -265,27 +266,28 @@ int RunEval(const EvalArgs& args) {
         .path = "--format", .message = fmt::format("expected table or json, got '{}'", args.format)}});
   }
   const mapping::MappingFile file = mapping::MappingFile::Load(args.mapping_path);
-  const bool cli_names_arch = !args.selection.arch.empty();
-  const bool cli_names_op = !args.selection.op_spec.empty() || !args.selection.workload.empty();
+  const mapping::MappingFileHeader& header = file.header();
+  // Loading what the header names first reports its errors at the header's keys.
   std::optional<mapping::Problem> file_problem;
-  if (file.header().NamesProblem()) file_problem = file.HeaderProblem();
-
-  OpSelection selection;
-  if (cli_names_arch && cli_names_op) {
-    selection = ResolveOpSelection(args.selection);
-    if (file_problem) CheckAgreement(*file_problem, selection, file.file());
-  } else if (file_problem && !cli_names_arch && !cli_names_op) {
-    // Everything from the file; only the cost model from the command line.
-    selection.architecture = file_problem->arch();
-    selection.op = file_problem->op();
-    selection.problem = *file_problem;
-    selection.cost_model = cost::BuiltinCostModels().Create(args.selection.cost_model);
-    selection.op_label = file.header().op ? *file.header().op : *file.header().workload + ":" + *file.header().op_name;
-  } else {
-    throw util::ConfigError(
-        "expected --arch and the op (--op SPEC, or --workload and --op-name) on the command line, or both named "
-        "in the mapping file (arch:, op: or workload: + op_name:), got only part of them");
+  if (header.NamesProblem()) file_problem = file.HeaderProblem();
+  // What the command line leaves out comes from the mapping file's header.
+  OpSelectionOptions options = args.selection;
+  const bool cli_names_arch = !options.arch.empty();
+  const bool cli_names_op = !options.op_spec.empty() || !options.workload.empty();
+  if (!cli_names_arch && header.arch) options.arch = file.ResolveRelative(*header.arch);
+  if (!cli_names_op && header.op) options.op_spec = *header.op;
+  if (!cli_names_op && header.workload && header.op_name) {
+    options.workload = file.ResolveRelative(*header.workload);
+    options.op_name = *header.op_name;
   }
+  if (options.arch.empty() || (options.op_spec.empty() && options.workload.empty())) {
+    throw util::ConfigError(
+        "expected --arch and the op (--op SPEC, or --workload and --op-name) on the command line or named in the "
+        "mapping file (arch:, op: or workload: + op_name:), got only part of them");
+  }
+  OpSelection selection = ResolveOpSelection(options);
+  // Where both name the same thing, they must agree.
+  if ((cli_names_arch || cli_names_op) && file_problem) CheckAgreement(*file_problem, selection, file.file());
 
   const mapping::Mapping mapping = file.Read(selection.problem);
   const cost::Cost cost = selection.cost_model->Evaluate(selection.problem, mapping);

@@ -328,6 +328,13 @@ void MappingFile::ReadHeader() {
   diagnostics.ThrowIfAny();
 }
 
+std::string MappingFile::ResolveRelative(const std::string& name_or_path) const {
+  if (io::LooksLikePath(name_or_path) && std::filesystem::path(name_or_path).is_relative() && !base_dir_.empty()) {
+    return (base_dir_ / name_or_path).string();
+  }
+  return name_or_path;
+}
+
 std::optional<Problem> MappingFile::HeaderProblem() const {
   if (!header_.NamesProblem()) return std::nullopt;
   const YamlMap map = *document_->root().AsOpenMap();
@@ -335,12 +342,7 @@ std::optional<Problem> MappingFile::HeaderProblem() const {
   std::optional<workload::Op> op;
   const YamlValue arch_value = *map.Get("arch");
   try {
-    std::string arch_name = *header_.arch;
-    // A path in the file is relative to the file's folder; a preset name stays as it is.
-    if (io::LooksLikePath(arch_name) && std::filesystem::path(arch_name).is_relative() && !base_dir_.empty()) {
-      arch_name = (base_dir_ / arch_name).string();
-    }
-    architecture = arch::LoadArchitecture(arch_name);
+    architecture = arch::LoadArchitecture(ResolveRelative(*header_.arch));
   } catch (const util::ConfigError& error) {
     ReportAt(arch_value, error);
   }
@@ -355,12 +357,7 @@ std::optional<Problem> MappingFile::HeaderProblem() const {
     const YamlValue workload_value = *map.Get("workload");
     const YamlValue op_name_value = *map.Get("op_name");
     try {
-      std::string workload_name = *header_.workload;
-      if (io::LooksLikePath(workload_name) && std::filesystem::path(workload_name).is_relative() &&
-          !base_dir_.empty()) {
-        workload_name = (base_dir_ / workload_name).string();
-      }
-      const workload::Workload loaded = workload::LoadWorkload(workload_name);
+      const workload::Workload loaded = workload::LoadWorkload(ResolveRelative(*header_.workload));
       if (const std::optional<workload::OpId> id = loaded.FindOp(*header_.op_name)) {
         op = loaded.op(*id);
       } else {
