@@ -19,10 +19,9 @@ using loopfront::mapping::Problem;
 
 namespace {
 
-const std::vector<std::string> kOps = {"matmul m=512 n=768 k=768", "matmul m=197 n=3072 k=768",
-                                       "bmm h=12 m=128 n=128 k=64", "matvec n=1024 k=4096",
-                                       "softmax h=12 m=128 n=128",  "layernorm m=512 n=768",
-                                       "gelu m=197 n=3072"};
+const std::vector<std::string> kOps = {
+    "matmul m=512 n=768 k=768", "matmul m=197 n=3072 k=768", "bmm h=12 m=128 n=128 k=64", "matvec n=1024 k=4096",
+    "softmax h=12 m=128 n=128", "layernorm m=512 n=768",     "gelu m=197 n=3072"};
 
 Architecture ScaleBandwidths(Architecture architecture, double scale) {
   for (loopfront::arch::StorageLevel& level : architecture.levels) {
