@@ -26,5 +26,6 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry);
 void AddValidateCommand(CLI::App& app, CommandRegistry& registry);
 void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry);
 void AddEvalCommand(CLI::App& app, CommandRegistry& registry);
+void AddSearchCommand(CLI::App& app, CommandRegistry& registry);
 
 }  // namespace loopfront::cli

@@ -6,6 +6,7 @@
 
 #include "loopfront/cost/cost_model.h"
 #include "loopfront/io/presets.h"
+#include "loopfront/search/searcher.h"
 #include "src/cli/commands.h"
 
 namespace loopfront::cli {
@@ -39,13 +40,20 @@ void PrintPresets(io::PresetKind kind, std::string_view title) {
 
 void AddListCommand(CLI::App& app, CommandRegistry& registry) {
   CLI::App* list =
-      app.add_subcommand("list", "List the presets (workloads, architectures) and cost models that can be named");
+      app.add_subcommand("list",
+                         "List the presets (workloads, architectures), cost models and searchers that can be "
+                         "named");
   registry.Add(list, [] {
     PrintPresets(io::PresetKind::kWorkload, "workloads (--model NAME)");
     PrintPresets(io::PresetKind::kArchitecture, "architectures (--arch NAME)");
     std::cout << "cost models (--cost-model NAME):\n";
     for (const cost::CostModelRegistry::Entry& entry : cost::BuiltinCostModels().entries()) {
       std::cout << fmt::format("  {:<22} {}\n", entry.name, entry.description);
+    }
+    std::cout << "searchers (--searcher NAME, parameters as --param NAME=VALUE):\n";
+    for (const search::SearcherRegistry::Entry& entry : search::BuiltinSearchers().entries()) {
+      std::cout << fmt::format("  {:<22} {}\n", entry.name, entry.description);
+      for (const search::ParamSpec& spec : entry.params) std::cout << "      " << search::DescribeParam(spec) << '\n';
     }
     return 0;
   });

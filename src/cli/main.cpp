@@ -32,6 +32,7 @@ int Run(int argc, char** argv) {
   loopfront::cli::AddValidateCommand(app, registry);
   loopfront::cli::AddCrosscheckCommand(app, registry);
   loopfront::cli::AddEvalCommand(app, registry);
+  loopfront::cli::AddSearchCommand(app, registry);
 
   try {
     app.parse(argc, argv);

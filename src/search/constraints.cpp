@@ -68,13 +68,41 @@ ConstraintsSpec ParseConstraints(const io::YamlValue& root) {
   return spec;
 }
 
+ConstraintsSpec LoadConstraintsFile(const std::string& path, util::Diagnostics& diagnostics) {
+  const io::YamlDocument document = io::YamlDocument::LoadFile(path, diagnostics);
+  return document.ok() ? ParseConstraints(document.root()) : ConstraintsSpec{};
+}
+
 ConstraintsSpec LoadConstraintsFile(const std::string& path) {
   util::Diagnostics diagnostics;
-  const io::YamlDocument document = io::YamlDocument::LoadFile(path, diagnostics);
-  ConstraintsSpec spec;
-  if (document.ok()) spec = ParseConstraints(document.root());
+  ConstraintsSpec spec = LoadConstraintsFile(path, diagnostics);
   diagnostics.ThrowIfAny();
   return spec;
+}
+
+namespace {
+
+void SortByPosition(std::vector<util::Diagnostic>& diagnostics) {
+  // In file order, as every loader reports (DESIGN §4).
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const util::Diagnostic& a, const util::Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+}
+
+}  // namespace
+
+Constraints LoadConstraints(const std::string& path, const mapping::Problem& problem) {
+  util::Diagnostics load_diagnostics;
+  const ConstraintsSpec spec = LoadConstraintsFile(path, load_diagnostics);
+  std::vector<util::Diagnostic> diagnostics = load_diagnostics.items();
+  try {
+    Constraints constraints = ResolveConstraints(spec, problem);
+    if (diagnostics.empty()) return constraints;
+  } catch (const util::ConfigError& error) {
+    diagnostics.insert(diagnostics.end(), error.diagnostics().begin(), error.diagnostics().end());
+  }
+  SortByPosition(diagnostics);
+  throw util::ConfigError(std::move(diagnostics));
 }
 
 Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Problem& problem) {
@@ -194,10 +222,7 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
     }
   }
   if (!diagnostics.empty()) {
-    // In file order, as every loader reports (DESIGN §4).
-    std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const util::Diagnostic& a, const util::Diagnostic& b) {
-      return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
-    });
+    SortByPosition(diagnostics);
     throw util::ConfigError(std::move(diagnostics));
   }
   return constraints;

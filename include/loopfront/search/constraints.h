@@ -64,6 +64,8 @@ ConstraintsSpec ParseConstraints(const io::YamlValue& root);
 
 // Loads and parses a file; throws util::ConfigError with every problem of the file.
 ConstraintsSpec LoadConstraintsFile(const std::string& path);
+// Loads and parses a file, recording problems in `diagnostics` (entries with problems are left out).
+ConstraintsSpec LoadConstraintsFile(const std::string& path, util::Diagnostics& diagnostics);
 
 // Constraints resolved against one problem: indices instead of names. 0 = not fixed.
 struct LevelConstraints {
@@ -79,5 +81,8 @@ struct Constraints {
 
 // Throws util::ConfigError listing every problem of `spec` against `problem`.
 Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Problem& problem);
+// Loads `path` and resolves it against `problem`; throws util::ConfigError with every problem of
+// both stages, in file order.
+Constraints LoadConstraints(const std::string& path, const mapping::Problem& problem);
 
 }  // namespace loopfront::search

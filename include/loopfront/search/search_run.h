@@ -10,6 +10,8 @@
 // the searcher's controlling thread only (between parallel regions).
 #pragma once
 
+#include <omp.h>
+
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -26,7 +28,11 @@ namespace loopfront::search {
 
 // Runs body(index) for index in [0, count): a plain loop for threads ≤ 1 (no OpenMP region, so
 // that callers inside TBB tasks stay cheap and never nest runtimes), else an OpenMP parallel for
-// with a static schedule. The first exception thrown by a body is rethrown after the loop.
+// with a static schedule over at most `threads` threads. Bodies write only their own index's
+// results, so the outcome never depends on the team size; that lets the runtime shrink the team
+// when the machine is oversubscribed (dynamic adjustment, OpenMP 5.2 §2.4.1: libgomp subtracts
+// the load average), where fork-join barriers every few hundred microseconds would otherwise wait
+// on descheduled threads. The first exception thrown by a body is rethrown after the loop.
 template <typename Body>
 void ParallelFor(int threads, std::int64_t count, Body&& body) {
   if (threads <= 1 || count <= 1) {
@@ -35,6 +41,8 @@ void ParallelFor(int threads, std::int64_t count, Body&& body) {
   }
   std::exception_ptr failure;
   std::once_flag failure_once;
+  const int was_dynamic = omp_get_dynamic();
+  omp_set_dynamic(1);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t index = 0; index < count; ++index) {
     try {
@@ -43,6 +51,7 @@ void ParallelFor(int threads, std::int64_t count, Body&& body) {
       std::call_once(failure_once, [&] { failure = std::current_exception(); });
     }
   }
+  omp_set_dynamic(was_dynamic);
   if (failure) std::rethrow_exception(failure);
 }
 

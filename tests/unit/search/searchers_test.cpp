@@ -141,6 +141,7 @@ TEST_CASE("Scalar objectives return the best point(s) by that objective", "[sear
   REQUIRE(energy.front.size() == 1);
   CHECK(energy.front.points()[0].objectives == front.front.MinEnergy()->objectives);
   options.objective = Objective::kEdp;
+  options.budget.max_evaluations = 150'000;
   for (const char* searcher : {"exhaustive", "genetic", "annealing"}) {
     const SearchResult edp = Run(searcher, space, options);
     REQUIRE_FALSE(edp.front.empty());
