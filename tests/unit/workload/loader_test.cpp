@@ -96,13 +96,24 @@ TEST_CASE("All errors of a file are reported at once, each with its position", "
       "  d_ff: 0\n"
       "  layrs: 2\n"
       "  seq_len: 16\n");
-  // In file order; a missing key is reported where its mapping starts.
-  REQUIRE(errors.size() == 4);
+  // In file order. The misspelled `layrs` is one error (its did-you-mean names the missing
+  // `layers`), not also "missing key 'layers'".
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0] == "w.yaml:3:10: transformer.heads: expected a positive integer, got the string \"4\"");
+  CHECK(errors[1] == "w.yaml:4:9: transformer.d_ff: expected a positive integer, got '0'");
+  CHECK(errors[2].starts_with("w.yaml:5:3: transformer.layrs: expected one of the keys"));
+  CHECK(errors[2].find("did you mean 'layers'?") != std::string::npos);
+}
+
+TEST_CASE("A missing required key is reported where its mapping starts", "[workload][loader]") {
+  const std::vector<std::string> errors = ErrorsOf(
+      "transformer:\n"
+      "  d_model: 64\n"
+      "  heads: 4\n"
+      "  d_ff: 256\n"
+      "  seq_len: 16\n");
+  REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "w.yaml:2:3: transformer: expected key 'layers' (the number of blocks), got nothing");
-  CHECK(errors[1] == "w.yaml:3:10: transformer.heads: expected a positive integer, got the string \"4\"");
-  CHECK(errors[2] == "w.yaml:4:9: transformer.d_ff: expected a positive integer, got '0'");
-  CHECK(errors[3].starts_with("w.yaml:5:3: transformer.layrs: expected one of the keys"));
-  CHECK(errors[3].find("did you mean 'layers'?") != std::string::npos);
 }
 
 TEST_CASE("An op list builds the graph its tensor names describe", "[workload][loader]") {
