@@ -51,15 +51,12 @@ class Survival {
     // Assign fronts: in this order, a point is dominated by an earlier one of front r iff the last
     // point of r has f2 ≤ its f2; the last f2 of the fronts increases with r, so binary search.
     front_last_f2_.clear();
-    int feasible_distinct = 0;
-    int duplicates = 0;
     for (int position = 0; position < count; ++position) {
       Individual& individual = pool[order_[position]];
       if (!individual.evaluation.feasible) continue;
       if (position > 0 && pool[order_[position - 1]].evaluation.feasible &&
           pool[order_[position - 1]].values == individual.values) {
         individual.rank = -1;  // a duplicate, ranked below every distinct individual
-        ++duplicates;
         continue;
       }
       const auto front = std::upper_bound(front_last_f2_.begin(), front_last_f2_.end(), individual.values[1],
@@ -70,7 +67,6 @@ class Survival {
       } else {
         *front = individual.values[1];
       }
-      ++feasible_distinct;
     }
     const int num_fronts = static_cast<int>(front_last_f2_.size());
     for (Individual& individual : pool) {
@@ -83,11 +79,14 @@ class Survival {
     }
     // Crowding distance per front (Deb et al. 2002, Sec. III-B): members of a front in `order_` are
     // sorted by f1 ascending, hence f2 descending; the extremes get infinity.
-    members_.assign(num_fronts, {});
+    // Reused across generations: clearing keeps the capacity, so steady state allocates nothing.
+    if (static_cast<int>(members_.size()) < num_fronts) members_.resize(num_fronts);
+    for (int front = 0; front < num_fronts; ++front) members_[front].clear();
     for (int index : order_) {
       if (pool[index].rank < num_fronts) members_[pool[index].rank].push_back(index);
     }
-    for (const std::vector<int>& front : members_) {
+    for (int front_idx = 0; front_idx < num_fronts; ++front_idx) {
+      const std::vector<int>& front = members_[front_idx];
       const int size = static_cast<int>(front.size());
       pool[front.front()].crowding = kInfinity;
       pool[front.back()].crowding = kInfinity;
@@ -102,8 +101,6 @@ class Survival {
         }
       }
     }
-    (void)feasible_distinct;
-    (void)duplicates;
     std::sort(order_.begin(), order_.end(), [&](int a, int b) {
       if (pool[a].rank != pool[b].rank) return pool[a].rank < pool[b].rank;
       if (pool[a].crowding != pool[b].crowding) return pool[a].crowding > pool[b].crowding;

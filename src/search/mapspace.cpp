@@ -514,6 +514,20 @@ void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors) co
       factors[genome.factor_slots[dim][index]][dim] *= candidate.primes[index];
     }
   }
+  // A level holds at most kMaxSpatialLoopsPerLevel spatial loops (mapping/limits.h): spatial
+  // factors beyond them (x before y, dims ascending — Decode's order) run temporally at the level.
+  // Repair moves them there explicitly; until then every consumer sees the same mapping.
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+    int loops = 0;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      for (int dim = 0; dim < num_dims_; ++dim) {
+        if (factors[slot][dim] <= 1 || ++loops <= mapping::kMaxSpatialLoopsPerLevel) continue;
+        factors[SlotId(level_idx, SlotKind::kTemporal)][dim] *= factors[slot][dim];
+        factors[slot][dim] = 1;
+      }
+    }
+  }
   if (pass_dim_ >= 0) factors[SlotId(PassLevel(factors), SlotKind::kTemporal)][pass_dim_] = dims_[pass_dim_].size;
 }
 
@@ -788,6 +802,29 @@ void Mapspace::Crossover(const Genome& first, const Genome& second, util::Rng& r
 }
 
 bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
+  // Spatial loops beyond what a level holds: move their free factors to a temporal slot, as
+  // ComputeSlotFactors folds them, so that the genome says what the mapping does.
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+    int loops = 0;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      for (int dim = 0; dim < num_dims_; ++dim) {
+        std::int64_t product = base_factors_[slot][dim];
+        const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+        for (int index = 0; index < candidate.num_factors; ++index) {
+          if (genome.factor_slots[dim][index] == slot) product *= candidate.primes[index];
+        }
+        if (product <= 1 || ++loops <= mapping::kMaxSpatialLoopsPerLevel) continue;
+        const int same_level = SlotId(level_idx, SlotKind::kTemporal);
+        const int target = OpenSlotIndex(dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(dim, level_idx);
+        if (target < 0) return false;
+        for (int index = 0; index < candidate.num_factors; ++index) {
+          // MoveFactor keeps runs sorted, which may move a factor still in `slot` to `index` again.
+          while (genome.factor_slots[dim][index] == slot) MoveFactor(dim, index, target, genome);
+        }
+      }
+    }
+  }
   SlotFactors factors;
   ComputeSlotFactors(genome, factors);
   // Fanout: move spatial factors out of an overflowing axis to a temporal slot of the same level,

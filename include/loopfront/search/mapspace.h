@@ -7,14 +7,18 @@
 //    size; the others are the sizes above it, within `max_padding_waste` (1 − size / padded ≤
 //    limit), that hold more factors of two or have a smaller largest prime factor than every
 //    smaller candidate ("richer" factors: 197 → 198, 200, 208, 216; 1000 → 1008, 1024; 512 and 768
-//    have none). Padded iterations are executed and charged by the cost model (DESIGN §2.4).
+//    have none), at most kMaxPaddingCandidates in all. Sizes that fixed factors (constraints) do
+//    not divide are dropped, and the smallest size they divide is added. Padded iterations are
+//    executed and charged by the cost model (DESIGN §2.4).
 //  - factors: per dim, the prime factors of its padded size (divided by its fixed factors), in
 //    ascending order, each assigned to a slot. A slot is (level, temporal | spatial x | spatial y).
 //    A dim may use a level's spatial slot on an axis only when that fanout is > 1 and the dim's
 //    role is allowed on it (mapping::LevelTable::spatial_dims); a slot fixed by a user constraint is
 //    closed to free factors. Identical primes are indistinguishable: within a run of equal primes
 //    the slots are kept non-decreasing (canonical form), so a factor gene is an exponent
-//    distribution, not a permutation of factors.
+//    distribution, not a permutation of factors. A level holds at most kMaxSpatialLoopsPerLevel
+//    spatial loops: spatial factors of further dims (x before y, dims ascending) run temporally at
+//    that level, and Repair moves them there in the genome too.
 //  - orders: per level, a permutation of the dims, outer → inner; dims listed by an order
 //    constraint come first and stay there. Only dims with a temporal factor > 1 at the level make
 //    loops, so only their relative order matters.
@@ -36,11 +40,11 @@
 // mutation, crossover, repair, decoding, exhaustive enumeration by index (deterministic to split
 // across threads) and the size of the space.
 //
-// Size. The space counts distinct mappings: Σ over factor configurations (padding + factors of
-// every dim) of Π over levels of k! (k = the dims whose order is free there and whose temporal
-// factor there is > 1), times the bypass choices. It is computed exactly by dynamic programming over
-// dims on the vector of per-level k; when that table would be too large, log10 is estimated by
-// sampling and `exact` is empty.
+// Size. The space counts distinct mappings, feasible or not: Σ over factor configurations
+// (padding + factors of every dim) of Π over levels of k! (k = the dims whose order is free there
+// and whose temporal factor there is > 1), times the bypass choices. It is computed exactly by
+// dynamic programming over dims on the vector of per-level k (`exact` when below 2^64); when that
+// table would be too large, log10 is estimated by sampling and `exact` is empty.
 //
 // Thread-safety: immutable after Build; every method is const and re-entrant (randomness comes
 // from the caller's Rng), and the hot-path ones (Sample, Mutate, Crossover, Repair, Decode) never

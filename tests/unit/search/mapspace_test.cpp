@@ -307,3 +307,46 @@ TEST_CASE("A vector op gets a mapspace over its own dims", "[search][mapspace]")
     REQUIRE(loopfront::mapping::CheckMapping(space.Decode(genome), problem).ok());
   }
 }
+
+TEST_CASE("Spatial factors beyond the loops a level holds run temporally, and Repair makes that explicit",
+          "[search][mapspace]") {
+  // Every role on both axes of a 4×4 fanout: a 5-dim op can ask for more than
+  // kMaxSpatialLoopsPerLevel spatial loops at one level.
+  auto architecture = SmallArchitecture();
+  architecture.levels[1].spatial_x_dim_roles = loopfront::arch::kAllDimRoles;
+  architecture.levels[1].spatial_y_dim_roles = loopfront::arch::kAllDimRoles;
+  architecture.levels[2].mesh_x = 4;
+  architecture.levels[2].mesh_y = 4;
+  architecture.levels[2].instances = 16;
+  architecture.mac.mesh_x = 4;
+  architecture.mac.mesh_y = 4;
+  architecture.mac.instances = 16;
+  const auto problem = SmallProblem("bmm b=4 h=4 m=4 n=4 k=4", architecture);
+  const Mapspace space = Mapspace::Build(problem);
+  Rng rng(9);
+  Genome genome;
+  int crowded = 0;
+  for (int sample = 0; sample < 5000; ++sample) {
+    space.Sample(rng, genome);
+    int spatial_dims = 0;
+    for (int dim = 0; dim < problem.num_dims(); ++dim) {
+      for (int kind = 1; kind <= 2; ++kind) {
+        const int slot = loopfront::search::SlotId(1, static_cast<loopfront::search::SlotKind>(kind));
+        bool used = false;
+        for (int index = 0; index < space.padding_candidate(dim, genome.padding[dim]).num_factors; ++index) {
+          used |= genome.factor_slots[dim][index] == slot;
+        }
+        spatial_dims += used;
+      }
+    }
+    crowded += spatial_dims > loopfront::mapping::kMaxSpatialLoopsPerLevel;
+    const Mapping decoded = space.Decode(genome);
+    CHECK(decoded.level(1).spatial().size() <= static_cast<std::size_t>(loopfront::mapping::kMaxSpatialLoopsPerLevel));
+    REQUIRE(space.Repair(rng, genome));
+    REQUIRE(space.IsWellFormed(genome));
+    const auto check = loopfront::mapping::CheckMapping(space.Decode(genome), problem);
+    INFO(loopfront::mapping::Describe(check, problem));
+    REQUIRE(check.ok());
+  }
+  CHECK(crowded > 0);
+}
