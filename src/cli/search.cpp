@@ -43,6 +43,7 @@ struct SearchArgs {
   std::vector<std::string> params;
   std::string objectives = "latency,energy";
   std::int64_t budget_evaluations = search::kDefaultMaxEvaluations;
+  bool evaluations_given = false;
   double budget_seconds = 0.0;
   std::int64_t budget_stall = 0;
   std::uint64_t seed = 1;
@@ -152,7 +153,10 @@ int RunSearch(const SearchArgs& args) {
 
   search::SearchOptions options;
   options.objective = *objective;
-  options.budget.max_evaluations = args.budget_evaluations;
+  // The default evaluation budget stands in only when no budget was given: a user who asks for
+  // 10 seconds, or for a stall limit, gets that.
+  options.budget.max_evaluations =
+      !args.evaluations_given && (args.budget_seconds > 0 || args.budget_stall > 0) ? 0 : args.budget_evaluations;
   options.budget.max_seconds = args.budget_seconds;
   options.budget.max_stall_steps = args.budget_stall;
   options.seed = args.seed;
@@ -302,9 +306,13 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
   command->add_option("--param", args->params, "A searcher parameter NAME=VALUE (repeatable; see `loopfront list`)");
   command->add_option("--objectives", args->objectives, "latency, energy, edp, or latency,energy (a front)")
       ->capture_default_str();
-  command->add_option("--budget-evals", args->budget_evaluations, "Stop after this many evaluations (0 = no limit)")
+  command
+      ->add_option("--budget-evals", args->budget_evaluations,
+                   "Stop after this many evaluations (0 = no limit; the default applies only when neither "
+                   "--budget-seconds nor --budget-stall is given)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->each([args](const std::string&) { args->evaluations_given = true; });
   command->add_option("--budget-seconds", args->budget_seconds, "Stop after this many wall seconds (0 = no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
