@@ -11,6 +11,8 @@
 // count (the searchers are deterministic with an evaluation budget). `--reference-front` reads a
 // previous run's CSV and reports the distance to it (IGD+ on log objectives) and both fronts'
 // hypervolumes against 1.1 × its worst point, or against `--hv-reference`.
+//
+// With `--model NAME|FILE` it searches a whole model instead (src/cli/search_model.h).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -33,6 +35,7 @@
 #include "loopfront/util/threads.h"
 #include "src/cli/commands.h"
 #include "src/cli/op_selection.h"
+#include "src/cli/search_model.h"
 
 namespace loopfront::cli {
 namespace {
@@ -53,6 +56,7 @@ struct SearchArgs {
   std::string reference_front_path;
   std::string hv_reference;
   std::string format = "table";
+  ModelSearchArgs model;
 };
 
 util::ConfigError OptionError(const std::string& option, const std::string& message) {
@@ -119,6 +123,28 @@ std::string InvalidReasons(const search::SearchStatistics& statistics) {
                                   statistics.invalid_by_violation[violation]));
   }
   return reasons.empty() ? "none" : util::Join(reasons, ", ");
+}
+
+// The whole-model search: the options it shares with this command, and the single-op ones given.
+int RunModelSearchFrom(const SearchArgs& args, const CLI::App& command) {
+  SharedSearchArgs shared{.arch = args.selection.arch,
+                          .cost_model = args.selection.cost_model,
+                          .searcher = args.searcher,
+                          .params = args.params,
+                          .budget_evaluations_given = command.count("--budget-evals") > 0,
+                          .budget_evaluations = args.budget_evaluations,
+                          .budget_seconds = args.budget_seconds,
+                          .budget_stall = args.budget_stall,
+                          .seed = args.seed,
+                          .threads = args.threads,
+                          .max_padding_waste = args.max_padding_waste,
+                          .format = args.format,
+                          .single_op_options = {}};
+  for (const char* option :
+       {"--op", "--workload", "--op-name", "--objectives", "--constraints", "--reference-front", "--hv-reference"}) {
+    if (command.count(option) > 0) shared.single_op_options.emplace_back(option);
+  }
+  return RunModelSearch(args.model, shared);
 }
 
 int RunSearch(const SearchArgs& args) {
@@ -301,6 +327,7 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
   auto args = std::make_shared<SearchArgs>();
   CLI::App* command = app.add_subcommand("search", "Search the Pareto front (latency vs energy) of one op's mappings");
   AddOpSelectionOptions(*command, args->selection);
+  AddModelSearchOptions(*command, args->model);
   command->add_option("--searcher", args->searcher, "Searcher: " + util::Join(search::BuiltinSearchers().Names(), ", "))
       ->capture_default_str();
   command->add_option("--param", args->params, "A searcher parameter NAME=VALUE (repeatable; see `loopfront list`)");
@@ -338,7 +365,9 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
   command->add_option("--format", args->format, "Output format")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "csv", "json"}));
-  registry.Add(command, [args] { return RunSearch(*args); });
+  registry.Add(command, [args, command] {
+    return args->model.model.empty() ? RunSearch(*args) : RunModelSearchFrom(*args, *command);
+  });
 }
 
 }  // namespace loopfront::cli
