@@ -13,6 +13,7 @@
 
 #include "cost_models/dataflow/dataflow_model.h"
 #include "loopfront/mapping/check.h"
+#include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
 #include "tests/unit/search/search_fixtures.h"
 
@@ -265,6 +266,13 @@ TEST_CASE("The mapspace counts every distinct mapping once: an independent brute
   }
   CHECK(enumerated.size() == distinct.size());
   CHECK(enumerated_best == best_edp);
+  // The exhaustive searcher finds the brute force's optimum and visits every mapping.
+  loopfront::search::SearchOptions options;
+  options.threads = 2;
+  const auto result = loopfront::search::BuiltinSearchers().Create("exhaustive")->Search(space, model, options);
+  REQUIRE_FALSE(result.front.empty());
+  CHECK(result.front.Knee()->objectives.EdpPjCycles() == best_edp);
+  CHECK(result.statistics.evaluations == static_cast<std::int64_t>(distinct.size()));
 }
 
 TEST_CASE("Uniform sampling covers every factorization of a dim about equally", "[search][mapspace]") {
