@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -118,21 +119,40 @@ std::string StatisticsText(const search::ModelSearchStatistics& statistics) {
       statistics.threads, statistics.threads == 1 ? "" : "s");
 }
 
+// One line per group; a group that is the same in every part (the projections' groups of a decode
+// generation) is listed once.
 std::string GroupsText(const search::ModelSearchResult& result) {
-  std::string text;
+  struct Line {
+    std::string text;
+    std::vector<std::string> parts;
+  };
+  std::vector<Line> lines;
   for (std::size_t part_idx = 0; part_idx < result.part_results.size(); ++part_idx) {
-    const search::PartResult& part = result.part_results[part_idx];
-    for (const search::GroupResult& group : part.group_results) {
-      const std::string where = result.parts[part_idx].label.empty() ? "" : " @" + result.parts[part_idx].label;
+    for (const search::GroupResult& group : result.part_results[part_idx].group_results) {
+      std::string text;
       if (group.front.empty()) {
-        text += fmt::format("  {}{}: not fused ({})\n", group.label, where, group.not_feasible);
-        continue;
+        text = fmt::format("{}: not fused ({})", group.label, group.not_feasible);
+      } else {
+        const auto* knee = group.front.Knee();
+        text = fmt::format("{}: {} tilings screened, front of {} points, knee {} cycles, {:.6g} pJ per execution",
+                           group.label, group.tilings.size(), group.front.size(),
+                           io::FormatNumber(knee->objectives.latency_cycles), knee->objectives.energy_pj);
       }
-      const auto* knee = group.front.Knee();
-      text += fmt::format("  {}{}: {} tilings screened, front of {} points, knee {} cycles, {:.6g} pJ\n", group.label,
-                          where, group.tilings.size(), group.front.size(),
-                          io::FormatNumber(knee->objectives.latency_cycles), knee->objectives.energy_pj);
+      auto found = std::find_if(lines.begin(), lines.end(), [&](const Line& line) { return line.text == text; });
+      if (found == lines.end()) {
+        lines.push_back({text, {}});
+        found = std::prev(lines.end());
+      }
+      found->parts.push_back(result.parts[part_idx].label);
     }
+  }
+  std::string text;
+  for (const Line& line : lines) {
+    std::string where;
+    if (result.parts.size() > 1) {
+      where = line.parts.size() == result.parts.size() ? " (every part)" : " (" + util::Join(line.parts, ", ") + ")";
+    }
+    text += "  " + line.text + where + "\n";
   }
   return text;
 }
@@ -215,7 +235,13 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
   diagnostics.ThrowIfAny();
 
   search::ModelSearchOptions options;
-  if (shared.budget_evaluations_given) options.op_budget.max_evaluations = shared.budget_evaluations;
+  // As `search` does for one op: the default evaluation budget stands in only when no budget was
+  // given, so that --budget-seconds or --budget-stall alone is what limits each search.
+  if (shared.budget_evaluations_given) {
+    options.op_budget.max_evaluations = shared.budget_evaluations;
+  } else if (shared.budget_seconds > 0 || shared.budget_stall > 0) {
+    options.op_budget.max_evaluations = 0;
+  }
   options.op_budget.max_seconds = shared.budget_seconds;
   options.op_budget.max_stall_steps = shared.budget_stall;
   options.seed = shared.seed;

@@ -12,7 +12,8 @@
 //   --tilings N              shared tilings screened per fused group (default 24)
 //
 // Budgets are per op search (default search::kDefaultModelOpEvaluations evaluations, not the
-// single-op default); a fused group gets the same per member, spread over its tilings.
+// single-op default, and no evaluation limit when only --budget-seconds or --budget-stall is
+// given); a fused group gets the same per member, spread over its tilings.
 //
 // Output. The model front: latency, energy, EDP and fusion plan per point, fastest first, and the
 // knee's per-op/group breakdown (count, latency, energy, bounding level, mapping or shared tiling).

@@ -404,8 +404,14 @@ std::string ModelSearchResult::PlanLabel(const ModelPlan& plan) const {
   std::vector<std::string> texts;
   for (const std::string& label : labels) {
     const std::vector<std::string>& in = used_in[label];
-    texts.push_back(in.size() == plan.size() || plan.size() == 1 ? label
-                                                                 : fmt::format("{} [{}]", label, util::Join(in, ", ")));
+    if (in.size() == plan.size() || plan.size() == 1) {
+      texts.push_back(label);
+    } else if (in.size() <= 2) {
+      texts.push_back(fmt::format("{} [{}]", label, util::Join(in, ", ")));
+    } else {
+      texts.push_back(
+          fmt::format("{} [in {} of {} parts: {} ... {}]", label, in.size(), plan.size(), in.front(), in.back()));
+    }
   }
   return util::Join(texts, "; ");
 }

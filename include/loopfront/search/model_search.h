@@ -56,7 +56,7 @@ namespace loopfront::search {
 
 // Evaluations per op search when the caller gives no budget: BERT-Base at 512 tokens with fusion
 // then takes a few seconds on two cores (bench/bench_model_search.cpp).
-inline constexpr std::int64_t kDefaultModelOpEvaluations = 40'000;
+inline constexpr std::int64_t kDefaultModelOpEvaluations = 100'000;
 // Shared tilings screened and refined per fused group (GroupModel::Tilings).
 inline constexpr int kDefaultScreenedTilings = 24;
 inline constexpr int kDefaultRefinedTilings = 4;
