@@ -275,8 +275,13 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
   if (shared.format == "json") {
     nlohmann::ordered_json json;
     json["model"] = identity.model;
-    json["seq_len"] = identity.seq_len;
-    json["batch"] = identity.batch;
+    // Numbers for Transformer workloads, null for op lists.
+    const auto number_or_null = [](const std::string& text) -> nlohmann::ordered_json {
+      if (text.empty()) return nullptr;
+      return std::stoll(text);
+    };
+    json["seq_len"] = number_or_null(identity.seq_len);
+    json["batch"] = number_or_null(identity.batch);
     json["phase"] = identity.phase;
     json["arch"] = architecture->name;
     json["cost_model"] = shared.cost_model;

@@ -16,6 +16,7 @@
 #include "loopfront/cost/cost.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/random.h"
+#include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
 #include "loopfront/util/threads.h"
 
@@ -298,11 +299,17 @@ ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architec
                           : fmt::format("op {} cannot be mapped on {}: {}", tasks[index].label, architecture.name,
                                         record.failure)});
     }
-    if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
+    if (!diagnostics.empty()) {
+      // A stop request (SIGINT/SIGTERM) ends every search early: say so rather than blame the op.
+      if (util::StopRequested()) {
+        throw util::ConfigError("interrupted before every op had a valid mapping; nothing to report");
+      }
+      throw util::ConfigError(std::move(diagnostics));
+    }
   }
 
   // 2. Refinement: the screened tilings with the smallest knee EDP get a second, larger search.
-  if (options.fusion && options.refined_tilings > 0) {
+  if (options.fusion && options.refined_tilings > 0 && !util::StopRequested()) {
     for (std::size_t part_idx = 0; part_idx < result.parts.size(); ++part_idx) {
       PartResult& part = result.part_results[part_idx];
       for (std::size_t group_idx = 0; group_idx < part.group_results.size(); ++group_idx) {
@@ -407,7 +414,8 @@ std::string ModelSearchResult::PlanLabel(const ModelPlan& plan) const {
     if (in.size() == plan.size() || plan.size() == 1) {
       texts.push_back(label);
     } else if (in.size() <= 2) {
-      texts.push_back(fmt::format("{} [{}]", label, util::Join(in, ", ")));
+      // No commas: plans are a CSV column.
+      texts.push_back(fmt::format("{} [{}]", label, util::Join(in, " | ")));
     } else {
       texts.push_back(
           fmt::format("{} [in {} of {} parts: {} ... {}]", label, in.size(), plan.size(), in.front(), in.back()));
