@@ -20,13 +20,30 @@ namespace {
 thread_local long allocations_on_this_thread = 0;
 }  // namespace
 
+// Every unaligned form is replaced, so that no allocation made by one family (e.g. ASan's own
+// nothrow operator new, which Catch2 uses) is released by the other (ASan reports that as an
+// alloc-dealloc mismatch). The aligned forms stay the runtime's, in matching pairs.
+// g++ cannot see that these replacements are malloc-based on both sides, hence the pragma.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t size) {
   ++allocations_on_this_thread;
   if (void* pointer = std::malloc(size == 0 ? 1 : size)) return pointer;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t size) { return ::operator new(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  ++allocations_on_this_thread;
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& nothrow) noexcept { return ::operator new(size, nothrow); }
 void operator delete(void* pointer) noexcept { std::free(pointer); }
 void operator delete(void* pointer, std::size_t) noexcept { std::free(pointer); }
+void operator delete[](void* pointer) noexcept { std::free(pointer); }
+void operator delete[](void* pointer, std::size_t) noexcept { std::free(pointer); }
+void operator delete(void* pointer, const std::nothrow_t&) noexcept { std::free(pointer); }
+void operator delete[](void* pointer, const std::nothrow_t&) noexcept { std::free(pointer); }
+#pragma GCC diagnostic pop
 
 using loopfront::cost::Cost;
 using loopfront::mapping::ParseMapping;
