@@ -129,22 +129,23 @@ inline void ForEachPrimeRun(const Mapspace::PaddingCandidate& candidate, Body bo
 }
 
 // Stars and bars: `exponent` identical factors into `num_slots` slots, written as non-decreasing
-// slot positions (0..num_slots-1) into positions[0..exponent).
+// slot positions (0..num_slots-1) into positions[0..exponent]; positions[exponent] is scratch.
+// Branch-free: the star/bar decisions of a uniform rank are unpredictable by design.
 inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, std::uint8_t* positions) {
   const int length = exponent + num_slots - 1;
   int bars_left = num_slots - 1;
   int slot_position = 0;
   int item = 0;
   for (int position = 0; position < length; ++position) {
-    // Compositions with a star here: the remaining bars among the later positions.
-    const std::uint64_t with_star = Binomial(length - position - 1, bars_left);
-    if (bars_left == 0 || rank < with_star) {
-      positions[item++] = static_cast<std::uint8_t>(slot_position);
-    } else {
-      rank -= with_star;
-      --bars_left;
-      ++slot_position;
-    }
+    // Compositions with a star here: the remaining bars among the later positions (C(n, 0) = 1,
+    // so once the bars are placed every position is a star).
+    const std::uint64_t with_star = kBinomials.values[length - position - 1][bars_left];
+    const bool bar = rank >= with_star;
+    positions[item] = static_cast<std::uint8_t>(slot_position);
+    item += !bar;
+    rank -= bar ? with_star : 0;
+    bars_left -= bar;
+    slot_position += bar;
   }
 }
 
@@ -304,6 +305,16 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const Constraints& con
         nearest = static_cast<std::int8_t>(SlotId(level_idx, SlotKind::kTemporal));
       }
     }
+  }
+  for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
+    int possible_loops = 0;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      for (int dim = 0; dim < space.num_dims_; ++dim) {
+        possible_loops += space.open_slot_index_[dim][slot] >= 0 || space.base_factors_[slot][dim] > 1;
+      }
+    }
+    space.spatial_crowding_possible_ |= possible_loops > mapping::kMaxSpatialLoopsPerLevel;
   }
   space.ComputeSize();
   return space;
@@ -517,7 +528,7 @@ void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors) co
   // A level holds at most kMaxSpatialLoopsPerLevel spatial loops (mapping/limits.h): spatial
   // factors beyond them (x before y, dims ascending — Decode's order) run temporally at the level.
   // Repair moves them there explicitly; until then every consumer sees the same mapping.
-  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+  for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
     int loops = 0;
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);
@@ -550,7 +561,7 @@ void Mapspace::SampleFactors(int dim, util::Rng& rng, Genome& genome) const {
   ForEachPrimeRun(candidate, [&](int first, int exponent) {
     // A uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1) compositions
     // (stars and bars), unranked — one draw instead of one per position.
-    std::array<std::uint8_t, kMaxFactorsPerDim> positions;
+    std::array<std::uint8_t, kMaxFactorsPerDim + 1> positions;
     const std::uint64_t compositions = Binomial(exponent + num_slots - 1, num_slots - 1);
     UnrankComposition(rng.Below(compositions), exponent, num_slots, positions.data());
     for (int item = 0; item < exponent; ++item) slots[first + item] = dim_space.slots[positions[item]];
@@ -804,7 +815,7 @@ void Mapspace::Crossover(const Genome& first, const Genome& second, util::Rng& r
 bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
   // Spatial loops beyond what a level holds: move their free factors to a temporal slot, as
   // ComputeSlotFactors folds them, so that the genome says what the mapping does.
-  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+  for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
     int loops = 0;
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);
@@ -1031,7 +1042,7 @@ void Mapspace::SetFactorConfig(std::uint64_t index, Genome& genome) const {
     std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
     ForEachPrimeRun(candidate, [&](int first, int exponent) {
       const std::uint64_t radix = Binomial(exponent + dim_space.num_slots - 1, dim_space.num_slots - 1);
-      std::array<std::uint8_t, kMaxFactorsPerDim> positions{};
+      std::array<std::uint8_t, kMaxFactorsPerDim + 1> positions{};
       UnrankComposition(digit % radix, exponent, dim_space.num_slots, positions.data());
       digit /= radix;
       for (int item = 0; item < exponent; ++item) slots[first + item] = dim_space.slots[positions[item]];

@@ -230,6 +230,9 @@ class Mapspace {
   int compute_level_ = 0;
   int pass_dim_ = -1;
   int reduced_dim_ = -1;
+  // Whether some level could get more spatial loops than it holds (open or fixed spatial slots of
+  // more than kMaxSpatialLoopsPerLevel dims); if not, the fold and its repair are skipped.
+  bool spatial_crowding_possible_ = false;
   // Per level: the dims whose relative order is a gene (not fixed by a constraint, not `pass`).
   std::array<mapping::DimMask, mapping::kMaxLevels> order_dims_{};
   MapspaceSize size_;

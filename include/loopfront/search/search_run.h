@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -32,17 +33,19 @@ namespace loopfront::search {
 // results, so the outcome never depends on the team size; that lets the runtime shrink the team
 // when the machine is oversubscribed (dynamic adjustment, OpenMP 5.2 §2.4.1: libgomp subtracts
 // the load average), where fork-join barriers every few hundred microseconds would otherwise wait
-// on descheduled threads. The first exception thrown by a body is rethrown after the loop.
+// on descheduled threads. A user who sets OMP_DYNAMIC (e.g. `false` to benchmark scaling) decides
+// instead. The first exception thrown by a body is rethrown after the loop.
 template <typename Body>
 void ParallelFor(int threads, std::int64_t count, Body&& body) {
   if (threads <= 1 || count <= 1) {
     for (std::int64_t index = 0; index < count; ++index) body(index);
     return;
   }
+  static const bool user_sets_dynamic = std::getenv("OMP_DYNAMIC") != nullptr;
   std::exception_ptr failure;
   std::once_flag failure_once;
   const int was_dynamic = omp_get_dynamic();
-  omp_set_dynamic(1);
+  if (!user_sets_dynamic) omp_set_dynamic(1);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t index = 0; index < count; ++index) {
     try {
