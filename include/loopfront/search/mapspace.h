@@ -44,7 +44,9 @@
 // (padding + factors of every dim) of Π over levels of k! (k = the dims whose order is free there
 // and whose temporal factor there is > 1), times the bypass choices. It is computed exactly by
 // dynamic programming over dims on the vector of per-level k (`exact` when below 2^64); when that
-// table would be too large, log10 is estimated by sampling and `exact` is empty.
+// table would be too large, log10 is estimated by sampling and `exact` is empty. (On a level where
+// more dims than it holds spatial loops may be unrolled, the folded genomes are counted as if their
+// extra factors stayed spatial, so there the count is slightly off; no preset has such a level.)
 //
 // Thread-safety: immutable after Build; every method is const and re-entrant (randomness comes
 // from the caller's Rng), and the hot-path ones (Sample, Mutate, Crossover, Repair, Decode) never
