@@ -33,6 +33,9 @@ int Run(int argc, char** argv) {
   loopfront::cli::AddCrosscheckCommand(app, registry);
   loopfront::cli::AddEvalCommand(app, registry);
   loopfront::cli::AddSearchCommand(app, registry);
+  loopfront::cli::AddRunCommand(app, registry);
+  loopfront::cli::AddMergeCommand(app, registry);
+  loopfront::cli::AddPlotCommand(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -10,70 +10,29 @@
 
 #include "loopfront/arch/loader.h"
 #include "loopfront/cost/cost_model.h"
+#include "loopfront/experiment/model_input.h"
 #include "loopfront/io/output.h"
 #include "loopfront/search/model_search.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
-#include "loopfront/workload/generation.h"
 #include "loopfront/workload/loader.h"
 #include "loopfront/workload/transformer.h"
 
 namespace loopfront::cli {
 namespace {
 
-// What the output names the model by (CSV columns model, seq_len, batch, phase).
-struct ModelIdentity {
-  std::string model;
-  std::string seq_len;  // empty for op lists
-  std::string batch;
-  std::string phase;
-  std::string description;  // for the table's title
-};
-
-struct ResolvedModel {
-  ModelIdentity identity;
-  std::vector<search::ModelPart> parts;
-};
+using experiment::ModelIdentity;
+using experiment::ResolvedModel;
 
 ResolvedModel ResolveModel(const ModelSearchArgs& args) {
-  workload::WorkloadOverrides overrides;
-  if (args.seq_len > 0) overrides.seq_len = args.seq_len;
-  if (args.batch > 0) overrides.batch = args.batch;
-  if (!args.phase.empty()) overrides.phase = workload::ParsePhase(args.phase);
-  if (args.kv_len > 0) overrides.kv_len = args.kv_len;
-  const workload::WorkloadSpec spec = workload::LoadWorkloadSpec(args.model, overrides);
-  ResolvedModel resolved;
-  resolved.identity.model = spec.name;
-  if (!spec.IsTransformer()) {
-    resolved.identity.description = fmt::format("{} (op list)", spec.name);
-    resolved.parts.push_back({workload::BuildWorkload(spec), 1.0, ""});
-    return resolved;
-  }
-  const workload::TransformerSpec& transformer = *spec.transformer;
-  resolved.identity.seq_len = std::to_string(transformer.seq_len);
-  resolved.identity.batch = std::to_string(transformer.batch);
-  resolved.identity.phase = std::string(workload::ToString(transformer.phase));
-  if (transformer.phase == workload::Phase::kPrefill) {
-    resolved.identity.description =
-        fmt::format("{} (prefill of {} tokens, batch {})", spec.name, transformer.seq_len, transformer.batch);
-    resolved.parts.push_back({workload::BuildWorkload(spec), 1.0, ""});
-  } else if (transformer.kv_len) {
-    resolved.identity.description =
-        fmt::format("{} (one decode step at kv_len {}, batch {})", spec.name, *transformer.kv_len, transformer.batch);
-    resolved.parts.push_back({workload::BuildWorkload(spec), 1.0, fmt::format("kv_len {}", *transformer.kv_len)});
-  } else {
-    const std::vector<workload::GenerationStep> steps = workload::DecodeGeneration(transformer, args.kv_buckets);
-    resolved.identity.description =
-        fmt::format("{} (decode: generation of {} tokens, batch {}, as {} kv_len bucket{})", spec.name,
-                    transformer.seq_len, transformer.batch, steps.size(), steps.size() == 1 ? "" : "s");
-    for (const workload::GenerationStep& step : steps) {
-      resolved.parts.push_back(
-          {workload::BuildTransformer(step.spec), static_cast<double>(step.bucket.steps), step.label});
-    }
-  }
-  return resolved;
+  experiment::ModelRequest request{.model = args.model, .kv_buckets = args.kv_buckets};
+  if (args.seq_len > 0) request.seq_len = args.seq_len;
+  if (args.batch > 0) request.batch = args.batch;
+  if (!args.phase.empty()) request.phase = workload::ParsePhase(args.phase);
+  if (args.kv_len > 0) request.kv_len = args.kv_len;
+  return experiment::ResolveModel(request);
 }
 
 void AddFrontRows(io::CsvTable& table, const ModelIdentity& identity, const std::string& arch_name,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "loopfront/arch/loader.h"
+#include "loopfront/experiment/experiment.h"
 #include "loopfront/io/yaml_reader.h"
 #include "loopfront/mapping/loader.h"
 #include "loopfront/util/error.h"
@@ -45,6 +46,10 @@ void CheckArchitecture(const io::YamlDocument& document, const std::string& defa
 }
 
 // The mapping is checked completely when the file names its architecture and op; else its shape.
+void CheckExperiment(const io::YamlDocument& document, const std::string& default_name) {
+  experiment::ReadExperimentDocument(document, default_name);
+}
+
 void CheckMappingFile(const io::YamlDocument& document, const std::string& /*default_name*/) {
   const mapping::MappingFile file = mapping::MappingFile::Load(document.file());
   if (const std::optional<mapping::Problem> problem = file.HeaderProblem()) file.Read(*problem);
@@ -55,6 +60,7 @@ constexpr DocumentKind kDocumentKinds[] = {
     {workload::kOpListKey, "op list", &CheckOpList},
     {arch::kArchitectureKey, "architecture", &CheckArchitecture},
     {mapping::kMappingKey, "mapping", &CheckMappingFile},
+    {experiment::kExperimentKey, "experiment", &CheckExperiment},
 };
 
 const DocumentKind* Recognize(const io::YamlValue& root) {
@@ -111,7 +117,7 @@ int RunValidate(const std::string& path) {
 void AddValidateCommand(CLI::App& app, CommandRegistry& registry) {
   auto path = std::make_shared<std::string>();
   CLI::App* validate = app.add_subcommand(
-      "validate", "Check a YAML file (workload, op list, architecture or mapping) and print ok or every error in it");
+      "validate", "Check a YAML file (workload, op list, architecture, mapping or experiment) and print ok or every error in it");
   validate->add_option("FILE", *path, "The YAML file to check")->required();
   registry.Add(validate, [path] { return RunValidate(*path); });
 }

@@ -1,0 +1,96 @@
+// An experiment (DESIGN §2.9; every key documented in docs/experiments.md): one YAML file that
+// describes a sweep of workloads × architectures × fusion settings, searched with one searcher
+// and cost model. Reading it checks everything a run would need — every preset name, every swept
+// architecture key and value (each swept architecture goes through the normal architecture
+// checks), the searcher and its parameters, the cost model — and reports every problem at once as
+// `file:line:col: key.path: message` (io/yaml_reader.h), through one util::ConfigError.
+//
+// Expansion: the points are the cross product, in a stable order: workload entries in file order,
+// each expanded over its listed values (model × seq_len × batch × phase × kv_len × kv_buckets, the
+// last varying fastest); then architecture entries in file order, each over its sweep keys in file
+// order; then the fusion settings in file order. A point's id is FNV-1a 64 of the canonical JSON
+// text of its resolved configuration (workload request, architecture name and swept values,
+// fusion, searcher and parameters, objectives, cost model, budget, seed, tilings) as 12 hex digits:
+// it does not depend on the output directory, the thread count or the point's position, so a
+// rerun with the same settings finds the same ids (resume) and different settings never collide.
+//
+// Units: budget seconds in s; architecture values in the units of their keys (docs/architectures.md).
+// Thread-safety: an Experiment is immutable after loading; its searcher and cost model are used
+// concurrently through their const interfaces.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "loopfront/arch/architecture.h"
+#include "loopfront/cost/cost_model.h"
+#include "loopfront/experiment/model_input.h"
+#include "loopfront/io/yaml_reader.h"
+#include "loopfront/search/searcher.h"
+
+namespace loopfront::experiment {
+
+// The top-level key that identifies an experiment document (`loopfront validate`).
+inline constexpr std::string_view kExperimentKey = "workloads";
+
+// One architecture of the sweep: a preset or file with zero or more swept keys set.
+struct ArchitectureChoice {
+  std::string arch;                                        // as written: preset name or path
+  std::vector<std::pair<std::string, std::string>> sweep;  // dotted key → value text, in file order
+  arch::Architecture architecture;                         // with the sweep applied, checked
+};
+
+struct SearchSettings {
+  std::string searcher = "genetic";
+  std::string params_text{};  // canonical `key=value,...` text of search.params (sorted keys)
+  search::Objective objective = search::Objective::kLatencyEnergy;
+  search::Budget budget{
+      .max_evaluations = search::kDefaultModelOpEvaluations, .max_seconds = 0.0, .max_stall_steps = 0};
+  std::uint64_t seed = 1;
+  int tilings = search::kDefaultScreenedTilings;
+};
+
+struct Experiment {
+  std::string name;
+  std::string file;  // the YAML file it was read from
+  std::vector<ModelRequest> workloads;
+  std::vector<ArchitectureChoice> architectures;
+  std::vector<std::string> fusions;  // "none" / "auto"
+  SearchSettings search;
+  std::string cost_model_name = "dataflow";
+  int threads = 0;     // 0 = util::DefaultThreadCount()
+  std::string output;  // directory; default "results/<name>"
+  std::shared_ptr<const search::Searcher> searcher;
+  std::shared_ptr<const cost::CostModel> cost_model;
+};
+
+// Reads and checks an experiment file; throws util::ConfigError with every problem found.
+Experiment LoadExperiment(const std::string& path);
+// The same for an already loaded document (`loopfront validate`).
+Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::string& default_name);
+
+// One point of the sweep.
+struct Point {
+  std::int64_t index = 0;  // position in the expansion
+  std::string id;          // 12 hex digits
+  ModelRequest workload;
+  const ArchitectureChoice* architecture = nullptr;  // into Experiment::architectures
+  std::string fusion;
+  nlohmann::ordered_json config;  // the canonical resolved configuration the id hashes
+};
+
+// The points of `experiment` in the stable order described above. The pointers in the points refer
+// to `experiment`, which must outlive them.
+std::vector<Point> ExpandPoints(const Experiment& experiment);
+
+// FNV-1a 64 of `text`, and the id format (12 lowercase hex digits of it).
+std::uint64_t Fnv1a64(std::string_view text);
+std::string PointId(const nlohmann::ordered_json& config);
+
+}  // namespace loopfront::experiment

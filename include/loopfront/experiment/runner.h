@@ -1,0 +1,84 @@
+// Running an experiment's points and writing its outputs (DESIGN §2.9; docs/experiments.md).
+//
+// Output directory layout:
+//   points/<id>.json  one file per finished point: its resolved configuration, the fused and unfused
+//                     fronts with fusion plans, the knee's per-op/group breakdown with mappings,
+//                     search statistics and timing;
+//   summary.csv, fronts.csv, ops.csv   tidy tables REBUILT from every points/*.json present (so a
+//                     resumed run, a shard and a merge of shards all go through RebuildTables);
+//   manifest.json     version, git commit, seed, command line, start/end time, shard, counts.
+// Every file is written with io::WriteFileAtomically, so `kill -9` at any moment leaves each file
+// either absent, as before, or complete.
+//
+// CSV columns (the contract `loopfront plot` reads): `point_id`, then `model, seq_len, batch, phase,
+// arch, fusion`, then one column per swept architecture key present in any point (dots replaced by
+// underscores, sorted by name; empty where a point does not sweep it), then per file:
+//   summary.csv  knee_latency_cycles, knee_energy_pj, knee_edp_pj_cycles, front_size, evaluations,
+//                wall_seconds                                    (one row per point)
+//   fronts.csv   front (fused|unfused), point (0-based, latency order), latency_cycles, energy_pj,
+//                edp_pj_cycles, is_knee (0/1), fusion_plan        (one row per front point)
+//   ops.csv      unit, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
+//                arithmetic_intensity, attained_flops_per_cycle (the fused front's knee, one row per
+//                op or fused group; flops and ideal bytes from workload/analysis.h × count)
+// Rows are ordered by the point's index in its experiment, then id, then row order within a point,
+// so the tables of a single run and of merged shards are byte-identical.
+//
+// Determinism: with an evaluation budget a point's fronts do not depend on the thread count or on
+// how many points run concurrently (search/model_search.h); only timing fields differ.
+// Units: cycles, pJ, pJ × cycles, FLOPs, bytes, s. Thread-safety: RunExperiment uses TBB inside;
+// the functions must not run concurrently on the same output directory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "loopfront/experiment/experiment.h"
+#include "loopfront/experiment/shard.h"
+
+namespace loopfront::experiment {
+
+struct RunOptions {
+  std::filesystem::path output;  // the output directory
+  int threads = 0;               // 0 = util::DefaultThreadCount()
+  Shard shard{};
+  bool force = false;     // rerun points whose result file exists
+  bool progress = false;  // a live progress line on stderr (the CLI sets it when stderr is a terminal)
+  bool verbose = false;   // one line per finished point on stderr
+  std::string command_line{};
+};
+
+struct RunReport {
+  std::int64_t points_total = 0;        // in the experiment
+  std::int64_t points_in_shard = 0;     // this shard's
+  std::int64_t skipped = 0;             // already done (resume)
+  std::int64_t ran = 0;                 // finished and written now
+  std::vector<std::string> failures{};  // "<id>: <reason>" of points that could not be searched
+  int stop_signal = 0;                  // SIGINT/SIGTERM that stopped the run, 0 if none
+};
+
+// The path of a point's result file.
+std::filesystem::path PointFile(const std::filesystem::path& output, const std::string& id);
+
+// Searches one point and returns its result document (what points/<id>.json holds). `threads` is
+// passed to SearchModel. Throws util::ConfigError when an op has no valid mapping in its budget.
+nlohmann::ordered_json RunPoint(const Experiment& experiment, const Point& point, int threads);
+
+// Runs this shard's points that are not done yet (all of them with `force`), writes each point's
+// file as it finishes, then rebuilds the tables and writes the manifest. Stops starting points once
+// util::StopRequested(); a point interrupted mid-search is not written.
+RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options);
+
+// Rebuilds summary.csv, fronts.csv and ops.csv of `output` from output/points/*.json. Returns the
+// number of points read. Throws util::ConfigError on an unreadable point file.
+std::int64_t RebuildTables(const std::filesystem::path& output);
+
+// Copies every points/*.json of `sources` into `destination` (which may be one of them) and
+// rebuilds its tables and manifest. Returns the number of points in `destination`.
+std::int64_t MergeOutputs(const std::vector<std::filesystem::path>& sources, const std::filesystem::path& destination,
+                          const std::string& command_line);
+
+}  // namespace loopfront::experiment

@@ -1,0 +1,51 @@
+// `loopfront merge DIR... [--output DIR]`: joins the outputs of an experiment's shards (or of runs
+// on several machines) into one: copies every points/*.json into the first directory, or into
+// --output, and rebuilds the tables from all of them with the same code as `run`
+// (experiment/runner.h), so the CSVs equal those of a single-process run.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "loopfront/experiment/runner.h"
+#include "src/cli/commands.h"
+
+namespace loopfront::cli {
+namespace {
+
+struct MergeArgs {
+  std::vector<std::string> directories;
+  std::string output;
+};
+
+int RunMerge(const MergeArgs& args) {
+  std::ifstream stream("/proc/self/cmdline", std::ios::binary);
+  std::string command_line((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  while (!command_line.empty() && command_line.back() == '\0') command_line.pop_back();
+  std::replace(command_line.begin(), command_line.end(), '\0', ' ');
+  std::vector<std::filesystem::path> sources(args.directories.begin(), args.directories.end());
+  const std::filesystem::path destination = args.output.empty() ? sources.front() : std::filesystem::path(args.output);
+  const std::int64_t points = experiment::MergeOutputs(sources, destination, command_line);
+  std::cout << fmt::format("merged {} director{} into {}: {} points; summary.csv, fronts.csv, ops.csv rebuilt\n",
+                           sources.size(), sources.size() == 1 ? "y" : "ies", destination.string(), points);
+  return 0;
+}
+
+}  // namespace
+
+void AddMergeCommand(CLI::App& app, CommandRegistry& registry) {
+  auto args = std::make_shared<MergeArgs>();
+  CLI::App* merge =
+      app.add_subcommand("merge", "Join the output directories of an experiment's shards and rebuild the CSVs");
+  merge->add_option("DIR", args->directories, "Output directories of `loopfront run` (shards)")->required();
+  merge->add_option("--output", args->output, "Directory to merge into (default: the first DIR)");
+  registry.Add(merge, [args] { return RunMerge(*args); });
+}
+
+}  // namespace loopfront::cli

@@ -1,0 +1,166 @@
+// `loopfront run EXP.yaml [--dry-run] [--output DIR] [--budget-evals N] [--budget-seconds S]
+// [--seed S] [--threads N] [--force] [--shard I/N] [--quiet] [--verbose] [--no-plot]`: runs an
+// experiment (experiment/experiment.h, experiment/runner.h; docs/experiments.md). The overrides
+// replace the file's values for a quick or scaled run without editing it; they enter the points'
+// resolved configurations, hence their ids (except --output and --threads). Exit code 0 when
+// every point of the shard is done, 2 on bad input or when a point could not be searched, 128 +
+// the signal number after SIGINT/SIGTERM (finished points are written and the tables rebuilt).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "loopfront/experiment/experiment.h"
+#include "loopfront/experiment/runner.h"
+#include "loopfront/experiment/shard.h"
+#include "loopfront/util/error.h"
+#include "loopfront/util/signals.h"
+#include "src/cli/commands.h"
+
+namespace loopfront::cli {
+namespace {
+
+struct RunArgs {
+  std::string path;
+  bool dry_run = false;
+  std::string output;
+  std::optional<std::int64_t> budget_evaluations;
+  std::optional<double> budget_seconds;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;
+  bool force = false;
+  std::string shard;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_plot = false;
+};
+
+// This process's command line, from /proc/self/cmdline (for the manifest).
+std::string CommandLine() {
+  std::ifstream stream("/proc/self/cmdline", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  while (!text.empty() && text.back() == '\0') text.pop_back();
+  std::replace(text.begin(), text.end(), '\0', ' ');
+  return text;
+}
+
+std::string SweepText(const experiment::Point& point) {
+  std::string text;
+  for (const auto& [key, value] : point.architecture->sweep) text += fmt::format(" {}={}", key, value);
+  return text;
+}
+
+std::string OptionalText(const std::optional<std::int64_t>& value) {
+  return value ? std::to_string(*value) : std::string("-");
+}
+
+int RunRun(const RunArgs& args) {
+  experiment::Experiment loaded = experiment::LoadExperiment(args.path);
+  // Budget overrides: like `search`, an evaluation count alone, or a time limit alone.
+  if (args.budget_evaluations) {
+    loaded.search.budget.max_evaluations = *args.budget_evaluations;
+    if (!args.budget_seconds) loaded.search.budget.max_seconds = 0.0;
+  }
+  if (args.budget_seconds) {
+    loaded.search.budget.max_seconds = *args.budget_seconds;
+    if (!args.budget_evaluations) loaded.search.budget.max_evaluations = 0;
+  }
+  if (loaded.search.budget.max_evaluations == 0 && loaded.search.budget.max_seconds == 0.0 &&
+      loaded.search.budget.max_stall_steps == 0) {
+    throw util::ConfigError("--budget-evals 0 and --budget-seconds 0: expected at least one positive limit");
+  }
+  if (args.seed) loaded.search.seed = *args.seed;
+  const experiment::Experiment& spec = loaded;
+  const std::vector<experiment::Point> points = experiment::ExpandPoints(spec);
+
+  experiment::Shard shard;
+  if (!args.shard.empty()) {
+    shard = experiment::ParseShard(args.shard);
+  } else if (const auto from_slurm = experiment::ShardFromSlurm(experiment::SlurmEnvironment())) {
+    shard = *from_slurm;
+  }
+  const std::filesystem::path output = args.output.empty() ? spec.output : args.output;
+
+  if (args.dry_run) {
+    std::cout << fmt::format(
+        "experiment {}: {} points ({} workloads x {} architectures x {} fusion settings), "
+        "shard {}/{}, output {}\n",
+        spec.name, points.size(), spec.workloads.size(), spec.architectures.size(), spec.fusions.size(), shard.index,
+        shard.count, output.string());
+    std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6}  {}\n", "index", "id",
+                             "status", "model", "seq_len", "batch", "phase", "kv_len", "arch", "fusion", "sweep");
+    for (const experiment::Point& point : points) {
+      if (!shard.Owns(point.index)) continue;
+      const bool done = std::filesystem::exists(experiment::PointFile(output, point.id));
+      const experiment::ModelRequest& request = point.workload;
+      std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6} {}\n", point.index,
+                               point.id, done && !args.force ? "done" : "to run", request.model,
+                               OptionalText(request.seq_len), OptionalText(request.batch),
+                               request.phase ? std::string(workload::ToString(*request.phase)) : std::string("-"),
+                               OptionalText(request.kv_len), point.architecture->arch, point.fusion, SweepText(point));
+    }
+    return 0;
+  }
+
+  util::InstallStopHandlers();
+  experiment::RunOptions options;
+  options.output = output;
+  options.threads = args.threads.value_or(spec.threads);
+  options.shard = shard;
+  options.force = args.force;
+  options.progress = !args.quiet && ::isatty(STDERR_FILENO) != 0;
+  options.verbose = args.verbose;
+  options.command_line = CommandLine();
+  const experiment::RunReport report = experiment::RunExperiment(spec, points, options);
+
+  for (const std::string& failure : report.failures) std::cerr << "error: " << failure << '\n';
+  if (!args.quiet || report.stop_signal != 0) {
+    std::cerr << fmt::format("{}: {} of {} points in shard {}/{} ({} run now, {} already done{}){}\n", spec.name,
+                             report.ran + report.skipped, report.points_in_shard, shard.index, shard.count, report.ran,
+                             report.skipped,
+                             report.failures.empty() ? "" : fmt::format(", {} failed", report.failures.size()),
+                             report.stop_signal != 0 ? fmt::format("; stopped by signal {}", report.stop_signal) : "");
+  }
+  // Where the results are (stdout: the README's main command prints it).
+  std::cout << fmt::format("results in {}: summary.csv, fronts.csv, ops.csv, manifest.json, points/\n",
+                           output.string());
+  if (!args.no_plot) {
+    std::cout << fmt::format("figures: loopfront plot {}\n", output.string());
+  }
+  if (report.stop_signal != 0) return 128 + report.stop_signal;
+  if (!report.failures.empty()) return 2;
+  return 0;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, CommandRegistry& registry) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* run = app.add_subcommand("run", "Run an experiment (a YAML sweep of workloads x architectures x fusion)");
+  run->add_option("EXP", args->path, "The experiment file (docs/experiments.md)")->required();
+  run->add_flag("--dry-run", args->dry_run, "List the expanded points with their ids and swept values; run nothing");
+  run->add_option("--output", args->output, "Output directory (default: the file's `output`)");
+  run->add_option("--budget-evals", args->budget_evaluations, "Evaluations per op search (replaces search.budget)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--budget-seconds", args->budget_seconds, "Seconds per op search (replaces search.budget)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--seed", args->seed, "Seed (replaces search.seed)");
+  run->add_option("--threads", args->threads, "Threads (replaces `threads`; default: the CPUs this process may use)")
+      ->check(CLI::Range(1, 4096));
+  run->add_flag("--force", args->force, "Rerun points whose result file exists");
+  run->add_option("--shard", args->shard,
+                  "Run the points with index = I mod N (default: from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT)");
+  run->add_flag("--quiet", args->quiet, "No progress or summary on stderr");
+  run->add_flag("--verbose", args->verbose, "One line per finished point on stderr");
+  run->add_flag("--no-plot", args->no_plot, "Do not mention or make figures at the end");
+  registry.Add(run, [args] { return RunRun(*args); });
+}
+
+}  // namespace loopfront::cli

@@ -1,0 +1,502 @@
+#include "loopfront/experiment/experiment.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <functional>
+#include <set>
+
+#include "loopfront/arch/loader.h"
+#include "loopfront/util/error.h"
+#include "loopfront/util/strings.h"
+#include "loopfront/workload/loader.h"
+
+namespace loopfront::experiment {
+namespace {
+
+const std::vector<std::string> kFusionChoices = {"none", "auto"};
+
+// A value or a list of values (a sweep); an empty list is an error. Elements keep their positions.
+std::vector<io::YamlValue> ValuesOf(const io::YamlValue& value) {
+  if (!value.IsList()) return {value};
+  std::optional<std::vector<io::YamlValue>> items = value.AsList();
+  if (!items) return {};
+  if (items->empty()) value.ErrorExpected("a value or a non-empty list of values to sweep");
+  return *items;
+}
+
+// Re-reports `error`'s diagnostics: those with a file of their own (a workload or architecture file)
+// as they are, the others at `at`, prefixed with `prefix`. Identical messages are reported once.
+void Reposition(const util::ConfigError& error, const io::YamlValue& at, const std::string& prefix,
+                std::set<std::string>& reported) {
+  for (const util::Diagnostic& diagnostic : error.diagnostics()) {
+    util::Diagnostic moved = diagnostic;
+    if (diagnostic.file.empty() || diagnostic.line == 0) {
+      moved = util::Diagnostic{
+          .file = at.file(),
+          .line = at.line(),
+          .column = at.column(),
+          .path = at.path(),
+          .message = prefix + (diagnostic.path.empty() ? "" : diagnostic.path + ": ") + diagnostic.message};
+    }
+    if (reported.insert(moved.ToString()).second) at.diagnostics().Add(std::move(moved));
+  }
+}
+
+std::string LowerCase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::string EmitFlow(const YAML::Node& node) {
+  YAML::Emitter emitter;
+  emitter << YAML::Flow << node;
+  return emitter.c_str();
+}
+
+// The keys of a YAML map, for "did you mean" hints.
+std::vector<std::string> KeysOf(const YAML::Node& node) {
+  std::vector<std::string> keys;
+  if (!node.IsMap()) return keys;
+  for (auto it = node.begin(); it != node.end(); ++it) keys.push_back(it->first.as<std::string>());
+  return keys;
+}
+
+struct Override {
+  std::string key;
+  YAML::Node value;
+  io::YamlValue at;  // the sweep key, for positions
+};
+
+// ArchitectureToYaml(base) with every override set, read back with every architecture check.
+std::optional<arch::Architecture> ApplyOverrides(const ArchitectureChoice& base_choice,
+                                                 const std::vector<Override>& overrides, const io::YamlValue& sweep,
+                                                 std::set<std::string>& reported) {
+  YAML::Node root = YAML::Load(arch::ArchitectureToYaml(base_choice.architecture));
+  YAML::Node architecture = root["architecture"];
+  std::vector<std::string> assignments;
+  bool ok = true;
+  for (const Override& item : overrides) {
+    assignments.push_back(fmt::format("{}={}", item.key, EmitFlow(item.value)));
+    const std::vector<std::string> parts = util::Split(item.key, '.');
+    std::vector<std::string> level_names;
+    YAML::Node node;
+    std::size_t first = 0;
+    for (const YAML::Node& level : architecture["levels"]) {
+      const std::string level_name = level["name"].as<std::string>();
+      level_names.push_back(level_name);
+      if (!parts.empty() && LowerCase(level_name) == LowerCase(parts.front()) && first == 0) {
+        node.reset(level);
+        first = 1;
+      }
+    }
+    if (first == 0) node.reset(architecture);
+    bool found = !parts.empty();
+    for (std::size_t index = first; found && index + 1 < parts.size(); ++index) {
+      if (parts[index].empty() || !node.IsMap() || !node[parts[index]]) {
+        std::vector<std::string> candidates = KeysOf(node);
+        if (index == 0) candidates.insert(candidates.end(), level_names.begin(), level_names.end());
+        item.at.Error(fmt::format(
+            "expected a dotted key naming a storage level ({}) or a key of the architecture, "
+            "got '{}' (no '{}' there){}",
+            util::Join(level_names, ", "), item.key, parts[index], util::DidYouMeanHint(parts[index], candidates)));
+        found = false;
+        break;
+      }
+      YAML::Node child = node[parts[index]];
+      node.reset(child);
+    }
+    if (!found || parts.back().empty()) {
+      if (found) item.at.ErrorExpected("a dotted key such as scratchpad.capacity_bytes");
+      ok = false;
+      continue;
+    }
+    const std::string& last = parts.back();
+    // A capacity is given in bytes or in words, not both: the swept one replaces the other.
+    if (last == "capacity_bytes") node.remove("capacity_words");
+    if (last == "capacity_words") node.remove("capacity_bytes");
+    node[last] = YAML::Clone(item.value);
+  }
+  if (!ok) return std::nullopt;
+  YAML::Emitter emitter;
+  emitter << root;
+  const std::string with = util::Join(assignments, ", ");
+  util::Diagnostics diagnostics;
+  const io::YamlDocument document =
+      io::YamlDocument::LoadString(emitter.c_str(), fmt::format("{} with {}", base_choice.arch, with), diagnostics);
+  try {
+    diagnostics.ThrowIfAny();
+    return arch::ReadArchitectureDocument(document, base_choice.architecture.name);
+  } catch (const util::ConfigError& error) {
+    // Position each problem at the sweep key it most likely comes from.
+    for (const util::Diagnostic& diagnostic : error.diagnostics()) {
+      const io::YamlValue* at = &sweep;
+      for (const Override& item : overrides) {
+        const std::string last = util::Split(item.key, '.').back();
+        if (diagnostic.path.find(last) != std::string::npos || diagnostic.message.find(last) != std::string::npos) {
+          at = &item.at;
+          break;
+        }
+      }
+      const std::string message = (diagnostic.path.empty() ? "" : diagnostic.path + ": ") + diagnostic.message;
+      if (!reported.insert(fmt::format("{}:{}:{}", at->line(), at->column(), message)).second) continue;
+      at->Error(fmt::format("the architecture {} with {} is not valid: {}", base_choice.arch, with, message));
+    }
+    return std::nullopt;
+  }
+}
+
+// Calls `visit` with every combination of one index per axis (the last axis varying fastest).
+void ForEachCombination(const std::vector<std::size_t>& sizes,
+                        const std::function<void(const std::vector<std::size_t>&)>& visit) {
+  for (const std::size_t size : sizes) {
+    if (size == 0) return;
+  }
+  std::vector<std::size_t> combination(sizes.size(), 0);
+  while (true) {
+    visit(combination);
+    std::size_t axis = sizes.size();
+    while (axis > 0) {
+      --axis;
+      if (++combination[axis] < sizes[axis]) break;
+      combination[axis] = 0;
+      if (axis == 0) return;
+    }
+    if (sizes.empty()) return;
+  }
+}
+
+void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
+  std::optional<std::vector<io::YamlValue>> entries = value.AsList();
+  if (!entries) return;
+  if (entries->empty()) value.ErrorExpected("a non-empty list of workloads");
+  std::set<std::string> reported;
+  for (const io::YamlValue& entry_value : *entries) {
+    std::optional<io::YamlMap> entry =
+        entry_value.AsMap({"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets"});
+    if (!entry) continue;
+    std::optional<io::YamlValue> model = entry->Require("model", "a workload preset name or file");
+    if (!model) continue;
+    bool ok = true;
+    std::vector<std::pair<std::string, io::YamlValue>> models;
+    for (const io::YamlValue& item : ValuesOf(*model)) {
+      if (std::optional<std::string> text = item.AsString()) {
+        models.emplace_back(*text, item);
+      } else {
+        ok = false;
+      }
+    }
+    auto read_ints = [&](const std::string& key) {
+      std::vector<std::optional<std::int64_t>> values;
+      if (std::optional<io::YamlValue> given = entry->Get(key)) {
+        for (const io::YamlValue& item : ValuesOf(*given)) {
+          std::optional<std::int64_t> number = item.AsPositiveInt();
+          if (!number) ok = false;
+          values.push_back(number);
+        }
+      } else {
+        values.emplace_back(std::nullopt);
+      }
+      return values;
+    };
+    const std::vector<std::optional<std::int64_t>> seq_lens = read_ints("seq_len");
+    const std::vector<std::optional<std::int64_t>> batches = read_ints("batch");
+    const std::vector<std::optional<std::int64_t>> kv_lens = read_ints("kv_len");
+    const std::vector<std::optional<std::int64_t>> kv_buckets = read_ints("kv_buckets");
+    std::vector<std::optional<workload::Phase>> phases;
+    if (std::optional<io::YamlValue> given = entry->Get("phase")) {
+      for (const io::YamlValue& item : ValuesOf(*given)) {
+        std::optional<std::string> text = item.AsChoice(workload::PhaseNames());
+        if (!text) {
+          ok = false;
+          continue;
+        }
+        phases.push_back(workload::ParsePhase(*text));
+      }
+    } else {
+      phases.emplace_back(std::nullopt);
+    }
+    if (!ok) continue;
+    ForEachCombination(
+        {models.size(), seq_lens.size(), batches.size(), phases.size(), kv_lens.size(), kv_buckets.size()},
+        [&](const std::vector<std::size_t>& at) {
+          ModelRequest request{.model = models[at[0]].first,
+                               .seq_len = seq_lens[at[1]],
+                               .batch = batches[at[2]],
+                               .phase = phases[at[3]],
+                               .kv_len = kv_lens[at[4]],
+                               .kv_buckets = static_cast<int>(kv_buckets[at[5]].value_or(workload::kDefaultKvBuckets))};
+          try {
+            workload::LoadWorkloadSpec(request.model, workload::WorkloadOverrides{.seq_len = request.seq_len,
+                                                                                  .batch = request.batch,
+                                                                                  .phase = request.phase,
+                                                                                  .kv_len = request.kv_len});
+            experiment.workloads.push_back(request);
+          } catch (const util::ConfigError& error) {
+            Reposition(error, models[at[0]].second, fmt::format("workload '{}': ", request.model), reported);
+          }
+        });
+  }
+}
+
+void ReadArchitectures(const io::YamlValue& value, Experiment& experiment) {
+  std::optional<std::vector<io::YamlValue>> entries = value.AsList();
+  if (!entries) return;
+  if (entries->empty()) value.ErrorExpected("a non-empty list of architectures");
+  for (const io::YamlValue& entry_value : *entries) {
+    std::set<std::string> reported;
+    std::optional<io::YamlMap> entry = entry_value.AsMap({"arch", "sweep"});
+    if (!entry) continue;
+    std::optional<io::YamlValue> arch_value = entry->Require("arch", "an architecture preset name or file");
+    if (!arch_value) continue;
+    std::optional<std::string> name = arch_value->AsString();
+    if (!name) continue;
+    ArchitectureChoice base{.arch = *name, .sweep = {}, .architecture = {}};
+    try {
+      base.architecture = arch::LoadArchitecture(*name);
+    } catch (const util::ConfigError& error) {
+      Reposition(error, *arch_value, "", reported);
+      continue;
+    }
+    std::optional<io::YamlValue> sweep_value = entry->Get("sweep");
+    if (!sweep_value) {
+      experiment.architectures.push_back(std::move(base));
+      continue;
+    }
+    std::optional<io::YamlMap> sweep = sweep_value->AsOpenMap();
+    if (!sweep) continue;
+    struct Axis {
+      std::string key;
+      io::YamlValue at;
+      std::vector<io::YamlValue> values;
+    };
+    std::vector<Axis> axes;
+    bool ok = true;
+    for (const io::YamlMap::Entry& item : sweep->entries()) {
+      std::optional<std::string> key = item.key.AsString();
+      if (!key) {
+        ok = false;
+        continue;
+      }
+      Axis axis{.key = *key, .at = item.key, .values = {}};
+      for (const io::YamlValue& swept : ValuesOf(item.value)) {
+        if (!swept.IsScalar()) {
+          swept.ErrorExpected("a scalar value (a number, a word or true/false)");
+          ok = false;
+          continue;
+        }
+        axis.values.push_back(swept);
+      }
+      if (axis.values.empty()) ok = false;
+      axes.push_back(std::move(axis));
+    }
+    if (!ok) continue;
+    std::vector<std::size_t> sizes;
+    for (const Axis& axis : axes) sizes.push_back(axis.values.size());
+    ForEachCombination(sizes, [&](const std::vector<std::size_t>& at) {
+      std::vector<Override> overrides;
+      ArchitectureChoice choice{.arch = base.arch, .sweep = {}, .architecture = {}};
+      for (std::size_t axis = 0; axis < axes.size(); ++axis) {
+        const io::YamlValue& swept = axes[axis].values[at[axis]];
+        overrides.push_back({axes[axis].key, swept.node(), axes[axis].at});
+        choice.sweep.emplace_back(axes[axis].key, swept.node().Scalar());
+      }
+      if (std::optional<arch::Architecture> architecture = ApplyOverrides(base, overrides, *sweep_value, reported)) {
+        choice.architecture = std::move(*architecture);
+        experiment.architectures.push_back(std::move(choice));
+      }
+    });
+  }
+}
+
+void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
+  std::optional<io::YamlMap> search = value.AsMap({"searcher", "params", "objectives", "budget", "seed", "tilings"});
+  if (!search) return;
+  SearchSettings& settings = experiment.search;
+  std::optional<io::YamlValue> searcher_value = search->Get("searcher");
+  if (searcher_value) {
+    if (std::optional<std::string> name = searcher_value->AsString()) settings.searcher = *name;
+  }
+  std::optional<io::YamlValue> params = search->Get("params");
+  std::set<std::string> reported;
+  try {
+    util::Diagnostics& diagnostics = value.diagnostics();
+    const std::size_t before = diagnostics.size();
+    std::unique_ptr<search::Searcher> searcher = params ? search::BuiltinSearchers().Create(settings.searcher, *params)
+                                                        : search::BuiltinSearchers().Create(settings.searcher);
+    if (searcher && diagnostics.size() == before) experiment.searcher = std::move(searcher);
+  } catch (const util::ConfigError& error) {
+    Reposition(error, searcher_value ? *searcher_value : value, "", reported);
+  }
+  if (params && params->IsMap()) {
+    std::vector<std::string> assignments;
+    for (auto it = params->node().begin(); it != params->node().end(); ++it) {
+      assignments.push_back(fmt::format("{}={}", EmitFlow(it->first), EmitFlow(it->second)));
+    }
+    std::sort(assignments.begin(), assignments.end());
+    settings.params_text = util::Join(assignments, ",");
+  }
+  if (std::optional<io::YamlValue> objectives = search->Get("objectives")) {
+    std::vector<std::string> names;
+    for (const io::YamlValue& item : ValuesOf(*objectives)) {
+      if (std::optional<std::string> name = item.AsString()) names.push_back(*name);
+    }
+    const std::string text = util::Join(names, ",");
+    const std::optional<search::Objective> objective = search::ParseObjective(text);
+    if (!objective || *objective != search::Objective::kLatencyEnergy) {
+      objectives->Error(
+          fmt::format("expected [latency, energy] (an experiment finds latency-energy fronts), got '{}'", text));
+    }
+  }
+  if (std::optional<io::YamlValue> budget_value = search->Get("budget")) {
+    if (std::optional<io::YamlMap> budget = budget_value->AsMap({"evaluations", "seconds", "stall"})) {
+      search::Budget read{.max_evaluations = 0, .max_seconds = 0.0, .max_stall_steps = 0};
+      if (auto evaluations = budget->Get("evaluations"))
+        read.max_evaluations = evaluations->AsNonNegativeInt().value_or(0);
+      if (auto seconds = budget->Get("seconds")) read.max_seconds = seconds->AsNonNegativeDouble().value_or(0.0);
+      if (auto stall = budget->Get("stall")) read.max_stall_steps = stall->AsNonNegativeInt().value_or(0);
+      if (read.max_evaluations == 0 && read.max_seconds == 0.0 && read.max_stall_steps == 0) {
+        budget_value->ErrorExpected("a budget with at least one positive limit (evaluations, seconds or stall)");
+      }
+      settings.budget = read;
+    }
+  }
+  if (std::optional<io::YamlValue> seed = search->Get("seed")) {
+    if (std::optional<std::int64_t> number = seed->AsNonNegativeInt())
+      settings.seed = static_cast<std::uint64_t>(*number);
+  }
+  if (std::optional<io::YamlValue> tilings = search->Get("tilings")) {
+    if (std::optional<std::int64_t> number = tilings->AsPositiveInt()) {
+      if (*number > 10000) {
+        tilings->ErrorExpected("at most 10000 tilings");
+      } else {
+        settings.tilings = static_cast<int>(*number);
+      }
+    }
+  }
+}
+
+nlohmann::ordered_json OptionalNumber(const std::optional<std::int64_t>& value) {
+  if (!value) return nullptr;
+  return *value;
+}
+
+}  // namespace
+
+Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::string& default_name) {
+  const io::YamlValue root = document.root();
+  util::Diagnostics& diagnostics = root.diagnostics();
+  Experiment experiment;
+  experiment.name = default_name;
+  experiment.file = document.file();
+  std::optional<io::YamlMap> map =
+      root.AsMap({"name", "workloads", "architectures", "search", "fusion", "cost_model", "threads", "output"});
+  if (map) {
+    if (auto name = map->Get("name")) experiment.name = name->AsString().value_or(default_name);
+    if (auto workloads = map->Require("workloads", "a list of workloads")) ReadWorkloads(*workloads, experiment);
+    if (auto architectures = map->Require("architectures", "a list of architectures")) {
+      ReadArchitectures(*architectures, experiment);
+    }
+    if (auto search = map->Get("search")) {
+      ReadSearch(*search, experiment);
+    } else {
+      experiment.searcher = search::BuiltinSearchers().Create(experiment.search.searcher);
+    }
+    if (auto fusion = map->Get("fusion")) {
+      for (const io::YamlValue& item : ValuesOf(*fusion)) {
+        if (std::optional<std::string> choice = item.AsChoice(kFusionChoices)) experiment.fusions.push_back(*choice);
+      }
+    } else {
+      experiment.fusions = {"auto"};
+    }
+    std::optional<io::YamlValue> cost_model = map->Get("cost_model");
+    if (cost_model) experiment.cost_model_name = cost_model->AsString().value_or(experiment.cost_model_name);
+    try {
+      experiment.cost_model = cost::BuiltinCostModels().Create(experiment.cost_model_name);
+    } catch (const util::ConfigError& error) {
+      std::set<std::string> reported;
+      Reposition(error, cost_model ? *cost_model : root, "", reported);
+    }
+    if (auto threads = map->Get("threads")) {
+      if (std::optional<std::int64_t> number = threads->AsNonNegativeInt()) {
+        if (*number > 4096) {
+          threads->ErrorExpected("at most 4096 threads");
+        } else {
+          experiment.threads = static_cast<int>(*number);
+        }
+      }
+    }
+    if (auto output = map->Get("output")) experiment.output = output->AsString().value_or("");
+  }
+  if (experiment.output.empty()) experiment.output = "results/" + experiment.name;
+  diagnostics.ThrowIfAny();
+  return experiment;
+}
+
+Experiment LoadExperiment(const std::string& path) {
+  util::Diagnostics diagnostics;
+  const io::YamlDocument document = io::YamlDocument::LoadFile(path, diagnostics);
+  diagnostics.ThrowIfAny();
+  return ReadExperimentDocument(document, std::filesystem::path(path).stem().string());
+}
+
+std::uint64_t Fnv1a64(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string PointId(const nlohmann::ordered_json& config) {
+  return fmt::format("{:012x}", Fnv1a64(config.dump()) >> 16);
+}
+
+std::vector<Point> ExpandPoints(const Experiment& experiment) {
+  std::vector<Point> points;
+  for (const ModelRequest& request : experiment.workloads) {
+    for (const ArchitectureChoice& choice : experiment.architectures) {
+      for (const std::string& fusion : experiment.fusions) {
+        Point point;
+        point.index = static_cast<std::int64_t>(points.size());
+        point.workload = request;
+        point.architecture = &choice;
+        point.fusion = fusion;
+        nlohmann::ordered_json sweep = nlohmann::ordered_json::object();
+        for (const auto& [key, value] : choice.sweep) sweep[key] = value;
+        const search::Budget& budget = experiment.search.budget;
+        point.config = {
+            {"model", request.model},
+            {"seq_len", OptionalNumber(request.seq_len)},
+            {"batch", OptionalNumber(request.batch)},
+            {"phase", request.phase ? nlohmann::ordered_json(std::string(workload::ToString(*request.phase)))
+                                    : nlohmann::ordered_json(nullptr)},
+            {"kv_len", OptionalNumber(request.kv_len)},
+            {"kv_buckets", request.kv_buckets},
+            {"arch", choice.arch},
+            {"sweep", sweep},
+            {"fusion", fusion},
+            {"searcher", experiment.search.searcher},
+            {"params", experiment.search.params_text},
+            {"objectives", std::string(search::ToString(experiment.search.objective))},
+            {"cost_model", experiment.cost_model_name},
+            {"budget",
+             {{"evaluations", budget.max_evaluations},
+              {"seconds", budget.max_seconds},
+              {"stall", budget.max_stall_steps}}},
+            {"seed", experiment.search.seed},
+            {"tilings", experiment.search.tilings},
+        };
+        point.id = PointId(point.config);
+        points.push_back(std::move(point));
+      }
+    }
+  }
+  return points;
+}
+
+}  // namespace loopfront::experiment

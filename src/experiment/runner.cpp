@@ -1,0 +1,507 @@
+#include "loopfront/experiment/runner.h"
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "loopfront/io/output.h"
+#include "loopfront/util/error.h"
+#include "loopfront/util/signals.h"
+#include "loopfront/util/threads.h"
+#include "loopfront/version.h"
+#include "loopfront/workload/analysis.h"
+
+namespace loopfront::experiment {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+const std::vector<std::string> kIdentityColumns = {"model", "seq_len", "batch", "phase", "arch", "fusion"};
+
+std::string UtcNow() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm parts{};
+  ::gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) throw util::ConfigError(fmt::format("{}: cannot read the file", path.string()));
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+// The point files of `output`, sorted by name (temporary files of an interrupted write are skipped).
+std::vector<fs::path> PointFiles(const fs::path& output) {
+  std::vector<fs::path> files;
+  const fs::path directory = output / "points";
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) return files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && !name.starts_with(".") && entry.path().extension() == ".json") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// FLOPs and ideal bytes per execution of each op of a workload (workload/analysis.h).
+struct OpWork {
+  double flops = 0;
+  double bytes = 0;
+};
+
+std::map<std::string, OpWork> WorkPerExecution(const workload::Workload& workload) {
+  std::map<std::string, OpWork> work;
+  for (const workload::WorkSummary& row : workload::AnalyzeWorkload(workload, workload::GroupBy::kOp)) {
+    if (row.group == workload::kTotalGroup || row.count <= 0) continue;
+    const auto count = static_cast<long double>(row.count);
+    work[row.group] = {static_cast<double>(row.flops / count), static_cast<double>(row.bytes / count)};
+  }
+  return work;
+}
+
+// Per part: each unit of the plan (op name or group label) → its work per execution.
+std::vector<std::map<std::string, OpWork>> UnitWork(const search::ModelSearchResult& result,
+                                                    const search::ModelPlan& plan) {
+  std::vector<std::map<std::string, OpWork>> units(result.parts.size());
+  for (std::size_t part_idx = 0; part_idx < result.parts.size() && part_idx < plan.size(); ++part_idx) {
+    const workload::Workload& workload = result.parts[part_idx].workload;
+    const std::map<std::string, OpWork> ops = WorkPerExecution(workload);
+    const search::PartResult& part = result.part_results[part_idx];
+    for (const fusion::PlanChoice& choice : plan[part_idx]) {
+      std::vector<std::string> members;
+      std::string label;
+      if (choice.unit < workload.NumOps()) {
+        label = workload.op(choice.unit).name;
+        members.push_back(label);
+      } else {
+        const search::GroupResult& group = part.group_results[choice.unit - workload.NumOps()];
+        label = group.label;
+        for (const workload::OpId id : group.group.members) members.push_back(workload.op(id).name);
+      }
+      OpWork total;
+      for (const std::string& member : members) {
+        const auto found = ops.find(member);
+        if (found == ops.end()) continue;
+        total.flops += found->second.flops;
+        total.bytes += found->second.bytes;
+      }
+      units[part_idx][label] = total;
+    }
+  }
+  return units;
+}
+
+Json FrontJson(const search::ModelSearchResult& result, const pareto::Front<search::ModelPlan>& front) {
+  Json points = Json::array();
+  for (const auto& point : front.points()) {
+    points.push_back({{"latency_cycles", point.objectives.latency_cycles},
+                      {"energy_pj", point.objectives.energy_pj},
+                      {"edp_pj_cycles", point.objectives.EdpPjCycles()},
+                      {"fusion_plan", result.PlanLabel(point.payload)}});
+  }
+  const auto* knee = front.Knee();
+  return {{"knee_point", knee == nullptr ? -1 : knee - front.points().data()}, {"points", points}};
+}
+
+Json KneeOps(const search::ModelSearchResult& result, const search::ModelPlan& plan,
+             const cost::CostModel& cost_model) {
+  const std::vector<std::map<std::string, OpWork>> units = UnitWork(result, plan);
+  Json rows = Json::array();
+  for (const search::BreakdownRow& row : result.Breakdown(plan, cost_model)) {
+    // The part the row comes from (its label), or, for a row merged over parts (same mapping, so
+    // the same shape), the first part that has the unit.
+    std::optional<OpWork> work;
+    for (std::size_t part_idx = 0; part_idx < units.size() && !work; ++part_idx) {
+      if (result.parts[part_idx].label != row.part) continue;
+      if (const auto found = units[part_idx].find(row.unit); found != units[part_idx].end()) work = found->second;
+    }
+    for (std::size_t part_idx = 0; part_idx < units.size() && !work; ++part_idx) {
+      if (const auto found = units[part_idx].find(row.unit); found != units[part_idx].end()) work = found->second;
+    }
+    const double flops = work ? work->flops * row.count : 0.0;
+    const double bytes = work ? work->bytes * row.count : 0.0;
+    rows.push_back({{"unit", row.unit},
+                    {"part", row.part},
+                    {"count", row.count},
+                    {"latency_cycles", row.latency_cycles},
+                    {"energy_pj", row.energy_pj},
+                    {"bounding_level", row.bounding},
+                    {"flops", flops},
+                    {"bytes", bytes},
+                    {"arithmetic_intensity", bytes > 0 ? flops / bytes : 0.0},
+                    {"attained_flops_per_cycle", row.latency_cycles > 0 ? flops / row.latency_cycles : 0.0},
+                    {"mapping", row.detail}});
+  }
+  return rows;
+}
+
+// A point file's identity and sweep as CSV cells.
+struct PointRecord {
+  std::int64_t index = 0;
+  std::string id;
+  Json json;
+};
+
+std::string CellText(const Json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::string SweepColumn(const std::string& key) {
+  std::string column = key;
+  std::replace(column.begin(), column.end(), '.', '_');
+  return column;
+}
+
+void AddKeyCells(io::CsvTable& table, const PointRecord& record, const std::vector<std::string>& sweep_keys) {
+  table.Row().Add(record.id);
+  const Json& identity = record.json.at("identity");
+  for (const std::string& column : kIdentityColumns) table.Add(CellText(identity.value(column, Json())));
+  const Json& sweep = record.json.at("sweep");
+  for (const std::string& key : sweep_keys) table.Add(sweep.contains(key) ? CellText(sweep.at(key)) : std::string());
+}
+
+double Number(const Json& value) { return value.is_number() ? value.get<double>() : 0.0; }
+
+Json Manifest(const std::string& command_line) {
+  return {{"tool", "loopfront"}, {"version", kVersion}, {"git_commit", kGitCommit}, {"command_line", command_line}};
+}
+
+// Progress on stderr: a live line (terminal) and/or one line per point (verbose).
+class Progress {
+ public:
+  Progress(std::int64_t total, bool live, bool verbose)
+      : total_(total), live_(live), verbose_(verbose), start_(std::chrono::steady_clock::now()) {
+    Print();
+  }
+
+  void Finished(const Point& point, const Json& json) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    ++done_;
+    const Json& summary = json.at("summary");
+    best_edp_ = std::min(best_edp_, Number(summary.at("knee_edp_pj_cycles")));
+    if (verbose_) {
+      const Json& identity = json.at("identity");
+      std::string sweep;
+      for (const auto& [key, value] : json.at("sweep").items()) sweep += fmt::format(" {}={}", key, CellText(value));
+      std::cerr << (live_ ? "\r\033[K" : "")
+                << fmt::format(
+                       "point {}/{} {}: {} seq {} {} on {}{} fusion {}: knee {:.6g} cycles, {:.6g} pJ ({:.2f} s)\n",
+                       done_, total_, point.id, CellText(identity.at("model")), CellText(identity.at("seq_len")),
+                       CellText(identity.at("phase")), CellText(identity.at("arch")), sweep, point.fusion,
+                       Number(summary.at("knee_latency_cycles")), Number(summary.at("knee_energy_pj")),
+                       Number(summary.at("wall_seconds")));
+    }
+    PrintLocked();
+  }
+
+  void Failed() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    ++done_;
+    PrintLocked();
+  }
+
+  void End() {
+    if (live_ && total_ > 0) std::cerr << '\n';
+  }
+
+ private:
+  void Print() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    PrintLocked();
+  }
+  void PrintLocked() {
+    if (!live_ || total_ == 0) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::string eta = "?";
+    if (done_ > 0) {
+      const double remaining = elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_);
+      eta = remaining >= 60
+                ? fmt::format("{}m{:02}s", static_cast<long>(remaining) / 60, static_cast<long>(remaining) % 60)
+                : fmt::format("{:.0f}s", remaining);
+    }
+    const std::string best =
+        best_edp_ < std::numeric_limits<double>::infinity() ? fmt::format("{:.4g} pJ*cycles", best_edp_) : "-";
+    std::cerr << fmt::format("\r\033[Kpoints {}/{}, elapsed {:.0f}s, ETA {}, best knee EDP {}", done_, total_, elapsed,
+                             eta, best)
+              << std::flush;
+  }
+
+  std::mutex mutex_;
+  std::int64_t total_;
+  std::int64_t done_ = 0;
+  bool live_;
+  bool verbose_;
+  std::chrono::steady_clock::time_point start_;
+  double best_edp_ = std::numeric_limits<double>::infinity();
+};
+
+}  // namespace
+
+fs::path PointFile(const fs::path& output, const std::string& id) { return output / "points" / (id + ".json"); }
+
+Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
+  const std::string started = UtcNow();
+  const auto start = std::chrono::steady_clock::now();
+  const ResolvedModel model = ResolveModel(point.workload);
+  search::ModelSearchOptions options;
+  options.op_budget = experiment.search.budget;
+  options.seed = experiment.search.seed;
+  options.threads = threads;
+  options.fusion = point.fusion == "auto";
+  options.screened_tilings = experiment.search.tilings;
+  const search::ModelSearchResult result = search::SearchModel(model.parts, point.architecture->architecture,
+                                                               *experiment.cost_model, *experiment.searcher, options);
+  const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const auto* knee = result.fused.Knee();
+  if (knee == nullptr) throw util::InternalError("a model search returned an empty front");
+  Json sweep = Json::object();
+  for (const auto& [key, value] : point.architecture->sweep) sweep[key] = value;
+  const search::ModelSearchStatistics& statistics = result.statistics;
+  Json json;
+  json["point_id"] = point.id;
+  json["index"] = point.index;
+  json["experiment"] = experiment.name;
+  json["config"] = point.config;
+  json["identity"] = {{"model", model.identity.model},
+                      {"seq_len", model.identity.seq_len},
+                      {"batch", model.identity.batch},
+                      {"phase", model.identity.phase},
+                      {"arch", point.architecture->architecture.name},
+                      {"fusion", point.fusion}};
+  json["sweep"] = sweep;
+  json["description"] = model.identity.description;
+  json["summary"] = {{"knee_latency_cycles", knee->objectives.latency_cycles},
+                     {"knee_energy_pj", knee->objectives.energy_pj},
+                     {"knee_edp_pj_cycles", knee->objectives.EdpPjCycles()},
+                     {"front_size", result.fused.size()},
+                     {"evaluations", statistics.evaluations},
+                     {"wall_seconds", wall_seconds}};
+  json["fronts"] = {{"fused", FrontJson(result, result.fused)}, {"unfused", FrontJson(result, result.unfused)}};
+  json["knee_ops"] = KneeOps(result, knee->payload, *experiment.cost_model);
+  json["statistics"] = {{"ops", statistics.ops},
+                        {"op_searches", statistics.op_searches},
+                        {"candidate_groups", statistics.candidate_groups},
+                        {"fusable_groups", statistics.feasible_groups},
+                        {"member_searches", statistics.member_searches},
+                        {"evaluations", statistics.evaluations},
+                        {"search_seconds", statistics.search_seconds},
+                        {"threads", statistics.threads}};
+  json["timing"] = {{"started", started}, {"finished", UtcNow()}, {"wall_seconds", wall_seconds}};
+  return json;
+}
+
+RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options) {
+  RunReport report;
+  report.points_total = static_cast<std::int64_t>(points.size());
+  std::vector<const Point*> pending;
+  for (const Point& point : points) {
+    if (!options.shard.Owns(point.index)) continue;
+    ++report.points_in_shard;
+    if (!options.force && fs::exists(PointFile(options.output, point.id))) {
+      ++report.skipped;
+      continue;
+    }
+    pending.push_back(&point);
+  }
+  Json manifest = Manifest(options.command_line);
+  manifest["experiment"] = experiment.name;
+  manifest["experiment_file"] = experiment.file;
+  manifest["seed"] = experiment.search.seed;
+  manifest["shard"] = fmt::format("{}/{}", options.shard.index, options.shard.count);
+  manifest["start_time"] = UtcNow();
+  manifest["end_time"] = nullptr;
+  manifest["points_total"] = report.points_total;
+  manifest["points_in_shard"] = report.points_in_shard;
+  manifest["points_skipped"] = report.skipped;
+  const fs::path manifest_path = options.output / "manifest.json";
+  io::WriteFileAtomically(manifest_path, manifest.dump(2) + "\n");
+
+  const int threads = options.threads > 0 ? options.threads : util::DefaultThreadCount();
+  Progress progress(static_cast<std::int64_t>(pending.size()), options.progress, options.verbose);
+  std::mutex mutex;
+  auto run_one = [&](const Point& point, int point_threads) {
+    if (util::StopRequested()) return;
+    try {
+      const Json json = RunPoint(experiment, point, point_threads);
+      // A search cut short by a signal is not a result: leave the point to a rerun.
+      if (util::StopRequested()) return;
+      io::WriteFileAtomically(PointFile(options.output, point.id), json.dump(1) + "\n");
+      {
+        const std::lock_guard<std::mutex> lock(mutex);
+        ++report.ran;
+      }
+      progress.Finished(point, json);
+    } catch (const util::ConfigError& error) {
+      if (util::StopRequested()) return;
+      std::vector<std::string> messages;
+      for (const util::Diagnostic& diagnostic : error.diagnostics()) messages.push_back(diagnostic.ToString());
+      {
+        const std::lock_guard<std::mutex> lock(mutex);
+        report.failures.push_back(fmt::format("point {} (#{}): {}", point.id, point.index, fmt::join(messages, "; ")));
+      }
+      progress.Failed();
+    }
+  };
+  if (pending.size() > 1 && threads > 1) {
+    // Several points: one per task, each search single-threaded inside (no nested parallelism).
+    tbb::task_arena arena(threads);
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1),
+                        [&](const tbb::blocked_range<std::size_t>& range) {
+                          for (std::size_t index = range.begin(); index != range.end(); ++index) {
+                            run_one(*pending[index], 1);
+                          }
+                        });
+    });
+  } else {
+    for (const Point* point : pending) run_one(*point, threads);
+  }
+  progress.End();
+  std::sort(report.failures.begin(), report.failures.end());
+  report.stop_signal = util::StopSignal();
+
+  const std::int64_t present = RebuildTables(options.output);
+  manifest["end_time"] = UtcNow();
+  manifest["points_run"] = report.ran;
+  manifest["points_failed"] = static_cast<std::int64_t>(report.failures.size());
+  manifest["points_present"] = present;
+  manifest["interrupted_by_signal"] = report.stop_signal;
+  io::WriteFileAtomically(manifest_path, manifest.dump(2) + "\n");
+  return report;
+}
+
+std::int64_t RebuildTables(const fs::path& output) {
+  std::vector<PointRecord> records;
+  std::set<std::string> sweep_keys;
+  for (const fs::path& file : PointFiles(output)) {
+    PointRecord record;
+    try {
+      record.json = Json::parse(ReadText(file));
+      record.index = record.json.at("index").get<std::int64_t>();
+      record.id = record.json.at("point_id").get<std::string>();
+      for (const auto& [key, value] : record.json.at("sweep").items()) sweep_keys.insert(key);
+      record.json.at("identity");
+      record.json.at("summary");
+      record.json.at("fronts");
+      record.json.at("knee_ops");
+    } catch (const nlohmann::json::exception& error) {
+      throw util::ConfigError(fmt::format("{}: not a loopfront point result ({})", file.string(), error.what()));
+    }
+    records.push_back(std::move(record));
+  }
+  std::sort(records.begin(), records.end(), [](const PointRecord& a, const PointRecord& b) {
+    return a.index != b.index ? a.index < b.index : a.id < b.id;
+  });
+  const std::vector<std::string> keys(sweep_keys.begin(), sweep_keys.end());
+  auto columns = [&](const std::vector<std::string>& own) {
+    std::vector<std::string> all = {"point_id"};
+    all.insert(all.end(), kIdentityColumns.begin(), kIdentityColumns.end());
+    for (const std::string& key : keys) all.push_back(SweepColumn(key));
+    all.insert(all.end(), own.begin(), own.end());
+    return all;
+  };
+  io::CsvTable summary(columns(
+      {"knee_latency_cycles", "knee_energy_pj", "knee_edp_pj_cycles", "front_size", "evaluations", "wall_seconds"}));
+  io::CsvTable fronts(
+      columns({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}));
+  io::CsvTable ops(columns({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
+                            "arithmetic_intensity", "attained_flops_per_cycle"}));
+  try {
+    for (const PointRecord& record : records) {
+      const Json& summary_json = record.json.at("summary");
+      AddKeyCells(summary, record, keys);
+      summary.Add(Number(summary_json.at("knee_latency_cycles")))
+          .Add(Number(summary_json.at("knee_energy_pj")))
+          .Add(Number(summary_json.at("knee_edp_pj_cycles")))
+          .Add(summary_json.at("front_size").get<std::int64_t>())
+          .Add(summary_json.at("evaluations").get<std::int64_t>())
+          .Add(Number(summary_json.at("wall_seconds")));
+      for (const std::string front_name : {"fused", "unfused"}) {
+        const Json& front = record.json.at("fronts").at(front_name);
+        const std::int64_t knee = front.at("knee_point").get<std::int64_t>();
+        std::int64_t index = 0;
+        for (const Json& point : front.at("points")) {
+          AddKeyCells(fronts, record, keys);
+          fronts.Add(front_name)
+              .Add(index)
+              .Add(Number(point.at("latency_cycles")))
+              .Add(Number(point.at("energy_pj")))
+              .Add(Number(point.at("edp_pj_cycles")))
+              .Add(static_cast<std::int64_t>(index == knee ? 1 : 0))
+              .Add(point.at("fusion_plan").get<std::string>());
+          ++index;
+        }
+      }
+      for (const Json& row : record.json.at("knee_ops")) {
+        AddKeyCells(ops, record, keys);
+        ops.Add(row.at("unit").get<std::string>())
+            .Add(Number(row.at("count")))
+            .Add(Number(row.at("latency_cycles")))
+            .Add(Number(row.at("energy_pj")))
+            .Add(row.at("bounding_level").get<std::string>())
+            .Add(Number(row.at("flops")))
+            .Add(Number(row.at("bytes")))
+            .Add(Number(row.at("arithmetic_intensity")))
+            .Add(Number(row.at("attained_flops_per_cycle")));
+      }
+    }
+  } catch (const nlohmann::json::exception& error) {
+    throw util::ConfigError(fmt::format("{}: a point result is incomplete ({})", output.string(), error.what()));
+  }
+  io::WriteFileAtomically(output / "summary.csv", summary.ToString());
+  io::WriteFileAtomically(output / "fronts.csv", fronts.ToString());
+  io::WriteFileAtomically(output / "ops.csv", ops.ToString());
+  return static_cast<std::int64_t>(records.size());
+}
+
+std::int64_t MergeOutputs(const std::vector<fs::path>& sources, const fs::path& destination,
+                          const std::string& command_line) {
+  std::error_code error;
+  std::vector<std::string> source_names;
+  for (const fs::path& source : sources) {
+    if (!fs::is_directory(source / "points", error)) {
+      throw util::ConfigError(
+          fmt::format("{}: expected an experiment output directory (with points/), got none", source.string()));
+    }
+    source_names.push_back(source.string());
+  }
+  for (const fs::path& source : sources) {
+    if (fs::equivalent(source, destination, error)) continue;
+    for (const fs::path& file : PointFiles(source)) {
+      io::WriteFileAtomically(destination / "points" / file.filename(), ReadText(file));
+    }
+  }
+  const std::int64_t present = RebuildTables(destination);
+  Json manifest = Manifest(command_line);
+  manifest["merged_from"] = source_names;
+  manifest["merge_time"] = UtcNow();
+  manifest["points_present"] = present;
+  io::WriteFileAtomically(destination / "manifest.json", manifest.dump(2) + "\n");
+  return present;
+}
+
+}  // namespace loopfront::experiment
