@@ -1,0 +1,61 @@
+// `loopfront plot DIR [--formats png,svg,pdf]`: draws an experiment's output folder with gnuplot
+// into DIR/figures/ (see include/loopfront/experiment/plot.h and docs/plots.md). Prints each
+// figure's files on stdout and its caption on stderr.
+#include "loopfront/experiment/plot.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "loopfront/util/error.h"
+#include "loopfront/util/strings.h"
+#include "src/cli/commands.h"
+
+namespace loopfront::cli {
+namespace {
+
+struct PlotArguments {
+  std::string output_dir{};
+  std::string formats = "png,svg,pdf";
+};
+
+int RunPlot(const PlotArguments& arguments) {
+  const std::vector<experiment::FigureFormat> formats = experiment::ParseFigureFormats(arguments.formats);
+  // Checked before anything is written: without gnuplot there would only be half the result.
+  const std::optional<std::filesystem::path> gnuplot = experiment::FindGnuplot();
+  if (!gnuplot) {
+    throw util::ConfigError(
+        fmt::format("plot: expected gnuplot on PATH, found none; install the Debian package {} (apt-get install {})",
+                    experiment::kGnuplotPackage, experiment::kGnuplotPackage));
+  }
+  const std::filesystem::path output_dir = arguments.output_dir;
+  const std::vector<experiment::FigureSource> figures = experiment::WriteFigureSources(output_dir);
+  const std::filesystem::path figures_dir = output_dir / "figures";
+  experiment::RenderFigures(figures_dir, figures, formats, *gnuplot);
+  std::vector<std::string> extensions = {"dat", "gp"};
+  for (experiment::FigureFormat format : formats) extensions.emplace_back(experiment::FigureExtension(format));
+  for (const experiment::FigureSource& figure : figures) {
+    std::cout << (figures_dir / figure.name).string() << ".{" << util::Join(extensions, ",") << "}\n";
+    std::cerr << figure.name << ": " << figure.caption << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddPlotCommand(CLI::App& app, CommandRegistry& registry) {
+  auto arguments = std::make_shared<PlotArguments>();
+  CLI::App* plot = app.add_subcommand(
+      "plot",
+      "Draw an experiment's output folder with gnuplot: Pareto fronts, per-op breakdown, roofline, and the random-"
+      "mapping EDP CDF when edp_samples.csv exists; data and scripts saved beside the figures in DIR/figures/");
+  plot->add_option("DIR", arguments->output_dir, "The experiment's output folder (holding fronts.csv, ops.csv)")
+      ->required();
+  plot->add_option("--formats", arguments->formats, "Comma-separated figure formats: png, svg, pdf")
+      ->capture_default_str();
+  registry.Add(plot, [arguments] { return RunPlot(*arguments); });
+}
+
+}  // namespace loopfront::cli

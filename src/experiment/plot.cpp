@@ -1,0 +1,712 @@
+#include "loopfront/experiment/plot.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "loopfront/io/csv_reader.h"
+#include "loopfront/io/output.h"
+#include "loopfront/util/error.h"
+#include "loopfront/util/strings.h"
+
+namespace loopfront::experiment {
+namespace {
+
+// The identifying columns the runner writes before any swept-architecture column (issue 6).
+constexpr std::string_view kPointIdColumn = "point_id";
+constexpr std::string_view kLastFixedIdColumn = "fusion";
+const std::vector<std::string> kFixedIdColumns = {"model", "seq_len", "batch", "phase", "arch", "fusion"};
+
+// Colours cycle through Tableau's 10 plus two; series keep one colour in every figure, and so do ops.
+constexpr std::string_view kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                                         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a"};
+constexpr int kColourCount = static_cast<int>(std::size(kColours));
+// A CDF keeps at most this many quantiles per curve: 100,000 samples would make a 100,000-line
+// curve that looks the same and a .dat nobody can open.
+constexpr std::size_t kMaxCdfPoints = 2000;
+
+std::string Quoted(std::string_view text) {
+  // Data-file strings are double-quoted; gnuplot has no escape inside them, so inner quotes become '.
+  std::string quoted = "\"";
+  for (char character : text) quoted += character == '"' ? '\'' : character;
+  return quoted + "\"";
+}
+
+// A single-quoted gnuplot string literal (inner ' doubled).
+std::string GpString(std::string_view text) {
+  std::string quoted = "'";
+  for (char character : text) {
+    if (character == '\'') quoted += '\'';
+    quoted += character;
+  }
+  return quoted + "'";
+}
+
+std::optional<double> ParseDouble(const std::string& text) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Numbers compare as numbers (seq_len=128 before 512), everything else as text.
+bool ValueLess(const std::string& left, const std::string& right) {
+  const std::optional<double> left_number = ParseDouble(left);
+  const std::optional<double> right_number = ParseDouble(right);
+  if (left_number && right_number) return *left_number < *right_number;
+  if (left_number != right_number) return left_number.has_value();
+  return left < right;
+}
+
+// The series of one CSV: its rows grouped by the identifying values (fixed columns and the
+// swept-architecture columns between `fusion` and the file's own columns) that vary across rows.
+// Borrows the file, which must outlive it.
+class SeriesIndex {
+ public:
+  // `first_own_column` names the first column after the identifying ones (e.g. "front").
+  SeriesIndex(const io::CsvFile& file, std::string_view first_own_column) : file_(file) {
+    file.Column(kPointIdColumn);
+    std::vector<std::size_t> id_columns;
+    for (const std::string& column : kFixedIdColumns) id_columns.push_back(file.Column(column));
+    const std::size_t first_own = file.Column(first_own_column);
+    for (std::size_t column = file.Column(kLastFixedIdColumn) + 1; column < first_own; ++column) {
+      id_columns.push_back(column);
+    }
+    for (std::size_t column : id_columns) {
+      std::set<std::string> values;
+      for (std::size_t row = 0; row < file.rows(); ++row) values.insert(file.row(row)[column]);
+      if (values.size() > 1) varying_columns_.push_back(column);
+    }
+    std::vector<std::vector<std::string>> distinct;
+    for (std::size_t row = 0; row < file.rows(); ++row) {
+      std::vector<std::string> key = Key(row);
+      if (std::find(distinct.begin(), distinct.end(), key) == distinct.end()) distinct.push_back(std::move(key));
+    }
+    std::sort(distinct.begin(), distinct.end(), [](const auto& left, const auto& right) {
+      return std::lexicographical_compare(left.begin(), left.end(), right.begin(), right.end(), ValueLess);
+    });
+    for (std::size_t series = 0; series < distinct.size(); ++series) series_of_key_[distinct[series]] = series;
+    labels_.resize(distinct.size());
+    for (std::size_t row = 0; row < file.rows(); ++row) {
+      std::string& label = labels_[SeriesOf(row)];
+      if (!label.empty()) continue;
+      std::vector<std::string> parts;
+      for (std::size_t column : varying_columns_) {
+        parts.push_back(fmt::format("{}={}", file.columns()[column], file.row(row)[column]));
+      }
+      // Nothing varies: one series, named after what it is (model on architecture).
+      if (parts.empty()) parts = {file.row(row)[id_columns[0]], "on", file.row(row)[id_columns[4]]};
+      label = util::Join(parts, " ");
+    }
+  }
+
+  std::size_t SeriesOf(std::size_t row) const { return series_of_key_.at(Key(row)); }
+  std::size_t series_count() const { return labels_.size(); }
+  const std::string& Label(std::size_t series) const { return labels_[series]; }
+
+ private:
+  std::vector<std::string> Key(std::size_t row) const {
+    std::vector<std::string> key;
+    for (std::size_t column : varying_columns_) key.push_back(file_.row(row)[column]);
+    return key;
+  }
+
+  const io::CsvFile& file_;
+  std::vector<std::size_t> varying_columns_;
+  std::map<std::vector<std::string>, std::size_t> series_of_key_;
+  std::vector<std::string> labels_;
+};
+
+std::string Trim(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return "";
+  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+}
+
+// Names get a colour index in order of first appearance, shared by the figures that show them.
+class ColourMap {
+ public:
+  int Of(const std::string& name) {
+    const auto [entry, inserted] = index_.emplace(name, static_cast<int>(index_.size()));
+    return entry->second % kColourCount + 1;
+  }
+
+ private:
+  std::map<std::string, int> index_;
+};
+
+// Everything a figure's script shares: colours, the loop over formats, the size, the caption.
+struct ScriptSpec {
+  std::string name;
+  std::string title;
+  std::string data_columns;  // one line naming the .dat's columns
+  std::string caption;
+  int width_pixels = 1280;
+  int height_pixels = 800;
+  std::string body;  // gnuplot commands that draw the figure once the output is set
+};
+
+std::string Script(const ScriptSpec& spec) {
+  std::string script = fmt::format(
+      "# {title}\n"
+      "# Written by `loopfront plot`. Redraw with `gnuplot {name}.gp` in this folder: it writes\n"
+      "# {name}.png, .svg and .pdf; choose with  gnuplot -e \"formats='png'\" {name}.gp\n"
+      "# Data: {name}.dat; columns: {columns}\n"
+      "# {caption}\n"
+      "if (!exists(\"formats\")) formats = 'png svg pdf'\n"
+      "if (!exists(\"output_stem\")) output_stem = '{name}'\n",
+      fmt::arg("title", spec.title), fmt::arg("name", spec.name), fmt::arg("columns", spec.data_columns),
+      fmt::arg("caption", spec.caption));
+  for (int colour = 0; colour < kColourCount; ++colour) {
+    script += fmt::format("set linetype {} lc rgb '{}' lw 2 pt 7\n", colour + 1, kColours[colour]);
+  }
+  script += fmt::format("set linetype cycle {}\n", kColourCount);
+  // The PDF is sized in inches at 128 pixels an inch, so that all three look alike.
+  script += fmt::format(
+      "do for [format in formats] {{\n"
+      "  if (format eq 'png') {{ set terminal pngcairo noenhanced size {w},{h} font 'Sans,11' }}\n"
+      "  if (format eq 'svg') {{ set terminal svg noenhanced size {w},{h} font 'Sans,11' background rgb 'white' }}\n"
+      "  if (format eq 'pdf') {{ set terminal pdfcairo noenhanced size {wi:.2f}in,{hi:.2f}in font 'Sans,8' }}\n"
+      "  set output output_stem.'.'.format\n"
+      "  reset\n",
+      fmt::arg("w", spec.width_pixels), fmt::arg("h", spec.height_pixels), fmt::arg("wi", spec.width_pixels / 128.0),
+      fmt::arg("hi", spec.height_pixels / 128.0));
+  script += spec.body;
+  script += "  unset output\n}\n";
+  return script;
+}
+
+void WriteFigure(const std::filesystem::path& figures_dir, const ScriptSpec& spec, const std::string& data) {
+  io::WriteFileAtomically(figures_dir / (spec.name + ".dat"), data);
+  io::WriteFileAtomically(figures_dir / (spec.name + ".gp"), Script(spec));
+}
+
+std::string DataHeader(std::string_view title, std::string_view columns, std::string_view note) {
+  return fmt::format("# {}\n# {}\n# columns: {}\n", title, note, columns);
+}
+
+// Labelled tics for a log axis over [low, high]: 1-2-5 steps when the range is under three decades,
+// else decades only, since gnuplot alone labels decades and a tight range may hold none.
+// Returns the whole `set <axis>tics (...)` line, or nothing (gnuplot's own tics) without a range.
+std::string LogTics(std::string_view axis, double low, double high) {
+  if (!(low > 0.0 && high >= low && std::isfinite(high))) return "";
+  const bool decades_only = high / low > 1000.0;
+  std::vector<std::string> tics;
+  for (int exponent = static_cast<int>(std::floor(std::log10(low))); exponent <= std::ceil(std::log10(high));
+       ++exponent) {
+    for (double mantissa : {1.0, 2.0, 5.0}) {
+      if (decades_only && mantissa != 1.0) continue;
+      const double value = mantissa * std::pow(10.0, exponent);
+      if (value < low || value > high) continue;
+      tics.push_back(fmt::format("'{}e{}' {:g}", mantissa, exponent, value));
+    }
+  }
+  if (tics.empty()) return "";
+  return fmt::format("  set {}tics ({})\n", axis, util::Join(tics, ", "));
+}
+
+// pareto_fronts: one data block per (series, front), two blank lines apart, for gnuplot's `index`.
+FigureSource ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path& figures_dir) {
+  const SeriesIndex series(fronts, "front");
+  const std::size_t front_column = fronts.Column("front");
+  const std::size_t point_column = fronts.Column("point");
+  const std::size_t latency_column = fronts.Column("latency_cycles");
+  const std::size_t energy_column = fronts.Column("energy_pj");
+  const std::size_t edp_column = fronts.Column("edp_pj_cycles");
+  const std::size_t knee_column = fronts.Column("is_knee");
+
+  struct FrontPoint {
+    double point, latency_cycles, energy_pj, edp_pj_cycles, is_knee;
+  };
+  std::map<std::pair<std::size_t, std::string>, std::vector<FrontPoint>> blocks;
+  for (std::size_t row = 0; row < fronts.rows(); ++row) {
+    const std::string& front = fronts.row(row)[front_column];
+    if (front != "fused" && front != "unfused") {
+      throw util::ConfigError(std::vector<util::Diagnostic>{
+          util::Diagnostic{.file = fronts.name(),
+                           .line = static_cast<int>(row) + 2,
+                           .column = 1,
+                           .message = fmt::format("front: expected 'fused' or 'unfused', got '{}'", front)}});
+    }
+    blocks[{series.SeriesOf(row), front}].push_back(
+        FrontPoint{fronts.Number(row, point_column), fronts.Number(row, latency_column),
+                   fronts.Number(row, energy_column), fronts.Number(row, edp_column), fronts.Number(row, knee_column)});
+  }
+
+  const std::string columns = "series label front point latency_cycles energy_pj edp_pj_cycles is_knee";
+  std::string data = DataHeader("Pareto fronts (latency vs energy) from fronts.csv", columns,
+                                "one block per series and front, in latency order; is_knee = 1 at minimum EDP");
+  std::string plots;
+  std::size_t block_index = 0;
+  std::size_t rows = 0;
+  std::set<std::size_t> titled;
+  double latency_low = HUGE_VAL, latency_high = 0.0, energy_low = HUGE_VAL, energy_high = 0.0;
+  for (auto& [key, points] : blocks) {
+    const auto& [series_index, front] = key;
+    std::sort(points.begin(), points.end(), [](const FrontPoint& left, const FrontPoint& right) {
+      return left.latency_cycles < right.latency_cycles;
+    });
+    if (block_index > 0) data += "\n\n";
+    for (const FrontPoint& point : points) {
+      data += fmt::format("{} {} {} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)), front,
+                          io::FormatNumber(point.point), io::FormatNumber(point.latency_cycles),
+                          io::FormatNumber(point.energy_pj), io::FormatNumber(point.edp_pj_cycles),
+                          io::FormatNumber(point.is_knee));
+      latency_low = std::min(latency_low, point.latency_cycles);
+      latency_high = std::max(latency_high, point.latency_cycles);
+      energy_low = std::min(energy_low, point.energy_pj);
+      energy_high = std::max(energy_high, point.energy_pj);
+      ++rows;
+    }
+    const int colour = static_cast<int>(series_index % kColourCount) + 1;
+    const bool fused = front == "fused";
+    // One legend entry per series; the line style legend says which front is which.
+    const std::string title =
+        titled.insert(series_index).second ? "title " + GpString(series.Label(series_index)) : "notitle";
+    plots += fmt::format(
+        "    '{name}.dat' index {block} using 5:6 with steps lt {colour} dt {dash} {title}, \\\n"
+        "    '' index {block} using 5:6 with points lt {colour} pt 7 ps 0.5 notitle, \\\n"
+        "    '' index {block} using 5:($8 > 0 ? $6 : 1/0) with points lt {colour} pt {knee_point} ps 2 notitle, \\\n",
+        fmt::arg("name", "pareto_fronts"), fmt::arg("block", block_index), fmt::arg("colour", colour),
+        fmt::arg("dash", fused ? 1 : 2), fmt::arg("title", title), fmt::arg("knee_point", fused ? 5 : 4));
+    ++block_index;
+  }
+  ScriptSpec spec;
+  spec.name = "pareto_fronts";
+  spec.title = "Pareto fronts: latency vs energy per series";
+  spec.data_columns = columns;
+  spec.caption =
+      "Each staircase is a Pareto front (every mapping on it is not beaten in both latency and energy); "
+      "solid = fused front, dashed = unfused; the large square (fused) or open square (unfused) marks the knee, "
+      "the point of minimum energy-delay product.";
+  spec.body = fmt::format(
+      "  set title 'Pareto fronts: latency vs energy (knee = minimum EDP)'\n"
+      "  set xlabel 'latency (cycles)'\n"
+      "  set ylabel 'energy (pJ)'\n"
+      "  set logscale xy\n"
+      "{xtics}"
+      "{ytics}"
+      "  set mxtics 10\n"
+      "  set mytics 10\n"
+      "  set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1\n"
+      // Log axes otherwise round out to whole decades and squeeze the fronts into a corner.
+      "  set autoscale fix\n"
+      "  set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n"
+      "  set key outside right top vertical Left reverse samplen 3 spacing 1.2 box lc rgb '#c0c0c0'\n"
+      "  plot \\\n{plots}"
+      "    keyentry with lines lc rgb 'black' dt 1 title 'fused front', \\\n"
+      "    keyentry with lines lc rgb 'black' dt 2 title 'unfused front', \\\n"
+      "    keyentry with points lc rgb 'black' pt 5 ps 2 title 'knee (min EDP)'\n",
+      fmt::arg("xtics", LogTics("x", latency_low / 1.2, latency_high * 1.2)),
+      fmt::arg("ytics", LogTics("y", energy_low / 1.2, energy_high * 1.2)), fmt::arg("plots", plots));
+  WriteFigure(figures_dir, spec, data);
+  return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
+}
+
+// op_breakdown: stacked horizontal bars, one bar per series, one block per op so each has a key entry.
+FigureSource OpBreakdown(const io::CsvFile& ops, const std::filesystem::path& figures_dir, ColourMap& op_colours) {
+  const SeriesIndex series(ops, "unit");
+  const std::size_t unit_column = ops.Column("unit");
+  const std::size_t count_column = ops.Column("count");
+  const std::size_t latency_column = ops.Column("latency_cycles");
+  const std::size_t energy_column = ops.Column("energy_pj");
+
+  std::vector<std::string> units;
+  for (std::size_t row = 0; row < ops.rows(); ++row) {
+    const std::string& unit = ops.row(row)[unit_column];
+    if (std::find(units.begin(), units.end(), unit) == units.end()) units.push_back(unit);
+  }
+  // Stacks grow left to right in the order of the units' first appearance (the model's op order).
+  std::vector<double> latency_end(series.series_count(), 0.0);
+  std::vector<double> energy_end(series.series_count(), 0.0);
+  const std::string columns =
+      "series label unit count latency_cycles latency_start latency_end energy_pj energy_start energy_end";
+  std::string data = DataHeader("Per-op latency and energy at the knee of the fused front, from ops.csv", columns,
+                                "one block per op/group; *_start/*_end place the op in its series' stacked bar");
+  std::string latency_plots;
+  std::string energy_plots;
+  std::size_t rows = 0;
+  for (std::size_t unit_index = 0; unit_index < units.size(); ++unit_index) {
+    if (unit_index > 0) data += "\n\n";
+    for (std::size_t row = 0; row < ops.rows(); ++row) {
+      if (ops.row(row)[unit_column] != units[unit_index]) continue;
+      const std::size_t series_index = series.SeriesOf(row);
+      const double latency_cycles = ops.Number(row, latency_column);
+      const double energy_pj = ops.Number(row, energy_column);
+      data += fmt::format("{} {} {} {} {} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)),
+                          Quoted(units[unit_index]), io::FormatNumber(ops.Number(row, count_column)),
+                          io::FormatNumber(latency_cycles), io::FormatNumber(latency_end[series_index]),
+                          io::FormatNumber(latency_end[series_index] + latency_cycles), io::FormatNumber(energy_pj),
+                          io::FormatNumber(energy_end[series_index]),
+                          io::FormatNumber(energy_end[series_index] + energy_pj));
+      latency_end[series_index] += latency_cycles;
+      energy_end[series_index] += energy_pj;
+      ++rows;
+    }
+    const int colour = op_colours.Of(units[unit_index]);
+    latency_plots += fmt::format(
+        "    'op_breakdown.dat' index {} using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt {} "
+        "title {}, \\\n",
+        unit_index, colour, GpString(units[unit_index]));
+    energy_plots += fmt::format(
+        "    'op_breakdown.dat' index {} using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt {} "
+        "notitle, \\\n",
+        unit_index, colour);
+  }
+  std::string ytics;
+  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
+    if (series_index > 0) ytics += ", ";
+    ytics += fmt::format("{} {}", GpString(series.Label(series_index)), series_index);
+  }
+  const auto trim = [](std::string plots) { return plots.substr(0, plots.size() - 4) + "\n"; };
+  const double series_count = static_cast<double>(series.series_count());
+  ScriptSpec spec;
+  spec.name = "op_breakdown";
+  spec.title = "Per-op latency and energy at the knee of the fused front";
+  spec.data_columns = columns;
+  spec.caption =
+      "Each bar is one series' knee mapping (minimum EDP on the fused front); its segments are the ops or fused "
+      "groups of ops.csv, with the latency and energy ops.csv gives them (all `count` instances).";
+  spec.height_pixels = std::max(600, 300 + static_cast<int>(series.series_count()) * 70);
+  spec.body = fmt::format(
+      "  set style fill solid 0.85 border lc rgb 'white'\n"
+      "  set ytics ({ytics}) nomirror\n"
+      "  set yrange [{low}:{high}] reverse\n"
+      "  set grid xtics lc rgb '#e0e0e0'\n"
+      "  set xrange [0:*]\n"
+      "  set format x '%.2g'\n"
+      "  set lmargin at screen 0.30\n"
+      "  set rmargin at screen 0.78\n"
+      "  set multiplot layout 2,1 title 'Per-op latency and energy at the knee (fused front)'\n"
+      "  set key outside right top vertical Left reverse title 'op / group' box lc rgb '#c0c0c0'\n"
+      "  set xlabel 'latency (cycles)'\n"
+      "  plot \\\n{latency}"
+      "  unset key\n"
+      "  set xlabel 'energy (pJ)'\n"
+      "  plot \\\n{energy}"
+      "  unset multiplot\n",
+      fmt::arg("ytics", ytics), fmt::arg("low", -0.6), fmt::arg("high", series_count - 0.4),
+      fmt::arg("latency", trim(latency_plots)), fmt::arg("energy", trim(energy_plots)));
+  WriteFigure(figures_dir, spec, data);
+  return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
+}
+
+// roofline: one block per series; point shape says which level bounds the op.
+FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figures_dir) {
+  const SeriesIndex series(ops, "unit");
+  const std::size_t unit_column = ops.Column("unit");
+  const std::size_t level_column = ops.Column("bounding_level");
+  const std::size_t flops_column = ops.Column("flops");
+  const std::size_t bytes_column = ops.Column("bytes");
+  const std::size_t intensity_column = ops.Column("arithmetic_intensity");
+  const std::size_t attained_column = ops.Column("attained_flops_per_cycle");
+
+  constexpr int kLevelPointTypes[] = {7, 5, 9, 11, 13, 15};
+  std::vector<std::string> levels;
+  for (std::size_t row = 0; row < ops.rows(); ++row) {
+    const std::string& level = ops.row(row)[level_column];
+    if (std::find(levels.begin(), levels.end(), level) == levels.end()) levels.push_back(level);
+  }
+  const std::string columns =
+      "series label unit bounding_level arithmetic_intensity attained_flops_per_cycle flops bytes point_type";
+  std::string data = DataHeader("Roofline: per-op arithmetic intensity vs attained throughput, from ops.csv", columns,
+                                "one block per series; point_type is the gnuplot symbol of the bounding level");
+  std::string plots;
+  std::size_t rows = 0;
+  std::size_t skipped = 0;
+  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
+    if (series_index > 0) data += "\n\n";
+    for (std::size_t row = 0; row < ops.rows(); ++row) {
+      if (series.SeriesOf(row) != series_index) continue;
+      const double intensity = ops.Number(row, intensity_column);
+      const double attained = ops.Number(row, attained_column);
+      // Log axes cannot show an op without FLOPs or bytes (e.g. a pure copy); the caption counts them.
+      if (!(intensity > 0.0 && attained > 0.0 && std::isfinite(intensity) && std::isfinite(attained))) {
+        ++skipped;
+        continue;
+      }
+      const std::string& level = ops.row(row)[level_column];
+      const auto level_index =
+          static_cast<std::size_t>(std::find(levels.begin(), levels.end(), level) - levels.begin());
+      data += fmt::format("{} {} {} {} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)),
+                          Quoted(ops.row(row)[unit_column]), Quoted(level), io::FormatNumber(intensity),
+                          io::FormatNumber(attained), io::FormatNumber(ops.Number(row, flops_column)),
+                          io::FormatNumber(ops.Number(row, bytes_column)),
+                          kLevelPointTypes[level_index % std::size(kLevelPointTypes)]);
+      ++rows;
+    }
+    const int colour = static_cast<int>(series_index % kColourCount) + 1;
+    plots += fmt::format(
+        "    'roofline.dat' index {block} using 5:6:9 with points lt {colour} pt variable ps 1.6 notitle, \\\n"
+        "    '' index {block} using 5:6:3 with labels left offset char 0.9,0.5 font ',9' tc lt {colour} notitle, \\\n"
+        // The symbol shows the bounding level, so the series' key entry is a plain dot of its colour.
+        "    keyentry with points lt {colour} pt 7 ps 1.6 title {title}, \\\n",
+        fmt::arg("block", series_index), fmt::arg("colour", colour),
+        fmt::arg("title", GpString(series.Label(series_index))));
+  }
+  for (std::size_t level_index = 0; level_index < levels.size(); ++level_index) {
+    plots += fmt::format("    keyentry with points lc rgb 'black' pt {} ps 1.6 title {}, \\\n",
+                         kLevelPointTypes[level_index % std::size(kLevelPointTypes)],
+                         GpString("bound by " + levels[level_index]));
+  }
+  plots = plots.substr(0, plots.size() - 4) + "\n";
+  std::string caption =
+      "Roof lines are not drawn: ops.csv records what each op attained but not the architecture's peak FLOPs/cycle "
+      "or its memory bandwidths, and the highest attained point is not a roof.";
+  if (skipped > 0) caption += fmt::format(" {} op(s) without FLOPs or bytes are left out (log axes).", skipped);
+  ScriptSpec spec;
+  spec.name = "roofline";
+  spec.title = "Roofline chart: arithmetic intensity vs attained throughput per op";
+  spec.data_columns = columns;
+  spec.caption = caption;
+  spec.body = fmt::format(
+      "  set title 'Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)'\n"
+      "  set xlabel 'arithmetic intensity (FLOPs/byte)'\n"
+      "  set ylabel 'attained throughput (FLOPs/cycle)'\n"
+      "  set logscale xy\n"
+      "  set format x '%g'\n"
+      "  set format y '%g'\n"
+      "  set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1\n"
+      "  set autoscale fix\n"
+      "  set offsets graph 0.1, graph 0.3, graph 0.2, graph 0.2\n"
+      "  set bmargin 6\n"
+      "  set label 1 {caption} at screen 0.02, screen 0.03 left font ',9' tc rgb '#555555'\n"
+      "  set key outside right top vertical Left reverse box lc rgb '#c0c0c0'\n"
+      "  plot \\\n{plots}",
+      fmt::arg("caption", GpString(caption)), fmt::arg("plots", plots));
+  WriteFigure(figures_dir, spec, data);
+  return FigureSource{.name = spec.name, .caption = caption, .data_rows = rows};
+}
+
+// edp_cdf: one block per (series, op); each keeps at most kMaxCdfPoints quantiles.
+FigureSource EdpCdf(const io::CsvFile& samples, const std::filesystem::path& figures_dir, ColourMap& op_colours) {
+  const SeriesIndex series(samples, "op");
+  const std::size_t op_column = samples.Column("op");
+  samples.Column("sample");
+  samples.Column("edp_pj_cycles");
+  const std::size_t relative_column = samples.Column("relative_edp");
+
+  std::map<std::pair<std::size_t, std::string>, std::vector<double>> curves;
+  std::vector<std::string> ops;
+  for (std::size_t row = 0; row < samples.rows(); ++row) {
+    const std::string& op = samples.row(row)[op_column];
+    if (std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
+    const double relative_edp = samples.Number(row, relative_column);
+    if (relative_edp > 0.0 && std::isfinite(relative_edp)) curves[{series.SeriesOf(row), op}].push_back(relative_edp);
+  }
+  const std::string columns = "series label op relative_edp cumulative_fraction samples";
+  std::string data =
+      DataHeader("EDP of random valid mappings relative to the best, per op, from edp_samples.csv", columns,
+                 fmt::format("one block per series and op; at most {} quantiles per curve (all samples when fewer)",
+                             kMaxCdfPoints));
+  std::string plots;
+  std::size_t block_index = 0;
+  std::size_t rows = 0;
+  for (auto& [key, values] : curves) {
+    const auto& [series_index, op] = key;
+    std::sort(values.begin(), values.end());
+    if (block_index > 0) data += "\n\n";
+    const std::size_t count = values.size();
+    const std::size_t kept = std::min(count, kMaxCdfPoints);
+    for (std::size_t quantile = 0; quantile < kept; ++quantile) {
+      // Evenly spaced ranks from the first to the last sample, both always kept.
+      const std::size_t rank = kept == 1 ? count - 1 : quantile * (count - 1) / (kept - 1);
+      data += fmt::format("{} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)), Quoted(op),
+                          io::FormatNumber(values[rank]),
+                          io::FormatNumber(static_cast<double>(rank + 1) / static_cast<double>(count)), count);
+      ++rows;
+    }
+    const std::string title = series.series_count() > 1 ? op + ", " + series.Label(series_index) : op;
+    plots += fmt::format("    'edp_cdf.dat' index {} using 4:5 with steps lt {} dt {} title {}, \\\n", block_index,
+                         op_colours.Of(op), series_index % 5 + 1, GpString(title));
+    ++block_index;
+  }
+  if (plots.empty()) plots = "    keyentry title 'no positive relative EDP in edp_samples.csv', \\\n";
+  plots = plots.substr(0, plots.size() - 4) + "\n";
+  ScriptSpec spec;
+  spec.name = "edp_cdf";
+  spec.title = "EDP distribution of random valid mappings relative to the best (survey Fig. 19)";
+  spec.data_columns = columns;
+  spec.caption =
+      "Cumulative fraction of random valid mappings whose EDP is within x times the best one found, per op: the "
+      "further right a curve, the costlier a mapping picked at random.";
+  spec.body = fmt::format(
+      "  set title 'EDP of random valid mappings relative to the best (CDF)'\n"
+      "  set xlabel 'EDP relative to the best mapping (x times)'\n"
+      "  set ylabel 'fraction of mappings'\n"
+      "  set logscale x\n"
+      "  set format x '%g'\n"
+      "  set yrange [0:1.02]\n"
+      "  set grid xtics ytics mxtics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1\n"
+      "  set key outside right top vertical Left reverse box lc rgb '#c0c0c0'\n"
+      "  plot \\\n{}",
+      plots);
+  WriteFigure(figures_dir, spec, data);
+  return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
+}
+
+// Runs gnuplot with `arguments` in `directory`; returns its exit status and what it wrote to stderr.
+std::pair<int, std::string> RunInDirectory(const std::filesystem::path& program,
+                                           const std::vector<std::string>& arguments,
+                                           const std::filesystem::path& directory) {
+  int pipe_ends[2];
+  if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw util::InternalError(fmt::format("pipe: {}", std::strerror(errno)));
+  std::vector<char*> argv;
+  std::string program_text = program.string();
+  argv.push_back(program_text.data());
+  std::vector<std::string> owned = arguments;
+  for (std::string& argument : owned) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0) throw util::InternalError(fmt::format("fork: {}", std::strerror(errno)));
+  if (child == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    ::dup2(pipe_ends[1], STDERR_FILENO);
+    const int null_descriptor = ::open("/dev/null", O_RDWR);
+    if (null_descriptor >= 0) {
+      ::dup2(null_descriptor, STDIN_FILENO);
+      ::dup2(null_descriptor, STDOUT_FILENO);
+    }
+    if (::chdir(directory.c_str()) != 0) ::_exit(126);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(pipe_ends[1]);
+  std::string messages;
+  char buffer[4096];
+  while (true) {
+    const ssize_t got = ::read(pipe_ends[0], buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    messages.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(pipe_ends[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, messages};
+}
+
+}  // namespace
+
+std::vector<FigureFormat> ParseFigureFormats(const std::string& text, const std::string& option) {
+  std::vector<FigureFormat> formats;
+  for (const std::string& item : util::Split(text, ',')) {
+    const std::string name = Trim(item);
+    FigureFormat format;
+    if (name == "png") {
+      format = FigureFormat::kPng;
+    } else if (name == "svg") {
+      format = FigureFormat::kSvg;
+    } else if (name == "pdf") {
+      format = FigureFormat::kPdf;
+    } else {
+      throw util::ConfigError(
+          fmt::format("{}: expected a comma-separated list of png, svg, pdf, got '{}' in '{}'", option, name, text));
+    }
+    if (std::find(formats.begin(), formats.end(), format) == formats.end()) formats.push_back(format);
+  }
+  return formats;
+}
+
+std::string_view FigureExtension(FigureFormat format) {
+  switch (format) {
+    case FigureFormat::kPng:
+      return "png";
+    case FigureFormat::kSvg:
+      return "svg";
+    case FigureFormat::kPdf:
+      return "pdf";
+  }
+  throw util::InternalError("unknown figure format");
+}
+
+std::vector<FigureSource> WriteFigureSources(const std::filesystem::path& output_dir) {
+  if (!std::filesystem::is_directory(output_dir)) {
+    throw util::ConfigError(std::vector<util::Diagnostic>{util::Diagnostic{
+        .file = output_dir.string(), .message = "expected an experiment's output folder, got no such folder"}});
+  }
+  // Read (and check) every input before writing anything, so bad input leaves no figure behind.
+  const io::CsvFile fronts = io::CsvFile::Read(output_dir / "fronts.csv");
+  const io::CsvFile ops = io::CsvFile::Read(output_dir / "ops.csv");
+  std::optional<io::CsvFile> samples;
+  if (std::filesystem::exists(output_dir / "edp_samples.csv"))
+    samples = io::CsvFile::Read(output_dir / "edp_samples.csv");
+  [[maybe_unused]] const SeriesIndex fronts_series(fronts, "front");
+  [[maybe_unused]] const SeriesIndex ops_series(ops, "unit");
+  for (std::string_view column : {"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee"}) {
+    fronts.Column(column);
+  }
+  for (std::string_view column : {"count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
+                                  "arithmetic_intensity", "attained_flops_per_cycle"}) {
+    ops.Column(column);
+  }
+  if (samples) {
+    [[maybe_unused]] const SeriesIndex samples_series(*samples, "op");
+    for (std::string_view column : {"sample", "edp_pj_cycles", "relative_edp"}) samples->Column(column);
+  }
+
+  const std::filesystem::path figures_dir = output_dir / "figures";
+  ColourMap op_colours;
+  std::vector<FigureSource> figures;
+  figures.push_back(ParetoFronts(fronts, figures_dir));
+  figures.push_back(OpBreakdown(ops, figures_dir, op_colours));
+  figures.push_back(Roofline(ops, figures_dir));
+  if (samples) figures.push_back(EdpCdf(*samples, figures_dir, op_colours));
+  return figures;
+}
+
+std::optional<std::filesystem::path> FindGnuplot() {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return std::nullopt;
+  for (const std::string& folder : util::Split(path, ':')) {
+    if (folder.empty()) continue;
+    const std::filesystem::path candidate = std::filesystem::path(folder) / "gnuplot";
+    if (::access(candidate.c_str(), X_OK) == 0 && std::filesystem::is_regular_file(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+void RenderFigures(const std::filesystem::path& figures_dir, const std::vector<FigureSource>& figures,
+                   const std::vector<FigureFormat>& formats, const std::filesystem::path& gnuplot) {
+  std::vector<std::string> extensions;
+  for (FigureFormat format : formats) extensions.emplace_back(FigureExtension(format));
+  for (const FigureSource& figure : figures) {
+    // gnuplot writes hidden temporary files that are renamed once it has finished them all.
+    const std::string stem = fmt::format(".{}.tmp.{}", figure.name, ::getpid());
+    const std::string settings = fmt::format("formats='{}'; output_stem='{}'", util::Join(extensions, " "), stem);
+    const auto [status, messages] = RunInDirectory(gnuplot, {"-e", settings, figure.name + ".gp"}, figures_dir);
+    const auto remove_temporaries = [&] {
+      for (const std::string& extension : extensions) {
+        std::error_code ignored;
+        std::filesystem::remove(figures_dir / (stem + "." + extension), ignored);
+      }
+    };
+    if (status != 0) {
+      remove_temporaries();
+      throw util::InternalError(fmt::format("gnuplot failed (exit {}) on {}:\n{}", status,
+                                            (figures_dir / (figure.name + ".gp")).string(), messages));
+    }
+    for (const std::string& extension : extensions) {
+      const std::filesystem::path rendered = figures_dir / (stem + "." + extension);
+      if (!std::filesystem::exists(rendered) || std::filesystem::file_size(rendered) == 0) {
+        remove_temporaries();
+        throw util::InternalError(fmt::format("gnuplot wrote no {} for {}:\n{}", extension, figure.name, messages));
+      }
+      std::filesystem::rename(rendered, figures_dir / (figure.name + "." + extension));
+    }
+  }
+}
+
+}  // namespace loopfront::experiment

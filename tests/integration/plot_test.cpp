@@ -1,0 +1,207 @@
+// `loopfront plot`: a synthetic output folder (2 points of a scratchpad sweep, both fronts, ops and
+// random-mapping samples) written the way the runner writes it, then drawn through the library and
+// the CLI. Rendering checks need gnuplot and are skipped, with a warning, without it.
+#include "loopfront/experiment/plot.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "loopfront/io/csv_reader.h"
+#include "loopfront/io/output.h"
+#include "loopfront/util/error.h"
+#include "tests/integration/cli_runner.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using loopfront::io::CsvTable;
+
+const std::vector<std::string> kIdColumns = {"point_id", "model", "seq_len", "batch",
+                                             "phase",    "arch",  "fusion",  "scratchpad_capacity_bytes"};
+
+std::vector<std::string> WithIds(std::vector<std::string> own) {
+  std::vector<std::string> columns = kIdColumns;
+  columns.insert(columns.end(), own.begin(), own.end());
+  return columns;
+}
+
+CsvTable& Ids(CsvTable& table, int point) {
+  return table.Row()
+      .Add(point == 0 ? "a1b2" : "c3d4")
+      .Add("bert_base")
+      .Add(512)
+      .Add(1)
+      .Add("prefill")
+      .Add("gemmini")
+      .Add("auto")
+      .Add(point == 0 ? 65536 : 262144);
+}
+
+// Writes fronts.csv (3 fused + 2 unfused points per point_id), ops.csv (3 units per point) and,
+// when asked, edp_samples.csv (2 ops × 50 samples per point) into a fresh folder.
+fs::path WriteOutputFolder(const std::string& name, bool with_samples) {
+  const fs::path folder = fs::temp_directory_path() / ("loopfront_plot_test_" + name);
+  fs::remove_all(folder);
+  CsvTable fronts(
+      WithIds({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}));
+  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
+                        "arithmetic_intensity", "attained_flops_per_cycle"}));
+  CsvTable samples(WithIds({"op", "sample", "edp_pj_cycles", "relative_edp"}));
+  for (int point = 0; point < 2; ++point) {
+    const double scale = point == 0 ? 1.0 : 0.7;
+    for (int index = 0; index < 3; ++index) {
+      const double latency = scale * 1e6 * (1 + index);
+      const double energy = scale * 4e9 / (1 + index * 1.5);
+      Ids(fronts, point).Add("fused").Add(index).Add(latency).Add(energy).Add(latency * energy).Add(index == 1 ? 1 : 0);
+      fronts.Add("qk+softmax+av, rest unfused");
+    }
+    for (int index = 0; index < 2; ++index) {
+      const double latency = scale * 1.3e6 * (1 + index);
+      const double energy = scale * 6e9 / (1 + index);
+      Ids(fronts, point)
+          .Add("unfused")
+          .Add(index)
+          .Add(latency)
+          .Add(energy)
+          .Add(latency * energy)
+          .Add(index == 0 ? 1 : 0);
+      fronts.Add("none");
+    }
+    Ids(ops, point).Add("w_q").Add(12).Add(scale * 3e5).Add(scale * 1e9).Add("compute").Add(4.8e9).Add(3.1e6);
+    ops.Add(1548.0).Add(16000.0 / scale);
+    Ids(ops, point).Add("qk+softmax+av").Add(12).Add(scale * 5e5).Add(scale * 2e9).Add("DRAM").Add(2.5e9).Add(2.4e7);
+    ops.Add(104.0).Add(5000.0 / scale);
+    Ids(ops, point).Add("layer_norm").Add(2).Add(scale * 1e5).Add(scale * 3e8).Add("DRAM").Add(3.9e6).Add(3.1e6);
+    ops.Add(1.25).Add(39.0 / scale);
+    for (const char* op : {"w_q", "ffn_w1"}) {
+      for (int sample = 0; sample < 50; ++sample) {
+        const double relative = 1.0 + sample * sample * (op[0] == 'w' ? 0.5 : 2.0);
+        Ids(samples, point).Add(op).Add(sample).Add(relative * 1e15).Add(relative);
+      }
+    }
+  }
+  loopfront::io::WriteFileAtomically(folder / "fronts.csv", fronts.ToString());
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  if (with_samples) loopfront::io::WriteFileAtomically(folder / "edp_samples.csv", samples.ToString());
+  return folder;
+}
+
+// Lines that hold data: neither comments nor the blank lines between gnuplot blocks.
+int DataLines(const fs::path& path) {
+  std::ifstream stream(path);
+  int lines = 0;
+  for (std::string line; std::getline(stream, line);) {
+    if (!line.empty() && line[0] != '#') ++lines;
+  }
+  return lines;
+}
+
+void CheckRendered(const fs::path& path, std::string_view magic) {
+  INFO(path.string());
+  REQUIRE(fs::exists(path));
+  REQUIRE(fs::file_size(path) > 0);
+  const std::string head = loopfront::testing::ReadWholeFile(path).substr(0, 200);
+  CHECK(head.find(magic) != std::string::npos);
+}
+
+const std::string kPngMagic = "\x89PNG\r\n\x1a\n";
+
+}  // namespace
+
+TEST_CASE("CsvFile reads back what CsvTable writes, quotes and all", "[io][plot]") {
+  CsvTable table({"unit", "plan", "latency_cycles"});
+  table.Row().Add("qk+softmax+av").Add("a, \"b\"\nc").Add(1.5);
+  table.Row().Add("").Add("plain").Add(std::int64_t{7});
+  const auto file = loopfront::io::CsvFile::Parse(table.ToString(), "t.csv");
+  REQUIRE(file.rows() == 2);
+  CHECK(file.row(0)[1] == "a, \"b\"\nc");
+  CHECK(file.row(1)[0].empty());
+  CHECK(file.Number(0, file.Column("latency_cycles")) == 1.5);
+  CHECK_THROWS_WITH(file.Number(0, 0), Catch::Contains("t.csv:2:1") && Catch::Contains("expected a number"));
+  CHECK_THROWS_WITH(loopfront::io::CsvFile::Parse("a,b\n1\n", "r.csv"), Catch::Contains("r.csv:2:1"));
+  CHECK_THROWS_WITH(loopfront::io::CsvFile::Parse("a\n\"open\n", "q.csv"), Catch::Contains("closing quote"));
+}
+
+TEST_CASE("plot writes each figure's data and script, and renders them", "[plot]") {
+  const fs::path folder = WriteOutputFolder("library", true);
+  const std::vector<loopfront::experiment::FigureSource> figures = loopfront::experiment::WriteFigureSources(folder);
+  REQUIRE(figures.size() == 4);
+  const fs::path figures_dir = folder / "figures";
+  // 2 points × (3 fused + 2 unfused); 2 points × 3 ops (twice: breakdown, roofline); 2 × 2 CDFs of 50.
+  const std::vector<std::pair<std::string, int>> expected_rows = {
+      {"pareto_fronts", 10}, {"op_breakdown", 6}, {"roofline", 6}, {"edp_cdf", 200}};
+  for (std::size_t index = 0; index < expected_rows.size(); ++index) {
+    const auto& [name, rows] = expected_rows[index];
+    INFO(name);
+    CHECK(figures[index].name == name);
+    CHECK(figures[index].data_rows == static_cast<std::size_t>(rows));
+    CHECK(DataLines(figures_dir / (name + ".dat")) == rows);
+    const std::string script = loopfront::testing::ReadWholeFile(figures_dir / (name + ".gp"));
+    CHECK(script.find("'" + name + ".dat'") != std::string::npos);
+  }
+  // The series are the swept scratchpad sizes, in numeric order.
+  const std::string pareto = loopfront::testing::ReadWholeFile(figures_dir / "pareto_fronts.dat");
+  CHECK(pareto.find("\"scratchpad_capacity_bytes=65536\"") < pareto.find("\"scratchpad_capacity_bytes=262144\""));
+  CHECK(loopfront::testing::ReadWholeFile(figures_dir / "roofline.gp").find("Roof lines are not drawn") !=
+        std::string::npos);
+
+  const std::optional<fs::path> gnuplot = loopfront::experiment::FindGnuplot();
+  if (!gnuplot) {
+    WARN("gnuplot is not on PATH: rendering is not checked (install gnuplot-nox)");
+    return;
+  }
+  using loopfront::experiment::FigureFormat;
+  loopfront::experiment::RenderFigures(figures_dir, figures,
+                                       {FigureFormat::kPng, FigureFormat::kSvg, FigureFormat::kPdf}, *gnuplot);
+  for (const auto& [name, rows] : expected_rows) {
+    CheckRendered(figures_dir / (name + ".png"), kPngMagic);
+    CheckRendered(figures_dir / (name + ".svg"), "<svg");
+    CheckRendered(figures_dir / (name + ".pdf"), "%PDF");
+  }
+  // Nothing temporary is left behind.
+  for (const fs::directory_entry& entry : fs::directory_iterator(figures_dir)) {
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  }
+  fs::remove_all(folder);
+}
+
+TEST_CASE("loopfront plot draws a folder from the command line", "[plot][cli]") {
+  const fs::path folder = WriteOutputFolder("cli", false);
+  if (!loopfront::experiment::FindGnuplot()) {
+    const auto result = loopfront::testing::RunLoopfront("plot '" + folder.string() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err, Catch::Contains("gnuplot-nox"));
+    WARN("gnuplot is not on PATH: rendering is not checked (install gnuplot-nox)");
+    return;
+  }
+  const auto result = loopfront::testing::RunLoopfront("plot '" + folder.string() + "' --formats png");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  for (const char* name : {"pareto_fronts", "op_breakdown", "roofline"}) {
+    CheckRendered(folder / "figures" / (std::string(name) + ".png"), kPngMagic);
+    CHECK(fs::exists(folder / "figures" / (std::string(name) + ".gp")));
+    CHECK_FALSE(fs::exists(folder / "figures" / (std::string(name) + ".svg")));
+  }
+  CHECK_FALSE(fs::exists(folder / "figures" / "edp_cdf.dat"));
+  CHECK(loopfront::testing::RunLoopfront("plot '" + folder.string() + "' --formats png,gif").exit_code == 2);
+  fs::remove_all(folder);
+}
+
+TEST_CASE("plot names the file and the column that is missing", "[plot]") {
+  const fs::path folder = WriteOutputFolder("missing_column", false);
+  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj"}));
+  Ids(ops, 0).Add("w_q").Add(12).Add(3e5).Add(1e9);
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  CHECK_THROWS_AS(loopfront::experiment::WriteFigureSources(folder), loopfront::util::ConfigError);
+  CHECK_THROWS_WITH(loopfront::experiment::WriteFigureSources(folder),
+                    Catch::Contains((folder / "ops.csv").string()) && Catch::Contains("'bounding_level'"));
+  // Bad input leaves no figure behind.
+  CHECK_FALSE(fs::exists(folder / "figures"));
+  fs::remove(folder / "fronts.csv");
+  CHECK_THROWS_WITH(loopfront::experiment::WriteFigureSources(folder),
+                    Catch::Contains("fronts.csv") && Catch::Contains("no such file"));
+  fs::remove_all(folder);
+}
