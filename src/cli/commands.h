@@ -27,7 +27,6 @@ void AddValidateCommand(CLI::App& app, CommandRegistry& registry);
 void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry);
 void AddEvalCommand(CLI::App& app, CommandRegistry& registry);
 void AddSearchCommand(CLI::App& app, CommandRegistry& registry);
-void AddPlotCommand(CLI::App& app, CommandRegistry& registry);
 void AddRunCommand(CLI::App& app, CommandRegistry& registry);
 void AddMergeCommand(CLI::App& app, CommandRegistry& registry);
 void AddPlotCommand(CLI::App& app, CommandRegistry& registry);

@@ -33,7 +33,6 @@ int Run(int argc, char** argv) {
   loopfront::cli::AddCrosscheckCommand(app, registry);
   loopfront::cli::AddEvalCommand(app, registry);
   loopfront::cli::AddSearchCommand(app, registry);
-  loopfront::cli::AddPlotCommand(app, registry);
   loopfront::cli::AddRunCommand(app, registry);
   loopfront::cli::AddMergeCommand(app, registry);
   loopfront::cli::AddPlotCommand(app, registry);
