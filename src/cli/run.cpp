@@ -2,15 +2,18 @@
 // [--seed S] [--threads N] [--force] [--shard I/N] [--quiet] [--verbose] [--no-plot]`: runs an
 // experiment (experiment/experiment.h, experiment/runner.h; docs/experiments.md). The overrides
 // replace the file's values for a quick or scaled run without editing it; they enter the points'
-// resolved configurations, hence their ids (except --output and --threads). Exit code 0 when
+// resolved configurations, hence their ids (except --output and --threads). At the end it runs
+// `loopfront plot` on the output unless --no-plot (when the build has that command). Exit code 0 when
 // every point of the shard is done, 2 on bad input or when a point could not be searched, 128 +
 // the signal number after SIGINT/SIGTERM (finished points are written and the tables rebuilt).
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -61,7 +64,14 @@ std::string OptionalText(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("-");
 }
 
-int RunRun(const RunArgs& args) {
+bool HasSubcommand(const CLI::App& app, const std::string& name) {
+  const std::function<bool(const CLI::App*)> named = [&](const CLI::App* subcommand) {
+    return subcommand->get_name() == name;
+  };
+  return !app.get_subcommands(named).empty();
+}
+
+int RunRun(const RunArgs& args, const CLI::App& app) {
   experiment::Experiment loaded = experiment::LoadExperiment(args.path);
   // Budget overrides: like `search`, an evaluation count alone, or a time limit alone.
   if (args.budget_evaluations) {
@@ -94,13 +104,13 @@ int RunRun(const RunArgs& args) {
         "shard {}/{}, output {}\n",
         spec.name, points.size(), spec.workloads.size(), spec.architectures.size(), spec.fusions.size(), shard.index,
         shard.count, output.string());
-    std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6}  {}\n", "index", "id",
-                             "status", "model", "seq_len", "batch", "phase", "kv_len", "arch", "fusion", "sweep");
+    std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6}{}\n", "index", "id",
+                             "status", "model", "seq_len", "batch", "phase", "kv_len", "arch", "fusion", " sweep");
     for (const experiment::Point& point : points) {
       if (!shard.Owns(point.index)) continue;
       const bool done = std::filesystem::exists(experiment::PointFile(output, point.id));
       const experiment::ModelRequest& request = point.workload;
-      std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6} {}\n", point.index,
+      std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6}{}\n", point.index,
                                point.id, done && !args.force ? "done" : "to run", request.model,
                                OptionalText(request.seq_len), OptionalText(request.batch),
                                request.phase ? std::string(workload::ToString(*request.phase)) : std::string("-"),
@@ -131,8 +141,11 @@ int RunRun(const RunArgs& args) {
   // Where the results are (stdout: the README's main command prints it).
   std::cout << fmt::format("results in {}: summary.csv, fronts.csv, ops.csv, manifest.json, points/\n",
                            output.string());
-  if (!args.no_plot) {
-    std::cout << fmt::format("figures: loopfront plot {}\n", output.string());
+  // Figures: `loopfront plot` on the output, when this build has that command.
+  if (!args.no_plot && report.stop_signal == 0 && HasSubcommand(app, "plot")) {
+    const std::string command =
+        fmt::format("'{}' plot '{}'", std::filesystem::read_symlink("/proc/self/exe").string(), output.string());
+    if (std::system(command.c_str()) != 0) std::cerr << "warning: `loopfront plot` failed; the CSVs are complete\n";
   }
   if (report.stop_signal != 0) return 128 + report.stop_signal;
   if (!report.failures.empty()) return 2;
@@ -160,7 +173,7 @@ void AddRunCommand(CLI::App& app, CommandRegistry& registry) {
   run->add_flag("--quiet", args->quiet, "No progress or summary on stderr");
   run->add_flag("--verbose", args->verbose, "One line per finished point on stderr");
   run->add_flag("--no-plot", args->no_plot, "Do not mention or make figures at the end");
-  registry.Add(run, [args] { return RunRun(*args); });
+  registry.Add(run, [args, &app] { return RunRun(*args, app); });
 }
 
 }  // namespace loopfront::cli

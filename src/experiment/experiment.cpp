@@ -35,12 +35,19 @@ void Reposition(const util::ConfigError& error, const io::YamlValue& at, const s
   for (const util::Diagnostic& diagnostic : error.diagnostics()) {
     util::Diagnostic moved = diagnostic;
     if (diagnostic.file.empty() || diagnostic.line == 0) {
-      moved = util::Diagnostic{
-          .file = at.file(),
-          .line = at.line(),
-          .column = at.column(),
-          .path = at.path(),
-          .message = prefix + (diagnostic.path.empty() ? "" : diagnostic.path + ": ") + diagnostic.message};
+      // A registry's message names its key ("searcher: expected ..."): the position says it already.
+      std::string message = diagnostic.message;
+      std::vector<std::string> keys = util::Split(at.path(), '.');
+      if (keys.empty()) keys.emplace_back();
+      if (diagnostic.path.empty() && message.starts_with(keys.back() + ": ")) {
+        message = message.substr(keys.back().size() + 2);
+      }
+      const std::string path = diagnostic.path == keys.back() ? std::string() : diagnostic.path;
+      moved = util::Diagnostic{.file = at.file(),
+                               .line = at.line(),
+                               .column = at.column(),
+                               .path = at.path(),
+                               .message = prefix + (path.empty() ? "" : path + ": ") + message};
     }
     if (reported.insert(moved.ToString()).second) at.diagnostics().Add(std::move(moved));
   }
@@ -219,7 +226,17 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
     } else {
       phases.emplace_back(std::nullopt);
     }
-    if (!ok) continue;
+    if (!ok) {
+      // The values are not all readable; still check the workloads themselves.
+      for (const auto& [name, at] : models) {
+        try {
+          workload::LoadWorkloadSpec(name);
+        } catch (const util::ConfigError& error) {
+          Reposition(error, at, "", reported);
+        }
+      }
+      continue;
+    }
     ForEachCombination(
         {models.size(), seq_lens.size(), batches.size(), phases.size(), kv_lens.size(), kv_buckets.size()},
         [&](const std::vector<std::size_t>& at) {
@@ -236,7 +253,7 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
                                                                                   .kv_len = request.kv_len});
             experiment.workloads.push_back(request);
           } catch (const util::ConfigError& error) {
-            Reposition(error, models[at[0]].second, fmt::format("workload '{}': ", request.model), reported);
+            Reposition(error, models[at[0]].second, "", reported);
           }
         });
   }

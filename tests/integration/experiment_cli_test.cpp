@@ -1,0 +1,269 @@
+// `loopfront run`, `merge` and `validate` on experiments, as a user runs them: dry runs, outputs,
+// resume, shards + merge, SIGTERM, and every shipped experiment at a tiny budget.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loopfront/util/strings.h"
+#include "tests/integration/cli_runner.h"
+
+using loopfront::testing::ReadWholeFile;
+using loopfront::testing::RunLoopfront;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory for one test.
+fs::path ScratchDir(const std::string& name) {
+  const fs::path directory =
+      fs::temp_directory_path() / ("loopfront_experiment_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(directory);
+  fs::create_directories(directory);
+  return directory;
+}
+
+// A small experiment: the BERT-Base attention op list on two scratchpad sizes, with and without
+// fusion (4 points, each a fraction of a second at the budget given).
+fs::path WriteSmallExperiment(const fs::path& directory, int budget = 400) {
+  const fs::path path = directory / "small.yaml";
+  std::ofstream(path) << "name: small\n"
+                         "workloads:\n"
+                         "  - model: " LOOPFRONT_SOURCE_DIR
+                         "/workloads/examples/bert-base-attention.yaml\n"
+                         "architectures:\n"
+                         "  - arch: gemmini\n"
+                         "    sweep:\n"
+                         "      scratchpad.capacity_bytes: [131072, 262144]\n"
+                         "search:\n"
+                         "  budget: {evaluations: "
+                      << budget
+                      << "}\n"
+                         "  tilings: 4\n"
+                         "fusion: [none, auto]\n"
+                         "output: "
+                      << (directory / "out").string() << "\n";
+  return path;
+}
+
+// The CSV text without the column `column` (for comparing runs whose timing differs).
+std::string WithoutColumn(const std::string& csv, const std::string& column) {
+  std::istringstream stream(csv);
+  std::string line;
+  std::getline(stream, line);
+  const std::vector<std::string> header = loopfront::util::Split(line, ',');
+  std::size_t drop = header.size();
+  for (std::size_t index = 0; index < header.size(); ++index) {
+    if (header[index] == column) drop = index;
+  }
+  std::string result;
+  auto emit = [&](const std::string& text) {
+    // Columns before `drop` never hold quoted commas here (ids, names, numbers), so splitting the
+    // prefix is safe; the rest of the line is kept whole.
+    std::size_t position = 0;
+    for (std::size_t index = 0; index < drop && position != std::string::npos; ++index) {
+      position = text.find(',', position);
+      if (position != std::string::npos) ++position;
+    }
+    if (drop == header.size() || position == std::string::npos) return text + "\n";
+    const std::size_t end = text.find(',', position);
+    return text.substr(0, position) + (end == std::string::npos ? "" : text.substr(end + 1)) + "\n";
+  };
+  result += emit(line);
+  while (std::getline(stream, line)) result += emit(line);
+  return result;
+}
+
+std::size_t Lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::vector<fs::path> Files(const fs::path& directory) {
+  std::vector<fs::path> files;
+  if (!fs::exists(directory)) return files;
+  for (const auto& entry : fs::directory_iterator(directory)) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("run --dry-run lists the points with ids and swept values", "[cli][experiment]") {
+  const fs::path directory = ScratchDir("dry");
+  const fs::path experiment = WriteSmallExperiment(directory);
+  const auto result = RunLoopfront("run '" + experiment.string() + "' --dry-run");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.find("4 points") != std::string::npos);
+  CHECK(result.out.find("scratchpad.capacity_bytes=262144") != std::string::npos);
+  CHECK(Lines(result.out) == 2 + 4);
+  CHECK_FALSE(fs::exists(directory / "out"));
+  // validate accepts it.
+  CHECK(RunLoopfront("validate '" + experiment.string() + "'").out == "ok\n");
+  fs::remove_all(directory);
+}
+
+TEST_CASE("run writes point files and tidy CSVs; a rerun resumes; shards + merge equal one run", "[cli][experiment]") {
+  const fs::path directory = ScratchDir("run");
+  const fs::path experiment = WriteSmallExperiment(directory);
+  const fs::path out = directory / "out";
+  const auto result = RunLoopfront("run '" + experiment.string() + "' --quiet");
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.find(out.string()) != std::string::npos);
+  const std::vector<fs::path> points = Files(out / "points");
+  REQUIRE(points.size() == 4);  // and no temporary file is left
+  for (const fs::path& file : points) {
+    CHECK(file.extension() == ".json");
+    const nlohmann::json json = nlohmann::json::parse(ReadWholeFile(file));
+    CHECK(json.at("point_id").get<std::string>() == file.stem().string());
+    CHECK_FALSE(json.at("fronts").at("fused").at("points").empty());
+    CHECK_FALSE(json.at("knee_ops").empty());
+  }
+  const nlohmann::json manifest = nlohmann::json::parse(ReadWholeFile(out / "manifest.json"));
+  CHECK(manifest.at("points_present") == 4);
+  CHECK(manifest.at("shard") == "0/1");
+  CHECK_FALSE(manifest.at("git_commit").get<std::string>().empty());
+
+  const std::string summary = ReadWholeFile(out / "summary.csv");
+  const std::string fronts = ReadWholeFile(out / "fronts.csv");
+  const std::string ops = ReadWholeFile(out / "ops.csv");
+  const std::string key_columns = "point_id,model,seq_len,batch,phase,arch,fusion,scratchpad_capacity_bytes,";
+  CHECK(summary.starts_with(key_columns +
+                            "knee_latency_cycles,knee_energy_pj,knee_edp_pj_cycles,front_size,evaluations,"
+                            "wall_seconds\n"));
+  CHECK(fronts.starts_with(key_columns + "front,point,latency_cycles,energy_pj,edp_pj_cycles,is_knee,fusion_plan\n"));
+  CHECK(ops.starts_with(key_columns +
+                        "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,arithmetic_intensity,"
+                        "attained_flops_per_cycle\n"));
+  CHECK(Lines(summary) == 1 + 4);
+  CHECK(fronts.find(",fused,0,") != std::string::npos);
+  CHECK(fronts.find(",unfused,0,") != std::string::npos);
+  CHECK(ops.find("qk_matmul") != std::string::npos);
+
+  SECTION("resume: only the deleted point runs again, the tables come out the same") {
+    fs::remove(points[1]);
+    const auto rerun = RunLoopfront("run '" + experiment.string() + "' --verbose");
+    INFO(rerun.err);
+    REQUIRE(rerun.exit_code == 0);
+    CHECK(rerun.err.find("1 run now, 3 already done") != std::string::npos);
+    CHECK(rerun.err.find(points[1].stem().string()) != std::string::npos);
+    CHECK(Files(out / "points").size() == 4);
+    CHECK(WithoutColumn(ReadWholeFile(out / "summary.csv"), "wall_seconds") == WithoutColumn(summary, "wall_seconds"));
+    CHECK(ReadWholeFile(out / "fronts.csv") == fronts);
+    CHECK(ReadWholeFile(out / "ops.csv") == ops);
+  }
+
+  SECTION("three shards merged equal the single run") {
+    std::string directories;
+    for (int shard = 0; shard < 3; ++shard) {
+      const fs::path shard_out = directory / ("shard" + std::to_string(shard));
+      const auto shard_run = RunLoopfront("run '" + experiment.string() + "' --quiet --threads 1 --shard " +
+                                          std::to_string(shard) + "/3 --output '" + shard_out.string() + "'");
+      INFO(shard_run.err);
+      REQUIRE(shard_run.exit_code == 0);
+      directories += " '" + shard_out.string() + "'";
+    }
+    CHECK(Files(directory / "shard0" / "points").size() == 2);  // indices 0 and 3
+    const fs::path merged = directory / "merged";
+    const auto merge = RunLoopfront("merge" + directories + " --output '" + merged.string() + "'");
+    INFO(merge.err);
+    REQUIRE(merge.exit_code == 0);
+    CHECK(merge.out.find("4 points") != std::string::npos);
+    CHECK(WithoutColumn(ReadWholeFile(merged / "summary.csv"), "wall_seconds") ==
+          WithoutColumn(summary, "wall_seconds"));
+    CHECK(ReadWholeFile(merged / "fronts.csv") == fronts);
+    CHECK(ReadWholeFile(merged / "ops.csv") == ops);
+  }
+  fs::remove_all(directory);
+}
+
+TEST_CASE("SIGTERM stops a run after writing finished points; exit code 143, complete files", "[cli][experiment]") {
+  const fs::path directory = ScratchDir("sigterm");
+  const fs::path experiment = directory / "long.yaml";
+  const fs::path out = directory / "out";
+  // Six points of a fraction of a second to a few seconds each, run one after the other.
+  std::ofstream(experiment) << "workloads: [{model: bert-base, seq_len: [128, 256, 512, 1024, 2048, 4096]}]\n"
+                               "architectures: [{arch: gemmini}]\n"
+                               "search: {budget: {evaluations: 20000}}\n"
+                               "fusion: none\n"
+                               "output: "
+                            << out.string() << "\n";
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+    ::execl(LOOPFRONT_BINARY, LOOPFRONT_BINARY, "run", experiment.c_str(), "--threads", "1", "--quiet",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait for the first point file, then ask the run to stop.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  bool appeared = false;
+  while (std::chrono::steady_clock::now() < deadline && !appeared) {
+    for (const fs::path& file : Files(out / "points")) appeared = appeared || file.extension() == ".json";
+    if (!appeared) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(appeared);
+  ::kill(child, SIGTERM);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  const int code = WEXITSTATUS(status);
+  const std::vector<fs::path> points = Files(out / "points");
+  CHECK(code == 143);
+  CHECK(points.size() < 6);
+  REQUIRE_FALSE(points.empty());
+  for (const fs::path& file : points) {
+    CHECK(file.filename().string().front() != '.');  // no temporary file left
+    CHECK_NOTHROW(nlohmann::json::parse(ReadWholeFile(file)));
+  }
+  CHECK(Lines(ReadWholeFile(out / "summary.csv")) == 1 + points.size());
+  const nlohmann::json manifest = nlohmann::json::parse(ReadWholeFile(out / "manifest.json"));
+  CHECK(manifest.at("interrupted_by_signal") == SIGTERM);
+  // A rerun completes the experiment.
+  const auto rerun = RunLoopfront("run '" + experiment.string() + "' --quiet");
+  CHECK(rerun.exit_code == 0);
+  CHECK(Files(out / "points").size() == 6);
+  fs::remove_all(directory);
+}
+
+TEST_CASE("Every shipped experiment validates and runs at a tiny budget", "[cli][experiment][shipped]") {
+  const fs::path shipped = fs::path(LOOPFRONT_SOURCE_DIR) / "experiments";
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(shipped)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE_FALSE(files.empty());
+  const fs::path directory = ScratchDir("shipped");
+  for (const fs::path& file : files) {
+    INFO(file.string());
+    const auto validate = RunLoopfront("validate '" + file.string() + "'");
+    INFO(validate.err);
+    CHECK(validate.out == "ok\n");
+    const auto dry = RunLoopfront("run '" + file.string() + "' --dry-run");
+    REQUIRE(dry.exit_code == 0);
+    const std::size_t points = Lines(dry.out) - 2;
+    const fs::path out = directory / file.stem();
+    const auto run = RunLoopfront("run '" + file.string() + "' --budget-evals 150 --quiet --no-plot --output '" +
+                                  out.string() + "'");
+    INFO(run.err);
+    CHECK(run.exit_code == 0);
+    CHECK(Lines(ReadWholeFile(out / "summary.csv")) == 1 + points);
+  }
+  fs::remove_all(directory);
+}
