@@ -35,6 +35,9 @@ constexpr int kColourCount = static_cast<int>(std::size(kColours));
 // A CDF keeps at most this many quantiles per curve: 100,000 samples would make a 100,000-line
 // curve that looks the same and a .dat nobody can open.
 constexpr std::size_t kMaxCdfPoints = 2000;
+// Average width of one character at the 11-point font, and the least width of a plot, in pixels.
+constexpr int kCharPixels = 9;
+constexpr int kPlotPixels = 1000;
 
 std::string Quoted(std::string_view text) {
   // Data-file strings are double-quoted; gnuplot has no escape inside them, so inner quotes become '.
@@ -216,6 +219,36 @@ std::string LogTics(std::string_view axis, double low, double high) {
   return fmt::format("  set {}tics ({})\n", axis, util::Join(tics, ", "));
 }
 
+// The legend goes beside the plot, where it hides no data; the canvas widens for long series
+// labels (gnuplot's key below the plot collides with the x label) so the plot keeps 900 pixels.
+std::string KeyPlacement(const std::vector<std::string>& entries, int& width_pixels) {
+  std::size_t longest = 0;
+  for (const std::string& entry : entries) longest = std::max(longest, entry.size());
+  width_pixels = std::max(width_pixels, kPlotPixels + static_cast<int>(longest) * kCharPixels);
+  return "  set key outside right top vertical Left reverse samplen 3 spacing 1.2 box lc rgb '#c0c0c0'\n";
+}
+
+// A gnuplot double-quoted title: `title`, then `caption` wrapped at about 110 characters a line.
+std::string WrappedTitle(std::string_view title, std::string_view caption) {
+  constexpr std::size_t kLineChars = 110;
+  std::string text(title);
+  std::string line;
+  for (const std::string& word : util::Split(caption, ' ')) {
+    if (!line.empty() && line.size() + 1 + word.size() > kLineChars) {
+      text += "\\n" + line;
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) text += "\\n" + line;
+  std::string quoted = "\"";
+  for (char character : text) {
+    if (character == '"') quoted += '\\';
+    quoted += character;
+  }
+  return quoted + "\"";
+}
+
 // pareto_fronts: one data block per (series, front), two blank lines apart, for gnuplot's `index`.
 FigureSource ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path& figures_dir) {
   const SeriesIndex series(fronts, "front");
@@ -283,6 +316,11 @@ FigureSource ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path
     ++block_index;
   }
   ScriptSpec spec;
+  std::vector<std::string> key_entries;
+  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
+    key_entries.push_back(series.Label(series_index));
+  }
+  const std::string pareto_key = KeyPlacement(key_entries, spec.width_pixels);
   spec.name = "pareto_fronts";
   spec.title = "Pareto fronts: latency vs energy per series";
   spec.data_columns = columns;
@@ -303,12 +341,12 @@ FigureSource ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path
       // Log axes otherwise round out to whole decades and squeeze the fronts into a corner.
       "  set autoscale fix\n"
       "  set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n"
-      "  set key outside right top vertical Left reverse samplen 3 spacing 1.2 box lc rgb '#c0c0c0'\n"
+      "{key}"
       "  plot \\\n{plots}"
       "    keyentry with lines lc rgb 'black' dt 1 title 'fused front', \\\n"
       "    keyentry with lines lc rgb 'black' dt 2 title 'unfused front', \\\n"
       "    keyentry with points lc rgb 'black' pt 5 ps 2 title 'knee (min EDP)'\n",
-      fmt::arg("xtics", LogTics("x", latency_low / 1.2, latency_high * 1.2)),
+      fmt::arg("key", pareto_key), fmt::arg("xtics", LogTics("x", latency_low / 1.2, latency_high * 1.2)),
       fmt::arg("ytics", LogTics("y", energy_low / 1.2, energy_high * 1.2)), fmt::arg("plots", plots));
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
@@ -379,15 +417,28 @@ FigureSource OpBreakdown(const io::CsvFile& ops, const std::filesystem::path& fi
       "Each bar is one series' knee mapping (minimum EDP on the fused front); its segments are the ops or fused "
       "groups of ops.csv, with the latency and energy ops.csv gives them (all `count` instances).";
   spec.height_pixels = std::max(600, 300 + static_cast<int>(series.series_count()) * 70);
+  // Margins fit the longest series label (left) and op name (the key, right); the canvas widens
+  // rather than squeeze the bars below 600 pixels.
+  std::size_t label_chars = 0;
+  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
+    label_chars = std::max(label_chars, series.Label(series_index).size());
+  }
+  std::size_t unit_chars = 0;
+  for (const std::string& unit : units) unit_chars = std::max(unit_chars, unit.size());
+  const int label_pixels = static_cast<int>(label_chars) * kCharPixels + 30;
+  const int key_pixels = static_cast<int>(unit_chars) * kCharPixels + 90;
+  spec.width_pixels = std::max(spec.width_pixels, label_pixels + 600 + key_pixels);
+  const double left_margin = static_cast<double>(label_pixels) / spec.width_pixels;
+  const double right_margin = 1.0 - static_cast<double>(key_pixels) / spec.width_pixels;
   spec.body = fmt::format(
       "  set style fill solid 0.85 border lc rgb 'white'\n"
       "  set ytics ({ytics}) nomirror\n"
-      "  set yrange [{low}:{high}] reverse\n"
+      "  set yrange [{high}:{low}]\n"
       "  set grid xtics lc rgb '#e0e0e0'\n"
       "  set xrange [0:*]\n"
       "  set format x '%.2g'\n"
-      "  set lmargin at screen 0.30\n"
-      "  set rmargin at screen 0.78\n"
+      "  set lmargin at screen {left:.3f}\n"
+      "  set rmargin at screen {right:.3f}\n"
       "  set multiplot layout 2,1 title 'Per-op latency and energy at the knee (fused front)'\n"
       "  set key outside right top vertical Left reverse title 'op / group' box lc rgb '#c0c0c0'\n"
       "  set xlabel 'latency (cycles)'\n"
@@ -396,10 +447,32 @@ FigureSource OpBreakdown(const io::CsvFile& ops, const std::filesystem::path& fi
       "  set xlabel 'energy (pJ)'\n"
       "  plot \\\n{energy}"
       "  unset multiplot\n",
-      fmt::arg("ytics", ytics), fmt::arg("low", -0.6), fmt::arg("high", series_count - 0.4),
-      fmt::arg("latency", trim(latency_plots)), fmt::arg("energy", trim(energy_plots)));
+      fmt::arg("ytics", ytics), fmt::arg("left", left_margin), fmt::arg("right", right_margin), fmt::arg("low", -0.6),
+      fmt::arg("high", series_count - 0.4), fmt::arg("latency", trim(latency_plots)),
+      fmt::arg("energy", trim(energy_plots)));
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
+}
+
+// One label of the roofline chart: the ops that sit at (nearly) one place, across all series,
+// named once each, so that eight series of the same model do not print each name eight times.
+struct RooflineLabel {
+  double intensity = 0.0;
+  double attained = 0.0;
+  std::vector<std::string> units{};
+};
+
+void AddRooflineLabel(std::vector<RooflineLabel>& labels, double intensity, double attained, const std::string& unit) {
+  // Within 15% on both log axes counts as the same place: labels closer than that overlap.
+  constexpr double kSamePlaceLog10 = 0.06;
+  for (RooflineLabel& label : labels) {
+    if (std::fabs(std::log10(label.intensity / intensity)) < kSamePlaceLog10 &&
+        std::fabs(std::log10(label.attained / attained)) < kSamePlaceLog10) {
+      if (std::find(label.units.begin(), label.units.end(), unit) == label.units.end()) label.units.push_back(unit);
+      return;
+    }
+  }
+  labels.push_back(RooflineLabel{.intensity = intensity, .attained = attained, .units = {unit}});
 }
 
 // roofline: one block per series; point shape says which level bounds the op.
@@ -425,6 +498,7 @@ FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figur
   std::string plots;
   std::size_t rows = 0;
   std::size_t skipped = 0;
+  std::vector<RooflineLabel> labels;
   for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
     if (series_index > 0) data += "\n\n";
     for (std::size_t row = 0; row < ops.rows(); ++row) {
@@ -445,16 +519,28 @@ FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figur
                           io::FormatNumber(ops.Number(row, bytes_column)),
                           kLevelPointTypes[level_index % std::size(kLevelPointTypes)]);
       ++rows;
+      AddRooflineLabel(labels, intensity, attained, ops.row(row)[unit_column]);
     }
     const int colour = static_cast<int>(series_index % kColourCount) + 1;
     plots += fmt::format(
         "    'roofline.dat' index {block} using 5:6:9 with points lt {colour} pt variable ps 1.6 notitle, \\\n"
-        "    '' index {block} using 5:6:3 with labels left offset char 0.9,0.5 font ',9' tc lt {colour} notitle, \\\n"
         // The symbol shows the bounding level, so the series' key entry is a plain dot of its colour.
         "    keyentry with points lt {colour} pt 7 ps 1.6 title {title}, \\\n",
         fmt::arg("block", series_index), fmt::arg("colour", colour),
         fmt::arg("title", GpString(series.Label(series_index))));
   }
+  std::string label_data = DataHeader("Roofline labels: the ops at (nearly) the same place, named once",
+                                      "arithmetic_intensity "
+                                      "attained_flops_per_cycle units",
+                                      "one line per place (within 15% on both axes) that holds an op");
+  for (const RooflineLabel& label : labels) {
+    label_data += fmt::format("{} {} {}\n", io::FormatNumber(label.intensity), io::FormatNumber(label.attained),
+                              Quoted(util::Join(label.units, ", ")));
+  }
+  io::WriteFileAtomically(figures_dir / "roofline_labels.dat", label_data);
+  plots +=
+      "    'roofline_labels.dat' using 1:2:3 with labels left offset char 0.9,0.5 font ',9' tc rgb '#333333' "
+      "notitle, \\\n";
   for (std::size_t level_index = 0; level_index < levels.size(); ++level_index) {
     plots += fmt::format("    keyentry with points lc rgb 'black' pt {} ps 1.6 title {}, \\\n",
                          kLevelPointTypes[level_index % std::size(kLevelPointTypes)],
@@ -466,12 +552,17 @@ FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figur
       "or its memory bandwidths, and the highest attained point is not a roof.";
   if (skipped > 0) caption += fmt::format(" {} op(s) without FLOPs or bytes are left out (log axes).", skipped);
   ScriptSpec spec;
+  std::vector<std::string> key_entries;
+  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
+    key_entries.push_back(series.Label(series_index));
+  }
+  const std::string roofline_key = KeyPlacement(key_entries, spec.width_pixels);
   spec.name = "roofline";
   spec.title = "Roofline chart: arithmetic intensity vs attained throughput per op";
   spec.data_columns = columns;
   spec.caption = caption;
   spec.body = fmt::format(
-      "  set title 'Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)'\n"
+      "  set title {title}\n"
       "  set xlabel 'arithmetic intensity (FLOPs/byte)'\n"
       "  set ylabel 'attained throughput (FLOPs/cycle)'\n"
       "  set logscale xy\n"
@@ -480,11 +571,12 @@ FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figur
       "  set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1\n"
       "  set autoscale fix\n"
       "  set offsets graph 0.1, graph 0.3, graph 0.2, graph 0.2\n"
-      "  set bmargin 6\n"
-      "  set label 1 {caption} at screen 0.02, screen 0.03 left font ',9' tc rgb '#555555'\n"
-      "  set key outside right top vertical Left reverse box lc rgb '#c0c0c0'\n"
+      "{key}"
       "  plot \\\n{plots}",
-      fmt::arg("caption", GpString(caption)), fmt::arg("plots", plots));
+      fmt::arg("title",
+               WrappedTitle("Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)",
+                            caption)),
+      fmt::arg("key", roofline_key), fmt::arg("plots", plots));
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = caption, .data_rows = rows};
 }
@@ -513,6 +605,7 @@ FigureSource EdpCdf(const io::CsvFile& samples, const std::filesystem::path& fig
   std::string plots;
   std::size_t block_index = 0;
   std::size_t rows = 0;
+  std::vector<std::string> key_entries;
   for (auto& [key, values] : curves) {
     const auto& [series_index, op] = key;
     std::sort(values.begin(), values.end());
@@ -528,6 +621,7 @@ FigureSource EdpCdf(const io::CsvFile& samples, const std::filesystem::path& fig
       ++rows;
     }
     const std::string title = series.series_count() > 1 ? op + ", " + series.Label(series_index) : op;
+    key_entries.push_back(title);
     plots += fmt::format("    'edp_cdf.dat' index {} using 4:5 with steps lt {} dt {} title {}, \\\n", block_index,
                          op_colours.Of(op), series_index % 5 + 1, GpString(title));
     ++block_index;
@@ -535,6 +629,7 @@ FigureSource EdpCdf(const io::CsvFile& samples, const std::filesystem::path& fig
   if (plots.empty()) plots = "    keyentry title 'no positive relative EDP in edp_samples.csv', \\\n";
   plots = plots.substr(0, plots.size() - 4) + "\n";
   ScriptSpec spec;
+  const std::string edp_key = KeyPlacement(key_entries, spec.width_pixels);
   spec.name = "edp_cdf";
   spec.title = "EDP distribution of random valid mappings relative to the best (survey Fig. 19)";
   spec.data_columns = columns;
@@ -549,9 +644,9 @@ FigureSource EdpCdf(const io::CsvFile& samples, const std::filesystem::path& fig
       "  set format x '%g'\n"
       "  set yrange [0:1.02]\n"
       "  set grid xtics ytics mxtics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1\n"
-      "  set key outside right top vertical Left reverse box lc rgb '#c0c0c0'\n"
+      "{}"
       "  plot \\\n{}",
-      plots);
+      edp_key, plots);
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
 }

@@ -145,6 +145,8 @@ TEST_CASE("plot writes each figure's data and script, and renders them", "[plot]
   // The series are the swept scratchpad sizes, in numeric order.
   const std::string pareto = loopfront::testing::ReadWholeFile(figures_dir / "pareto_fronts.dat");
   CHECK(pareto.find("\"scratchpad_capacity_bytes=65536\"") < pareto.find("\"scratchpad_capacity_bytes=262144\""));
+  // Each op sits at its own place in the synthetic data: one label line per op and point.
+  CHECK(DataLines(figures_dir / "roofline_labels.dat") == 6);
   CHECK(loopfront::testing::ReadWholeFile(figures_dir / "roofline.gp").find("Roof lines are not drawn") !=
         std::string::npos);
 
