@@ -33,6 +33,7 @@ int RunPlot(const PlotArguments& arguments) {
   const std::filesystem::path output_dir = arguments.output_dir;
   const std::vector<experiment::FigureSource> figures = experiment::WriteFigureSources(output_dir);
   const std::filesystem::path figures_dir = output_dir / "figures";
+  if (figures.empty()) std::cerr << "plot: nothing to draw, fronts.csv and ops.csv hold no rows\n";
   experiment::RenderFigures(figures_dir, figures, formats, *gnuplot);
   std::vector<std::string> extensions = {"dat", "gp"};
   for (experiment::FigureFormat format : formats) extensions.emplace_back(experiment::FigureExtension(format));

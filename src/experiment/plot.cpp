@@ -250,7 +250,7 @@ std::string WrappedTitle(std::string_view title, std::string_view caption) {
 }
 
 // pareto_fronts: one data block per (series, front), two blank lines apart, for gnuplot's `index`.
-FigureSource ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path& figures_dir) {
+std::optional<FigureSource> ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path& figures_dir) {
   const SeriesIndex series(fronts, "front");
   const std::size_t front_column = fronts.Column("front");
   const std::size_t point_column = fronts.Column("point");
@@ -348,12 +348,14 @@ FigureSource ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path
       "    keyentry with points lc rgb 'black' pt 5 ps 2 title 'knee (min EDP)'\n",
       fmt::arg("key", pareto_key), fmt::arg("xtics", LogTics("x", latency_low / 1.2, latency_high * 1.2)),
       fmt::arg("ytics", LogTics("y", energy_low / 1.2, energy_high * 1.2)), fmt::arg("plots", plots));
+  if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
 }
 
 // op_breakdown: stacked horizontal bars, one bar per series, one block per op so each has a key entry.
-FigureSource OpBreakdown(const io::CsvFile& ops, const std::filesystem::path& figures_dir, ColourMap& op_colours) {
+std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::filesystem::path& figures_dir,
+                                        ColourMap& op_colours) {
   const SeriesIndex series(ops, "unit");
   const std::size_t unit_column = ops.Column("unit");
   const std::size_t count_column = ops.Column("count");
@@ -450,6 +452,7 @@ FigureSource OpBreakdown(const io::CsvFile& ops, const std::filesystem::path& fi
       fmt::arg("ytics", ytics), fmt::arg("left", left_margin), fmt::arg("right", right_margin), fmt::arg("low", -0.6),
       fmt::arg("high", series_count - 0.4), fmt::arg("latency", trim(latency_plots)),
       fmt::arg("energy", trim(energy_plots)));
+  if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
 }
@@ -476,7 +479,7 @@ void AddRooflineLabel(std::vector<RooflineLabel>& labels, double intensity, doub
 }
 
 // roofline: one block per series; point shape says which level bounds the op.
-FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figures_dir) {
+std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesystem::path& figures_dir) {
   const SeriesIndex series(ops, "unit");
   const std::size_t unit_column = ops.Column("unit");
   const std::size_t level_column = ops.Column("bounding_level");
@@ -537,6 +540,7 @@ FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figur
     label_data += fmt::format("{} {} {}\n", io::FormatNumber(label.intensity), io::FormatNumber(label.attained),
                               Quoted(util::Join(label.units, ", ")));
   }
+  if (rows == 0) return std::nullopt;
   io::WriteFileAtomically(figures_dir / "roofline_labels.dat", label_data);
   plots +=
       "    'roofline_labels.dat' using 1:2:3 with labels left offset char 0.9,0.5 font ',9' tc rgb '#333333' "
@@ -577,12 +581,14 @@ FigureSource Roofline(const io::CsvFile& ops, const std::filesystem::path& figur
                WrappedTitle("Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)",
                             caption)),
       fmt::arg("key", roofline_key), fmt::arg("plots", plots));
+  if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = caption, .data_rows = rows};
 }
 
 // edp_cdf: one block per (series, op); each keeps at most kMaxCdfPoints quantiles.
-FigureSource EdpCdf(const io::CsvFile& samples, const std::filesystem::path& figures_dir, ColourMap& op_colours) {
+std::optional<FigureSource> EdpCdf(const io::CsvFile& samples, const std::filesystem::path& figures_dir,
+                                   ColourMap& op_colours) {
   const SeriesIndex series(samples, "op");
   const std::size_t op_column = samples.Column("op");
   samples.Column("sample");
@@ -647,6 +653,7 @@ FigureSource EdpCdf(const io::CsvFile& samples, const std::filesystem::path& fig
       "{}"
       "  plot \\\n{}",
       edp_key, plots);
+  if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
 }
@@ -755,10 +762,12 @@ std::vector<FigureSource> WriteFigureSources(const std::filesystem::path& output
   const std::filesystem::path figures_dir = output_dir / "figures";
   ColourMap op_colours;
   std::vector<FigureSource> figures;
-  figures.push_back(ParetoFronts(fronts, figures_dir));
-  figures.push_back(OpBreakdown(ops, figures_dir, op_colours));
-  figures.push_back(Roofline(ops, figures_dir));
-  if (samples) figures.push_back(EdpCdf(*samples, figures_dir, op_colours));
+  // A figure without data (e.g. no op with both FLOPs and bytes for the roofline) is not drawn.
+  for (std::optional<FigureSource> figure :
+       {ParetoFronts(fronts, figures_dir), OpBreakdown(ops, figures_dir, op_colours), Roofline(ops, figures_dir),
+        samples ? EdpCdf(*samples, figures_dir, op_colours) : std::nullopt}) {
+    if (figure) figures.push_back(std::move(*figure));
+  }
   return figures;
 }
 

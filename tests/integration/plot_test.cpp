@@ -207,3 +207,19 @@ TEST_CASE("plot names the file and the column that is missing", "[plot]") {
                     Catch::Contains("fronts.csv") && Catch::Contains("no such file"));
   fs::remove_all(folder);
 }
+
+TEST_CASE("plot draws nothing, and fails on nothing, when the tables have no rows", "[plot]") {
+  const fs::path folder = fs::temp_directory_path() / "loopfront_plot_test_empty";
+  fs::remove_all(folder);
+  loopfront::io::WriteFileAtomically(
+      folder / "fronts.csv",
+      CsvTable(WithIds({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}))
+          .ToString());
+  loopfront::io::WriteFileAtomically(
+      folder / "ops.csv", CsvTable(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops",
+                                            "bytes", "arithmetic_intensity", "attained_flops_per_cycle"}))
+                              .ToString());
+  CHECK(loopfront::experiment::WriteFigureSources(folder).empty());
+  CHECK_FALSE(fs::exists(folder / "figures"));
+  fs::remove_all(folder);
+}

@@ -40,8 +40,9 @@ struct FigureSource {
 };
 
 // Reads DIR's CSVs and writes DIR/figures/<name>.dat and <name>.gp for every figure the data
-// supports (edp_cdf only when edp_samples.csv exists). Throws util::ConfigError naming the file
-// and the column when fronts.csv or ops.csv is missing or lacks a column of the runner's contract.
+// supports (edp_cdf only when edp_samples.csv exists; none without rows to draw) and returns them. Throws
+// util::ConfigError naming the file and the column when fronts.csv or ops.csv is missing or lacks a column of the
+// runner's contract.
 std::vector<FigureSource> WriteFigureSources(const std::filesystem::path& output_dir);
 
 // The gnuplot executable on PATH, or nullopt when it is not installed.
