@@ -106,10 +106,11 @@ std::optional<arch::Architecture> ApplyOverrides(const ArchitectureChoice& base_
       if (parts[index].empty() || !node.IsMap() || !node[parts[index]]) {
         std::vector<std::string> candidates = KeysOf(node);
         if (index == 0) candidates.insert(candidates.end(), level_names.begin(), level_names.end());
-        item.at.Error(fmt::format(
-            "expected a dotted key naming a storage level ({}) or a key of the architecture, "
-            "got '{}' (no '{}' there){}",
-            util::Join(level_names, ", "), item.key, parts[index], util::DidYouMeanHint(parts[index], candidates)));
+        if (reported.insert("key:" + item.key).second)
+          item.at.Error(fmt::format(
+              "expected a dotted key naming a storage level ({}) or a key of the architecture, "
+              "got '{}' (no '{}' there){}",
+              util::Join(level_names, ", "), item.key, parts[index], util::DidYouMeanHint(parts[index], candidates)));
         found = false;
         break;
       }
@@ -117,7 +118,8 @@ std::optional<arch::Architecture> ApplyOverrides(const ArchitectureChoice& base_
       node.reset(child);
     }
     if (!found || parts.back().empty()) {
-      if (found) item.at.ErrorExpected("a dotted key such as scratchpad.capacity_bytes");
+      if (found && reported.insert("key:" + item.key).second)
+        item.at.ErrorExpected("a dotted key such as scratchpad.capacity_bytes");
       ok = false;
       continue;
     }

@@ -153,3 +153,29 @@ architectures: [{arch: gemmini}]
   CHECK(messages.find("exp.yaml:1:21:") != std::string::npos);
   CHECK(messages.find("bert-base") != std::string::npos);
 }
+
+TEST_CASE("Swept keys reach levels (any case) and architecture keys; bad paths are reported once", "[experiment]") {
+  const ex::Experiment experiment = Read(R"(workloads: [{model: bert-base}]
+architectures:
+  - arch: gemmini
+    sweep:
+      dram.read_bandwidth_words_per_cycle: [4, 8]
+      pe_array.mac_energy_pj: [0.3, 0.6]
+)");
+  REQUIRE(experiment.architectures.size() == 4);
+  CHECK(experiment.architectures[0].sweep ==
+        std::vector<std::pair<std::string, std::string>>{{"dram.read_bandwidth_words_per_cycle", "4"},
+                                                         {"pe_array.mac_energy_pj", "0.3"}});
+  CHECK(experiment.architectures[0].architecture.levels != experiment.architectures[2].architecture.levels);
+  CHECK(experiment.architectures[0].architecture.mac != experiment.architectures[1].architecture.mac);
+
+  const std::string messages = Messages(R"(workloads: [{model: bert-base}]
+architectures:
+  - arch: gemmini
+    sweep:
+      pe_aray.rows: [16, 32]
+      clock_ghz: [1, 2]
+)");
+  CHECK(messages.find("did you mean 'pe_array'") != std::string::npos);
+  CHECK(std::count(messages.begin(), messages.end(), '\n') == 1);
+}
