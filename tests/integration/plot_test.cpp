@@ -3,6 +3,8 @@
 // the CLI. Rendering checks need gnuplot and are skipped, with a warning, without it.
 #include "loopfront/experiment/plot.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +45,9 @@ CsvTable& Ids(CsvTable& table, int point) {
 // Writes fronts.csv (3 fused + 2 unfused points per point_id), ops.csv (3 units per point) and,
 // when asked, edp_samples.csv (2 ops × 50 samples per point) into a fresh folder.
 fs::path WriteOutputFolder(const std::string& name, bool with_samples) {
-  const fs::path folder = fs::temp_directory_path() / ("loopfront_plot_test_" + name);
+  // The pid keeps concurrent test runs (other build folders, ctest -j) apart.
+  const fs::path folder =
+      fs::temp_directory_path() / ("loopfront_plot_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(folder);
   CsvTable fronts(
       WithIds({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}));
@@ -209,7 +213,7 @@ TEST_CASE("plot names the file and the column that is missing", "[plot]") {
 }
 
 TEST_CASE("plot draws nothing, and fails on nothing, when the tables have no rows", "[plot]") {
-  const fs::path folder = fs::temp_directory_path() / "loopfront_plot_test_empty";
+  const fs::path folder = fs::temp_directory_path() / ("loopfront_plot_test_empty_" + std::to_string(::getpid()));
   fs::remove_all(folder);
   loopfront::io::WriteFileAtomically(
       folder / "fronts.csv",
