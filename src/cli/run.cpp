@@ -76,6 +76,8 @@ int RunRun(const RunArgs& args, const CLI::App& app) {
   // Budget overrides: like `search`, an evaluation count alone, or a time limit alone.
   if (args.budget_evaluations) {
     loaded.search.budget.max_evaluations = *args.budget_evaluations;
+    // A quick run samples no more random mappings per op than it evaluates per search.
+    loaded.random_mappings.samples = std::min(loaded.random_mappings.samples, *args.budget_evaluations);
     if (!args.budget_seconds) loaded.search.budget.max_seconds = 0.0;
   }
   if (args.budget_seconds) {

@@ -398,6 +398,40 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   }
 }
 
+// `random_mappings: {ops: [...], samples: N}`; every op must exist in every workload of the sweep.
+void ReadRandomMappings(const io::YamlValue& value, Experiment& experiment) {
+  std::optional<io::YamlMap> map = value.AsMap({"ops", "samples"});
+  if (!map) return;
+  RandomMappings& random = experiment.random_mappings;
+  if (auto samples = map->Require("samples", "the number of random valid mappings per op")) {
+    random.samples = samples->AsPositiveInt().value_or(0);
+  }
+  std::optional<io::YamlValue> ops = map->Require("ops", "a list of op names");
+  if (!ops) return;
+  std::vector<std::pair<std::string, io::YamlValue>> names;
+  for (const io::YamlValue& item : ValuesOf(*ops)) {
+    if (std::optional<std::string> name = item.AsString()) names.emplace_back(*name, item);
+  }
+  std::set<std::string> reported;
+  for (const ModelRequest& request : experiment.workloads) {
+    try {
+      const ResolvedModel model = ResolveModel(request);
+      const workload::Workload& workload = model.parts.front().workload;
+      std::vector<std::string> op_names;
+      for (std::size_t id = 0; id < workload.NumOps(); ++id) op_names.push_back(workload.op(id).name);
+      for (const auto& [name, at] : names) {
+        if (std::find(op_names.begin(), op_names.end(), name) != op_names.end()) continue;
+        if (!reported.insert(model.identity.model + "/" + name).second) continue;
+        at.Error(fmt::format("expected an op of workload '{}' ({}), got '{}'{}", model.identity.model,
+                             util::Join(op_names, ", "), name, util::DidYouMeanHint(name, op_names)));
+      }
+    } catch (const util::ConfigError&) {
+      // Reported with the workload.
+    }
+  }
+  for (const auto& [name, at] : names) random.ops.push_back(name);
+}
+
 nlohmann::ordered_json OptionalNumber(const std::optional<std::int64_t>& value) {
   if (!value) return nullptr;
   return *value;
@@ -411,8 +445,8 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
   Experiment experiment;
   experiment.name = default_name;
   experiment.file = document.file();
-  std::optional<io::YamlMap> map =
-      root.AsMap({"name", "workloads", "architectures", "search", "fusion", "cost_model", "threads", "output"});
+  std::optional<io::YamlMap> map = root.AsMap(
+      {"name", "workloads", "architectures", "search", "fusion", "cost_model", "threads", "output", "random_mappings"});
   if (map) {
     if (auto name = map->Get("name")) experiment.name = name->AsString().value_or(default_name);
     if (auto workloads = map->Require("workloads", "a list of workloads")) ReadWorkloads(*workloads, experiment);
@@ -449,6 +483,7 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
       }
     }
     if (auto output = map->Get("output")) experiment.output = output->AsString().value_or("");
+    if (auto random = map->Get("random_mappings")) ReadRandomMappings(*random, experiment);
   }
   if (experiment.output.empty()) experiment.output = "results/" + experiment.name;
   diagnostics.ThrowIfAny();
@@ -510,6 +545,10 @@ std::vector<Point> ExpandPoints(const Experiment& experiment) {
             {"seed", experiment.search.seed},
             {"tilings", experiment.search.tilings},
         };
+        if (!experiment.random_mappings.ops.empty()) {
+          point.config["random_mappings"] = {{"ops", experiment.random_mappings.ops},
+                                             {"samples", experiment.random_mappings.samples}};
+        }
         point.id = PointId(point.config);
         points.push_back(std::move(point));
       }

@@ -17,7 +17,10 @@
 #include <sstream>
 
 #include "loopfront/io/output.h"
+#include "loopfront/mapping/problem.h"
+#include "loopfront/search/mapspace.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/random.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/threads.h"
 #include "loopfront/version.h"
@@ -28,6 +31,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
+
+// Draws per requested random valid mapping before giving up on an op.
+constexpr std::int64_t kMaxDrawsPerSample = 1000;
 
 const std::vector<std::string> kIdentityColumns = {"model", "seq_len", "batch", "phase", "arch", "fusion"};
 
@@ -154,6 +160,46 @@ Json KneeOps(const search::ModelSearchResult& result, const search::ModelPlan& p
                     {"mapping", row.detail}});
   }
   return rows;
+}
+
+// Random valid mappings of the named ops (Experiment::random_mappings): per op, `samples` EDPs per
+// execution, in draw order, and the best EDP known for it (the samples' and the searched front's).
+Json RandomMappingSamples(const Experiment& experiment, const Point& point, const search::ModelSearchResult& result) {
+  const RandomMappings& random = experiment.random_mappings;
+  Json json = Json::array();
+  if (random.ops.empty() || result.parts.empty()) return json;
+  const workload::Workload& workload = result.parts.front().workload;
+  const search::PartResult& part = result.part_results.front();
+  for (const std::string& name : random.ops) {
+    for (std::size_t id = 0; id < workload.NumOps(); ++id) {
+      const workload::Op& op = workload.op(id);
+      if (op.name != name) continue;
+      const mapping::Problem problem = mapping::Problem::Build(op, point.architecture->architecture);
+      const search::Mapspace mapspace = search::Mapspace::Build(problem);
+      util::Rng rng(util::DeriveSeed(experiment.search.seed, {Fnv1a64(name)}));
+      search::Genome genome;
+      mapping::Mapping mapping;
+      std::vector<double> edps;
+      edps.reserve(static_cast<std::size_t>(random.samples));
+      // Uniform draws, kept when they fit; bounded so that a mapspace of rare valid mappings ends.
+      const std::int64_t max_draws = random.samples * kMaxDrawsPerSample;
+      for (std::int64_t draw = 0; draw < max_draws && static_cast<std::int64_t>(edps.size()) < random.samples; ++draw) {
+        if ((draw & 1023) == 0 && util::StopRequested()) break;
+        mapspace.Sample(rng, genome);
+        if (!mapspace.Fits(genome)) continue;
+        mapspace.Decode(genome, mapping);
+        const cost::Cost cost = experiment.cost_model->Evaluate(problem, mapping);
+        if (cost.feasible) edps.push_back(cost.edp_pj_cycles);
+      }
+      double best = std::numeric_limits<double>::infinity();
+      for (const double edp : edps) best = std::min(best, edp);
+      for (const auto& front_point : part.op_fronts[id].points())
+        best = std::min(best, front_point.objectives.EdpPjCycles());
+      json.push_back({{"op", name}, {"best_edp_pj_cycles", best}, {"edp_pj_cycles", edps}});
+      break;
+    }
+  }
+  return json;
 }
 
 // A point file's identity and sweep as CSV cells.
@@ -310,6 +356,8 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                         {"evaluations", statistics.evaluations},
                         {"search_seconds", statistics.search_seconds},
                         {"threads", statistics.threads}};
+  if (!experiment.random_mappings.ops.empty())
+    json["random_mappings"] = RandomMappingSamples(experiment, point, result);
   json["timing"] = {{"started", started}, {"finished", UtcNow()}, {"wall_seconds", wall_seconds}};
   return json;
 }
@@ -472,6 +520,28 @@ std::int64_t RebuildTables(const fs::path& output) {
   } catch (const nlohmann::json::exception& error) {
     throw util::ConfigError(fmt::format("{}: a point result is incomplete ({})", output.string(), error.what()));
   }
+  // Random valid mappings, when any point sampled them.
+  io::CsvTable samples(columns({"op", "sample", "edp_pj_cycles", "relative_edp"}));
+  try {
+    for (const PointRecord& record : records) {
+      if (!record.json.contains("random_mappings")) continue;
+      for (const Json& op : record.json.at("random_mappings")) {
+        const double best = Number(op.at("best_edp_pj_cycles"));
+        std::int64_t index = 0;
+        for (const Json& edp : op.at("edp_pj_cycles")) {
+          AddKeyCells(samples, record, keys);
+          samples.Add(op.at("op").get<std::string>())
+              .Add(index++)
+              .Add(Number(edp))
+              .Add(best > 0 ? Number(edp) / best : 0.0);
+        }
+      }
+    }
+  } catch (const nlohmann::json::exception& error) {
+    throw util::ConfigError(
+        fmt::format("{}: a point's random mappings are incomplete ({})", output.string(), error.what()));
+  }
+  if (samples.rows() > 0) io::WriteFileAtomically(output / "edp_samples.csv", samples.ToString());
   io::WriteFileAtomically(output / "summary.csv", summary.ToString());
   io::WriteFileAtomically(output / "fronts.csv", fronts.ToString());
   io::WriteFileAtomically(output / "ops.csv", ops.ToString());

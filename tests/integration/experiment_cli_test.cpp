@@ -191,7 +191,7 @@ TEST_CASE("run writes point files and tidy CSVs; a rerun resumes; shards + merge
 }
 
 static  // Runs a six-point experiment as a subprocess, sends `signal_number` once the first point file
-    // appears, and checks what is left: complete files only, and a rerun that completes the sweep.
+        // appears, and checks what is left: complete files only, and a rerun that completes the sweep.
     void
     CheckStoppedRun(int signal_number, const std::string& name) {
   const fs::path directory = ScratchDir(name);
@@ -288,6 +288,14 @@ TEST_CASE("Every shipped experiment validates and runs at a tiny budget", "[cli]
     INFO(run.err);
     CHECK(run.exit_code == 0);
     CHECK(Lines(ReadWholeFile(out / "summary.csv")) == 1 + points);
+    if (file.stem() == "random_mapping_edp") {
+      // 2 models × 2 ops × 150 samples (--budget-evals caps the samples), relative to the best.
+      const std::string samples = ReadWholeFile(out / "edp_samples.csv");
+      CHECK(
+          samples.starts_with("point_id,model,seq_len,batch,phase,arch,fusion,op,sample,edp_pj_cycles,relative_edp\n"));
+      CHECK(Lines(samples) == 1 + 2 * 2 * 150);
+      CHECK(samples.find(",ffn_w1,149,") != std::string::npos);
+    }
   }
   fs::remove_all(directory);
 }

@@ -56,6 +56,16 @@ struct SearchSettings {
   int tilings = search::kDefaultScreenedTilings;
 };
 
+// Random valid mappings sampled per op (survey Sec. 5.5.1, Fig. 19): for each named op of each
+// point's workload (its first part: the prefill pass, or the first decode bucket), `samples`
+// mappings drawn uniformly from the op's mapspace that fit every buffer and fanout, with their EDP
+// relative to the best EDP known for the op (the samples' and the search front's). Empty `ops`:
+// none.
+struct RandomMappings {
+  std::vector<std::string> ops{};
+  std::int64_t samples = 0;
+};
+
 struct Experiment {
   std::string name;
   std::string file;  // the YAML file it was read from
@@ -66,6 +76,7 @@ struct Experiment {
   std::string cost_model_name = "dataflow";
   int threads = 0;     // 0 = util::DefaultThreadCount()
   std::string output;  // directory; default "results/<name>"
+  RandomMappings random_mappings{};
   std::shared_ptr<const search::Searcher> searcher;
   std::shared_ptr<const cost::CostModel> cost_model;
 };
