@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -85,6 +86,17 @@ std::string WithoutColumn(const std::string& csv, const std::string& column) {
   return result;
 }
 
+// Runs a shell command and returns what it printed (stdout and stderr together).
+std::string RunLoopfrontShell(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  ::pclose(pipe);
+  return output;
+}
+
 std::size_t Lines(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
@@ -111,6 +123,23 @@ TEST_CASE("run --dry-run lists the points with ids and swept values", "[cli][exp
   CHECK_FALSE(fs::exists(directory / "out"));
   // validate accepts it.
   CHECK(RunLoopfront("validate '" + experiment.string() + "'").out == "ok\n");
+  fs::remove_all(directory);
+}
+
+TEST_CASE("Progress: a live line on a terminal, nothing when stderr is a file or with --quiet", "[cli][experiment]") {
+  const fs::path directory = ScratchDir("progress");
+  const fs::path experiment = WriteSmallExperiment(directory);
+  // `script` (util-linux) gives the run a pseudo-terminal.
+  const std::string run = std::string(LOOPFRONT_BINARY) + " run '" + experiment.string() + "' --no-plot --threads 1";
+  const auto on_terminal = RunLoopfrontShell("script -qec \"" + run + "\" /dev/null");
+  CHECK(on_terminal.find("points 0/4") != std::string::npos);
+  CHECK(on_terminal.find("points 4/4") != std::string::npos);
+  CHECK(on_terminal.find("best knee EDP") != std::string::npos);
+  const auto to_file = RunLoopfront("run '" + experiment.string() + "' --no-plot --force");
+  CHECK(to_file.exit_code == 0);
+  CHECK(to_file.err.find("points 0/4") == std::string::npos);
+  const auto quiet = RunLoopfrontShell("script -qec \"" + run + " --force --quiet\" /dev/null");
+  CHECK(quiet.find("points ") == std::string::npos);
   fs::remove_all(directory);
 }
 
