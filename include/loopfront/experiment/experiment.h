@@ -10,9 +10,10 @@
 // last varying fastest); then architecture entries in file order, each over its sweep keys in file
 // order; then the fusion settings in file order. A point's id is FNV-1a 64 of the canonical JSON
 // text of its resolved configuration (workload request, architecture name and swept values,
-// fusion, searcher and parameters, objectives, cost model, budget, seed, tilings) as 12 hex digits:
-// it does not depend on the output directory, the thread count or the point's position, so a
-// rerun with the same settings finds the same ids (resume) and different settings never collide.
+// fusion, searcher and parameters, objectives, cost model, budget, seed, tilings, and the random
+// mapping sampling when there is one), its top 48 bits as 12 hex digits. It does not depend on the
+// output directory, the thread count or the point's position, so a rerun with the same settings
+// finds the same ids (resume); different settings collide with probability ~n²/2⁴⁹ for n points.
 //
 // Units: budget seconds in s; architecture values in the units of their keys (docs/architectures.md).
 // Thread-safety: an Experiment is immutable after loading; its searcher and cost model are used
@@ -100,7 +101,7 @@ struct Point {
 // to `experiment`, which must outlive them.
 std::vector<Point> ExpandPoints(const Experiment& experiment);
 
-// FNV-1a 64 of `text`, and the id format (12 lowercase hex digits of it).
+// FNV-1a 64 of `text`, and the id format (its top 48 bits as 12 lowercase hex digits).
 std::uint64_t Fnv1a64(std::string_view text);
 std::string PointId(const nlohmann::ordered_json& config);
 

@@ -6,6 +6,7 @@
 //                     search statistics and timing;
 //   summary.csv, fronts.csv, ops.csv   tidy tables REBUILT from every points/*.json present (so a
 //                     resumed run, a shard and a merge of shards all go through RebuildTables);
+//   edp_samples.csv   the same, when points sampled random mappings (Experiment::random_mappings);
 //   manifest.json     version, git commit, seed, command line, start/end time, shard, counts.
 // Every file is written with io::WriteFileAtomically, so `kill -9` at any moment leaves each file
 // either absent, as before, or complete.
@@ -20,6 +21,8 @@
 //   ops.csv      unit, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
 //                arithmetic_intensity, attained_flops_per_cycle (the fused front's knee, one row per
 //                op or fused group; flops and ideal bytes from workload/analysis.h × count)
+//   edp_samples.csv  op, sample (0-based), edp_pj_cycles (per execution), relative_edp (to the best
+//                known for the op at that point)             (one row per random valid mapping)
 // Rows are ordered by the point's index in its experiment, then id, then row order within a point,
 // so the tables of a single run and of merged shards are byte-identical.
 //
@@ -72,8 +75,8 @@ nlohmann::ordered_json RunPoint(const Experiment& experiment, const Point& point
 // util::StopRequested(); a point interrupted mid-search is not written.
 RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options);
 
-// Rebuilds summary.csv, fronts.csv and ops.csv of `output` from output/points/*.json. Returns the
-// number of points read. Throws util::ConfigError on an unreadable point file.
+// Rebuilds summary.csv, fronts.csv, ops.csv (and edp_samples.csv when sampled) of `output` from output/points/*.json.
+// Returns the number of points read. Throws util::ConfigError on an unreadable point file.
 std::int64_t RebuildTables(const std::filesystem::path& output);
 
 // Copies every points/*.json of `sources` into `destination` (which may be one of them) and
