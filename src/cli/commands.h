@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -30,5 +31,8 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry);
 void AddRunCommand(CLI::App& app, CommandRegistry& registry);
 void AddMergeCommand(CLI::App& app, CommandRegistry& registry);
 void AddPlotCommand(CLI::App& app, CommandRegistry& registry);
+
+// What `loopfront plot DIR --formats F` does; `run` calls it at the end of an experiment.
+int PlotOutput(const std::string& output_dir, const std::string& formats = "png,svg,pdf");
 
 }  // namespace loopfront::cli

@@ -21,7 +21,10 @@ struct PlotArguments {
   std::string formats = "png,svg,pdf";
 };
 
-int RunPlot(const PlotArguments& arguments) {
+}  // namespace
+
+int PlotOutput(const std::string& output_dir_text, const std::string& formats_text) {
+  const PlotArguments arguments{output_dir_text, formats_text};
   const std::vector<experiment::FigureFormat> formats = experiment::ParseFigureFormats(arguments.formats);
   // Checked before anything is written: without gnuplot there would only be half the result.
   const std::optional<std::filesystem::path> gnuplot = experiment::FindGnuplot();
@@ -44,8 +47,6 @@ int RunPlot(const PlotArguments& arguments) {
   return 0;
 }
 
-}  // namespace
-
 void AddPlotCommand(CLI::App& app, CommandRegistry& registry) {
   auto arguments = std::make_shared<PlotArguments>();
   CLI::App* plot = app.add_subcommand(
@@ -56,7 +57,7 @@ void AddPlotCommand(CLI::App& app, CommandRegistry& registry) {
       ->required();
   plot->add_option("--formats", arguments->formats, "Comma-separated figure formats: png, svg, pdf")
       ->capture_default_str();
-  registry.Add(plot, [arguments] { return RunPlot(*arguments); });
+  registry.Add(plot, [arguments] { return PlotOutput(arguments->output_dir, arguments->formats); });
 }
 
 }  // namespace loopfront::cli

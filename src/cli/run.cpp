@@ -3,7 +3,7 @@
 // experiment (experiment/experiment.h, experiment/runner.h; docs/experiments.md). The overrides
 // replace the file's values for a quick or scaled run without editing it; they enter the points'
 // resolved configurations, hence their ids (except --output and --threads). At the end it runs
-// `loopfront plot` on the output unless --no-plot (when the build has that command). Exit code 0 when
+// `loopfront plot` on the output unless --no-plot. Exit code 0 when
 // every point of the shard is done, 2 on bad input or when a point could not be searched, 128 +
 // the signal number after SIGINT/SIGTERM (finished points are written and the tables rebuilt).
 #include <fmt/format.h>
@@ -64,14 +64,7 @@ std::string OptionalText(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("-");
 }
 
-bool HasSubcommand(const CLI::App& app, const std::string& name) {
-  const std::function<bool(const CLI::App*)> named = [&](const CLI::App* subcommand) {
-    return subcommand->get_name() == name;
-  };
-  return !app.get_subcommands(named).empty();
-}
-
-int RunRun(const RunArgs& args, const CLI::App& app) {
+int RunRun(const RunArgs& args) {
   experiment::Experiment loaded = experiment::LoadExperiment(args.path);
   // Budget overrides: like `search`, an evaluation count alone, or a time limit alone.
   if (args.budget_evaluations) {
@@ -143,11 +136,13 @@ int RunRun(const RunArgs& args, const CLI::App& app) {
   // Where the results are (stdout: the README's main command prints it).
   std::cout << fmt::format("results in {}: summary.csv, fronts.csv, ops.csv, manifest.json, points/\n",
                            output.string());
-  // Figures: `loopfront plot` on the output, when this build has that command.
-  if (!args.no_plot && report.stop_signal == 0 && HasSubcommand(app, "plot")) {
-    const std::string command =
-        fmt::format("'{}' plot '{}'", std::filesystem::read_symlink("/proc/self/exe").string(), output.string());
-    if (std::system(command.c_str()) != 0) std::cerr << "warning: `loopfront plot` failed; the CSVs are complete\n";
+  // Figures: what `loopfront plot` draws. The CSVs are the result; a failed plot only warns.
+  if (!args.no_plot && report.stop_signal == 0) {
+    try {
+      if (PlotOutput(output.string()) != 0) std::cerr << "warning: plotting failed; the CSVs are complete\n";
+    } catch (const util::ConfigError& error) {
+      std::cerr << "warning: no figures (" << error.what() << "); the CSVs are complete\n";
+    }
   }
   if (report.stop_signal != 0) return 128 + report.stop_signal;
   if (!report.failures.empty()) return 2;
@@ -175,7 +170,7 @@ void AddRunCommand(CLI::App& app, CommandRegistry& registry) {
   run->add_flag("--quiet", args->quiet, "No progress or summary on stderr");
   run->add_flag("--verbose", args->verbose, "One line per finished point on stderr");
   run->add_flag("--no-plot", args->no_plot, "Do not mention or make figures at the end");
-  registry.Add(run, [args, &app] { return RunRun(*args, app); });
+  registry.Add(run, [args] { return RunRun(*args); });
 }
 
 }  // namespace loopfront::cli

@@ -200,7 +200,8 @@ std::string DataHeader(std::string_view title, std::string_view columns, std::st
 }
 
 // Labelled tics for a log axis over [low, high]: 1-2-5 steps when the range is under three decades,
-// else decades only, since gnuplot alone labels decades and a tight range may hold none.
+// else decades only, since gnuplot alone labels decades and a tight range may hold none; five
+// evenly spaced tics when the range is too narrow for two of those.
 // Returns the whole `set <axis>tics (...)` line, or nothing (gnuplot's own tics) without a range.
 std::string LogTics(std::string_view axis, double low, double high) {
   if (!(low > 0.0 && high >= low && std::isfinite(high))) return "";
@@ -215,7 +216,21 @@ std::string LogTics(std::string_view axis, double low, double high) {
       tics.push_back(fmt::format("'{}e{}' {:g}", mantissa, exponent, value));
     }
   }
-  if (tics.empty()) return "";
+  if (tics.size() < 3) {
+    // A range narrower than the 1-2-5 steps (a whole-model front often spans a few percent): five
+    // evenly spaced (in log) tics, labelled with three significant digits.
+    tics.clear();
+    const int kSteps = high > low * (1 + 1e-9) ? 4 : 0;
+    // Enough significant digits that neighbouring tics differ: 3, plus one per decade the relative
+    // span is below 10%.
+    const double relative_span = std::max(high / low - 1.0, 1e-9);
+    const int digits = std::clamp(2 + static_cast<int>(std::ceil(-std::log10(relative_span))), 3, 9);
+    for (int step = 0; step <= kSteps; ++step) {
+      const double raw = kSteps == 0 ? low : low * std::pow(high / low, static_cast<double>(step) / kSteps);
+      const std::string label = fmt::format("{:.{}g}", raw, digits);
+      tics.push_back(fmt::format("'{}' {}", label, label));
+    }
+  }
   return fmt::format("  set {}tics ({})\n", axis, util::Join(tics, ", "));
 }
 
@@ -346,8 +361,8 @@ std::optional<FigureSource> ParetoFronts(const io::CsvFile& fronts, const std::f
       "    keyentry with lines lc rgb 'black' dt 1 title 'fused front', \\\n"
       "    keyentry with lines lc rgb 'black' dt 2 title 'unfused front', \\\n"
       "    keyentry with points lc rgb 'black' pt 5 ps 2 title 'knee (min EDP)'\n",
-      fmt::arg("key", pareto_key), fmt::arg("xtics", LogTics("x", latency_low / 1.2, latency_high * 1.2)),
-      fmt::arg("ytics", LogTics("y", energy_low / 1.2, energy_high * 1.2)), fmt::arg("plots", plots));
+      fmt::arg("key", pareto_key), fmt::arg("xtics", LogTics("x", latency_low, latency_high)),
+      fmt::arg("ytics", LogTics("y", energy_low, energy_high)), fmt::arg("plots", plots));
   if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
