@@ -11,6 +11,22 @@ constexpr std::int64_t kMaxPaddedIterationPoints = std::int64_t{1} << 52;
 
 CheckResult Fail(Violation violation) { return CheckResult{.violation = violation}; }
 
+// Every loop, temporal or spatial, names an existing dim and has a factor of at least 1.
+inline CheckResult CheckLoop(int level_idx, int dim, std::int64_t factor, int num_dims) {
+  CheckResult result;
+  if (dim < 0 || dim >= num_dims) {
+    result = Fail(Violation::kBadDim);
+  } else if (factor < 1) {
+    result = Fail(Violation::kBadFactor);
+    result.value = factor;
+  } else {
+    return result;
+  }
+  result.level = static_cast<std::int8_t>(level_idx);
+  result.dim = static_cast<std::int8_t>(dim);
+  return result;
+}
+
 std::string_view AxisName(Axis axis) { return ToString(axis); }
 
 // Local so that this module does not depend on the workload module's implementation file.
@@ -104,36 +120,12 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
       }
     }
     for (const TemporalLoop& loop : level.temporal()) {
-      if (loop.dim < 0 || loop.dim >= num_dims) {
-        CheckResult result = Fail(Violation::kBadDim);
-        result.level = static_cast<std::int8_t>(level_idx);
-        result.dim = loop.dim;
-        return result;
-      }
-      if (loop.factor < 1) {
-        CheckResult result = Fail(Violation::kBadFactor);
-        result.level = static_cast<std::int8_t>(level_idx);
-        result.dim = loop.dim;
-        result.value = loop.factor;
-        return result;
-      }
+      if (const CheckResult bad = CheckLoop(level_idx, loop.dim, loop.factor, num_dims); !bad.ok()) return bad;
       multiply(loop.dim, loop.factor);
     }
     std::array<std::int64_t, kNumAxes> axis_product{1, 1};
     for (const SpatialLoop& loop : level.spatial()) {
-      if (loop.dim < 0 || loop.dim >= num_dims) {
-        CheckResult result = Fail(Violation::kBadDim);
-        result.level = static_cast<std::int8_t>(level_idx);
-        result.dim = loop.dim;
-        return result;
-      }
-      if (loop.factor < 1) {
-        CheckResult result = Fail(Violation::kBadFactor);
-        result.level = static_cast<std::int8_t>(level_idx);
-        result.dim = loop.dim;
-        result.value = loop.factor;
-        return result;
-      }
+      if (const CheckResult bad = CheckLoop(level_idx, loop.dim, loop.factor, num_dims); !bad.ok()) return bad;
       const int axis = static_cast<int>(loop.axis);
       // Factor-1 loops occupy nothing and are allowed on any axis.
       if (loop.factor > 1 && ((table.spatial_dims[axis] >> loop.dim) & 1u) == 0) {
