@@ -443,7 +443,12 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
   std::size_t unit_chars = 0;
   for (const std::string& unit : units) unit_chars = std::max(unit_chars, unit.size());
   const int label_pixels = static_cast<int>(label_chars) * kCharPixels + 30;
-  const int key_pixels = static_cast<int>(unit_chars) * kCharPixels + 90;
+  // The key lists every op in the top panel; when they do not fit in one column gnuplot wraps
+  // them into several, so reserve room for every column (about 20 pixels per entry).
+  const int entries_per_column = std::max(1, (spec.height_pixels / 2 - 80) / 20);
+  const int key_columns =
+      std::max(1, (static_cast<int>(units.size()) + entries_per_column - 1) / entries_per_column);
+  const int key_pixels = key_columns * (static_cast<int>(unit_chars) * kCharPixels + 90);
   spec.width_pixels = std::max(spec.width_pixels, label_pixels + 600 + key_pixels);
   const double left_margin = static_cast<double>(label_pixels) / spec.width_pixels;
   const double right_margin = 1.0 - static_cast<double>(key_pixels) / spec.width_pixels;
@@ -457,14 +462,15 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
       "  set lmargin at screen {left:.3f}\n"
       "  set rmargin at screen {right:.3f}\n"
       "  set multiplot layout 2,1 title 'Per-op latency and energy at the knee (fused front)'\n"
-      "  set key outside right top vertical Left reverse title 'op / group' box lc rgb '#c0c0c0'\n"
+      "  set key outside right top vertical Left reverse maxrows {maxrows} title 'op / group' box lc rgb '#c0c0c0'\n"
       "  set xlabel 'latency (cycles)'\n"
       "  plot \\\n{latency}"
       "  unset key\n"
       "  set xlabel 'energy (pJ)'\n"
       "  plot \\\n{energy}"
       "  unset multiplot\n",
-      fmt::arg("ytics", ytics), fmt::arg("left", left_margin), fmt::arg("right", right_margin), fmt::arg("low", -0.6),
+      fmt::arg("ytics", ytics), fmt::arg("left", left_margin), fmt::arg("right", right_margin),
+      fmt::arg("maxrows", entries_per_column), fmt::arg("low", -0.6),
       fmt::arg("high", series_count - 0.4), fmt::arg("latency", trim(latency_plots)),
       fmt::arg("energy", trim(energy_plots)));
   if (rows == 0) return std::nullopt;
