@@ -158,6 +158,42 @@ void VectorEngineAccesses(const mapping::Problem& problem, const NestAnalysis& n
   }
 }
 
+// Cycles to move a single-buffered level's tiles to and from its parents (arch/architecture.h):
+// per instance, its fills in and its partial sums out at its own bandwidths, and at each parent
+// the words that parent exchanges with it at the parent's bandwidths; the slowest side bounds.
+// Needs the per-level records of rules 5 and 6.
+std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx,
+                                     const std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>& parent,
+                                     const mapping::TileTable& tiles, const NestAnalysis& nest, const Cost& cost) {
+  const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
+    return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
+                     mapping::CyclesAtRate(write_words, table.write_bandwidth),
+                     mapping::CyclesAtRate(read_words + write_words, table.shared_bandwidth)});
+  };
+  std::int64_t words_in = 0;
+  std::int64_t words_out = 0;
+  // Per parent level: its reads and updates serving this level.
+  std::array<std::int64_t, kMaxLevels> parent_reads{};
+  std::array<std::int64_t, kMaxLevels> parent_updates{};
+  for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+    const int parent_idx = parent[level_idx][tensor];
+    if (parent_idx < 0) continue;
+    const TensorLevelCost& here = cost.levels[level_idx].tensors[tensor];
+    const TensorLevelCost& there = cost.levels[parent_idx].tensors[tensor];
+    words_in += here.fills;
+    parent_reads[parent_idx] += there.reads;
+    if (tensor == problem.output_tensor()) {
+      words_out += tiles.words[level_idx][tensor] * nest.changes[level_idx][tensor];
+      parent_updates[parent_idx] += there.updates;
+    }
+  }
+  std::int64_t cycles = side_cycles(problem.level(level_idx), words_out, words_in);
+  for (int parent_idx = 0; parent_idx < level_idx; ++parent_idx) {
+    cycles = std::max(cycles, side_cycles(problem.level(parent_idx), parent_reads[parent_idx], parent_updates[parent_idx]));
+  }
+  return cycles;
+}
+
 }  // namespace
 
 Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
@@ -210,6 +246,9 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
 
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
   // next inner keeping level, or the MACs) and is served by its parent.
+  // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
+  std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels> parent;
+  for (std::array<std::int8_t, kMaxTensors>& row : parent) row.fill(-1);
   for (int tensor = 0; tensor < num_tensors; ++tensor) {
     const bool is_output = tensor == output;
     int outermost_keeper = -1;
@@ -224,9 +263,12 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     // (factors not indexing t multicast or reduce: one access per group).
     std::int64_t child_words = compute_accesses[tensor];
     std::int64_t rel = 1;
+    int child_keeper = -1;
     for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
       rel *= nest.spatial_here[level_idx][tensor];
       if (!mapping.level(level_idx).Keeps(tensor)) continue;
+      if (child_keeper >= 0) parent[child_keeper][tensor] = static_cast<std::int8_t>(level_idx);
+      child_keeper = level_idx;
       const std::int64_t tile = tiles.words[level_idx][tensor];
       const std::int64_t content = child_words * rel;
       const std::int64_t share = tile * nest.changes[level_idx][tensor];
@@ -294,6 +336,26 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     }
   }
 
+  // Honest single buffering (arch/architecture.h): the compute waits while the tiles of a
+  // single-buffered level move, so their transfer time adds to the compute cycles.
+  std::int64_t stalled_cycles = compute_cycles;
+  int worst_stall_level = kComputeBound;
+  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+    if (!problem.level(level_idx).Stalls(mapping.level(level_idx).double_buffered())) continue;
+    const std::int64_t stall = SingleBufferStallCycles(problem, level_idx, parent, tiles, nest, cost);
+    LevelCost& level = cost.levels[level_idx];
+    level.stall_cycles = stall;
+    level.cycles = std::max(level.cycles, compute_cycles + stall);
+    stalled_cycles += stall;
+    if (worst_stall_level == kComputeBound || stall > cost.levels[worst_stall_level].stall_cycles) {
+      worst_stall_level = level_idx;
+    }
+  }
+  if (stalled_cycles > slowest_cycles) {
+    slowest_cycles = stalled_cycles;
+    bounding_level = worst_stall_level;
+  }
+
   cost.bounding_level = bounding_level;
   if (is_vector_op) {
     // DESIGN §2.1.1: padded elements are computed too; useful operations exclude them.
@@ -306,7 +368,8 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     cost.utilization = cost.vector_ops / (static_cast<double>(problem.vector_lanes()) *
                                           problem.vector_ops_per_cycle_per_lane() * static_cast<double>(cost.cycles));
   } else {
-    // DESIGN §2.5 rule 5: perfect overlap of levels, plus the array's fill/drain once.
+    // DESIGN §2.5 rule 5: perfect overlap of levels (but single-buffered stalls), plus the array's
+    // fill/drain once.
     cost.cycles = slowest_cycles + problem.fill_latency_cycles();
     cost.macs = problem.iteration_points();
     cost.mac_instances = nest.instances[num_levels];

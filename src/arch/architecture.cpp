@@ -24,6 +24,10 @@ void CheckBandwidth(const std::optional<double>& bandwidth, const std::string& p
 
 std::string_view ToString(DimRole role) { return kDimRoleNames.at(static_cast<std::size_t>(role)); }
 
+std::string_view BufferingName(BufferingMask single_option) {
+  return single_option == kDoubleBuffering ? "double" : "single";
+}
+
 std::optional<DimRole> ParseDimRole(std::string_view text) {
   for (std::size_t index = 0; index < kDimRoleNames.size(); ++index) {
     if (kDimRoleNames[index] == text) return static_cast<DimRole>(index);
@@ -94,6 +98,15 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
     }
     if (!(std::isfinite(level.multiple_buffering) && level.multiple_buffering >= 1.0)) {
       problems.push_back(fmt::format("{}.multiple_buffering: expected ≥ 1, got {}", path, level.multiple_buffering));
+    }
+    if ((level.buffering & ~(kSingleBuffering | kDoubleBuffering)) != 0) {
+      problems.push_back(path + ".buffering: unknown bits");
+    }
+    if (level.buffering != 0 && level.multiple_buffering != 1.0) {
+      problems.push_back(path + ": expected `buffering` or `multiple_buffering`, got both");
+    }
+    if ((level.buffering & kDoubleBuffering) != 0 && level.capacity_words && *level.capacity_words < 2) {
+      problems.push_back(path + ".buffering: expected a capacity of 2 words or more to double-buffer");
     }
     if ((level.keeps_roles & ~kAllRoles) != 0 || (level.spatial_x_dim_roles & ~kAllDimRoles) != 0 ||
         (level.spatial_y_dim_roles & ~kAllDimRoles) != 0) {

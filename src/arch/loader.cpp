@@ -38,6 +38,7 @@ const std::vector<std::string> kLevelKeys = {"name",
                                              "shared_bandwidth_words_per_cycle",
                                              "energy_pj_per_access",
                                              "multiple_buffering",
+                                             "buffering",
                                              "keeps",
                                              "spatial_x_dim_roles",
                                              "spatial_y_dim_roles"};
@@ -218,6 +219,13 @@ class ArchitectureReader {
         }
       }
     }
+    if (const std::optional<YamlValue> buffering = map->Get("buffering")) {
+      level.buffering = ReadBuffering(*buffering);
+      if (map->Get("multiple_buffering") && level.buffering != 0) {
+        buffering->Error("`buffering` (modelled honestly) and `multiple_buffering` (Timeloop's idealization) "
+                         "exclude each other; give one");
+      }
+    }
     positions.keeps = map->Get("keeps");
     if (positions.keeps) {
       level.keeps_roles = ReadRoles(*positions.keeps);
@@ -263,6 +271,26 @@ class ArchitectureReader {
       const RoleMask bit = RoleBit(*workload::ParseTensorRole(*role));
       if ((mask & bit) != 0) item.ErrorExpected("each role once", "");
       mask = static_cast<RoleMask>(mask | bit);
+    }
+    return mask;
+  }
+
+  // `single`, `double`, or a list of them (the mapping chooses).
+  static BufferingMask ReadBuffering(const YamlValue& value) {
+    const std::vector<std::string> names = {"single", "double"};
+    const auto bit = [&](const YamlValue& item) -> BufferingMask {
+      const std::optional<std::string> name = item.AsChoice(names);
+      if (!name) return 0;
+      return *name == "double" ? kDoubleBuffering : kSingleBuffering;
+    };
+    if (!value.IsList()) return bit(value);
+    const std::vector<YamlValue> items = *value.AsList();
+    if (items.empty()) value.ErrorExpected("single, double, or a list of them");
+    BufferingMask mask = 0;
+    for (const YamlValue& item : items) {
+      const BufferingMask option = bit(item);
+      if ((mask & option) != 0) item.ErrorExpected("each buffering once");
+      mask = static_cast<BufferingMask>(mask | option);
     }
     return mask;
   }
@@ -495,7 +523,13 @@ std::string ArchitectureToYaml(const Architecture& architecture, std::string_vie
     out += fmt::format("      energy_pj_per_access: {{read: {}, write: {}, update: {}}}\n",
                        Number(level.energy_per_access.read_pj), Number(level.energy_per_access.write_pj),
                        Number(level.energy_per_access.update_pj));
-    out += fmt::format("      multiple_buffering: {}\n", Number(level.multiple_buffering));
+    if (level.buffering == (kSingleBuffering | kDoubleBuffering)) {
+      out += "      buffering: [double, single]\n";
+    } else if (level.buffering != 0) {
+      out += fmt::format("      buffering: {}\n", BufferingName(level.buffering));
+    } else {
+      out += fmt::format("      multiple_buffering: {}\n", Number(level.multiple_buffering));
+    }
     out += fmt::format("      keeps: {}\n", RoleList(level.keeps_roles));
     out += fmt::format("      spatial_x_dim_roles: {}\n", DimRoleList(level.spatial_x_dim_roles));
     out += fmt::format("      spatial_y_dim_roles: {}\n", DimRoleList(level.spatial_y_dim_roles));

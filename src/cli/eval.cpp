@@ -1,4 +1,4 @@
-// `loopfront eval --arch NAME|FILE (--op SPEC | --workload FILE --op-name NAME) --mapping FILE
+// `loopfront eval --arch NAME|FILE (--op SPEC | --workload FILE --op-name NAME) --mapping FILE|"LINE"
 //  [--cost-model dataflow|roofline] [--format table|json]`: evaluates one mapping and explains
 // it level by level (DESIGN §1): per level and tensor the tile, reads, fills, updates and energy;
 // each level's bandwidth-limited cycles and which level bounds the op; the energy breakdown,
@@ -9,6 +9,8 @@
 // them, they must agree.
 // An invalid mapping is a ConfigError with mapping::Describe's reason (exit 2).
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include <iostream>
 #include <memory>
@@ -75,6 +77,13 @@ std::string BandwidthText(const mapping::Rate& rate) {
                        : fmt::format("{:.6g}", static_cast<double>(rate.num) / static_cast<double>(rate.den));
 }
 
+// Σ over single-buffered levels of the cycles the compute waits for their tiles.
+std::int64_t StallCycles(const cost::Cost& cost) {
+  std::int64_t stall = 0;
+  for (int level_idx = 0; level_idx < cost.num_levels; ++level_idx) stall += cost.levels[level_idx].stall_cycles;
+  return stall;
+}
+
 // What computes the op: the PE array, or for vector ops the vector unit or the host.
 std::string EngineName(const mapping::Problem& problem) {
   if (!problem.is_vector_op()) return "PE array";
@@ -83,6 +92,11 @@ std::string EngineName(const mapping::Problem& problem) {
 
 std::string BoundingText(const mapping::Problem& problem, const cost::Cost& cost) {
   if (cost.bounding_level == cost::kComputeBound) return fmt::format("compute (the {})", EngineName(problem));
+  if (cost.compute_cycles + StallCycles(cost) >= cost.levels[cost.bounding_level].cycles &&
+      cost.levels[cost.bounding_level].stall_cycles > 0) {
+    return fmt::format("{} (single-buffered: the {} waits {} cycles in all for the tiles of single-buffered levels)",
+                       problem.level_name(cost.bounding_level), EngineName(problem), Count(StallCycles(cost)));
+  }
   const std::string limit = LimitingBandwidth(problem, cost, cost.bounding_level);
   return fmt::format("{} ({} bandwidth)", problem.level_name(cost.bounding_level), limit);
 }
@@ -119,9 +133,8 @@ void PrintTable(const mapping::Problem& problem, const mapping::Mapping& mapping
   for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
     const cost::LevelCost& level = cost.levels[level_idx];
     const mapping::LevelTable& table = problem.level(level_idx);
-    const std::string capacity = table.usable_capacity_words == mapping::kUnboundedCapacity
-                                     ? std::string("/-")
-                                     : "/" + Count(table.usable_capacity_words);
+    const std::int64_t usable = table.UsableCapacity(mapping.level(level_idx).double_buffered());
+    const std::string capacity = usable == mapping::kUnboundedCapacity ? std::string("/-") : "/" + Count(usable);
     out += fmt::format("{:<14} {:>16} {:>14} {:>14} {:>11} {:>11} {:>11} {:>12}{}{}\n", problem.level_name(level_idx),
                        Count(level.cycles), Count(level.read_words), Count(level.write_words),
                        BandwidthText(table.read_bandwidth), BandwidthText(table.write_bandwidth),
@@ -131,6 +144,11 @@ void PrintTable(const mapping::Problem& problem, const mapping::Mapping& mapping
   out += "(per instance: words read and written (fills + updates), bandwidths in words/cycle, usable capacity)\n\n";
 
   out += fmt::format("compute cycles:  {}\n", Count(cost.compute_cycles));
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    if (cost.levels[level_idx].stall_cycles == 0) continue;
+    out += fmt::format("stall:           {} cycles waiting for the tiles of single-buffered {}\n",
+                       Count(cost.levels[level_idx].stall_cycles), problem.level_name(level_idx));
+  }
   if (problem.fill_latency_cycles() > 0) {
     out += fmt::format("array fill:      {} cycles\n", Count(problem.fill_latency_cycles()));
   }
@@ -201,9 +219,14 @@ void PrintJson(const mapping::Problem& problem, const mapping::Mapping& mapping,
     entry["name"] = problem.level_name(level_idx);
     entry["cycles"] = level.cycles;
     entry["limiting_bandwidth"] = LimitingBandwidth(problem, cost, level_idx);
+    if (problem.level(level_idx).buffering != 0) {
+      entry["buffering"] = mapping.level(level_idx).double_buffered() ? "double" : "single";
+      entry["stall_cycles"] = level.stall_cycles;
+    }
     entry["instances"] = level.instances;
     entry["used_words"] = level.used_words;
-    const std::int64_t capacity = problem.level(level_idx).usable_capacity_words;
+    const std::int64_t capacity =
+        problem.level(level_idx).UsableCapacity(mapping.level(level_idx).double_buffered());
     entry["usable_capacity_words"] =
         capacity == mapping::kUnboundedCapacity ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(capacity);
     entry["read_words"] = level.read_words;
@@ -265,7 +288,13 @@ int RunEval(const EvalArgs& args) {
     throw util::ConfigError({util::Diagnostic{
         .path = "--format", .message = fmt::format("expected table or json, got '{}'", args.format)}});
   }
-  const mapping::MappingFile file = mapping::MappingFile::Load(args.mapping_path);
+  // A mapping in the one-line form `search` prints is taken as it is; anything else names a file.
+  const bool one_line = !std::filesystem::exists(args.mapping_path) &&
+                        args.mapping_path.find('[') != std::string::npos;
+  const mapping::MappingFile file =
+      one_line ? mapping::MappingFile::FromString("mapping: " + nlohmann::json(args.mapping_path).dump() + "\n",
+                                                  "--mapping")
+               : mapping::MappingFile::Load(args.mapping_path);
   const mapping::MappingFileHeader& header = file.header();
   // Loading what the header names first reports its errors at the header's keys.
   std::optional<mapping::Problem> file_problem;
@@ -314,7 +343,9 @@ void AddEvalCommand(CLI::App& app, CommandRegistry& registry) {
   CLI::App* eval = app.add_subcommand(
       "eval", "Evaluate one mapping of one op and explain it level by level (accesses, energy, bounding level)");
   AddOpSelectionOptions(*eval, args->selection, /*required=*/false);
-  eval->add_option("--mapping", args->mapping_path, "Mapping YAML file (docs/mappings.md)")->required();
+  eval->add_option("--mapping", args->mapping_path,
+                   "Mapping YAML file, or a mapping in the one-line form `search` prints (docs/mappings.md)")
+      ->required();
   eval->add_option("--format", args->format, "Output format: table or json")->capture_default_str();
   registry.Add(eval, [args] { return RunEval(*args); });
 }

@@ -51,7 +51,8 @@ TensorMask TensorsWithRole(const workload::Op& op, arch::RoleMask roles) {
   return mask;
 }
 
-// Usable words per instance, as mapping::Problem computes them (rule 1 of shared/validation/README.md).
+// Usable words per instance, as mapping::Problem computes them (rule 1 of shared/validation/README.md;
+// with honest buffering: the whole capacity, as single-buffered).
 std::int64_t UsableWords(const arch::StorageLevel& level) {
   if (!level.capacity_words) return mapping::kUnboundedCapacity;
   return static_cast<std::int64_t>(std::floor(static_cast<double>(*level.capacity_words) / level.multiple_buffering));

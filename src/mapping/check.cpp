@@ -78,6 +78,8 @@ std::string_view ToString(Violation violation) {
       return "level_below_compute_level";
     case Violation::kTensorNotAtComputeLevel:
       return "tensor_not_at_compute_level";
+    case Violation::kBufferingNotOffered:
+      return "buffering_not_offered";
   }
   return "unknown";
 }
@@ -147,6 +149,13 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
         result.limit = table.fanout[axis];
         return result;
       }
+    }
+    const arch::BufferingMask buffering = level.double_buffered() ? arch::kDoubleBuffering : arch::kSingleBuffering;
+    if (table.buffering != 0 ? (table.buffering & buffering) == 0 : level.double_buffered()) {
+      CheckResult result = Fail(Violation::kBufferingNotOffered);
+      result.level = static_cast<std::int8_t>(level_idx);
+      result.value = level.double_buffered() ? 2 : 1;
+      return result;
     }
     const TensorMask keeps = level.keeps();
     if ((keeps & ~(table.may_keep & all_tensors)) != 0) {
@@ -232,7 +241,7 @@ void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& til
 
 CheckResult CheckCapacity(const Mapping& mapping, const Problem& problem, const TileTable& tiles) {
   for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
-    const std::int64_t usable = problem.level(level_idx).usable_capacity_words;
+    const std::int64_t usable = problem.level(level_idx).UsableCapacity(mapping.level(level_idx).double_buffered());
     if (usable == kUnboundedCapacity) continue;
     std::int64_t needed = 0;
     for (TensorMask mask = mapping.level(level_idx).keeps(); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
@@ -307,10 +316,12 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
     case Violation::kIterationSpaceTooLarge:
       return fmt::format("the padded iteration space exceeds {} points", result.limit);
     case Violation::kCapacityExceeded:
-      return fmt::format(
-          "level {} needs {} words per instance, more than its usable capacity of {} words (capacity / "
-          "multiple_buffering)",
-          level_name(result.level), result.value, result.limit);
+      return fmt::format("level {} needs {} words per instance, more than its usable capacity of {} words ({})",
+                         level_name(result.level), result.value, result.limit,
+                         result.level >= 0 && result.level < problem.num_levels() &&
+                                 problem.level(result.level).buffering != 0
+                             ? "half the capacity when double-buffered"
+                             : "capacity / multiple_buffering");
     case Violation::kLevelBelowComputeLevel:
       return fmt::format(
           "level {} is inside level {}, where the vector engine computes: it must have no loops and keep nothing",
@@ -318,6 +329,13 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
     case Violation::kTensorNotAtComputeLevel:
       return fmt::format("tensor {} must be kept at level {}, where the vector engine reads and writes",
                          tensor_name(result.tensor), level_name(result.level));
+    case Violation::kBufferingNotOffered: {
+      const bool offers_choice = result.level >= 0 && result.level < problem.num_levels() &&
+                                 problem.level(result.level).buffering != 0;
+      return fmt::format("level {} is {}-buffered, which its architecture does not offer{}", level_name(result.level),
+                         result.value == 2 ? "double" : "single",
+                         offers_choice ? "" : " (it has no `buffering` key: Timeloop's idealized buffering)");
+    }
     case Violation::kUnsupportedOp:
       if (problem.is_vector_op() && problem.compute_level() < 0) {
         return fmt::format("op {} is a vector op, but the architecture has neither a vector unit nor a host",

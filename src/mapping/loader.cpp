@@ -20,7 +20,7 @@ using io::YamlMap;
 using io::YamlValue;
 
 const std::vector<std::string> kDocumentKeys = {"arch", "op", "workload", "op_name", std::string(kMappingKey)};
-const std::vector<std::string> kLevelKeys = {"level", "keeps", "temporal", "spatial"};
+const std::vector<std::string> kLevelKeys = {"level", "buffering", "keeps", "temporal", "spatial"};
 
 // Records every diagnostic of `error` at `at` (they come from a loader that has no file position
 // for a value embedded in this file).
@@ -43,6 +43,7 @@ std::vector<std::string> Names(int count, const auto& name_of) {
 // Where each level entry and its keys are, to position the CheckMapping violation.
 struct LevelNodes {
   std::optional<YamlValue> entry;
+  std::optional<YamlValue> buffering;
   std::optional<YamlValue> keeps;
   std::optional<YamlValue> spatial;
 };
@@ -112,6 +113,13 @@ class MappingReader {
       nodes.entry = item;
       LevelMapping& level = mapping.level(level_idx);
       level.SetKeeps(problem_.level(level_idx).may_keep);
+      level.SetDoubleBuffered(DefaultDoubleBuffered(problem_.level(level_idx)));
+      nodes.buffering = map->Get("buffering");
+      if (nodes.buffering) {
+        if (const std::optional<std::string> buffering = nodes.buffering->AsChoice({"single", "double"})) {
+          level.SetDoubleBuffered(*buffering == "double");
+        }
+      }
       nodes.keeps = map->Get("keeps");
       if (nodes.keeps) ReadKeeps(*nodes.keeps, level);
       if (const std::optional<YamlValue> temporal = map->Get("temporal")) ReadTemporal(*temporal, level);
@@ -221,6 +229,8 @@ class MappingReader {
       case Violation::kTensorNotAtOutermost:
       case Violation::kOnChipTensorAtOutermost:
         return nodes_.empty() ? value_ : first({&nodes_[0].keeps, &nodes_[0].entry});
+      case Violation::kBufferingNotOffered:
+        return nodes ? first({&nodes->buffering, &nodes->entry}) : value_;
       case Violation::kCapacityExceeded:
         return nodes ? first({&nodes->entry}) : value_;
       default:
@@ -246,6 +256,7 @@ void CheckShape(const YamlValue& value) {
     const std::optional<YamlMap> map = item.AsMap(kLevelKeys);
     if (!map) continue;
     if (const std::optional<YamlValue> level = map->Require("level", "the storage level's name")) level->AsString();
+    if (const std::optional<YamlValue> buffering = map->Get("buffering")) buffering->AsChoice({"single", "double"});
     if (const std::optional<YamlValue> keeps = map->Get("keeps")) {
       if (const std::optional<std::vector<YamlValue>> names = keeps->AsList()) {
         for (const YamlValue& name : *names) name.AsString();
@@ -410,6 +421,9 @@ std::string MappingToYaml(const Mapping& mapping, const Problem& problem, const 
       spatial.push_back(fmt::format("[{}, {}, {}]", problem.dim_name(loop.dim), loop.factor, ToString(loop.axis)));
     }
     out += fmt::format("  - level: {}\n", problem.level_name(level_idx));
+    if (problem.level(level_idx).buffering != 0) {
+      out += fmt::format("    buffering: {}\n", level.double_buffered() ? "double" : "single");
+    }
     out += fmt::format("    keeps: [{}]\n", util::Join(keeps, ", "));
     out += fmt::format("    temporal: [{}]\n", util::Join(temporal, ", "));
     out += fmt::format("    spatial: [{}]\n", util::Join(spatial, ", "));

@@ -100,7 +100,8 @@ std::size_t Mapping::Hash() const {
   std::uint64_t state = static_cast<std::uint64_t>(num_levels_);
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
     const LevelMapping& level = levels_[level_idx];
-    state = Mix(state, level.keeps() | (level.temporal().size() << 8) | (level.spatial().size() << 16));
+    state = Mix(state, level.keeps() | (level.temporal().size() << 8) | (level.spatial().size() << 16) |
+                           (static_cast<std::uint64_t>(level.double_buffered()) << 24));
     for (const TemporalLoop& loop : level.temporal()) {
       state = Mix(state, static_cast<std::uint64_t>(loop.dim) << 32 | static_cast<std::uint32_t>(loop.factor));
     }
@@ -112,10 +113,13 @@ std::size_t Mapping::Hash() const {
   return static_cast<std::size_t>(state);
 }
 
+bool DefaultDoubleBuffered(const LevelTable& level) { return (level.buffering & arch::kDoubleBuffering) != 0; }
+
 Mapping EmptyMapping(const Problem& problem) {
   Mapping mapping(problem.num_levels());
   for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
     mapping.level(level_idx).SetKeeps(problem.level(level_idx).may_keep);
+    mapping.level(level_idx).SetDoubleBuffered(DefaultDoubleBuffered(problem.level(level_idx)));
   }
   return mapping;
 }
@@ -127,6 +131,9 @@ std::string ToString(const Mapping& mapping, const Problem& problem) {
     if (level_idx > 0) text += ' ';
     text += level_idx < problem.num_levels() ? std::string(problem.level_name(level_idx))
                                              : fmt::format("level{}", level_idx);
+    if (level_idx < problem.num_levels() && problem.level(level_idx).buffering != 0) {
+      text += level.double_buffered() ? "*2" : "*1";
+    }
     const TensorMask default_keeps = level_idx < problem.num_levels() ? problem.level(level_idx).may_keep : 0;
     if (level.keeps() != default_keeps) {
       text += '{';
@@ -178,7 +185,8 @@ class MappingParser {
     SkipSpaces();
     while (position_ < text_.size()) {
       const std::size_t name_start = position_;
-      const std::string_view name = TakeWhile([](char c) { return c != '[' && c != '{' && c != ' '; });
+      const std::string_view name =
+          TakeWhile([](char c) { return c != '[' && c != '{' && c != ' ' && c != '*'; });
       if (name.empty()) Fail(name_start, "expected a level name");
       const int found = problem_.LevelIndex(name);
       if (found < 0) {
@@ -192,6 +200,8 @@ class MappingParser {
       }
       LevelMapping& level = mapping.level(level_idx);
       level.SetKeeps(problem_.level(level_idx).may_keep);
+      level.SetDoubleBuffered(DefaultDoubleBuffered(problem_.level(level_idx)));
+      if (Peek() == '*') ParseBuffering(level);
       if (Peek() == '{') ParseKeeps(level);
       Expect('[');
       ParseLevelBody(level);
@@ -235,6 +245,18 @@ class MappingParser {
                                               .column = static_cast<int>(at) + 1,
                                               .path = "mapping",
                                               .message = message}});
+  }
+
+  // `*2` or `*1`; whether the level offers it is CheckMapping's business.
+  void ParseBuffering(LevelMapping& level) {
+    const std::size_t start = position_;
+    ++position_;
+    const char count = Peek();
+    if (count != '1' && count != '2') {
+      Fail(start, "expected '*2' (double-buffered) or '*1' (single-buffered) after the level name");
+    }
+    ++position_;
+    level.SetDoubleBuffered(count == '2');
   }
 
   void ParseKeeps(LevelMapping& level) {

@@ -184,6 +184,10 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
         spec.capacity_words
             ? static_cast<std::int64_t>(std::floor(static_cast<double>(*spec.capacity_words) / spec.multiple_buffering))
             : kUnboundedCapacity;
+    table.buffering = spec.buffering;
+    if ((spec.buffering & arch::kDoubleBuffering) != 0 && spec.capacity_words) {
+      table.double_buffered_capacity_words = *spec.capacity_words / 2;
+    }
     table.vector_words = spec.vector_words;
     table.instances = spec.instances;
     table.fanout = {architecture.FanoutX(level_idx), architecture.FanoutY(level_idx)};

@@ -56,13 +56,18 @@ ConstraintsSpec ParseConstraints(const io::YamlValue& root) {
     if (!name) continue;
     LevelConstraintsSpec level;
     level.level = At(entry.key, *name);
-    const std::optional<io::YamlMap> keys = entry.value.AsMap({"order", "temporal", "spatial_x", "spatial_y", "keeps"});
+    const std::optional<io::YamlMap> keys = entry.value.AsMap({"order", "temporal", "spatial_x", "spatial_y", "keeps", "buffering"});
     if (!keys) continue;
     if (const auto order = keys->Get("order")) level.order = ParseNames(*order);
     if (const auto temporal = keys->Get("temporal")) level.temporal = ParseFactors(*temporal);
     if (const auto spatial_x = keys->Get("spatial_x")) level.spatial[0] = ParseFactors(*spatial_x);
     if (const auto spatial_y = keys->Get("spatial_y")) level.spatial[1] = ParseFactors(*spatial_y);
     if (const auto keeps = keys->Get("keeps")) level.keeps = ParseNames(*keeps);
+    if (const auto buffering = keys->Get("buffering")) {
+      if (const std::optional<std::string> choice = buffering->AsChoice({"single", "double"})) {
+        level.buffering = At(*buffering, *choice);
+      }
+    }
     spec.levels.push_back(std::move(level));
   }
   return spec;
@@ -219,6 +224,21 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
                                  problem.level_name(0)));
       }
       level.keeps = keeps;
+    }
+    if (level_spec.buffering) {
+      const bool double_buffered = level_spec.buffering->value == "double";
+      const arch::BufferingMask wanted = double_buffered ? arch::kDoubleBuffering : arch::kSingleBuffering;
+      if ((table.buffering & wanted) == 0) {
+        error(level_spec.buffering->where,
+              fmt::format("expected a buffering level {} offers ({}), got '{}'", problem.level_name(level_idx),
+                          table.buffering == 0 ? "none: it has no `buffering` key"
+                          : table.buffering == arch::kSingleBuffering ? "single"
+                          : table.buffering == arch::kDoubleBuffering ? "double"
+                                                                      : "single, double",
+                          level_spec.buffering->value));
+      } else {
+        level.double_buffered = double_buffered;
+      }
     }
   }
   if (!diagnostics.empty()) {

@@ -198,6 +198,10 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const Constraints& con
     } else {
       level.choosable = static_cast<TensorMask>(problem.level(level_idx).may_keep & all_tensors);
     }
+    const arch::BufferingMask buffering = problem.level(level_idx).buffering;
+    level.buffering_choice = buffering == (arch::kSingleBuffering | arch::kDoubleBuffering) &&
+                             (constraint.double_buffered == std::nullopt);
+    level.double_buffered = constraint.double_buffered.value_or(mapping::DefaultDoubleBuffered(problem.level(level_idx)));
     space.slot_fanout_[SlotId(level_idx, SlotKind::kTemporal)] = 1;
     space.slot_fanout_[SlotId(level_idx, SlotKind::kSpatialX)] = problem.level(level_idx).fanout[0];
     space.slot_fanout_[SlotId(level_idx, SlotKind::kSpatialY)] = problem.level(level_idx).fanout[1];
@@ -347,6 +351,7 @@ void Mapspace::ComputeSize() {
     const bool needs_one = ((on_chip_ >> tensor) & 1u) != 0 && !kept_for_sure;
     size_.bypass_choices *= needs_one ? subsets - 1 : subsets;
   }
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) size_.bypass_choices <<= levels_[level_idx].buffering_choice;
 
   // Orders: Σ over factor configurations of Π levels k_l!, by dynamic programming over dims on the
   // vector (k_0 .. k_{L-1}) written in base num_dims + 1.
@@ -629,6 +634,12 @@ void Mapspace::Sample(util::Rng& rng, Genome& genome) const {
     }
     genome.keeps[level_idx] = keeps;
   }
+  genome.double_buffered = 0;
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+    if (levels_[level_idx].buffering_choice && ((coins >> (coin++ & 63)) & 1u) != 0) {
+      genome.double_buffered = static_cast<std::uint8_t>(genome.double_buffered | (1u << level_idx));
+    }
+  }
   FixOnChipKeeps(rng, genome);
 }
 
@@ -726,10 +737,12 @@ bool Mapspace::Mutate(MutationKind kind, util::Rng& rng, Genome& genome) const {
         }
         return false;
       };
+      // Buffering genes are storage choices too: they flip here.
       int total = 0;
       for (int level_idx = 1; level_idx < num_levels_; ++level_idx) {
         for (int tensor = 0; tensor < num_tensors_; ++tensor) total += flippable(level_idx, tensor);
       }
+      for (int level_idx = 0; level_idx < num_levels_; ++level_idx) total += levels_[level_idx].buffering_choice;
       if (total == 0) return false;
       int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(total)));
       for (int level_idx = 1; level_idx < num_levels_; ++level_idx) {
@@ -738,6 +751,11 @@ bool Mapspace::Mutate(MutationKind kind, util::Rng& rng, Genome& genome) const {
           genome.keeps[level_idx] = static_cast<TensorMask>(genome.keeps[level_idx] ^ (1u << tensor));
           return true;
         }
+      }
+      for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+        if (!levels_[level_idx].buffering_choice || pick-- != 0) continue;
+        genome.double_buffered = static_cast<std::uint8_t>(genome.double_buffered ^ (1u << level_idx));
+        return true;
       }
       return false;
     }
@@ -807,7 +825,10 @@ void Mapspace::Crossover(const Genome& first, const Genome& second, util::Rng& r
   }
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
     child.orders[level_idx] = (((coins >> coin++) & 1u) ? second : first).orders[level_idx];
-    child.keeps[level_idx] = (((coins >> coin++) & 1u) ? second : first).keeps[level_idx];
+    const Genome& storage_parent = ((coins >> coin++) & 1u) ? second : first;
+    child.keeps[level_idx] = storage_parent.keeps[level_idx];
+    const auto bit = static_cast<std::uint8_t>(1u << level_idx);
+    child.double_buffered = static_cast<std::uint8_t>((child.double_buffered & ~bit) | (storage_parent.double_buffered & bit));
   }
   FixOnChipKeeps(rng, child);
 }
@@ -890,7 +911,7 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
   };
   for (int dim = 0; dim < num_dims_; ++dim) recompute_inside(dim);
   for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
-    const std::int64_t capacity = problem_.level(level_idx).usable_capacity_words;
+    const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
     const TensorMask kept = genome.keeps[level_idx];
     DimMask relevant_dims = 0;
@@ -972,7 +993,7 @@ mapping::Violation Mapspace::CheckFit(const Genome& genome) const {
       }
       if (kind != SlotKind::kTemporal && product > slot_fanout_[slot]) return mapping::Violation::kFanoutExceeded;
     }
-    const std::int64_t capacity = problem_.level(level_idx).usable_capacity_words;
+    const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
     std::int64_t needed = 0;
     for (TensorMask mask = genome.keeps[level_idx]; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
@@ -1018,6 +1039,7 @@ void Mapspace::Decode(const Genome& genome, mapping::Mapping& mapping) const {
       }
     }
     level.SetKeeps(genome.keeps[level_idx]);
+    level.SetDoubleBuffered(DoubleBuffered(genome, level_idx));
   }
 }
 
@@ -1124,6 +1146,12 @@ void Mapspace::SetKeeps(std::uint64_t index, Genome& genome) const {
       bits >>= 1;
     }
   }
+  genome.double_buffered = 0;
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+    if (!levels_[level_idx].buffering_choice) continue;
+    if (index & 1u) genome.double_buffered = static_cast<std::uint8_t>(genome.double_buffered | (1u << level_idx));
+    index >>= 1;
+  }
 }
 
 bool Mapspace::IsWellFormed(const Genome& genome) const {
@@ -1157,7 +1185,7 @@ bool Mapspace::IsWellFormed(const Genome& genome) const {
       for (std::uint8_t dim : order) {
         if (dim != 0) return false;
       }
-      if (genome.keeps[level_idx] != 0) return false;
+      if (genome.keeps[level_idx] != 0 || ((genome.double_buffered >> level_idx) & 1u) != 0) return false;
       continue;
     }
     const LevelSpace& level = levels_[level_idx];
@@ -1172,6 +1200,7 @@ bool Mapspace::IsWellFormed(const Genome& genome) const {
       if (position < level.num_fixed_order && dim != level.fixed_order[position]) return false;
       seen = static_cast<DimMask>(seen | (1u << dim));
     }
+    if (!level.buffering_choice && ((genome.double_buffered >> level_idx) & 1u) != 0) return false;
     const TensorMask keeps = genome.keeps[level_idx];
     if ((keeps & level.always_kept) != level.always_kept) return false;
     if ((keeps & ~(level.always_kept | level.choosable)) != 0) return false;
@@ -1205,6 +1234,7 @@ std::string Mapspace::Describe(const Genome& genome) const {
       text += problem_.dim_name(genome.orders[level_idx][position]);
     }
     text += fmt::format(" keeps={:#x}", genome.keeps[level_idx]);
+    if (levels_[level_idx].buffering_choice) text += DoubleBuffered(genome, level_idx) ? " *2" : " *1";
   }
   return text;
 }

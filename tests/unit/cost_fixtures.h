@@ -45,6 +45,7 @@ struct LevelSpec {
   std::optional<double> write_bandwidth = std::nullopt;
   std::optional<double> shared_bandwidth = std::nullopt;
   double multiple_buffering = 1.0;
+  arch::BufferingMask buffering = 0;
 };
 
 inline arch::StorageLevel MakeLevel(const LevelSpec& spec) {
@@ -60,6 +61,7 @@ inline arch::StorageLevel MakeLevel(const LevelSpec& spec) {
   level.write_bandwidth_words_per_cycle = spec.write_bandwidth;
   level.shared_bandwidth_words_per_cycle = spec.shared_bandwidth;
   level.multiple_buffering = spec.multiple_buffering;
+  level.buffering = spec.buffering;
   return level;
 }
 

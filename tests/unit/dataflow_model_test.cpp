@@ -262,3 +262,71 @@ TEST_CASE("Infeasible mappings come back as values with a reason", "[cost][dataf
   CHECK_FALSE(uncovered.feasible);
   CHECK(uncovered.check.violation == Violation::kDimNotCovered);
 }
+
+TEST_CASE("Honest buffering: a single-buffered level stalls the compute while its tiles move", "[cost][dataflow]") {
+  // DRAM (2 words/cycle shared) → Buf (20 words, single or double) → 1 MAC. M4 N2 K2: T = 16.
+  using loopfront::arch::kDoubleBuffering;
+  using loopfront::arch::kSingleBuffering;
+  const auto both = static_cast<loopfront::arch::BufferingMask>(kSingleBuffering | kDoubleBuffering);
+  const Problem problem = Problem::Build(
+      MakeGemm(4, 2, 2),
+      MakeArch({{.name = "DRAM", .shared_bandwidth = 2.0}, {.name = "Buf", .capacity_words = 20, .buffering = both}}));
+
+  // Single-buffered, DRAM[M2] Buf[M2 N2 K2]: Buf tiles A = M2·K2 = 4, B = K2·N2 = 4, Z = M2·N2 = 4
+  // (12 ≤ 20 words). Rule 6: A fills 4·2 = 8 (M2 indexes A); B fills 4 (M2 does not index B); Z
+  // share = 4·2 = 8 = part, so no fills, and 8 words go back up (DRAM updates 8). DRAM reads A 8,
+  // B 4, Z 8 − 8 = 0. The stall: DRAM moves 12 + 8 = 20 words at 2 words/cycle = 10 cycles; Buf has
+  // no bandwidth limit. Total 16 + 10 = 26, bounded by Buf; DRAM alone would need max(16, 10).
+  Cost cost = Run(problem, "DRAM[M2] Buf*1[M2 N2 K2]");
+  CheckCounts(cost.levels[1].tensors[kTensorA], 16, 8, 0);
+  CheckCounts(cost.levels[1].tensors[kTensorB], 16, 4, 0);
+  CHECK(cost.levels[0].read_words == 12);
+  CHECK(cost.levels[0].write_words == 8);
+  CHECK(cost.levels[0].cycles == 16);
+  CHECK(cost.levels[1].stall_cycles == 10);
+  CHECK(cost.levels[1].cycles == 26);
+  CHECK(cost.cycles == 26);
+  CHECK(cost.bounding_level == 1);
+  CHECK(cost.utilization == Approx(16.0 / 26.0));
+
+  // Double-buffered, the same tiles need 12 words, more than half of 20.
+  const Cost too_big = DataflowModel().Evaluate(problem, ParseMapping("DRAM[M2] Buf*2[M2 N2 K2]", problem));
+  CHECK(too_big.check.violation == Violation::kCapacityExceeded);
+  CHECK(too_big.check.limit == 10);
+
+  // Double-buffered with DRAM[M4] Buf[N2 K2]: tiles A 2, B 4, Z 2 (8 ≤ 10). The same DRAM traffic
+  // (A 2·4, B 4, Z 8 updates) now overlaps the compute: max(16, 20 / 2) = 16, compute-bound.
+  cost = Run(problem, "DRAM[M4] Buf*2[N2 K2]");
+  CHECK(cost.levels[0].read_words == 12);
+  CHECK(cost.levels[1].stall_cycles == 0);
+  CHECK(cost.cycles == 16);
+  CHECK(cost.bounding_level == kComputeBound);
+  // Single-buffered, that mapping waits for the same 20 words: 26 cycles.
+  CHECK(Run(problem, "DRAM[M4] Buf*1[N2 K2]").cycles == 26);
+
+  // Without `buffering` (Timeloop's idealization), transfers overlap at full capacity and a
+  // mapping may not ask for double buffering.
+  const Problem ideal =
+      Problem::Build(MakeGemm(4, 2, 2), MakeArch({{.name = "DRAM", .shared_bandwidth = 2.0}, {.name = "Buf", .capacity_words = 20}}));
+  CHECK(Run(ideal, "DRAM[M2] Buf[M2 N2 K2]").cycles == 16);
+  const Cost refused = DataflowModel().Evaluate(ideal, ParseMapping("DRAM[M2] Buf*2[M2 N2 K2]", ideal));
+  CHECK(refused.check.violation == Violation::kBufferingNotOffered);
+}
+
+TEST_CASE("Honest buffering: a stall is bounded by the slowest side of the transfer", "[cost][dataflow]") {
+  // DRAM (unlimited) → Buf (single only, write port 1 word/cycle) → 1 MAC. M2 N2 K2: T = 8.
+  const Problem problem = Problem::Build(
+      MakeGemm(2, 2, 2),
+      MakeArch({{.name = "DRAM"},
+                {.name = "Buf", .capacity_words = 64, .write_bandwidth = 1.0, .buffering = loopfront::arch::kSingleBuffering}}));
+  // Buf[M2 N2 K2] holds everything: fills A 4 + B 4 into Buf's write port at 1 word/cycle = 8
+  // cycles; Z goes up once (4 words) through Buf's unlimited read port. The write port also takes
+  // the MACs' 8 updates, so rule 9 alone gives max(8, (8 + 8) / 1) = 16, while the stall gives
+  // 8 + 8 = 16 as well; the total is 16.
+  const Cost cost = Run(problem, "DRAM[] Buf*1[M2 N2 K2]");
+  CHECK(cost.levels[1].stall_cycles == 8);
+  CHECK(cost.cycles == 16);
+  // A mapping must not double-buffer a level that offers only single buffering.
+  const Cost refused = DataflowModel().Evaluate(problem, ParseMapping("DRAM[] Buf*2[M2 N2 K2]", problem));
+  CHECK(refused.check.violation == Violation::kBufferingNotOffered);
+}

@@ -38,6 +38,7 @@ mapping:
   - level: DRAM
     temporal: [[m, 2], [n, 48]]
   - level: scratchpad
+    buffering: single
     keeps: [A, B]
     temporal: [[k, 48]]
     spatial: [[n, 16, x]]
@@ -56,7 +57,7 @@ TEST_CASE("A mapping file reads into the mapping its one-line form describes", "
   CHECK(file.header().op == "matmul m=512 n=768 k=768");
   const Mapping mapping = file.Read(problem);
   const Mapping expected = loopfront::mapping::ParseMapping(
-      "DRAM[m2 n48] scratchpad{A,B}[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]", problem);
+      "DRAM[m2 n48] scratchpad*1{A,B}[k48 | x:n16] accumulator*2[| y:k16] weight_reg[m256]", problem);
   CHECK(mapping == expected);
 
   // The header names the same problem.
@@ -114,7 +115,23 @@ TEST_CASE("Bad mapping files are reported at the entry to fix", "[mapping][loade
 
   text = kWq;
   text.replace(text.find("[[k, 16, y]]"), 12, "[[k, 16, x]]");
-  CHECK_THAT(ErrorsOf(text, problem), Contains("m.yaml:11:14: mapping[2].spatial: expected a valid mapping"));
+  CHECK_THAT(ErrorsOf(text, problem), Contains("m.yaml:12:14: mapping[2].spatial: expected a valid mapping"));
+
+  // Buffering: double-buffered, the scratchpad's 208,896 words exceed half its capacity; DRAM
+  // offers no choice; the value is one of two words.
+  text = kWq;
+  text.replace(text.find("buffering: single"), 17, "buffering: double");
+  CHECK_THAT(ErrorsOf(text, problem), Contains("m.yaml:6:5: mapping[1]: expected a valid mapping") &&
+                                          Contains("usable capacity of 131072 words (half the capacity when "
+                                                   "double-buffered)"));
+  text = kWq;
+  text.replace(text.find("  - level: DRAM\n"), 16, "  - level: DRAM\n    buffering: double\n");
+  CHECK_THAT(ErrorsOf(text, problem), Contains("m.yaml:5:16: mapping[0].buffering: expected a valid mapping, got "
+                                               "one where level DRAM is double-buffered, which its architecture "
+                                               "does not offer"));
+  text = kWq;
+  text.replace(text.find("buffering: single"), 17, "buffering: triple");
+  CHECK_THAT(ErrorsOf(text, problem), Contains("mapping[1].buffering: expected one of single, double"));
 
   text = kWq;
   text.replace(text.find("keeps: [A, B]"), 13, "keeps: [A, C]");

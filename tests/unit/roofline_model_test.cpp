@@ -24,7 +24,7 @@ TEST_CASE("Roofline of BERT-Base W_Q on gemmini: compute-bound", "[cost][rooflin
   const Problem problem = Build("gemmini", "matmul m=512 n=768 k=768");
   const Cost cost = RooflineModel().Evaluate(
       problem,
-      ParseMapping("DRAM[m2 n48] scratchpad{A,B}[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]", problem));
+      ParseMapping("DRAM[m2 n48] scratchpad*1{A,B}[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]", problem));
   REQUIRE(cost.feasible);
   // 512·768·768 MACs on 256 MACs.
   CHECK(cost.compute_cycles == 1179648);

@@ -16,6 +16,13 @@
 //  - `read` bandwidth bounds reads, `write` bandwidth bounds fills + updates, `shared` bounds both
 //    together; an absent bandwidth is unlimited;
 //  - usable capacity is floor(capacity_words / multiple_buffering) (2 = double-buffered).
+// Buffering. By default a level follows Timeloop's idealization: its transfers overlap the compute
+// perfectly whatever its buffering, and `multiple_buffering` only divides its capacity. A level
+// with `buffering` set models buffering honestly instead: double-buffered, half the capacity holds
+// a tile while the other half is loaded (transfers overlap the compute); single-buffered, the full
+// capacity holds the tile but the compute waits while tiles move to and from the level. When both
+// are offered, the mapping chooses (mapping/mapping.h), as Gemmini's software does when it halves
+// the scratchpad and accumulator to double-buffer tiles (gemmini.h, tiled_matmul_auto).
 // A loader taking `capacity_bytes` converts with CapacityWordsFromBytes().
 //
 // Which tensors a level may hold is given by tensor roles (`keeps_roles`); a mapping chooses a
@@ -63,6 +70,12 @@ std::string_view ToString(DimRole role);  // "batch", "output_row", "output_colu
 std::optional<DimRole> ParseDimRole(std::string_view text);
 std::vector<std::string> DimRoleNames();
 
+// Which buffering a level offers (StorageLevel::buffering): bit masks, 0 = Timeloop's idealization.
+using BufferingMask = std::uint8_t;
+inline constexpr BufferingMask kSingleBuffering = 1;
+inline constexpr BufferingMask kDoubleBuffering = 2;
+std::string_view BufferingName(BufferingMask single_option);  // "single" or "double"
+
 // Energy of one physical access (vector_words words) per action, in pJ.
 struct ActionEnergy {
   double read_pj = 0.0;
@@ -83,7 +96,8 @@ struct StorageLevel {
   std::optional<double> write_bandwidth_words_per_cycle{};   // fills + updates
   std::optional<double> shared_bandwidth_words_per_cycle{};  // reads + fills + updates
   ActionEnergy energy_per_access{};                          // per vector access
-  double multiple_buffering = 1.0;
+  double multiple_buffering = 1.0;  // Timeloop's idealization only (buffering == 0)
+  BufferingMask buffering = 0;      // honest buffering: the options offered (see the top of this file)
   RoleMask keeps_roles = kAllRoles;
   DimRoleMask spatial_x_dim_roles = kAllDimRoles;  // dims allowed on the x fanout below this level
   DimRoleMask spatial_y_dim_roles = kAllDimRoles;

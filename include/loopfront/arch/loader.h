@@ -21,6 +21,7 @@
 //         shared_bandwidth_words_per_cycle: 8    # reads + fills + updates
 //         energy_pj_per_access: {read: 512, write: 512, update: 512}   # per physical access
 //         multiple_buffering: 1          # 2 = double-buffered (usable capacity halves)
+//         buffering: [double, single]    # instead: buffering modelled honestly, the mapping chooses
 //         keeps: [input, weight, output] # tensor roles the level may hold (default all)
 //         spatial_x_dim_roles: [output_column]   # dim roles allowed on the fanout below (default all)
 //         spatial_y_dim_roles: [reduction]

@@ -37,7 +37,9 @@ struct TensorLevelCost {
 };
 
 struct LevelCost {
-  std::int64_t cycles = 0;       // bandwidth-limited cycles of this level (rule 9), ≥ compute cycles
+  std::int64_t cycles = 0;       // bandwidth-limited cycles of this level (rule 9), ≥ compute cycles;
+                                 // compute + stall_cycles when single-buffered honestly
+  std::int64_t stall_cycles = 0;  // single-buffered honestly: cycles the compute waits for its tiles
   std::int64_t instances = 0;    // utilized instances
   std::int64_t used_words = 0;   // Σ kept tiles per instance (against the usable capacity)
   std::int64_t read_words = 0;   // per instance, Σ over tensors
@@ -55,7 +57,8 @@ struct Cost {
   int num_levels = 0;
   int num_tensors = 0;
 
-  std::int64_t cycles = 0;          // total latency: max(compute, every level) + array fill
+  // total latency: max(compute + Σ single-buffered stalls, every level) + array fill
+  std::int64_t cycles = 0;
   std::int64_t compute_cycles = 0;  // product of all temporal factors, padding included
   int bounding_level = kComputeBound;
 

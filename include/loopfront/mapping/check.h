@@ -11,6 +11,8 @@
 //  - every loop names an existing dim and has a factor ≥ 1;
 //  - per level and axis, the product of the spatial factors is ≤ the fanout on that axis, and
 //    every spatial loop's dim is allowed on that axis (arch::StorageLevel::spatial_*_dim_roles);
+//  - every level is single- or double-buffered as its architecture offers (honest buffering,
+//    arch/architecture.h; elsewhere not double-buffered);
 //  - every level keeps only tensors whose role it may hold; every tensor is kept at the outermost
 //    level, except on-chip tensors (ProblemOptions::on_chip_tensors), which are kept at some level
 //    but not the outermost one — so no tensor is kept nowhere;
@@ -18,7 +20,8 @@
 //    padding (imperfect factorization, DESIGN §2.4): valid, and the wasted fraction of the padded
 //    iteration space is reported in `padding_waste`;
 //  - per level and instance, Σ over kept tensors of the tile (rule 1 of
-//    shared/validation/README.md) ≤ floor(capacity_words / multiple_buffering).
+//    shared/validation/README.md) ≤ floor(capacity_words / multiple_buffering), or with honest
+//    buffering ≤ the capacity (single-buffered) or floor(capacity / 2) (double-buffered).
 // Thread-safety: pure functions; allocation-free except Describe.
 #pragma once
 
@@ -49,6 +52,7 @@ enum class Violation : std::uint8_t {
   kCapacityExceeded,         // level, value = words needed per instance, limit = usable words
   kLevelBelowComputeLevel,   // level: inside a vector op's compute level, but has loops or keeps
   kTensorNotAtComputeLevel,  // level, tensor: a vector op's tensor not kept at the compute level
+  kBufferingNotOffered,      // level, value = 2 (double) or 1 (single): a buffering the level lacks
   kUnsupportedOp,            // the cost model cannot evaluate the op on this architecture; keep last
 };
 // Number of Violation values, for per-violation statistics (kUnsupportedOp is the last value).

@@ -1,7 +1,8 @@
 // A mapping of one op onto one architecture (DESIGN §2.4): for each storage level, outermost
 // first, an ordered list of temporal loops (dim, factor) outer → inner, the spatial loops
 // (dim, factor, axis) that spread the level's work over the fanout below it, and the set of
-// tensors the level keeps (the others bypass it).
+// tensors the level keeps (the others bypass it), and at a level with honest buffering
+// (arch/architecture.h) whether it is double-buffered.
 //
 // The full loop nest, outermost first, is: level 0 temporal, level 0 spatial, level 1 temporal,
 // level 1 spatial, … (shared/validation/README.md, "mapping[]"). The product of a dim's factors
@@ -16,7 +17,10 @@
 //
 // One-line text form (ToString / ParseMapping):
 //   mapping   := level (' ' level)*                 one per storage level, outermost first
-//   level     := NAME keeps? '[' temporals? ('|' spatials?)? ']'
+//   level     := NAME buffering? keeps? '[' temporals? ('|' spatials?)? ']'
+//   buffering := '*2' | '*1'                        double- or single-buffered; printed on levels
+//                                                    with honest buffering; omitted = double if the
+//                                                    level offers it (DefaultDoubleBuffered)
 //   keeps     := '{' (TENSOR (',' TENSOR)*)? '}'     omitted = every tensor the level may keep
 //   temporals := DIM FACTOR (' ' DIM FACTOR)*       outer → inner, e.g. `m4 n2`
 //   spatials  := AXIS ':' DIM FACTOR (' ' ...)*     AXIS is x or y, e.g. `x:n16 y:k16`
@@ -58,6 +62,9 @@ class LevelMapping {
   std::span<TemporalLoop> mutable_temporal() { return {temporal_.data(), num_temporal_}; }
   std::span<SpatialLoop> mutable_spatial() { return {spatial_.data(), num_spatial_}; }
   TensorMask keeps() const { return keeps_; }
+  // Meaningful only at a level with honest buffering (LevelTable::buffering ≠ 0); false elsewhere.
+  bool double_buffered() const { return double_buffered_; }
+  void SetDoubleBuffered(bool double_buffered) { double_buffered_ = double_buffered; }
   bool Keeps(int tensor) const { return (keeps_ >> tensor) & 1u; }
 
   // Append as the innermost temporal loop / another spatial loop. Throw util::InternalError when
@@ -83,6 +90,7 @@ class LevelMapping {
   std::uint8_t num_temporal_ = 0;
   std::uint8_t num_spatial_ = 0;
   TensorMask keeps_ = 0;
+  bool double_buffered_ = false;
 };
 
 class Mapping {
@@ -110,8 +118,12 @@ struct MappingHash {
   std::size_t operator()(const Mapping& mapping) const { return mapping.Hash(); }
 };
 
+// Whether a mapping that does not say double-buffers the level: where the level offers double
+// buffering (honestly), it does.
+bool DefaultDoubleBuffered(const LevelTable& level);
+
 // A mapping with one level per storage level of the problem's architecture, keeping at each level
-// every tensor the level may keep, and no loops.
+// every tensor the level may keep, with the default buffering, and no loops.
 Mapping EmptyMapping(const Problem& problem);
 
 // The one-line form described at the top of this file. Names come from the problem.

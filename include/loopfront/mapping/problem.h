@@ -63,7 +63,18 @@ inline constexpr std::int64_t kUnboundedCapacity = std::numeric_limits<std::int6
 
 // What the cost models need of one storage level, flattened.
 struct LevelTable {
-  std::int64_t usable_capacity_words = kUnboundedCapacity;  // floor(capacity / multiple_buffering)
+  // floor(capacity / multiple_buffering); with honest buffering (`buffering` ≠ 0): the whole
+  // capacity, which a single-buffered mapping uses.
+  std::int64_t usable_capacity_words = kUnboundedCapacity;
+  // Honest buffering (arch/architecture.h): the options offered, 0 for Timeloop's idealization.
+  arch::BufferingMask buffering = 0;
+  std::int64_t double_buffered_capacity_words = kUnboundedCapacity;  // floor(capacity / 2)
+  // The capacity a mapping may fill, given whether it double-buffers the level.
+  std::int64_t UsableCapacity(bool double_buffered) const {
+    return double_buffered ? double_buffered_capacity_words : usable_capacity_words;
+  }
+  // Whether the compute waits while tiles move to and from the level (single-buffered, honestly).
+  bool Stalls(bool double_buffered) const { return buffering != 0 && !double_buffered; }
   std::int64_t vector_words = 1;
   std::int64_t instances = 1;
   std::array<std::int64_t, kNumAxes> fanout{1, 1};  // to the next inner level (or the MACs)

@@ -14,6 +14,8 @@
 //                                      # dims not listed follow, in the order the search picks
 //       keeps: [A, B]                  # exactly these tensors are kept (names or roles:
 //                                      # input, weight, output); the others bypass the level
+//       buffering: double              # single or double, at a level offering both
+//                                      # (honest buffering, arch/architecture.h)
 //
 // A factor of 1 forbids a loop of that dim there. Parsing is two-staged (shared/STYLE.md): the YAML
 // becomes a ConstraintsSpec of names with positions; ResolveConstraints checks it against one
@@ -52,6 +54,7 @@ struct LevelConstraintsSpec {
   std::vector<std::pair<Positioned<std::string>, std::int64_t>> temporal;
   std::array<std::vector<std::pair<Positioned<std::string>, std::int64_t>>, mapping::kNumAxes> spatial;
   std::optional<std::vector<Positioned<std::string>>> keeps;
+  std::optional<Positioned<std::string>> buffering;  // "single" or "double"
 };
 
 struct ConstraintsSpec {
@@ -73,6 +76,7 @@ struct LevelConstraints {
   std::array<std::int64_t, mapping::kMaxDims> temporal_factor{};                                // 0 = free
   std::array<std::array<std::int64_t, mapping::kMaxDims>, mapping::kNumAxes> spatial_factor{};  // 0 = free
   std::optional<mapping::TensorMask> keeps;
+  std::optional<bool> double_buffered;
 };
 
 struct Constraints {

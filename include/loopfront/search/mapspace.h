@@ -26,6 +26,10 @@
 //    the on-chip ones (ProblemOptions::on_chip_tensors); elsewhere a tensor whose role the level may
 //    hold is a free choice unless a constraint fixes the level's keeps. An on-chip tensor is kept at
 //    one level at least.
+//  - buffering: per level that offers both single and double buffering (honest buffering,
+//    arch/architecture.h), whether it is double-buffered; a level with one option gets it by
+//    Decode. Buffering genes travel with the keeps genes: sampled as fair coins, flipped by the
+//    bypass mutation, crossed over with the level's keeps, enumerated with the bypass choices.
 //  - vector ops (mapping/problem.h, DESIGN §2.1.1) use the same genes with the vector engine's
 //    rules: no loops and no keeps inside the compute level, every tensor kept there, its fanout
 //    = the engine's lanes; the synthetic `pass` dim has no gene: Decode puts its loop just outside
@@ -42,7 +46,7 @@
 //
 // Size. The space counts distinct mappings, feasible or not: Σ over factor configurations
 // (padding + factors of every dim) of Π over levels of k! (k = the dims whose order is free there
-// and whose temporal factor there is > 1), times the bypass choices. It is computed exactly by
+// and whose temporal factor there is > 1), times the bypass and buffering choices. It is computed exactly by
 // dynamic programming over dims on the vector of per-level k (`exact` when below 2^64); when that
 // table would be too large, log10 is estimated by sampling and `exact` is empty. (On a level where
 // more dims than it holds spatial loops may be unrolled, the folded genomes are counted as if their
@@ -89,6 +93,8 @@ struct Genome {
   std::array<mapping::TensorMask, mapping::kMaxLevels> keeps{};
   // padding[dim]: index of the dim's padding candidate (0 = unpadded).
   std::array<std::uint8_t, mapping::kMaxDims> padding{};
+  // Bit l: level l is double-buffered (only levels with a buffering choice have a gene).
+  std::uint8_t double_buffered = 0;
 
   bool operator==(const Genome&) const = default;
 };
@@ -103,7 +109,7 @@ struct MapspaceSize {
   std::optional<std::uint64_t> exact{};  // when computed exactly and below 2^64
   double log10_factor_configs = 0.0;     // padding + factors of every dim
   std::uint64_t factor_configs = 0;      // saturates at UINT64_MAX
-  std::uint64_t bypass_choices = 1;
+  std::uint64_t bypass_choices = 1;  // bypass and buffering choices together
 };
 
 // What can be mutated (Mutate picks among the applicable kinds).
@@ -169,6 +175,12 @@ class Mapspace {
   std::uint64_t num_bypass_choices() const { return size_.bypass_choices; }
   void SetKeeps(std::uint64_t index, Genome& genome) const;
 
+  // Whether a genome double-buffers a level: its gene, or the level's only option.
+  bool DoubleBuffered(const Genome& genome, int level_idx) const {
+    const LevelSpace& level = levels_[level_idx];
+    return level.buffering_choice ? ((genome.double_buffered >> level_idx) & 1u) != 0 : level.double_buffered;
+  }
+
   // Whether every gene is in range, canonical and consistent with the constraints (for tests and
   // debugging; cheap but not meant for the hot path).
   bool IsWellFormed(const Genome& genome) const;
@@ -189,6 +201,8 @@ class Mapspace {
     std::array<std::uint8_t, mapping::kMaxDims> fixed_order{};
     mapping::TensorMask always_kept = 0;
     mapping::TensorMask choosable = 0;  // bypass genes
+    bool buffering_choice = false;      // a buffering gene (single or double)
+    bool double_buffered = false;       // without a gene: the level's only option
   };
 
   // Per-slot per-dim factor products of a genome, fixed factors included.

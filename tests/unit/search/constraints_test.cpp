@@ -128,3 +128,28 @@ TEST_CASE("Fixed factors that cannot cover a dim are a configuration error", "[s
   const Mapspace padded = Mapspace::Build(problem, constraints, {.max_padding_waste = 0.2});
   CHECK(padded.padding_candidate(problem.DimIndex("m"), 0).padded_size == 15);
 }
+
+TEST_CASE("A buffering constraint fixes a level's buffering choice", "[search][constraints]") {
+  loopfront::arch::Architecture architecture = loopfront::testing::SmallArchitecture();
+  architecture.levels[1].buffering =
+      static_cast<loopfront::arch::BufferingMask>(loopfront::arch::kSingleBuffering | loopfront::arch::kDoubleBuffering);
+  const auto problem = SmallProblem("matmul m=16 n=32 k=8", architecture);
+  const Mapspace free_space = Mapspace::Build(problem);
+  const Mapspace space = Mapspace::Build(problem, Resolve("levels: {buffer: {buffering: single}}", problem));
+  // One binary gene fewer.
+  CHECK(2 * space.num_bypass_choices() == free_space.num_bypass_choices());
+  loopfront::util::Rng rng(3);
+  Genome genome;
+  for (int sample = 0; sample < 200; ++sample) {
+    space.Sample(rng, genome);
+    space.Mutate(rng, genome);
+    REQUIRE(space.IsWellFormed(genome));
+    CHECK_FALSE(space.Decode(genome).level(1).double_buffered());
+  }
+  // Only a level offering the buffering may be constrained to it.
+  CHECK_THAT(Errors("levels: {DRAM: {buffering: double}}", problem).front(),
+             Catch::Contains("c.yaml:1:28: levels.DRAM.buffering: expected a buffering level DRAM offers (none: it "
+                             "has no `buffering` key), got 'double'"));
+  CHECK_THAT(Errors("levels: {buffer: {buffering: twice}}", problem).front(),
+             Catch::Contains("expected one of single, double, got 'twice'"));
+}

@@ -358,3 +358,58 @@ TEST_CASE("Spatial factors beyond the loops a level holds run temporally, and Re
   }
   CHECK(crowded > 0);
 }
+
+TEST_CASE("Buffering genes: sampled, mutated, crossed, counted and enumerated with the bypass choices",
+          "[search][mapspace]") {
+  loopfront::arch::Architecture architecture = SmallArchitecture();
+  architecture.levels[1].buffering =
+      static_cast<loopfront::arch::BufferingMask>(loopfront::arch::kSingleBuffering | loopfront::arch::kDoubleBuffering);
+  const auto problem = SmallProblem("matmul m=4 n=4 k=4", architecture);
+  const Mapspace space = Mapspace::Build(problem);
+  const Mapspace ideal = Mapspace::Build(SmallProblem("matmul m=4 n=4 k=4"));
+  // One more binary choice: twice the storage choices and twice the space.
+  CHECK(space.num_bypass_choices() == 2 * ideal.num_bypass_choices());
+  REQUIRE(space.size().exact.has_value());
+  CHECK(*space.size().exact == 2 * *ideal.size().exact);
+
+  // Sampling and mutation reach both values; every decoded mapping says what the genome says.
+  Rng rng(11);
+  Genome genome;
+  Genome other;
+  Genome child;
+  std::array<int, 2> sampled{};
+  for (int round = 0; round < 400; ++round) {
+    space.Sample(rng, genome);
+    space.Sample(rng, other);
+    REQUIRE(space.IsWellFormed(genome));
+    ++sampled[space.DoubleBuffered(genome, 1)];
+    space.Crossover(genome, other, rng, child);
+    REQUIRE(space.IsWellFormed(child));
+    CHECK((space.DoubleBuffered(child, 1) == space.DoubleBuffered(genome, 1) ||
+           space.DoubleBuffered(child, 1) == space.DoubleBuffered(other, 1)));
+    REQUIRE(space.Mutate(MutationKind::kFlipBypass, rng, child));
+    REQUIRE(space.IsWellFormed(child));
+    CHECK(space.Decode(child).level(1).double_buffered() == space.DoubleBuffered(child, 1));
+    CHECK_FALSE(space.Decode(child).level(0).double_buffered());
+    if (space.Repair(rng, child)) {
+      const auto check = loopfront::mapping::CheckMapping(space.Decode(child), problem);
+      INFO(loopfront::mapping::Describe(check, problem));
+      REQUIRE(check.ok());
+    }
+  }
+  CHECK(sampled[0] > 150);
+  CHECK(sampled[1] > 150);
+  // The ideal space has no gene: no genome of it may double-buffer.
+  ideal.Sample(rng, genome);
+  genome.double_buffered = 2;
+  CHECK_FALSE(ideal.IsWellFormed(genome));
+
+  // Enumeration: the storage choices split evenly between single and double buffering.
+  std::array<std::uint64_t, 2> enumerated{};
+  for (std::uint64_t index = 0; index < space.num_bypass_choices(); ++index) {
+    space.SetKeeps(index, genome);
+    REQUIRE(space.IsWellFormed(genome));
+    ++enumerated[space.DoubleBuffered(genome, 1)];
+  }
+  CHECK(enumerated[0] == enumerated[1]);
+}
