@@ -189,7 +189,8 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
   }
   std::int64_t cycles = side_cycles(problem.level(level_idx), words_out, words_in);
   for (int parent_idx = 0; parent_idx < level_idx; ++parent_idx) {
-    cycles = std::max(cycles, side_cycles(problem.level(parent_idx), parent_reads[parent_idx], parent_updates[parent_idx]));
+    cycles =
+        std::max(cycles, side_cycles(problem.level(parent_idx), parent_reads[parent_idx], parent_updates[parent_idx]));
   }
   return cycles;
 }

@@ -222,8 +222,9 @@ class ArchitectureReader {
     if (const std::optional<YamlValue> buffering = map->Get("buffering")) {
       level.buffering = ReadBuffering(*buffering);
       if (map->Get("multiple_buffering") && level.buffering != 0) {
-        buffering->Error("`buffering` (modelled honestly) and `multiple_buffering` (Timeloop's idealization) "
-                         "exclude each other; give one");
+        buffering->Error(
+            "`buffering` (modelled honestly) and `multiple_buffering` (Timeloop's idealization) "
+            "exclude each other; give one");
       }
     }
     positions.keeps = map->Get("keeps");

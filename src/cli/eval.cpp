@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -225,8 +224,7 @@ void PrintJson(const mapping::Problem& problem, const mapping::Mapping& mapping,
     }
     entry["instances"] = level.instances;
     entry["used_words"] = level.used_words;
-    const std::int64_t capacity =
-        problem.level(level_idx).UsableCapacity(mapping.level(level_idx).double_buffered());
+    const std::int64_t capacity = problem.level(level_idx).UsableCapacity(mapping.level(level_idx).double_buffered());
     entry["usable_capacity_words"] =
         capacity == mapping::kUnboundedCapacity ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(capacity);
     entry["read_words"] = level.read_words;
@@ -289,12 +287,11 @@ int RunEval(const EvalArgs& args) {
         .path = "--format", .message = fmt::format("expected table or json, got '{}'", args.format)}});
   }
   // A mapping in the one-line form `search` prints is taken as it is; anything else names a file.
-  const bool one_line = !std::filesystem::exists(args.mapping_path) &&
-                        args.mapping_path.find('[') != std::string::npos;
+  const bool one_line = !std::filesystem::exists(args.mapping_path) && args.mapping_path.find('[') != std::string::npos;
   const mapping::MappingFile file =
-      one_line ? mapping::MappingFile::FromString("mapping: " + nlohmann::json(args.mapping_path).dump() + "\n",
-                                                  "--mapping")
-               : mapping::MappingFile::Load(args.mapping_path);
+      one_line
+          ? mapping::MappingFile::FromString("mapping: " + nlohmann::json(args.mapping_path).dump() + "\n", "--mapping")
+          : mapping::MappingFile::Load(args.mapping_path);
   const mapping::MappingFileHeader& header = file.header();
   // Loading what the header names first reports its errors at the header's keys.
   std::optional<mapping::Problem> file_problem;

@@ -316,12 +316,12 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
     case Violation::kIterationSpaceTooLarge:
       return fmt::format("the padded iteration space exceeds {} points", result.limit);
     case Violation::kCapacityExceeded:
-      return fmt::format("level {} needs {} words per instance, more than its usable capacity of {} words ({})",
-                         level_name(result.level), result.value, result.limit,
-                         result.level >= 0 && result.level < problem.num_levels() &&
-                                 problem.level(result.level).buffering != 0
-                             ? "half the capacity when double-buffered"
-                             : "capacity / multiple_buffering");
+      return fmt::format(
+          "level {} needs {} words per instance, more than its usable capacity of {} words ({})",
+          level_name(result.level), result.value, result.limit,
+          result.level >= 0 && result.level < problem.num_levels() && problem.level(result.level).buffering != 0
+              ? "the whole capacity single-buffered, half of it double-buffered"
+              : "capacity / multiple_buffering");
     case Violation::kLevelBelowComputeLevel:
       return fmt::format(
           "level {} is inside level {}, where the vector engine computes: it must have no loops and keep nothing",
@@ -330,8 +330,8 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
       return fmt::format("tensor {} must be kept at level {}, where the vector engine reads and writes",
                          tensor_name(result.tensor), level_name(result.level));
     case Violation::kBufferingNotOffered: {
-      const bool offers_choice = result.level >= 0 && result.level < problem.num_levels() &&
-                                 problem.level(result.level).buffering != 0;
+      const bool offers_choice =
+          result.level >= 0 && result.level < problem.num_levels() && problem.level(result.level).buffering != 0;
       return fmt::format("level {} is {}-buffered, which its architecture does not offer{}", level_name(result.level),
                          result.value == 2 ? "double" : "single",
                          offers_choice ? "" : " (it has no `buffering` key: Timeloop's idealized buffering)");

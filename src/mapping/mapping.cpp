@@ -185,8 +185,7 @@ class MappingParser {
     SkipSpaces();
     while (position_ < text_.size()) {
       const std::size_t name_start = position_;
-      const std::string_view name =
-          TakeWhile([](char c) { return c != '[' && c != '{' && c != ' ' && c != '*'; });
+      const std::string_view name = TakeWhile([](char c) { return c != '[' && c != '{' && c != ' ' && c != '*'; });
       if (name.empty()) Fail(name_start, "expected a level name");
       const int found = problem_.LevelIndex(name);
       if (found < 0) {

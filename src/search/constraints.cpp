@@ -56,7 +56,8 @@ ConstraintsSpec ParseConstraints(const io::YamlValue& root) {
     if (!name) continue;
     LevelConstraintsSpec level;
     level.level = At(entry.key, *name);
-    const std::optional<io::YamlMap> keys = entry.value.AsMap({"order", "temporal", "spatial_x", "spatial_y", "keeps", "buffering"});
+    const std::optional<io::YamlMap> keys =
+        entry.value.AsMap({"order", "temporal", "spatial_x", "spatial_y", "keeps", "buffering"});
     if (!keys) continue;
     if (const auto order = keys->Get("order")) level.order = ParseNames(*order);
     if (const auto temporal = keys->Get("temporal")) level.temporal = ParseFactors(*temporal);
@@ -231,7 +232,7 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
       if ((table.buffering & wanted) == 0) {
         error(level_spec.buffering->where,
               fmt::format("expected a buffering level {} offers ({}), got '{}'", problem.level_name(level_idx),
-                          table.buffering == 0 ? "none: it has no `buffering` key"
+                          table.buffering == 0                        ? "none: it has no `buffering` key"
                           : table.buffering == arch::kSingleBuffering ? "single"
                           : table.buffering == arch::kDoubleBuffering ? "double"
                                                                       : "single, double",

@@ -199,9 +199,10 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const Constraints& con
       level.choosable = static_cast<TensorMask>(problem.level(level_idx).may_keep & all_tensors);
     }
     const arch::BufferingMask buffering = problem.level(level_idx).buffering;
-    level.buffering_choice = buffering == (arch::kSingleBuffering | arch::kDoubleBuffering) &&
-                             (constraint.double_buffered == std::nullopt);
-    level.double_buffered = constraint.double_buffered.value_or(mapping::DefaultDoubleBuffered(problem.level(level_idx)));
+    level.buffering_choice =
+        buffering == (arch::kSingleBuffering | arch::kDoubleBuffering) && (constraint.double_buffered == std::nullopt);
+    level.double_buffered =
+        constraint.double_buffered.value_or(mapping::DefaultDoubleBuffered(problem.level(level_idx)));
     space.slot_fanout_[SlotId(level_idx, SlotKind::kTemporal)] = 1;
     space.slot_fanout_[SlotId(level_idx, SlotKind::kSpatialX)] = problem.level(level_idx).fanout[0];
     space.slot_fanout_[SlotId(level_idx, SlotKind::kSpatialY)] = problem.level(level_idx).fanout[1];
@@ -351,7 +352,8 @@ void Mapspace::ComputeSize() {
     const bool needs_one = ((on_chip_ >> tensor) & 1u) != 0 && !kept_for_sure;
     size_.bypass_choices *= needs_one ? subsets - 1 : subsets;
   }
-  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) size_.bypass_choices <<= levels_[level_idx].buffering_choice;
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx)
+    size_.bypass_choices <<= levels_[level_idx].buffering_choice;
 
   // Orders: Σ over factor configurations of Π levels k_l!, by dynamic programming over dims on the
   // vector (k_0 .. k_{L-1}) written in base num_dims + 1.
@@ -828,7 +830,8 @@ void Mapspace::Crossover(const Genome& first, const Genome& second, util::Rng& r
     const Genome& storage_parent = ((coins >> coin++) & 1u) ? second : first;
     child.keeps[level_idx] = storage_parent.keeps[level_idx];
     const auto bit = static_cast<std::uint8_t>(1u << level_idx);
-    child.double_buffered = static_cast<std::uint8_t>((child.double_buffered & ~bit) | (storage_parent.double_buffered & bit));
+    child.double_buffered =
+        static_cast<std::uint8_t>((child.double_buffered & ~bit) | (storage_parent.double_buffered & bit));
   }
   FixOnChipKeeps(rng, child);
 }

@@ -43,7 +43,8 @@ TEST_CASE("eval explains the shipped Gemmini W_Q mapping level by level", "[inte
   CHECK_THAT(result.out, Contains("compute cycles:  1,179,648"));
   // The scratchpad is single-buffered: the array waits while its fills (A 393,216 + B 1,179,648
   // words) cross DRAM at 8 words/cycle, 196,608 cycles.
-  CHECK_THAT(result.out, Contains("stall:           196,608 cycles waiting for the tiles of single-buffered scratchpad"));
+  CHECK_THAT(result.out,
+             Contains("stall:           196,608 cycles waiting for the tiles of single-buffered scratchpad"));
   CHECK_THAT(result.out, Contains("total cycles:    1,376,256"));
   CHECK_THAT(result.out, Contains("bounded by:      scratchpad (single-buffered"));
   // 1,179,648 / 1,376,256.

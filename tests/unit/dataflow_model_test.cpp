@@ -306,8 +306,8 @@ TEST_CASE("Honest buffering: a single-buffered level stalls the compute while it
 
   // Without `buffering` (Timeloop's idealization), transfers overlap at full capacity and a
   // mapping may not ask for double buffering.
-  const Problem ideal =
-      Problem::Build(MakeGemm(4, 2, 2), MakeArch({{.name = "DRAM", .shared_bandwidth = 2.0}, {.name = "Buf", .capacity_words = 20}}));
+  const Problem ideal = Problem::Build(
+      MakeGemm(4, 2, 2), MakeArch({{.name = "DRAM", .shared_bandwidth = 2.0}, {.name = "Buf", .capacity_words = 20}}));
   CHECK(Run(ideal, "DRAM[M2] Buf[M2 N2 K2]").cycles == 16);
   const Cost refused = DataflowModel().Evaluate(ideal, ParseMapping("DRAM[M2] Buf*2[M2 N2 K2]", ideal));
   CHECK(refused.check.violation == Violation::kBufferingNotOffered);
@@ -315,10 +315,12 @@ TEST_CASE("Honest buffering: a single-buffered level stalls the compute while it
 
 TEST_CASE("Honest buffering: a stall is bounded by the slowest side of the transfer", "[cost][dataflow]") {
   // DRAM (unlimited) → Buf (single only, write port 1 word/cycle) → 1 MAC. M2 N2 K2: T = 8.
-  const Problem problem = Problem::Build(
-      MakeGemm(2, 2, 2),
-      MakeArch({{.name = "DRAM"},
-                {.name = "Buf", .capacity_words = 64, .write_bandwidth = 1.0, .buffering = loopfront::arch::kSingleBuffering}}));
+  const Problem problem =
+      Problem::Build(MakeGemm(2, 2, 2), MakeArch({{.name = "DRAM"},
+                                                  {.name = "Buf",
+                                                   .capacity_words = 64,
+                                                   .write_bandwidth = 1.0,
+                                                   .buffering = loopfront::arch::kSingleBuffering}}));
   // Buf[M2 N2 K2] holds everything: fills A 4 + B 4 into Buf's write port at 1 word/cycle = 8
   // cycles; Z goes up once (4 words) through Buf's unlimited read port. The write port also takes
   // the MACs' 8 updates, so rule 9 alone gives max(8, (8 + 8) / 1) = 16, while the stall gives

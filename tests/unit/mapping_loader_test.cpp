@@ -122,8 +122,8 @@ TEST_CASE("Bad mapping files are reported at the entry to fix", "[mapping][loade
   text = kWq;
   text.replace(text.find("buffering: single"), 17, "buffering: double");
   CHECK_THAT(ErrorsOf(text, problem), Contains("m.yaml:6:5: mapping[1]: expected a valid mapping") &&
-                                          Contains("usable capacity of 131072 words (half the capacity when "
-                                                   "double-buffered)"));
+                                          Contains("usable capacity of 131072 words (the whole capacity "
+                                                   "single-buffered, half of it double-buffered)"));
   text = kWq;
   text.replace(text.find("  - level: DRAM\n"), 16, "  - level: DRAM\n    buffering: double\n");
   CHECK_THAT(ErrorsOf(text, problem), Contains("m.yaml:5:16: mapping[0].buffering: expected a valid mapping, got "

@@ -96,8 +96,8 @@ struct StorageLevel {
   std::optional<double> write_bandwidth_words_per_cycle{};   // fills + updates
   std::optional<double> shared_bandwidth_words_per_cycle{};  // reads + fills + updates
   ActionEnergy energy_per_access{};                          // per vector access
-  double multiple_buffering = 1.0;  // Timeloop's idealization only (buffering == 0)
-  BufferingMask buffering = 0;      // honest buffering: the options offered (see the top of this file)
+  double multiple_buffering = 1.0;                           // Timeloop's idealization only (buffering == 0)
+  BufferingMask buffering = 0;  // honest buffering: the options offered (see the top of this file)
   RoleMask keeps_roles = kAllRoles;
   DimRoleMask spatial_x_dim_roles = kAllDimRoles;  // dims allowed on the x fanout below this level
   DimRoleMask spatial_y_dim_roles = kAllDimRoles;

@@ -37,14 +37,14 @@ struct TensorLevelCost {
 };
 
 struct LevelCost {
-  std::int64_t cycles = 0;       // bandwidth-limited cycles of this level (rule 9), ≥ compute cycles;
-                                 // compute + stall_cycles when single-buffered honestly
+  std::int64_t cycles = 0;        // bandwidth-limited cycles of this level (rule 9), ≥ compute cycles;
+                                  // compute + stall_cycles when single-buffered honestly
   std::int64_t stall_cycles = 0;  // single-buffered honestly: cycles the compute waits for its tiles
-  std::int64_t instances = 0;    // utilized instances
-  std::int64_t used_words = 0;   // Σ kept tiles per instance (against the usable capacity)
-  std::int64_t read_words = 0;   // per instance, Σ over tensors
-  std::int64_t write_words = 0;  // per instance, Σ over tensors of fills + updates
-  double energy_pj = 0.0;        // all tensors, all instances
+  std::int64_t instances = 0;     // utilized instances
+  std::int64_t used_words = 0;    // Σ kept tiles per instance (against the usable capacity)
+  std::int64_t read_words = 0;    // per instance, Σ over tensors
+  std::int64_t write_words = 0;   // per instance, Σ over tensors of fills + updates
+  double energy_pj = 0.0;         // all tensors, all instances
   std::array<TensorLevelCost, mapping::kMaxTensors> tensors{};
 };
 

@@ -109,7 +109,7 @@ struct MapspaceSize {
   std::optional<std::uint64_t> exact{};  // when computed exactly and below 2^64
   double log10_factor_configs = 0.0;     // padding + factors of every dim
   std::uint64_t factor_configs = 0;      // saturates at UINT64_MAX
-  std::uint64_t bypass_choices = 1;  // bypass and buffering choices together
+  std::uint64_t bypass_choices = 1;      // bypass and buffering choices together
 };
 
 // What can be mutated (Mutate picks among the applicable kinds).

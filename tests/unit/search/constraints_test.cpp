@@ -131,8 +131,8 @@ TEST_CASE("Fixed factors that cannot cover a dim are a configuration error", "[s
 
 TEST_CASE("A buffering constraint fixes a level's buffering choice", "[search][constraints]") {
   loopfront::arch::Architecture architecture = loopfront::testing::SmallArchitecture();
-  architecture.levels[1].buffering =
-      static_cast<loopfront::arch::BufferingMask>(loopfront::arch::kSingleBuffering | loopfront::arch::kDoubleBuffering);
+  architecture.levels[1].buffering = static_cast<loopfront::arch::BufferingMask>(loopfront::arch::kSingleBuffering |
+                                                                                 loopfront::arch::kDoubleBuffering);
   const auto problem = SmallProblem("matmul m=16 n=32 k=8", architecture);
   const Mapspace free_space = Mapspace::Build(problem);
   const Mapspace space = Mapspace::Build(problem, Resolve("levels: {buffer: {buffering: single}}", problem));

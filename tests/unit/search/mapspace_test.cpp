@@ -362,8 +362,8 @@ TEST_CASE("Spatial factors beyond the loops a level holds run temporally, and Re
 TEST_CASE("Buffering genes: sampled, mutated, crossed, counted and enumerated with the bypass choices",
           "[search][mapspace]") {
   loopfront::arch::Architecture architecture = SmallArchitecture();
-  architecture.levels[1].buffering =
-      static_cast<loopfront::arch::BufferingMask>(loopfront::arch::kSingleBuffering | loopfront::arch::kDoubleBuffering);
+  architecture.levels[1].buffering = static_cast<loopfront::arch::BufferingMask>(loopfront::arch::kSingleBuffering |
+                                                                                 loopfront::arch::kDoubleBuffering);
   const auto problem = SmallProblem("matmul m=4 n=4 k=4", architecture);
   const Mapspace space = Mapspace::Build(problem);
   const Mapspace ideal = Mapspace::Build(SmallProblem("matmul m=4 n=4 k=4"));
