@@ -348,14 +348,7 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                      {"wall_seconds", wall_seconds}};
   json["fronts"] = {{"fused", FrontJson(result, result.fused)}, {"unfused", FrontJson(result, result.unfused)}};
   json["knee_ops"] = KneeOps(result, knee->payload, *experiment.cost_model);
-  json["statistics"] = {{"ops", statistics.ops},
-                        {"op_searches", statistics.op_searches},
-                        {"candidate_groups", statistics.candidate_groups},
-                        {"fusable_groups", statistics.feasible_groups},
-                        {"member_searches", statistics.member_searches},
-                        {"evaluations", statistics.evaluations},
-                        {"search_seconds", statistics.search_seconds},
-                        {"threads", statistics.threads}};
+  json["statistics"] = search::ToJson(statistics, /*with_wall_seconds=*/false);
   if (!experiment.random_mappings.ops.empty())
     json["random_mappings"] = RandomMappingSamples(experiment, point, result);
   json["timing"] = {{"started", started}, {"finished", UtcNow()}, {"wall_seconds", wall_seconds}};
