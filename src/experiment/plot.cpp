@@ -28,9 +28,12 @@ constexpr std::string_view kPointIdColumn = "point_id";
 constexpr std::string_view kLastFixedIdColumn = "fusion";
 const std::vector<std::string> kFixedIdColumns = {"model", "seq_len", "batch", "phase", "arch", "fusion"};
 
-// Colours cycle through Tableau's 10 plus two; series keep one colour in every figure, and so do ops.
-constexpr std::string_view kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                                         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a"};
+// Twenty colours: Tableau's 10, then darker and lighter hues of d3's category20/20b/20c that none
+// of the first ten is close to, so that BERT's 14 ops (and up to 20 series) each get their own.
+// Series keep one colour in every figure, and so do ops.
+constexpr std::string_view kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                                         "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#aec7e8", "#ffbb78",
+                                         "#98df8a", "#c5b0d5", "#637939", "#e7ba52", "#7b4173", "#9edae5"};
 constexpr int kColourCount = static_cast<int>(std::size(kColours));
 // A CDF keeps at most this many quantiles per curve: 100,000 samples would make a 100,000-line
 // curve that looks the same and a .dat nobody can open.
@@ -137,15 +140,26 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
 }
 
+// gnuplot fill patterns (diagonal lines both ways, cross-hatches) that tell bars of one colour apart
+// once the colours run out: the first kColourCount names are solid, the next ones hatched, and so on.
+constexpr int kFillPatterns[] = {4, 5, 1, 6, 7, 2};
+
 // Names get a colour index in order of first appearance, shared by the figures that show them.
 class ColourMap {
  public:
-  int Of(const std::string& name) {
-    const auto [entry, inserted] = index_.emplace(name, static_cast<int>(index_.size()));
-    return entry->second % kColourCount + 1;
+  int Of(const std::string& name) { return Index(name) % kColourCount + 1; }
+  // The bar fill of `name` (gnuplot's `fs`): solid with a white border for the first kColourCount
+  // names, then hatched in the name's colour with a border of that colour, one pattern per round.
+  std::string Fill(const std::string& name) {
+    const int round = Index(name) / kColourCount;
+    if (round == 0) return "solid 0.85 border lc rgb 'white'";
+    return fmt::format("transparent pattern {} border",
+                       kFillPatterns[(round - 1) % static_cast<int>(std::size(kFillPatterns))]);
   }
 
  private:
+  int Index(const std::string& name) { return index_.emplace(name, static_cast<int>(index_.size())).first->second; }
+
   std::map<std::string, int> index_;
 };
 
@@ -410,14 +424,15 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
       ++rows;
     }
     const int colour = op_colours.Of(units[unit_index]);
+    const std::string fill = op_colours.Fill(units[unit_index]);
     latency_plots += fmt::format(
         "    'op_breakdown.dat' index {} using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt {} "
-        "title {}, \\\n",
-        unit_index, colour, GpString(units[unit_index]));
+        "fs {} title {}, \\\n",
+        unit_index, colour, fill, GpString(units[unit_index]));
     energy_plots += fmt::format(
         "    'op_breakdown.dat' index {} using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt {} "
-        "notitle, \\\n",
-        unit_index, colour);
+        "fs {} notitle, \\\n",
+        unit_index, colour, fill);
   }
   std::string ytics;
   for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
@@ -446,8 +461,7 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
   // The key lists every op in the top panel; when they do not fit in one column gnuplot wraps
   // them into several, so reserve room for every column (about 20 pixels per entry).
   const int entries_per_column = std::max(1, (spec.height_pixels / 2 - 80) / 20);
-  const int key_columns =
-      std::max(1, (static_cast<int>(units.size()) + entries_per_column - 1) / entries_per_column);
+  const int key_columns = std::max(1, (static_cast<int>(units.size()) + entries_per_column - 1) / entries_per_column);
   const int key_pixels = key_columns * (static_cast<int>(unit_chars) * kCharPixels + 90);
   spec.width_pixels = std::max(spec.width_pixels, label_pixels + 600 + key_pixels);
   const double left_margin = static_cast<double>(label_pixels) / spec.width_pixels;
@@ -470,9 +484,8 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
       "  plot \\\n{energy}"
       "  unset multiplot\n",
       fmt::arg("ytics", ytics), fmt::arg("left", left_margin), fmt::arg("right", right_margin),
-      fmt::arg("maxrows", entries_per_column), fmt::arg("low", -0.6),
-      fmt::arg("high", series_count - 0.4), fmt::arg("latency", trim(latency_plots)),
-      fmt::arg("energy", trim(energy_plots)));
+      fmt::arg("maxrows", entries_per_column), fmt::arg("low", -0.6), fmt::arg("high", series_count - 0.4),
+      fmt::arg("latency", trim(latency_plots)), fmt::arg("energy", trim(energy_plots)));
   if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};

@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -225,5 +227,34 @@ TEST_CASE("plot draws nothing, and fails on nothing, when the tables have no row
                               .ToString());
   CHECK(loopfront::experiment::WriteFigureSources(folder).empty());
   CHECK_FALSE(fs::exists(folder / "figures"));
+  fs::remove_all(folder);
+}
+
+TEST_CASE("op_breakdown gives every unit its own colour and fill, past the palette's 20 colours", "[plot]") {
+  const fs::path folder = WriteOutputFolder("many_units", false);
+  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
+                        "arithmetic_intensity", "attained_flops_per_cycle"}));
+  constexpr int kUnits = 45;  // 20 solid, 20 hatched, 5 in the second pattern
+  for (int unit = 0; unit < kUnits; ++unit) {
+    Ids(ops, 0).Add("op" + std::to_string(unit)).Add(1).Add(1e5).Add(1e8).Add("compute").Add(1e6).Add(1e5);
+    ops.Add(10.0).Add(10.0);
+  }
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  loopfront::experiment::WriteFigureSources(folder);
+  const std::string script = loopfront::testing::ReadWholeFile(folder / "figures" / "op_breakdown.gp");
+  // The latency panel's line of each unit (it has the title): its line type (colour) and fill.
+  std::set<std::pair<std::string, std::string>> styles;
+  std::istringstream lines(script);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t type = line.find(" lt ");
+    const std::size_t fill = line.find(" fs ");
+    const std::size_t title = line.find(" title ");
+    if (type == std::string::npos || fill == std::string::npos || title == std::string::npos) continue;
+    styles.emplace(line.substr(type, fill - type), line.substr(fill, title - fill));
+  }
+  CHECK(styles.size() == kUnits);
+  CHECK(script.find("lt 20 fs solid 0.85") != std::string::npos);
+  CHECK(script.find("lt 1 fs transparent pattern 4 border title 'op20'") != std::string::npos);
+  CHECK(script.find("lt 5 fs transparent pattern 5 border title 'op44'") != std::string::npos);
   fs::remove_all(folder);
 }
