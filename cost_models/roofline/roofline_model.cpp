@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "loopfront/cost/peaks.h"
 #include "loopfront/mapping/check.h"
 
 namespace loopfront::cost {
@@ -25,7 +26,7 @@ struct VectorWork {
 VectorWork VectorOpWork(const mapping::Problem& problem) {
   const double operations =
       static_cast<double>(problem.tensor_size(problem.output_tensor())) * problem.vector_ops_per_element();
-  const double ops_per_cycle = static_cast<double>(problem.vector_lanes()) * problem.vector_ops_per_cycle_per_lane();
+  const double ops_per_cycle = EngineOpsPerCycle(problem);
   return {.cycles = static_cast<std::int64_t>(std::ceil(operations / ops_per_cycle)),
           .operations = operations,
           .ops_per_cycle = ops_per_cycle,

@@ -15,8 +15,10 @@
 //   energy = those outermost-level accesses (whole physical accesses, rounded per tensor and
 //            action as dataflow's rule 8) + MACs × MAC energy + vector operations × energy per
 //            operation + static power × time.
-// On-chip levels are charged nothing: with bypass, a mapping may stream an operand from DRAM
-// straight to the MACs, so zero is the only on-chip bound valid for every mapping.
+// The engines' peak rates, and the outermost level's bandwidth as one figure, are in cost/peaks.h
+// (the roofs that `loopfront plot` draws). On-chip levels are charged nothing: with bypass, a
+// mapping may stream an operand from DRAM straight to the MACs, so zero is the only on-chip bound
+// valid for every mapping.
 //
 // Because every valid mapping's dataflow counts are at least these (each tensor element crosses
 // DRAM at least once; T × utilized MACs ≥ MACs), roofline cycles and energy never exceed

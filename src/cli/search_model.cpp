@@ -270,16 +270,7 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
       }
     }
     json["groups"] = groups;
-    const search::ModelSearchStatistics& statistics = result.statistics;
-    json["statistics"] = {{"ops", statistics.ops},
-                          {"op_searches", statistics.op_searches},
-                          {"candidate_groups", statistics.candidate_groups},
-                          {"fusable_groups", statistics.feasible_groups},
-                          {"member_searches", statistics.member_searches},
-                          {"evaluations", statistics.evaluations},
-                          {"search_seconds", statistics.search_seconds},
-                          {"wall_seconds", statistics.wall_seconds},
-                          {"threads", statistics.threads}};
+    json["statistics"] = search::ToJson(result.statistics, /*with_wall_seconds=*/true);
     std::cout << json.dump(2) << '\n';
     return 0;
   }

@@ -11,7 +11,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -28,9 +30,12 @@ constexpr std::string_view kPointIdColumn = "point_id";
 constexpr std::string_view kLastFixedIdColumn = "fusion";
 const std::vector<std::string> kFixedIdColumns = {"model", "seq_len", "batch", "phase", "arch", "fusion"};
 
-// Colours cycle through Tableau's 10 plus two; series keep one colour in every figure, and so do ops.
-constexpr std::string_view kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                                         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a"};
+// Twenty colours: Tableau's 10, then darker and lighter hues of d3's category20/20b/20c that none
+// of the first ten is close to, so that BERT's 14 ops (and up to 20 series) each get their own.
+// Series keep one colour in every figure, and so do ops.
+constexpr std::string_view kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                                         "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#aec7e8", "#ffbb78",
+                                         "#98df8a", "#c5b0d5", "#637939", "#e7ba52", "#7b4173", "#9edae5"};
 constexpr int kColourCount = static_cast<int>(std::size(kColours));
 // A CDF keeps at most this many quantiles per curve: 100,000 samples would make a 100,000-line
 // curve that looks the same and a .dat nobody can open.
@@ -137,15 +142,26 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
 }
 
+// gnuplot fill patterns (diagonal lines both ways, cross-hatches) that tell bars of one colour apart
+// once the colours run out: the first kColourCount names are solid, the next ones hatched, and so on.
+constexpr int kFillPatterns[] = {4, 5, 1, 6, 7, 2};
+
 // Names get a colour index in order of first appearance, shared by the figures that show them.
 class ColourMap {
  public:
-  int Of(const std::string& name) {
-    const auto [entry, inserted] = index_.emplace(name, static_cast<int>(index_.size()));
-    return entry->second % kColourCount + 1;
+  int Of(const std::string& name) { return Index(name) % kColourCount + 1; }
+  // The bar fill of `name` (gnuplot's `fs`): solid with a white border for the first kColourCount
+  // names, then hatched in the name's colour with a border of that colour, one pattern per round.
+  std::string Fill(const std::string& name) {
+    const int round = Index(name) / kColourCount;
+    if (round == 0) return "solid 0.85 border lc rgb 'white'";
+    return fmt::format("transparent pattern {} border",
+                       kFillPatterns[(round - 1) % static_cast<int>(std::size(kFillPatterns))]);
   }
 
  private:
+  int Index(const std::string& name) { return index_.emplace(name, static_cast<int>(index_.size())).first->second; }
+
   std::map<std::string, int> index_;
 };
 
@@ -410,14 +426,15 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
       ++rows;
     }
     const int colour = op_colours.Of(units[unit_index]);
+    const std::string fill = op_colours.Fill(units[unit_index]);
     latency_plots += fmt::format(
         "    'op_breakdown.dat' index {} using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt {} "
-        "title {}, \\\n",
-        unit_index, colour, GpString(units[unit_index]));
+        "fs {} title {}, \\\n",
+        unit_index, colour, fill, GpString(units[unit_index]));
     energy_plots += fmt::format(
         "    'op_breakdown.dat' index {} using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt {} "
-        "notitle, \\\n",
-        unit_index, colour);
+        "fs {} notitle, \\\n",
+        unit_index, colour, fill);
   }
   std::string ytics;
   for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
@@ -446,8 +463,7 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
   // The key lists every op in the top panel; when they do not fit in one column gnuplot wraps
   // them into several, so reserve room for every column (about 20 pixels per entry).
   const int entries_per_column = std::max(1, (spec.height_pixels / 2 - 80) / 20);
-  const int key_columns =
-      std::max(1, (static_cast<int>(units.size()) + entries_per_column - 1) / entries_per_column);
+  const int key_columns = std::max(1, (static_cast<int>(units.size()) + entries_per_column - 1) / entries_per_column);
   const int key_pixels = key_columns * (static_cast<int>(unit_chars) * kCharPixels + 90);
   spec.width_pixels = std::max(spec.width_pixels, label_pixels + 600 + key_pixels);
   const double left_margin = static_cast<double>(label_pixels) / spec.width_pixels;
@@ -470,9 +486,8 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
       "  plot \\\n{energy}"
       "  unset multiplot\n",
       fmt::arg("ytics", ytics), fmt::arg("left", left_margin), fmt::arg("right", right_margin),
-      fmt::arg("maxrows", entries_per_column), fmt::arg("low", -0.6),
-      fmt::arg("high", series_count - 0.4), fmt::arg("latency", trim(latency_plots)),
-      fmt::arg("energy", trim(energy_plots)));
+      fmt::arg("maxrows", entries_per_column), fmt::arg("low", -0.6), fmt::arg("high", series_count - 0.4),
+      fmt::arg("latency", trim(latency_plots)), fmt::arg("energy", trim(energy_plots)));
   if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
@@ -499,7 +514,117 @@ void AddRooflineLabel(std::vector<RooflineLabel>& labels, double intensity, doub
   labels.push_back(RooflineLabel{.intensity = intensity, .attained = attained, .units = {unit}});
 }
 
-// roofline: one block per series; point shape says which level bounds the op.
+// The roofs of one series: its distinct compute ceilings and the DRAM bandwidth of its rows.
+// `complete`: every row gave a bandwidth cell (an ops.csv of an older loopfront gives none).
+struct SeriesRoofs {
+  std::vector<double> peaks_flops_per_cycle{};        // ascending, distinct
+  std::optional<double> bandwidth_bytes_per_cycle{};  // infinity when unlimited
+  bool complete = true;
+};
+
+// The cell at (row, column) as a number, or nullopt when the column is absent or the cell empty.
+std::optional<double> OptionalNumber(const io::CsvFile& file, std::size_t row, std::optional<std::size_t> column) {
+  if (!column || file.row(row)[*column].empty()) return std::nullopt;
+  return file.Number(row, *column);
+}
+
+// Points of the roof min(peak, intensity × bandwidth) over [low, high] intensities: the ends and
+// the ridge point where the memory slope meets the ceiling, when it lies between them.
+std::vector<std::pair<double, double>> RoofPoints(double peak, double bandwidth, double low, double high) {
+  const auto roof = [&](double intensity) { return std::min(peak, intensity * bandwidth); };
+  std::vector<std::pair<double, double>> points = {{low, roof(low)}};
+  const double ridge = peak / bandwidth;
+  if (ridge > low && ridge < high) points.emplace_back(ridge, peak);
+  points.emplace_back(high, roof(high));
+  return points;
+}
+
+// The roof lines of the roofline chart, one per distinct (peak, bandwidth) over the series: the
+// data of roofline_roofs.dat, the plot clauses that draw them and their key titles.
+struct RoofLines {
+  std::string data{};
+  std::string plots{};
+  std::vector<std::string> titles{};
+  std::size_t series_without_roofs = 0;
+};
+
+// A sweep that leaves the engines and DRAM alone (e.g. of buffer sizes) draws its roofs once, not
+// once per series; each spans [x_low, x_high].
+RoofLines DistinctRoofLines(const SeriesIndex& series, const std::vector<SeriesRoofs>& roofs, double x_low,
+                            double x_high) {
+  struct Roof {
+    double peak = 0.0;
+    double bandwidth = 0.0;
+    int dash = 2;                       // gnuplot dt: 2 for its first owner's highest ceiling
+    std::vector<std::size_t> owners{};  // the series it is a roof of
+  };
+  std::vector<Roof> distinct_roofs;
+  RoofLines lines;
+  const auto same = [](double left, double right) {
+    // Equal within a millionth; infinity (an unlimited DRAM) only equals infinity.
+    return left == right || (std::isfinite(left) && std::isfinite(right) &&
+                             std::fabs(left - right) <= 1e-6 * std::max(std::fabs(left), std::fabs(right)));
+  };
+  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
+    const SeriesRoofs& series_roofs = roofs[series_index];
+    if (!series_roofs.complete || !series_roofs.bandwidth_bytes_per_cycle ||
+        series_roofs.peaks_flops_per_cycle.empty()) {
+      ++lines.series_without_roofs;
+      continue;
+    }
+    const double bandwidth = *series_roofs.bandwidth_bytes_per_cycle;
+    const std::vector<double>& peaks = series_roofs.peaks_flops_per_cycle;
+    for (std::size_t peak_index = 0; peak_index < peaks.size(); ++peak_index) {
+      const auto found = std::find_if(distinct_roofs.begin(), distinct_roofs.end(), [&](const Roof& roof) {
+        return same(roof.peak, peaks[peak_index]) && same(roof.bandwidth, bandwidth);
+      });
+      if (found != distinct_roofs.end()) {
+        found->owners.push_back(series_index);
+        continue;
+      }
+      // The highest ceiling dashed, lower ones dotted, dash-dotted, ...: a series' roofs differ in the key.
+      distinct_roofs.push_back(Roof{.peak = peaks[peak_index],
+                                    .bandwidth = bandwidth,
+                                    .dash = 2 + static_cast<int>(peaks.size() - 1 - peak_index) % 4,
+                                    .owners = {series_index}});
+    }
+  }
+  const std::size_t series_with_roofs = series.series_count() - lines.series_without_roofs;
+  const std::string roof_columns =
+      "peak_flops_per_cycle dram_bandwidth_bytes_per_cycle arithmetic_intensity flops_per_cycle series";
+  lines.data = DataHeader(
+      "Roofline roofs: min(peak, intensity x DRAM bandwidth) per distinct compute ceiling and bandwidth, from ops.csv",
+      roof_columns,
+      "one block per roof: the ends of the x range and the ridge point; series = the labels of the series it bounds");
+  for (std::size_t roof_index = 0; roof_index < distinct_roofs.size(); ++roof_index) {
+    const Roof& roof = distinct_roofs[roof_index];
+    std::vector<std::string> owner_labels;
+    for (const std::size_t owner : roof.owners) owner_labels.push_back(series.Label(owner));
+    if (roof_index > 0) lines.data += "\n\n";
+    for (const auto& [intensity, flops_per_cycle] : RoofPoints(roof.peak, roof.bandwidth, x_low, x_high)) {
+      lines.data += fmt::format("{} {} {} {} {}\n", io::FormatNumber(roof.peak), io::FormatNumber(roof.bandwidth),
+                                io::FormatNumber(intensity), io::FormatNumber(flops_per_cycle),
+                                Quoted(util::Join(owner_labels, "; ")));
+    }
+    const std::string memory = std::isfinite(roof.bandwidth) ? fmt::format("DRAM {:.6g} B/cycle", roof.bandwidth)
+                                                             : std::string("DRAM unlimited");
+    std::string title = fmt::format("roof: {:.6g} FLOPs/cycle, {}", roof.peak, memory);
+    // A roof of one series of several is in its colour and names it; a roof shared by several
+    // series is grey and says how many share it (all: nothing to say).
+    std::string colour = fmt::format("lt {}", roof.owners.front() % kColourCount + 1);
+    if (roof.owners.size() == 1 && series.series_count() > 1) title = owner_labels.front() + " " + title;
+    if (roof.owners.size() > 1) {
+      colour = "lc rgb '#606060'";
+      if (roof.owners.size() < series_with_roofs) title += fmt::format(" ({} series)", roof.owners.size());
+    }
+    lines.titles.push_back(title);
+    lines.plots += fmt::format("    'roofline_roofs.dat' index {} using 3:4 with lines {} dt {} lw 1.5 title {}, \\\n",
+                               roof_index, colour, roof.dash, GpString(title));
+  }
+  return lines;
+}
+
+// roofline: one block per series; point shape says which level bounds the op; dashed roofs per series.
 std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesystem::path& figures_dir) {
   const SeriesIndex series(ops, "unit");
   const std::size_t unit_column = ops.Column("unit");
@@ -508,6 +633,9 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
   const std::size_t bytes_column = ops.Column("bytes");
   const std::size_t intensity_column = ops.Column("arithmetic_intensity");
   const std::size_t attained_column = ops.Column("attained_flops_per_cycle");
+  // Optional: ops.csv files written before the roofs were recorded lack them (runner.h).
+  const std::optional<std::size_t> peak_column = ops.FindColumn("peak_flops_per_cycle");
+  const std::optional<std::size_t> bandwidth_column = ops.FindColumn("dram_bandwidth_bytes_per_cycle");
 
   constexpr int kLevelPointTypes[] = {7, 5, 9, 11, 13, 15};
   std::vector<std::string> levels;
@@ -522,7 +650,28 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
   std::string plots;
   std::size_t rows = 0;
   std::size_t skipped = 0;
+  double intensity_low = std::numeric_limits<double>::infinity();
+  double intensity_high = 0.0;
   std::vector<RooflineLabel> labels;
+  std::vector<SeriesRoofs> roofs(series.series_count());
+  for (std::size_t row = 0; row < ops.rows(); ++row) {
+    SeriesRoofs& series_roofs = roofs[series.SeriesOf(row)];
+    const std::optional<double> bandwidth = OptionalNumber(ops, row, bandwidth_column);
+    if (!bandwidth || !(*bandwidth > 0.0)) {
+      series_roofs.complete = false;
+    } else if (!series_roofs.bandwidth_bytes_per_cycle) {
+      series_roofs.bandwidth_bytes_per_cycle = bandwidth;
+    }
+    const std::optional<double> peak = OptionalNumber(ops, row, peak_column);
+    if (!peak || !(*peak > 0.0) || !std::isfinite(*peak)) continue;
+    std::vector<double>& peaks = series_roofs.peaks_flops_per_cycle;
+    // Ceilings within a millionth of each other are one line.
+    if (std::none_of(peaks.begin(), peaks.end(),
+                     [&](double known) { return std::fabs(known - *peak) <= 1e-6 * *peak; }))
+      peaks.push_back(*peak);
+  }
+  for (SeriesRoofs& series_roofs : roofs)
+    std::sort(series_roofs.peaks_flops_per_cycle.begin(), series_roofs.peaks_flops_per_cycle.end());
   for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
     if (series_index > 0) data += "\n\n";
     for (std::size_t row = 0; row < ops.rows(); ++row) {
@@ -543,6 +692,8 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
                           io::FormatNumber(ops.Number(row, bytes_column)),
                           kLevelPointTypes[level_index % std::size(kLevelPointTypes)]);
       ++rows;
+      intensity_low = std::min(intensity_low, intensity);
+      intensity_high = std::max(intensity_high, intensity);
       AddRooflineLabel(labels, intensity, attained, ops.row(row)[unit_column]);
     }
     const int colour = static_cast<int>(series_index % kColourCount) + 1;
@@ -553,6 +704,26 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
         fmt::arg("block", series_index), fmt::arg("colour", colour),
         fmt::arg("title", GpString(series.Label(series_index))));
   }
+  if (rows == 0) return std::nullopt;
+
+  // The roofs span the ops' intensities and every ridge point, with room on both sides.
+  for (const SeriesRoofs& series_roofs : roofs) {
+    if (!series_roofs.complete || !series_roofs.bandwidth_bytes_per_cycle) continue;
+    for (const double peak : series_roofs.peaks_flops_per_cycle) {
+      const double ridge = peak / *series_roofs.bandwidth_bytes_per_cycle;
+      if (ridge > 0.0 && std::isfinite(ridge)) {
+        intensity_low = std::min(intensity_low, ridge);
+        intensity_high = std::max(intensity_high, ridge);
+      }
+    }
+  }
+  const double x_low = intensity_low / 4.0;
+  const double x_high = intensity_high * 4.0;
+  const RoofLines roof_lines = DistinctRoofLines(series, roofs, x_low, x_high);
+  std::vector<std::string> key_entries = roof_lines.titles;
+  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
+    key_entries.push_back(series.Label(series_index));
+  }
   std::string label_data = DataHeader("Roofline labels: the ops at (nearly) the same place, named once",
                                       "arithmetic_intensity "
                                       "attained_flops_per_cycle units",
@@ -561,26 +732,29 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
     label_data += fmt::format("{} {} {}\n", io::FormatNumber(label.intensity), io::FormatNumber(label.attained),
                               Quoted(util::Join(label.units, ", ")));
   }
-  if (rows == 0) return std::nullopt;
   io::WriteFileAtomically(figures_dir / "roofline_labels.dat", label_data);
+  io::WriteFileAtomically(figures_dir / "roofline_roofs.dat", roof_lines.data);
+  plots = roof_lines.plots + plots;
   plots +=
       "    'roofline_labels.dat' using 1:2:3 with labels left offset char 0.9,0.5 font ',9' tc rgb '#333333' "
       "notitle, \\\n";
   for (std::size_t level_index = 0; level_index < levels.size(); ++level_index) {
+    key_entries.push_back("bound by " + levels[level_index]);
     plots += fmt::format("    keyentry with points lc rgb 'black' pt {} ps 1.6 title {}, \\\n",
-                         kLevelPointTypes[level_index % std::size(kLevelPointTypes)],
-                         GpString("bound by " + levels[level_index]));
+                         kLevelPointTypes[level_index % std::size(kLevelPointTypes)], GpString(key_entries.back()));
   }
   plots = plots.substr(0, plots.size() - 4) + "\n";
   std::string caption =
-      "Roof lines are not drawn: ops.csv records what each op attained but not the architecture's peak FLOPs/cycle "
-      "or its memory bandwidths, and the highest attained point is not a roof.";
+      "Dashed and dotted lines: each series' roofs, min(peak, intensity x DRAM bandwidth), one per compute ceiling "
+      "of its ops (the PE array, the vector unit or host, a fused group's engines combined).";
+  if (roof_lines.series_without_roofs > 0) {
+    caption += fmt::format(
+        " {} series without roofs: ops.csv gives no peak_flops_per_cycle or dram_bandwidth_bytes_per_cycle for "
+        "them (points written by an older loopfront).",
+        roof_lines.series_without_roofs);
+  }
   if (skipped > 0) caption += fmt::format(" {} op(s) without FLOPs or bytes are left out (log axes).", skipped);
   ScriptSpec spec;
-  std::vector<std::string> key_entries;
-  for (std::size_t series_index = 0; series_index < series.series_count(); ++series_index) {
-    key_entries.push_back(series.Label(series_index));
-  }
   const std::string roofline_key = KeyPlacement(key_entries, spec.width_pixels);
   spec.name = "roofline";
   spec.title = "Roofline chart: arithmetic intensity vs attained throughput per op";
@@ -595,14 +769,15 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
       "  set format y '%g'\n"
       "  set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1\n"
       "  set autoscale fix\n"
-      "  set offsets graph 0.1, graph 0.3, graph 0.2, graph 0.2\n"
+      "  set xrange [{x_low}:{x_high}]\n"
+      "  set offsets 0, 0, graph 0.2, graph 0.2\n"
       "{key}"
       "  plot \\\n{plots}",
       fmt::arg("title",
                WrappedTitle("Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)",
                             caption)),
+      fmt::arg("x_low", io::FormatNumber(x_low)), fmt::arg("x_high", io::FormatNumber(x_high)),
       fmt::arg("key", roofline_key), fmt::arg("plots", plots));
-  if (rows == 0) return std::nullopt;
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = caption, .data_rows = rows};
 }

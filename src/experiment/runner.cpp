@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "loopfront/cost/peaks.h"
 #include "loopfront/io/output.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/search/mapspace.h"
@@ -70,29 +71,43 @@ std::vector<fs::path> PointFiles(const fs::path& output) {
   return files;
 }
 
-// FLOPs and ideal bytes per execution of each op of a workload (workload/analysis.h).
+// FLOPs and ideal bytes per execution of an op or fused group (workload/analysis.h), and the
+// compute ceiling of the engine(s) that run it (cost/peaks.h; 0 when unknown).
 struct OpWork {
   double flops = 0;
   double bytes = 0;
+  double peak_flops_per_cycle = 0;
+  bool vector_op = false;
 };
 
-std::map<std::string, OpWork> WorkPerExecution(const workload::Workload& workload) {
+std::map<std::string, OpWork> WorkPerExecution(const workload::Workload& workload,
+                                               const arch::Architecture& architecture) {
   std::map<std::string, OpWork> work;
   for (const workload::WorkSummary& row : workload::AnalyzeWorkload(workload, workload::GroupBy::kOp)) {
     if (row.group == workload::kTotalGroup || row.count <= 0) continue;
     const auto count = static_cast<long double>(row.count);
-    work[row.group] = {static_cast<double>(row.flops / count), static_cast<double>(row.bytes / count)};
+    work[row.group] = {.flops = static_cast<double>(row.flops / count),
+                       .bytes = static_cast<double>(row.bytes / count)};
+  }
+  for (std::size_t id = 0; id < workload.NumOps(); ++id) {
+    const workload::Op& op = workload.op(id);
+    const auto found = work.find(op.name);
+    if (found == work.end()) continue;
+    const mapping::Problem problem = mapping::Problem::Build(op, architecture);
+    found->second.peak_flops_per_cycle = cost::PeakFlopsPerCycle(problem);
+    found->second.vector_op = problem.is_vector_op();
   }
   return work;
 }
 
 // Per part: each unit of the plan (op name or group label) → its work per execution.
 std::vector<std::map<std::string, OpWork>> UnitWork(const search::ModelSearchResult& result,
-                                                    const search::ModelPlan& plan) {
+                                                    const search::ModelPlan& plan,
+                                                    const arch::Architecture& architecture) {
   std::vector<std::map<std::string, OpWork>> units(result.parts.size());
   for (std::size_t part_idx = 0; part_idx < result.parts.size() && part_idx < plan.size(); ++part_idx) {
     const workload::Workload& workload = result.parts[part_idx].workload;
-    const std::map<std::string, OpWork> ops = WorkPerExecution(workload);
+    const std::map<std::string, OpWork> ops = WorkPerExecution(workload, architecture);
     const search::PartResult& part = result.part_results[part_idx];
     for (const fusion::PlanChoice& choice : plan[part_idx]) {
       std::vector<std::string> members;
@@ -106,11 +121,21 @@ std::vector<std::map<std::string, OpWork>> UnitWork(const search::ModelSearchRes
         for (const workload::OpId id : group.group.members) members.push_back(workload.op(id).name);
       }
       OpWork total;
+      std::vector<cost::EngineWork> engines;
       for (const std::string& member : members) {
         const auto found = ops.find(member);
         if (found == ops.end()) continue;
         total.flops += found->second.flops;
         total.bytes += found->second.bytes;
+        engines.push_back({.flops = found->second.flops,
+                           .peak_flops_per_cycle = found->second.peak_flops_per_cycle,
+                           .vector_op = found->second.vector_op});
+      }
+      // One op: its engine's peak; a group: its members' engines combined as the group model times them.
+      if (members.size() == 1 && engines.size() == 1) {
+        total.peak_flops_per_cycle = engines.front().peak_flops_per_cycle;
+      } else {
+        total.peak_flops_per_cycle = cost::CombinedPeakFlopsPerCycle(engines, architecture.overlap_vector_unit);
       }
       units[part_idx][label] = total;
     }
@@ -130,9 +155,12 @@ Json FrontJson(const search::ModelSearchResult& result, const pareto::Front<sear
   return {{"knee_point", knee == nullptr ? -1 : knee - front.points().data()}, {"points", points}};
 }
 
-Json KneeOps(const search::ModelSearchResult& result, const search::ModelPlan& plan,
-             const cost::CostModel& cost_model) {
-  const std::vector<std::map<std::string, OpWork>> units = UnitWork(result, plan);
+Json KneeOps(const search::ModelSearchResult& result, const search::ModelPlan& plan, const cost::CostModel& cost_model,
+             const arch::Architecture& architecture) {
+  const std::vector<std::map<std::string, OpWork>> units = UnitWork(result, plan, architecture);
+  // Null when the outermost level's bandwidth is unlimited (runner.h).
+  const std::optional<double> bandwidth = cost::OutermostBandwidthBytesPerCycle(architecture);
+  const Json bandwidth_json = bandwidth ? Json(*bandwidth) : Json(nullptr);
   Json rows = Json::array();
   for (const search::BreakdownRow& row : result.Breakdown(plan, cost_model)) {
     // The part the row comes from (its label), or, for a row merged over parts (same mapping, so
@@ -157,6 +185,9 @@ Json KneeOps(const search::ModelSearchResult& result, const search::ModelPlan& p
                     {"bytes", bytes},
                     {"arithmetic_intensity", bytes > 0 ? flops / bytes : 0.0},
                     {"attained_flops_per_cycle", row.latency_cycles > 0 ? flops / row.latency_cycles : 0.0},
+                    {"peak_flops_per_cycle",
+                     work && work->peak_flops_per_cycle > 0 ? Json(work->peak_flops_per_cycle) : Json(nullptr)},
+                    {"dram_bandwidth_bytes_per_cycle", bandwidth_json},
                     {"mapping", row.detail}});
   }
   return rows;
@@ -230,6 +261,27 @@ void AddKeyCells(io::CsvTable& table, const PointRecord& record, const std::vect
 }
 
 double Number(const Json& value) { return value.is_number() ? value.get<double>() : 0.0; }
+
+// A knee_ops row's peak and bandwidth cells. A point file written before they existed has neither
+// key: empty cells. A null peak is unknown (empty); a null bandwidth is unlimited ("inf").
+void AddRoofCells(io::CsvTable& table, const Json& row) {
+  const auto peak = row.find("peak_flops_per_cycle");
+  if (peak != row.end() && peak->is_number()) {
+    table.Add(peak->get<double>());
+  } else {
+    table.Add(std::string_view());
+  }
+  const auto bandwidth = row.find("dram_bandwidth_bytes_per_cycle");
+  if (bandwidth == row.end()) {
+    table.Add(std::string_view());
+  } else if (bandwidth->is_number()) {
+    table.Add(bandwidth->get<double>());
+  } else if (bandwidth->is_null()) {
+    table.Add(std::numeric_limits<double>::infinity());
+  } else {
+    table.Add(std::string_view());
+  }
+}
 
 Json Manifest(const std::string& command_line) {
   return {{"tool", "loopfront"}, {"version", kVersion}, {"git_commit", kGitCommit}, {"command_line", command_line}};
@@ -347,15 +399,8 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                      {"evaluations", statistics.evaluations},
                      {"wall_seconds", wall_seconds}};
   json["fronts"] = {{"fused", FrontJson(result, result.fused)}, {"unfused", FrontJson(result, result.unfused)}};
-  json["knee_ops"] = KneeOps(result, knee->payload, *experiment.cost_model);
-  json["statistics"] = {{"ops", statistics.ops},
-                        {"op_searches", statistics.op_searches},
-                        {"candidate_groups", statistics.candidate_groups},
-                        {"fusable_groups", statistics.feasible_groups},
-                        {"member_searches", statistics.member_searches},
-                        {"evaluations", statistics.evaluations},
-                        {"search_seconds", statistics.search_seconds},
-                        {"threads", statistics.threads}};
+  json["knee_ops"] = KneeOps(result, knee->payload, *experiment.cost_model, point.architecture->architecture);
+  json["statistics"] = search::ToJson(statistics, /*with_wall_seconds=*/false);
   if (!experiment.random_mappings.ops.empty())
     json["random_mappings"] = RandomMappingSamples(experiment, point, result);
   json["timing"] = {{"started", started}, {"finished", UtcNow()}, {"wall_seconds", wall_seconds}};
@@ -477,7 +522,8 @@ std::int64_t RebuildTables(const fs::path& output) {
   io::CsvTable fronts(
       columns({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}));
   io::CsvTable ops(columns({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
-                            "arithmetic_intensity", "attained_flops_per_cycle"}));
+                            "arithmetic_intensity", "attained_flops_per_cycle", "peak_flops_per_cycle",
+                            "dram_bandwidth_bytes_per_cycle"}));
   try {
     for (const PointRecord& record : records) {
       const Json& summary_json = record.json.at("summary");
@@ -515,6 +561,7 @@ std::int64_t RebuildTables(const fs::path& output) {
             .Add(Number(row.at("bytes")))
             .Add(Number(row.at("arithmetic_intensity")))
             .Add(Number(row.at("attained_flops_per_cycle")));
+        AddRoofCells(ops, row);
       }
     }
   } catch (const nlohmann::json::exception& error) {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <unordered_map>
 
@@ -139,6 +140,19 @@ std::string LevelName(const mapping::Problem& problem, int level_idx) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json ToJson(const ModelSearchStatistics& statistics, bool with_wall_seconds) {
+  nlohmann::ordered_json json = {{"ops", statistics.ops},
+                                 {"op_searches", statistics.op_searches},
+                                 {"candidate_groups", statistics.candidate_groups},
+                                 {"fusable_groups", statistics.feasible_groups},
+                                 {"member_searches", statistics.member_searches},
+                                 {"evaluations", statistics.evaluations},
+                                 {"search_seconds", statistics.search_seconds}};
+  if (with_wall_seconds) json["wall_seconds"] = statistics.wall_seconds;
+  json["threads"] = statistics.threads;
+  return json;
+}
 
 std::string OpShapeKey(const workload::Op& op) {
   std::string key = fmt::format("{}|", workload::ToString(op.kind));

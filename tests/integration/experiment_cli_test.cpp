@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopfront/io/csv_reader.h"
 #include "loopfront/util/strings.h"
 #include "tests/integration/cli_runner.h"
 
@@ -176,7 +177,30 @@ TEST_CASE("run writes point files and tidy CSVs; a rerun resumes; shards + merge
   CHECK(fronts.starts_with(key_columns + "front,point,latency_cycles,energy_pj,edp_pj_cycles,is_knee,fusion_plan\n"));
   CHECK(ops.starts_with(key_columns +
                         "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,arithmetic_intensity,"
-                        "attained_flops_per_cycle\n"));
+                        "attained_flops_per_cycle,peak_flops_per_cycle,dram_bandwidth_bytes_per_cycle\n"));
+  {
+    // The roofs, by hand: gemmini's 16 × 16 MACs give 512 FLOPs/cycle, its host 1 operation per
+    // cycle, its DRAM 8 one-byte words per cycle. The attention group at 128 tokens: Q×K^T and ×V
+    // 25,165,824 FLOPs each at 512, the softmax's 983,040 on the host, one after the other.
+    const loopfront::io::CsvFile table = loopfront::io::CsvFile::Parse(ops, "ops.csv");
+    const std::size_t unit_column = table.Column("unit");
+    const std::size_t peak_column = table.Column("peak_flops_per_cycle");
+    const std::size_t bandwidth_column = table.Column("dram_bandwidth_bytes_per_cycle");
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+      const std::string& unit = table.row(row)[unit_column];
+      INFO(unit);
+      CHECK(table.Number(row, bandwidth_column) == 8.0);
+      const double peak = table.Number(row, peak_column);
+      if (unit == "qk_matmul" || unit == "av_matmul") CHECK(peak == 512.0);
+      if (unit == "softmax") CHECK(peak == 1.0);
+      if (unit.find('+') != std::string::npos && unit.find("qk_matmul") != std::string::npos &&
+          unit.find("softmax") != std::string::npos && unit.find("av_matmul") != std::string::npos) {
+        CHECK(peak == Approx(51314688.0 / 1081344.0));
+      }
+      CHECK(peak >= 1.0);
+      CHECK(peak <= 512.0);
+    }
+  }
   CHECK(Lines(summary) == 1 + 4);
   CHECK(fronts.find(",fused,0,") != std::string::npos);
   CHECK(fronts.find(",unfused,0,") != std::string::npos);
@@ -193,6 +217,41 @@ TEST_CASE("run writes point files and tidy CSVs; a rerun resumes; shards + merge
     CHECK(WithoutColumn(ReadWholeFile(out / "summary.csv"), "wall_seconds") == WithoutColumn(summary, "wall_seconds"));
     CHECK(ReadWholeFile(out / "fronts.csv") == fronts);
     CHECK(ReadWholeFile(out / "ops.csv") == ops);
+  }
+
+  SECTION("a point file from before the roof columns: empty cells on resume, merge and plot") {
+    nlohmann::ordered_json json = nlohmann::ordered_json::parse(ReadWholeFile(points[0]));
+    for (auto& row : json.at("knee_ops")) {
+      row.erase("peak_flops_per_cycle");
+      row.erase("dram_bandwidth_bytes_per_cycle");
+    }
+    std::ofstream(points[0]) << json.dump(1) << "\n";
+    const auto rerun = RunLoopfront("run '" + experiment.string() + "' --quiet --no-plot");
+    INFO(rerun.err);
+    REQUIRE(rerun.exit_code == 0);
+    const loopfront::io::CsvFile table = loopfront::io::CsvFile::Read(out / "ops.csv");
+    const std::size_t id_column = table.Column("point_id");
+    const std::size_t peak_column = table.Column("peak_flops_per_cycle");
+    const std::size_t bandwidth_column = table.Column("dram_bandwidth_bytes_per_cycle");
+    std::size_t old_rows = 0;
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+      const bool old_point = table.row(row)[id_column] == points[0].stem().string();
+      old_rows += old_point ? 1 : 0;
+      CHECK(table.row(row)[peak_column].empty() == old_point);
+      CHECK(table.row(row)[bandwidth_column].empty() == old_point);
+    }
+    CHECK(old_rows > 0);
+    const std::string resumed_ops = ReadWholeFile(out / "ops.csv");
+    const auto merge = RunLoopfront("merge '" + out.string() + "' --output '" + out.string() + "'");
+    INFO(merge.err);
+    CHECK(merge.exit_code == 0);
+    CHECK(ReadWholeFile(out / "ops.csv") == resumed_ops);
+    const auto plot = RunLoopfront("plot '" + out.string() + "' --formats png");
+    INFO(plot.err);
+    if (plot.exit_code != 2 || plot.err.find("gnuplot-nox") == std::string::npos) {
+      CHECK(plot.exit_code == 0);
+      CHECK(ReadWholeFile(out / "figures" / "roofline.gp").find("1 series without roofs") != std::string::npos);
+    }
   }
 
   SECTION("three shards merged equal the single run") {

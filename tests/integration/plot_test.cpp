@@ -8,6 +8,10 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,8 +47,12 @@ CsvTable& Ids(CsvTable& table, int point) {
 }
 
 // Writes fronts.csv (3 fused + 2 unfused points per point_id), ops.csv (3 units per point) and,
-// when asked, edp_samples.csv (2 ops × 50 samples per point) into a fresh folder.
-fs::path WriteOutputFolder(const std::string& name, bool with_samples) {
+// when asked, edp_samples.csv (2 ops × 50 samples per point) into a fresh folder. The first point's
+// ops give their peaks and gemmini's DRAM bandwidth (8 bytes/cycle); the second point's the same
+// peaks with `second_bandwidth` (infinity: unlimited), or without it empty cells, as for a point
+// file written before those columns existed.
+fs::path WriteOutputFolder(const std::string& name, bool with_samples,
+                           std::optional<double> second_bandwidth = std::nullopt) {
   // The pid keeps concurrent test runs (other build folders, ctest -j) apart.
   const fs::path folder =
       fs::temp_directory_path() / ("loopfront_plot_test_" + name + "_" + std::to_string(::getpid()));
@@ -52,7 +60,8 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples) {
   CsvTable fronts(
       WithIds({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}));
   CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
-                        "arithmetic_intensity", "attained_flops_per_cycle"}));
+                        "arithmetic_intensity", "attained_flops_per_cycle", "peak_flops_per_cycle",
+                        "dram_bandwidth_bytes_per_cycle"}));
   CsvTable samples(WithIds({"op", "sample", "edp_pj_cycles", "relative_edp"}));
   for (int point = 0; point < 2; ++point) {
     const double scale = point == 0 ? 1.0 : 0.7;
@@ -74,12 +83,21 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples) {
           .Add(index == 0 ? 1 : 0);
       fronts.Add("none");
     }
+    // Peak and bandwidth cells: the first point's, or empty ones.
+    const auto roofs = [&](double peak) -> CsvTable& {
+      if (point == 0) return ops.Add(peak).Add(8.0);
+      if (second_bandwidth) return ops.Add(peak).Add(*second_bandwidth);
+      return ops.Add("").Add("");
+    };
     Ids(ops, point).Add("w_q").Add(12).Add(scale * 3e5).Add(scale * 1e9).Add("compute").Add(4.8e9).Add(3.1e6);
     ops.Add(1548.0).Add(16000.0 / scale);
+    roofs(512.0);
     Ids(ops, point).Add("qk+softmax+av").Add(12).Add(scale * 5e5).Add(scale * 2e9).Add("DRAM").Add(2.5e9).Add(2.4e7);
     ops.Add(104.0).Add(5000.0 / scale);
+    roofs(400.0);
     Ids(ops, point).Add("layer_norm").Add(2).Add(scale * 1e5).Add(scale * 3e8).Add("DRAM").Add(3.9e6).Add(3.1e6);
     ops.Add(1.25).Add(39.0 / scale);
+    roofs(16.0);
     for (const char* op : {"w_q", "ffn_w1"}) {
       for (int sample = 0; sample < 50; ++sample) {
         const double relative = 1.0 + sample * sample * (op[0] == 'w' ? 0.5 : 2.0);
@@ -151,8 +169,22 @@ TEST_CASE("plot writes each figure's data and script, and renders them", "[plot]
   CHECK(pareto.find("\"scratchpad_capacity_bytes=65536\"") < pareto.find("\"scratchpad_capacity_bytes=262144\""));
   // Each op sits at its own place in the synthetic data: one label line per op and point.
   CHECK(DataLines(figures_dir / "roofline_labels.dat") == 6);
-  CHECK(loopfront::testing::ReadWholeFile(figures_dir / "roofline.gp").find("Roof lines are not drawn") !=
+  // Roofs: the first series' three ceilings (16, 400 and 512 FLOPs/cycle, ridge points at 2, 50 and
+  // 64 FLOPs/byte with 8 bytes/cycle), each from x = 1.25 / 4 to 1548 × 4 through its ridge point;
+  // none for the second series, whose cells are empty.
+  const std::string roofs = loopfront::testing::ReadWholeFile(figures_dir / "roofline_roofs.dat");
+  CHECK(DataLines(figures_dir / "roofline_roofs.dat") == 9);
+  const std::string first_series = " \"scratchpad_capacity_bytes=65536\"\n";
+  CHECK(roofs.find("512 8 0.3125 2.5" + first_series) != std::string::npos);
+  CHECK(roofs.find("512 8 64 512" + first_series) != std::string::npos);
+  CHECK(roofs.find("512 8 6192 512" + first_series) != std::string::npos);
+  CHECK(roofs.find("16 8 2 16" + first_series) != std::string::npos);
+  CHECK(roofs.find("262144") == std::string::npos);
+  const std::string roofline_script = loopfront::testing::ReadWholeFile(figures_dir / "roofline.gp");
+  CHECK(roofline_script.find("'roofline_roofs.dat' index 2 using 3:4 with lines lt 1 dt 2") != std::string::npos);
+  CHECK(roofline_script.find("'scratchpad_capacity_bytes=65536 roof: 512 FLOPs/cycle, DRAM 8 B/cycle'") !=
         std::string::npos);
+  CHECK(roofline_script.find("1 series without roofs") != std::string::npos);
 
   const std::optional<fs::path> gnuplot = loopfront::experiment::FindGnuplot();
   if (!gnuplot) {
@@ -226,4 +258,76 @@ TEST_CASE("plot draws nothing, and fails on nothing, when the tables have no row
   CHECK(loopfront::experiment::WriteFigureSources(folder).empty());
   CHECK_FALSE(fs::exists(folder / "figures"));
   fs::remove_all(folder);
+}
+
+TEST_CASE("plot reads an ops.csv written before the roof columns: points, no roofs", "[plot]") {
+  const fs::path folder = WriteOutputFolder("old_ops", false);
+  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
+                        "arithmetic_intensity", "attained_flops_per_cycle"}));
+  for (int point = 0; point < 2; ++point) {
+    Ids(ops, point).Add("w_q").Add(12).Add(3e5).Add(1e9).Add("compute").Add(4.8e9).Add(3.1e6).Add(1548.0).Add(16000.0);
+  }
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  const std::vector<loopfront::experiment::FigureSource> figures = loopfront::experiment::WriteFigureSources(folder);
+  REQUIRE(figures.size() == 3);
+  CHECK(figures[2].name == "roofline");
+  CHECK(figures[2].data_rows == 2);
+  CHECK(DataLines(folder / "figures" / "roofline_roofs.dat") == 0);
+  CHECK_THAT(figures[2].caption, Catch::Contains("2 series without roofs"));
+  CHECK(loopfront::testing::ReadWholeFile(folder / "figures" / "roofline.gp").find("roofline_roofs.dat") ==
+        std::string::npos);
+  fs::remove_all(folder);
+}
+
+TEST_CASE("op_breakdown gives every unit its own colour and fill, past the palette's 20 colours", "[plot]") {
+  const fs::path folder = WriteOutputFolder("many_units", false);
+  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
+                        "arithmetic_intensity", "attained_flops_per_cycle"}));
+  constexpr int kUnits = 45;  // 20 solid, 20 hatched, 5 in the second pattern
+  for (int unit = 0; unit < kUnits; ++unit) {
+    Ids(ops, 0).Add("op" + std::to_string(unit)).Add(1).Add(1e5).Add(1e8).Add("compute").Add(1e6).Add(1e5);
+    ops.Add(10.0).Add(10.0);
+  }
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  loopfront::experiment::WriteFigureSources(folder);
+  const std::string script = loopfront::testing::ReadWholeFile(folder / "figures" / "op_breakdown.gp");
+  // The latency panel's line of each unit (it has the title): its line type (colour) and fill.
+  std::set<std::pair<std::string, std::string>> styles;
+  std::istringstream lines(script);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t type = line.find(" lt ");
+    const std::size_t fill = line.find(" fs ");
+    const std::size_t title = line.find(" title ");
+    if (type == std::string::npos || fill == std::string::npos || title == std::string::npos) continue;
+    styles.emplace(line.substr(type, fill - type), line.substr(fill, title - fill));
+  }
+  CHECK(styles.size() == kUnits);
+  CHECK(script.find("lt 20 fs solid 0.85") != std::string::npos);
+  CHECK(script.find("lt 1 fs transparent pattern 4 border title 'op20'") != std::string::npos);
+  CHECK(script.find("lt 5 fs transparent pattern 5 border title 'op44'") != std::string::npos);
+  fs::remove_all(folder);
+}
+
+TEST_CASE("plot draws roofs that several series share once, in grey", "[plot]") {
+  const fs::path folder = WriteOutputFolder("shared_roofs", false, 8.0);
+  loopfront::experiment::WriteFigureSources(folder);
+  // Both scratchpad sizes have gemmini's roofs: three, each naming both series.
+  CHECK(DataLines(folder / "figures" / "roofline_roofs.dat") == 9);
+  CHECK(loopfront::testing::ReadWholeFile(folder / "figures" / "roofline_roofs.dat")
+            .find("512 8 64 512 \"scratchpad_capacity_bytes=65536; scratchpad_capacity_bytes=262144\"\n") !=
+        std::string::npos);
+  const std::string script = loopfront::testing::ReadWholeFile(folder / "figures" / "roofline.gp");
+  CHECK(script.find("with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 512 FLOPs/cycle, DRAM 8 B/cycle'") !=
+        std::string::npos);
+  CHECK(script.find("series without roofs") == std::string::npos);
+  // With an unlimited DRAM the second series' roofs are its own: flat ceilings, two points each.
+  const fs::path unlimited = WriteOutputFolder("unlimited_roofs", false, std::numeric_limits<double>::infinity());
+  loopfront::experiment::WriteFigureSources(unlimited);
+  CHECK(DataLines(unlimited / "figures" / "roofline_roofs.dat") == 9 + 6);
+  CHECK(loopfront::testing::ReadWholeFile(unlimited / "figures" / "roofline_roofs.dat")
+            .find("512 inf 6192 512 \"scratchpad_capacity_bytes=262144\"\n") != std::string::npos);
+  CHECK(loopfront::testing::ReadWholeFile(unlimited / "figures" / "roofline.gp")
+            .find("'scratchpad_capacity_bytes=262144 roof: 512 FLOPs/cycle, DRAM unlimited'") != std::string::npos);
+  fs::remove_all(folder);
+  fs::remove_all(unlimited);
 }

@@ -1,13 +1,20 @@
-// The `roofline` cost model (cost_models/roofline/roofline_model.h), derived by hand.
+// The `roofline` cost model (cost_models/roofline/roofline_model.h) and the roofs it shares with
+// `loopfront plot` (cost/peaks.h), derived by hand from the presets.
 #include "cost_models/roofline/roofline_model.h"
 
 #include <catch2/catch.hpp>
+#include <vector>
 
 #include "loopfront/arch/loader.h"
+#include "loopfront/cost/peaks.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/workload/op_spec.h"
 
+using loopfront::cost::CombinedPeakFlopsPerCycle;
 using loopfront::cost::Cost;
+using loopfront::cost::EngineWork;
+using loopfront::cost::OutermostBandwidthBytesPerCycle;
+using loopfront::cost::PeakFlopsPerCycle;
 using loopfront::cost::RooflineModel;
 using loopfront::mapping::ParseMapping;
 using loopfront::mapping::Problem;
@@ -87,4 +94,53 @@ TEST_CASE("Roofline rejects invalid mappings as values", "[cost][roofline]") {
       problem, ParseMapping("DRAM[m2 n24] scratchpad[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]", problem));
   CHECK_FALSE(cost.feasible);
   CHECK(cost.check.violation == loopfront::mapping::Violation::kDimNotCovered);
+}
+
+TEST_CASE("Peak FLOPs per cycle of the engine that runs an op", "[cost][peaks]") {
+  // gemmini: 16 × 16 MACs, 2 FLOPs each.
+  CHECK(PeakFlopsPerCycle(Build("gemmini", "matmul m=512 n=768 k=768")) == 512.0);
+  CHECK(PeakFlopsPerCycle(Build("gemmini", "matvec n=768 k=768")) == 512.0);
+  // tpu-like: 128 × 128 MACs.
+  CHECK(PeakFlopsPerCycle(Build("tpu-like", "matmul m=512 n=768 k=768")) == 32768.0);
+  // A softmax on gemmini runs on the host, 1 operation per cycle; gemmini-ibert's vector unit has 16 lanes.
+  CHECK(PeakFlopsPerCycle(Build("gemmini", "softmax m=512 n=512")) == 1.0);
+  CHECK(PeakFlopsPerCycle(Build("gemmini-ibert", "softmax m=512 n=512")) == 16.0);
+}
+
+TEST_CASE("The outermost level's bandwidth in bytes per cycle", "[cost][peaks]") {
+  // gemmini: DRAM shares 8 one-byte words per cycle; tpu-like 256; eyeriss-like's DRAM is unlimited.
+  CHECK(OutermostBandwidthBytesPerCycle(loopfront::arch::LoadArchitecture("gemmini")) == 8.0);
+  CHECK(OutermostBandwidthBytesPerCycle(loopfront::arch::LoadArchitecture("tpu-like")) == 256.0);
+  CHECK_FALSE(OutermostBandwidthBytesPerCycle(loopfront::arch::LoadArchitecture("eyeriss-like")).has_value());
+  // Separate read and write ports add up; a shared limit caps them; 16-bit words are 2 bytes.
+  loopfront::arch::Architecture architecture = loopfront::arch::LoadArchitecture("gemmini");
+  loopfront::arch::StorageLevel& dram = architecture.levels.front();
+  dram.shared_bandwidth_words_per_cycle.reset();
+  dram.read_bandwidth_words_per_cycle = 4.0;
+  dram.write_bandwidth_words_per_cycle = 2.0;
+  CHECK(OutermostBandwidthBytesPerCycle(architecture) == 6.0);
+  dram.shared_bandwidth_words_per_cycle = 5.0;
+  CHECK(OutermostBandwidthBytesPerCycle(architecture) == 5.0);
+  dram.word_bits = 16;
+  CHECK(OutermostBandwidthBytesPerCycle(architecture) == 10.0);
+  dram.shared_bandwidth_words_per_cycle.reset();
+  dram.write_bandwidth_words_per_cycle.reset();
+  CHECK_FALSE(OutermostBandwidthBytesPerCycle(architecture).has_value());
+}
+
+TEST_CASE("A fused group's ceiling combines its members' engines", "[cost][peaks]") {
+  // BERT-Base attention at 128 tokens on gemmini: Q×K^T and ×V 25,165,824 FLOPs each at 512 per
+  // cycle (98,304 cycles together), softmax 983,040 operations on the host at 1 per cycle.
+  const std::vector<EngineWork> attention = {{.flops = 25165824, .peak_flops_per_cycle = 512},
+                                             {.flops = 983040, .peak_flops_per_cycle = 1, .vector_op = true},
+                                             {.flops = 25165824, .peak_flops_per_cycle = 512}};
+  // One after the other: 51,314,688 FLOPs in 1,081,344 cycles.
+  CHECK(CombinedPeakFlopsPerCycle(attention, false) == Approx(51314688.0 / 1081344.0));
+  // Overlapped: the host's 983,040 cycles bound it.
+  CHECK(CombinedPeakFlopsPerCycle(attention, true) == Approx(51314688.0 / 983040.0));
+  // One op alone is its peak; nothing to do, or an engine without a peak, gives 0.
+  CHECK(CombinedPeakFlopsPerCycle(std::vector<EngineWork>{{.flops = 100, .peak_flops_per_cycle = 512}}, false) ==
+        Approx(512.0));
+  CHECK(CombinedPeakFlopsPerCycle(std::vector<EngineWork>{}, false) == 0.0);
+  CHECK(CombinedPeakFlopsPerCycle(std::vector<EngineWork>{{.flops = 100, .peak_flops_per_cycle = 0}}, false) == 0.0);
 }

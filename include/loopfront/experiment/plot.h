@@ -4,7 +4,10 @@
 //   pareto_fronts  latency vs energy per series, log-log staircase, fused solid, unfused dashed,
 //                  knee (minimum EDP) marked;
 //   op_breakdown   per-op latency and energy at the knee of the fused front, stacked bars;
-//   roofline       arithmetic intensity (FLOPs/byte) vs attained FLOPs/cycle per op, log-log;
+//   roofline       arithmetic intensity (FLOPs/byte) vs attained FLOPs/cycle per op, log-log, with
+//                  each series' roofs min(peak, intensity × DRAM bandwidth) from ops.csv's
+//                  peak_flops_per_cycle and dram_bandwidth_bytes_per_cycle (none for a series
+//                  whose rows lack them: ops.csv written by an older loopfront);
 //   edp_cdf        CDF of random mappings' EDP relative to the best, per op (survey Fig. 19).
 // A "series" is one combination of the identifying values (model, seq_len, batch, phase, arch,
 // fusion and the swept-architecture columns) that vary across the folder's points.

@@ -19,8 +19,15 @@
 //   fronts.csv   front (fused|unfused), point (0-based, latency order), latency_cycles, energy_pj,
 //                edp_pj_cycles, is_knee (0/1), fusion_plan        (one row per front point)
 //   ops.csv      unit, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
-//                arithmetic_intensity, attained_flops_per_cycle (the fused front's knee, one row per
-//                op or fused group; flops and ideal bytes from workload/analysis.h × count)
+//                arithmetic_intensity, attained_flops_per_cycle, peak_flops_per_cycle,
+//                dram_bandwidth_bytes_per_cycle (the fused front's knee, one row per op or fused
+//                group; flops and ideal bytes from workload/analysis.h × count; the peak of the
+//                engine that runs the op — 2 × PE-array MACs per cycle, the vector unit's lanes or
+//                the host's ops_per_cycle — or a group's engines combined, and the outermost level's
+//                bandwidth, both from cost/peaks.h: the roofs of the roofline chart. The point file's
+//                knee_ops rows hold them too, the peak null when unknown and the bandwidth null when
+//                unlimited; in the CSV an unknown peak is empty and an unlimited bandwidth `inf`. A
+//                point file written before these keys existed gives empty cells.)
 //   edp_samples.csv  op, sample (0-based), edp_pj_cycles (per execution), relative_edp (to the best
 //                known for the op at that point)             (one row per random valid mapping)
 // Rows are ordered by the point's index in its experiment, then id, then row order within a point,

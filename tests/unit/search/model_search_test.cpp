@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -228,4 +229,23 @@ TEST_CASE("The survey's fusion results on gemmini-ibert at 512 tokens", "[search
     for (const auto& front : part.op_fronts) unfused += front.MinLatency()->objectives.latency_cycles;
     CHECK(norm_group->front.MinLatency()->objectives.latency_cycles > unfused);
   }
+}
+
+TEST_CASE("Model-search statistics as JSON, with and without the wall time", "[search][model]") {
+  const search::ModelSearchStatistics statistics{.ops = 14,
+                                                 .op_searches = 9,
+                                                 .candidate_groups = 3,
+                                                 .feasible_groups = 2,
+                                                 .member_searches = 40,
+                                                 .evaluations = 123456,
+                                                 .search_seconds = 1.5,
+                                                 .wall_seconds = 2.25,
+                                                 .threads = 2};
+  // The key order and types of `search --model --format json` and of a point result (runner.h).
+  CHECK(search::ToJson(statistics, true).dump() ==
+        R"({"ops":14,"op_searches":9,"candidate_groups":3,"fusable_groups":2,"member_searches":40,)"
+        R"("evaluations":123456,"search_seconds":1.5,"wall_seconds":2.25,"threads":2})");
+  CHECK(search::ToJson(statistics, false).dump() ==
+        R"({"ops":14,"op_searches":9,"candidate_groups":3,"fusable_groups":2,"member_searches":40,)"
+        R"("evaluations":123456,"search_seconds":1.5,"threads":2})");
 }

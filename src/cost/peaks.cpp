@@ -1,0 +1,53 @@
+#include "loopfront/cost/peaks.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace loopfront::cost {
+namespace {
+
+double OrInfinity(const std::optional<double>& words_per_cycle) {
+  return words_per_cycle.value_or(std::numeric_limits<double>::infinity());
+}
+
+}  // namespace
+
+double EngineOpsPerCycle(const mapping::Problem& problem) {
+  if (!problem.is_vector_op()) return static_cast<double>(problem.mac_instances());
+  return static_cast<double>(problem.vector_lanes()) * problem.vector_ops_per_cycle_per_lane();
+}
+
+double PeakFlopsPerCycle(const mapping::Problem& problem) {
+  // Survey Sec. 2.2: a MAC is 2 FLOPs; a vector operation is one (workload/analysis.h).
+  return problem.is_vector_op() ? EngineOpsPerCycle(problem) : 2.0 * EngineOpsPerCycle(problem);
+}
+
+std::optional<double> OutermostBandwidthBytesPerCycle(const arch::Architecture& architecture) {
+  if (architecture.levels.empty()) return std::nullopt;
+  // The bandwidths mapping::Problem's outermost LevelTable holds and the roofline model's rule 9
+  // applies (an absent one is unlimited).
+  const arch::StorageLevel& outermost = architecture.levels.front();
+  const double words_per_cycle = std::min(
+      OrInfinity(outermost.shared_bandwidth_words_per_cycle),
+      OrInfinity(outermost.read_bandwidth_words_per_cycle) + OrInfinity(outermost.write_bandwidth_words_per_cycle));
+  if (words_per_cycle == std::numeric_limits<double>::infinity()) return std::nullopt;
+  return words_per_cycle * outermost.word_bits / 8.0;
+}
+
+double CombinedPeakFlopsPerCycle(std::span<const EngineWork> members, bool overlap_vector_unit) {
+  double flops = 0.0;
+  double array_cycles = 0.0;
+  double vector_cycles = 0.0;
+  for (const EngineWork& member : members) {
+    if (member.flops <= 0.0) continue;
+    if (!(member.peak_flops_per_cycle > 0.0)) return 0.0;
+    flops += member.flops;
+    (member.vector_op ? vector_cycles : array_cycles) += member.flops / member.peak_flops_per_cycle;
+  }
+  // fusion/group_model.h: the two engines' members pipeline with overlap_vector_unit (at best the
+  // longer stage), else they run one after the other.
+  const double cycles = overlap_vector_unit ? std::max(array_cycles, vector_cycles) : array_cycles + vector_cycles;
+  return cycles > 0.0 ? flops / cycles : 0.0;
+}
+
+}  // namespace loopfront::cost
