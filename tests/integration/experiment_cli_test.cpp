@@ -116,7 +116,7 @@ TEST_CASE("Progress: a live line on a terminal, nothing when stderr is a file or
   fs::remove_all(directory);
 }
 
-TEST_CASE("run writes point files and tidy CSVs; a rerun resumes; shards + merge equal one run", "[cli][experiment]") {
+TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge equal one run", "[cli][experiment]") {
   const fs::path directory = ScratchDir("run");
   const fs::path experiment = WriteSmallExperiment(directory);
   const fs::path out = directory / "out";
@@ -247,11 +247,11 @@ static  // Runs a six-point experiment as a subprocess, sends `signal_number` on
   fs::remove_all(directory);
 }
 
-TEST_CASE("SIGTERM stops a run after writing finished points; exit code 143, complete files", "[cli][experiment]") {
+TEST_CASE("SIGTERM stops a run after writing finished points, exit code 143, complete files", "[cli][experiment]") {
   CheckStoppedRun(SIGTERM, "sigterm");
 }
 
-TEST_CASE("SIGKILL mid-run leaves only complete files; a rerun completes the sweep", "[cli][experiment]") {
+TEST_CASE("SIGKILL mid-run leaves only complete files, a rerun completes the sweep", "[cli][experiment]") {
   CheckStoppedRun(SIGKILL, "sigkill");
 }
 
