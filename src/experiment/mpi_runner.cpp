@@ -151,12 +151,8 @@ std::pair<int, std::string> MpiCoordinator::NextReport() {
 }
 
 void MpiCoordinator::Schedule(const std::vector<const Point*>& pending, const PointRecorder& record) {
-  std::size_t next = 0;
-  auto all_released = [&] {
-    return std::all_of(workers_.begin(), workers_.end(), [](const Worker& worker) { return worker.released; });
-  };
-  while (!all_released()) {
-    const auto [rank, text] = NextReport();
+  // Takes one report of `rank`'s: records the point it held, or throws on an error.
+  auto take = [&](int rank, const std::string& text) {
     Worker& worker = workers_[static_cast<std::size_t>(rank)];
     Json report;
     std::string status;
@@ -166,27 +162,46 @@ void MpiCoordinator::Schedule(const std::vector<const Point*>& pending, const Po
     } catch (const nlohmann::json::exception& error) {
       throw util::InternalError(fmt::format("rank {} sent an unreadable report ({})", rank, error.what()));
     }
-    if (worker.busy) {
-      const Point& point = *pending[static_cast<std::size_t>(worker.pending_index)];
-      worker.busy = false;
-      if (status == "done") {
-        if (report.at("document").value("point_id", "") != point.id) {
-          throw util::InternalError(fmt::format(
-              "rank {} returned another point for {} (#{}): do all ranks run the same experiment and options?", rank,
-              point.id, point.index));
-        }
-        record(point, {PointOutcome::Status::kDone, std::move(report.at("document")), {}});
-      } else if (status == "failed") {
-        record(point, {PointOutcome::Status::kFailed, {}, report.at("failure").get<std::string>()});
-      } else if (status == "interrupted") {
-        // A signal that reached only this worker stops the whole run, as it would a single process.
-        util::RequestStop(report.at("signal").get<int>());
-      } else {
-        throw util::InternalError(
-            fmt::format("rank {} on point {} (#{}): {}", rank, point.id, point.index, report.value("message", status)));
+    if (!worker.busy) {
+      if (status == "error") throw util::ConfigError(fmt::format("rank {}: {}", rank, report.value("message", "")));
+      return;
+    }
+    const Point& point = *pending[static_cast<std::size_t>(worker.pending_index)];
+    worker.busy = false;
+    if (status == "done") {
+      if (report.at("document").value("point_id", "") != point.id) {
+        throw util::ConfigError(fmt::format(
+            "rank {} returned another point for {} (#{}): do all ranks run the same experiment and options?", rank,
+            point.id, point.index));
       }
-    } else if (status == "error") {
-      throw util::ConfigError(fmt::format("rank {}: {}", rank, report.value("message", std::string())));
+      record(point, {PointOutcome::Status::kDone, std::move(report.at("document")), {}});
+    } else if (status == "failed") {
+      record(point, {PointOutcome::Status::kFailed, {}, report.at("failure").get<std::string>()});
+    } else if (status == "interrupted") {
+      // A signal that reached only this worker stops the whole run, as it would a single process.
+      util::RequestStop(report.at("signal").get<int>());
+    } else if (status == "mismatch") {
+      throw util::ConfigError(fmt::format("rank {}: {}", rank, report.value("message", "")));
+    } else {
+      throw util::InternalError(
+          fmt::format("rank {} on point {} (#{}): {}", rank, point.id, point.index, report.value("message", status)));
+    }
+  };
+
+  std::size_t next = 0;
+  auto all_released = [&] {
+    return std::all_of(workers_.begin(), workers_.end(), [](const Worker& worker) { return worker.released; });
+  };
+  while (!all_released()) {
+    const auto [rank, text] = NextReport();
+    Worker& worker = workers_[static_cast<std::size_t>(rank)];
+    try {
+      take(rank, text);
+    } catch (...) {
+      // The sender waits for an answer: release it, so that Finish does not wait for it forever.
+      worker = Worker{.released = true};
+      SendControl(rank, kFinish, 0);
+      throw;
     }
     if (!util::StopRequested() && next < pending.size()) {
       worker.busy = true;
@@ -242,8 +257,9 @@ int ServeMpiWorker(const Experiment* experiment, const std::vector<Point>* point
                                              [&](const Point& candidate) { return candidate.index == index; })
                               : std::vector<Point>::const_iterator();
     if (!loaded || point == points->end()) {
-      SendReport({{"status", "error"},
-                  {"message", fmt::format("no point #{} here: do all ranks run the same experiment?", index)}});
+      SendReport(
+          {{"status", "mismatch"},
+           {"message", fmt::format("no point #{} here: do all ranks run the same experiment and options?", index)}});
       continue;
     }
     SendReport(RunPointReport(*experiment, *point, threads));

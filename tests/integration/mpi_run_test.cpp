@@ -1,6 +1,7 @@
 // `mpirun -n K loopfront run` in the MPI build (experiment/mpi_runner.h): the tables equal a single
-// process's, only rank 0 prints, resume works across rank counts, and a bad file is reported once
-// with exit code 2 on every rank. Compiled only with -DLOOPFRONT_MPI=ON (tests/CMakeLists.txt).
+// process's, only rank 0 prints, resume and --shard work, bad input (a bad file, a worker that
+// cannot load the experiment) is reported once with exit code 2 on every rank, and SIGTERM leaves
+// complete files. Compiled only with -DLOOPFRONT_MPI=ON (tests/CMakeLists.txt).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,8 +139,7 @@ TEST_CASE("mpirun: 2 and 3 ranks write the tables of a single process, and only 
   fs::remove_all(directory);
 }
 
-TEST_CASE("mpirun: a bad file or --dry-run prints once and every rank exits with the code of rank 0",
-          "[cli][experiment][mpi]") {
+TEST_CASE("mpirun: bad input is reported once and every rank exits with the code of rank 0", "[cli][experiment][mpi]") {
   if (!MpirunInstalled()) return;
   const std::string mpirun2 = MpirunPrefix(2);
   const fs::path bad = fs::temp_directory_path() / ("loopfront_mpi_bad_" + std::to_string(::getpid()) + ".yaml");
@@ -156,6 +156,18 @@ TEST_CASE("mpirun: a bad file or --dry-run prints once and every rank exits with
   INFO(dry.err);
   CHECK(dry.exit_code == 0);
   CHECK(Count(dry.out, "experiment gemmini_memory: 9 points") == 1);
+
+  // A worker that cannot load the experiment (here: half a Slurm array's variables, in its
+  // environment only) stops the run with exit code 2; rank 0 says which rank.
+  const fs::path out = fs::temp_directory_path() / ("loopfront_mpi_worker_" + std::to_string(::getpid()));
+  const std::string run =
+      "run '" + experiment + "' --budget-evals 50 --no-plot --quiet --output '" + out.string() + "'";
+  const CommandResult worker =
+      RunCommand(MpirunPrefix(1) + run + " : -n 1 -x SLURM_ARRAY_TASK_ID=7 '" + LOOPFRONT_BINARY + "' " + run);
+  INFO(worker.err);
+  CHECK(worker.exit_code == 2);
+  CHECK(Count(worker.err, "error: rank 1: SLURM_ARRAY_TASK_ID") == 1);
+  fs::remove_all(out);
 }
 
 TEST_CASE("mpirun: SIGTERM stops every rank after the finished points are written, and a rerun completes",

@@ -12,7 +12,8 @@
 // Protocol (all messages between rank 0 and one worker, in order):
 //   worker → 0  report: {"status": "ready"} first (or "error" when the worker could not load the
 //               experiment), then per point "done" (with the document), "failed" (with the message),
-//               "interrupted" (a stop cut its search short; with the signal) or "error" (a bug);
+//               "interrupted" (a stop cut its search short; with the signal), "mismatch" (it has
+//               no such point: the ranks were started with different experiments) or "error" (a bug);
 //   0 → worker  control: after each report, the next point's index or "finish"; while the worker
 //               runs a point, at most one "stop" (rank 0 was signalled: cut the search short);
 //   0 → all     at the end, the exit code (a broadcast), so every rank exits with rank 0's code.
@@ -56,8 +57,8 @@ class MpiCoordinator {
 
   // A PointScheduler (runner.h): hands each of `pending` to the next worker that asks and passes
   // what comes back to `record`; returns once every worker has reported the point it held. Throws
-  // util::ConfigError when a worker could not load the experiment, util::InternalError on a worker's
-  // bug or a protocol mismatch (call Finish then, as for any exception).
+  // util::ConfigError when a worker could not load the experiment or runs another one (other
+  // options), util::InternalError on a worker's bug (call Finish then, as for any exception).
   void Schedule(const std::vector<const Point*>& pending, const PointRecorder& record);
 
   // Releases every worker still waiting or running a point (that point is stopped and dropped),
