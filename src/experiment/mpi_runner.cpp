@@ -94,6 +94,8 @@ Json RunPointReport(const Experiment& experiment, const Point& point, int thread
       std::rethrow_exception(error);
     } catch (const std::exception& exception) {
       return {{"status", "error"}, {"message", exception.what()}};
+    } catch (...) {
+      return {{"status", "error"}, {"message", "an exception that is not a std::exception"}};
     }
   }
   switch (outcome.status) {
