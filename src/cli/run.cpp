@@ -6,6 +6,8 @@
 // `loopfront plot` on the output unless --no-plot. Exit code 0 when
 // every point of the shard is done, 2 on bad input or when a point could not be searched, 128 +
 // the signal number after SIGINT/SIGTERM (finished points are written and the tables rebuilt).
+// In the MPI build (-DLOOPFRONT_MPI=ON) `mpirun -n K loopfront run ...` runs the points on the
+// other ranks and writes everything on rank 0 (RunOnRanks below; experiment/mpi_runner.h).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -26,6 +28,11 @@
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "src/cli/commands.h"
+
+#ifdef LOOPFRONT_MPI
+#include "loopfront/experiment/mpi_runner.h"
+#include "loopfront/util/threads.h"
+#endif
 
 namespace loopfront::cli {
 namespace {
@@ -64,8 +71,18 @@ std::string OptionalText(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("-");
 }
 
-int RunRun(const RunArgs& args) {
-  experiment::Experiment loaded = experiment::LoadExperiment(args.path);
+// The experiment as this command runs it: the file with the overrides applied, its points, the
+// shard and the output directory. The points refer to `spec`, so a LoadedRun stays where it is made.
+struct LoadedRun {
+  experiment::Experiment spec;
+  std::vector<experiment::Point> points{};
+  experiment::Shard shard{};
+  std::filesystem::path output{};
+};
+
+std::unique_ptr<const LoadedRun> LoadRun(const RunArgs& args) {
+  auto run = std::make_unique<LoadedRun>(LoadedRun{experiment::LoadExperiment(args.path)});
+  experiment::Experiment& loaded = run->spec;
   // Budget overrides: like `search`, an evaluation count alone, or a time limit alone.
   if (args.budget_evaluations) {
     loaded.search.budget.max_evaluations = *args.budget_evaluations;
@@ -82,16 +99,24 @@ int RunRun(const RunArgs& args) {
     throw util::ConfigError("--budget-evals 0 and --budget-seconds 0: expected at least one positive limit");
   }
   if (args.seed) loaded.search.seed = *args.seed;
-  const experiment::Experiment& spec = loaded;
-  const std::vector<experiment::Point> points = experiment::ExpandPoints(spec);
-
-  experiment::Shard shard;
+  run->points = experiment::ExpandPoints(loaded);
   if (!args.shard.empty()) {
-    shard = experiment::ParseShard(args.shard);
+    run->shard = experiment::ParseShard(args.shard);
   } else if (const auto from_slurm = experiment::ShardFromSlurm(experiment::SlurmEnvironment())) {
-    shard = *from_slurm;
+    run->shard = *from_slurm;
   }
-  const std::filesystem::path output = args.output.empty() ? spec.output : args.output;
+  run->output = args.output.empty() ? loaded.output : args.output;
+  return run;
+}
+
+// The whole command in one process, or on rank 0 of an MPI run, whose `schedule` hands the points
+// to the other ranks.
+int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {}) {
+  const std::unique_ptr<const LoadedRun> loaded = LoadRun(args);
+  const experiment::Experiment& spec = loaded->spec;
+  const std::vector<experiment::Point>& points = loaded->points;
+  const experiment::Shard& shard = loaded->shard;
+  const std::filesystem::path& output = loaded->output;
 
   if (args.dry_run) {
     std::cout << fmt::format(
@@ -123,6 +148,7 @@ int RunRun(const RunArgs& args) {
   options.progress = !args.quiet && ::isatty(STDERR_FILENO) != 0;
   options.verbose = args.verbose;
   options.command_line = CommandLine();
+  options.schedule = schedule;
   const experiment::RunReport report = experiment::RunExperiment(spec, points, options);
 
   for (const std::string& failure : report.failures) std::cerr << "error: " << failure << '\n';
@@ -149,6 +175,44 @@ int RunRun(const RunArgs& args) {
   return 0;
 }
 
+#ifdef LOOPFRONT_MPI
+// The MPI build's `run` (experiment/mpi_runner.h): a single rank is the plain runner; with more,
+// rank 0 runs the command with the points handed to the other ranks, which load the same
+// experiment, print nothing and exit with rank 0's code.
+int RunOnRanks(const RunArgs& args) {
+  const experiment::MpiSession session;
+  if (session.size() == 1) return RunRun(args);
+  if (session.rank() != 0) {
+    std::unique_ptr<const LoadedRun> loaded;
+    std::string load_error;
+    try {
+      loaded = LoadRun(args);
+    } catch (const std::exception& error) {
+      load_error = error.what();
+    }
+    util::InstallStopHandlers();
+    const int threads = loaded ? args.threads.value_or(loaded->spec.threads) : 0;
+    return experiment::ServeMpiWorker(loaded ? &loaded->spec : nullptr, loaded ? &loaded->points : nullptr,
+                                      threads > 0 ? threads : util::DefaultThreadCount(), load_error);
+  }
+  experiment::MpiCoordinator coordinator(session);
+  int exit_code = 0;
+  // The workers exit with what `main` makes of an exception here: 2 for bad input, 1 for a bug.
+  try {
+    exit_code = RunRun(args, [&](const std::vector<const experiment::Point*>& pending,
+                                 const experiment::PointRecorder& record) { coordinator.Schedule(pending, record); });
+  } catch (const util::ConfigError&) {
+    coordinator.Finish(2);
+    throw;
+  } catch (...) {
+    coordinator.Finish(1);
+    throw;
+  }
+  coordinator.Finish(exit_code);
+  return exit_code;
+}
+#endif
+
 }  // namespace
 
 void AddRunCommand(CLI::App& app, CommandRegistry& registry) {
@@ -170,7 +234,18 @@ void AddRunCommand(CLI::App& app, CommandRegistry& registry) {
   run->add_flag("--quiet", args->quiet, "No progress or summary on stderr");
   run->add_flag("--verbose", args->verbose, "One line per finished point on stderr");
   run->add_flag("--no-plot", args->no_plot, "Do not mention or make figures at the end");
+#ifdef LOOPFRONT_MPI
+  run->footer(
+      "MPI build: `mpirun -n K loopfront run EXP.yaml` runs the points on ranks 1..K-1, handed out one at a time "
+      "by rank 0 as each rank asks; rank 0 alone writes every output, equal to a single process's. --threads "
+      "applies per rank; one rank runs as without MPI.");
+  registry.Add(run, [args] { return RunOnRanks(*args); });
+#else
+  run->footer(
+      "This build has no MPI: build with -DLOOPFRONT_MPI=ON (cmake --preset mpi) to run the points on MPI ranks "
+      "with `mpirun -n K loopfront run EXP.yaml`.");
   registry.Add(run, [args] { return RunRun(*args); });
+#endif
 }
 
 }  // namespace loopfront::cli

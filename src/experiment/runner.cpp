@@ -407,6 +407,22 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
   return json;
 }
 
+PointOutcome RunPointOutcome(const Experiment& experiment, const Point& point, int threads) {
+  PointOutcome outcome;
+  try {
+    outcome.document = RunPoint(experiment, point, threads);
+    outcome.status = PointOutcome::Status::kDone;
+  } catch (const util::ConfigError& error) {
+    std::vector<std::string> messages;
+    for (const util::Diagnostic& diagnostic : error.diagnostics()) messages.push_back(diagnostic.ToString());
+    outcome.failure = fmt::format("{}", fmt::join(messages, "; "));
+    outcome.status = PointOutcome::Status::kFailed;
+  }
+  // A search cut short by a signal is not a result (nor is its failure): leave the point to a rerun.
+  if (util::StopRequested()) return {};
+  return outcome;
+}
+
 RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options) {
   RunReport report;
   report.points_total = static_cast<std::int64_t>(points.size());
@@ -436,42 +452,48 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
   const int threads = options.threads > 0 ? options.threads : util::DefaultThreadCount();
   Progress progress(static_cast<std::int64_t>(pending.size()), options.progress, options.verbose);
   std::mutex mutex;
-  auto run_one = [&](const Point& point, int point_threads) {
-    if (util::StopRequested()) return;
-    try {
-      const Json json = RunPoint(experiment, point, point_threads);
-      // A search cut short by a signal is not a result: leave the point to a rerun.
-      if (util::StopRequested()) return;
-      io::WriteFileAtomically(PointFile(options.output, point.id), json.dump(1) + "\n");
-      {
-        const std::lock_guard<std::mutex> lock(mutex);
-        ++report.ran;
+  const PointRecorder record = [&](const Point& point, PointOutcome outcome) {
+    switch (outcome.status) {
+      case PointOutcome::Status::kDone: {
+        io::WriteFileAtomically(PointFile(options.output, point.id), outcome.document.dump(1) + "\n");
+        {
+          const std::lock_guard<std::mutex> lock(mutex);
+          ++report.ran;
+        }
+        progress.Finished(point, outcome.document);
+        break;
       }
-      progress.Finished(point, json);
-    } catch (const util::ConfigError& error) {
-      if (util::StopRequested()) return;
-      std::vector<std::string> messages;
-      for (const util::Diagnostic& diagnostic : error.diagnostics()) messages.push_back(diagnostic.ToString());
-      {
-        const std::lock_guard<std::mutex> lock(mutex);
-        report.failures.push_back(fmt::format("point {} (#{}): {}", point.id, point.index, fmt::join(messages, "; ")));
+      case PointOutcome::Status::kFailed: {
+        {
+          const std::lock_guard<std::mutex> lock(mutex);
+          report.failures.push_back(fmt::format("point {} (#{}): {}", point.id, point.index, outcome.failure));
+        }
+        progress.Failed();
+        break;
       }
-      progress.Failed();
+      case PointOutcome::Status::kInterrupted:
+        break;
     }
   };
-  if (pending.size() > 1 && threads > 1) {
+  if (options.schedule) {
+    options.schedule(pending, record);
+  } else if (pending.size() > 1 && threads > 1) {
     // Several points: one per task, each search single-threaded inside (no nested parallelism).
     tbb::task_arena arena(threads);
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1),
                         [&](const tbb::blocked_range<std::size_t>& range) {
                           for (std::size_t index = range.begin(); index != range.end(); ++index) {
-                            run_one(*pending[index], 1);
+                            if (util::StopRequested()) return;
+                            record(*pending[index], RunPointOutcome(experiment, *pending[index], 1));
                           }
                         });
     });
   } else {
-    for (const Point* point : pending) run_one(*point, threads);
+    for (const Point* point : pending) {
+      if (util::StopRequested()) break;
+      record(*point, RunPointOutcome(experiment, *point, threads));
+    }
   }
   progress.End();
   std::sort(report.failures.begin(), report.failures.end());

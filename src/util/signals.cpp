@@ -31,6 +31,10 @@ void InstallStopHandlers() {
 
 bool StopRequested() { return stop_signal.load(std::memory_order_relaxed) != 0; }
 int StopSignal() { return stop_signal.load(std::memory_order_relaxed); }
+void RequestStop(int signal_number) {
+  int expected = 0;
+  stop_signal.compare_exchange_strong(expected, signal_number);
+}
 void RequestStopForTesting(int signal_number) { stop_signal.store(signal_number); }
 void ClearStopRequest() { stop_signal.store(0); }
 

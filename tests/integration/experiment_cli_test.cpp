@@ -1,6 +1,5 @@
 // `loopfront run`, `merge` and `validate` on experiments, as a user runs them: dry runs, outputs,
 // resume, shards + merge, SIGTERM, and every shipped experiment at a tiny budget.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,9 +18,13 @@
 #include "loopfront/io/csv_reader.h"
 #include "loopfront/util/strings.h"
 #include "tests/integration/cli_runner.h"
+#include "tests/integration/experiment_fixtures.h"
 
 using loopfront::testing::ReadWholeFile;
 using loopfront::testing::RunLoopfront;
+using loopfront::testing::StartQuietly;
+using loopfront::testing::WithoutColumn;
+using loopfront::testing::WriteSequenceSweep;
 namespace fs = std::filesystem;
 
 namespace {
@@ -57,34 +59,6 @@ fs::path WriteSmallExperiment(const fs::path& directory, int budget = 400) {
                          "output: "
                       << (directory / "out").string() << "\n";
   return path;
-}
-
-// The CSV text without the column `column` (for comparing runs whose timing differs).
-std::string WithoutColumn(const std::string& csv, const std::string& column) {
-  std::istringstream stream(csv);
-  std::string line;
-  std::getline(stream, line);
-  const std::vector<std::string> header = loopfront::util::Split(line, ',');
-  std::size_t drop = header.size();
-  for (std::size_t index = 0; index < header.size(); ++index) {
-    if (header[index] == column) drop = index;
-  }
-  std::string result;
-  auto emit = [&](const std::string& text) {
-    // Columns before `drop` never hold quoted commas here (ids, names, numbers), so splitting the
-    // prefix is safe; the rest of the line is kept whole.
-    std::size_t position = 0;
-    for (std::size_t index = 0; index < drop && position != std::string::npos; ++index) {
-      position = text.find(',', position);
-      if (position != std::string::npos) ++position;
-    }
-    if (drop == header.size() || position == std::string::npos) return text + "\n";
-    const std::size_t end = text.find(',', position);
-    return text.substr(0, position) + (end == std::string::npos ? "" : text.substr(end + 1)) + "\n";
-  };
-  result += emit(line);
-  while (std::getline(stream, line)) result += emit(line);
-  return result;
 }
 
 // Runs a shell command and returns what it printed (stdout and stderr together).
@@ -144,7 +118,7 @@ TEST_CASE("Progress: a live line on a terminal, nothing when stderr is a file or
   fs::remove_all(directory);
 }
 
-TEST_CASE("run writes point files and tidy CSVs; a rerun resumes; shards + merge equal one run", "[cli][experiment]") {
+TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge equal one run", "[cli][experiment]") {
   const fs::path directory = ScratchDir("run");
   const fs::path experiment = WriteSmallExperiment(directory);
   const fs::path out = directory / "out";
@@ -286,22 +260,10 @@ static  // Runs a six-point experiment as a subprocess, sends `signal_number` on
   const fs::path experiment = directory / "long.yaml";
   const fs::path out = directory / "out";
   // Six points of a fraction of a second to a few seconds each, run one after the other.
-  std::ofstream(experiment) << "workloads: [{model: bert-base, seq_len: [128, 256, 512, 1024, 2048, 4096]}]\n"
-                               "architectures: [{arch: gemmini}]\n"
-                               "search: {budget: {evaluations: 20000}}\n"
-                               "fusion: none\n"
-                               "output: "
-                            << out.string() << "\n";
-  const pid_t child = ::fork();
+  WriteSequenceSweep(experiment, out, 20000);
+  const pid_t child =
+      StartQuietly({LOOPFRONT_BINARY, "run", experiment.string(), "--threads", "1", "--quiet", "--no-plot"});
   REQUIRE(child >= 0);
-  if (child == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDOUT_FILENO);
-    ::dup2(null, STDERR_FILENO);
-    ::execl(LOOPFRONT_BINARY, LOOPFRONT_BINARY, "run", experiment.c_str(), "--threads", "1", "--quiet", "--no-plot",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
   // Wait for the first point file, then ask the run to stop.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   bool appeared = false;
@@ -345,11 +307,11 @@ static  // Runs a six-point experiment as a subprocess, sends `signal_number` on
   fs::remove_all(directory);
 }
 
-TEST_CASE("SIGTERM stops a run after writing finished points; exit code 143, complete files", "[cli][experiment]") {
+TEST_CASE("SIGTERM stops a run after writing finished points, exit code 143, complete files", "[cli][experiment]") {
   CheckStoppedRun(SIGTERM, "sigterm");
 }
 
-TEST_CASE("SIGKILL mid-run leaves only complete files; a rerun completes the sweep", "[cli][experiment]") {
+TEST_CASE("SIGKILL mid-run leaves only complete files, a rerun completes the sweep", "[cli][experiment]") {
   CheckStoppedRun(SIGKILL, "sigkill");
 }
 

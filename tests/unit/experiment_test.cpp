@@ -154,7 +154,7 @@ architectures: [{arch: gemmini}]
   CHECK(messages.find("bert-base") != std::string::npos);
 }
 
-TEST_CASE("Swept keys reach levels (any case) and architecture keys; bad paths are reported once", "[experiment]") {
+TEST_CASE("Swept keys reach levels (any case) and architecture keys, bad paths are reported once", "[experiment]") {
   const ex::Experiment experiment = Read(R"(workloads: [{model: bert-base}]
 architectures:
   - arch: gemmini

@@ -51,6 +51,23 @@
 
 namespace loopfront::experiment {
 
+// What running one point gave (RunPointOutcome): its result document, why it could not be searched,
+// or nothing because a stop was requested while it ran (a search cut short is not a result).
+struct PointOutcome {
+  enum class Status { kDone, kFailed, kInterrupted };
+  Status status = Status::kInterrupted;
+  nlohmann::ordered_json document{};  // kDone: what points/<id>.json holds
+  std::string failure{};              // kFailed: the ConfigError's diagnostics, "; "-joined
+};
+
+// Receives each point's outcome as a scheduler gets it; RunExperiment's recorder writes the point
+// file, counts failures and updates the progress. Safe to call from several threads at once.
+using PointRecorder = std::function<void(const Point& point, PointOutcome outcome)>;
+
+// Runs `pending` (in any order, stopping early once util::StopRequested()) and hands every outcome to
+// `record` before returning.
+using PointScheduler = std::function<void(const std::vector<const Point*>& pending, const PointRecorder& record)>;
+
 struct RunOptions {
   std::filesystem::path output;  // the output directory
   int threads = 0;               // 0 = util::DefaultThreadCount()
@@ -59,6 +76,9 @@ struct RunOptions {
   bool progress = false;  // a live progress line on stderr (the CLI sets it when stderr is a terminal)
   bool verbose = false;   // one line per finished point on stderr
   std::string command_line{};
+  // Empty: the points run in this process (TBB across points). The MPI build's rank 0 passes one
+  // that hands them to the other ranks (experiment/mpi_runner.h).
+  PointScheduler schedule{};
 };
 
 struct RunReport {
@@ -76,6 +96,10 @@ std::filesystem::path PointFile(const std::filesystem::path& output, const std::
 // Searches one point and returns its result document (what points/<id>.json holds). `threads` is
 // passed to SearchModel. Throws util::ConfigError when an op has no valid mapping in its budget.
 nlohmann::ordered_json RunPoint(const Experiment& experiment, const Point& point, int threads);
+
+// RunPoint, with a ConfigError turned into kFailed and a stop requested meanwhile into kInterrupted.
+// Other exceptions (our bugs) propagate.
+PointOutcome RunPointOutcome(const Experiment& experiment, const Point& point, int threads);
 
 // Runs this shard's points that are not done yet (all of them with `force`), writes each point's
 // file as it finishes, then rebuilds the tables and writes the manifest. Stops starting points once

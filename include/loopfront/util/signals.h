@@ -14,6 +14,9 @@ void InstallStopHandlers();
 bool StopRequested();
 // The signal that requested the stop, 0 if none.
 int StopSignal();
+// Requests a stop as if `signal_number` had arrived, unless one is requested already (the MPI runner
+// passes a signal that reached one rank on to the others).
+void RequestStop(int signal_number);
 // For tests: request a stop as if `signal_number` had arrived, or clear the request.
 void RequestStopForTesting(int signal_number);
 void ClearStopRequest();
