@@ -349,3 +349,26 @@ TEST_CASE("Every shipped experiment validates and runs at a tiny budget", "[cli]
   }
   fs::remove_all(directory);
 }
+
+TEST_CASE("The README's experiment example validates and expands into its points", "[cli][experiment]") {
+  // The ```yaml block of the README's "Experiments" section, as a user would copy it.
+  const std::string readme = ReadWholeFile(fs::path(LOOPFRONT_SOURCE_DIR) / "README.md");
+  const std::size_t section = readme.find("\n## Experiments\n");
+  REQUIRE(section != std::string::npos);
+  const std::size_t open = readme.find("```yaml\n", section);
+  REQUIRE(open != std::string::npos);
+  const std::size_t begin = open + 8;
+  const std::size_t end = readme.find("```", begin);
+  REQUIRE(end != std::string::npos);
+  const fs::path directory = ScratchDir("readme");
+  const fs::path file = directory / "readme.yaml";
+  std::ofstream(file) << readme.substr(begin, end - begin);
+  const auto validate = RunLoopfront("validate '" + file.string() + "'");
+  INFO(validate.err);
+  CHECK(validate.out == "ok\n");
+  // 2 sequence lengths × (2 scratchpads × 2 accumulator bufferings) × 2 fusion settings.
+  const auto dry = RunLoopfront("run '" + file.string() + "' --dry-run");
+  REQUIRE(dry.exit_code == 0);
+  CHECK_THAT(dry.out, Catch::Contains("16 points (2 workloads x 4 architectures x 2 fusion settings)"));
+  CHECK_THAT(dry.out, Catch::Contains("accumulator.buffering=single"));
+}
