@@ -58,6 +58,8 @@ Rate RateFromDouble(double words_per_cycle) {
 
 std::int64_t CyclesAtRate(std::int64_t words, Rate rate) {
   if (rate.unlimited() || words <= 0) return 0;
+  // Whole words per cycle (the common case) need no 128-bit division.
+  if (rate.den == 1) return (words + rate.num - 1) / rate.num;
   // words × den can exceed 64 bits (words ≤ 2^52, den ≤ 2^30); GCC's 128-bit integers are exact.
   __extension__ using Wide = unsigned __int128;
   const Wide scaled = static_cast<Wide>(words) * static_cast<Wide>(rate.den);
