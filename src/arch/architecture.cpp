@@ -99,6 +99,9 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
     if (!(std::isfinite(level.multiple_buffering) && level.multiple_buffering >= 1.0)) {
       problems.push_back(fmt::format("{}.multiple_buffering: expected ≥ 1, got {}", path, level.multiple_buffering));
     }
+    if ((level.required_roles & ~level.keeps_roles) != 0) {
+      problems.push_back(path + ".required_keeps: expected roles the level keeps (a subset of `keeps`)");
+    }
     if ((level.buffering & ~(kSingleBuffering | kDoubleBuffering)) != 0) {
       problems.push_back(path + ".buffering: unknown bits");
     }

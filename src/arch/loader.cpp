@@ -40,6 +40,7 @@ const std::vector<std::string> kLevelKeys = {"name",
                                              "multiple_buffering",
                                              "buffering",
                                              "keeps",
+                                             "required_keeps",
                                              "spatial_x_dim_roles",
                                              "spatial_y_dim_roles"};
 const std::vector<std::string> kEnergyKeys = {"read", "write", "update"};
@@ -230,6 +231,14 @@ class ArchitectureReader {
     positions.keeps = map->Get("keeps");
     if (positions.keeps) {
       level.keeps_roles = ReadRoles(*positions.keeps);
+    }
+    if (const std::optional<YamlValue> required = map->Get("required_keeps")) {
+      const std::optional<std::vector<YamlValue>> items = required->AsList();
+      level.required_roles = items && items->empty() ? 0 : ReadRoles(*required);
+      if ((level.required_roles & ~level.keeps_roles) != 0) {
+        required->ErrorExpected(fmt::format("roles the level keeps ({})", RoleList(level.keeps_roles)),
+                                "; add them to `keeps` or drop them here");
+      }
     }
     if (const std::optional<YamlValue> roles = map->Get("spatial_x_dim_roles")) {
       level.spatial_x_dim_roles = ReadDimRoles(*roles);
@@ -532,6 +541,7 @@ std::string ArchitectureToYaml(const Architecture& architecture, std::string_vie
       out += fmt::format("      multiple_buffering: {}\n", Number(level.multiple_buffering));
     }
     out += fmt::format("      keeps: {}\n", RoleList(level.keeps_roles));
+    if (level.required_roles != 0) out += fmt::format("      required_keeps: {}\n", RoleList(level.required_roles));
     out += fmt::format("      spatial_x_dim_roles: {}\n", DimRoleList(level.spatial_x_dim_roles));
     out += fmt::format("      spatial_y_dim_roles: {}\n", DimRoleList(level.spatial_y_dim_roles));
   }

@@ -191,8 +191,9 @@ std::optional<GroupModel> GroupModel::Build(const FusedGroup& group, const workl
         const arch::RoleMask role = arch::RoleBit(tensor.role);
         const TensorMask with_role = TensorsWithRole(member.op, role);
         if ((with_role & banned[level_idx]) != 0 && (with_role & ~banned[level_idx]) == 0) {
-          member.architecture.levels[level_idx].keeps_roles =
-              static_cast<arch::RoleMask>(member.architecture.levels[level_idx].keeps_roles & ~role);
+          arch::StorageLevel& level = member.architecture.levels[level_idx];
+          level.keeps_roles = static_cast<arch::RoleMask>(level.keeps_roles & ~role);
+          level.required_roles = static_cast<arch::RoleMask>(level.required_roles & level.keeps_roles);
         }
       }
     }
@@ -214,7 +215,10 @@ std::optional<GroupModel> GroupModel::Build(const FusedGroup& group, const workl
           banned_roles = static_cast<arch::RoleMask>(banned_roles | arch::RoleBit(member.op.tensors[tensor].role));
         }
       }
-      member.fixed_keeps[level_idx] = static_cast<TensorMask>(may_keep & ~TensorsWithRole(member.op, banned_roles));
+      // Tensors the array needs staged here (required_keeps) stay, unless banned themselves.
+      member.fixed_keeps[level_idx] =
+          static_cast<TensorMask>((may_keep & ~TensorsWithRole(member.op, banned_roles)) |
+                                  (problem.level(level_idx).must_keep & ~banned[level_idx]));
     }
     if (!member.on_vector_unit) {
       // Pin each intermediate at its level when an inner level could hold it instead, or when the

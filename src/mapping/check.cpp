@@ -80,6 +80,8 @@ std::string_view ToString(Violation violation) {
       return "tensor_not_at_compute_level";
     case Violation::kBufferingNotOffered:
       return "buffering_not_offered";
+    case Violation::kRequiredTensorBypassed:
+      return "required_tensor_bypassed";
   }
   return "unknown";
 }
@@ -162,6 +164,12 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
       CheckResult result = Fail(Violation::kTensorNotAllowed);
       result.level = static_cast<std::int8_t>(level_idx);
       result.tensor = static_cast<std::int8_t>(__builtin_ctz(keeps & ~(table.may_keep & all_tensors)));
+      return result;
+    }
+    if (const TensorMask bypassed = table.must_keep & all_tensors & ~keeps; bypassed != 0) {
+      CheckResult result = Fail(Violation::kRequiredTensorBypassed);
+      result.level = static_cast<std::int8_t>(level_idx);
+      result.tensor = static_cast<std::int8_t>(__builtin_ctz(bypassed));
       return result;
     }
     kept_anywhere = static_cast<TensorMask>(kept_anywhere | keeps);
@@ -329,6 +337,11 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
     case Violation::kTensorNotAtComputeLevel:
       return fmt::format("tensor {} must be kept at level {}, where the vector engine reads and writes",
                          tensor_name(result.tensor), level_name(result.level));
+    case Violation::kRequiredTensorBypassed:
+      return fmt::format(
+          "level {} must keep tensor {} (role {}): the architecture's `required_keeps` stage it "
+          "there for the PE array",
+          level_name(result.level), tensor_name(result.tensor), RoleName(problem.tensor_role(result.tensor)));
     case Violation::kBufferingNotOffered: {
       const bool offers_choice =
           result.level >= 0 && result.level < problem.num_levels() && problem.level(result.level).buffering != 0;

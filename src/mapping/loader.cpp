@@ -225,6 +225,7 @@ class MappingReader {
       case Violation::kSpatialDimNotAllowed:
         return nodes ? first({&nodes->spatial, &nodes->entry}) : value_;
       case Violation::kTensorNotAllowed:
+      case Violation::kRequiredTensorBypassed:
         return nodes ? first({&nodes->keeps, &nodes->entry}) : value_;
       case Violation::kTensorNotAtOutermost:
       case Violation::kOnChipTensorAtOutermost:

@@ -203,7 +203,13 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
       if ((spec.keeps_roles & arch::RoleBit(problem.tensor_role_[tensor])) != 0) {
         table.may_keep = static_cast<TensorMask>(table.may_keep | (1u << tensor));
       }
+      // Required keeps bind contractions only, and below the outermost level (which keeps every
+      // off-chip tensor anyway).
+      if (!is_vector_op && level_idx > 0 && (spec.required_roles & arch::RoleBit(problem.tensor_role_[tensor])) != 0) {
+        table.must_keep = static_cast<TensorMask>(table.must_keep | (1u << tensor));
+      }
     }
+    table.must_keep = static_cast<TensorMask>(table.must_keep & table.may_keep);
     for (int dim = 0; dim < num_dims; ++dim) {
       // Passes depend on each other (a softmax normalizes with the sum of the previous pass), so
       // they are never unrolled spatially.

@@ -224,6 +224,12 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
                                  "different set; omit `keeps` there",
                                  problem.level_name(0)));
       }
+      if (const mapping::TensorMask missing = table.must_keep & ~keeps; missing != 0) {
+        error(level_spec.keeps->empty() ? level_spec.level.where : level_spec.keeps->front().where,
+              fmt::format("expected keeps that include tensor {}, which level {} must keep for the PE array "
+                          "(the architecture's `required_keeps`), got a set without it",
+                          problem.tensor_name(__builtin_ctz(missing)), problem.level_name(level_idx)));
+      }
       level.keeps = keeps;
     }
     if (level_spec.buffering) {

@@ -196,7 +196,8 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const Constraints& con
     } else if (constraint.keeps) {
       level.always_kept = *constraint.keeps;
     } else {
-      level.choosable = static_cast<TensorMask>(problem.level(level_idx).may_keep & all_tensors);
+      level.always_kept = static_cast<TensorMask>(problem.level(level_idx).must_keep & all_tensors);
+      level.choosable = static_cast<TensorMask>(problem.level(level_idx).may_keep & all_tensors & ~level.always_kept);
     }
     const arch::BufferingMask buffering = problem.level(level_idx).buffering;
     level.buffering_choice =

@@ -26,7 +26,11 @@
 // A loader taking `capacity_bytes` converts with CapacityWordsFromBytes().
 //
 // Which tensors a level may hold is given by tensor roles (`keeps_roles`); a mapping chooses a
-// subset (bypass). Which dims may be unrolled on the fanout below a level is given by dim roles
+// subset (bypass). `required_roles` (⊆ keeps_roles) are roles a contraction's mapping must keep
+// there: the PE array's data path stages them at that level (Gemmini's array reads inputs and
+// weights from the scratchpad and accumulates into the accumulator). Vector ops are not bound by
+// it: their engine has its own path to the level it reads (DESIGN §2.1.1). Which dims may be unrolled on the fanout
+// below a level is given by dim roles
 // (`spatial_x_dim_roles`, `spatial_y_dim_roles`), e.g. weight-stationary Gemmini: the reduction
 // dim down the rows (y), the output columns across (x).
 //
@@ -99,6 +103,7 @@ struct StorageLevel {
   double multiple_buffering = 1.0;                           // Timeloop's idealization only (buffering == 0)
   BufferingMask buffering = 0;  // honest buffering: the options offered (see the top of this file)
   RoleMask keeps_roles = kAllRoles;
+  RoleMask required_roles = 0;                     // ⊆ keeps_roles: no bypass for contractions (see above)
   DimRoleMask spatial_x_dim_roles = kAllDimRoles;  // dims allowed on the x fanout below this level
   DimRoleMask spatial_y_dim_roles = kAllDimRoles;
 

@@ -13,7 +13,8 @@
 //    every spatial loop's dim is allowed on that axis (arch::StorageLevel::spatial_*_dim_roles);
 //  - every level is single- or double-buffered as its architecture offers (honest buffering,
 //    arch/architecture.h; elsewhere not double-buffered);
-//  - every level keeps only tensors whose role it may hold; every tensor is kept at the outermost
+//  - every level keeps only tensors whose role it may hold, and, for contractions, every tensor
+//    whose role it requires (arch::StorageLevel::required_roles); every tensor is kept at the outermost
 //    level, except on-chip tensors (ProblemOptions::on_chip_tensors), which are kept at some level
 //    but not the outermost one — so no tensor is kept nowhere;
 //  - every dim is covered: the product of its factors is ≥ its size. A product above the size is
@@ -53,6 +54,7 @@ enum class Violation : std::uint8_t {
   kLevelBelowComputeLevel,   // level: inside a vector op's compute level, but has loops or keeps
   kTensorNotAtComputeLevel,  // level, tensor: a vector op's tensor not kept at the compute level
   kBufferingNotOffered,      // level, value = 2 (double) or 1 (single): a buffering the level lacks
+  kRequiredTensorBypassed,   // level, tensor: a contraction's tensor the level must keep, bypassed
   kUnsupportedOp,            // the cost model cannot evaluate the op on this architecture; keep last
 };
 // Number of Violation values, for per-violation statistics (kUnsupportedOp is the last value).

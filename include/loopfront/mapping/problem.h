@@ -81,10 +81,11 @@ struct LevelTable {
   Rate read_bandwidth{};
   Rate write_bandwidth{};
   Rate shared_bandwidth{};
-  double read_pj = 0.0;                          // per physical access
-  double write_pj = 0.0;                         // per physical access (fills)
-  double update_pj = 0.0;                        // per physical access
-  TensorMask may_keep = 0;                       // tensors whose role the level may hold
+  double read_pj = 0.0;      // per physical access
+  double write_pj = 0.0;     // per physical access (fills)
+  double update_pj = 0.0;    // per physical access
+  TensorMask may_keep = 0;   // tensors whose role the level may hold
+  TensorMask must_keep = 0;  // ⊆ may_keep: a contraction's tensors the level must keep (required_roles)
   std::array<DimMask, kNumAxes> spatial_dims{};  // dims allowed on each axis of the fanout below
 };
 

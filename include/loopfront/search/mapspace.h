@@ -22,7 +22,8 @@
 //  - orders: per level, a permutation of the dims, outer → inner; dims listed by an order
 //    constraint come first and stay there. Only dims with a temporal factor > 1 at the level make
 //    loops, so only their relative order matters.
-//  - keeps: per level, the tensors kept (bypass genes). The outermost level keeps every tensor but
+//  - keeps: per level, the tensors kept (bypass genes; a contraction's tensors in the level's
+//    `required_roles` are always kept, mapping::LevelTable::must_keep). The outermost level keeps every tensor but
 //    the on-chip ones (ProblemOptions::on_chip_tensors); elsewhere a tensor whose role the level may
 //    hold is a free choice unless a constraint fixes the level's keeps. An on-chip tensor is kept at
 //    one level at least.

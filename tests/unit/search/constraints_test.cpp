@@ -153,3 +153,13 @@ TEST_CASE("A buffering constraint fixes a level's buffering choice", "[search][c
   CHECK_THAT(Errors("levels: {buffer: {buffering: twice}}", problem).front(),
              Catch::Contains("expected one of single, double, got 'twice'"));
 }
+
+TEST_CASE("A keeps constraint must include the tensors the architecture requires there", "[search][constraints]") {
+  loopfront::arch::Architecture architecture = loopfront::testing::SmallArchitecture();
+  architecture.levels[1].required_roles = loopfront::arch::RoleBit(loopfront::workload::TensorRole::kWeight);
+  const auto problem = SmallProblem("matmul m=16 n=32 k=8", architecture);
+  CHECK_THAT(Errors("levels: {buffer: {keeps: [A]}}", problem).front(),
+             Catch::Contains("c.yaml:1:27: levels.buffer.keeps[0]: expected keeps that include tensor B, which level "
+                             "buffer must keep for the PE array"));
+  CHECK_NOTHROW(Resolve("levels: {buffer: {keeps: [A, B]}}", problem));
+}

@@ -413,3 +413,39 @@ TEST_CASE("Buffering genes: sampled, mutated, crossed, counted and enumerated wi
   }
   CHECK(enumerated[0] == enumerated[1]);
 }
+
+TEST_CASE("Required keeps: a contraction's staged tensors are no bypass genes; vector ops stay free",
+          "[search][mapspace]") {
+  loopfront::arch::Architecture architecture = SmallArchitecture();
+  // The buffer must stage inputs and weights for the array; outputs stay a choice.
+  architecture.levels[1].required_roles =
+      static_cast<loopfront::arch::RoleMask>(loopfront::arch::RoleBit(loopfront::workload::TensorRole::kInput) |
+                                             loopfront::arch::RoleBit(loopfront::workload::TensorRole::kWeight));
+  const auto problem = SmallProblem("matmul m=4 n=4 k=4", architecture);
+  const Mapspace space = Mapspace::Build(problem);
+  const Mapspace free_space = Mapspace::Build(SmallProblem("matmul m=4 n=4 k=4"));
+  // Two bypass bits (A and B at the buffer) fewer.
+  CHECK(4 * space.num_bypass_choices() == free_space.num_bypass_choices());
+  const int a = problem.TensorIndex("A");
+  const int b = problem.TensorIndex("B");
+  Rng rng(5);
+  Genome genome;
+  for (int round = 0; round < 200; ++round) {
+    space.Sample(rng, genome);
+    space.Mutate(MutationKind::kFlipBypass, rng, genome);
+    REQUIRE(space.IsWellFormed(genome));
+    const Mapping mapping = space.Decode(genome);
+    CHECK(mapping.level(1).Keeps(a));
+    CHECK(mapping.level(1).Keeps(b));
+  }
+  // A mapping that bypasses one of them is invalid.
+  REQUIRE(space.Repair(rng, genome));
+  Mapping bypassing = space.Decode(genome);
+  bypassing.level(1).SetKeep(b, false);
+  const auto check = loopfront::mapping::CheckStructure(bypassing, problem);
+  CHECK(check.violation == loopfront::mapping::Violation::kRequiredTensorBypassed);
+  CHECK(check.tensor == b);
+  // Vector ops are not bound: their input may bypass the buffer.
+  const auto vector_problem = SmallProblem("add m=4 n=4", architecture);
+  CHECK(vector_problem.level(1).must_keep == 0);
+}
