@@ -414,7 +414,7 @@ TEST_CASE("Buffering genes: sampled, mutated, crossed, counted and enumerated wi
   CHECK(enumerated[0] == enumerated[1]);
 }
 
-TEST_CASE("Required keeps: a contraction's staged tensors are no bypass genes; vector ops stay free",
+TEST_CASE("Required keeps: a contraction's staged tensors are no bypass genes, vector ops stay free",
           "[search][mapspace]") {
   loopfront::arch::Architecture architecture = SmallArchitecture();
   // The buffer must stage inputs and weights for the array; outputs stay a choice.
