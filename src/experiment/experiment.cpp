@@ -11,6 +11,7 @@
 
 #include "loopfront/arch/loader.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/hash.h"
 #include "loopfront/util/strings.h"
 #include "loopfront/workload/loader.h"
 
@@ -497,17 +498,8 @@ Experiment LoadExperiment(const std::string& path) {
   return ReadExperimentDocument(document, std::filesystem::path(path).stem().string());
 }
 
-std::uint64_t Fnv1a64(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
 std::string PointId(const nlohmann::ordered_json& config) {
-  return fmt::format("{:012x}", Fnv1a64(config.dump()) >> 16);
+  return fmt::format("{:012x}", util::Fnv1a64(config.dump()) >> 16);
 }
 
 std::vector<Point> ExpandPoints(const Experiment& experiment) {

@@ -21,6 +21,7 @@
 #include "loopfront/mapping/problem.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/hash.h"
 #include "loopfront/util/random.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/threads.h"
@@ -207,7 +208,7 @@ Json RandomMappingSamples(const Experiment& experiment, const Point& point, cons
       if (op.name != name) continue;
       const mapping::Problem problem = mapping::Problem::Build(op, point.architecture->architecture);
       const search::Mapspace mapspace = search::Mapspace::Build(problem);
-      util::Rng rng(util::DeriveSeed(experiment.search.seed, {Fnv1a64(name)}));
+      util::Rng rng(util::DeriveSeed(experiment.search.seed, {util::Fnv1a64(name)}));
       search::Genome genome;
       mapping::Mapping mapping;
       std::vector<double> edps;

@@ -16,6 +16,7 @@
 
 #include "loopfront/cost/cost.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/hash.h"
 #include "loopfront/util/random.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
@@ -25,17 +26,6 @@ namespace loopfront::search {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// FNV-1a, 64 bits (Fowler, Noll, Vo): a hash of a task key that is the same on every platform and
-// run, unlike std::hash, so that seeds derived from it are reproducible.
-std::uint64_t StableHash(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char character : text) {
-    hash ^= static_cast<unsigned char>(character);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
 
 // The parts of a member problem's architecture that GroupModel edits: capacities and keeps.
 std::string ArchitectureEditsKey(const arch::Architecture& architecture) {
@@ -124,7 +114,7 @@ void RunTask(const Task& task, const cost::CostModel& cost_model, const Searcher
     SearchOptions search_options;
     search_options.objective = Objective::kLatencyEnergy;
     search_options.budget = task.budget;
-    search_options.seed = util::DeriveSeed(options.seed, {StableHash(task.key)});
+    search_options.seed = util::DeriveSeed(options.seed, {util::Fnv1a64(task.key)});
     // One thread per task: no OpenMP region inside a TBB task (searcher.h).
     search_options.threads = 1;
     record.result = searcher.Search(mapspace, cost_model, search_options);

@@ -6,6 +6,7 @@
 
 #include "loopfront/io/yaml_reader.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/hash.h"
 
 namespace ex = loopfront::experiment;
 
@@ -49,9 +50,9 @@ threads: 2
 }  // namespace
 
 TEST_CASE("FNV-1a 64 matches its reference values", "[experiment]") {
-  CHECK(ex::Fnv1a64("") == 0xcbf29ce484222325ULL);
-  CHECK(ex::Fnv1a64("a") == 0xaf63dc4c8601ec8cULL);
-  CHECK(ex::Fnv1a64("foobar") == 0x85944171f73967e8ULL);
+  CHECK(loopfront::util::Fnv1a64("") == 0xcbf29ce484222325ULL);
+  CHECK(loopfront::util::Fnv1a64("a") == 0xaf63dc4c8601ec8cULL);
+  CHECK(loopfront::util::Fnv1a64("foobar") == 0x85944171f73967e8ULL);
 }
 
 TEST_CASE("An experiment expands into the cross product in a stable order with stable ids", "[experiment]") {

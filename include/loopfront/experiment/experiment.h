@@ -101,8 +101,7 @@ struct Point {
 // to `experiment`, which must outlive them.
 std::vector<Point> ExpandPoints(const Experiment& experiment);
 
-// FNV-1a 64 of `text`, and the id format (its top 48 bits as 12 lowercase hex digits).
-std::uint64_t Fnv1a64(std::string_view text);
+// The id format: the top 48 bits of util::Fnv1a64 of the canonical config, as 12 lowercase hex digits.
 std::string PointId(const nlohmann::ordered_json& config);
 
 }  // namespace loopfront::experiment
