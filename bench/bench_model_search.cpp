@@ -2,7 +2,7 @@
 // timed test.
 //
 // BERT-Base at 512 tokens on gemmini-ibert, fusion auto, the default budget
-// (search::kDefaultModelOpEvaluations evaluations per op search), the default searcher (genetic),
+// (planner::kDefaultModelOpEvaluations evaluations per op search), the default searcher (genetic),
 // 2 threads — what `loopfront search --model bert-base --seq 512 --arch gemmini-ibert --threads 2`
 // runs. Target: ≤ 10 s of wall time. Also with 1 thread, and without fusion.
 //
@@ -17,14 +17,14 @@
 
 #include "loopfront/arch/loader.h"
 #include "loopfront/cost/cost_model.h"
-#include "loopfront/search/model_search.h"
+#include "loopfront/planner/model_search.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/workload/loader.h"
 
 namespace {
 
-using loopfront::search::ModelSearchOptions;
-using loopfront::search::ModelSearchResult;
+using loopfront::planner::ModelSearchOptions;
+using loopfront::planner::ModelSearchResult;
 
 void BM_BertBase512GemminiIbert(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
@@ -38,7 +38,7 @@ void BM_BertBase512GemminiIbert(benchmark::State& state) {
   options.fusion = fusion;
   ModelSearchResult result;
   for (auto _ : state) {
-    result = loopfront::search::SearchModel({{workload, 1.0, ""}}, architecture, *cost_model, *searcher, options);
+    result = loopfront::planner::SearchModel({{workload, 1.0, ""}}, architecture, *cost_model, *searcher, options);
     benchmark::DoNotOptimize(result.fused.size());
   }
   const auto* knee = result.fused.Knee();

@@ -8,8 +8,8 @@
 #include <map>
 #include <vector>
 
+#include "loopfront/arch/limits.h"
 #include "loopfront/io/presets.h"
-#include "loopfront/mapping/limits.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 
@@ -122,8 +122,8 @@ class ArchitectureReader {
     const std::optional<std::vector<YamlValue>> items = value.AsList();
     if (!items) return;
     if (items->empty()) value.ErrorExpected("at least one storage level");
-    if (items->size() > static_cast<std::size_t>(mapping::kMaxLevels)) {
-      value.ErrorExpected(fmt::format("at most {} storage levels", mapping::kMaxLevels),
+    if (items->size() > static_cast<std::size_t>(kMaxStorageLevels)) {
+      value.ErrorExpected(fmt::format("at most {} storage levels", kMaxStorageLevels),
                           fmt::format("; got {}", items->size()));
     }
     std::map<std::string, int> first_line;

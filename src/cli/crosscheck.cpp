@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "loopfront/cost/cost_model.h"
-#include "loopfront/io/reference_case.h"
+#include "loopfront/cost/reference_case.h"
 #include "loopfront/util/error.h"
 #include "src/cli/commands.h"
 
@@ -31,14 +31,14 @@ struct CrosscheckArgs {
 
 int RunCrosscheck(const CrosscheckArgs& args) {
   std::vector<std::filesystem::path> inputs(args.paths.begin(), args.paths.end());
-  const std::vector<std::filesystem::path> files = io::ExpandReferenceCasePaths(inputs);
+  const std::vector<std::filesystem::path> files = cost::ExpandReferenceCasePaths(inputs);
   // Load everything first, so that all malformed files are reported together (exit 2).
-  std::vector<io::ReferenceCase> cases;
+  std::vector<cost::ReferenceCase> cases;
   cases.reserve(files.size());
   std::vector<util::Diagnostic> diagnostics;
   for (const std::filesystem::path& file : files) {
     try {
-      cases.push_back(io::LoadReferenceCase(file));
+      cases.push_back(cost::LoadReferenceCase(file));
     } catch (const util::ConfigError& error) {
       diagnostics.insert(diagnostics.end(), error.diagnostics().begin(), error.diagnostics().end());
     }
@@ -49,7 +49,7 @@ int RunCrosscheck(const CrosscheckArgs& args) {
   const cost::CrosscheckOptions options{.energy_relative_tolerance = args.energy_tolerance};
   std::int64_t quantities = 0;
   std::int64_t mismatches = 0;
-  for (const io::ReferenceCase& reference : cases) {
+  for (const cost::ReferenceCase& reference : cases) {
     const cost::Cost cost = model->Evaluate(reference.problem, reference.mapping);
     const cost::CrosscheckResult result = cost::Crosscheck(reference, cost, options);
     quantities += result.quantities;

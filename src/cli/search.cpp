@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "loopfront/io/output.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/pareto/front.h"
-#include "loopfront/search/constraints.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
@@ -168,9 +168,9 @@ int RunSearch(const SearchArgs& args) {
   diagnostics.ThrowIfAny();
 
   const OpSelection selection = ResolveOpSelection(args.selection);
-  search::Constraints constraints;
+  mapping::Constraints constraints;
   if (!args.constraints_path.empty()) {
-    constraints = search::LoadConstraints(args.constraints_path, selection.problem);
+    constraints = mapping::LoadConstraints(args.constraints_path, selection.problem);
   }
   std::optional<std::vector<pareto::Objectives>> reference_front;
   if (!args.reference_front_path.empty()) reference_front = ReadReferenceFront(args.reference_front_path);
@@ -353,7 +353,7 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
       ->add_option("--threads", args->threads, "Threads (default: the CPUs this process may use, or OMP_NUM_THREADS)")
       ->check(CLI::PositiveNumber);
   command->add_option("--constraints", args->constraints_path,
-                      "YAML file of mapspace constraints (search/constraints.h)");
+                      "YAML file of mapspace constraints (mapping/constraints.h)");
   command
       ->add_option("--max-padding-waste", args->max_padding_waste,
                    "Largest fraction of a dim's padded iterations that may be padding (0 = no padding)")

@@ -12,7 +12,7 @@
 #include "loopfront/cost/cost_model.h"
 #include "loopfront/experiment/model_input.h"
 #include "loopfront/io/output.h"
-#include "loopfront/search/model_search.h"
+#include "loopfront/planner/model_search.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
@@ -36,8 +36,8 @@ ResolvedModel ResolveModel(const ModelSearchArgs& args) {
 }
 
 void AddFrontRows(io::CsvTable& table, const ModelIdentity& identity, const std::string& arch_name,
-                  const std::string& fusion, const search::ModelSearchResult& result,
-                  const pareto::Front<search::ModelPlan>& front) {
+                  const std::string& fusion, const planner::ModelSearchResult& result,
+                  const pareto::Front<planner::ModelPlan>& front) {
   const auto& points = front.points();
   for (std::size_t index = 0; index < points.size(); ++index) {
     table.Row()
@@ -55,11 +55,11 @@ void AddFrontRows(io::CsvTable& table, const ModelIdentity& identity, const std:
   }
 }
 
-std::string BreakdownText(const std::vector<search::BreakdownRow>& rows, const pareto::Objectives& total,
+std::string BreakdownText(const std::vector<planner::BreakdownRow>& rows, const pareto::Objectives& total,
                           bool with_parts) {
   std::string text = fmt::format("{:<42} {:>10} {:>15} {:>6} {:>13} {:>6}  {:<24} {}\n", "unit", "count",
                                  "latency_cycles", "lat%", "energy_pj", "en%", "bounding level", "mapping");
-  for (const search::BreakdownRow& row : rows) {
+  for (const planner::BreakdownRow& row : rows) {
     const std::string unit = with_parts && !row.part.empty() ? fmt::format("{} @{}", row.unit, row.part) : row.unit;
     text += fmt::format("{:<42} {:>10} {:>15} {:>5.1f}% {:>13.6g} {:>5.1f}%  {:<24} {}\n", unit,
                         io::FormatNumber(row.count), io::FormatNumber(std::round(row.latency_cycles)),
@@ -69,7 +69,7 @@ std::string BreakdownText(const std::vector<search::BreakdownRow>& rows, const p
   return text;
 }
 
-std::string StatisticsText(const search::ModelSearchStatistics& statistics) {
+std::string StatisticsText(const planner::ModelSearchStatistics& statistics) {
   return fmt::format(
       "{} ops, {} op searches (one per distinct shape), {} candidate groups ({} fusable), {} member searches, "
       "{} evaluations, searches {:.2f} s, total {:.2f} s, {} thread{}",
@@ -80,14 +80,14 @@ std::string StatisticsText(const search::ModelSearchStatistics& statistics) {
 
 // One line per group; a group that is the same in every part (the projections' groups of a decode
 // generation) is listed once.
-std::string GroupsText(const search::ModelSearchResult& result) {
+std::string GroupsText(const planner::ModelSearchResult& result) {
   struct Line {
     std::string text;
     std::vector<std::string> parts;
   };
   std::vector<Line> lines;
   for (std::size_t part_idx = 0; part_idx < result.part_results.size(); ++part_idx) {
-    for (const search::GroupResult& group : result.part_results[part_idx].group_results) {
+    for (const planner::GroupResult& group : result.part_results[part_idx].group_results) {
       std::string text;
       if (group.front.empty()) {
         text = fmt::format("{}: not fused ({})", group.label, group.not_feasible);
@@ -116,8 +116,8 @@ std::string GroupsText(const search::ModelSearchResult& result) {
   return text;
 }
 
-nlohmann::ordered_json FrontJson(const search::ModelSearchResult& result,
-                                 const pareto::Front<search::ModelPlan>& front) {
+nlohmann::ordered_json FrontJson(const planner::ModelSearchResult& result,
+                                 const pareto::Front<planner::ModelPlan>& front) {
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
   for (std::size_t index = 0; index < front.points().size(); ++index) {
     const auto& point = front.points()[index];
@@ -130,9 +130,9 @@ nlohmann::ordered_json FrontJson(const search::ModelSearchResult& result,
   return points;
 }
 
-nlohmann::ordered_json BreakdownJson(const std::vector<search::BreakdownRow>& rows) {
+nlohmann::ordered_json BreakdownJson(const std::vector<planner::BreakdownRow>& rows) {
   nlohmann::ordered_json json = nlohmann::ordered_json::array();
-  for (const search::BreakdownRow& row : rows) {
+  for (const planner::BreakdownRow& row : rows) {
     json.push_back({{"unit", row.unit},
                     {"part", row.part},
                     {"count", row.count},
@@ -193,7 +193,7 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
   collect([&] { model = ResolveModel(args); });
   diagnostics.ThrowIfAny();
 
-  search::ModelSearchOptions options;
+  planner::ModelSearchOptions options;
   // As `search` does for one op: the default evaluation budget stands in only when no budget was
   // given, so that --budget-seconds or --budget-stall alone is what limits each search.
   if (shared.budget_evaluations_given) {
@@ -209,14 +209,14 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
   options.screened_tilings = args.tilings;
   options.mapspace.max_padding_waste = shared.max_padding_waste;
   util::InstallStopHandlers();
-  const search::ModelSearchResult result =
-      search::SearchModel(model->parts, *architecture, *cost_model, *searcher, options);
+  const planner::ModelSearchResult result =
+      planner::SearchModel(model->parts, *architecture, *cost_model, *searcher, options);
 
   const ModelIdentity& identity = model->identity;
-  const pareto::Front<search::ModelPlan>& front = result.fused;
+  const pareto::Front<planner::ModelPlan>& front = result.fused;
   const auto* knee = front.Knee();
   const auto knee_index = static_cast<std::size_t>(knee - front.points().data());
-  const std::vector<search::BreakdownRow> breakdown = result.Breakdown(knee->payload, *cost_model);
+  const std::vector<planner::BreakdownRow> breakdown = result.Breakdown(knee->payload, *cost_model);
   const bool several_parts = result.parts.size() > 1;
   const auto* unfused_knee = result.unfused.Knee();
 
@@ -248,7 +248,7 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
     json["seed"] = shared.seed;
     json["fusion"] = args.fusion;
     nlohmann::ordered_json parts = nlohmann::ordered_json::array();
-    for (const search::ModelPart& part : result.parts)
+    for (const planner::ModelPart& part : result.parts)
       parts.push_back({{"label", part.label}, {"weight", part.weight}});
     json["parts"] = parts;
     json["front"] = FrontJson(result, front);
@@ -260,7 +260,7 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
     }
     nlohmann::ordered_json groups = nlohmann::ordered_json::array();
     for (std::size_t part_idx = 0; part_idx < result.part_results.size(); ++part_idx) {
-      for (const search::GroupResult& group : result.part_results[part_idx].group_results) {
+      for (const planner::GroupResult& group : result.part_results[part_idx].group_results) {
         nlohmann::ordered_json entry{{"group", group.label},
                                      {"part", result.parts[part_idx].label},
                                      {"tilings_screened", group.tilings.size()},
@@ -270,7 +270,7 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
       }
     }
     json["groups"] = groups;
-    json["statistics"] = search::ToJson(result.statistics, /*with_wall_seconds=*/true);
+    json["statistics"] = planner::ToJson(result.statistics, /*with_wall_seconds=*/true);
     std::cout << json.dump(2) << '\n';
     return 0;
   }

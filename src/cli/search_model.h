@@ -1,5 +1,5 @@
 // `loopfront search --model NAME|FILE ...`: the whole-model form of `loopfront search` (DESIGN
-// §2.7–2.8; search/model_search.h). It shares `search`'s options (--arch, --cost-model, --searcher,
+// §2.7–2.8; planner/model_search.h). It shares `search`'s options (--arch, --cost-model, --searcher,
 // --param, budgets, --seed, --threads, --max-padding-waste, --format) and adds:
 //
 //   --model NAME|FILE        workload preset or YAML file (workload/loader.h)
@@ -11,7 +11,7 @@
 //   --fusion none|auto       auto (default): search candidate fused groups and choose the partition
 //   --tilings N              shared tilings screened per fused group (default 24)
 //
-// Budgets are per op search (default search::kDefaultModelOpEvaluations evaluations, not the
+// Budgets are per op search (default planner::kDefaultModelOpEvaluations evaluations, not the
 // single-op default, and no evaluation limit when only --budget-seconds or --budget-stall is
 // given); a fused group gets the same per member, spread over its tilings.
 //

@@ -15,7 +15,7 @@ constexpr double kUtilizationRounding = 1e-9;
 
 class Comparer {
  public:
-  Comparer(const io::ReferenceCase& reference, const CrosscheckOptions& options, CrosscheckResult& result)
+  Comparer(const cost::ReferenceCase& reference, const CrosscheckOptions& options, CrosscheckResult& result)
       : reference_(reference), options_(options), result_(result) {}
 
   void Count(const std::string& level, const std::string& tensor, const std::string& quantity, std::int64_t expected,
@@ -53,7 +53,7 @@ class Comparer {
   }
 
  private:
-  const io::ReferenceCase& reference_;
+  const cost::ReferenceCase& reference_;
   const CrosscheckOptions& options_;
   CrosscheckResult& result_;
 };
@@ -64,11 +64,11 @@ std::string CrosscheckMismatch::ToString() const {
   return fmt::format("{} {} {} {}: expected {}, got {}", case_name, level, tensor, quantity, expected, got);
 }
 
-CrosscheckResult Crosscheck(const io::ReferenceCase& reference, const Cost& cost, const CrosscheckOptions& options) {
+CrosscheckResult Crosscheck(const cost::ReferenceCase& reference, const Cost& cost, const CrosscheckOptions& options) {
   CrosscheckResult result;
   Comparer compare(reference, options, result);
   const mapping::Problem& problem = reference.problem;
-  const io::ExpectedResults& expected = reference.expected;
+  const cost::ExpectedResults& expected = reference.expected;
 
   ++result.quantities;
   if (!cost.feasible) {
@@ -94,7 +94,7 @@ CrosscheckResult Crosscheck(const io::ReferenceCase& reference, const Cost& cost
 
   // Records: one per tensor kept at a level, in both directions.
   std::array<std::array<bool, mapping::kMaxTensors>, mapping::kMaxLevels> matched{};
-  for (const io::ExpectedTensorRecord& record : expected.records) {
+  for (const cost::ExpectedTensorRecord& record : expected.records) {
     const int level_idx = problem.LevelIndex(record.level);
     const int tensor = problem.TensorIndex(record.tensor);
     if (level_idx < 0 || tensor < 0) {
@@ -134,7 +134,7 @@ CrosscheckResult Crosscheck(const io::ReferenceCase& reference, const Cost& cost
   // Link transfers are reported at the innermost level (the one feeding the MACs).
   const int innermost = problem.num_levels() - 1;
   std::array<bool, mapping::kMaxTensors> link_matched{};
-  for (const io::ExpectedLinkTransfers& links : expected.link_transfers) {
+  for (const cost::ExpectedLinkTransfers& links : expected.link_transfers) {
     const int tensor = problem.TensorIndex(links.tensor);
     if (problem.LevelIndex(links.level) != innermost || tensor < 0) {
       compare.Add(links.level, links.tensor, "link_transfers", fmt::format("{}", links.words),

@@ -102,14 +102,14 @@ std::map<std::string, OpWork> WorkPerExecution(const workload::Workload& workloa
 }
 
 // Per part: each unit of the plan (op name or group label) → its work per execution.
-std::vector<std::map<std::string, OpWork>> UnitWork(const search::ModelSearchResult& result,
-                                                    const search::ModelPlan& plan,
+std::vector<std::map<std::string, OpWork>> UnitWork(const planner::ModelSearchResult& result,
+                                                    const planner::ModelPlan& plan,
                                                     const arch::Architecture& architecture) {
   std::vector<std::map<std::string, OpWork>> units(result.parts.size());
   for (std::size_t part_idx = 0; part_idx < result.parts.size() && part_idx < plan.size(); ++part_idx) {
     const workload::Workload& workload = result.parts[part_idx].workload;
     const std::map<std::string, OpWork> ops = WorkPerExecution(workload, architecture);
-    const search::PartResult& part = result.part_results[part_idx];
+    const planner::PartResult& part = result.part_results[part_idx];
     for (const fusion::PlanChoice& choice : plan[part_idx]) {
       std::vector<std::string> members;
       std::string label;
@@ -117,7 +117,7 @@ std::vector<std::map<std::string, OpWork>> UnitWork(const search::ModelSearchRes
         label = workload.op(choice.unit).name;
         members.push_back(label);
       } else {
-        const search::GroupResult& group = part.group_results[choice.unit - workload.NumOps()];
+        const planner::GroupResult& group = part.group_results[choice.unit - workload.NumOps()];
         label = group.label;
         for (const workload::OpId id : group.group.members) members.push_back(workload.op(id).name);
       }
@@ -144,7 +144,7 @@ std::vector<std::map<std::string, OpWork>> UnitWork(const search::ModelSearchRes
   return units;
 }
 
-Json FrontJson(const search::ModelSearchResult& result, const pareto::Front<search::ModelPlan>& front) {
+Json FrontJson(const planner::ModelSearchResult& result, const pareto::Front<planner::ModelPlan>& front) {
   Json points = Json::array();
   for (const auto& point : front.points()) {
     points.push_back({{"latency_cycles", point.objectives.latency_cycles},
@@ -156,14 +156,14 @@ Json FrontJson(const search::ModelSearchResult& result, const pareto::Front<sear
   return {{"knee_point", knee == nullptr ? -1 : knee - front.points().data()}, {"points", points}};
 }
 
-Json KneeOps(const search::ModelSearchResult& result, const search::ModelPlan& plan, const cost::CostModel& cost_model,
-             const arch::Architecture& architecture) {
+Json KneeOps(const planner::ModelSearchResult& result, const planner::ModelPlan& plan,
+             const cost::CostModel& cost_model, const arch::Architecture& architecture) {
   const std::vector<std::map<std::string, OpWork>> units = UnitWork(result, plan, architecture);
   // Null when the outermost level's bandwidth is unlimited (runner.h).
   const std::optional<double> bandwidth = cost::OutermostBandwidthBytesPerCycle(architecture);
   const Json bandwidth_json = bandwidth ? Json(*bandwidth) : Json(nullptr);
   Json rows = Json::array();
-  for (const search::BreakdownRow& row : result.Breakdown(plan, cost_model)) {
+  for (const planner::BreakdownRow& row : result.Breakdown(plan, cost_model)) {
     // The part the row comes from (its label), or, for a row merged over parts (same mapping, so
     // the same shape), the first part that has the unit.
     std::optional<OpWork> work;
@@ -196,12 +196,12 @@ Json KneeOps(const search::ModelSearchResult& result, const search::ModelPlan& p
 
 // Random valid mappings of the named ops (Experiment::random_mappings): per op, `samples` EDPs per
 // execution, in draw order, and the best EDP known for it (the samples' and the searched front's).
-Json RandomMappingSamples(const Experiment& experiment, const Point& point, const search::ModelSearchResult& result) {
+Json RandomMappingSamples(const Experiment& experiment, const Point& point, const planner::ModelSearchResult& result) {
   const RandomMappings& random = experiment.random_mappings;
   Json json = Json::array();
   if (random.ops.empty() || result.parts.empty()) return json;
   const workload::Workload& workload = result.parts.front().workload;
-  const search::PartResult& part = result.part_results.front();
+  const planner::PartResult& part = result.part_results.front();
   for (const std::string& name : random.ops) {
     for (std::size_t id = 0; id < workload.NumOps(); ++id) {
       const workload::Op& op = workload.op(id);
@@ -365,21 +365,21 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
   const std::string started = UtcNow();
   const auto start = std::chrono::steady_clock::now();
   const ResolvedModel model = ResolveModel(point.workload);
-  search::ModelSearchOptions options;
+  planner::ModelSearchOptions options;
   options.op_budget = experiment.search.budget;
   options.seed = experiment.search.seed;
   options.threads = threads;
   options.fusion = point.fusion == "auto";
   options.screened_tilings = experiment.search.tilings;
-  const search::ModelSearchResult result = search::SearchModel(model.parts, point.architecture->architecture,
-                                                               *experiment.cost_model, *experiment.searcher, options);
+  const planner::ModelSearchResult result = planner::SearchModel(model.parts, point.architecture->architecture,
+                                                                 *experiment.cost_model, *experiment.searcher, options);
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const auto* knee = result.fused.Knee();
   if (knee == nullptr) throw util::InternalError("a model search returned an empty front");
   Json sweep = Json::object();
   for (const auto& [key, value] : point.architecture->sweep) sweep[key] = value;
-  const search::ModelSearchStatistics& statistics = result.statistics;
+  const planner::ModelSearchStatistics& statistics = result.statistics;
   Json json;
   json["point_id"] = point.id;
   json["index"] = point.index;
@@ -401,7 +401,7 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                      {"wall_seconds", wall_seconds}};
   json["fronts"] = {{"fused", FrontJson(result, result.fused)}, {"unfused", FrontJson(result, result.unfused)}};
   json["knee_ops"] = KneeOps(result, knee->payload, *experiment.cost_model, point.architecture->architecture);
-  json["statistics"] = search::ToJson(statistics, /*with_wall_seconds=*/false);
+  json["statistics"] = planner::ToJson(statistics, /*with_wall_seconds=*/false);
   if (!experiment.random_mappings.ops.empty())
     json["random_mappings"] = RandomMappingSamples(experiment, point, result);
   json["timing"] = {{"started", started}, {"finished", UtcNow()}, {"wall_seconds", wall_seconds}};

@@ -485,8 +485,8 @@ std::optional<std::vector<MemberProblem>> GroupModel::MemberProblems(const Share
     }
     MemberProblem member_problem;
     member_problem.problem = mapping::Problem::Build(op, architecture, {.on_chip_tensors = member.intermediates});
-    search::Constraints& constraints = member_problem.constraints;
-    search::LevelConstraints& dram = constraints.levels[0];
+    mapping::Constraints& constraints = member_problem.constraints;
+    mapping::LevelConstraints& dram = constraints.levels[0];
     for (int chain_dim = 0; chain_dim < static_cast<int>(group_.chain_dims.size()); ++chain_dim) {
       dram.temporal_factor[group_.chain_dims[chain_dim].member_dims[member_idx]] = tiling.factors[chain_dim];
     }

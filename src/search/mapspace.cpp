@@ -151,7 +151,7 @@ inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, s
 
 }  // namespace
 
-Mapspace Mapspace::Build(const mapping::Problem& problem, const Constraints& constraints,
+Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constraints& constraints,
                          const MapspaceOptions& options) {
   Mapspace space;
   space.problem_ = problem;
@@ -177,7 +177,7 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const Constraints& con
   space.reduced_dim_ = problem.is_vector_op() && problem.op().reduced_dim ? *problem.op().reduced_dim : -1;
   for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
     LevelSpace& level = space.levels_[level_idx];
-    const LevelConstraints& constraint = constraints.levels[level_idx];
+    const mapping::LevelConstraints& constraint = constraints.levels[level_idx];
     level.num_fixed_order = static_cast<int>(constraint.order_prefix.size());
     DimMask order_dims = static_cast<DimMask>((1u << space.num_dims_) - 1);
     for (int position = 0; position < level.num_fixed_order; ++position) {
@@ -240,7 +240,7 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const Constraints& con
     // Open slots and fixed factors.
     std::int64_t fixed_product = 1;
     for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
-      const LevelConstraints& constraint = constraints.levels[level_idx];
+      const mapping::LevelConstraints& constraint = constraints.levels[level_idx];
       for (int kind = 0; kind < kSlotKinds; ++kind) {
         const int slot = SlotId(level_idx, static_cast<SlotKind>(kind));
         const std::int64_t fixed =

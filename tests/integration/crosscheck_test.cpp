@@ -13,7 +13,7 @@
 #include <string>
 
 #include "cost_models/dataflow/dataflow_model.h"
-#include "loopfront/io/reference_case.h"
+#include "loopfront/cost/reference_case.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/util/error.h"
 
@@ -42,12 +42,12 @@ CommandResult RunCommand(const std::string& arguments) {
 }  // namespace
 
 TEST_CASE("Every Timeloop reference case matches exactly", "[crosscheck]") {
-  const auto files = loopfront::io::ExpandReferenceCasePaths({kCasesDir});
+  const auto files = loopfront::cost::ExpandReferenceCasePaths({kCasesDir});
   CHECK(files.size() == 35);
   const loopfront::cost::DataflowModel model;
   const loopfront::cost::CrosscheckOptions options{.energy_relative_tolerance = 1e-9};
   for (const std::filesystem::path& file : files) {
-    const loopfront::io::ReferenceCase reference = loopfront::io::LoadReferenceCase(file);
+    const loopfront::cost::ReferenceCase reference = loopfront::cost::LoadReferenceCase(file);
     INFO(reference.name);
     const loopfront::cost::Cost cost = model.Evaluate(reference.problem, reference.mapping);
     const loopfront::cost::CrosscheckResult result = loopfront::cost::Crosscheck(reference, cost, options);
@@ -60,8 +60,8 @@ TEST_CASE("Every Timeloop reference case matches exactly", "[crosscheck]") {
 }
 
 TEST_CASE("Crosscheck notices a wrong count, a wrong energy and a missing record", "[crosscheck]") {
-  loopfront::io::ReferenceCase reference =
-      loopfront::io::LoadReferenceCase(kCasesDir / "single_pe_m4n8k4_order_nkm.json");
+  loopfront::cost::ReferenceCase reference =
+      loopfront::cost::LoadReferenceCase(kCasesDir / "single_pe_m4n8k4_order_nkm.json");
   const loopfront::cost::Cost cost = loopfront::cost::DataflowModel().Evaluate(reference.problem, reference.mapping);
   REQUIRE(loopfront::cost::Crosscheck(reference, cost).mismatches.empty());
 

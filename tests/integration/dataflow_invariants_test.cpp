@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cost_models/dataflow/dataflow_model.h"
-#include "loopfront/io/reference_case.h"
+#include "loopfront/cost/reference_case.h"
 #include "loopfront/mapping/check.h"
 #include "loopfront/mapping/mapping.h"
 
@@ -76,7 +76,7 @@ Mapping RandomMapping(const Problem& problem, const Mapping& keeps_from, std::mt
   return mapping;
 }
 
-Problem WithBandwidthScaled(const loopfront::io::ReferenceCase& reference, double scale) {
+Problem WithBandwidthScaled(const loopfront::cost::ReferenceCase& reference, double scale) {
   loopfront::arch::Architecture architecture = reference.arch;
   for (loopfront::arch::StorageLevel& level : architecture.levels) {
     for (std::optional<double>* bandwidth :
@@ -95,8 +95,8 @@ TEST_CASE("Dataflow invariants hold on random mappings of every reference archit
   std::mt19937_64 random(20240531);
   int feasible = 0;
   int padded = 0;
-  for (const std::filesystem::path& file : loopfront::io::ExpandReferenceCasePaths({kCasesDir})) {
-    const loopfront::io::ReferenceCase reference = loopfront::io::LoadReferenceCase(file);
+  for (const std::filesystem::path& file : loopfront::cost::ExpandReferenceCasePaths({kCasesDir})) {
+    const loopfront::cost::ReferenceCase reference = loopfront::cost::LoadReferenceCase(file);
     INFO(reference.name);
     const Problem faster = WithBandwidthScaled(reference, 2.0);
     const Problem slower = WithBandwidthScaled(reference, 0.5);

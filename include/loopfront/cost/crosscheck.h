@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "loopfront/cost/cost.h"
-#include "loopfront/io/reference_case.h"
+#include "loopfront/cost/reference_case.h"
 
 namespace loopfront::cost {
 
@@ -43,7 +43,7 @@ struct CrosscheckResult {
   std::vector<CrosscheckMismatch> mismatches;
 };
 
-CrosscheckResult Crosscheck(const io::ReferenceCase& reference, const Cost& cost,
+CrosscheckResult Crosscheck(const cost::ReferenceCase& reference, const Cost& cost,
                             const CrosscheckOptions& options = {});
 
 }  // namespace loopfront::cost

@@ -52,9 +52,9 @@ struct SearchSettings {
   std::string params_text{};  // canonical `key=value,...` text of search.params (sorted keys)
   search::Objective objective = search::Objective::kLatencyEnergy;
   search::Budget budget{
-      .max_evaluations = search::kDefaultModelOpEvaluations, .max_seconds = 0.0, .max_stall_steps = 0};
+      .max_evaluations = planner::kDefaultModelOpEvaluations, .max_seconds = 0.0, .max_stall_steps = 0};
   std::uint64_t seed = 1;
-  int tilings = search::kDefaultScreenedTilings;
+  int tilings = planner::kDefaultScreenedTilings;
 };
 
 // Random valid mappings sampled per op (survey Sec. 5.5.1, Fig. 19): for each named op of each

@@ -1,4 +1,4 @@
-// A model as the whole-model search takes it (search/model_search.h): a workload preset or file,
+// A model as the whole-model search takes it (planner/model_search.h): a workload preset or file,
 // with the command line's or an experiment's overrides, resolved into weighted parts — one prefill
 // pass, one decode step at a given kv_len, or a whole decode generation as kv_len buckets
 // (workload/generation.h). `loopfront search --model` and `loopfront run` share this code.
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "loopfront/search/model_search.h"
+#include "loopfront/planner/model_search.h"
 #include "loopfront/workload/generation.h"
 #include "loopfront/workload/loader.h"
 #include "loopfront/workload/transformer.h"
@@ -40,7 +40,7 @@ struct ModelIdentity {
 struct ResolvedModel {
   ModelIdentity identity;
   workload::WorkloadSpec spec;  // with the overrides applied
-  std::vector<search::ModelPart> parts;
+  std::vector<planner::ModelPart> parts;
 };
 
 // Loads and checks the workload (util::ConfigError with every problem: unknown preset, overrides on

@@ -34,7 +34,7 @@
 // so the tables of a single run and of merged shards are byte-identical.
 //
 // Determinism: with an evaluation budget a point's fronts do not depend on the thread count or on
-// how many points run concurrently (search/model_search.h); only timing fields differ.
+// how many points run concurrently (planner/model_search.h); only timing fields differ.
 // Units: cycles, pJ, pJ × cycles, FLOPs, bytes, s. Thread-safety: RunExperiment uses TBB inside;
 // the functions must not run concurrently on the same output directory.
 #pragma once

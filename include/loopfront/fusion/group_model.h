@@ -4,7 +4,7 @@
 // dims, the same for every member) plus one ordinary mapping per member, and each member is scored
 // by the normal cost model on a member Problem that encodes the fusion:
 //  - Shared loops: the member's DRAM level starts with the shared loops (fixed order prefix and
-//    fixed temporal factors, search/constraints.h); the member's own DRAM loops may only run over
+//    fixed temporal factors, mapping/constraints.h); the member's own DRAM loops may only run over
 //    dims that index no intermediate. Refetches of the group's external inputs across shared tiles
 //    then follow from the normal stationarity rules.
 //  - On-chip intermediates: each intermediate a member reads or writes is an on-chip tensor of its
@@ -53,10 +53,10 @@
 
 #include "loopfront/arch/architecture.h"
 #include "loopfront/fusion/group.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/pareto/front.h"
-#include "loopfront/search/constraints.h"
 #include "loopfront/workload/workload.h"
 
 namespace loopfront::fusion {
@@ -76,7 +76,7 @@ struct SharedTiling {
 // One member, ready for an ordinary searcher.
 struct MemberProblem {
   mapping::Problem problem;
-  search::Constraints constraints;
+  mapping::Constraints constraints;
 };
 
 // One point of a group's front for one tiling: which point of each member's front it combines.

@@ -13,11 +13,13 @@
 
 #include <cstdint>
 
+#include "loopfront/arch/limits.h"
+
 namespace loopfront::mapping {
 
 inline constexpr int kMaxDims = 8;
 inline constexpr int kMaxTensors = 4;
-inline constexpr int kMaxLevels = 8;
+inline constexpr int kMaxLevels = arch::kMaxStorageLevels;
 // A level holds at most this many temporal loops (one per dim in practice, as in Timeloop).
 inline constexpr int kMaxTemporalLoopsPerLevel = 8;
 // A level holds at most this many spatial loops over both axes together.

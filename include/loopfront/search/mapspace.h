@@ -64,10 +64,10 @@
 #include <string>
 
 #include "loopfront/mapping/check.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/limits.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
-#include "loopfront/search/constraints.h"
 #include "loopfront/util/random.h"
 
 namespace loopfront::search {
@@ -129,7 +129,7 @@ class Mapspace {
 
   // Throws util::ConfigError when a dim cannot be mapped under the constraints (its fixed factors
   // do not divide any padding candidate, or leave factors with no open slot) or is too large.
-  static Mapspace Build(const mapping::Problem& problem, const Constraints& constraints = {},
+  static Mapspace Build(const mapping::Problem& problem, const mapping::Constraints& constraints = {},
                         const MapspaceOptions& options = {});
 
   const mapping::Problem& problem() const { return problem_; }

@@ -20,7 +20,7 @@
 #include "loopfront/mapping/problem.h"
 #include "loopfront/workload/op.h"
 
-namespace loopfront::io {
+namespace loopfront::cost {
 
 // One `expected.levels.<level>.<tensor>` record.
 struct ExpectedTensorRecord {
@@ -76,4 +76,4 @@ ReferenceCase LoadReferenceCase(const std::filesystem::path& file);
 // without cases.
 std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<std::filesystem::path>& paths);
 
-}  // namespace loopfront::io
+}  // namespace loopfront::cost

@@ -1,4 +1,4 @@
-#include "loopfront/io/reference_case.h"
+#include "loopfront/cost/reference_case.h"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 
-namespace loopfront::io {
+namespace loopfront::cost {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -540,4 +540,4 @@ std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<st
   return files;
 }
 
-}  // namespace loopfront::io
+}  // namespace loopfront::cost

@@ -1,4 +1,4 @@
-#include "loopfront/search/model_search.h"
+#include "loopfront/planner/model_search.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -23,8 +23,8 @@ workload::TransformerSpec TinyEncoder() {
       .name = "tiny", .d_model = 64, .heads = 2, .d_head = 32, .d_ff = 128, .layers = 2, .seq_len = 32};
 }
 
-search::ModelSearchOptions SmallBudget(int threads, bool fusion = true) {
-  search::ModelSearchOptions options;
+planner::ModelSearchOptions SmallBudget(int threads, bool fusion = true) {
+  planner::ModelSearchOptions options;
   options.op_budget.max_evaluations = 3000;
   options.threads = threads;
   options.fusion = fusion;
@@ -33,11 +33,12 @@ search::ModelSearchOptions SmallBudget(int threads, bool fusion = true) {
   return options;
 }
 
-search::ModelSearchResult Search(const std::vector<search::ModelPart>& parts, const search::ModelSearchOptions& options,
-                                 const std::string& arch = "gemmini-ibert") {
+planner::ModelSearchResult Search(const std::vector<planner::ModelPart>& parts,
+                                  const planner::ModelSearchOptions& options,
+                                  const std::string& arch = "gemmini-ibert") {
   const auto cost_model = cost::BuiltinCostModels().Create("dataflow");
   const auto searcher = search::BuiltinSearchers().Create("genetic");
-  return search::SearchModel(parts, arch::LoadArchitecture(arch), *cost_model, *searcher, options);
+  return planner::SearchModel(parts, arch::LoadArchitecture(arch), *cost_model, *searcher, options);
 }
 
 template <typename Payload>
@@ -62,7 +63,7 @@ bool NowhereBetter(const pareto::Front<Payload>& worse, const pareto::Front<Payl
 
 TEST_CASE("OpShapeKey ignores names and counts, not shapes", "[search][model]") {
   const workload::Workload bert = workload::BuildTransformer(TinyEncoder());
-  const auto key = [&](const std::string& name) { return search::OpShapeKey(bert.op(*bert.FindOp(name))); };
+  const auto key = [&](const std::string& name) { return planner::OpShapeKey(bert.op(*bert.FindOp(name))); };
   CHECK(key("q_proj") == key("out_proj"));
   CHECK(key("attn_residual") == key("ffn_residual"));
   CHECK(key("attn_norm") == key("ffn_norm"));
@@ -73,19 +74,19 @@ TEST_CASE("OpShapeKey ignores names and counts, not shapes", "[search][model]") 
   renamed.name = "other";
   renamed.count = 99;
   renamed.tensors[0].name = "elsewhere";
-  CHECK(search::OpShapeKey(renamed) == key("gelu"));
+  CHECK(planner::OpShapeKey(renamed) == key("gelu"));
 }
 
 TEST_CASE("The model front: identical ops searched once, non-dominated, latency extreme = Σ minima",
           "[search][model]") {
   const workload::Workload workload = workload::BuildTransformer(TinyEncoder());
-  const search::ModelSearchResult result = Search({{workload, 1.0, ""}}, SmallBudget(1));
-  const search::ModelSearchStatistics& statistics = result.statistics;
+  const planner::ModelSearchResult result = Search({{workload, 1.0, ""}}, SmallBudget(1));
+  const planner::ModelSearchStatistics& statistics = result.statistics;
   // 14 ops, 9 shapes: q/k/v/out projections, the two adds and the two norms share a search.
   CHECK(statistics.ops == 14);
   CHECK(statistics.op_searches == 9);
   std::set<std::string> keys;
-  for (const workload::Op& op : workload.ops()) keys.insert(search::OpShapeKey(op));
+  for (const workload::Op& op : workload.ops()) keys.insert(planner::OpShapeKey(op));
   CHECK(static_cast<std::int64_t>(keys.size()) == statistics.op_searches);
   CHECK(statistics.candidate_groups == 8);
   CHECK(statistics.member_searches > 0);
@@ -95,7 +96,7 @@ TEST_CASE("The model front: identical ops searched once, non-dominated, latency 
   CheckNonDominated(result.fused);
   CheckNonDominated(result.unfused);
   // Without fusion the fastest model point takes every op's fastest point, weighted by its count.
-  const search::PartResult& part = result.part_results[0];
+  const planner::PartResult& part = result.part_results[0];
   double fastest = 0.0;
   double fastest_energy = 0.0;
   for (std::size_t id = 0; id < workload.NumOps(); ++id) {
@@ -116,7 +117,7 @@ TEST_CASE("The model front: identical ops searched once, non-dominated, latency 
   const auto cost_model = cost::BuiltinCostModels().Create("dataflow");
   double latency = 0.0;
   double energy = 0.0;
-  for (const search::BreakdownRow& row : result.Breakdown(knee->payload, *cost_model)) {
+  for (const planner::BreakdownRow& row : result.Breakdown(knee->payload, *cost_model)) {
     latency += row.latency_cycles;
     energy += row.energy_pj;
     CHECK(row.count == 2);  // layers
@@ -128,8 +129,8 @@ TEST_CASE("The model front: identical ops searched once, non-dominated, latency 
 
 TEST_CASE("Model fronts are identical for 1 and 2 threads with an evaluation budget", "[search][model]") {
   const workload::Workload workload = workload::BuildTransformer(TinyEncoder());
-  const search::ModelSearchResult one = Search({{workload, 1.0, ""}}, SmallBudget(1));
-  const search::ModelSearchResult two = Search({{workload, 1.0, ""}}, SmallBudget(2));
+  const planner::ModelSearchResult one = Search({{workload, 1.0, ""}}, SmallBudget(1));
+  const planner::ModelSearchResult two = Search({{workload, 1.0, ""}}, SmallBudget(2));
   CHECK(one.statistics.threads == 1);
   CHECK(two.statistics.threads == 2);
   CHECK(one.statistics.evaluations == two.statistics.evaluations);
@@ -146,12 +147,12 @@ TEST_CASE("Model fronts are identical for 1 and 2 threads with an evaluation bud
 
 TEST_CASE("Without fusion no group is searched", "[search][model]") {
   const workload::Workload workload = workload::BuildTransformer(TinyEncoder());
-  const search::ModelSearchResult result = Search({{workload, 1.0, ""}}, SmallBudget(1, /*fusion=*/false));
+  const planner::ModelSearchResult result = Search({{workload, 1.0, ""}}, SmallBudget(1, /*fusion=*/false));
   CHECK(result.statistics.candidate_groups == 0);
   CHECK(result.statistics.member_searches == 0);
   REQUIRE(result.fused.size() == result.unfused.size());
   // The unfused front does not depend on whether groups were searched (same op seeds).
-  const search::ModelSearchResult fused = Search({{workload, 1.0, ""}}, SmallBudget(1));
+  const planner::ModelSearchResult fused = Search({{workload, 1.0, ""}}, SmallBudget(1));
   REQUIRE(fused.unfused.size() == result.unfused.size());
   for (std::size_t index = 0; index < result.unfused.size(); ++index) {
     CHECK(fused.unfused.points()[index].objectives == result.unfused.points()[index].objectives);
@@ -162,23 +163,23 @@ TEST_CASE("Decode generations of GPT-2 and LLaMA-2-7B run as weighted kv_len buc
   for (const std::string model : {"gpt2", "llama2-7b"}) {
     CAPTURE(model);
     const workload::WorkloadSpec spec = workload::LoadWorkloadSpec(model, {.seq_len = 64});
-    std::vector<search::ModelPart> parts;
+    std::vector<planner::ModelPart> parts;
     double steps = 0.0;
     for (const workload::GenerationStep& step : workload::DecodeGeneration(*spec.transformer, 3)) {
       parts.push_back({workload::BuildTransformer(step.spec), static_cast<double>(step.bucket.steps), step.label});
       steps += static_cast<double>(step.bucket.steps);
     }
     CHECK(steps == 64);
-    search::ModelSearchOptions options = SmallBudget(2);
+    planner::ModelSearchOptions options = SmallBudget(2);
     options.op_budget.max_evaluations = 1000;
-    const search::ModelSearchResult result = Search(parts, options);
+    const planner::ModelSearchResult result = Search(parts, options);
     REQUIRE_FALSE(result.fused.empty());
     CheckNonDominated(result.fused);
     CHECK(NowhereBetter(result.unfused, result.fused));
     // The projections are the same op in every step: searched once for the whole generation.
     std::set<std::string> keys;
-    for (const search::ModelPart& part : result.parts) {
-      for (const workload::Op& op : part.workload.ops()) keys.insert(search::OpShapeKey(op));
+    for (const planner::ModelPart& part : result.parts) {
+      for (const workload::Op& op : part.workload.ops()) keys.insert(planner::OpShapeKey(op));
     }
     CHECK(static_cast<std::int64_t>(keys.size()) == result.statistics.op_searches);
     CHECK(result.statistics.ops == 3 * static_cast<std::int64_t>(result.parts[0].workload.NumOps()));
@@ -201,11 +202,11 @@ TEST_CASE("The survey's fusion results on gemmini-ibert at 512 tokens", "[search
     for (const std::string& name : names) ops.push_back(bert.op(*bert.FindOp(name)));
     return workload::Workload("bert-base-part", ops);
   };
-  search::ModelSearchOptions options;
+  planner::ModelSearchOptions options;
   options.threads = 2;
   SECTION("Q×K^T + softmax: fused is faster and cheaper") {
-    const search::ModelSearchResult result = Search({{sub_workload({"qk_matmul", "softmax"}), 1.0, ""}}, options);
-    const search::GroupResult& group = result.part_results[0].group_results.at(0);
+    const planner::ModelSearchResult result = Search({{sub_workload({"qk_matmul", "softmax"}), 1.0, ""}}, options);
+    const planner::GroupResult& group = result.part_results[0].group_results.at(0);
     REQUIRE(group.label == "qk_matmul+softmax");
     REQUIRE_FALSE(group.front.empty());
     const auto& unfused = *result.unfused.Knee();
@@ -215,11 +216,11 @@ TEST_CASE("The survey's fusion results on gemmini-ibert at 512 tokens", "[search
     CHECK(fused.objectives.energy_pj < unfused.objectives.energy_pj);
   }
   SECTION("W2 + add + LayerNorm: fused is slower") {
-    const search::ModelSearchResult result =
+    const planner::ModelSearchResult result =
         Search({{sub_workload({"ffn_w2", "ffn_residual", "ffn_norm"}), 1.0, ""}}, options);
-    const search::PartResult& part = result.part_results[0];
-    const search::GroupResult* norm_group = nullptr;
-    for (const search::GroupResult& group : part.group_results) {
+    const planner::PartResult& part = result.part_results[0];
+    const planner::GroupResult* norm_group = nullptr;
+    for (const planner::GroupResult& group : part.group_results) {
       if (group.label == "ffn_w2+ffn_residual+ffn_norm") norm_group = &group;
     }
     REQUIRE(norm_group != nullptr);
@@ -232,20 +233,20 @@ TEST_CASE("The survey's fusion results on gemmini-ibert at 512 tokens", "[search
 }
 
 TEST_CASE("Model-search statistics as JSON, with and without the wall time", "[search][model]") {
-  const search::ModelSearchStatistics statistics{.ops = 14,
-                                                 .op_searches = 9,
-                                                 .candidate_groups = 3,
-                                                 .feasible_groups = 2,
-                                                 .member_searches = 40,
-                                                 .evaluations = 123456,
-                                                 .search_seconds = 1.5,
-                                                 .wall_seconds = 2.25,
-                                                 .threads = 2};
+  const planner::ModelSearchStatistics statistics{.ops = 14,
+                                                  .op_searches = 9,
+                                                  .candidate_groups = 3,
+                                                  .feasible_groups = 2,
+                                                  .member_searches = 40,
+                                                  .evaluations = 123456,
+                                                  .search_seconds = 1.5,
+                                                  .wall_seconds = 2.25,
+                                                  .threads = 2};
   // The key order and types of `search --model --format json` and of a point result (runner.h).
-  CHECK(search::ToJson(statistics, true).dump() ==
+  CHECK(planner::ToJson(statistics, true).dump() ==
         R"({"ops":14,"op_searches":9,"candidate_groups":3,"fusable_groups":2,"member_searches":40,)"
         R"("evaluations":123456,"search_seconds":1.5,"wall_seconds":2.25,"threads":2})");
-  CHECK(search::ToJson(statistics, false).dump() ==
+  CHECK(planner::ToJson(statistics, false).dump() ==
         R"({"ops":14,"op_searches":9,"candidate_groups":3,"fusable_groups":2,"member_searches":40,)"
         R"("evaluations":123456,"search_seconds":1.5,"threads":2})");
 }

@@ -1,4 +1,4 @@
-#include "loopfront/search/model_search.h"
+#include "loopfront/planner/model_search.h"
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
@@ -22,7 +22,7 @@
 #include "loopfront/util/strings.h"
 #include "loopfront/util/threads.h"
 
-namespace loopfront::search {
+namespace loopfront::planner {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -37,10 +37,10 @@ std::string ArchitectureEditsKey(const arch::Architecture& architecture) {
   return key;
 }
 
-std::string ConstraintsKey(const Constraints& constraints, int num_levels, int num_dims) {
+std::string ConstraintsKey(const mapping::Constraints& constraints, int num_levels, int num_dims) {
   std::string key;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    const LevelConstraints& level = constraints.levels[level_idx];
+    const mapping::LevelConstraints& level = constraints.levels[level_idx];
     key += fmt::format("L{}o", level_idx);
     for (const int dim : level.order_prefix) key += fmt::format("{},", dim);
     key += "t";
@@ -55,15 +55,15 @@ std::string ConstraintsKey(const Constraints& constraints, int num_levels, int n
   return key;
 }
 
-std::string BudgetKey(const Budget& budget) {
+std::string BudgetKey(const search::Budget& budget) {
   return fmt::format("e{}s{}t{}", budget.max_evaluations, budget.max_seconds, budget.max_stall_steps);
 }
 
 struct Task {
   std::string key;
   mapping::Problem problem;
-  Constraints constraints;
-  Budget budget;
+  mapping::Constraints constraints;
+  search::Budget budget;
   bool is_op = true;
   std::string label;  // for error messages
 };
@@ -86,8 +86,8 @@ class TaskTable {
   std::unordered_map<std::string, int> index_;
 };
 
-Budget SplitBudget(const Budget& budget, std::size_t parts) {
-  Budget split = budget;
+search::Budget SplitBudget(const search::Budget& budget, std::size_t parts) {
+  search::Budget split = budget;
   const auto divisor = static_cast<std::int64_t>(std::max<std::size_t>(1, parts));
   if (budget.max_evaluations > 0)
     split.max_evaluations = std::max<std::int64_t>(1, (budget.max_evaluations + divisor - 1) / divisor);
@@ -95,9 +95,9 @@ Budget SplitBudget(const Budget& budget, std::size_t parts) {
   return split;
 }
 
-std::string InvalidReasons(const SearchStatistics& statistics) {
+std::string InvalidReasons(const search::SearchStatistics& statistics) {
   std::vector<std::string> reasons;
-  for (int violation = 0; violation < kNumViolations; ++violation) {
+  for (int violation = 0; violation < search::kNumViolations; ++violation) {
     if (statistics.invalid_by_violation[violation] == 0) continue;
     reasons.push_back(fmt::format("{} {}", mapping::ToString(static_cast<mapping::Violation>(violation)),
                                   statistics.invalid_by_violation[violation]));
@@ -105,14 +105,14 @@ std::string InvalidReasons(const SearchStatistics& statistics) {
   return reasons.empty() ? "none" : util::Join(reasons, ", ");
 }
 
-void RunTask(const Task& task, const cost::CostModel& cost_model, const Searcher& searcher,
+void RunTask(const Task& task, const cost::CostModel& cost_model, const search::Searcher& searcher,
              const ModelSearchOptions& options, SearchRecord& record) {
   record.key = task.key;
   record.problem = task.problem;
   try {
-    const Mapspace mapspace = Mapspace::Build(task.problem, task.constraints, options.mapspace);
-    SearchOptions search_options;
-    search_options.objective = Objective::kLatencyEnergy;
+    const search::Mapspace mapspace = search::Mapspace::Build(task.problem, task.constraints, options.mapspace);
+    search::SearchOptions search_options;
+    search_options.objective = search::Objective::kLatencyEnergy;
     search_options.budget = task.budget;
     search_options.seed = util::DeriveSeed(options.seed, {util::Fnv1a64(task.key)});
     // One thread per task: no OpenMP region inside a TBB task (searcher.h).
@@ -160,7 +160,7 @@ std::string OpShapeKey(const workload::Op& op) {
 }
 
 ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architecture& architecture,
-                              const cost::CostModel& cost_model, const Searcher& searcher,
+                              const cost::CostModel& cost_model, const search::Searcher& searcher,
                               const ModelSearchOptions& options) {
   const Clock::time_point start = Clock::now();
   if (parts.empty()) throw util::InternalError("SearchModel: no workload");
@@ -211,7 +211,7 @@ ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architec
   };
   // The member searches of one tiling of a group (none when the tiling leaves no capacity).
   auto add_member_tasks = [&](const fusion::GroupModel& model, const GroupResult& group_result, int tiling,
-                              const Budget& budget, bool refined) {
+                              const search::Budget& budget, bool refined) {
     TilingSearch search{.tiling = tiling, .refined = refined, .member_records = {}};
     const std::optional<std::vector<fusion::MemberProblem>> members =
         model.MemberProblems(group_result.tilings[tiling]);
@@ -243,10 +243,10 @@ ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architec
   // 1. Every distinct op shape; with fusion, every group's screening round.
   std::vector<std::vector<std::optional<fusion::GroupModel>>> models(result.parts.size());
   result.part_results.resize(result.parts.size());
-  Budget screen_budget;
-  Budget refine_budget;
+  search::Budget screen_budget;
+  search::Budget refine_budget;
   {
-    Budget half = options.op_budget;
+    search::Budget half = options.op_budget;
     if (half.max_evaluations > 0) half.max_evaluations = std::max<std::int64_t>(1, half.max_evaluations / 2);
     half.max_seconds /= 2;
     screen_budget = SplitBudget(half, static_cast<std::size_t>(std::max(1, options.screened_tilings)));
@@ -514,4 +514,4 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
   return rows;
 }
 
-}  // namespace loopfront::search
+}  // namespace loopfront::planner

@@ -1,4 +1,4 @@
-#include "loopfront/search/constraints.h"
+#include "loopfront/mapping/constraints.h"
 
 #include <catch2/catch.hpp>
 
@@ -8,23 +8,23 @@
 #include "loopfront/util/error.h"
 #include "tests/unit/search/search_fixtures.h"
 
-using loopfront::search::Constraints;
+using loopfront::mapping::Constraints;
 using loopfront::search::Genome;
 using loopfront::search::Mapspace;
 using loopfront::testing::SmallProblem;
 
 namespace {
 
-loopfront::search::ConstraintsSpec Parse(const std::string& text, loopfront::util::Diagnostics& diagnostics) {
+loopfront::mapping::ConstraintsSpec Parse(const std::string& text, loopfront::util::Diagnostics& diagnostics) {
   const auto document = loopfront::io::YamlDocument::LoadString(text, "c.yaml", diagnostics);
-  return loopfront::search::ParseConstraints(document.root());
+  return loopfront::mapping::ParseConstraints(document.root());
 }
 
 Constraints Resolve(const std::string& text, const loopfront::mapping::Problem& problem) {
   loopfront::util::Diagnostics diagnostics;
   const auto spec = Parse(text, diagnostics);
   diagnostics.ThrowIfAny();
-  return loopfront::search::ResolveConstraints(spec, problem);
+  return loopfront::mapping::ResolveConstraints(spec, problem);
 }
 
 std::vector<std::string> Errors(const std::string& text, const loopfront::mapping::Problem& problem) {

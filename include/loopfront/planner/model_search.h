@@ -45,15 +45,15 @@
 #include "loopfront/fusion/group.h"
 #include "loopfront/fusion/group_model.h"
 #include "loopfront/fusion/partition.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/pareto/front.h"
-#include "loopfront/search/constraints.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/workload/workload.h"
 
-namespace loopfront::search {
+namespace loopfront::planner {
 
 // Evaluations per op search when the caller gives no budget: BERT-Base at 512 tokens with fusion
 // then takes a few seconds on two cores (bench/bench_model_search.cpp).
@@ -77,22 +77,22 @@ struct ModelPart {
 };
 
 struct ModelSearchOptions {
-  Budget op_budget{.max_evaluations = kDefaultModelOpEvaluations, .max_seconds = 0.0, .max_stall_steps = 0};
+  search::Budget op_budget{.max_evaluations = kDefaultModelOpEvaluations, .max_seconds = 0.0, .max_stall_steps = 0};
   std::uint64_t seed = 1;
   int threads = 0;  // 0 = util::DefaultThreadCount()
   bool fusion = true;
   int screened_tilings = kDefaultScreenedTilings;
   int refined_tilings = kDefaultRefinedTilings;
   double relative_cell = kDefaultRelativeCell;
-  MapspaceOptions mapspace{};
+  search::MapspaceOptions mapspace{};
 };
 
 // One search that ran: an op shape, or one member of a group under one tiling.
 struct SearchRecord {
   std::string key;
-  mapping::Problem problem;  // what was searched (for printing and re-evaluating its mappings)
-  SearchResult result;       // empty front when the mapspace could not be built (member tasks)
-  std::string failure{};     // why the mapspace could not be built
+  mapping::Problem problem;     // what was searched (for printing and re-evaluating its mappings)
+  search::SearchResult result;  // empty front when the mapspace could not be built (member tasks)
+  std::string failure{};        // why the mapspace could not be built
 };
 
 // The member searches of one tiling of a group, in one round.
@@ -177,7 +177,7 @@ struct ModelSearchResult {
 // Throws util::ConfigError when an op has no valid mapping within its budget (naming the op and the
 // reasons), like `loopfront search`; a group without one is simply not fused.
 ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architecture& architecture,
-                              const cost::CostModel& cost_model, const Searcher& searcher,
+                              const cost::CostModel& cost_model, const search::Searcher& searcher,
                               const ModelSearchOptions& options = {});
 
-}  // namespace loopfront::search
+}  // namespace loopfront::planner

@@ -39,7 +39,7 @@
 #include "loopfront/mapping/problem.h"
 #include "loopfront/util/error.h"
 
-namespace loopfront::search {
+namespace loopfront::mapping {
 
 // A name or a value as written in the file, with where it was written (for diagnostics).
 template <typename Value>
@@ -89,4 +89,4 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
 // both stages, in file order.
 Constraints LoadConstraints(const std::string& path, const mapping::Problem& problem);
 
-}  // namespace loopfront::search
+}  // namespace loopfront::mapping

@@ -1,4 +1,4 @@
-#include "loopfront/search/constraints.h"
+#include "loopfront/mapping/constraints.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "loopfront/util/strings.h"
 
-namespace loopfront::search {
+namespace loopfront::mapping {
 namespace {
 
 template <typename Value>
@@ -255,4 +255,4 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
   return constraints;
 }
 
-}  // namespace loopfront::search
+}  // namespace loopfront::mapping
