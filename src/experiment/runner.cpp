@@ -26,6 +26,7 @@
 #include "loopfront/util/signals.h"
 #include "loopfront/util/threads.h"
 #include "loopfront/version.h"
+#include "mappers/random/random_searcher.h"
 
 namespace loopfront::experiment {
 namespace {
@@ -165,19 +166,10 @@ Json RandomMappingSamples(const Experiment& experiment, const Point& point, cons
       const mapping::Problem problem = mapping::Problem::Build(op, point.architecture->architecture);
       const search::Mapspace mapspace = search::Mapspace::Build(problem);
       util::Rng rng(util::DeriveSeed(experiment.search.seed, {util::Fnv1a64(name)}));
-      search::Genome genome;
-      mapping::Mapping mapping;
       std::vector<double> edps;
-      edps.reserve(static_cast<std::size_t>(random.samples));
-      // Uniform draws, kept when they fit; bounded so that a mapspace of rare valid mappings ends.
-      const std::int64_t max_draws = random.samples * kMaxDrawsPerSample;
-      for (std::int64_t draw = 0; draw < max_draws && static_cast<std::int64_t>(edps.size()) < random.samples; ++draw) {
-        if ((draw & 1023) == 0 && util::StopRequested()) break;
-        mapspace.Sample(rng, genome);
-        if (!mapspace.Fits(genome)) continue;
-        mapspace.Decode(genome, mapping);
-        const cost::Cost cost = experiment.cost_model->Evaluate(problem, mapping);
-        if (cost.feasible) edps.push_back(cost.edp_pj_cycles);
+      for (const pareto::Objectives& sample : search::SampleValidMappings(
+               mapspace, *experiment.cost_model, rng, random.samples, random.samples * kMaxDrawsPerSample)) {
+        edps.push_back(sample.EdpPjCycles());
       }
       double best = std::numeric_limits<double>::infinity();
       for (const double edp : edps) best = std::min(best, edp);
