@@ -12,8 +12,8 @@
 //   5. BuildOpFronts, BuildGroupFronts  the part's unit fronts (group: merged over its tilings);
 //   6. PartitionPart       the partition DP of the part, with and without fusion;
 //   7. FoldParts           the parts' fronts folded with their weights into the model fronts.
-// Phases 1–2 and 5–6 run part by part, as the table's order (and so which task names a shared
-// search) depends on it.
+// Phases 1–2 alternate part by part (ops of part 0, its groups, ops of part 1, ...): that is the
+// table's order, which decides the record indices and which task names a shared search.
 //
 // Private to src/planner/. Thread-safety: one thread calls the phases; RunQueuedSearches
 // parallelises inside.
