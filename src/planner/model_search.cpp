@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <numeric>
 #include <unordered_map>
 
@@ -95,16 +94,6 @@ search::Budget SplitBudget(const search::Budget& budget, std::size_t parts) {
   return split;
 }
 
-std::string InvalidReasons(const search::SearchStatistics& statistics) {
-  std::vector<std::string> reasons;
-  for (int violation = 0; violation < search::kNumViolations; ++violation) {
-    if (statistics.invalid_by_violation[violation] == 0) continue;
-    reasons.push_back(fmt::format("{} {}", mapping::ToString(static_cast<mapping::Violation>(violation)),
-                                  statistics.invalid_by_violation[violation]));
-  }
-  return reasons.empty() ? "none" : util::Join(reasons, ", ");
-}
-
 void RunTask(const Task& task, const cost::CostModel& cost_model, const search::Searcher& searcher,
              const ModelSearchOptions& options, SearchRecord& record) {
   record.key = task.key;
@@ -130,19 +119,6 @@ std::string LevelName(const mapping::Problem& problem, int level_idx) {
 }
 
 }  // namespace
-
-nlohmann::ordered_json ToJson(const ModelSearchStatistics& statistics, bool with_wall_seconds) {
-  nlohmann::ordered_json json = {{"ops", statistics.ops},
-                                 {"op_searches", statistics.op_searches},
-                                 {"candidate_groups", statistics.candidate_groups},
-                                 {"fusable_groups", statistics.feasible_groups},
-                                 {"member_searches", statistics.member_searches},
-                                 {"evaluations", statistics.evaluations},
-                                 {"search_seconds", statistics.search_seconds}};
-  if (with_wall_seconds) json["wall_seconds"] = statistics.wall_seconds;
-  json["threads"] = statistics.threads;
-  return json;
-}
 
 std::string OpShapeKey(const workload::Op& op) {
   std::string key = fmt::format("{}|", workload::ToString(op.kind));
@@ -299,7 +275,7 @@ ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architec
                           ? fmt::format("no valid mapping of op {} on {} found in {} evaluations (invalid: {}); check "
                                         "the op, the architecture and the budget",
                                         tasks[index].label, architecture.name, record.result.statistics.evaluations,
-                                        InvalidReasons(record.result.statistics))
+                                        search::InvalidReasons(record.result.statistics))
                           : fmt::format("op {} cannot be mapped on {}: {}", tasks[index].label, architecture.name,
                                         record.failure)});
     }
