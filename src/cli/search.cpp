@@ -7,10 +7,11 @@
 // energy pJ, EDP and the one-line mapping of each point, fastest first — and the run's statistics:
 // evaluations, valid fraction, wall time, evaluations/s, mapspace size. With `--format csv` the
 // front goes to stdout with the columns `op,searcher,seed,point,latency_cycles,energy_pj,
-// edp_pj_cycles,mapping` and the statistics to stderr, so that stdout is the same for any thread
+// edp_pj_cycles,mapping` (report/schemas.h) and the statistics to stderr, so that stdout is the same for any thread
 // count (the searchers are deterministic with an evaluation budget). `--reference-front` reads a
 // previous run's CSV and reports the distance to it (IGD+ on log objectives) and both fronts'
 // hypervolumes against 1.1 × its worst point, or against `--hv-reference`.
+// The output in every format is report/search.h's.
 //
 // With `--model NAME|FILE` it searches a whole model instead (src/cli/search_model.h).
 #include "loopfront/report/search.h"

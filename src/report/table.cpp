@@ -170,7 +170,7 @@ std::string WriteText(const Table& table, const TextStyle& style) {
     const std::vector<std::string>& line = lines[line_index];
     text += style.indent;
     for (std::size_t column = 0; column < line.size(); ++column) {
-      if (column > 0) text += style.gap;
+      if (column > 0) text += column < style.gaps.size() ? style.gaps[column] : style.gap;
       const bool last = column + 1 == columns.size();
       if (AlignsRight(columns[column])) {
         text += fmt::format("{:>{}}", line[column], widths[column]);

@@ -99,6 +99,8 @@ struct TextStyle {
   std::string indent{};    // before every line
   std::string gap = "  ";  // between columns
   bool heading = true;     // a first line of column headings
+  // The gap before each column when they differ (gaps[0] is unused); empty: `gap` everywhere.
+  std::vector<std::string> gaps{};
   // Appended to a row's line after its last cell (e.g. "   <- knee"); empty or shorter: none.
   std::vector<std::string> row_notes{};
 };

@@ -104,6 +104,12 @@ TEST_CASE("Aligned text: a fixed width pads short cells and lets a long one push
         "1234567  abcdef\n");
 }
 
+TEST_CASE("Aligned text: a gap per column where they differ", "[report]") {
+  Table table({Column{.name = "a"}, Column{.name = "b"}, Column{.name = "c"}});
+  table.Row().Add("1").Add("2").Add("3");
+  CHECK(report::WriteText(table, {.heading = false, .gaps = {"", " | ", ""}}) == "1 | 23\n");
+}
+
 TEST_CASE("A Table refuses a cell of the wrong kind, too many cells and a short row", "[report]") {
   Table table({Column{.name = "n", .kind = ColumnKind::kInteger}, Column{.name = "x", .kind = ColumnKind::kReal}});
   CHECK_THROWS_AS(table.Add(1), loopfront::util::InternalError);  // before Row
