@@ -326,11 +326,13 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance, in exact
     // integer arithmetic (T is an integer, so max(T, ceil(x)) = ceil(max(T, x))). For vector ops
     // the engine's compute cycles take the place of T.
-    const std::int64_t cycles =
-        std::max({BandwidthCycles(read_words, table.read_bandwidth, compute_cycles),
-                  BandwidthCycles(write_words, table.write_bandwidth, compute_cycles),
-                  BandwidthCycles(read_words + write_words, table.shared_bandwidth, compute_cycles)});
+    const std::int64_t read_cycles = BandwidthCycles(read_words, table.read_bandwidth, compute_cycles);
+    const std::int64_t write_cycles = BandwidthCycles(write_words, table.write_bandwidth, compute_cycles);
+    const std::int64_t shared_cycles =
+        BandwidthCycles(read_words + write_words, table.shared_bandwidth, compute_cycles);
+    const std::int64_t cycles = std::max({read_cycles, write_cycles, shared_cycles});
     level.cycles = cycles;
+    level.bandwidth_bound = SlowestBandwidth(compute_cycles, read_cycles, write_cycles, shared_cycles);
     if (cycles > slowest_cycles) {
       slowest_cycles = cycles;
       bounding_level = level_idx;

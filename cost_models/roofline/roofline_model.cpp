@@ -83,9 +83,12 @@ Cost RooflineModel::Evaluate(const mapping::Problem& problem, const mapping::Map
     level.energy_pj += record.energy_pj;
   }
   // Rule 9: the outermost level's bandwidth roofline, exactly.
-  level.cycles = std::max({cost.compute_cycles, mapping::CyclesAtRate(level.read_words, outermost.read_bandwidth),
-                           mapping::CyclesAtRate(level.write_words, outermost.write_bandwidth),
-                           mapping::CyclesAtRate(level.read_words + level.write_words, outermost.shared_bandwidth)});
+  const std::int64_t read_cycles = mapping::CyclesAtRate(level.read_words, outermost.read_bandwidth);
+  const std::int64_t write_cycles = mapping::CyclesAtRate(level.write_words, outermost.write_bandwidth);
+  const std::int64_t shared_cycles =
+      mapping::CyclesAtRate(level.read_words + level.write_words, outermost.shared_bandwidth);
+  level.cycles = std::max({cost.compute_cycles, read_cycles, write_cycles, shared_cycles});
+  level.bandwidth_bound = SlowestBandwidth(cost.compute_cycles, read_cycles, write_cycles, shared_cycles);
   for (int level_idx = 1; level_idx < problem.num_levels(); ++level_idx) {
     cost.levels[level_idx].cycles = cost.compute_cycles;
   }

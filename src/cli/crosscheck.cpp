@@ -5,8 +5,6 @@
 // (the model disagrees with the reference); 2 for unreadable or malformed cases.
 #include "loopfront/cost/crosscheck.h"
 
-#include <fmt/format.h>
-
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -15,6 +13,7 @@
 
 #include "loopfront/cost/cost_model.h"
 #include "loopfront/cost/reference_case.h"
+#include "loopfront/report/crosscheck.h"
 #include "loopfront/util/error.h"
 #include "src/cli/commands.h"
 
@@ -54,14 +53,9 @@ int RunCrosscheck(const CrosscheckArgs& args) {
     const cost::CrosscheckResult result = cost::Crosscheck(reference, cost, options);
     quantities += result.quantities;
     mismatches += static_cast<std::int64_t>(result.mismatches.size());
-    for (const cost::CrosscheckMismatch& mismatch : result.mismatches) std::cout << mismatch.ToString() << '\n';
-    if (args.verbose) {
-      std::cout << fmt::format("{}: {} quantities, {} mismatches\n", reference.name, result.quantities,
-                               result.mismatches.size());
-    }
+    std::cout << report::CrosscheckCaseText(reference.name, result, args.verbose);
   }
-  std::cout << fmt::format("crosscheck: {} cases, {} quantities, {} mismatches\n", cases.size(), quantities,
-                           mismatches);
+  std::cout << report::CrosscheckSummaryText(cases.size(), quantities, mismatches);
   return mismatches == 0 ? 0 : kExitMismatch;
 }
 

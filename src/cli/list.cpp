@@ -1,11 +1,12 @@
 // `loopfront list`: what the user can name — workload and architecture presets (and, as later
 // modules register them, searchers and cost models with their parameters).
-#include <fmt/format.h>
-
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "loopfront/cost/cost_model.h"
 #include "loopfront/io/presets.h"
+#include "loopfront/report/catalog.h"
 #include "loopfront/search/searcher.h"
 #include "src/cli/commands.h"
 
@@ -28,12 +29,14 @@ std::string_view FirstCommentLine(std::string_view text) {
   return {};
 }
 
-void PrintPresets(io::PresetKind kind, std::string_view title) {
-  std::cout << title << ":\n";
+report::CatalogSection PresetSection(io::PresetKind kind, std::string title) {
+  report::CatalogSection section{.title = std::move(title)};
   for (const io::Preset& preset : io::AllPresets()) {
     if (preset.kind != kind) continue;
-    std::cout << fmt::format("  {:<22} {}\n", preset.name, FirstCommentLine(preset.text));
+    section.entries.push_back(report::CatalogEntry{.name = std::string(preset.name),
+                                                   .description = std::string(FirstCommentLine(preset.text))});
   }
+  return section;
 }
 
 }  // namespace
@@ -44,17 +47,22 @@ void AddListCommand(CLI::App& app, CommandRegistry& registry) {
                          "List the presets (workloads, architectures), cost models and searchers that can be "
                          "named");
   registry.Add(list, [] {
-    PrintPresets(io::PresetKind::kWorkload, "workloads (--model NAME)");
-    PrintPresets(io::PresetKind::kArchitecture, "architectures (--arch NAME)");
-    std::cout << "cost models (--cost-model NAME):\n";
+    std::vector<report::CatalogSection> sections = {
+        PresetSection(io::PresetKind::kWorkload, "workloads (--model NAME)"),
+        PresetSection(io::PresetKind::kArchitecture, "architectures (--arch NAME)")};
+    report::CatalogSection& cost_models =
+        sections.emplace_back(report::CatalogSection{"cost models (--cost-model NAME)"});
     for (const cost::CostModelRegistry::Entry& entry : cost::BuiltinCostModels().entries()) {
-      std::cout << fmt::format("  {:<22} {}\n", entry.name, entry.description);
+      cost_models.entries.push_back(report::CatalogEntry{.name = entry.name, .description = entry.description});
     }
-    std::cout << "searchers (--searcher NAME, parameters as --param NAME=VALUE):\n";
+    report::CatalogSection& searchers =
+        sections.emplace_back(report::CatalogSection{"searchers (--searcher NAME, parameters as --param NAME=VALUE)"});
     for (const search::SearcherRegistry::Entry& entry : search::BuiltinSearchers().entries()) {
-      std::cout << fmt::format("  {:<22} {}\n", entry.name, entry.description);
-      for (const search::ParamSpec& spec : entry.params) std::cout << "      " << search::DescribeParam(spec) << '\n';
+      report::CatalogEntry& listed =
+          searchers.entries.emplace_back(report::CatalogEntry{.name = entry.name, .description = entry.description});
+      for (const search::ParamSpec& spec : entry.params) listed.details.push_back(search::DescribeParam(spec));
     }
+    std::cout << report::CatalogText(sections);
     return 0;
   });
 }

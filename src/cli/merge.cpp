@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "loopfront/experiment/runner.h"
+#include "loopfront/report/schemas.h"
 #include "src/cli/commands.h"
 
 namespace loopfront::cli {
@@ -32,8 +33,9 @@ int RunMerge(const MergeArgs& args) {
   std::vector<std::filesystem::path> sources(args.directories.begin(), args.directories.end());
   const std::filesystem::path destination = args.output.empty() ? sources.front() : std::filesystem::path(args.output);
   const std::int64_t points = experiment::MergeOutputs(sources, destination, command_line);
-  std::cout << fmt::format("merged {} director{} into {}: {} points; summary.csv, fronts.csv, ops.csv rebuilt\n",
-                           sources.size(), sources.size() == 1 ? "y" : "ies", destination.string(), points);
+  std::cout << fmt::format("merged {} director{} into {}: {} points; {}, {}, {} rebuilt\n", sources.size(),
+                           sources.size() == 1 ? "y" : "ies", destination.string(), points, report::kSummary.file_name,
+                           report::kFronts.file_name, report::kOps.file_name);
   return 0;
 }
 

@@ -25,6 +25,8 @@
 #include "loopfront/experiment/experiment.h"
 #include "loopfront/experiment/runner.h"
 #include "loopfront/experiment/shard.h"
+#include "loopfront/report/run_plan.h"
+#include "loopfront/report/schemas.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "src/cli/commands.h"
@@ -58,12 +60,6 @@ std::string CommandLine() {
   std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
   while (!text.empty() && text.back() == '\0') text.pop_back();
   std::replace(text.begin(), text.end(), '\0', ' ');
-  return text;
-}
-
-std::string SweepText(const experiment::Point& point) {
-  std::string text;
-  for (const auto& [key, value] : point.architecture->sweep) text += fmt::format(" {}={}", key, value);
   return text;
 }
 
@@ -119,23 +115,31 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
   const std::filesystem::path& output = loaded->output;
 
   if (args.dry_run) {
-    std::cout << fmt::format(
-        "experiment {}: {} points ({} workloads x {} architectures x {} fusion settings), "
-        "shard {}/{}, output {}\n",
-        spec.name, points.size(), spec.workloads.size(), spec.architectures.size(), spec.fusions.size(), shard.index,
-        shard.count, output.string());
-    std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6}{}\n", "index", "id",
-                             "status", "model", "seq_len", "batch", "phase", "kv_len", "arch", "fusion", " sweep");
+    report::RunPlan plan{.experiment = spec.name,
+                         .points_total = points.size(),
+                         .workloads = spec.workloads.size(),
+                         .architectures = spec.architectures.size(),
+                         .fusions = spec.fusions.size(),
+                         .shard_index = shard.index,
+                         .shard_count = shard.count,
+                         .output = output.string()};
     for (const experiment::Point& point : points) {
       if (!shard.Owns(point.index)) continue;
-      const bool done = std::filesystem::exists(experiment::PointFile(output, point.id));
       const experiment::ModelRequest& request = point.workload;
-      std::cout << fmt::format("{:>5}  {:<12}  {:<6}  {:<14} {:>7} {:>5} {:<7} {:>6}  {:<14} {:<6}{}\n", point.index,
-                               point.id, done && !args.force ? "done" : "to run", request.model,
-                               OptionalText(request.seq_len), OptionalText(request.batch),
-                               request.phase ? std::string(workload::ToString(*request.phase)) : std::string("-"),
-                               OptionalText(request.kv_len), point.architecture->arch, point.fusion, SweepText(point));
+      plan.points.push_back(report::PlannedPoint{
+          .index = point.index,
+          .id = point.id,
+          .done = std::filesystem::exists(experiment::PointFile(output, point.id)) && !args.force,
+          .model = request.model,
+          .seq_len = OptionalText(request.seq_len),
+          .batch = OptionalText(request.batch),
+          .phase = request.phase ? std::string(workload::ToString(*request.phase)) : std::string("-"),
+          .kv_len = OptionalText(request.kv_len),
+          .arch = point.architecture->arch,
+          .fusion = point.fusion,
+          .sweep = point.architecture->sweep});
     }
+    std::cout << report::RunPlanText(plan);
     return 0;
   }
 
@@ -160,8 +164,8 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
                              report.stop_signal != 0 ? fmt::format("; stopped by signal {}", report.stop_signal) : "");
   }
   // Where the results are (stdout: the README's main command prints it).
-  std::cout << fmt::format("results in {}: summary.csv, fronts.csv, ops.csv, manifest.json, points/\n",
-                           output.string());
+  std::cout << fmt::format("results in {}: {}, {}, {}, manifest.json, points/\n", output.string(),
+                           report::kSummary.file_name, report::kFronts.file_name, report::kOps.file_name);
   // Figures: what `loopfront plot` draws. The CSVs are the result; a failed plot only warns.
   if (!args.no_plot && report.stop_signal == 0) {
     try {

@@ -7,26 +7,27 @@
 // energy pJ, EDP and the one-line mapping of each point, fastest first — and the run's statistics:
 // evaluations, valid fraction, wall time, evaluations/s, mapspace size. With `--format csv` the
 // front goes to stdout with the columns `op,searcher,seed,point,latency_cycles,energy_pj,
-// edp_pj_cycles,mapping` and the statistics to stderr, so that stdout is the same for any thread
+// edp_pj_cycles,mapping` (report/schemas.h) and the statistics to stderr, so that stdout is the same for any thread
 // count (the searchers are deterministic with an evaluation budget). `--reference-front` reads a
 // previous run's CSV and reports the distance to it (IGD+ on log objectives) and both fronts'
 // hypervolumes against 1.1 × its worst point, or against `--hv-reference`.
+// The output in every format is report/search.h's.
 //
 // With `--model NAME|FILE` it searches a whole model instead (src/cli/search_model.h).
+#include "loopfront/report/search.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "loopfront/io/output.h"
+#include "loopfront/io/csv_reader.h"
 #include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/pareto/front.h"
+#include "loopfront/report/schemas.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
@@ -63,37 +64,15 @@ util::ConfigError OptionError(const std::string& option, const std::string& mess
   return util::ConfigError({util::Diagnostic{.path = option, .message = message}});
 }
 
-// The latency_cycles and energy_pj columns of a CSV written by `search --format csv`.
+// The latency_cycles and energy_pj columns of a CSV written by `search --format csv` (or any CSV
+// with those columns, such as `search --model`'s). io::CsvFile's errors name the file and line.
 std::vector<pareto::Objectives> ReadReferenceFront(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw OptionError("--reference-front", fmt::format("expected a readable CSV file, got '{}'", path));
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = util::Split(line, ',');
-  int latency_column = -1;
-  int energy_column = -1;
-  for (int column = 0; column < static_cast<int>(header.size()); ++column) {
-    if (header[column] == "latency_cycles") latency_column = column;
-    if (header[column] == "energy_pj") energy_column = column;
-  }
-  if (latency_column < 0 || energy_column < 0) {
-    throw OptionError("--reference-front",
-                      fmt::format("expected a CSV with latency_cycles and energy_pj columns, got header '{}'", line));
-  }
+  const io::CsvFile file = io::CsvFile::Read(path);
+  const std::size_t latency_column = file.Column(report::kSearchFront.latency_cycles.name);
+  const std::size_t energy_column = file.Column(report::kSearchFront.energy_pj.name);
   std::vector<pareto::Objectives> front;
-  int line_number = 1;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.empty()) continue;
-    // The mapping column is last and may be quoted; the numeric columns come before it.
-    const std::vector<std::string> cells = util::Split(line, ',');
-    try {
-      front.push_back({std::stod(cells.at(latency_column)), std::stod(cells.at(energy_column))});
-    } catch (const std::exception&) {
-      throw OptionError("--reference-front", fmt::format("{}:{}: expected numbers in latency_cycles and energy_pj, "
-                                                         "got '{}'",
-                                                         path, line_number, line));
-    }
+  for (std::size_t row = 0; row < file.rows(); ++row) {
+    front.push_back({file.Number(row, latency_column), file.Number(row, energy_column)});
   }
   if (front.empty())
     throw OptionError("--reference-front", fmt::format("expected front points in '{}', got none", path));
@@ -108,21 +87,6 @@ std::optional<pareto::Objectives> ParseHvReference(const std::string& text) {
   } catch (const std::exception&) {
   }
   throw OptionError("--hv-reference", fmt::format("expected LATENCY_CYCLES,ENERGY_PJ, got '{}'", text));
-}
-
-std::string MapspaceSizeText(const search::MapspaceSize& size) {
-  if (size.exact) return fmt::format("{} mappings (10^{:.2f})", *size.exact, size.log10);
-  return fmt::format("about 10^{:.2f} mappings", size.log10);
-}
-
-std::string InvalidReasons(const search::SearchStatistics& statistics) {
-  std::vector<std::string> reasons;
-  for (int violation = 0; violation < search::kNumViolations; ++violation) {
-    if (statistics.invalid_by_violation[violation] == 0) continue;
-    reasons.push_back(fmt::format("{} {}", mapping::ToString(static_cast<mapping::Violation>(violation)),
-                                  statistics.invalid_by_violation[violation]));
-  }
-  return reasons.empty() ? "none" : util::Join(reasons, ", ");
 }
 
 // The whole-model search: the options it shares with this command, and the single-op ones given.
@@ -194,130 +158,40 @@ int RunSearch(const SearchArgs& args) {
     throw util::ConfigError(fmt::format(
         "no valid mapping of {} on {} found in {} evaluations (invalid: {}); check the op, the architecture, the "
         "constraints and the cost model",
-        selection.op_label, selection.architecture.name, statistics.evaluations, InvalidReasons(statistics)));
+        selection.op_label, selection.architecture.name, statistics.evaluations, search::InvalidReasons(statistics)));
   }
 
-  const mapping::Problem& problem = selection.problem;
-  const auto& points = result.front.points();
-  const auto* knee = result.front.Knee();
-  const std::size_t knee_index = static_cast<std::size_t>(knee - points.data());
   // Quality against a reference, when asked.
-  std::optional<double> distance;
-  std::optional<pareto::Objectives> hv_point = hv_reference;
+  report::SearchQuality quality{.hypervolume_reference = hv_reference};
   if (reference_front) {
-    distance = pareto::DistanceToReference(result.front.ObjectivesOnly(), *reference_front);
-    if (!hv_point) {
+    quality.distance = pareto::DistanceToReference(result.front.ObjectivesOnly(), *reference_front);
+    if (!quality.hypervolume_reference) {
       pareto::Objectives worst{0, 0};
       for (const pareto::Objectives& point : *reference_front) {
         worst.latency_cycles = std::max(worst.latency_cycles, point.latency_cycles);
         worst.energy_pj = std::max(worst.energy_pj, point.energy_pj);
       }
-      hv_point = pareto::Objectives{1.1 * worst.latency_cycles, 1.1 * worst.energy_pj};
+      quality.hypervolume_reference = pareto::Objectives{1.1 * worst.latency_cycles, 1.1 * worst.energy_pj};
     }
   }
   // NaN = not computed (plain doubles: GCC 12 warns spuriously on optionals handed to nlohmann::json).
-  const double hypervolume = hv_point ? pareto::Hypervolume(result.front.ObjectivesOnly(), *hv_point) : std::nan("");
-  const double reference_hypervolume =
-      hv_point && reference_front ? pareto::Hypervolume(*reference_front, *hv_point) : std::nan("");
+  quality.hypervolume = quality.hypervolume_reference
+                            ? pareto::Hypervolume(result.front.ObjectivesOnly(), *quality.hypervolume_reference)
+                            : std::nan("");
+  quality.reference_hypervolume = quality.hypervolume_reference && reference_front
+                                      ? pareto::Hypervolume(*reference_front, *quality.hypervolume_reference)
+                                      : std::nan("");
 
-  const std::string statistics_text = fmt::format(
-      "evaluations {} ({:.1f}% valid), wall time {:.3f} s, {:.0f} evaluations/s, {} thread{}, {} steps, stopped by "
-      "{}; mapspace {}",
-      statistics.evaluations, 100.0 * statistics.valid_fraction(), statistics.wall_seconds,
-      statistics.evaluations_per_second(), statistics.threads, statistics.threads == 1 ? "" : "s", statistics.steps,
-      search::ToString(statistics.stop_reason), MapspaceSizeText(statistics.mapspace_size));
-  std::string quality_text;
-  if (!std::isnan(hypervolume))
-    quality_text += fmt::format("hypervolume {:.6g} (reference point {}, {})", hypervolume, hv_point->latency_cycles,
-                                hv_point->energy_pj);
-  if (!std::isnan(reference_hypervolume)) {
-    quality_text += fmt::format(", reference front's {:.6g}", reference_hypervolume);
-  }
-  if (distance)
-    quality_text += fmt::format("{}distance to the reference front {:.4g} (IGD+ on ln objectives)",
-                                quality_text.empty() ? "" : "; ", *distance);
-
-  if (args.format == "csv") {
-    io::CsvTable table({"op", "searcher", "seed", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "mapping"});
-    for (std::size_t index = 0; index < points.size(); ++index) {
-      table.Row()
-          .Add(selection.op_label)
-          .Add(args.searcher)
-          .Add(static_cast<std::int64_t>(args.seed))
-          .Add(static_cast<std::int64_t>(index))
-          .Add(points[index].objectives.latency_cycles)
-          .Add(points[index].objectives.energy_pj)
-          .Add(points[index].objectives.EdpPjCycles())
-          .Add(mapping::ToString(points[index].payload, problem));
-    }
-    std::cout << table.ToString();
-    std::cerr << "search: " << statistics_text << '\n';
-    if (!quality_text.empty()) std::cerr << "search: " << quality_text << '\n';
-    return 0;
-  }
-  if (args.format == "json") {
-    nlohmann::ordered_json json;
-    json["op"] = selection.op_label;
-    json["architecture"] = selection.architecture.name;
-    json["cost_model"] = args.selection.cost_model;
-    json["searcher"] = args.searcher;
-    json["seed"] = args.seed;
-    json["objectives"] = search::ToString(*objective);
-    json["front"] = nlohmann::ordered_json::array();
-    for (std::size_t index = 0; index < points.size(); ++index) {
-      json["front"].push_back({{"point", index},
-                               {"latency_cycles", points[index].objectives.latency_cycles},
-                               {"energy_pj", points[index].objectives.energy_pj},
-                               {"edp_pj_cycles", points[index].objectives.EdpPjCycles()},
-                               {"mapping", mapping::ToString(points[index].payload, problem)}});
-    }
-    json["knee_point"] = knee_index;
-    nlohmann::ordered_json stats;
-    stats["evaluations"] = statistics.evaluations;
-    stats["valid_evaluations"] = statistics.valid_evaluations;
-    stats["valid_fraction"] = statistics.valid_fraction();
-    stats["wall_seconds"] = statistics.wall_seconds;
-    stats["evaluations_per_second"] = statistics.evaluations_per_second();
-    stats["threads"] = statistics.threads;
-    stats["steps"] = statistics.steps;
-    stats["stop_reason"] = search::ToString(statistics.stop_reason);
-    stats["mapspace_log10_size"] = statistics.mapspace_size.log10;
-    if (statistics.mapspace_size.exact) stats["mapspace_size"] = *statistics.mapspace_size.exact;
-    nlohmann::ordered_json invalid = nlohmann::ordered_json::object();
-    for (int violation = 0; violation < search::kNumViolations; ++violation) {
-      if (statistics.invalid_by_violation[violation] == 0) continue;
-      invalid[std::string(mapping::ToString(static_cast<mapping::Violation>(violation)))] =
-          statistics.invalid_by_violation[violation];
-    }
-    stats["invalid_by_reason"] = invalid;
-    if (!std::isnan(hypervolume)) {
-      stats["hypervolume"] = hypervolume;
-      stats["hypervolume_reference_point"] = {hv_point->latency_cycles, hv_point->energy_pj};
-    }
-    if (!std::isnan(reference_hypervolume)) stats["reference_front_hypervolume"] = reference_hypervolume;
-    if (distance) stats["distance_to_reference_front"] = *distance;
-    json["statistics"] = stats;
-    std::cout << json.dump(2) << '\n';
-    return 0;
-  }
-
-  std::cout << fmt::format("{} on {} (cost model {}), searcher {}, objectives {}, seed {}\n", selection.op_label,
-                           selection.architecture.name, args.selection.cost_model, args.searcher,
-                           search::ToString(*objective), args.seed);
-  std::cout << fmt::format("{:>5}  {:>15}  {:>15}  {:>15}  {}\n", "point", "latency_cycles", "energy_pj",
-                           "edp_pj_cycles", "mapping");
-  for (std::size_t index = 0; index < points.size(); ++index) {
-    const pareto::Objectives& objectives = points[index].objectives;
-    std::cout << fmt::format("{:>5}  {:>15}  {:>15.6g}  {:>15.6g}  {}{}\n", index,
-                             io::FormatNumber(objectives.latency_cycles), objectives.energy_pj,
-                             objectives.EdpPjCycles(), mapping::ToString(points[index].payload, problem),
-                             index == knee_index ? "   <- knee (min EDP)" : "");
-  }
-  std::cout << "statistics: " << statistics_text << '\n';
-  if (statistics.evaluations > statistics.valid_evaluations) {
-    std::cout << "invalid evaluations by reason: " << InvalidReasons(statistics) << '\n';
-  }
-  if (!quality_text.empty()) std::cout << "quality: " << quality_text << '\n';
+  const report::SearchHeader header{.op_label = selection.op_label,
+                                    .architecture = selection.architecture.name,
+                                    .cost_model = args.selection.cost_model,
+                                    .searcher = args.searcher,
+                                    .seed = args.seed,
+                                    .objective = *objective};
+  const report::Output output =
+      report::ReportSearch(report::ParseFormat(args.format), header, selection.problem, result, quality);
+  std::cout << output.out;
+  std::cerr << output.err;
   return 0;
 }
 

@@ -17,7 +17,7 @@
 //
 // Output. The model front: latency, energy, EDP and fusion plan per point, fastest first, and the
 // knee's per-op/group breakdown (count, latency, energy, bounding level, mapping or shared tiling).
-// With --format csv the fronts go to stdout with the columns
+// With --format csv the fronts go to stdout with the columns (report/schemas.h)
 // `model,seq_len,batch,phase,arch,fusion,point,latency_cycles,energy_pj,edp_pj_cycles,fusion_plan`
 // — with fusion auto, the fused front's rows (fusion = auto) and then the no-fusion front's
 // (fusion = none) — and the breakdown and statistics go to stderr, so that stdout is the same for

@@ -13,6 +13,20 @@ double Cost::LevelsEnergyPj() const {
   return total;
 }
 
+std::string_view ToString(BandwidthBound bound) {
+  switch (bound) {
+    case BandwidthBound::kNone:
+      return "";
+    case BandwidthBound::kRead:
+      return "read";
+    case BandwidthBound::kWrite:
+      return "write";
+    case BandwidthBound::kShared:
+      return "shared";
+  }
+  return "?";
+}
+
 Cost InfeasibleCost(const mapping::CheckResult& check) {
   Cost cost;
   cost.feasible = false;

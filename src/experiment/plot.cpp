@@ -19,16 +19,12 @@
 
 #include "loopfront/io/csv_reader.h"
 #include "loopfront/io/output.h"
+#include "loopfront/report/schemas.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::experiment {
 namespace {
-
-// The identifying columns the runner writes before any swept-architecture column (issue 6).
-constexpr std::string_view kPointIdColumn = "point_id";
-constexpr std::string_view kLastFixedIdColumn = "fusion";
-const std::vector<std::string> kFixedIdColumns = {"model", "seq_len", "batch", "phase", "arch", "fusion"};
 
 // Twenty colours: Tableau's 10, then darker and lighter hues of d3's category20/20b/20c that none
 // of the first ten is close to, so that BERT's 14 ops (and up to 20 series) each get their own.
@@ -82,13 +78,14 @@ bool ValueLess(const std::string& left, const std::string& right) {
 // Borrows the file, which must outlive it.
 class SeriesIndex {
  public:
-  // `first_own_column` names the first column after the identifying ones (e.g. "front").
-  SeriesIndex(const io::CsvFile& file, std::string_view first_own_column) : file_(file) {
-    file.Column(kPointIdColumn);
+  // `first_own_column` is the first column after the identifying ones (report::ExperimentColumns),
+  // e.g. report::kFronts.front.
+  SeriesIndex(const io::CsvFile& file, const report::Column& first_own_column) : file_(file) {
+    file.Column(report::kPointKey.point_id.name);
     std::vector<std::size_t> id_columns;
-    for (const std::string& column : kFixedIdColumns) id_columns.push_back(file.Column(column));
-    const std::size_t first_own = file.Column(first_own_column);
-    for (std::size_t column = file.Column(kLastFixedIdColumn) + 1; column < first_own; ++column) {
+    for (const report::Column& column : report::kPointKey.Identity()) id_columns.push_back(file.Column(column.name));
+    const std::size_t first_own = file.Column(first_own_column.name);
+    for (std::size_t column = file.Column(report::kPointKey.fusion.name) + 1; column < first_own; ++column) {
       id_columns.push_back(column);
     }
     for (std::size_t column : id_columns) {
@@ -114,7 +111,10 @@ class SeriesIndex {
         parts.push_back(fmt::format("{}={}", file.columns()[column], file.row(row)[column]));
       }
       // Nothing varies: one series, named after what it is (model on architecture).
-      if (parts.empty()) parts = {file.row(row)[id_columns[0]], "on", file.row(row)[id_columns[4]]};
+      if (parts.empty()) {
+        parts = {file.row(row)[file.Column(report::kPointKey.model.name)], "on",
+                 file.row(row)[file.Column(report::kPointKey.arch.name)]};
+      }
       label = util::Join(parts, " ");
     }
   }
@@ -282,13 +282,13 @@ std::string WrappedTitle(std::string_view title, std::string_view caption) {
 
 // pareto_fronts: one data block per (series, front), two blank lines apart, for gnuplot's `index`.
 std::optional<FigureSource> ParetoFronts(const io::CsvFile& fronts, const std::filesystem::path& figures_dir) {
-  const SeriesIndex series(fronts, "front");
-  const std::size_t front_column = fronts.Column("front");
-  const std::size_t point_column = fronts.Column("point");
-  const std::size_t latency_column = fronts.Column("latency_cycles");
-  const std::size_t energy_column = fronts.Column("energy_pj");
-  const std::size_t edp_column = fronts.Column("edp_pj_cycles");
-  const std::size_t knee_column = fronts.Column("is_knee");
+  const SeriesIndex series(fronts, report::kFronts.front);
+  const std::size_t front_column = fronts.Column(report::kFronts.front.name);
+  const std::size_t point_column = fronts.Column(report::kFronts.point.name);
+  const std::size_t latency_column = fronts.Column(report::kFronts.latency_cycles.name);
+  const std::size_t energy_column = fronts.Column(report::kFronts.energy_pj.name);
+  const std::size_t edp_column = fronts.Column(report::kFronts.edp_pj_cycles.name);
+  const std::size_t knee_column = fronts.Column(report::kFronts.is_knee.name);
 
   struct FrontPoint {
     double point, latency_cycles, energy_pj, edp_pj_cycles, is_knee;
@@ -324,9 +324,9 @@ std::optional<FigureSource> ParetoFronts(const io::CsvFile& fronts, const std::f
     if (block_index > 0) data += "\n\n";
     for (const FrontPoint& point : points) {
       data += fmt::format("{} {} {} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)), front,
-                          io::FormatNumber(point.point), io::FormatNumber(point.latency_cycles),
-                          io::FormatNumber(point.energy_pj), io::FormatNumber(point.edp_pj_cycles),
-                          io::FormatNumber(point.is_knee));
+                          util::FormatNumber(point.point), util::FormatNumber(point.latency_cycles),
+                          util::FormatNumber(point.energy_pj), util::FormatNumber(point.edp_pj_cycles),
+                          util::FormatNumber(point.is_knee));
       latency_low = std::min(latency_low, point.latency_cycles);
       latency_high = std::max(latency_high, point.latency_cycles);
       energy_low = std::min(energy_low, point.energy_pj);
@@ -387,11 +387,11 @@ std::optional<FigureSource> ParetoFronts(const io::CsvFile& fronts, const std::f
 // op_breakdown: stacked horizontal bars, one bar per series, one block per op so each has a key entry.
 std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::filesystem::path& figures_dir,
                                         ColourMap& op_colours) {
-  const SeriesIndex series(ops, "unit");
-  const std::size_t unit_column = ops.Column("unit");
-  const std::size_t count_column = ops.Column("count");
-  const std::size_t latency_column = ops.Column("latency_cycles");
-  const std::size_t energy_column = ops.Column("energy_pj");
+  const SeriesIndex series(ops, report::kOps.unit);
+  const std::size_t unit_column = ops.Column(report::kOps.unit.name);
+  const std::size_t count_column = ops.Column(report::kOps.count.name);
+  const std::size_t latency_column = ops.Column(report::kOps.latency_cycles.name);
+  const std::size_t energy_column = ops.Column(report::kOps.energy_pj.name);
 
   std::vector<std::string> units;
   for (std::size_t row = 0; row < ops.rows(); ++row) {
@@ -416,11 +416,11 @@ std::optional<FigureSource> OpBreakdown(const io::CsvFile& ops, const std::files
       const double latency_cycles = ops.Number(row, latency_column);
       const double energy_pj = ops.Number(row, energy_column);
       data += fmt::format("{} {} {} {} {} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)),
-                          Quoted(units[unit_index]), io::FormatNumber(ops.Number(row, count_column)),
-                          io::FormatNumber(latency_cycles), io::FormatNumber(latency_end[series_index]),
-                          io::FormatNumber(latency_end[series_index] + latency_cycles), io::FormatNumber(energy_pj),
-                          io::FormatNumber(energy_end[series_index]),
-                          io::FormatNumber(energy_end[series_index] + energy_pj));
+                          Quoted(units[unit_index]), util::FormatNumber(ops.Number(row, count_column)),
+                          util::FormatNumber(latency_cycles), util::FormatNumber(latency_end[series_index]),
+                          util::FormatNumber(latency_end[series_index] + latency_cycles), util::FormatNumber(energy_pj),
+                          util::FormatNumber(energy_end[series_index]),
+                          util::FormatNumber(energy_end[series_index] + energy_pj));
       latency_end[series_index] += latency_cycles;
       energy_end[series_index] += energy_pj;
       ++rows;
@@ -602,8 +602,8 @@ RoofLines DistinctRoofLines(const SeriesIndex& series, const std::vector<SeriesR
     for (const std::size_t owner : roof.owners) owner_labels.push_back(series.Label(owner));
     if (roof_index > 0) lines.data += "\n\n";
     for (const auto& [intensity, flops_per_cycle] : RoofPoints(roof.peak, roof.bandwidth, x_low, x_high)) {
-      lines.data += fmt::format("{} {} {} {} {}\n", io::FormatNumber(roof.peak), io::FormatNumber(roof.bandwidth),
-                                io::FormatNumber(intensity), io::FormatNumber(flops_per_cycle),
+      lines.data += fmt::format("{} {} {} {} {}\n", util::FormatNumber(roof.peak), util::FormatNumber(roof.bandwidth),
+                                util::FormatNumber(intensity), util::FormatNumber(flops_per_cycle),
                                 Quoted(util::Join(owner_labels, "; ")));
     }
     const std::string memory = std::isfinite(roof.bandwidth) ? fmt::format("DRAM {:.6g} B/cycle", roof.bandwidth)
@@ -626,16 +626,16 @@ RoofLines DistinctRoofLines(const SeriesIndex& series, const std::vector<SeriesR
 
 // roofline: one block per series; point shape says which level bounds the op; dashed roofs per series.
 std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesystem::path& figures_dir) {
-  const SeriesIndex series(ops, "unit");
-  const std::size_t unit_column = ops.Column("unit");
-  const std::size_t level_column = ops.Column("bounding_level");
-  const std::size_t flops_column = ops.Column("flops");
-  const std::size_t bytes_column = ops.Column("bytes");
-  const std::size_t intensity_column = ops.Column("arithmetic_intensity");
-  const std::size_t attained_column = ops.Column("attained_flops_per_cycle");
+  const SeriesIndex series(ops, report::kOps.unit);
+  const std::size_t unit_column = ops.Column(report::kOps.unit.name);
+  const std::size_t level_column = ops.Column(report::kOps.bounding_level.name);
+  const std::size_t flops_column = ops.Column(report::kOps.flops.name);
+  const std::size_t bytes_column = ops.Column(report::kOps.bytes.name);
+  const std::size_t intensity_column = ops.Column(report::kOps.arithmetic_intensity.name);
+  const std::size_t attained_column = ops.Column(report::kOps.attained_flops_per_cycle.name);
   // Optional: ops.csv files written before the roofs were recorded lack them (runner.h).
-  const std::optional<std::size_t> peak_column = ops.FindColumn("peak_flops_per_cycle");
-  const std::optional<std::size_t> bandwidth_column = ops.FindColumn("dram_bandwidth_bytes_per_cycle");
+  const std::optional<std::size_t> peak_column = ops.FindColumn(report::kOps.peak_flops_per_cycle.name);
+  const std::optional<std::size_t> bandwidth_column = ops.FindColumn(report::kOps.dram_bandwidth_bytes_per_cycle.name);
 
   constexpr int kLevelPointTypes[] = {7, 5, 9, 11, 13, 15};
   std::vector<std::string> levels;
@@ -687,9 +687,9 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
       const auto level_index =
           static_cast<std::size_t>(std::find(levels.begin(), levels.end(), level) - levels.begin());
       data += fmt::format("{} {} {} {} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)),
-                          Quoted(ops.row(row)[unit_column]), Quoted(level), io::FormatNumber(intensity),
-                          io::FormatNumber(attained), io::FormatNumber(ops.Number(row, flops_column)),
-                          io::FormatNumber(ops.Number(row, bytes_column)),
+                          Quoted(ops.row(row)[unit_column]), Quoted(level), util::FormatNumber(intensity),
+                          util::FormatNumber(attained), util::FormatNumber(ops.Number(row, flops_column)),
+                          util::FormatNumber(ops.Number(row, bytes_column)),
                           kLevelPointTypes[level_index % std::size(kLevelPointTypes)]);
       ++rows;
       intensity_low = std::min(intensity_low, intensity);
@@ -729,7 +729,7 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
                                       "attained_flops_per_cycle units",
                                       "one line per place (within 15% on both axes) that holds an op");
   for (const RooflineLabel& label : labels) {
-    label_data += fmt::format("{} {} {}\n", io::FormatNumber(label.intensity), io::FormatNumber(label.attained),
+    label_data += fmt::format("{} {} {}\n", util::FormatNumber(label.intensity), util::FormatNumber(label.attained),
                               Quoted(util::Join(label.units, ", ")));
   }
   io::WriteFileAtomically(figures_dir / "roofline_labels.dat", label_data);
@@ -776,7 +776,7 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
       fmt::arg("title",
                WrappedTitle("Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)",
                             caption)),
-      fmt::arg("x_low", io::FormatNumber(x_low)), fmt::arg("x_high", io::FormatNumber(x_high)),
+      fmt::arg("x_low", util::FormatNumber(x_low)), fmt::arg("x_high", util::FormatNumber(x_high)),
       fmt::arg("key", roofline_key), fmt::arg("plots", plots));
   WriteFigure(figures_dir, spec, data);
   return FigureSource{.name = spec.name, .caption = caption, .data_rows = rows};
@@ -785,11 +785,11 @@ std::optional<FigureSource> Roofline(const io::CsvFile& ops, const std::filesyst
 // edp_cdf: one block per (series, op); each keeps at most kMaxCdfPoints quantiles.
 std::optional<FigureSource> EdpCdf(const io::CsvFile& samples, const std::filesystem::path& figures_dir,
                                    ColourMap& op_colours) {
-  const SeriesIndex series(samples, "op");
-  const std::size_t op_column = samples.Column("op");
-  samples.Column("sample");
-  samples.Column("edp_pj_cycles");
-  const std::size_t relative_column = samples.Column("relative_edp");
+  const SeriesIndex series(samples, report::kEdpSamples.op);
+  const std::size_t op_column = samples.Column(report::kEdpSamples.op.name);
+  samples.Column(report::kEdpSamples.sample.name);
+  samples.Column(report::kEdpSamples.edp_pj_cycles.name);
+  const std::size_t relative_column = samples.Column(report::kEdpSamples.relative_edp.name);
 
   std::map<std::pair<std::size_t, std::string>, std::vector<double>> curves;
   std::vector<std::string> ops;
@@ -818,8 +818,8 @@ std::optional<FigureSource> EdpCdf(const io::CsvFile& samples, const std::filesy
       // Evenly spaced ranks from the first to the last sample, both always kept.
       const std::size_t rank = kept == 1 ? count - 1 : quantile * (count - 1) / (kept - 1);
       data += fmt::format("{} {} {} {} {} {}\n", series_index, Quoted(series.Label(series_index)), Quoted(op),
-                          io::FormatNumber(values[rank]),
-                          io::FormatNumber(static_cast<double>(rank + 1) / static_cast<double>(count)), count);
+                          util::FormatNumber(values[rank]),
+                          util::FormatNumber(static_cast<double>(rank + 1) / static_cast<double>(count)), count);
       ++rows;
     }
     const std::string title = series.series_count() > 1 ? op + ", " + series.Label(series_index) : op;
@@ -936,23 +936,29 @@ std::vector<FigureSource> WriteFigureSources(const std::filesystem::path& output
         .file = output_dir.string(), .message = "expected an experiment's output folder, got no such folder"}});
   }
   // Read (and check) every input before writing anything, so bad input leaves no figure behind.
-  const io::CsvFile fronts = io::CsvFile::Read(output_dir / "fronts.csv");
-  const io::CsvFile ops = io::CsvFile::Read(output_dir / "ops.csv");
+  const io::CsvFile fronts = io::CsvFile::Read(output_dir / report::kFronts.file_name);
+  const io::CsvFile ops = io::CsvFile::Read(output_dir / report::kOps.file_name);
   std::optional<io::CsvFile> samples;
-  if (std::filesystem::exists(output_dir / "edp_samples.csv"))
-    samples = io::CsvFile::Read(output_dir / "edp_samples.csv");
-  [[maybe_unused]] const SeriesIndex fronts_series(fronts, "front");
-  [[maybe_unused]] const SeriesIndex ops_series(ops, "unit");
-  for (std::string_view column : {"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee"}) {
-    fronts.Column(column);
+  if (std::filesystem::exists(output_dir / report::kEdpSamples.file_name))
+    samples = io::CsvFile::Read(output_dir / report::kEdpSamples.file_name);
+  [[maybe_unused]] const SeriesIndex fronts_series(fronts, report::kFronts.front);
+  [[maybe_unused]] const SeriesIndex ops_series(ops, report::kOps.unit);
+  // The columns the figures need (fusion_plan is not drawn; ops.csv's roofs are optional).
+  const report::FrontsSchema& fronts_schema = report::kFronts;
+  for (const report::Column* column :
+       {&fronts_schema.front, &fronts_schema.point, &fronts_schema.latency_cycles, &fronts_schema.energy_pj,
+        &fronts_schema.edp_pj_cycles, &fronts_schema.is_knee}) {
+    fronts.Column(column->name);
   }
-  for (std::string_view column : {"count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
-                                  "arithmetic_intensity", "attained_flops_per_cycle"}) {
-    ops.Column(column);
+  const report::OpsSchema& ops_schema = report::kOps;
+  for (const report::Column* column :
+       {&ops_schema.count, &ops_schema.latency_cycles, &ops_schema.energy_pj, &ops_schema.bounding_level,
+        &ops_schema.flops, &ops_schema.bytes, &ops_schema.arithmetic_intensity, &ops_schema.attained_flops_per_cycle}) {
+    ops.Column(column->name);
   }
   if (samples) {
-    [[maybe_unused]] const SeriesIndex samples_series(*samples, "op");
-    for (std::string_view column : {"sample", "edp_pj_cycles", "relative_edp"}) samples->Column(column);
+    [[maybe_unused]] const SeriesIndex samples_series(*samples, report::kEdpSamples.op);
+    for (const report::Column& column : report::kEdpSamples.Own()) samples->Column(column.name);
   }
 
   const std::filesystem::path figures_dir = output_dir / "figures";

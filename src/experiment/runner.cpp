@@ -19,6 +19,9 @@
 #include "loopfront/cost/peaks.h"
 #include "loopfront/io/output.h"
 #include "loopfront/mapping/problem.h"
+#include "loopfront/report/model_search.h"
+#include "loopfront/report/schemas.h"
+#include "loopfront/report/table.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/hash.h"
@@ -36,8 +39,6 @@ using Json = nlohmann::ordered_json;
 
 // Draws per requested random valid mapping before giving up on an op.
 constexpr std::int64_t kMaxDrawsPerSample = 1000;
-
-const std::vector<std::string> kIdentityColumns = {"model", "seq_len", "batch", "phase", "arch", "fusion"};
 
 std::string UtcNow() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -99,18 +100,6 @@ std::vector<std::map<std::string, OpWork>> UnitWork(const planner::ModelSearchRe
     }
   }
   return units;
-}
-
-Json FrontJson(const planner::ModelSearchResult& result, const pareto::Front<planner::ModelPlan>& front) {
-  Json points = Json::array();
-  for (const auto& point : front.points()) {
-    points.push_back({{"latency_cycles", point.objectives.latency_cycles},
-                      {"energy_pj", point.objectives.energy_pj},
-                      {"edp_pj_cycles", point.objectives.EdpPjCycles()},
-                      {"fusion_plan", result.PlanLabel(point.payload)}});
-  }
-  const auto* knee = front.Knee();
-  return {{"knee_point", knee == nullptr ? -1 : knee - front.points().data()}, {"points", points}};
 }
 
 Json KneeOps(const planner::ModelSearchResult& result, const planner::ModelPlan& plan,
@@ -195,16 +184,13 @@ std::string CellText(const Json& value) {
   return value.dump();
 }
 
-std::string SweepColumn(const std::string& key) {
-  std::string column = key;
-  std::replace(column.begin(), column.end(), '.', '_');
-  return column;
-}
-
-void AddKeyCells(io::CsvTable& table, const PointRecord& record, const std::vector<std::string>& sweep_keys) {
+// Starts a row of an experiment table (report::ExperimentColumns) with the point's key cells.
+void AddKeyCells(report::Table& table, const PointRecord& record, const std::vector<std::string>& sweep_keys) {
   table.Row().Add(record.id);
   const Json& identity = record.json.at("identity");
-  for (const std::string& column : kIdentityColumns) table.Add(CellText(identity.value(column, Json())));
+  for (const report::Column& column : report::kPointKey.Identity()) {
+    table.Add(CellText(identity.value(column.name, Json())));
+  }
   const Json& sweep = record.json.at("sweep");
   for (const std::string& key : sweep_keys) table.Add(sweep.contains(key) ? CellText(sweep.at(key)) : std::string());
 }
@@ -213,22 +199,22 @@ double Number(const Json& value) { return value.is_number() ? value.get<double>(
 
 // A knee_ops row's peak and bandwidth cells. A point file written before they existed has neither
 // key: empty cells. A null peak is unknown (empty); a null bandwidth is unlimited ("inf").
-void AddRoofCells(io::CsvTable& table, const Json& row) {
+void AddRoofCells(report::Table& table, const Json& row) {
   const auto peak = row.find("peak_flops_per_cycle");
   if (peak != row.end() && peak->is_number()) {
     table.Add(peak->get<double>());
   } else {
-    table.Add(std::string_view());
+    table.Add(report::Empty{});
   }
   const auto bandwidth = row.find("dram_bandwidth_bytes_per_cycle");
   if (bandwidth == row.end()) {
-    table.Add(std::string_view());
+    table.Add(report::Empty{});
   } else if (bandwidth->is_number()) {
     table.Add(bandwidth->get<double>());
   } else if (bandwidth->is_null()) {
     table.Add(std::numeric_limits<double>::infinity());
   } else {
-    table.Add(std::string_view());
+    table.Add(report::Empty{});
   }
 }
 
@@ -347,9 +333,10 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                      {"front_size", result.fused.size()},
                      {"evaluations", statistics.evaluations},
                      {"wall_seconds", wall_seconds}};
-  json["fronts"] = {{"fused", FrontJson(result, result.fused)}, {"unfused", FrontJson(result, result.unfused)}};
+  json["fronts"] = {{"fused", report::PointResultFrontJson(result, result.fused)},
+                    {"unfused", report::PointResultFrontJson(result, result.unfused)}};
   json["knee_ops"] = KneeOps(result, knee->payload, *experiment.cost_model, point.architecture->architecture);
-  json["statistics"] = planner::ToJson(statistics, /*with_wall_seconds=*/false);
+  json["statistics"] = report::ToJson(statistics, /*with_wall_seconds=*/false);
   if (!experiment.random_mappings.ops.empty())
     json["random_mappings"] = RandomMappingSamples(experiment, point, result);
   json["timing"] = {{"started", started}, {"finished", UtcNow()}, {"wall_seconds", wall_seconds}};
@@ -481,20 +468,9 @@ std::int64_t RebuildTables(const fs::path& output) {
     return a.index != b.index ? a.index < b.index : a.id < b.id;
   });
   const std::vector<std::string> keys(sweep_keys.begin(), sweep_keys.end());
-  auto columns = [&](const std::vector<std::string>& own) {
-    std::vector<std::string> all = {"point_id"};
-    all.insert(all.end(), kIdentityColumns.begin(), kIdentityColumns.end());
-    for (const std::string& key : keys) all.push_back(SweepColumn(key));
-    all.insert(all.end(), own.begin(), own.end());
-    return all;
-  };
-  io::CsvTable summary(columns(
-      {"knee_latency_cycles", "knee_energy_pj", "knee_edp_pj_cycles", "front_size", "evaluations", "wall_seconds"}));
-  io::CsvTable fronts(
-      columns({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}));
-  io::CsvTable ops(columns({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
-                            "arithmetic_intensity", "attained_flops_per_cycle", "peak_flops_per_cycle",
-                            "dram_bandwidth_bytes_per_cycle"}));
+  report::Table summary(report::ExperimentColumns(keys, report::kSummary.Own()));
+  report::Table fronts(report::ExperimentColumns(keys, report::kFronts.Own()));
+  report::Table ops(report::ExperimentColumns(keys, report::kOps.Own()));
   try {
     for (const PointRecord& record : records) {
       const Json& summary_json = record.json.at("summary");
@@ -539,7 +515,7 @@ std::int64_t RebuildTables(const fs::path& output) {
     throw util::ConfigError(fmt::format("{}: a point result is incomplete ({})", output.string(), error.what()));
   }
   // Random valid mappings, when any point sampled them.
-  io::CsvTable samples(columns({"op", "sample", "edp_pj_cycles", "relative_edp"}));
+  report::Table samples(report::ExperimentColumns(keys, report::kEdpSamples.Own()));
   try {
     for (const PointRecord& record : records) {
       if (!record.json.contains("random_mappings")) continue;
@@ -559,10 +535,10 @@ std::int64_t RebuildTables(const fs::path& output) {
     throw util::ConfigError(
         fmt::format("{}: a point's random mappings are incomplete ({})", output.string(), error.what()));
   }
-  if (samples.rows() > 0) io::WriteFileAtomically(output / "edp_samples.csv", samples.ToString());
-  io::WriteFileAtomically(output / "summary.csv", summary.ToString());
-  io::WriteFileAtomically(output / "fronts.csv", fronts.ToString());
-  io::WriteFileAtomically(output / "ops.csv", ops.ToString());
+  if (samples.rows() > 0) io::WriteFileAtomically(output / report::kEdpSamples.file_name, report::WriteCsv(samples));
+  io::WriteFileAtomically(output / report::kSummary.file_name, report::WriteCsv(summary));
+  io::WriteFileAtomically(output / report::kFronts.file_name, report::WriteCsv(fronts));
+  io::WriteFileAtomically(output / report::kOps.file_name, report::WriteCsv(ops));
   return static_cast<std::int64_t>(records.size());
 }
 

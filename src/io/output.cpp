@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 
 #include "loopfront/util/error.h"
@@ -15,8 +14,8 @@ namespace loopfront::io {
 namespace {
 
 [[noreturn]] void ThrowWriteError(const std::filesystem::path& path, const std::string& reason) {
-  throw util::ConfigError(std::vector<util::Diagnostic>{util::Diagnostic{.file = path.string(),
-                                           .message = "expected a writable output location, got: " + reason}});
+  throw util::ConfigError(std::vector<util::Diagnostic>{
+      util::Diagnostic{.file = path.string(), .message = "expected a writable output location, got: " + reason}});
 }
 
 }  // namespace
@@ -57,63 +56,6 @@ void WriteFileAtomically(const std::filesystem::path& path, std::string_view con
     ::unlink(temporary.c_str());
     ThrowWriteError(path, reason);
   }
-}
-
-std::string CsvEscape(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (char character : text) {
-    if (character == '"') quoted += '"';
-    quoted += character;
-  }
-  quoted += '"';
-  return quoted;
-}
-
-std::string FormatNumber(double value) {
-  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 9e15) {
-    return fmt::format("{}", static_cast<std::int64_t>(value));
-  }
-  return fmt::format("{}", value);
-}
-
-CsvTable::CsvTable(std::vector<std::string> columns) : columns_(std::move(columns)) {
-  if (columns_.empty()) throw util::InternalError("CsvTable needs at least one column");
-}
-
-CsvTable& CsvTable::Row() {
-  if (cells_.size() % columns_.size() != 0) throw util::InternalError("CsvTable: previous row is incomplete");
-  return *this;
-}
-
-CsvTable& CsvTable::Add(std::string_view text) {
-  cells_.push_back(CsvEscape(text));
-  return *this;
-}
-
-CsvTable& CsvTable::Add(std::int64_t value) {
-  cells_.push_back(fmt::format("{}", value));
-  return *this;
-}
-
-CsvTable& CsvTable::Add(double value) {
-  cells_.push_back(FormatNumber(value));
-  return *this;
-}
-
-std::string CsvTable::ToString() const {
-  if (cells_.size() % columns_.size() != 0) throw util::InternalError("CsvTable: last row is incomplete");
-  std::string text;
-  for (std::size_t index = 0; index < columns_.size(); ++index) {
-    if (index > 0) text += ',';
-    text += CsvEscape(columns_[index]);
-  }
-  text += '\n';
-  for (std::size_t index = 0; index < cells_.size(); ++index) {
-    text += cells_[index];
-    text += (index + 1) % columns_.size() == 0 ? "\n" : ",";
-  }
-  return text;
 }
 
 }  // namespace loopfront::io

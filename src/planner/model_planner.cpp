@@ -27,16 +27,6 @@ search::Budget SplitBudget(const search::Budget& budget, std::size_t parts) {
   return split;
 }
 
-std::string InvalidReasons(const search::SearchStatistics& statistics) {
-  std::vector<std::string> reasons;
-  for (int violation = 0; violation < search::kNumViolations; ++violation) {
-    if (statistics.invalid_by_violation[violation] == 0) continue;
-    reasons.push_back(fmt::format("{} {}", mapping::ToString(static_cast<mapping::Violation>(violation)),
-                                  statistics.invalid_by_violation[violation]));
-  }
-  return reasons.empty() ? "none" : util::Join(reasons, ", ");
-}
-
 }  // namespace
 
 ModelPlanner::ModelPlanner(std::vector<ModelPart> parts, const arch::Architecture& architecture,
@@ -135,7 +125,7 @@ void ModelPlanner::RequireEveryOpMapped() const {
                         ? fmt::format("no valid mapping of op {} on {} found in {} evaluations (invalid: {}); check "
                                       "the op, the architecture and the budget",
                                       tasks[index].label, architecture_.name, record.result.statistics.evaluations,
-                                      InvalidReasons(record.result.statistics))
+                                      search::InvalidReasons(record.result.statistics))
                         : fmt::format("op {} cannot be mapped on {}: {}", tasks[index].label, architecture_.name,
                                       record.failure)});
   }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "loopfront/cost/cost.h"
 #include "loopfront/util/signals.h"
@@ -19,19 +18,6 @@ std::string LevelName(const mapping::Problem& problem, int level_idx) {
 }
 
 }  // namespace
-
-nlohmann::ordered_json ToJson(const ModelSearchStatistics& statistics, bool with_wall_seconds) {
-  nlohmann::ordered_json json = {{"ops", statistics.ops},
-                                 {"op_searches", statistics.op_searches},
-                                 {"candidate_groups", statistics.candidate_groups},
-                                 {"fusable_groups", statistics.feasible_groups},
-                                 {"member_searches", statistics.member_searches},
-                                 {"evaluations", statistics.evaluations},
-                                 {"search_seconds", statistics.search_seconds}};
-  if (with_wall_seconds) json["wall_seconds"] = statistics.wall_seconds;
-  json["threads"] = statistics.threads;
-  return json;
-}
 
 ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architecture& architecture,
                               const cost::CostModel& cost_model, const search::Searcher& searcher,

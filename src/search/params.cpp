@@ -23,11 +23,6 @@ std::string TypeName(ParamType type) {
   return "?";
 }
 
-std::string FormatNumber(double value) {
-  if (value == std::floor(value) && std::fabs(value) < 1e15) return fmt::format("{}", static_cast<long long>(value));
-  return fmt::format("{}", value);
-}
-
 std::vector<std::string> Names(const std::vector<ParamSpec>& specs) {
   std::vector<std::string> names;
   for (const ParamSpec& spec : specs) names.push_back(spec.name);
@@ -44,7 +39,7 @@ const ParamSpec* FindSpec(const std::vector<ParamSpec>& specs, const std::string
 std::string Expected(const ParamSpec& spec) {
   if (spec.type == ParamType::kBool) return "true or false";
   return fmt::format("{} {} in {}..{}", spec.type == ParamType::kInt ? "an integer" : "a number", spec.name,
-                     FormatNumber(spec.min_value), FormatNumber(spec.max_value));
+                     util::FormatNumber(spec.min_value), util::FormatNumber(spec.max_value));
 }
 
 // Parses `text` as a value of `spec`; nullopt if it is not one.
@@ -122,8 +117,9 @@ ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>
     }
     const std::optional<double> value = ParseValue(*spec, assignment.substr(equals + 1));
     if (!value) {
-      diagnostics.Add({.path = "--param " + name,
-                       .message = fmt::format("expected {}, got '{}'", Expected(*spec), assignment.substr(equals + 1))});
+      diagnostics.Add(
+          {.path = "--param " + name,
+           .message = fmt::format("expected {}, got '{}'", Expected(*spec), assignment.substr(equals + 1))});
       continue;
     }
     values[name] = *value;
@@ -137,8 +133,8 @@ std::string DescribeParam(const ParamSpec& spec) {
                        spec.description);
   }
   return fmt::format("{} ({}, default {}, {}..{}): {}", spec.name, TypeName(spec.type),
-                     FormatNumber(spec.default_value), FormatNumber(spec.min_value), FormatNumber(spec.max_value),
-                     spec.description);
+                     util::FormatNumber(spec.default_value), util::FormatNumber(spec.min_value),
+                     util::FormatNumber(spec.max_value), spec.description);
 }
 
 }  // namespace loopfront::search

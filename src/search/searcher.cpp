@@ -60,6 +60,16 @@ std::string_view ToString(StopReason reason) {
   return "?";
 }
 
+std::string InvalidReasons(const SearchStatistics& statistics) {
+  std::vector<std::string> reasons;
+  for (int violation = 0; violation < kNumViolations; ++violation) {
+    if (statistics.invalid_by_violation[violation] == 0) continue;
+    reasons.push_back(fmt::format("{} {}", mapping::ToString(static_cast<mapping::Violation>(violation)),
+                                  statistics.invalid_by_violation[violation]));
+  }
+  return reasons.empty() ? "none" : util::Join(reasons, ", ");
+}
+
 void SearcherRegistry::Register(Entry entry) {
   if (entry.name.empty() || !entry.factory) throw util::InternalError("searcher registered without a name or factory");
   if (Contains(entry.name)) throw util::InternalError(fmt::format("searcher '{}' registered twice", entry.name));

@@ -1,8 +1,10 @@
 #include "loopfront/util/strings.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-#include <fmt/format.h>
+#include <cmath>
 
 namespace loopfront::util {
 
@@ -67,6 +69,15 @@ std::optional<std::int64_t> ParseInt64(std::string_view text) {
   const auto [pointer, error] = std::from_chars(text.data(), end, value);
   if (error != std::errc() || pointer != end || text.empty()) return std::nullopt;
   return value;
+}
+
+std::string FormatNumber(double value) {
+  // Below 9e15 every integral double is an exact int64 (2^53 ≈ 9.007e15); fmt's shortest
+  // round-trip text covers the rest (fractions, huge values, inf, nan).
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 9e15) {
+    return fmt::format("{}", static_cast<std::int64_t>(value));
+  }
+  return fmt::format("{}", value);
 }
 
 }  // namespace loopfront::util

@@ -17,33 +17,40 @@
 
 #include "loopfront/io/csv_reader.h"
 #include "loopfront/io/output.h"
+#include "loopfront/report/schemas.h"
+#include "loopfront/report/table.h"
 #include "loopfront/util/error.h"
 #include "tests/integration/cli_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using loopfront::io::CsvTable;
+namespace report = loopfront::report;
+using report::Column;
+using report::Table;
 
-const std::vector<std::string> kIdColumns = {"point_id", "model", "seq_len", "batch",
-                                             "phase",    "arch",  "fusion",  "scratchpad_capacity_bytes"};
-
-std::vector<std::string> WithIds(std::vector<std::string> own) {
-  std::vector<std::string> columns = kIdColumns;
-  columns.insert(columns.end(), own.begin(), own.end());
-  return columns;
+// The runner's columns (report/schemas.h) with one swept key, scratchpad.capacity_bytes.
+std::vector<Column> WithIds(const std::vector<Column>& own) {
+  return report::ExperimentColumns({"scratchpad.capacity_bytes"}, own);
 }
 
-CsvTable& Ids(CsvTable& table, int point) {
+// ops.csv's columns as written before the peak and bandwidth columns existed.
+std::vector<Column> OpsWithoutRoofs() {
+  std::vector<Column> own = report::kOps.Own();
+  own.resize(own.size() - 2);
+  return own;
+}
+
+Table& Ids(Table& table, int point) {
   return table.Row()
       .Add(point == 0 ? "a1b2" : "c3d4")
       .Add("bert_base")
-      .Add(512)
-      .Add(1)
+      .Add("512")
+      .Add("1")
       .Add("prefill")
       .Add("gemmini")
       .Add("auto")
-      .Add(point == 0 ? 65536 : 262144);
+      .Add(point == 0 ? "65536" : "262144");
 }
 
 // Writes fronts.csv (3 fused + 2 unfused points per point_id), ops.csv (3 units per point) and,
@@ -57,12 +64,9 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples,
   const fs::path folder =
       fs::temp_directory_path() / ("loopfront_plot_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(folder);
-  CsvTable fronts(
-      WithIds({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}));
-  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
-                        "arithmetic_intensity", "attained_flops_per_cycle", "peak_flops_per_cycle",
-                        "dram_bandwidth_bytes_per_cycle"}));
-  CsvTable samples(WithIds({"op", "sample", "edp_pj_cycles", "relative_edp"}));
+  Table fronts(WithIds(report::kFronts.Own()));
+  Table ops(WithIds(report::kOps.Own()));
+  Table samples(WithIds(report::kEdpSamples.Own()));
   for (int point = 0; point < 2; ++point) {
     const double scale = point == 0 ? 1.0 : 0.7;
     for (int index = 0; index < 3; ++index) {
@@ -84,10 +88,10 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples,
       fronts.Add("none");
     }
     // Peak and bandwidth cells: the first point's, or empty ones.
-    const auto roofs = [&](double peak) -> CsvTable& {
+    const auto roofs = [&](double peak) -> Table& {
       if (point == 0) return ops.Add(peak).Add(8.0);
       if (second_bandwidth) return ops.Add(peak).Add(*second_bandwidth);
-      return ops.Add("").Add("");
+      return ops.Add(report::Empty{}).Add(report::Empty{});
     };
     Ids(ops, point).Add("w_q").Add(12).Add(scale * 3e5).Add(scale * 1e9).Add("compute").Add(4.8e9).Add(3.1e6);
     ops.Add(1548.0).Add(16000.0 / scale);
@@ -105,9 +109,9 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples,
       }
     }
   }
-  loopfront::io::WriteFileAtomically(folder / "fronts.csv", fronts.ToString());
-  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
-  if (with_samples) loopfront::io::WriteFileAtomically(folder / "edp_samples.csv", samples.ToString());
+  loopfront::io::WriteFileAtomically(folder / "fronts.csv", report::WriteCsv(fronts));
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", report::WriteCsv(ops));
+  if (with_samples) loopfront::io::WriteFileAtomically(folder / "edp_samples.csv", report::WriteCsv(samples));
   return folder;
 }
 
@@ -133,11 +137,12 @@ const std::string kPngMagic = "\x89PNG\r\n\x1a\n";
 
 }  // namespace
 
-TEST_CASE("CsvFile reads back what CsvTable writes, quotes and all", "[io][plot]") {
-  CsvTable table({"unit", "plan", "latency_cycles"});
+TEST_CASE("CsvFile reads back what WriteCsv writes, quotes and all", "[io][plot]") {
+  Table table({Column{.name = "unit"}, Column{.name = "plan"},
+               Column{.name = "latency_cycles", .kind = report::ColumnKind::kReal}});
   table.Row().Add("qk+softmax+av").Add("a, \"b\"\nc").Add(1.5);
   table.Row().Add("").Add("plain").Add(std::int64_t{7});
-  const auto file = loopfront::io::CsvFile::Parse(table.ToString(), "t.csv");
+  const auto file = loopfront::io::CsvFile::Parse(report::WriteCsv(table), "t.csv");
   REQUIRE(file.rows() == 2);
   CHECK(file.row(0)[1] == "a, \"b\"\nc");
   CHECK(file.row(1)[0].empty());
@@ -230,9 +235,9 @@ TEST_CASE("loopfront plot draws a folder from the command line", "[plot][cli]") 
 
 TEST_CASE("plot names the file and the column that is missing", "[plot]") {
   const fs::path folder = WriteOutputFolder("missing_column", false);
-  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj"}));
+  Table ops(WithIds({report::kOps.unit, report::kOps.count, report::kOps.latency_cycles, report::kOps.energy_pj}));
   Ids(ops, 0).Add("w_q").Add(12).Add(3e5).Add(1e9);
-  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", report::WriteCsv(ops));
   CHECK_THROWS_AS(loopfront::experiment::WriteFigureSources(folder), loopfront::util::ConfigError);
   CHECK_THROWS_WITH(loopfront::experiment::WriteFigureSources(folder),
                     Catch::Contains((folder / "ops.csv").string()) && Catch::Contains("'bounding_level'"));
@@ -247,14 +252,8 @@ TEST_CASE("plot names the file and the column that is missing", "[plot]") {
 TEST_CASE("plot draws nothing, and fails on nothing, when the tables have no rows", "[plot]") {
   const fs::path folder = fs::temp_directory_path() / ("loopfront_plot_test_empty_" + std::to_string(::getpid()));
   fs::remove_all(folder);
-  loopfront::io::WriteFileAtomically(
-      folder / "fronts.csv",
-      CsvTable(WithIds({"front", "point", "latency_cycles", "energy_pj", "edp_pj_cycles", "is_knee", "fusion_plan"}))
-          .ToString());
-  loopfront::io::WriteFileAtomically(
-      folder / "ops.csv", CsvTable(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops",
-                                            "bytes", "arithmetic_intensity", "attained_flops_per_cycle"}))
-                              .ToString());
+  loopfront::io::WriteFileAtomically(folder / "fronts.csv", report::WriteCsv(Table(WithIds(report::kFronts.Own()))));
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", report::WriteCsv(Table(WithIds(OpsWithoutRoofs()))));
   CHECK(loopfront::experiment::WriteFigureSources(folder).empty());
   CHECK_FALSE(fs::exists(folder / "figures"));
   fs::remove_all(folder);
@@ -262,12 +261,11 @@ TEST_CASE("plot draws nothing, and fails on nothing, when the tables have no row
 
 TEST_CASE("plot reads an ops.csv written before the roof columns: points, no roofs", "[plot]") {
   const fs::path folder = WriteOutputFolder("old_ops", false);
-  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
-                        "arithmetic_intensity", "attained_flops_per_cycle"}));
+  Table ops(WithIds(OpsWithoutRoofs()));
   for (int point = 0; point < 2; ++point) {
     Ids(ops, point).Add("w_q").Add(12).Add(3e5).Add(1e9).Add("compute").Add(4.8e9).Add(3.1e6).Add(1548.0).Add(16000.0);
   }
-  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", report::WriteCsv(ops));
   const std::vector<loopfront::experiment::FigureSource> figures = loopfront::experiment::WriteFigureSources(folder);
   REQUIRE(figures.size() == 3);
   CHECK(figures[2].name == "roofline");
@@ -281,14 +279,13 @@ TEST_CASE("plot reads an ops.csv written before the roof columns: points, no roo
 
 TEST_CASE("op_breakdown gives every unit its own colour and fill, past the palette's 20 colours", "[plot]") {
   const fs::path folder = WriteOutputFolder("many_units", false);
-  CsvTable ops(WithIds({"unit", "count", "latency_cycles", "energy_pj", "bounding_level", "flops", "bytes",
-                        "arithmetic_intensity", "attained_flops_per_cycle"}));
+  Table ops(WithIds(OpsWithoutRoofs()));
   constexpr int kUnits = 45;  // 20 solid, 20 hatched, 5 in the second pattern
   for (int unit = 0; unit < kUnits; ++unit) {
     Ids(ops, 0).Add("op" + std::to_string(unit)).Add(1).Add(1e5).Add(1e8).Add("compute").Add(1e6).Add(1e5);
     ops.Add(10.0).Add(10.0);
   }
-  loopfront::io::WriteFileAtomically(folder / "ops.csv", ops.ToString());
+  loopfront::io::WriteFileAtomically(folder / "ops.csv", report::WriteCsv(ops));
   loopfront::experiment::WriteFigureSources(folder);
   const std::string script = loopfront::testing::ReadWholeFile(folder / "figures" / "op_breakdown.gp");
   // The latency panel's line of each unit (it has the title): its line type (colour) and fill.

@@ -9,6 +9,7 @@
 #include "loopfront/mapping/problem.h"
 #include "tests/unit/cost_fixtures.h"
 
+using loopfront::cost::BandwidthBound;
 using loopfront::cost::Cost;
 using loopfront::cost::DataflowModel;
 using loopfront::cost::kComputeBound;
@@ -87,6 +88,7 @@ TEST_CASE("Worked example single_pe_m4n8k4_order_nkm, derived by hand", "[cost][
   CHECK(cost.levels[1].write_words == 112);
   CHECK(cost.cycles == 128);
   CHECK(cost.bounding_level == kComputeBound);
+  CHECK(cost.levels[1].bandwidth_bound == BandwidthBound::kNone);
   CHECK(cost.utilization == 1.0);
 }
 
@@ -107,6 +109,7 @@ TEST_CASE("One-level GEMM: the MACs talk to DRAM directly", "[cost][dataflow]") 
   cost = Run(slow, "DRAM[M2 N3 K4]");
   CHECK(cost.cycles == 66);
   CHECK(cost.bounding_level == 0);
+  CHECK(cost.levels[0].bandwidth_bound == BandwidthBound::kRead);
   CHECK(cost.utilization == Approx(24.0 / 66.0));
 }
 
@@ -328,6 +331,8 @@ TEST_CASE("Honest buffering: a stall is bounded by the slowest side of the trans
   const Cost cost = Run(problem, "DRAM[] Buf*1[M2 N2 K2]");
   CHECK(cost.levels[1].stall_cycles == 8);
   CHECK(cost.cycles == 16);
+  // Rule 9's 16 cycles come from the write port (the stall does not change which bandwidth).
+  CHECK(cost.levels[1].bandwidth_bound == BandwidthBound::kWrite);
   // A mapping must not double-buffer a level that offers only single buffering.
   const Cost refused = DataflowModel().Evaluate(problem, ParseMapping("DRAM[] Buf*2[M2 N2 K2]", problem));
   CHECK(refused.check.violation == Violation::kBufferingNotOffered);

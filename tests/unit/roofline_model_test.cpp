@@ -40,6 +40,7 @@ TEST_CASE("Roofline of BERT-Base W_Q on gemmini: compute-bound", "[cost][rooflin
   CHECK(cost.levels[0].write_words == 393216);
   CHECK(cost.levels[0].cycles == 1179648);
   CHECK(cost.bounding_level == loopfront::cost::kComputeBound);
+  CHECK(cost.levels[0].bandwidth_bound == loopfront::cost::BandwidthBound::kNone);
   CHECK(cost.cycles == 1179648);
   // 172,032 8-word DRAM accesses × 512 pJ + MACs × 0.315 pJ.
   CHECK(cost.levels[0].energy_pj == Approx(172032.0 * 512.0));
@@ -58,6 +59,8 @@ TEST_CASE("Roofline of a decode matvec on gemmini: DRAM-bound", "[cost][roofline
   CHECK(cost.levels[0].cycles == 73920);
   CHECK(cost.cycles == 73920);
   CHECK(cost.bounding_level == 0);
+  // Reads and writes share gemmini's DRAM port: the shared bandwidth bounds.
+  CHECK(cost.levels[0].bandwidth_bound == loopfront::cost::BandwidthBound::kShared);
 }
 
 TEST_CASE("Roofline of vector ops: on the vector unit or the host", "[cost][roofline]") {

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "loopfront/mapping/check.h"
 #include "loopfront/mapping/limits.h"
@@ -36,9 +37,33 @@ struct TensorLevelCost {
   std::int64_t total_updates() const { return updates * instances; }
 };
 
+// Which of a level's bandwidths sets its bandwidth-limited cycles (rule 9): kNone when none
+// stretches the compute cycles.
+enum class BandwidthBound : std::uint8_t { kNone, kRead, kWrite, kShared };
+std::string_view ToString(BandwidthBound bound);  // "", "read", "write", "shared"
+
+// The bound among cycles at each bandwidth: the first (read, write, shared) strictly slower than
+// the compute and every earlier one. A cost model calls it with the cycles it takes the max of.
+constexpr BandwidthBound SlowestBandwidth(std::int64_t compute_cycles, std::int64_t read_cycles,
+                                          std::int64_t write_cycles, std::int64_t shared_cycles) {
+  BandwidthBound bound = BandwidthBound::kNone;
+  std::int64_t slowest = compute_cycles;
+  if (read_cycles > slowest) {
+    slowest = read_cycles;
+    bound = BandwidthBound::kRead;
+  }
+  if (write_cycles > slowest) {
+    slowest = write_cycles;
+    bound = BandwidthBound::kWrite;
+  }
+  if (shared_cycles > slowest) bound = BandwidthBound::kShared;
+  return bound;
+}
+
 struct LevelCost {
-  std::int64_t cycles = 0;        // bandwidth-limited cycles of this level (rule 9), ≥ compute cycles;
-                                  // compute + stall_cycles when single-buffered honestly
+  std::int64_t cycles = 0;  // bandwidth-limited cycles of this level (rule 9), ≥ compute cycles;
+                            // compute + stall_cycles when single-buffered honestly
+  BandwidthBound bandwidth_bound = BandwidthBound::kNone;  // which bandwidth sets rule 9's cycles
   std::int64_t stall_cycles = 0;  // single-buffered honestly: cycles the compute waits for its tiles
   std::int64_t instances = 0;     // utilized instances
   std::int64_t used_words = 0;    // Σ kept tiles per instance (against the usable capacity)

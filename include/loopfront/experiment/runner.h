@@ -11,9 +11,10 @@
 // Every file is written with io::WriteFileAtomically, so `kill -9` at any moment leaves each file
 // either absent, as before, or complete.
 //
-// CSV columns (the contract `loopfront plot` reads): `point_id`, then `model, seq_len, batch, phase,
-// arch, fusion`, then one column per swept architecture key present in any point (dots replaced by
-// underscores, sorted by name; empty where a point does not sweep it), then per file:
+// CSV columns (report/schemas.h names them once; `loopfront plot` reads them through the same
+// schemas): `point_id`, then `model, seq_len, batch, phase, arch, fusion`, then one column per swept
+// architecture key present in any point (dots replaced by underscores, sorted by name; empty where
+// a point does not sweep it), then per file:
 //   summary.csv  knee_latency_cycles, knee_energy_pj, knee_edp_pj_cycles, front_size, evaluations,
 //                wall_seconds                                    (one row per point)
 //   fronts.csv   front (fused|unfused), point (0-based, latency order), latency_cycles, energy_pj,

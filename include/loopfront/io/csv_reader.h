@@ -1,7 +1,8 @@
-// Reading back the tidy CSV tables that io::CsvTable writes (include/loopfront/io/output.h): the
-// same RFC 4180 dialect — comma separated, a header line of column names, fields quoted when they
-// hold a comma, a quote or a line break, inner quotes doubled — so whatever CsvTable writes reads
-// back cell for cell. Used by `loopfront plot` to read an experiment's output folder.
+// Reading back the tidy CSV tables that report::WriteCsv writes (include/loopfront/report/table.h):
+// the same RFC 4180 dialect — comma separated, a header line of column names, fields quoted when
+// they hold a comma, a quote or a line break, inner quotes doubled — so whatever WriteCsv writes
+// reads back cell for cell. Used by `loopfront plot` to read an experiment's output folder (through
+// the schemas of report/schemas.h) and by `search --reference-front`.
 //
 // A CsvFile is an immutable value once read; concurrent const use is safe.
 #pragma once

@@ -41,7 +41,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -166,12 +165,6 @@ struct ModelSearchStatistics {
   double wall_seconds = 0.0;          // of the whole SearchModel
   int threads = 1;
 };
-
-// The statistics as a JSON object, for `loopfront search --model --format json` and the point
-// results of experiment/runner.h: ops, op_searches, candidate_groups, fusable_groups (=
-// feasible_groups), member_searches, evaluations, search_seconds, wall_seconds (only
-// `with_wall_seconds`: a point result keeps its own wall time under `timing`), threads.
-nlohmann::ordered_json ToJson(const ModelSearchStatistics& statistics, bool with_wall_seconds);
 
 // One unit of a plan, for the per-op/group breakdown of a model point.
 struct BreakdownRow {

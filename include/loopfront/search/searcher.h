@@ -94,6 +94,10 @@ struct SearchStatistics {
   }
 };
 
+// Why a search's invalid evaluations were invalid, "reason count" by violation, comma separated
+// ("capacity 12, padding 3"), or "none". Errors of the planner and every report print it.
+std::string InvalidReasons(const SearchStatistics& statistics);
+
 struct SearchResult {
   pareto::Front<mapping::Mapping> front;
   SearchStatistics statistics;

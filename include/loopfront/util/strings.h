@@ -26,4 +26,9 @@ std::vector<std::string> Split(std::string_view text, char separator);
 // Parses a whole string as a base-10 integer; nullopt on any junk or overflow.
 std::optional<std::int64_t> ParseInt64(std::string_view text);
 
+// The shortest text that reads back to the same double; an integral value prints without a
+// fraction or exponent ("393216", not "393216.0" or "3.93216e+05"). Every number loopfront prints
+// in full (CSV and text outputs through report/table.h, parameter ranges in messages) uses it.
+std::string FormatNumber(double value);
+
 }  // namespace loopfront::util

@@ -245,22 +245,3 @@ TEST_CASE("The survey's fusion results on gemmini-ibert at 512 tokens", "[search
     CHECK(norm_group->front.MinLatency()->objectives.latency_cycles > unfused);
   }
 }
-
-TEST_CASE("Model-search statistics as JSON, with and without the wall time", "[search][model]") {
-  const planner::ModelSearchStatistics statistics{.ops = 14,
-                                                  .op_searches = 9,
-                                                  .candidate_groups = 3,
-                                                  .feasible_groups = 2,
-                                                  .member_searches = 40,
-                                                  .evaluations = 123456,
-                                                  .search_seconds = 1.5,
-                                                  .wall_seconds = 2.25,
-                                                  .threads = 2};
-  // The key order and types of `search --model --format json` and of a point result (runner.h).
-  CHECK(planner::ToJson(statistics, true).dump() ==
-        R"({"ops":14,"op_searches":9,"candidate_groups":3,"fusable_groups":2,"member_searches":40,)"
-        R"("evaluations":123456,"search_seconds":1.5,"wall_seconds":2.25,"threads":2})");
-  CHECK(planner::ToJson(statistics, false).dump() ==
-        R"({"ops":14,"op_searches":9,"candidate_groups":3,"fusable_groups":2,"member_searches":40,)"
-        R"("evaluations":123456,"search_seconds":1.5,"threads":2})");
-}

@@ -1,0 +1,34 @@
+// `loopfront analyze`'s rows as output: FLOPs, bytes and arithmetic intensity per op or op class
+// (workload/analysis.h), for one or more analysed configurations of a workload.
+//
+//   table  per configuration a title line ("bert-base: seq_len 128, batch 1, prefill") and an
+//          aligned table with human-scaled quantities (7.248 G) and each row's share of the FLOPs
+//   csv    one table of every configuration's rows (schemas.h, AnalysisSchema), exact quantities
+//   json   the same rows as an array of objects; seq_len, batch and phase are null for op lists
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loopfront/report/table.h"
+#include "loopfront/workload/analysis.h"
+
+namespace loopfront::report {
+
+// One analysed configuration: the workload's identity and its rows (the total row last).
+struct AnalyzedConfiguration {
+  std::string model{};
+  std::optional<std::int64_t> seq_len{};  // unset for op lists, as batch and phase
+  std::optional<std::int64_t> batch{};
+  std::optional<std::string> phase{};
+  std::vector<workload::WorkSummary> rows{};
+};
+
+// Every configuration's rows (AnalysisSchema columns).
+Table AnalysisTable(const std::vector<AnalyzedConfiguration>& configurations);
+
+Output ReportAnalysis(Format format, const std::vector<AnalyzedConfiguration>& configurations);
+
+}  // namespace loopfront::report

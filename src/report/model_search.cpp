@@ -1,0 +1,247 @@
+#include "loopfront/report/model_search.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
+#include "loopfront/report/schemas.h"
+#include "loopfront/util/error.h"
+#include "loopfront/util/strings.h"
+
+namespace loopfront::report {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string BreakdownText(const std::vector<planner::BreakdownRow>& rows, const pareto::Objectives& total,
+                          bool with_parts) {
+  std::string text = fmt::format("{:<42} {:>10} {:>15} {:>6} {:>13} {:>6}  {:<24} {}\n", "unit", "count",
+                                 "latency_cycles", "lat%", "energy_pj", "en%", "bounding level", "mapping");
+  for (const planner::BreakdownRow& row : rows) {
+    const std::string unit = with_parts && !row.part.empty() ? fmt::format("{} @{}", row.unit, row.part) : row.unit;
+    text += fmt::format("{:<42} {:>10} {:>15} {:>5.1f}% {:>13.6g} {:>5.1f}%  {:<24} {}\n", unit,
+                        util::FormatNumber(row.count), util::FormatNumber(std::round(row.latency_cycles)),
+                        100.0 * row.latency_cycles / total.latency_cycles, row.energy_pj,
+                        100.0 * row.energy_pj / total.energy_pj, row.bounding, row.detail);
+  }
+  return text;
+}
+
+std::string StatisticsText(const planner::ModelSearchStatistics& statistics) {
+  return fmt::format(
+      "{} ops, {} op searches (one per distinct shape), {} candidate groups ({} fusable), {} member searches, "
+      "{} evaluations, searches {:.2f} s, total {:.2f} s, {} thread{}",
+      statistics.ops, statistics.op_searches, statistics.candidate_groups, statistics.feasible_groups,
+      statistics.member_searches, statistics.evaluations, statistics.search_seconds, statistics.wall_seconds,
+      statistics.threads, statistics.threads == 1 ? "" : "s");
+}
+
+// One line per group; a group that is the same in every part (the projections' groups of a decode
+// generation) is listed once.
+std::string GroupsText(const planner::ModelSearchResult& result) {
+  struct Line {
+    std::string text;
+    std::vector<std::string> parts;
+  };
+  std::vector<Line> lines;
+  for (std::size_t part_idx = 0; part_idx < result.part_results.size(); ++part_idx) {
+    for (const planner::GroupResult& group : result.part_results[part_idx].group_results) {
+      std::string text;
+      if (group.front.empty()) {
+        text = fmt::format("{}: not fused ({})", group.label, group.not_feasible);
+      } else {
+        const auto* knee = group.front.Knee();
+        text = fmt::format("{}: {} tilings screened, front of {} points, knee {} cycles, {:.6g} pJ per execution",
+                           group.label, group.tilings.size(), group.front.size(),
+                           util::FormatNumber(knee->objectives.latency_cycles), knee->objectives.energy_pj);
+      }
+      auto found = std::find_if(lines.begin(), lines.end(), [&](const Line& line) { return line.text == text; });
+      if (found == lines.end()) {
+        lines.push_back({text, {}});
+        found = std::prev(lines.end());
+      }
+      found->parts.push_back(result.parts[part_idx].label);
+    }
+  }
+  std::string text;
+  for (const Line& line : lines) {
+    std::string where;
+    if (result.parts.size() > 1) {
+      where = line.parts.size() == result.parts.size() ? " (every part)" : " (" + util::Join(line.parts, ", ") + ")";
+    }
+    text += "  " + line.text + where + "\n";
+  }
+  return text;
+}
+
+Json BreakdownJson(const std::vector<planner::BreakdownRow>& rows) {
+  Json json = Json::array();
+  for (const planner::BreakdownRow& row : rows) {
+    json.push_back({{"unit", row.unit},
+                    {"part", row.part},
+                    {"count", row.count},
+                    {"latency_cycles", row.latency_cycles},
+                    {"energy_pj", row.energy_pj},
+                    {"bounding_level", row.bounding},
+                    {"mapping", row.detail}});
+  }
+  return json;
+}
+
+Json GroupsJson(const planner::ModelSearchResult& result) {
+  Json groups = Json::array();
+  for (std::size_t part_idx = 0; part_idx < result.part_results.size(); ++part_idx) {
+    for (const planner::GroupResult& group : result.part_results[part_idx].group_results) {
+      Json entry{{"group", group.label},
+                 {"part", result.parts[part_idx].label},
+                 {"tilings_screened", group.tilings.size()},
+                 {"front_points", group.front.size()}};
+      if (!group.not_feasible.empty()) entry["not_fused_because"] = group.not_feasible;
+      groups.push_back(entry);
+    }
+  }
+  return groups;
+}
+
+// Numbers for Transformer workloads, null for op lists.
+Json NumberOrNull(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return std::stoll(text);
+}
+
+std::size_t KneeIndex(const pareto::Front<planner::ModelPlan>& front) {
+  return static_cast<std::size_t>(front.Knee() - front.points().data());
+}
+
+// The CSV rows of one front, labelled with the fusion setting that produced it.
+void AddFrontRows(Table& table, const ModelSearchHeader& header, const std::string& fusion, const Table& front) {
+  for (std::size_t row = 0; row < front.rows(); ++row) {
+    table.Row()
+        .Add(header.model)
+        .Add(header.seq_len)
+        .Add(header.batch)
+        .Add(header.phase)
+        .Add(header.architecture)
+        .Add(fusion);
+    for (const Cell& cell : front.row(row)) table.Add(cell);
+  }
+}
+
+}  // namespace
+
+Table ModelFrontTable(const planner::ModelSearchResult& result, const pareto::Front<planner::ModelPlan>& front) {
+  Table table(kModelFront.Point());
+  const auto& points = front.points();
+  for (std::size_t index = 0; index < points.size(); ++index) {
+    table.Row()
+        .Add(index)
+        .Add(points[index].objectives.latency_cycles)
+        .Add(points[index].objectives.energy_pj)
+        .Add(points[index].objectives.EdpPjCycles())
+        .Add(result.PlanLabel(points[index].payload));
+  }
+  return table;
+}
+
+nlohmann::ordered_json ToJson(const planner::ModelSearchStatistics& statistics, bool with_wall_seconds) {
+  Json json = {{"ops", statistics.ops},
+               {"op_searches", statistics.op_searches},
+               {"candidate_groups", statistics.candidate_groups},
+               {"fusable_groups", statistics.feasible_groups},
+               {"member_searches", statistics.member_searches},
+               {"evaluations", statistics.evaluations},
+               {"search_seconds", statistics.search_seconds}};
+  if (with_wall_seconds) json["wall_seconds"] = statistics.wall_seconds;
+  json["threads"] = statistics.threads;
+  return json;
+}
+
+nlohmann::ordered_json PointResultFrontJson(const planner::ModelSearchResult& result,
+                                            const pareto::Front<planner::ModelPlan>& front) {
+  Json points = Json::array();
+  for (const auto& point : front.points()) {
+    points.push_back({{"latency_cycles", point.objectives.latency_cycles},
+                      {"energy_pj", point.objectives.energy_pj},
+                      {"edp_pj_cycles", point.objectives.EdpPjCycles()},
+                      {"fusion_plan", result.PlanLabel(point.payload)}});
+  }
+  const auto* knee = front.Knee();
+  return {{"knee_point", knee == nullptr ? -1 : knee - front.points().data()}, {"points", points}};
+}
+
+Output ReportModelSearch(Format format, const ModelSearchHeader& header, const planner::ModelSearchResult& result,
+                         const std::vector<planner::BreakdownRow>& knee_breakdown) {
+  const pareto::Front<planner::ModelPlan>& front = result.fused;
+  if (front.empty()) throw util::InternalError("ReportModelSearch: an empty front");
+  const bool fusion = header.fusion == "auto";
+  const auto* knee = front.Knee();
+  const std::size_t knee_index = KneeIndex(front);
+  const bool several_parts = result.parts.size() > 1;
+  const auto* unfused_knee = result.unfused.Knee();
+  const Table front_table = ModelFrontTable(result, front);
+  Output output;
+  switch (format) {
+    case Format::kCsv: {
+      Table table(kModelFront.Csv());
+      AddFrontRows(table, header, header.fusion, front_table);
+      if (fusion) AddFrontRows(table, header, "none", ModelFrontTable(result, result.unfused));
+      output.out = WriteCsv(table);
+      output.err = fmt::format("knee (point {}, {}):\n", knee_index, result.PlanLabel(knee->payload)) +
+                   BreakdownText(knee_breakdown, knee->objectives, several_parts);
+      output.err += "search: " + StatisticsText(result.statistics) + "\n";
+      return output;
+    }
+    case Format::kJson: {
+      Json json;
+      json["model"] = header.model;
+      json["seq_len"] = NumberOrNull(header.seq_len);
+      json["batch"] = NumberOrNull(header.batch);
+      json["phase"] = header.phase;
+      json["arch"] = header.architecture;
+      json["cost_model"] = header.cost_model;
+      json["searcher"] = header.searcher;
+      json["seed"] = header.seed;
+      json["fusion"] = header.fusion;
+      Json parts = Json::array();
+      for (const planner::ModelPart& part : result.parts)
+        parts.push_back({{"label", part.label}, {"weight", part.weight}});
+      json["parts"] = parts;
+      json["front"] = ToJson(front_table);
+      json["knee_point"] = knee_index;
+      json["knee_breakdown"] = BreakdownJson(knee_breakdown);
+      if (fusion) {
+        json["front_without_fusion"] = ToJson(ModelFrontTable(result, result.unfused));
+        json["knee_point_without_fusion"] = KneeIndex(result.unfused);
+      }
+      json["groups"] = GroupsJson(result);
+      json["statistics"] = ToJson(result.statistics, /*with_wall_seconds=*/true);
+      output.out = json.dump(2) + "\n";
+      return output;
+    }
+    case Format::kTable:
+      break;
+  }
+  output.out = fmt::format("{} on {} (cost model {}), searcher {}, fusion {}, seed {}\n", header.description,
+                           header.architecture, header.cost_model, header.searcher, header.fusion, header.seed);
+  output.out += fmt::format("model front{}:\n", fusion ? " with fusion" : "");
+  TextStyle style;
+  style.row_notes.resize(front_table.rows());
+  style.row_notes[knee_index] = "   <- knee (min EDP)";
+  output.out += WriteText(front_table, style);
+  if (fusion) {
+    output.out += fmt::format(
+        "front without fusion: {} points, knee {} cycles, {:.6g} pJ, EDP {:.6g} (with fusion: {:.1f}% of its EDP)\n",
+        result.unfused.size(), util::FormatNumber(unfused_knee->objectives.latency_cycles),
+        unfused_knee->objectives.energy_pj, unfused_knee->objectives.EdpPjCycles(),
+        100.0 * knee->objectives.EdpPjCycles() / unfused_knee->objectives.EdpPjCycles());
+  }
+  output.out += fmt::format("knee breakdown (point {}, {}):\n", knee_index, result.PlanLabel(knee->payload)) +
+                BreakdownText(knee_breakdown, knee->objectives, several_parts);
+  if (fusion) output.out += "fused groups:\n" + GroupsText(result);
+  output.out += "statistics: " + StatisticsText(result.statistics) + "\n";
+  return output;
+}
+
+}  // namespace loopfront::report
