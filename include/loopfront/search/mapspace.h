@@ -56,6 +56,11 @@
 // Thread-safety: immutable after Build; every method is const and re-entrant (randomness comes
 // from the caller's Rng), and the hot-path ones (Sample, Mutate, Crossover, Repair, Decode) never
 // allocate.
+//
+// Implementation (src/search/): one file per sub-space — mapspace_build.cpp (Build and size),
+// mapspace_factors.cpp (padding and factors), mapspace_orders.cpp, mapspace_keeps.cpp (keeps,
+// bypass and buffering), mapspace_enumerate.cpp, mapspace_repair.cpp (Repair, CheckFit) — and
+// mapspace.cpp, which composes them into the whole-genome operations.
 #pragma once
 
 #include <array>
@@ -208,17 +213,41 @@ class Mapspace {
 
   // Per-slot per-dim factor products of a genome, fixed factors included.
   using SlotFactors = std::array<std::array<std::int64_t, mapping::kMaxDims>, kMaxSlots>;
+  // One tensor's keep choices below the outermost level: the subsets of its bypass genes, less the
+  // empty one when it is on chip and no level keeps it for sure (it must be kept somewhere).
+  struct TensorKeepChoices {
+    std::uint64_t count = 1;
+    bool skips_empty = false;
+  };
 
   Mapspace() = default;
+
+  // The sub-spaces' helpers, by the file of src/search/ that defines them.
+  // mapspace_build.cpp:
   void ComputeSize();
+  // mapspace_factors.cpp (padding and factors). Fills a dim's padding candidates and returns the
+  // largest padded size the waste limit allows.
+  static std::int64_t BuildPaddingCandidates(double max_padding_waste, std::int64_t fixed_product, DimSpace& dim_space);
+  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
   // The level of the `pass` loop for these slot factors (see pass_dim_).
   int PassLevel(const SlotFactors& factors) const;
-  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
   void SampleFactors(int dim, util::Rng& rng, Genome& genome) const;
+  bool MutateMoveFactor(util::Rng& rng, Genome& genome) const;
+  bool MutateChangePadding(util::Rng& rng, Genome& genome) const;
+  // mapspace_orders.cpp:
   void SampleOrder(int level_idx, util::Rng& rng, Genome& genome) const;
+  bool MutateSwapLoops(util::Rng& rng, Genome& genome) const;
+  // mapspace_keeps.cpp (keeps, bypass and buffering):
+  TensorKeepChoices KeepChoices(int tensor) const;
+  // Π tensors' keep choices × 2 per buffering gene: size().bypass_choices.
+  std::uint64_t CountBypassChoices() const;
+  void SampleKeeps(util::Rng& rng, Genome& genome) const;
   void FixOnChipKeeps(util::Rng& rng, Genome& genome) const;
-  // Moves factor `index` of `dim` to `slot`, keeping the run of equal primes sorted.
+  bool MutateFlipBypass(util::Rng& rng, Genome& genome) const;
+  // mapspace_repair.cpp (beside Repair, its per-evaluation caller; the factor mutation calls it too):
+  // moves factor `index` of `dim` to `slot`, keeping the run of equal primes sorted.
   void MoveFactor(int dim, int index, int slot, Genome& genome) const;
+  // mapspace_internal.h (inline: several pieces call them per evaluation).
   // The nearest open temporal slot of `dim` at a level < `below_level` (searching outward), or -1.
   int NearestOuterTemporalSlot(int dim, int below_level) const;
   int OpenSlotIndex(int dim, int slot) const;

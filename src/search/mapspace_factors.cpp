@@ -1,0 +1,236 @@
+// The factor sub-space of the mapspace (mapspace.h, "padding" and "factors"): which size each dim
+// is padded to, and in which slot (level × temporal | spatial x | spatial y) each of its prime
+// factors lies. Padding and factors live together because a padding candidate is nothing but a
+// different multiset of primes to distribute: the candidates are built here, and so are the
+// per-slot factor products every other piece reads (ComputeSlotFactors), the factor sampling and
+// the two mutations that move primes (move one factor, change the padding).
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "src/search/mapspace_internal.h"
+
+namespace loopfront::search {
+namespace {
+
+using internal::ForEachPrimeRun;
+using internal::NumCompositions;
+
+// Ascending prime factors of `value` (trial division; values are below 2^31).
+int PrimeFactors(std::int64_t value, std::array<std::int32_t, kMaxFactorsPerDim>& primes) {
+  int count = 0;
+  for (std::int64_t divisor = 2; divisor * divisor <= value; ++divisor) {
+    while (value % divisor == 0) {
+      primes[count++] = static_cast<std::int32_t>(divisor);
+      value /= divisor;
+    }
+  }
+  if (value > 1) primes[count++] = static_cast<std::int32_t>(value);
+  return count;
+}
+
+int TwoAdicValuation(std::int64_t value) { return __builtin_ctzll(static_cast<unsigned long long>(value)); }
+
+// Whether every prime factor of `value` is ≤ `bound`.
+bool IsSmooth(std::int64_t value, std::int64_t bound) {
+  for (std::int64_t divisor = 2; divisor <= bound && divisor * divisor <= value; ++divisor) {
+    while (value % divisor == 0) value /= divisor;
+  }
+  return value <= bound;
+}
+
+std::int64_t LargestPrimeFactor(std::int64_t value) {
+  std::int64_t largest = 1;
+  for (std::int64_t divisor = 2; divisor * divisor <= value; ++divisor) {
+    while (value % divisor == 0) {
+      largest = divisor;
+      value /= divisor;
+    }
+  }
+  return value > 1 ? value : largest;
+}
+
+// How many numbers above a dim's size the smoothness scan looks at: it finds the records early
+// (sizes of Transformer ops are small), and the bound keeps Build fast on odd huge dims.
+constexpr std::int64_t kMaxPaddingScan = 4096;
+
+// Sizes in (size, max_size] with "richer" factors than every smaller size, ascending: a record in
+// the power of two they hold (what PE arrays and vector widths divide), or in smoothness (largest
+// prime factor). E.g. 197 → 198, 200, 208, 216 with 10% waste.
+std::vector<std::int64_t> RicherSizes(std::int64_t size, std::int64_t max_size) {
+  std::vector<std::int64_t> sizes;
+  // Records in the 2-adic valuation: for each j, the smallest multiple of 2^j at or above size.
+  for (int bits = TwoAdicValuation(size) + 1; bits < 62; ++bits) {
+    const std::int64_t step = std::int64_t{1} << bits;
+    const std::int64_t multiple = (size + step - 1) / step * step;
+    if (multiple > max_size) break;
+    sizes.push_back(multiple);
+  }
+  std::int64_t best_largest_prime = LargestPrimeFactor(size);
+  const std::int64_t scan_end = std::min(max_size, size + kMaxPaddingScan);
+  for (std::int64_t candidate = size + 1; candidate <= scan_end && best_largest_prime > 2; ++candidate) {
+    if (!IsSmooth(candidate, best_largest_prime - 1)) continue;
+    best_largest_prime = LargestPrimeFactor(candidate);
+    sizes.push_back(candidate);
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+}  // namespace
+
+std::int64_t Mapspace::BuildPaddingCandidates(double max_padding_waste, std::int64_t fixed_product,
+                                              DimSpace& dim_space) {
+  // The size itself, then richer sizes within the waste limit, all divisible by the fixed factors
+  // and leaving no free factor without an open slot.
+  const auto max_size =
+      static_cast<std::int64_t>(std::floor(static_cast<double>(dim_space.size) / (1.0 - max_padding_waste) + 1e-9));
+  std::vector<std::int64_t> sizes{dim_space.size};
+  if (max_size > dim_space.size) {
+    for (std::int64_t richer : RicherSizes(dim_space.size, std::min(max_size, kMaxMapspaceDimSize))) {
+      sizes.push_back(richer);
+    }
+    // With fixed factors, the smallest padded size they divide may be the only way to map the dim.
+    const std::int64_t multiple = (dim_space.size + fixed_product - 1) / fixed_product * fixed_product;
+    if (multiple <= max_size && std::find(sizes.begin(), sizes.end(), multiple) == sizes.end()) {
+      sizes.push_back(multiple);
+      std::sort(sizes.begin(), sizes.end());
+    }
+  }
+  dim_space.num_candidates = 0;
+  for (std::int64_t padded : sizes) {
+    if (dim_space.num_candidates == kMaxPaddingCandidates) break;
+    if (padded % fixed_product != 0) continue;
+    PaddingCandidate candidate;
+    candidate.padded_size = padded;
+    candidate.num_factors = PrimeFactors(padded / fixed_product, candidate.primes);
+    if (candidate.num_factors > 0 && dim_space.num_slots == 0) continue;
+    candidate.num_factorizations = 1;
+    ForEachPrimeRun(candidate, [&](int, int exponent) {
+      const std::uint64_t compositions = NumCompositions(exponent, dim_space.num_slots);
+      candidate.num_factorizations = internal::SaturatingMultiply(candidate.num_factorizations, compositions);
+      candidate.log10_factorizations += std::log10(static_cast<double>(compositions));
+    });
+    dim_space.candidates[dim_space.num_candidates++] = candidate;
+    dim_space.num_choices = internal::SaturatingAdd(dim_space.num_choices, candidate.num_factorizations);
+  }
+  return max_size;
+}
+
+void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const {
+  for (int slot = 0; slot < num_slots_; ++slot) factors[slot] = base_factors_[slot];
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+    for (int index = 0; index < candidate.num_factors; ++index) {
+      factors[genome.factor_slots[dim][index]][dim] *= candidate.primes[index];
+    }
+  }
+  // A level holds at most kMaxSpatialLoopsPerLevel spatial loops (mapping/limits.h): spatial
+  // factors beyond them (x before y, dims ascending — Decode's order) run temporally at the level.
+  // Repair moves them there explicitly; until then every consumer sees the same mapping.
+  for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
+    int loops = 0;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      for (int dim = 0; dim < num_dims_; ++dim) {
+        if (factors[slot][dim] <= 1 || ++loops <= mapping::kMaxSpatialLoopsPerLevel) continue;
+        factors[SlotId(level_idx, SlotKind::kTemporal)][dim] *= factors[slot][dim];
+        factors[slot][dim] = 1;
+      }
+    }
+  }
+  if (pass_dim_ >= 0) factors[SlotId(PassLevel(factors), SlotKind::kTemporal)][pass_dim_] = dims_[pass_dim_].size;
+}
+
+int Mapspace::PassLevel(const SlotFactors& factors) const {
+  if (reduced_dim_ < 0) return compute_level_;
+  for (int level_idx = 0; level_idx < compute_level_; ++level_idx) {
+    const int slot = SlotId(level_idx, SlotKind::kTemporal);
+    if (factors[slot][reduced_dim_] > 1 || factors[slot + 1][reduced_dim_] > 1 || factors[slot + 2][reduced_dim_] > 1) {
+      return level_idx;
+    }
+  }
+  return compute_level_;
+}
+
+void Mapspace::SampleFactors(int dim, util::Rng& rng, Genome& genome) const {
+  const DimSpace& dim_space = dims_[dim];
+  const PaddingCandidate& candidate = dim_space.candidates[genome.padding[dim]];
+  std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
+  const int num_slots = dim_space.num_slots;
+  ForEachPrimeRun(candidate, [&](int first, int exponent) {
+    // A uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1) compositions
+    // (stars and bars), unranked — one draw instead of one per position.
+    std::array<std::uint8_t, kMaxFactorsPerDim + 1> positions;
+    const std::uint64_t compositions = NumCompositions(exponent, num_slots);
+    internal::UnrankComposition(rng.Below(compositions), exponent, num_slots, positions.data());
+    for (int item = 0; item < exponent; ++item) slots[first + item] = dim_space.slots[positions[item]];
+  });
+  for (int index = candidate.num_factors; index < kMaxFactorsPerDim; ++index) slots[index] = 0;
+}
+
+bool Mapspace::MutateMoveFactor(util::Rng& rng, Genome& genome) const {
+  int total = 0;
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    if (dims_[dim].num_slots >= 2) total += dims_[dim].candidates[genome.padding[dim]].num_factors;
+  }
+  if (total == 0) return false;
+  int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(total)));
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    const DimSpace& dim_space = dims_[dim];
+    if (dim_space.num_slots < 2) continue;
+    const int factors = dim_space.candidates[genome.padding[dim]].num_factors;
+    if (pick >= factors) {
+      pick -= factors;
+      continue;
+    }
+    const int current = OpenSlotIndex(dim, genome.factor_slots[dim][pick]);
+    int target = static_cast<int>(rng.Below(static_cast<std::uint64_t>(dim_space.num_slots - 1)));
+    if (target >= current) ++target;
+    MoveFactor(dim, pick, dim_space.slots[target], genome);
+    return true;
+  }
+  return false;
+}
+
+bool Mapspace::MutateChangePadding(util::Rng& rng, Genome& genome) const {
+  int total = 0;
+  for (int dim = 0; dim < num_dims_; ++dim) total += dims_[dim].num_candidates >= 2;
+  if (total == 0) return false;
+  int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(total)));
+  int dim = 0;
+  for (; dim < num_dims_; ++dim) {
+    if (dims_[dim].num_candidates >= 2 && pick-- == 0) break;
+  }
+  const DimSpace& dim_space = dims_[dim];
+  int target = static_cast<int>(rng.Below(static_cast<std::uint64_t>(dim_space.num_candidates - 1)));
+  if (target >= genome.padding[dim]) ++target;
+  // Keep the tiling's shape: the old product of each open slot is the target for the new
+  // primes, placed largest first where the most of that target is left (ties: lowest slot).
+  std::array<double, kMaxSlots> room{};
+  const PaddingCandidate& old_candidate = dim_space.candidates[genome.padding[dim]];
+  for (int index = 0; index < dim_space.num_slots; ++index) room[index] = 1.0;
+  for (int index = 0; index < old_candidate.num_factors; ++index) {
+    room[OpenSlotIndex(dim, genome.factor_slots[dim][index])] *= old_candidate.primes[index];
+  }
+  const PaddingCandidate& new_candidate = dim_space.candidates[target];
+  genome.padding[dim] = static_cast<std::uint8_t>(target);
+  std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
+  for (int index = new_candidate.num_factors - 1; index >= 0; --index) {
+    int best = 0;
+    for (int open = 1; open < dim_space.num_slots; ++open) {
+      if (room[open] > room[best]) best = open;
+    }
+    room[best] /= new_candidate.primes[index];
+    slots[index] = dim_space.slots[best];
+  }
+  for (int index = new_candidate.num_factors; index < kMaxFactorsPerDim; ++index) slots[index] = 0;
+  // Canonical order within runs of equal primes.
+  ForEachPrimeRun(new_candidate,
+                  [&](int first, int exponent) { std::sort(slots.begin() + first, slots.begin() + first + exponent); });
+  return true;
+}
+
+}  // namespace loopfront::search

@@ -1,0 +1,103 @@
+// What the pieces of the mapspace share (src/search/mapspace_*.cpp; the manual is
+// include/loopfront/search/mapspace.h): the counting helpers of the factor sub-space (binomials,
+// stars and bars, runs of equal primes), factorials for loop orders, and the slot lookups that
+// Mutate and Repair call per evaluation. Everything here is inline on purpose: these helpers sat in
+// one translation unit with their callers before the split, and the hot path must keep inlining
+// them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+
+#include "loopfront/search/mapspace.h"
+
+namespace loopfront::search::internal {
+
+// Binomial coefficients C(n, k) for n < 64, saturated at UINT64_MAX (C(63, 31) < 2^63, so never).
+inline constexpr int kBinomialRows = 64;
+struct BinomialTable {
+  std::uint64_t values[kBinomialRows][kBinomialRows] = {};
+  constexpr BinomialTable() {
+    for (int n = 0; n < kBinomialRows; ++n) {
+      values[n][0] = 1;
+      for (int k = 1; k <= n; ++k) values[n][k] = values[n - 1][k - 1] + (k < n ? values[n - 1][k] : 0);
+    }
+  }
+};
+inline constexpr BinomialTable kBinomials;
+
+// C(n, k), 0 outside 0 ≤ k ≤ n.
+inline std::uint64_t Binomial(int n, int k) {
+  if (k < 0 || n < 0 || k > n) return 0;
+  return kBinomials.values[n][k];
+}
+
+inline std::uint64_t SaturatingMultiply(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? std::numeric_limits<std::uint64_t>::max() : product;
+}
+inline std::uint64_t SaturatingAdd(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::uint64_t>::max() : sum;
+}
+
+// n! for the loop counts of one level (n ≤ kMaxDims, far below 21! = the first to overflow).
+constexpr std::uint64_t Factorial(int n) {
+  std::uint64_t result = 1;
+  for (int value = 2; value <= n; ++value) result *= static_cast<std::uint64_t>(value);
+  return result;
+}
+
+// The runs of equal primes of a candidate: calls body(first_index, exponent) per run.
+template <typename Body>
+inline void ForEachPrimeRun(const Mapspace::PaddingCandidate& candidate, Body body) {
+  int first = 0;
+  while (first < candidate.num_factors) {
+    int end = first + 1;
+    while (end < candidate.num_factors && candidate.primes[end] == candidate.primes[first]) ++end;
+    body(first, end - first);
+    first = end;
+  }
+}
+
+// The exponent distributions of one run of `exponent` equal primes over `num_slots` open slots:
+// C(e + s − 1, s − 1) (stars and bars). The factor sub-space counts, samples and enumerates by it.
+inline std::uint64_t NumCompositions(int exponent, int num_slots) {
+  return Binomial(exponent + num_slots - 1, num_slots - 1);
+}
+
+// Stars and bars: `exponent` identical factors into `num_slots` slots, written as non-decreasing
+// slot positions (0..num_slots-1) into positions[0..exponent]; positions[exponent] is scratch.
+// Branch-free: the star/bar decisions of a uniform rank are unpredictable by design.
+inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, std::uint8_t* positions) {
+  const int length = exponent + num_slots - 1;
+  int bars_left = num_slots - 1;
+  int slot_position = 0;
+  int item = 0;
+  for (int position = 0; position < length; ++position) {
+    // Compositions with a star here: the remaining bars among the later positions (C(n, 0) = 1,
+    // so once the bars are placed every position is a star).
+    const std::uint64_t with_star = kBinomials.values[length - position - 1][bars_left];
+    const bool bar = rank >= with_star;
+    positions[item] = static_cast<std::uint8_t>(slot_position);
+    item += !bar;
+    rank -= bar ? with_star : 0;
+    bars_left -= bar;
+    slot_position += bar;
+  }
+}
+
+}  // namespace loopfront::search::internal
+
+namespace loopfront::search {
+
+// Private members of Mapspace that several pieces call on the hot path: defined here, inline.
+
+inline int Mapspace::OpenSlotIndex(int dim, int slot) const { return open_slot_index_[dim][slot]; }
+
+inline int Mapspace::NearestOuterTemporalSlot(int dim, int below_level) const {
+  return outer_temporal_slot_[dim][below_level];
+}
+
+}  // namespace loopfront::search

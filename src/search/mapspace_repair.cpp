@@ -1,0 +1,216 @@
+// Repair and fit of the mapspace (mapspace.h, Repair / CheckFit): a well-formed genome may still
+// overflow a fanout or a capacity. Repair moves prime factors outward until it fits (which factor
+// moves is drawn from the caller's rng, so repaired searches stay reproducible); CheckFit says,
+// without changing anything, whether it fits. Both read the factor, keeps and buffering genes,
+// never the orders. They share a file because CheckFit is exactly the test Repair establishes.
+#include <array>
+#include <utility>
+
+#include "src/search/mapspace_internal.h"
+
+namespace loopfront::search {
+namespace {
+
+using mapping::DimMask;
+using mapping::kMaxDims;
+using mapping::kMaxLevels;
+using mapping::TensorMask;
+
+}  // namespace
+
+// The one way a factor changes slot (the factor mutation uses it too). It lives beside Repair, its
+// per-evaluation caller, on purpose: in one translation unit GCC knows which registers the call
+// keeps (-fipa-ra), and Repair runs measurably fewer instructions than with it defined elsewhere.
+void Mapspace::MoveFactor(int dim, int index, int slot, Genome& genome) const {
+  const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+  std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
+  slots[index] = static_cast<std::uint8_t>(slot);
+  // Restore the canonical order (slots non-decreasing within a run of equal primes).
+  const std::int32_t prime = candidate.primes[index];
+  while (index > 0 && candidate.primes[index - 1] == prime && slots[index - 1] > slots[index]) {
+    std::swap(slots[index - 1], slots[index]);
+    --index;
+  }
+  while (index + 1 < candidate.num_factors && candidate.primes[index + 1] == prime && slots[index + 1] < slots[index]) {
+    std::swap(slots[index + 1], slots[index]);
+    ++index;
+  }
+}
+
+bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
+  // Spatial loops beyond what a level holds: move their free factors to a temporal slot, as
+  // ComputeSlotFactors folds them, so that the genome says what the mapping does.
+  for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
+    int loops = 0;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      for (int dim = 0; dim < num_dims_; ++dim) {
+        std::int64_t product = base_factors_[slot][dim];
+        const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+        for (int index = 0; index < candidate.num_factors; ++index) {
+          if (genome.factor_slots[dim][index] == slot) product *= candidate.primes[index];
+        }
+        if (product <= 1 || ++loops <= mapping::kMaxSpatialLoopsPerLevel) continue;
+        const int same_level = SlotId(level_idx, SlotKind::kTemporal);
+        const int target = OpenSlotIndex(dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(dim, level_idx);
+        if (target < 0) return false;
+        for (int index = 0; index < candidate.num_factors; ++index) {
+          // MoveFactor keeps runs sorted, which may move a factor still in `slot` to `index` again.
+          while (genome.factor_slots[dim][index] == slot) MoveFactor(dim, index, target, genome);
+        }
+      }
+    }
+  }
+  SlotFactors factors;
+  ComputeSlotFactors(genome, factors);
+  // Fanout: move spatial factors out of an overflowing axis to a temporal slot of the same level,
+  // or the nearest open one outward.
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      std::int64_t product = 1;
+      for (int dim = 0; dim < num_dims_; ++dim) product *= factors[slot][dim];
+      while (product > slot_fanout_[slot]) {
+        int count = 0;
+        for (int dim = 0; dim < num_dims_; ++dim) {
+          const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
+          for (int index = 0; index < num_factors; ++index) count += genome.factor_slots[dim][index] == slot;
+        }
+        if (count == 0) return false;
+        int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
+        int moved_dim = -1;
+        int moved_index = -1;
+        for (int dim = 0; dim < num_dims_ && moved_dim < 0; ++dim) {
+          const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
+          for (int index = 0; index < num_factors; ++index) {
+            if (genome.factor_slots[dim][index] == slot && pick-- == 0) {
+              moved_dim = dim;
+              moved_index = index;
+              break;
+            }
+          }
+        }
+        const int same_level = SlotId(level_idx, SlotKind::kTemporal);
+        const int target =
+            OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
+        if (target < 0) return false;
+        const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
+        MoveFactor(moved_dim, moved_index, target, genome);
+        factors[slot][moved_dim] /= prime;
+        factors[target][moved_dim] *= prime;
+        product /= prime;
+      }
+    }
+  }
+  // Capacity, innermost level first: moving a factor from level ≥ l to a level < l leaves the
+  // tiles of the levels above l unchanged, so one pass suffices.
+  std::array<std::array<std::int64_t, kMaxDims>, kMaxLevels + 1> inside{};  // Π factors at levels ≥ l
+  auto recompute_inside = [&](int dim) {
+    inside[num_levels_][dim] = 1;
+    for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
+      const int slot = SlotId(level_idx, SlotKind::kTemporal);
+      inside[level_idx][dim] =
+          inside[level_idx + 1][dim] * factors[slot][dim] * factors[slot + 1][dim] * factors[slot + 2][dim];
+    }
+  };
+  for (int dim = 0; dim < num_dims_; ++dim) recompute_inside(dim);
+  for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
+    const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
+    if (capacity == mapping::kUnboundedCapacity) continue;
+    const TensorMask kept = genome.keeps[level_idx];
+    DimMask relevant_dims = 0;
+    for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+      relevant_dims = static_cast<DimMask>(relevant_dims | problem_.tensor_dims(__builtin_ctz(mask)));
+    }
+    while (true) {
+      std::int64_t needed = 0;
+      for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+        std::int64_t tile = 1;
+        for (DimMask dims = problem_.tensor_dims(__builtin_ctz(mask)); dims != 0;
+             dims &= static_cast<DimMask>(dims - 1)) {
+          tile *= inside[level_idx][__builtin_ctz(dims)];
+        }
+        needed += tile;
+      }
+      if (needed <= capacity) break;
+      // Candidates: free factors of relevant dims at this level or inside it that have an open
+      // temporal slot outside; temporal ones first (they keep the parallelism).
+      int temporal_count = 0;
+      int spatial_count = 0;
+      for (DimMask dims = relevant_dims; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+        const int dim = __builtin_ctz(dims);
+        if (NearestOuterTemporalSlot(dim, level_idx) < 0) continue;
+        const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
+        for (int index = 0; index < num_factors; ++index) {
+          const int slot = genome.factor_slots[dim][index];
+          if (SlotLevel(slot) < level_idx) continue;
+          if (SlotKindOf(slot) == SlotKind::kTemporal) {
+            ++temporal_count;
+          } else {
+            ++spatial_count;
+          }
+        }
+      }
+      if (temporal_count + spatial_count == 0) return false;
+      const bool temporal = temporal_count > 0;
+      int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(temporal ? temporal_count : spatial_count)));
+      int moved_dim = -1;
+      int moved_index = -1;
+      for (DimMask dims = relevant_dims; dims != 0 && moved_dim < 0; dims &= static_cast<DimMask>(dims - 1)) {
+        const int dim = __builtin_ctz(dims);
+        if (NearestOuterTemporalSlot(dim, level_idx) < 0) continue;
+        const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
+        for (int index = 0; index < num_factors; ++index) {
+          const int slot = genome.factor_slots[dim][index];
+          if (SlotLevel(slot) < level_idx || (SlotKindOf(slot) == SlotKind::kTemporal) != temporal) continue;
+          if (pick-- == 0) {
+            moved_dim = dim;
+            moved_index = index;
+            break;
+          }
+        }
+      }
+      const int source = genome.factor_slots[moved_dim][moved_index];
+      const int target = NearestOuterTemporalSlot(moved_dim, level_idx);
+      const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
+      MoveFactor(moved_dim, moved_index, target, genome);
+      factors[source][moved_dim] /= prime;
+      factors[target][moved_dim] *= prime;
+      recompute_inside(moved_dim);
+    }
+  }
+  return true;
+}
+
+mapping::Violation Mapspace::CheckFit(const Genome& genome) const {
+  SlotFactors factors;
+  ComputeSlotFactors(genome, factors);
+  std::array<std::int64_t, kMaxDims> inside;
+  inside.fill(1);
+  for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
+    for (const SlotKind kind : {SlotKind::kTemporal, SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      std::int64_t product = 1;
+      for (int dim = 0; dim < num_dims_; ++dim) {
+        product *= factors[slot][dim];
+        inside[dim] *= factors[slot][dim];
+      }
+      if (kind != SlotKind::kTemporal && product > slot_fanout_[slot]) return mapping::Violation::kFanoutExceeded;
+    }
+    const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
+    if (capacity == mapping::kUnboundedCapacity) continue;
+    std::int64_t needed = 0;
+    for (TensorMask mask = genome.keeps[level_idx]; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+      std::int64_t tile = 1;
+      for (DimMask dims = problem_.tensor_dims(__builtin_ctz(mask)); dims != 0;
+           dims &= static_cast<DimMask>(dims - 1)) {
+        tile *= inside[__builtin_ctz(dims)];
+      }
+      needed += tile;
+    }
+    if (needed > capacity) return mapping::Violation::kCapacityExceeded;
+  }
+  return mapping::Violation::kNone;
+}
+
+}  // namespace loopfront::search
