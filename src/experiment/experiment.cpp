@@ -59,12 +59,6 @@ std::string LowerCase(std::string text) {
   return text;
 }
 
-std::string EmitFlow(const YAML::Node& node) {
-  YAML::Emitter emitter;
-  emitter << YAML::Flow << node;
-  return emitter.c_str();
-}
-
 // The keys of a YAML map, for "did you mean" hints.
 std::vector<std::string> KeysOf(const YAML::Node& node) {
   std::vector<std::string> keys;
@@ -75,8 +69,8 @@ std::vector<std::string> KeysOf(const YAML::Node& node) {
 
 struct Override {
   std::string key;
-  YAML::Node value;
-  io::YamlValue at;  // the sweep key, for positions
+  std::string value;  // flow YAML text (io::YamlValue::FlowText)
+  io::YamlValue at;   // the sweep key, for positions
 };
 
 // ArchitectureToYaml(base) with every override set, read back with every architecture check.
@@ -88,7 +82,7 @@ std::optional<arch::Architecture> ApplyOverrides(const ArchitectureChoice& base_
   std::vector<std::string> assignments;
   bool ok = true;
   for (const Override& item : overrides) {
-    assignments.push_back(fmt::format("{}={}", item.key, EmitFlow(item.value)));
+    assignments.push_back(fmt::format("{}={}", item.key, item.value));
     const std::vector<std::string> parts = util::Split(item.key, '.');
     std::vector<std::string> level_names;
     YAML::Node node;
@@ -128,7 +122,7 @@ std::optional<arch::Architecture> ApplyOverrides(const ArchitectureChoice& base_
     // A capacity is given in bytes or in words, not both: the swept one replaces the other.
     if (last == "capacity_bytes") node.remove("capacity_words");
     if (last == "capacity_words") node.remove("capacity_bytes");
-    node[last] = YAML::Clone(item.value);
+    node[last] = YAML::Load(item.value);
   }
   if (!ok) return std::nullopt;
   YAML::Emitter emitter;
@@ -321,8 +315,8 @@ void ReadArchitectures(const io::YamlValue& value, Experiment& experiment) {
       ArchitectureChoice choice{.arch = base.arch, .sweep = {}, .architecture = {}};
       for (std::size_t axis = 0; axis < axes.size(); ++axis) {
         const io::YamlValue& swept = axes[axis].values[at[axis]];
-        overrides.push_back({axes[axis].key, swept.node(), axes[axis].at});
-        choice.sweep.emplace_back(axes[axis].key, swept.node().Scalar());
+        overrides.push_back({axes[axis].key, swept.FlowText(), axes[axis].at});
+        choice.sweep.emplace_back(axes[axis].key, swept.Text());
       }
       if (std::optional<arch::Architecture> architecture = ApplyOverrides(base, overrides, *sweep_value, reported)) {
         choice.architecture = std::move(*architecture);
@@ -353,8 +347,11 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   }
   if (params && params->IsMap()) {
     std::vector<std::string> assignments;
-    for (auto it = params->node().begin(); it != params->node().end(); ++it) {
-      assignments.push_back(fmt::format("{}={}", EmitFlow(it->first), EmitFlow(it->second)));
+    // Read a second time (the registry read it first and reported its problems).
+    util::Diagnostics reported_already;
+    const std::optional<io::YamlMap> entries = params->ReportingTo(reported_already).AsOpenMap();
+    for (const io::YamlMap::Entry& entry : entries->entries()) {
+      assignments.push_back(fmt::format("{}={}", entry.key.FlowText(), entry.value.FlowText()));
     }
     std::sort(assignments.begin(), assignments.end());
     settings.params_text = util::Join(assignments, ",");

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "loopfront/io/yaml_reader.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::search {
@@ -92,10 +93,9 @@ ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>
   const std::optional<io::YamlMap> map = params.AsMap(Names(specs));
   if (!map) return ParamValues(std::move(values));
   for (const io::YamlMap::Entry& entry : map->entries()) {
-    const ParamSpec* spec = FindSpec(specs, entry.key.node().Scalar());
+    const ParamSpec* spec = FindSpec(specs, entry.key.Text());
     if (spec == nullptr) continue;  // AsMap reported it
-    const std::optional<double> value =
-        entry.value.IsScalar() ? ParseValue(*spec, entry.value.node().Scalar()) : std::nullopt;
+    const std::optional<double> value = entry.value.IsScalar() ? ParseValue(*spec, entry.value.Text()) : std::nullopt;
     if (!value) {
       entry.value.ErrorExpected(Expected(*spec) + " (a parameter of " + owner + ")");
       continue;
@@ -122,8 +122,9 @@ ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>
     }
     const std::optional<double> value = ParseValue(*spec, assignment.substr(equals + 1));
     if (!value) {
-      diagnostics.Add({.path = "--param " + name,
-                       .message = fmt::format("expected {}, got '{}'", Expected(*spec), assignment.substr(equals + 1))});
+      diagnostics.Add(
+          {.path = "--param " + name,
+           .message = fmt::format("expected {}, got '{}'", Expected(*spec), assignment.substr(equals + 1))});
       continue;
     }
     values[name] = *value;

@@ -11,8 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "loopfront/io/yaml_reader.h"
 #include "loopfront/util/error.h"
+
+namespace loopfront::io {
+class YamlValue;
+}  // namespace loopfront::io
 
 namespace loopfront::search {
 
