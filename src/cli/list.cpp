@@ -47,14 +47,9 @@ void AddListCommand(CLI::App& app, CommandRegistry& registry) {
     PrintPresets(io::PresetKind::kWorkload, "workloads (--model NAME)");
     PrintPresets(io::PresetKind::kArchitecture, "architectures (--arch NAME)");
     std::cout << "cost models (--cost-model NAME):\n";
-    for (const cost::CostModelRegistry::Entry& entry : cost::BuiltinCostModels().entries()) {
-      std::cout << fmt::format("  {:<22} {}\n", entry.name, entry.description);
-    }
+    std::cout << cost::BuiltinCostModels().Listing();
     std::cout << "searchers (--searcher NAME, parameters as --param NAME=VALUE):\n";
-    for (const search::SearcherRegistry::Entry& entry : search::BuiltinSearchers().entries()) {
-      std::cout << fmt::format("  {:<22} {}\n", entry.name, entry.description);
-      for (const search::ParamSpec& spec : entry.params) std::cout << "      " << search::DescribeParam(spec) << '\n';
-    }
+    std::cout << search::BuiltinSearchers().Listing();
     return 0;
   });
 }

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "loopfront/arch/loader.h"
+#include "loopfront/io/param_reader.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/hash.h"
 #include "loopfront/util/strings.h"
@@ -339,8 +340,9 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   try {
     util::Diagnostics& diagnostics = value.diagnostics();
     const std::size_t before = diagnostics.size();
-    std::unique_ptr<search::Searcher> searcher = params ? search::BuiltinSearchers().Create(settings.searcher, *params)
-                                                        : search::BuiltinSearchers().Create(settings.searcher);
+    std::unique_ptr<search::Searcher> searcher =
+        params ? io::CreateFromYaml(search::BuiltinSearchers(), settings.searcher, *params)
+               : search::BuiltinSearchers().Create(settings.searcher);
     if (searcher && diagnostics.size() == before) experiment.searcher = std::move(searcher);
   } catch (const util::ConfigError& error) {
     Reposition(error, searcher_value ? *searcher_value : value, "", reported);

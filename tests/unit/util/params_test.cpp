@@ -1,10 +1,12 @@
+#include "loopfront/util/params.h"
+
 #include <catch2/catch.hpp>
 
+#include "loopfront/io/param_reader.h"
 #include "loopfront/io/yaml_reader.h"
-#include "loopfront/search/params.h"
 
-using loopfront::search::ParamSpec;
-using loopfront::search::ParamType;
+using loopfront::util::ParamSpec;
+using loopfront::util::ParamType;
 
 namespace {
 
@@ -16,9 +18,9 @@ const std::vector<ParamSpec> kSpecs = {
 
 }  // namespace
 
-TEST_CASE("Parameters default, override, and reject bad values with a suggestion", "[search]") {
+TEST_CASE("Parameters default, override, and reject bad values with a suggestion", "[util]") {
   loopfront::util::Diagnostics diagnostics;
-  const auto values = loopfront::search::ResolveParams(
+  const auto values = loopfront::util::ResolveParams(
       "searcher genetic", kSpecs, {"population=128", "mutation_rate=1.5", "popluation=3", "elitism=false"},
       diagnostics);
   CHECK(values.Int("population") == 128);
@@ -30,12 +32,12 @@ TEST_CASE("Parameters default, override, and reject bad values with a suggestion
   CHECK(diagnostics.items()[1].ToString().find("did you mean 'population'?") != std::string::npos);
 }
 
-TEST_CASE("Parameters from YAML carry positions", "[search]") {
+TEST_CASE("Parameters from YAML carry positions", "[util]") {
   loopfront::util::Diagnostics diagnostics;
   const auto document = loopfront::io::YamlDocument::LoadString("params:\n  population: many\n  mutaton_rate: 0.1\n",
                                                                 "e.yaml", diagnostics);
   const auto root = document.root().AsMap({"params"});
-  const auto values = loopfront::search::ResolveParams("searcher genetic", kSpecs, *root->Get("params"));
+  const auto values = loopfront::io::ReadParams("searcher genetic", kSpecs, *root->Get("params"));
   CHECK(values.Int("population") == 64);
   REQUIRE(diagnostics.size() == 2);
   CHECK(diagnostics.items()[0].ToString().starts_with("e.yaml:3:3: params.mutaton_rate: expected one of the keys"));
