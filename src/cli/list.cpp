@@ -46,7 +46,7 @@ void AddListCommand(CLI::App& app, CommandRegistry& registry) {
   registry.Add(list, [] {
     PrintPresets(io::PresetKind::kWorkload, "workloads (--model NAME)");
     PrintPresets(io::PresetKind::kArchitecture, "architectures (--arch NAME)");
-    std::cout << "cost models (--cost-model NAME):\n";
+    std::cout << "cost models (--cost-model NAME, parameters as --cost-param NAME=VALUE):\n";
     std::cout << cost::BuiltinCostModels().Listing();
     std::cout << "searchers (--searcher NAME, parameters as --param NAME=VALUE):\n";
     std::cout << search::BuiltinSearchers().Listing();

@@ -327,6 +327,21 @@ void ReadArchitectures(const io::YamlValue& value, Experiment& experiment) {
   }
 }
 
+// The canonical text of a plug-in's `params:` mapping, for point ids: `key=value` in flow YAML,
+// sorted, comma-separated.
+std::string ParamsText(const io::YamlValue& params) {
+  std::vector<std::string> assignments;
+  // Read a second time (the registry read it first and reported its problems).
+  util::Diagnostics reported_already;
+  const std::optional<io::YamlMap> entries = params.ReportingTo(reported_already).AsOpenMap();
+  if (!entries) return "";
+  for (const io::YamlMap::Entry& entry : entries->entries()) {
+    assignments.push_back(fmt::format("{}={}", entry.key.FlowText(), entry.value.FlowText()));
+  }
+  std::sort(assignments.begin(), assignments.end());
+  return util::Join(assignments, ",");
+}
+
 void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   std::optional<io::YamlMap> search = value.AsMap({"searcher", "params", "objectives", "budget", "seed", "tilings"});
   if (!search) return;
@@ -347,17 +362,7 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   } catch (const util::ConfigError& error) {
     Reposition(error, searcher_value ? *searcher_value : value, "", reported);
   }
-  if (params && params->IsMap()) {
-    std::vector<std::string> assignments;
-    // Read a second time (the registry read it first and reported its problems).
-    util::Diagnostics reported_already;
-    const std::optional<io::YamlMap> entries = params->ReportingTo(reported_already).AsOpenMap();
-    for (const io::YamlMap::Entry& entry : entries->entries()) {
-      assignments.push_back(fmt::format("{}={}", entry.key.FlowText(), entry.value.FlowText()));
-    }
-    std::sort(assignments.begin(), assignments.end());
-    settings.params_text = util::Join(assignments, ",");
-  }
+  if (params && params->IsMap()) settings.params_text = ParamsText(*params);
   if (std::optional<io::YamlValue> objectives = search->Get("objectives")) {
     std::vector<std::string> names;
     for (const io::YamlValue& item : ValuesOf(*objectives)) {
@@ -395,6 +400,39 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
         settings.tilings = static_cast<int>(*number);
       }
     }
+  }
+}
+
+// `cost_model: <name>`, or `cost_model: {name: <name>, params: {...}}` with the model's declared
+// parameters; absent: the default model.
+void ReadCostModel(const std::optional<io::YamlValue>& value, const io::YamlValue& root, Experiment& experiment) {
+  const cost::CostModelRegistry& registry = cost::BuiltinCostModels();
+  if (value && value->IsMap()) {
+    std::optional<io::YamlMap> map = value->AsMap({"name", "params"});
+    if (!map) return;
+    std::optional<io::YamlValue> name_value = map->Require("name", "a cost model name");
+    if (!name_value) return;
+    std::optional<std::string> name = name_value->AsChoice(registry.Names());
+    if (!name) return;
+    experiment.cost_model_name = *name;
+    std::optional<io::YamlValue> params = map->Get("params");
+    if (!params) {
+      experiment.cost_model = registry.Create(*name);
+      return;
+    }
+    util::Diagnostics& diagnostics = root.diagnostics();
+    const std::size_t before = diagnostics.size();
+    std::unique_ptr<cost::CostModel> model = io::CreateFromYaml(registry, *name, *params);
+    if (diagnostics.size() == before) experiment.cost_model = std::move(model);
+    if (params->IsMap()) experiment.cost_params_text = ParamsText(*params);
+    return;
+  }
+  if (value) experiment.cost_model_name = value->AsString().value_or(experiment.cost_model_name);
+  try {
+    experiment.cost_model = registry.Create(experiment.cost_model_name);
+  } catch (const util::ConfigError& error) {
+    std::set<std::string> reported;
+    Reposition(error, value ? *value : root, "", reported);
   }
 }
 
@@ -465,14 +503,7 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
     } else {
       experiment.fusions = {"auto"};
     }
-    std::optional<io::YamlValue> cost_model = map->Get("cost_model");
-    if (cost_model) experiment.cost_model_name = cost_model->AsString().value_or(experiment.cost_model_name);
-    try {
-      experiment.cost_model = cost::BuiltinCostModels().Create(experiment.cost_model_name);
-    } catch (const util::ConfigError& error) {
-      std::set<std::string> reported;
-      Reposition(error, cost_model ? *cost_model : root, "", reported);
-    }
+    ReadCostModel(map->Get("cost_model"), root, experiment);
     if (auto threads = map->Get("threads")) {
       if (std::optional<std::int64_t> number = threads->AsNonNegativeInt()) {
         if (*number > 4096) {
@@ -536,6 +567,8 @@ std::vector<Point> ExpandPoints(const Experiment& experiment) {
             {"seed", experiment.search.seed},
             {"tilings", experiment.search.tilings},
         };
+        // Only when given, so that the ids of points without cost-model parameters stay as they were.
+        if (!experiment.cost_params_text.empty()) point.config["cost_params"] = experiment.cost_params_text;
         if (!experiment.random_mappings.ops.empty()) {
           point.config["random_mappings"] = {{"ops", experiment.random_mappings.ops},
                                              {"samples", experiment.random_mappings.samples}};

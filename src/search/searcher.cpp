@@ -1,7 +1,5 @@
 #include "loopfront/search/searcher.h"
 
-#include <fmt/format.h>
-
 namespace loopfront::search {
 
 std::string_view ToString(Objective objective) {
