@@ -3,8 +3,34 @@
 #include <algorithm>
 
 #include "loopfront/search/search_run.h"
+#include "loopfront/util/signals.h"
 
 namespace loopfront::search {
+namespace {
+
+// One uniform sample of the mapspace: the searcher's draw, shared by both ways of sampling.
+void DrawSample(const Mapspace& mapspace, util::Rng& rng, bool repair, Genome& genome) {
+  mapspace.Sample(rng, genome);
+  if (repair) mapspace.Repair(rng, genome);
+}
+
+}  // namespace
+
+std::vector<pareto::Objectives> SampleValidMappings(const Mapspace& mapspace, const cost::CostModel& cost_model,
+                                                    util::Rng& rng, std::int64_t samples, std::int64_t max_draws) {
+  std::vector<pareto::Objectives> kept;
+  kept.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, samples)));
+  Genome genome;
+  mapping::Mapping mapping;
+  for (std::int64_t draw = 0; draw < max_draws && static_cast<std::int64_t>(kept.size()) < samples; ++draw) {
+    if ((draw & 1023) == 0 && util::StopRequested()) break;
+    DrawSample(mapspace, rng, /*repair=*/false, genome);
+    if (!mapspace.Fits(genome)) continue;
+    const Evaluation evaluation = EvaluateGenome(mapspace, cost_model, genome, mapping);
+    if (evaluation.feasible) kept.push_back(evaluation.objectives);
+  }
+  return kept;
+}
 
 std::vector<util::ParamSpec> RandomSearcher::Params() {
   return {
@@ -28,8 +54,7 @@ SearchResult RandomSearcher::Search(const Mapspace& mapspace, const cost::CostMo
     ParallelFor(run.threads(), count, [&](std::int64_t index) {
       util::Rng rng(util::DeriveSeed(options.seed, {batch, static_cast<std::uint64_t>(index)}));
       Genome genome;
-      mapspace.Sample(rng, genome);
-      if (repair_) mapspace.Repair(rng, genome);
+      DrawSample(mapspace, rng, repair_, genome);
       evaluations[index] = EvaluateGenome(mapspace, cost_model, genome, mappings[index]);
     });
     bool improved = false;

@@ -4,6 +4,8 @@
 //
 // Step = one batch of `batch_size` samples; sample i of batch b draws from the stream
 // DeriveSeed(seed, {b, i}), so results do not depend on the thread count.
+// SampleValidMappings draws the same kind of samples from one sequential stream, for the
+// random-mapping distributions of experiments (survey Sec. 5.5.1, Fig. 19).
 // Thread-safety: immutable; Search is const.
 #pragma once
 
@@ -11,10 +13,20 @@
 #include <string_view>
 #include <vector>
 
+#include "loopfront/pareto/front.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/params.h"
+#include "loopfront/util/random.h"
 
 namespace loopfront::search {
+
+// Uniform samples of `mapspace` as the `random` searcher draws them without repair
+// (Mapspace::Sample), one after another from `rng`: each one that fits (Mapspace::Fits) is
+// evaluated and, when feasible, kept. Stops after `samples` kept or `max_draws` drawn (so that a
+// mapspace of rare valid mappings ends), or early on a stop request. The kept samples' objectives,
+// in draw order.
+std::vector<pareto::Objectives> SampleValidMappings(const Mapspace& mapspace, const cost::CostModel& cost_model,
+                                                    util::Rng& rng, std::int64_t samples, std::int64_t max_draws);
 
 class RandomSearcher final : public Searcher {
  public:

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
+
+#include "loopfront/workload/analysis.h"
 
 namespace loopfront::cost {
 namespace {
@@ -48,6 +51,48 @@ double CombinedPeakFlopsPerCycle(std::span<const EngineWork> members, bool overl
   // longer stage), else they run one after the other.
   const double cycles = overlap_vector_unit ? std::max(array_cycles, vector_cycles) : array_cycles + vector_cycles;
   return cycles > 0.0 ? flops / cycles : 0.0;
+}
+
+std::map<std::string, UnitWork> WorkPerExecution(const workload::Workload& workload,
+                                                 const arch::Architecture& architecture) {
+  std::map<std::string, UnitWork> work;
+  for (const workload::WorkSummary& row : workload::AnalyzeWorkload(workload, workload::GroupBy::kOp)) {
+    if (row.group == workload::kTotalGroup || row.count <= 0) continue;
+    const auto count = static_cast<long double>(row.count);
+    work[row.group] = {.flops = static_cast<double>(row.flops / count),
+                       .bytes = static_cast<double>(row.bytes / count)};
+  }
+  for (std::size_t id = 0; id < workload.NumOps(); ++id) {
+    const workload::Op& op = workload.op(id);
+    const auto found = work.find(op.name);
+    if (found == work.end()) continue;
+    const mapping::Problem problem = mapping::Problem::Build(op, architecture);
+    found->second.peak_flops_per_cycle = PeakFlopsPerCycle(problem);
+    found->second.vector_op = problem.is_vector_op();
+  }
+  return work;
+}
+
+UnitWork CombineUnitWork(const std::map<std::string, UnitWork>& ops, std::span<const std::string> members,
+                         bool overlap_vector_unit) {
+  UnitWork total;
+  std::vector<EngineWork> engines;
+  for (const std::string& member : members) {
+    const auto found = ops.find(member);
+    if (found == ops.end()) continue;
+    total.flops += found->second.flops;
+    total.bytes += found->second.bytes;
+    engines.push_back({.flops = found->second.flops,
+                       .peak_flops_per_cycle = found->second.peak_flops_per_cycle,
+                       .vector_op = found->second.vector_op});
+  }
+  // One op: its engine's peak; a group: its members' engines combined as the group model times them.
+  if (members.size() == 1 && engines.size() == 1) {
+    total.peak_flops_per_cycle = engines.front().peak_flops_per_cycle;
+  } else {
+    total.peak_flops_per_cycle = CombinedPeakFlopsPerCycle(engines, overlap_vector_unit);
+  }
+  return total;
 }
 
 }  // namespace loopfront::cost

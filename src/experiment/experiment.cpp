@@ -1,15 +1,14 @@
 #include "loopfront/experiment/experiment.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <set>
 
 #include "loopfront/arch/loader.h"
+#include "loopfront/arch/overrides.h"
 #include "loopfront/io/param_reader.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/hash.h"
@@ -52,105 +51,6 @@ void Reposition(const util::ConfigError& error, const io::YamlValue& at, const s
                                .message = prefix + (path.empty() ? "" : path + ": ") + message};
     }
     if (reported.insert(moved.ToString()).second) at.diagnostics().Add(std::move(moved));
-  }
-}
-
-std::string LowerCase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-// The keys of a YAML map, for "did you mean" hints.
-std::vector<std::string> KeysOf(const YAML::Node& node) {
-  std::vector<std::string> keys;
-  if (!node.IsMap()) return keys;
-  for (auto it = node.begin(); it != node.end(); ++it) keys.push_back(it->first.as<std::string>());
-  return keys;
-}
-
-struct Override {
-  std::string key;
-  std::string value;  // flow YAML text (io::YamlValue::FlowText)
-  io::YamlValue at;   // the sweep key, for positions
-};
-
-// ArchitectureToYaml(base) with every override set, read back with every architecture check.
-std::optional<arch::Architecture> ApplyOverrides(const ArchitectureChoice& base_choice,
-                                                 const std::vector<Override>& overrides, const io::YamlValue& sweep,
-                                                 std::set<std::string>& reported) {
-  YAML::Node root = YAML::Load(arch::ArchitectureToYaml(base_choice.architecture));
-  YAML::Node architecture = root["architecture"];
-  std::vector<std::string> assignments;
-  bool ok = true;
-  for (const Override& item : overrides) {
-    assignments.push_back(fmt::format("{}={}", item.key, item.value));
-    const std::vector<std::string> parts = util::Split(item.key, '.');
-    std::vector<std::string> level_names;
-    YAML::Node node;
-    std::size_t first = 0;
-    for (const YAML::Node& level : architecture["levels"]) {
-      const std::string level_name = level["name"].as<std::string>();
-      level_names.push_back(level_name);
-      if (!parts.empty() && LowerCase(level_name) == LowerCase(parts.front()) && first == 0) {
-        node.reset(level);
-        first = 1;
-      }
-    }
-    if (first == 0) node.reset(architecture);
-    bool found = !parts.empty();
-    for (std::size_t index = first; found && index + 1 < parts.size(); ++index) {
-      if (parts[index].empty() || !node.IsMap() || !node[parts[index]]) {
-        std::vector<std::string> candidates = KeysOf(node);
-        if (index == 0) candidates.insert(candidates.end(), level_names.begin(), level_names.end());
-        if (reported.insert("key:" + item.key).second)
-          item.at.Error(fmt::format(
-              "expected a dotted key naming a storage level ({}) or a key of the architecture, "
-              "got '{}' (no '{}' there){}",
-              util::Join(level_names, ", "), item.key, parts[index], util::DidYouMeanHint(parts[index], candidates)));
-        found = false;
-        break;
-      }
-      YAML::Node child = node[parts[index]];
-      node.reset(child);
-    }
-    if (!found || parts.back().empty()) {
-      if (found && reported.insert("key:" + item.key).second)
-        item.at.ErrorExpected("a dotted key such as scratchpad.capacity_bytes");
-      ok = false;
-      continue;
-    }
-    const std::string& last = parts.back();
-    // A capacity is given in bytes or in words, not both: the swept one replaces the other.
-    if (last == "capacity_bytes") node.remove("capacity_words");
-    if (last == "capacity_words") node.remove("capacity_bytes");
-    node[last] = YAML::Load(item.value);
-  }
-  if (!ok) return std::nullopt;
-  YAML::Emitter emitter;
-  emitter << root;
-  const std::string with = util::Join(assignments, ", ");
-  util::Diagnostics diagnostics;
-  const io::YamlDocument document =
-      io::YamlDocument::LoadString(emitter.c_str(), fmt::format("{} with {}", base_choice.arch, with), diagnostics);
-  try {
-    diagnostics.ThrowIfAny();
-    return arch::ReadArchitectureDocument(document, base_choice.architecture.name);
-  } catch (const util::ConfigError& error) {
-    // Position each problem at the sweep key it most likely comes from.
-    for (const util::Diagnostic& diagnostic : error.diagnostics()) {
-      const io::YamlValue* at = &sweep;
-      for (const Override& item : overrides) {
-        const std::string last = util::Split(item.key, '.').back();
-        if (diagnostic.path.find(last) != std::string::npos || diagnostic.message.find(last) != std::string::npos) {
-          at = &item.at;
-          break;
-        }
-      }
-      const std::string message = (diagnostic.path.empty() ? "" : diagnostic.path + ": ") + diagnostic.message;
-      if (!reported.insert(fmt::format("{}:{}:{}", at->line(), at->column(), message)).second) continue;
-      at->Error(fmt::format("the architecture {} with {} is not valid: {}", base_choice.arch, with, message));
-    }
-    return std::nullopt;
   }
 }
 
@@ -312,14 +212,15 @@ void ReadArchitectures(const io::YamlValue& value, Experiment& experiment) {
     std::vector<std::size_t> sizes;
     for (const Axis& axis : axes) sizes.push_back(axis.values.size());
     ForEachCombination(sizes, [&](const std::vector<std::size_t>& at) {
-      std::vector<Override> overrides;
+      std::vector<arch::Override> overrides;
       ArchitectureChoice choice{.arch = base.arch, .sweep = {}, .architecture = {}};
       for (std::size_t axis = 0; axis < axes.size(); ++axis) {
         const io::YamlValue& swept = axes[axis].values[at[axis]];
-        overrides.push_back({axes[axis].key, swept.FlowText(), axes[axis].at});
+        overrides.push_back({axes[axis].key, swept.Text(), axes[axis].at});
         choice.sweep.emplace_back(axes[axis].key, swept.Text());
       }
-      if (std::optional<arch::Architecture> architecture = ApplyOverrides(base, overrides, *sweep_value, reported)) {
+      if (std::optional<arch::Architecture> architecture =
+              arch::ApplyOverrides(base.architecture, base.arch, overrides, *sweep_value, reported)) {
         choice.architecture = std::move(*architecture);
         experiment.architectures.push_back(std::move(choice));
       }

@@ -26,7 +26,7 @@
 #include "loopfront/util/signals.h"
 #include "loopfront/util/threads.h"
 #include "loopfront/version.h"
-#include "loopfront/workload/analysis.h"
+#include "mappers/random/random_searcher.h"
 
 namespace loopfront::experiment {
 namespace {
@@ -72,34 +72,8 @@ std::vector<fs::path> PointFiles(const fs::path& output) {
   return files;
 }
 
-// FLOPs and ideal bytes per execution of an op or fused group (workload/analysis.h), and the
-// compute ceiling of the engine(s) that run it (cost/peaks.h; 0 when unknown).
-struct OpWork {
-  double flops = 0;
-  double bytes = 0;
-  double peak_flops_per_cycle = 0;
-  bool vector_op = false;
-};
-
-std::map<std::string, OpWork> WorkPerExecution(const workload::Workload& workload,
-                                               const arch::Architecture& architecture) {
-  std::map<std::string, OpWork> work;
-  for (const workload::WorkSummary& row : workload::AnalyzeWorkload(workload, workload::GroupBy::kOp)) {
-    if (row.group == workload::kTotalGroup || row.count <= 0) continue;
-    const auto count = static_cast<long double>(row.count);
-    work[row.group] = {.flops = static_cast<double>(row.flops / count),
-                       .bytes = static_cast<double>(row.bytes / count)};
-  }
-  for (std::size_t id = 0; id < workload.NumOps(); ++id) {
-    const workload::Op& op = workload.op(id);
-    const auto found = work.find(op.name);
-    if (found == work.end()) continue;
-    const mapping::Problem problem = mapping::Problem::Build(op, architecture);
-    found->second.peak_flops_per_cycle = cost::PeakFlopsPerCycle(problem);
-    found->second.vector_op = problem.is_vector_op();
-  }
-  return work;
-}
+// FLOPs and ideal bytes per execution of an op or fused group, and its compute ceiling (cost/peaks.h).
+using OpWork = cost::UnitWork;
 
 // Per part: each unit of the plan (op name or group label) → its work per execution.
 std::vector<std::map<std::string, OpWork>> UnitWork(const planner::ModelSearchResult& result,
@@ -108,7 +82,7 @@ std::vector<std::map<std::string, OpWork>> UnitWork(const planner::ModelSearchRe
   std::vector<std::map<std::string, OpWork>> units(result.parts.size());
   for (std::size_t part_idx = 0; part_idx < result.parts.size() && part_idx < plan.size(); ++part_idx) {
     const workload::Workload& workload = result.parts[part_idx].workload;
-    const std::map<std::string, OpWork> ops = WorkPerExecution(workload, architecture);
+    const std::map<std::string, OpWork> ops = cost::WorkPerExecution(workload, architecture);
     const planner::PartResult& part = result.part_results[part_idx];
     for (const fusion::PlanChoice& choice : plan[part_idx]) {
       std::vector<std::string> members;
@@ -121,24 +95,7 @@ std::vector<std::map<std::string, OpWork>> UnitWork(const planner::ModelSearchRe
         label = group.label;
         for (const workload::OpId id : group.group.members) members.push_back(workload.op(id).name);
       }
-      OpWork total;
-      std::vector<cost::EngineWork> engines;
-      for (const std::string& member : members) {
-        const auto found = ops.find(member);
-        if (found == ops.end()) continue;
-        total.flops += found->second.flops;
-        total.bytes += found->second.bytes;
-        engines.push_back({.flops = found->second.flops,
-                           .peak_flops_per_cycle = found->second.peak_flops_per_cycle,
-                           .vector_op = found->second.vector_op});
-      }
-      // One op: its engine's peak; a group: its members' engines combined as the group model times them.
-      if (members.size() == 1 && engines.size() == 1) {
-        total.peak_flops_per_cycle = engines.front().peak_flops_per_cycle;
-      } else {
-        total.peak_flops_per_cycle = cost::CombinedPeakFlopsPerCycle(engines, architecture.overlap_vector_unit);
-      }
-      units[part_idx][label] = total;
+      units[part_idx][label] = cost::CombineUnitWork(ops, members, architecture.overlap_vector_unit);
     }
   }
   return units;
@@ -209,19 +166,10 @@ Json RandomMappingSamples(const Experiment& experiment, const Point& point, cons
       const mapping::Problem problem = mapping::Problem::Build(op, point.architecture->architecture);
       const search::Mapspace mapspace = search::Mapspace::Build(problem);
       util::Rng rng(util::DeriveSeed(experiment.search.seed, {util::Fnv1a64(name)}));
-      search::Genome genome;
-      mapping::Mapping mapping;
       std::vector<double> edps;
-      edps.reserve(static_cast<std::size_t>(random.samples));
-      // Uniform draws, kept when they fit; bounded so that a mapspace of rare valid mappings ends.
-      const std::int64_t max_draws = random.samples * kMaxDrawsPerSample;
-      for (std::int64_t draw = 0; draw < max_draws && static_cast<std::int64_t>(edps.size()) < random.samples; ++draw) {
-        if ((draw & 1023) == 0 && util::StopRequested()) break;
-        mapspace.Sample(rng, genome);
-        if (!mapspace.Fits(genome)) continue;
-        mapspace.Decode(genome, mapping);
-        const cost::Cost cost = experiment.cost_model->Evaluate(problem, mapping);
-        if (cost.feasible) edps.push_back(cost.edp_pj_cycles);
+      for (const pareto::Objectives& sample : search::SampleValidMappings(
+               mapspace, *experiment.cost_model, rng, random.samples, random.samples * kMaxDrawsPerSample)) {
+        edps.push_back(sample.EdpPjCycles());
       }
       double best = std::numeric_limits<double>::infinity();
       for (const double edp : edps) best = std::min(best, edp);

@@ -1,9 +1,13 @@
 // Architecture YAML loading (arch/loader.h): every preset loads and is consistent, documents round
 // trip, and bad files are reported with positions and suggestions.
 #include <catch2/catch.hpp>
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "loopfront/arch/loader.h"
+#include "loopfront/arch/overrides.h"
 #include "loopfront/io/presets.h"
 #include "loopfront/util/error.h"
 
@@ -154,4 +158,34 @@ TEST_CASE("Bad architecture files are reported with positions and suggestions", 
 
 TEST_CASE("An unknown architecture preset suggests the closest name", "[arch][loader]") {
   CHECK_THROWS_WITH(LoadArchitecture("gemini"), Catch::Contains("did you mean 'gemmini'?"));
+}
+
+TEST_CASE("arch::ApplyOverrides sets swept keys, a capacity in bytes or words, and reports a bad key once",
+          "[arch][loader]") {
+  namespace arch = loopfront::arch;
+  namespace io = loopfront::io;
+  namespace util = loopfront::util;
+  const arch::Architecture gemmini = arch::LoadArchitecture("gemmini");
+  util::Diagnostics diagnostics;
+  const io::YamlDocument document =
+      io::YamlDocument::LoadString("sweep: {scratchpad.capacity_words: 1024}", "sweep.yaml", diagnostics);
+  const io::YamlValue sweep = document.root();
+  std::set<std::string> reported;
+  // Level names compare without case; words replace the preset's bytes.
+  const std::vector<arch::Override> words = {{.key = "Scratchpad.capacity_words", .value = "1024", .at = sweep}};
+  const std::optional<arch::Architecture> smaller = arch::ApplyOverrides(gemmini, "gemmini", words, sweep, reported);
+  REQUIRE(smaller);
+  CHECK(smaller->levels[1].capacity_words == 1024);
+  CHECK(diagnostics.empty());
+  const std::vector<arch::Override> clock = {{.key = "clock_ghz", .value = "2", .at = sweep}};
+  const std::optional<arch::Architecture> faster = arch::ApplyOverrides(gemmini, "gemmini", clock, sweep, reported);
+  REQUIRE(faster);
+  CHECK(faster->levels[1].capacity_words == gemmini.levels[1].capacity_words);
+  // An unknown key: nullopt and one error, however often it is applied.
+  const std::vector<arch::Override> typo = {{.key = "scratchpad.capacty_bytes.x", .value = "1", .at = sweep}};
+  CHECK_FALSE(arch::ApplyOverrides(gemmini, "gemmini", typo, sweep, reported));
+  CHECK_FALSE(arch::ApplyOverrides(gemmini, "gemmini", typo, sweep, reported));
+  REQUIRE(diagnostics.size() == 1);
+  CHECK_THAT(diagnostics.items()[0].message,
+             Catch::Contains("got 'scratchpad.capacty_bytes.x' (no 'capacty_bytes' there)"));
 }

@@ -14,15 +14,20 @@
 // A fused group's ceiling combines its members' engines as fusion/group_model.h times them: the
 // PE-array members' and the vector-engine members' ideal cycles add up, or overlap (the larger of
 // the two) with `overlap_vector_unit`.
+//   unit work: a unit of a plan (one op, or a fused group) per execution — FLOPs and ideal bytes as
+//       workload/analysis.h counts them (the roofline chart's x and y) and the ceiling above.
 //
 // Units: FLOPs (or vector operations) per cycle, bytes per cycle. Thread-safety: pure functions.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "loopfront/arch/architecture.h"
 #include "loopfront/mapping/problem.h"
+#include "loopfront/workload/workload.h"
 
 namespace loopfront::cost {
 
@@ -47,5 +52,24 @@ struct EngineWork {
 // added up, or the larger of the PE array's and the vector engine's with `overlap_vector_unit`).
 // For one op it is that op's peak. 0 when there are no FLOPs or an engine has no peak.
 double CombinedPeakFlopsPerCycle(std::span<const EngineWork> members, bool overlap_vector_unit);
+
+// The work of one execution of a unit of a plan and the ceiling of the engine(s) that run it.
+struct UnitWork {
+  double flops = 0.0;
+  double bytes = 0.0;                 // ideal: every tensor moved once (workload/analysis.h)
+  double peak_flops_per_cycle = 0.0;  // 0 when unknown
+  bool vector_op = false;
+};
+
+// Per op name of `workload` (ops that run at least once): its work per execution and its engine's
+// peak on `architecture`.
+std::map<std::string, UnitWork> WorkPerExecution(const workload::Workload& workload,
+                                                 const arch::Architecture& architecture);
+
+// A unit of `members` (op names, keys of `ops`: one op, or a fused group's members; unknown names
+// are skipped): FLOPs and bytes add up; the ceiling is the op's own peak for one op, the members'
+// engines combined (CombinedPeakFlopsPerCycle) for a group.
+UnitWork CombineUnitWork(const std::map<std::string, UnitWork>& ops, std::span<const std::string> members,
+                         bool overlap_vector_unit);
 
 }  // namespace loopfront::cost

@@ -18,6 +18,9 @@
 //     finally merges the no-fusion front into the fused one, so that fusion is never worse
 //     anywhere (every no-fusion point is weakly dominated by a fused-front point).
 //
+// The phases are the methods of ModelPlanner (src/planner/model_planner.h), the table of searches
+// SearchTable (src/planner/search_tasks.h), its keys SearchKey (src/planner/search_keys.h).
+//
 // Determinism: task i searches with seed DeriveSeed(seed, {FNV-1a(its key)}), a stable key of what
 // it searches, and results are combined in a fixed order; with an evaluation budget (no time
 // budget) the fronts are identical for any thread count.
@@ -35,7 +38,9 @@
 // results are plain values.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -64,10 +69,30 @@ inline constexpr int kDefaultRefinedTilings = 4;
 // Log-grid cell of the fronts' thinning (DESIGN §2.7.1: 0.5% per axis).
 inline constexpr double kDefaultRelativeCell = 0.005;
 
-// A stable text key of an op's shape: kind, dims (names and sizes), tensors (role, dims, word
-// bits), passes, operations per element and reduced dim. Not the op's name, its tensors' names or
-// its count: identical shapes share a search.
-std::string OpShapeKey(const workload::Op& op);
+// What an op's search depends on: kind, dims (names and sizes), tensors (role, dims, word bits),
+// passes, operations per element and reduced dim. Not the op's name, its tensors' names or its
+// count: ops of equal keys share one search. ToString() is the stable text the search's seed
+// derives from, so it must never change (it would change every whole-model front).
+struct OpShapeKey {
+  struct TensorShape {
+    workload::TensorRole role = workload::TensorRole::kInput;
+    std::vector<int> dims;
+    int word_bits = 8;
+    bool operator==(const TensorShape&) const = default;
+  };
+
+  explicit OpShapeKey(const workload::Op& op);
+
+  workload::OpKind kind = workload::OpKind::kContraction;
+  std::vector<workload::Dim> dims;
+  std::vector<TensorShape> tensors;
+  int passes = 1;
+  std::vector<double> ops_per_element;
+  int reduced_dim = -1;  // -1: none
+
+  bool operator==(const OpShapeKey&) const = default;
+  std::string ToString() const;
+};
 
 // One workload of a model and how many times it runs.
 struct ModelPart {
@@ -89,7 +114,7 @@ struct ModelSearchOptions {
 
 // One search that ran: an op shape, or one member of a group under one tiling.
 struct SearchRecord {
-  std::string key;
+  std::string key;              // the search's stable key text (its seed derives from it)
   mapping::Problem problem;     // what was searched (for printing and re-evaluating its mappings)
   search::SearchResult result;  // empty front when the mapspace could not be built (member tasks)
   std::string failure{};        // why the mapspace could not be built
@@ -181,3 +206,8 @@ ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architec
                               const ModelSearchOptions& options = {});
 
 }  // namespace loopfront::planner
+
+template <>
+struct std::hash<loopfront::planner::OpShapeKey> {
+  std::size_t operator()(const loopfront::planner::OpShapeKey& key) const noexcept;
+};

@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "loopfront/arch/loader.h"
@@ -75,6 +75,20 @@ TEST_CASE("OpShapeKey ignores names and counts, not shapes", "[search][model]") 
   renamed.count = 99;
   renamed.tensors[0].name = "elsewhere";
   CHECK(planner::OpShapeKey(renamed) == key("gelu"));
+  CHECK(std::hash<planner::OpShapeKey>{}(planner::OpShapeKey(renamed)) ==
+        std::hash<planner::OpShapeKey>{}(key("gelu")));
+}
+
+TEST_CASE("OpShapeKey: equal keys, equal texts (the text seeds the search)", "[search][model]") {
+  const workload::Workload bert = workload::BuildTransformer(TinyEncoder());
+  for (const workload::Op& op : bert.ops()) {
+    for (const workload::Op& other : bert.ops()) {
+      const planner::OpShapeKey key(op);
+      const planner::OpShapeKey other_key(other);
+      CHECK((key == other_key) == (key.ToString() == other_key.ToString()));
+    }
+  }
+  CHECK(planner::OpShapeKey(bert.op(*bert.FindOp("gelu"))).ToString().starts_with("gelu|"));
 }
 
 TEST_CASE("The model front: identical ops searched once, non-dominated, latency extreme = Σ minima",
@@ -85,7 +99,7 @@ TEST_CASE("The model front: identical ops searched once, non-dominated, latency 
   // 14 ops, 9 shapes: q/k/v/out projections, the two adds and the two norms share a search.
   CHECK(statistics.ops == 14);
   CHECK(statistics.op_searches == 9);
-  std::set<std::string> keys;
+  std::unordered_set<planner::OpShapeKey> keys;
   for (const workload::Op& op : workload.ops()) keys.insert(planner::OpShapeKey(op));
   CHECK(static_cast<std::int64_t>(keys.size()) == statistics.op_searches);
   CHECK(statistics.candidate_groups == 8);
@@ -177,7 +191,7 @@ TEST_CASE("Decode generations of GPT-2 and LLaMA-2-7B run as weighted kv_len buc
     CheckNonDominated(result.fused);
     CHECK(NowhereBetter(result.unfused, result.fused));
     // The projections are the same op in every step: searched once for the whole generation.
-    std::set<std::string> keys;
+    std::unordered_set<planner::OpShapeKey> keys;
     for (const planner::ModelPart& part : result.parts) {
       for (const workload::Op& op : part.workload.ops()) keys.insert(planner::OpShapeKey(op));
     }

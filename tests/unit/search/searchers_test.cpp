@@ -9,7 +9,9 @@
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/random.h"
 #include "loopfront/util/signals.h"
+#include "mappers/random/random_searcher.h"
 #include "tests/unit/search/search_fixtures.h"
 
 using loopfront::search::BuiltinSearchers;
@@ -125,6 +127,32 @@ TEST_CASE("Same seed, same front for 1 and 2 threads", "[search][searchers]") {
   const SearchResult one = Run("exhaustive", small_space, options);
   options.threads = 2;
   CHECK(SameFront(one, Run("exhaustive", small_space, options)));
+}
+
+TEST_CASE("SampleValidMappings: feasible samples, one stream, bounded draws", "[search][searchers]") {
+  const auto problem = SmallProblem("matmul m=97 n=24 k=36");
+  const Mapspace space = Mapspace::Build(problem);
+  loopfront::util::Rng rng(7);
+  const auto samples = loopfront::search::SampleValidMappings(space, kModel, rng, 200, 200'000);
+  REQUIRE(samples.size() == 200);
+  // Each kept sample is a draw that fits, evaluated by the cost model: what one sequential stream gives.
+  loopfront::util::Rng replay(7);
+  loopfront::search::Genome genome;
+  loopfront::mapping::Mapping mapping;
+  std::size_t kept = 0;
+  while (kept < samples.size()) {
+    space.Sample(replay, genome);
+    if (!space.Fits(genome)) continue;
+    space.Decode(genome, mapping);
+    const auto cost = kModel.Evaluate(problem, mapping);
+    if (!cost.feasible) continue;
+    CHECK(samples[kept].latency_cycles == static_cast<double>(cost.cycles));
+    CHECK(samples[kept].EdpPjCycles() == cost.edp_pj_cycles);
+    ++kept;
+  }
+  // The draw bound ends a search for rare valid mappings.
+  loopfront::util::Rng bounded(7);
+  CHECK(loopfront::search::SampleValidMappings(space, kModel, bounded, 200, 10).size() <= 10);
 }
 
 TEST_CASE("Scalar objectives return the best point(s) by that objective", "[search][searchers]") {
