@@ -9,10 +9,10 @@ namespace loopfront::cost {
 void RegisterBuiltinCostModels(CostModelRegistry& registry) {
   registry.Register({.name = std::string(DataflowModel::kName),
                      .description = std::string(DataflowModel::kDescription),
-                     .factory = [] { return std::make_unique<DataflowModel>(); }});
+                     .factory = [](const util::ParamValues&) { return std::make_unique<DataflowModel>(); }});
   registry.Register({.name = std::string(RooflineModel::kName),
                      .description = std::string(RooflineModel::kDescription),
-                     .factory = [] { return std::make_unique<RooflineModel>(); }});
+                     .factory = [](const util::ParamValues&) { return std::make_unique<RooflineModel>(); }});
 }
 
 }  // namespace loopfront::cost

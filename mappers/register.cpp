@@ -14,7 +14,7 @@ SearcherRegistry::Entry EntryFor() {
   return {.name = std::string(SearcherType::kName),
           .description = std::string(SearcherType::kDescription),
           .params = SearcherType::Params(),
-          .factory = [](const ParamValues& params) { return std::make_unique<SearcherType>(params); }};
+          .factory = [](const util::ParamValues& params) { return std::make_unique<SearcherType>(params); }};
 }
 
 }  // namespace

@@ -36,21 +36,22 @@ struct Chain {
 
 }  // namespace
 
-std::vector<ParamSpec> AnnealingSearcher::Params() {
+std::vector<util::ParamSpec> AnnealingSearcher::Params() {
   return {
-      {"chains", ParamType::kInt, 8, 1, 4096, "independent chains (spread over latency weights for the pair)"},
-      {"initial_temperature", ParamType::kDouble, 0.05, 1e-9, 100, "starting temperature, in units of ln(objective)"},
-      {"final_temperature", ParamType::kDouble, 0.0005, 1e-12, 100,
+      {"chains", util::ParamType::kInt, 8, 1, 4096, "independent chains (spread over latency weights for the pair)"},
+      {"initial_temperature", util::ParamType::kDouble, 0.05, 1e-9, 100,
+       "starting temperature, in units of ln(objective)"},
+      {"final_temperature", util::ParamType::kDouble, 0.0005, 1e-12, 100,
        "temperature reached after steps_per_restart moves"},
-      {"steps_per_restart", ParamType::kInt, 4000, 1, 1'000'000'000,
+      {"steps_per_restart", util::ParamType::kInt, 4000, 1, 1'000'000'000,
        "moves of one cooling schedule; then the chain restarts from its best state"},
-      {"round_moves", ParamType::kInt, 512, 1, 1'000'000,
+      {"round_moves", util::ParamType::kInt, 512, 1, 1'000'000,
        "moves of every chain between synchronizations (budget checks, stall counting)"},
-      {"repair", ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of every move"},
+      {"repair", util::ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of every move"},
   };
 }
 
-AnnealingSearcher::AnnealingSearcher(const ParamValues& params)
+AnnealingSearcher::AnnealingSearcher(const util::ParamValues& params)
     : chains_(params.Int("chains")),
       initial_temperature_(params.Double("initial_temperature")),
       final_temperature_(params.Double("final_temperature")),

@@ -21,8 +21,8 @@
 #include <string_view>
 #include <vector>
 
-#include "loopfront/search/params.h"
 #include "loopfront/search/searcher.h"
+#include "loopfront/util/params.h"
 
 namespace loopfront::search {
 
@@ -31,9 +31,9 @@ class AnnealingSearcher final : public Searcher {
   static constexpr std::string_view kName = "annealing";
   static constexpr std::string_view kDescription =
       "simulated annealing chains at weights of log-latency vs log-energy, geometric cooling, restarts";
-  static std::vector<ParamSpec> Params();
+  static std::vector<util::ParamSpec> Params();
 
-  explicit AnnealingSearcher(const ParamValues& params);
+  explicit AnnealingSearcher(const util::ParamValues& params);
 
   SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                       const SearchOptions& options) const override;

@@ -23,16 +23,16 @@ struct TaskResult {
 
 }  // namespace
 
-std::vector<ParamSpec> ExhaustiveSearcher::Params() {
+std::vector<util::ParamSpec> ExhaustiveSearcher::Params() {
   return {
-      {"max_mappings", ParamType::kDouble, 5e7, 1, 1e15,
+      {"max_mappings", util::ParamType::kDouble, 5e7, 1, 1e15,
        "refuse a mapspace with more mappings than this (at ~1 µs per mapping per thread)"},
-      {"configs_per_task", ParamType::kInt, 16, 1, 1'000'000,
+      {"configs_per_task", util::ParamType::kInt, 16, 1, 1'000'000,
        "factor configurations (each with all its bypass choices and orders) per parallel task"},
   };
 }
 
-ExhaustiveSearcher::ExhaustiveSearcher(const ParamValues& params)
+ExhaustiveSearcher::ExhaustiveSearcher(const util::ParamValues& params)
     : max_mappings_(params.Double("max_mappings")), configs_per_task_(params.Int("configs_per_task")) {}
 
 SearchResult ExhaustiveSearcher::Search(const Mapspace& mapspace, const cost::CostModel& cost_model,

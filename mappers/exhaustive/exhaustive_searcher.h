@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "loopfront/search/params.h"
 #include "loopfront/search/searcher.h"
+#include "loopfront/util/params.h"
 
 namespace loopfront::search {
 
@@ -30,9 +30,9 @@ class ExhaustiveSearcher final : public Searcher {
   static constexpr std::string_view kName = "exhaustive";
   static constexpr std::string_view kDescription =
       "every mapping of the mapspace (symmetry-pruned), refused above max_mappings";
-  static std::vector<ParamSpec> Params();
+  static std::vector<util::ParamSpec> Params();
 
-  explicit ExhaustiveSearcher(const ParamValues& params);
+  explicit ExhaustiveSearcher(const util::ParamValues& params);
 
   SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                       const SearchOptions& options) const override;

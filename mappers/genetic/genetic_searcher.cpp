@@ -126,18 +126,18 @@ const Individual& Tournament(const std::vector<Individual>& population, util::Rn
 
 }  // namespace
 
-std::vector<ParamSpec> GeneticSearcher::Params() {
+std::vector<util::ParamSpec> GeneticSearcher::Params() {
   return {
-      {"population", ParamType::kInt, 64, 4, 100'000, "individuals per generation (and children per generation)"},
-      {"crossover_probability", ParamType::kDouble, 0.9, 0, 1,
+      {"population", util::ParamType::kInt, 64, 4, 100'000, "individuals per generation (and children per generation)"},
+      {"crossover_probability", util::ParamType::kDouble, 0.9, 0, 1,
        "probability that a child mixes two parents' genes instead of copying one"},
-      {"mutations", ParamType::kDouble, 1.0, 0, 16,
+      {"mutations", util::ParamType::kDouble, 1.0, 0, 16,
        "mean mutations per child (the integer part always, one more with the fractional part's probability)"},
-      {"repair", ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of children"},
+      {"repair", util::ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of children"},
   };
 }
 
-GeneticSearcher::GeneticSearcher(const ParamValues& params)
+GeneticSearcher::GeneticSearcher(const util::ParamValues& params)
     : population_(params.Int("population")),
       crossover_probability_(params.Double("crossover_probability")),
       mutations_(params.Double("mutations")),

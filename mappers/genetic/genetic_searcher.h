@@ -21,8 +21,8 @@
 #include <string_view>
 #include <vector>
 
-#include "loopfront/search/params.h"
 #include "loopfront/search/searcher.h"
+#include "loopfront/util/params.h"
 
 namespace loopfront::search {
 
@@ -31,9 +31,9 @@ class GeneticSearcher final : public Searcher {
   static constexpr std::string_view kName = "genetic";
   static constexpr std::string_view kDescription =
       "NSGA-II: non-dominated sorting, crowding distance, elitism, binary tournament";
-  static std::vector<ParamSpec> Params();
+  static std::vector<util::ParamSpec> Params();
 
-  explicit GeneticSearcher(const ParamValues& params);
+  explicit GeneticSearcher(const util::ParamValues& params);
 
   SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                       const SearchOptions& options) const override;

@@ -32,15 +32,15 @@ std::vector<pareto::Objectives> SampleValidMappings(const Mapspace& mapspace, co
   return kept;
 }
 
-std::vector<ParamSpec> RandomSearcher::Params() {
+std::vector<util::ParamSpec> RandomSearcher::Params() {
   return {
-      {"batch_size", ParamType::kInt, 4096, 1, 1'000'000,
+      {"batch_size", util::ParamType::kInt, 4096, 1, 1'000'000,
        "samples per step, evaluated in parallel and archived in index order"},
-      {"repair", ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows instead of evaluating them"},
+      {"repair", util::ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows instead of evaluating them"},
   };
 }
 
-RandomSearcher::RandomSearcher(const ParamValues& params)
+RandomSearcher::RandomSearcher(const util::ParamValues& params)
     : batch_size_(params.Int("batch_size")), repair_(params.Bool("repair")) {}
 
 SearchResult RandomSearcher::Search(const Mapspace& mapspace, const cost::CostModel& cost_model,

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "loopfront/pareto/front.h"
-#include "loopfront/search/params.h"
 #include "loopfront/search/searcher.h"
+#include "loopfront/util/params.h"
 #include "loopfront/util/random.h"
 
 namespace loopfront::search {
@@ -32,9 +32,9 @@ class RandomSearcher final : public Searcher {
  public:
   static constexpr std::string_view kName = "random";
   static constexpr std::string_view kDescription = "uniform samples of the mapspace into a Pareto archive";
-  static std::vector<ParamSpec> Params();
+  static std::vector<util::ParamSpec> Params();
 
-  explicit RandomSearcher(const ParamValues& params);
+  explicit RandomSearcher(const util::ParamValues& params);
 
   SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                       const SearchOptions& options) const override;

@@ -1,5 +1,5 @@
-// `loopfront list`: what the user can name — workload and architecture presets (and, as later
-// modules register them, searchers and cost models with their parameters).
+// `loopfront list`: what the user can name — workload and architecture presets, cost models and
+// searchers with their parameters (rendered by report/catalog.h).
 #include <iostream>
 #include <string>
 #include <vector>
@@ -47,21 +47,13 @@ void AddListCommand(CLI::App& app, CommandRegistry& registry) {
                          "List the presets (workloads, architectures), cost models and searchers that can be "
                          "named");
   registry.Add(list, [] {
-    std::vector<report::CatalogSection> sections = {
+    const std::vector<report::CatalogSection> sections = {
         PresetSection(io::PresetKind::kWorkload, "workloads (--model NAME)"),
-        PresetSection(io::PresetKind::kArchitecture, "architectures (--arch NAME)")};
-    report::CatalogSection& cost_models =
-        sections.emplace_back(report::CatalogSection{"cost models (--cost-model NAME)"});
-    for (const cost::CostModelRegistry::Entry& entry : cost::BuiltinCostModels().entries()) {
-      cost_models.entries.push_back(report::CatalogEntry{.name = entry.name, .description = entry.description});
-    }
-    report::CatalogSection& searchers =
-        sections.emplace_back(report::CatalogSection{"searchers (--searcher NAME, parameters as --param NAME=VALUE)"});
-    for (const search::SearcherRegistry::Entry& entry : search::BuiltinSearchers().entries()) {
-      report::CatalogEntry& listed =
-          searchers.entries.emplace_back(report::CatalogEntry{.name = entry.name, .description = entry.description});
-      for (const search::ParamSpec& spec : entry.params) listed.details.push_back(search::DescribeParam(spec));
-    }
+        PresetSection(io::PresetKind::kArchitecture, "architectures (--arch NAME)"),
+        report::RegistrySection("cost models (--cost-model NAME, parameters as --cost-param NAME=VALUE)",
+                                cost::BuiltinCostModels()),
+        report::RegistrySection("searchers (--searcher NAME, parameters as --param NAME=VALUE)",
+                                search::BuiltinSearchers())};
     std::cout << report::CatalogText(sections);
     return 0;
   });

@@ -26,6 +26,8 @@ void AddOpSelectionOptions(CLI::App& command, OpSelectionOptions& options, bool 
   workload->needs(op_name);
   command.add_option("--cost-model", options.cost_model, "Cost model: one of the names `loopfront list` shows")
       ->capture_default_str();
+  command.add_option("--cost-param", options.cost_params,
+                     "A cost-model parameter NAME=VALUE (repeatable; see `loopfront list`)");
 }
 
 workload::Op ResolveOp(const std::string& op_spec, const std::string& workload_name, const std::string& op_name) {
@@ -68,7 +70,7 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& options) {
   };
   collect([&] { architecture = arch::LoadArchitecture(options.arch); });
   collect([&] { op = ResolveOp(options.op_spec, options.workload, options.op_name); });
-  collect([&] { cost_model = cost::BuiltinCostModels().Create(options.cost_model); });
+  collect([&] { cost_model = cost::BuiltinCostModels().Create(options.cost_model, options.cost_params); });
   if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
 
   OpSelection selection{

@@ -5,15 +5,17 @@
 //   --op SPEC                                 e.g. "matmul m=512 n=768 k=768" (workload/op_spec.h)
 //   --workload NAME|FILE --op-name NAME       or one op of a workload preset or file
 //   --cost-model NAME                         a registered cost model (default dataflow)
+//   --cost-param NAME=VALUE                   one of its declared parameters (repeatable)
 //
 // Errors are util::ConfigError (exit 2): an unknown preset, op kind, op name or cost model comes
-// with "did you mean"; giving both or neither of --op and --workload is an error naming them.
-// Thread-safety: none needed; used once per command invocation.
+// with "did you mean", as does an unknown cost-model parameter; giving both or neither of --op and --workload is an
+// error naming them. Thread-safety: none needed; used once per command invocation.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "loopfront/arch/architecture.h"
 #include "loopfront/cost/cost_model.h"
@@ -29,6 +31,7 @@ struct OpSelectionOptions {
   std::string workload;
   std::string op_name;
   std::string cost_model = "dataflow";
+  std::vector<std::string> cost_params{};  // NAME=VALUE
 };
 
 // Declares the options above on `command`, storing into `options` (which must outlive parsing).

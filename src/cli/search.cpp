@@ -93,6 +93,7 @@ std::optional<pareto::Objectives> ParseHvReference(const std::string& text) {
 int RunModelSearchFrom(const SearchArgs& args, const CLI::App& command) {
   SharedSearchArgs shared{.arch = args.selection.arch,
                           .cost_model = args.selection.cost_model,
+                          .cost_params = args.selection.cost_params,
                           .searcher = args.searcher,
                           .params = args.params,
                           .budget_evaluations_given = command.count("--budget-evals") > 0,

@@ -77,7 +77,7 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
     }
   };
   collect([&] { architecture = arch::LoadArchitecture(shared.arch); });
-  collect([&] { cost_model = cost::BuiltinCostModels().Create(shared.cost_model); });
+  collect([&] { cost_model = cost::BuiltinCostModels().Create(shared.cost_model, shared.cost_params); });
   collect([&] { searcher = search::BuiltinSearchers().Create(shared.searcher, shared.params); });
   collect([&] { model = ResolveModel(args); });
   diagnostics.ThrowIfAny();

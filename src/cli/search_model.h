@@ -1,6 +1,7 @@
 // `loopfront search --model NAME|FILE ...`: the whole-model form of `loopfront search` (DESIGN
-// §2.7–2.8; planner/model_search.h). It shares `search`'s options (--arch, --cost-model, --searcher,
-// --param, budgets, --seed, --threads, --max-padding-waste, --format) and adds:
+// §2.7–2.8; planner/model_search.h). It shares `search`'s options (--arch, --cost-model,
+// --cost-param, --searcher, --param, budgets, --seed, --threads, --max-padding-waste, --format) and
+// adds:
 //
 //   --model NAME|FILE        workload preset or YAML file (workload/loader.h)
 //   --seq L, --batch B       replace the workload's sequence length and batch
@@ -47,6 +48,7 @@ struct ModelSearchArgs {
 struct SharedSearchArgs {
   std::string arch;
   std::string cost_model;
+  std::vector<std::string> cost_params;
   std::string searcher;
   std::vector<std::string> params;
   bool budget_evaluations_given = false;

@@ -66,7 +66,7 @@ constexpr DocumentKind kDocumentKinds[] = {
 const DocumentKind* Recognize(const io::YamlValue& root) {
   if (!root.IsMap()) return nullptr;
   for (const DocumentKind& kind : kDocumentKinds) {
-    if (root.node()[std::string(kind.key)]) return &kind;
+    if (root.HasKey(kind.key)) return &kind;
   }
   return nullptr;
 }
@@ -84,9 +84,8 @@ const DocumentKind* Recognize(const io::YamlValue& root) {
   std::string hint;
   if (root.IsMap()) {
     std::vector<std::string> keys;
-    for (auto it = root.node().begin(); it != root.node().end(); ++it) {
-      const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
-      keys.push_back(key);
+    keys = root.Keys();
+    for (const std::string& key : keys) {
       if (hint.empty()) hint = util::DidYouMeanHint(key, kind_keys);
     }
     found = fmt::format("the keys {}", util::Join(keys, ", "));
@@ -117,7 +116,8 @@ int RunValidate(const std::string& path) {
 void AddValidateCommand(CLI::App& app, CommandRegistry& registry) {
   auto path = std::make_shared<std::string>();
   CLI::App* validate = app.add_subcommand(
-      "validate", "Check a YAML file (workload, op list, architecture, mapping or experiment) and print ok or every error in it");
+      "validate",
+      "Check a YAML file (workload, op list, architecture, mapping or experiment) and print ok or every error in it");
   validate->add_option("FILE", *path, "The YAML file to check")->required();
   registry.Add(validate, [path] { return RunValidate(*path); });
 }

@@ -1,7 +1,6 @@
 #include "loopfront/experiment/experiment.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,6 +9,7 @@
 
 #include "loopfront/arch/loader.h"
 #include "loopfront/arch/overrides.h"
+#include "loopfront/io/param_reader.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/hash.h"
 #include "loopfront/util/strings.h"
@@ -52,12 +52,6 @@ void Reposition(const util::ConfigError& error, const io::YamlValue& at, const s
     }
     if (reported.insert(moved.ToString()).second) at.diagnostics().Add(std::move(moved));
   }
-}
-
-std::string EmitFlow(const YAML::Node& node) {
-  YAML::Emitter emitter;
-  emitter << YAML::Flow << node;
-  return emitter.c_str();
 }
 
 // Calls `visit` with every combination of one index per axis (the last axis varying fastest).
@@ -222,8 +216,8 @@ void ReadArchitectures(const io::YamlValue& value, Experiment& experiment) {
       ArchitectureChoice choice{.arch = base.arch, .sweep = {}, .architecture = {}};
       for (std::size_t axis = 0; axis < axes.size(); ++axis) {
         const io::YamlValue& swept = axes[axis].values[at[axis]];
-        overrides.push_back({axes[axis].key, swept.node().Scalar(), axes[axis].at});
-        choice.sweep.emplace_back(axes[axis].key, swept.node().Scalar());
+        overrides.push_back({axes[axis].key, swept.Text(), axes[axis].at});
+        choice.sweep.emplace_back(axes[axis].key, swept.Text());
       }
       if (std::optional<arch::Architecture> architecture =
               arch::ApplyOverrides(base.architecture, base.arch, overrides, *sweep_value, reported)) {
@@ -232,6 +226,21 @@ void ReadArchitectures(const io::YamlValue& value, Experiment& experiment) {
       }
     });
   }
+}
+
+// The canonical text of a plug-in's `params:` mapping, for point ids: `key=value` in flow YAML,
+// sorted, comma-separated.
+std::string ParamsText(const io::YamlValue& params) {
+  std::vector<std::string> assignments;
+  // Read a second time (the registry read it first and reported its problems).
+  util::Diagnostics reported_already;
+  const std::optional<io::YamlMap> entries = params.ReportingTo(reported_already).AsOpenMap();
+  if (!entries) return "";
+  for (const io::YamlMap::Entry& entry : entries->entries()) {
+    assignments.push_back(fmt::format("{}={}", entry.key.FlowText(), entry.value.FlowText()));
+  }
+  std::sort(assignments.begin(), assignments.end());
+  return util::Join(assignments, ",");
 }
 
 void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
@@ -247,20 +256,14 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   try {
     util::Diagnostics& diagnostics = value.diagnostics();
     const std::size_t before = diagnostics.size();
-    std::unique_ptr<search::Searcher> searcher = params ? search::BuiltinSearchers().Create(settings.searcher, *params)
-                                                        : search::BuiltinSearchers().Create(settings.searcher);
+    std::unique_ptr<search::Searcher> searcher =
+        params ? io::CreateFromYaml(search::BuiltinSearchers(), settings.searcher, *params)
+               : search::BuiltinSearchers().Create(settings.searcher);
     if (searcher && diagnostics.size() == before) experiment.searcher = std::move(searcher);
   } catch (const util::ConfigError& error) {
     Reposition(error, searcher_value ? *searcher_value : value, "", reported);
   }
-  if (params && params->IsMap()) {
-    std::vector<std::string> assignments;
-    for (auto it = params->node().begin(); it != params->node().end(); ++it) {
-      assignments.push_back(fmt::format("{}={}", EmitFlow(it->first), EmitFlow(it->second)));
-    }
-    std::sort(assignments.begin(), assignments.end());
-    settings.params_text = util::Join(assignments, ",");
-  }
+  if (params && params->IsMap()) settings.params_text = ParamsText(*params);
   if (std::optional<io::YamlValue> objectives = search->Get("objectives")) {
     std::vector<std::string> names;
     for (const io::YamlValue& item : ValuesOf(*objectives)) {
@@ -298,6 +301,39 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
         settings.tilings = static_cast<int>(*number);
       }
     }
+  }
+}
+
+// `cost_model: <name>`, or `cost_model: {name: <name>, params: {...}}` with the model's declared
+// parameters; absent: the default model.
+void ReadCostModel(const std::optional<io::YamlValue>& value, const io::YamlValue& root, Experiment& experiment) {
+  const cost::CostModelRegistry& registry = cost::BuiltinCostModels();
+  if (value && value->IsMap()) {
+    std::optional<io::YamlMap> map = value->AsMap({"name", "params"});
+    if (!map) return;
+    std::optional<io::YamlValue> name_value = map->Require("name", "a cost model name");
+    if (!name_value) return;
+    std::optional<std::string> name = name_value->AsChoice(registry.Names());
+    if (!name) return;
+    experiment.cost_model_name = *name;
+    std::optional<io::YamlValue> params = map->Get("params");
+    if (!params) {
+      experiment.cost_model = registry.Create(*name);
+      return;
+    }
+    util::Diagnostics& diagnostics = root.diagnostics();
+    const std::size_t before = diagnostics.size();
+    std::unique_ptr<cost::CostModel> model = io::CreateFromYaml(registry, *name, *params);
+    if (diagnostics.size() == before) experiment.cost_model = std::move(model);
+    if (params->IsMap()) experiment.cost_params_text = ParamsText(*params);
+    return;
+  }
+  if (value) experiment.cost_model_name = value->AsString().value_or(experiment.cost_model_name);
+  try {
+    experiment.cost_model = registry.Create(experiment.cost_model_name);
+  } catch (const util::ConfigError& error) {
+    std::set<std::string> reported;
+    Reposition(error, value ? *value : root, "", reported);
   }
 }
 
@@ -368,14 +404,7 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
     } else {
       experiment.fusions = {"auto"};
     }
-    std::optional<io::YamlValue> cost_model = map->Get("cost_model");
-    if (cost_model) experiment.cost_model_name = cost_model->AsString().value_or(experiment.cost_model_name);
-    try {
-      experiment.cost_model = cost::BuiltinCostModels().Create(experiment.cost_model_name);
-    } catch (const util::ConfigError& error) {
-      std::set<std::string> reported;
-      Reposition(error, cost_model ? *cost_model : root, "", reported);
-    }
+    ReadCostModel(map->Get("cost_model"), root, experiment);
     if (auto threads = map->Get("threads")) {
       if (std::optional<std::int64_t> number = threads->AsNonNegativeInt()) {
         if (*number > 4096) {
@@ -439,6 +468,8 @@ std::vector<Point> ExpandPoints(const Experiment& experiment) {
             {"seed", experiment.search.seed},
             {"tilings", experiment.search.tilings},
         };
+        // Only when given, so that the ids of points without cost-model parameters stay as they were.
+        if (!experiment.cost_params_text.empty()) point.config["cost_params"] = experiment.cost_params_text;
         if (!experiment.random_mappings.ops.empty()) {
           point.config["random_mappings"] = {{"ops", experiment.random_mappings.ops},
                                              {"samples", experiment.random_mappings.samples}};

@@ -1,6 +1,7 @@
 #include "loopfront/io/yaml_reader.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +15,11 @@
 #include "loopfront/util/strings.h"
 
 namespace loopfront::io {
+
+struct YamlNode {
+  YAML::Node node;
+};
+
 namespace {
 
 // yaml-cpp tags plain scalars "?" and quoted ones "!" (YAML 1.2 non-specific tags).
@@ -29,24 +35,59 @@ std::string ChildPath(const std::string& parent, const std::string& key) {
 
 std::string ItemPath(const std::string& parent, std::size_t index) { return fmt::format("{}[{}]", parent, index); }
 
-YamlValue::YamlValue(YAML::Node node, std::string path, std::shared_ptr<const std::string> file,
+YamlValue::YamlValue(std::shared_ptr<const YamlNode> node, std::string path, std::shared_ptr<const std::string> file,
                      util::Diagnostics* diagnostics)
     : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)), diagnostics_(diagnostics) {}
 
-int YamlValue::line() const { return node_.Mark().is_null() ? 0 : node_.Mark().line + 1; }
-int YamlValue::column() const { return node_.Mark().is_null() ? 0 : node_.Mark().column + 1; }
+YamlValue YamlValue::Child(const YamlNode& node, std::string path) const {
+  return YamlValue(std::make_shared<const YamlNode>(node), std::move(path), file_, diagnostics_);
+}
+
+YamlValue YamlValue::ReportingTo(util::Diagnostics& diagnostics) const {
+  return YamlValue(node_, path_, file_, &diagnostics);
+}
+
+bool YamlValue::IsNull() const { return node_->node.IsNull(); }
+bool YamlValue::IsMap() const { return node_->node.IsMap(); }
+bool YamlValue::IsList() const { return node_->node.IsSequence(); }
+bool YamlValue::IsScalar() const { return node_->node.IsScalar(); }
+
+std::string YamlValue::Text() const { return node_->node.IsScalar() ? node_->node.Scalar() : std::string(); }
+
+bool YamlValue::HasKey(std::string_view key) const {
+  const YAML::Node& node = node_->node;
+  return node.IsMap() && node[std::string(key)];
+}
+
+std::vector<std::string> YamlValue::Keys() const {
+  std::vector<std::string> keys;
+  if (!node_->node.IsMap()) return keys;
+  for (auto it = node_->node.begin(); it != node_->node.end(); ++it) {
+    keys.push_back(it->first.IsScalar() ? it->first.Scalar() : std::string("?"));
+  }
+  return keys;
+}
+
+std::string YamlValue::FlowText() const {
+  YAML::Emitter emitter;
+  emitter << YAML::Flow << node_->node;
+  return emitter.c_str();
+}
+
+int YamlValue::line() const { return node_->node.Mark().is_null() ? 0 : node_->node.Mark().line + 1; }
+int YamlValue::column() const { return node_->node.Mark().is_null() ? 0 : node_->node.Mark().column + 1; }
 
 std::string YamlValue::Describe() const {
-  if (IsNullNode(node_)) return "nothing (null)";
-  if (node_.IsSequence()) return "a list";
-  if (node_.IsMap()) return "a mapping";
-  if (IsQuoted(node_)) return fmt::format("the string \"{}\"", node_.Scalar());
-  return fmt::format("'{}'", node_.Scalar());
+  if (IsNullNode(node_->node)) return "nothing (null)";
+  if (node_->node.IsSequence()) return "a list";
+  if (node_->node.IsMap()) return "a mapping";
+  if (IsQuoted(node_->node)) return fmt::format("the string \"{}\"", node_->node.Scalar());
+  return fmt::format("'{}'", node_->node.Scalar());
 }
 
 void YamlValue::Error(const std::string& message) const {
-  diagnostics_->Add(util::Diagnostic{
-      .file = *file_, .line = line(), .column = column(), .path = path_, .message = message});
+  diagnostics_->Add(
+      util::Diagnostic{.file = *file_, .line = line(), .column = column(), .path = path_, .message = message});
 }
 
 void YamlValue::ErrorExpected(const std::string& expected, const std::string& hint) const {
@@ -54,7 +95,7 @@ void YamlValue::ErrorExpected(const std::string& expected, const std::string& hi
 }
 
 bool YamlValue::LooksLikeInt() const {
-  return node_.IsScalar() && !IsQuoted(node_) && util::ParseInt64(node_.Scalar()).has_value();
+  return node_->node.IsScalar() && !IsQuoted(node_->node) && util::ParseInt64(node_->node.Scalar()).has_value();
 }
 
 std::optional<std::int64_t> YamlValue::AsInt() const {
@@ -62,28 +103,28 @@ std::optional<std::int64_t> YamlValue::AsInt() const {
     ErrorExpected("an integer");
     return std::nullopt;
   }
-  return util::ParseInt64(node_.Scalar());
+  return util::ParseInt64(node_->node.Scalar());
 }
 
 std::optional<std::int64_t> YamlValue::AsPositiveInt() const {
-  if (!LooksLikeInt() || *util::ParseInt64(node_.Scalar()) <= 0) {
+  if (!LooksLikeInt() || *util::ParseInt64(node_->node.Scalar()) <= 0) {
     ErrorExpected("a positive integer");
     return std::nullopt;
   }
-  return util::ParseInt64(node_.Scalar());
+  return util::ParseInt64(node_->node.Scalar());
 }
 
 std::optional<std::int64_t> YamlValue::AsNonNegativeInt() const {
-  if (!LooksLikeInt() || *util::ParseInt64(node_.Scalar()) < 0) {
+  if (!LooksLikeInt() || *util::ParseInt64(node_->node.Scalar()) < 0) {
     ErrorExpected("a non-negative integer");
     return std::nullopt;
   }
-  return util::ParseInt64(node_.Scalar());
+  return util::ParseInt64(node_->node.Scalar());
 }
 
 std::optional<double> YamlValue::AsDouble() const {
-  if (node_.IsScalar() && !IsQuoted(node_) && !node_.Scalar().empty()) {
-    const std::string& text = node_.Scalar();
+  if (node_->node.IsScalar() && !IsQuoted(node_->node) && !node_->node.Scalar().empty()) {
+    const std::string& text = node_->node.Scalar();
     char* end = nullptr;
     errno = 0;
     const double value = std::strtod(text.c_str(), &end);
@@ -95,7 +136,7 @@ std::optional<double> YamlValue::AsDouble() const {
 
 std::optional<double> YamlValue::AsPositiveDouble() const {
   util::Diagnostics scratch;
-  YamlValue quiet(node_, path_, file_, &scratch);
+  const YamlValue quiet = ReportingTo(scratch);
   const std::optional<double> value = quiet.AsDouble();
   if (!value || *value <= 0) {
     ErrorExpected("a positive number");
@@ -106,7 +147,7 @@ std::optional<double> YamlValue::AsPositiveDouble() const {
 
 std::optional<double> YamlValue::AsNonNegativeDouble() const {
   util::Diagnostics scratch;
-  YamlValue quiet(node_, path_, file_, &scratch);
+  const YamlValue quiet = ReportingTo(scratch);
   const std::optional<double> value = quiet.AsDouble();
   if (!value || *value < 0) {
     ErrorExpected("a non-negative number");
@@ -116,29 +157,29 @@ std::optional<double> YamlValue::AsNonNegativeDouble() const {
 }
 
 std::optional<bool> YamlValue::AsBool() const {
-  if (node_.IsScalar() && !IsQuoted(node_)) {
-    if (node_.Scalar() == "true") return true;
-    if (node_.Scalar() == "false") return false;
+  if (node_->node.IsScalar() && !IsQuoted(node_->node)) {
+    if (node_->node.Scalar() == "true") return true;
+    if (node_->node.Scalar() == "false") return false;
   }
   ErrorExpected("true or false");
   return std::nullopt;
 }
 
 std::optional<std::string> YamlValue::AsString() const {
-  if (!node_.IsScalar() || (!IsQuoted(node_) && node_.Scalar().empty())) {
+  if (!node_->node.IsScalar() || (!IsQuoted(node_->node) && node_->node.Scalar().empty())) {
     ErrorExpected("a string");
     return std::nullopt;
   }
-  return node_.Scalar();
+  return node_->node.Scalar();
 }
 
 std::optional<std::string> YamlValue::AsChoice(const std::vector<std::string>& choices) const {
   const std::string expected = "one of " + util::Join(choices, ", ");
-  if (!node_.IsScalar()) {
+  if (!node_->node.IsScalar()) {
     ErrorExpected(expected);
     return std::nullopt;
   }
-  const std::string& text = node_.Scalar();
+  const std::string& text = node_->node.Scalar();
   if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
     ErrorExpected(expected, util::DidYouMeanHint(text, choices));
     return std::nullopt;
@@ -147,26 +188,26 @@ std::optional<std::string> YamlValue::AsChoice(const std::vector<std::string>& c
 }
 
 std::optional<std::vector<YamlValue>> YamlValue::AsList() const {
-  if (!node_.IsSequence()) {
+  if (!node_->node.IsSequence()) {
     ErrorExpected("a list");
     return std::nullopt;
   }
   std::vector<YamlValue> items;
-  items.reserve(node_.size());
-  for (std::size_t index = 0; index < node_.size(); ++index) {
-    items.emplace_back(node_[index], ItemPath(path_, index), file_, diagnostics_);
+  items.reserve(node_->node.size());
+  for (std::size_t index = 0; index < node_->node.size(); ++index) {
+    items.push_back(Child(YamlNode{node_->node[index]}, ItemPath(path_, index)));
   }
   return items;
 }
 
 std::optional<std::vector<std::int64_t>> YamlValue::AsPositiveIntOrList() const {
-  if (!node_.IsSequence()) {
+  if (!node_->node.IsSequence()) {
     const std::optional<std::int64_t> value = AsPositiveInt();
     if (!value) return std::nullopt;
     return std::vector<std::int64_t>{*value};
   }
   std::vector<std::int64_t> values;
-  bool ok = node_.size() > 0;
+  bool ok = node_->node.size() > 0;
   if (!ok) ErrorExpected("a positive integer or a non-empty list of them");
   const std::vector<YamlValue> items = *AsList();
   for (const YamlValue& item : items) {
@@ -182,7 +223,7 @@ std::optional<std::vector<std::int64_t>> YamlValue::AsPositiveIntOrList() const 
 }
 
 std::optional<YamlMap> YamlValue::AsMap(std::vector<std::string> known_keys) const {
-  if (!node_.IsMap()) {
+  if (!node_->node.IsMap()) {
     ErrorExpected("a mapping with keys " + util::Join(known_keys, ", "));
     return std::nullopt;
   }
@@ -190,7 +231,7 @@ std::optional<YamlMap> YamlValue::AsMap(std::vector<std::string> known_keys) con
   if (!map) return std::nullopt;
   map->known_keys_ = known_keys;
   for (const YamlMap::Entry& entry : map->entries()) {
-    const std::string& key = entry.key.node().Scalar();
+    const std::string key = entry.key.Text();
     if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) {
       entry.key.Error(fmt::format("expected one of the keys {}, got unknown key '{}'{}", util::Join(known_keys, ", "),
                                   key, util::DidYouMeanHint(key, known_keys)));
@@ -200,15 +241,15 @@ std::optional<YamlMap> YamlValue::AsMap(std::vector<std::string> known_keys) con
 }
 
 std::optional<YamlMap> YamlValue::AsOpenMap() const {
-  if (!node_.IsMap()) {
+  if (!node_->node.IsMap()) {
     ErrorExpected("a mapping");
     return std::nullopt;
   }
   std::vector<YamlMap::Entry> entries;
   std::map<std::string, int> first_line_of_key;
-  for (YAML::const_iterator it = node_.begin(); it != node_.end(); ++it) {
+  for (YAML::const_iterator it = node_->node.begin(); it != node_->node.end(); ++it) {
     const std::string key_text = it->first.IsScalar() ? it->first.Scalar() : std::string();
-    YamlValue key(it->first, ChildPath(path_, key_text), file_, diagnostics_);
+    const YamlValue key = Child(YamlNode{it->first}, ChildPath(path_, key_text));
     if (!it->first.IsScalar() || key_text.empty()) {
       key.ErrorExpected("a plain key");
       continue;
@@ -218,7 +259,7 @@ std::optional<YamlMap> YamlValue::AsOpenMap() const {
       key.Error(fmt::format("expected each key once, got '{}' again (first at line {})", key_text, seen->second));
       continue;
     }
-    entries.push_back(YamlMap::Entry{key, YamlValue(it->second, key.path(), file_, diagnostics_)});
+    entries.push_back(YamlMap::Entry{key, Child(YamlNode{it->second}, key.path())});
   }
   return YamlMap(*this, std::move(entries), std::nullopt);
 }
@@ -227,17 +268,16 @@ YamlMap::YamlMap(YamlValue self, std::vector<Entry> entries, std::optional<std::
     : self_(std::move(self)), entries_(std::move(entries)), known_keys_(std::move(known_keys)) {}
 
 bool YamlMap::Has(const std::string& key) const {
-  return std::any_of(entries_.begin(), entries_.end(),
-                     [&](const Entry& entry) { return entry.key.node().Scalar() == key; });
+  return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& entry) { return entry.key.Text() == key; });
 }
 
 std::optional<YamlValue> YamlMap::Get(const std::string& key) const {
   if (known_keys_ && std::find(known_keys_->begin(), known_keys_->end(), key) == known_keys_->end()) {
-    throw util::InternalError(fmt::format("YamlMap::Get('{}') of a key the schema of '{}' does not declare", key,
-                                          self_.path()));
+    throw util::InternalError(
+        fmt::format("YamlMap::Get('{}') of a key the schema of '{}' does not declare", key, self_.path()));
   }
   for (const Entry& entry : entries_) {
-    if (entry.key.node().Scalar() == key) return entry.value;
+    if (entry.key.Text() == key) return entry.value;
   }
   return std::nullopt;
 }
@@ -249,7 +289,7 @@ std::optional<YamlValue> YamlMap::Require(const std::string& key, const std::str
     // one typo, one error.
     const bool reported_as_typo =
         known_keys_ && std::any_of(entries_.begin(), entries_.end(), [&](const Entry& entry) {
-          const std::string& given = entry.key.node().Scalar();
+          const std::string given = entry.key.Text();
           return std::find(known_keys_->begin(), known_keys_->end(), given) == known_keys_->end() &&
                  util::ClosestMatch(given, *known_keys_) == key;
         });
@@ -258,8 +298,8 @@ std::optional<YamlValue> YamlMap::Require(const std::string& key, const std::str
   return value;
 }
 
-YamlDocument::YamlDocument(YAML::Node node, std::shared_ptr<const std::string> file, util::Diagnostics* diagnostics,
-                           bool ok)
+YamlDocument::YamlDocument(std::shared_ptr<const YamlNode> node, std::shared_ptr<const std::string> file,
+                           util::Diagnostics* diagnostics, bool ok)
     : node_(std::move(node)), file_(std::move(file)), diagnostics_(diagnostics), ok_(ok) {}
 
 YamlDocument YamlDocument::LoadString(const std::string& text, const std::string& name,
@@ -267,14 +307,14 @@ YamlDocument YamlDocument::LoadString(const std::string& text, const std::string
   auto file = std::make_shared<const std::string>(name);
   try {
     YAML::Node node = YAML::Load(text);
-    return YamlDocument(node, file, &diagnostics, true);
+    return YamlDocument(std::make_shared<const YamlNode>(YamlNode{node}), file, &diagnostics, true);
   } catch (const YAML::Exception& error) {
     diagnostics.Add(util::Diagnostic{.file = name,
                                      .line = error.mark.is_null() ? 0 : error.mark.line + 1,
                                      .column = error.mark.is_null() ? 0 : error.mark.column + 1,
                                      .path = "",
                                      .message = "expected valid YAML, got a syntax error: " + error.msg});
-    return YamlDocument(YAML::Node(), file, &diagnostics, false);
+    return YamlDocument(std::make_shared<const YamlNode>(), file, &diagnostics, false);
   }
 }
 
@@ -282,7 +322,8 @@ YamlDocument YamlDocument::LoadFile(const std::string& path, util::Diagnostics& 
   std::ifstream stream(path, std::ios::binary);
   if (!stream || std::filesystem::is_directory(path)) {
     diagnostics.Add(util::Diagnostic{.file = path, .message = "expected a readable YAML file, got none at that path"});
-    return YamlDocument(YAML::Node(), std::make_shared<const std::string>(path), &diagnostics, false);
+    return YamlDocument(std::make_shared<const YamlNode>(), std::make_shared<const std::string>(path), &diagnostics,
+                        false);
   }
   std::ostringstream text;
   text << stream.rdbuf();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "loopfront/io/yaml_reader.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::mapping {

@@ -58,7 +58,7 @@ class MappingReader {
     Mapping mapping(problem_.num_levels());
     if (value_.IsScalar()) {
       try {
-        mapping = ParseMapping(value_.node().Scalar(), problem_);
+        mapping = ParseMapping(value_.Text(), problem_);
       } catch (const util::ConfigError& error) {
         // ParseMapping positions its errors by column within the string.
         for (const util::Diagnostic& diagnostic : error.diagnostics()) {

@@ -114,7 +114,7 @@ bool ReadDims(const YamlValue& value, Op& op, std::vector<YamlValue>& dim_keys) 
     return false;
   }
   for (const YamlMap::Entry& entry : dims->entries()) {
-    const std::string& name = entry.key.node().Scalar();
+    const std::string name = entry.key.Text();
     if (!IsIdentifier(name)) {
       entry.key.ErrorExpected("a dim name that is an identifier (letters, digits, '_')");
       ok = false;
@@ -527,15 +527,14 @@ WorkloadSpec ReadWorkloadDocument(const io::YamlDocument& document, const std::s
   ThrowIfAny(document);
   const YamlValue root = document.root();
   if (root.IsMap()) {
-    if (root.node()[std::string(kTransformerKey)]) return ReadTransformerDocument(document, default_name);
-    if (root.node()[std::string(kOpListKey)]) return ReadOpListDocument(document, default_name);
+    if (root.HasKey(kTransformerKey)) return ReadTransformerDocument(document, default_name);
+    if (root.HasKey(kOpListKey)) return ReadOpListDocument(document, default_name);
   }
   std::vector<std::string> keys;
   std::string hint;
   if (root.IsMap()) {
-    for (auto it = root.node().begin(); it != root.node().end(); ++it) {
-      const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
-      keys.push_back(key);
+    keys = root.Keys();
+    for (const std::string& key : keys) {
       if (hint.empty()) hint = util::DidYouMeanHint(key, {std::string(kTransformerKey), std::string(kOpListKey)});
     }
   }

@@ -136,6 +136,12 @@ TEST_CASE("eval rejects invalid mappings and bad options with exit code 2", "[in
   CHECK(model.exit_code == 2);
   CHECK_THAT(model.err, Contains("did you mean 'roofline'?"));
 
+  const auto param = RunLoopfront("eval --arch gemmini --op 'matmul m=512 n=768 k=768' --mapping '" + kWqMapping +
+                                  "' --cost-model roofline --cost-param scale=2");
+  CHECK(param.exit_code == 2);
+  CHECK_THAT(param.err, Contains("--cost-param: expected NAME=VALUE with NAME one of (none) (cost_model roofline), "
+                                 "got 'scale=2'"));
+
   const auto arch = RunLoopfront("eval --arch gemini --op 'matmul m=512 n=768 k=768' --mapping '" + kWqMapping + "'");
   CHECK(arch.exit_code == 2);
   CHECK_THAT(arch.err, Contains("did you mean 'gemmini'?"));
@@ -149,7 +155,7 @@ TEST_CASE("eval rejects invalid mappings and bad options with exit code 2", "[in
 TEST_CASE("list shows the cost models", "[integration][eval]") {
   const auto result = RunLoopfront("list");
   REQUIRE(result.exit_code == 0);
-  CHECK_THAT(result.out, Catch::Contains("cost models (--cost-model NAME):"));
+  CHECK_THAT(result.out, Catch::Contains("cost models (--cost-model NAME, parameters as --cost-param NAME=VALUE):"));
   CHECK_THAT(result.out, Catch::Contains("  dataflow "));
   CHECK_THAT(result.out, Catch::Contains("  roofline "));
 }

@@ -80,6 +80,10 @@ TEST_CASE("search reports bad searchers, parameters, objectives and constraints 
   result = RunLoopfront(std::string("search ") + kOp + " --param populaton=8");
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("did you mean 'population'?") != std::string::npos);
+  result = RunLoopfront(std::string("search ") + kOp + " --cost-model dataflow --cost-param fill=1");
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("--cost-param: expected NAME=VALUE with NAME one of (none) (cost_model dataflow)") !=
+        std::string::npos);
   result = RunLoopfront(std::string("search ") + kOp + " --searcher exhaustive");
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("max_mappings") != std::string::npos);

@@ -155,6 +155,9 @@ TEST_CASE("search --model rejects single-op options and bad phases", "[cli][sear
   const auto bad_model = RunLoopfront("search --model bert-bass --arch gemmini-ibert");
   CHECK(bad_model.exit_code == 2);
   CHECK(bad_model.err.find("did you mean 'bert-base'") != std::string::npos);
+  const auto bad_cost_param = RunLoopfront("search --model bert-base --arch gemmini-ibert --cost-param scale=2");
+  CHECK(bad_cost_param.exit_code == 2);
+  CHECK(bad_cost_param.err.find("--cost-param: expected NAME=VALUE") != std::string::npos);
 }
 
 // The acceptance run of issue 5 with the default budget: a few seconds.

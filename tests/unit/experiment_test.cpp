@@ -180,3 +180,38 @@ architectures:
   CHECK(messages.find("did you mean 'pe_array'") != std::string::npos);
   CHECK(std::count(messages.begin(), messages.end(), '\n') == 1);
 }
+
+TEST_CASE("cost_model takes a name or {name, params}, and points without parameters keep their ids", "[experiment]") {
+  const std::string base = "workloads: [{model: bert-base}]\narchitectures: [{arch: gemmini}]\n";
+  const ex::Experiment plain = Read(base + "cost_model: roofline\n");
+  const ex::Experiment mapped = Read(base + "cost_model: {name: roofline}\n");
+  const ex::Experiment empty_params = Read(base + "cost_model: {name: roofline, params: {}}\n");
+  REQUIRE(mapped.cost_model != nullptr);
+  CHECK(mapped.cost_model->name() == "roofline");
+  CHECK(mapped.cost_model_name == "roofline");
+  CHECK(empty_params.cost_params_text.empty());
+  const std::string id = ex::ExpandPoints(plain)[0].id;
+  CHECK(ex::ExpandPoints(mapped)[0].id == id);
+  CHECK(ex::ExpandPoints(empty_params)[0].id == id);
+  CHECK_FALSE(ex::ExpandPoints(plain)[0].config.contains("cost_params"));
+
+  // Parameters enter the id (the built-in models declare none yet: set as a reader would).
+  ex::Experiment with_params = Read(base + "cost_model: roofline\n");
+  with_params.cost_params_text = "energy_scale=2";
+  const ex::Point point = ex::ExpandPoints(with_params)[0];
+  CHECK(point.config["cost_params"] == "energy_scale=2");
+  CHECK(point.id != id);
+}
+
+TEST_CASE("cost_model errors are positioned with suggestions", "[experiment]") {
+  const std::string base = "workloads: [{model: bert-base}]\narchitectures: [{arch: gemmini}]\n";
+  CHECK(Messages(base + "cost_model: {name: roofline, params: {scale: 2}}\n") ==
+        "exp.yaml:3:39: cost_model.params.scale: expected no parameter (cost_model roofline declares none), got "
+        "'scale'\n");
+  CHECK(Messages(base + "cost_model: {name: rooflin}\n") ==
+        "exp.yaml:3:20: cost_model.name: expected one of dataflow, roofline, got 'rooflin'; did you mean "
+        "'roofline'?\n");
+  CHECK(Messages(base + "cost_model: {nmae: roofline}\n").find("did you mean 'name'") != std::string::npos);
+  CHECK(Messages(base + "cost_model: rooflin\n") ==
+        "exp.yaml:3:13: cost_model: expected one of dataflow, roofline, got 'rooflin'; did you mean 'roofline'?\n");
+}

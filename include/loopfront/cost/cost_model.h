@@ -10,17 +10,16 @@
 // Cost models live in cost_models/<name>/ and are registered explicitly, by name, in
 // cost_models/register.cpp (no static self-registration: a static library's linker would drop
 // it). The name is snake_case and equals the folder name and the YAML value `cost_model: <name>`.
+// A cost model may declare parameters (util/params.h); its factory receives their values.
 #pragma once
 
-#include <functional>
 #include <memory>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "loopfront/cost/cost.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
+#include "loopfront/util/registry.h"
 
 namespace loopfront::cost {
 
@@ -35,27 +34,10 @@ class CostModel {
   virtual std::string_view description() const = 0;
 };
 
-class CostModelRegistry {
- public:
-  struct Entry {
-    std::string name;
-    std::string description;
-    std::function<std::unique_ptr<CostModel>()> factory;
-  };
-
-  // Throws util::InternalError on a duplicate or empty name (a registration bug).
-  void Register(Entry entry);
-
-  // Throws util::ConfigError for an unknown name, listing the known ones and a "did you mean".
-  std::unique_ptr<CostModel> Create(std::string_view name) const;
-
-  bool Contains(std::string_view name) const;
-  std::vector<std::string> Names() const;  // in registration order
-  const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  std::vector<Entry> entries_;
-};
+// The cost models by name: `cost_model: <name>` (or `{name: <name>, params: {...}}`) in YAML,
+// `--cost-model NAME --cost-param NAME=VALUE` on the command line.
+using CostModelRegistry = util::Registry<CostModel>;
+inline const util::RegistryKind kCostModelKind{.key = "cost_model", .param_flag = "--cost-param"};
 
 // Registers every cost model of cost_models/ (defined in cost_models/register.cpp).
 void RegisterBuiltinCostModels(CostModelRegistry& registry);

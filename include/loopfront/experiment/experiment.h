@@ -11,9 +11,10 @@
 // order; then the fusion settings in file order. A point's id is FNV-1a 64 of the canonical JSON
 // text of its resolved configuration (workload request, architecture name and swept values,
 // fusion, searcher and parameters, objectives, cost model, budget, seed, tilings, and the random
-// mapping sampling when there is one), its top 48 bits as 12 hex digits. It does not depend on the
-// output directory, the thread count or the point's position, so a rerun with the same settings
-// finds the same ids (resume); different settings collide with probability ~n²/2⁴⁹ for n points.
+// mapping sampling and the cost model's parameters when there are any), its top 48 bits as 12 hex
+// digits. It does not depend on the output directory, the thread count or the point's position, so
+// a rerun with the same settings finds the same ids (resume); different settings collide with
+// probability ~n²/2⁴⁹ for n points.
 //
 // Units: budget seconds in s; architecture values in the units of their keys (docs/architectures.md).
 // Thread-safety: an Experiment is immutable after loading; its searcher and cost model are used
@@ -75,8 +76,9 @@ struct Experiment {
   std::vector<std::string> fusions;  // "none" / "auto"
   SearchSettings search;
   std::string cost_model_name = "dataflow";
-  int threads = 0;     // 0 = util::DefaultThreadCount()
-  std::string output;  // directory; default "results/<name>"
+  std::string cost_params_text{};  // canonical `key=value,...` text of cost_model.params; empty: none
+  int threads = 0;                 // 0 = util::DefaultThreadCount()
+  std::string output;              // directory; default "results/<name>"
   RandomMappings random_mappings{};
   std::shared_ptr<const search::Searcher> searcher;
   std::shared_ptr<const cost::CostModel> cost_model;

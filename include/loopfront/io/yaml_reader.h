@@ -12,16 +12,19 @@
 // duplicate keys are errors, quoted scalars are strings (a quoted "512" is not an integer),
 // booleans are only `true`/`false`, numbers must be finite.
 //
+// yaml-cpp stays behind this header (shared/STYLE.md: each third-party library stays in one layer):
+// values hold their node through YamlNode, defined in src/io/yaml_reader.cpp, and offer typed
+// accessors only, so that no loader, command or plug-in sees a raw YAML node.
+//
 // Thread-safety: none; a reader is used by one thread while a file loads.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,23 +33,23 @@
 namespace loopfront::io {
 
 class YamlMap;
+class YamlDocument;
+// The yaml-cpp node behind a value (a shared handle into the loaded document).
+struct YamlNode;
 
-// One node of a loaded document, with its key path and a sink for diagnostics.
+// One node of a loaded document, with its key path and a sink for diagnostics. Copies are cheap
+// (they share the node).
 class YamlValue {
  public:
-  YamlValue(YAML::Node node, std::string path, std::shared_ptr<const std::string> file,
-            util::Diagnostics* diagnostics);
-
   const std::string& path() const { return path_; }
   const std::string& file() const { return *file_; }
-  const YAML::Node& node() const { return node_; }
   int line() const;    // 1-based
   int column() const;  // 1-based
 
-  bool IsNull() const { return node_.IsNull(); }
-  bool IsMap() const { return node_.IsMap(); }
-  bool IsList() const { return node_.IsSequence(); }
-  bool IsScalar() const { return node_.IsScalar(); }
+  bool IsNull() const;
+  bool IsMap() const;
+  bool IsList() const;
+  bool IsScalar() const;
   // A plain (unquoted) scalar that parses as an integer.
   bool LooksLikeInt() const;
 
@@ -77,10 +80,32 @@ class YamlValue {
   // How a value is described after "got": `'abc'`, `512`, `a list`, `a mapping`, `nothing (null)`.
   std::string Describe() const;
 
+  // Untyped looks that report nothing, for code that must decide what a document is before
+  // reading it with a schema (`loopfront validate`, the workload loader) or echo it (point ids).
+  // A scalar's text as written, without quotes; empty for anything else.
+  std::string Text() const;
+  // Whether this is a mapping with the key `key`.
+  bool HasKey(std::string_view key) const;
+  // The keys of a mapping in file order (a non-scalar key as "?"); empty for anything else.
+  std::vector<std::string> Keys() const;
+  // The value as one line of flow-style YAML, as yaml-cpp emits it: `64`, `abc`, `{a: 1, b: [2, 3]}`.
+  std::string FlowText() const;
+
+  // This value reporting into `diagnostics` instead (to read a value a second time without
+  // reporting its problems twice).
+  YamlValue ReportingTo(util::Diagnostics& diagnostics) const;
+
   util::Diagnostics& diagnostics() const { return *diagnostics_; }
 
  private:
-  YAML::Node node_;
+  friend class YamlMap;
+  friend class YamlDocument;
+  YamlValue(std::shared_ptr<const YamlNode> node, std::string path, std::shared_ptr<const std::string> file,
+            util::Diagnostics* diagnostics);
+  // The value of `node`, a child of this one, at `path`.
+  YamlValue Child(const YamlNode& node, std::string path) const;
+
+  std::shared_ptr<const YamlNode> node_;
   std::string path_;
   std::shared_ptr<const std::string> file_;
   util::Diagnostics* diagnostics_;
@@ -119,8 +144,7 @@ class YamlDocument {
   // Loads `path`; a missing file or a syntax error is recorded in `diagnostics` and root() is null.
   static YamlDocument LoadFile(const std::string& path, util::Diagnostics& diagnostics);
   // Loads `text`, naming it `name` in diagnostics (for tests and for embedded presets).
-  static YamlDocument LoadString(const std::string& text, const std::string& name,
-                                 util::Diagnostics& diagnostics);
+  static YamlDocument LoadString(const std::string& text, const std::string& name, util::Diagnostics& diagnostics);
 
   bool ok() const { return ok_; }
   // The root value (path ""), reporting into the diagnostics given at load time.
@@ -128,9 +152,10 @@ class YamlDocument {
   const std::string& file() const { return *file_; }
 
  private:
-  YamlDocument(YAML::Node node, std::shared_ptr<const std::string> file, util::Diagnostics* diagnostics, bool ok);
+  YamlDocument(std::shared_ptr<const YamlNode> node, std::shared_ptr<const std::string> file,
+               util::Diagnostics* diagnostics, bool ok);
 
-  YAML::Node node_;
+  std::shared_ptr<const YamlNode> node_;
   std::shared_ptr<const std::string> file_;
   util::Diagnostics* diagnostics_;
   bool ok_;

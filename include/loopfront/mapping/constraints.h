@@ -34,10 +34,13 @@
 #include <string>
 #include <vector>
 
-#include "loopfront/io/yaml_reader.h"
 #include "loopfront/mapping/limits.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/util/error.h"
+
+namespace loopfront::io {
+class YamlValue;  // io/yaml_reader.h: only ParseConstraints reads YAML
+}  // namespace loopfront::io
 
 namespace loopfront::mapping {
 

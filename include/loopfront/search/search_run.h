@@ -10,52 +10,43 @@
 // the searcher's controlling thread only (between parallel regions).
 #pragma once
 
-#include <omp.h>
-
+#include <array>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
-#include <exception>
 #include <limits>
-#include <mutex>
+#include <optional>
+#include <string_view>
 
 #include "loopfront/cost/cost_model.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/pareto/front.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
+#include "loopfront/util/function_ref.h"
 
 namespace loopfront::search {
 
-// Runs body(index) for index in [0, count): a plain loop for threads ≤ 1 (no OpenMP region, so
-// that callers inside TBB tasks stay cheap and never nest runtimes), else an OpenMP parallel for
-// with a static schedule over at most `threads` threads. Bodies write only their own index's
-// results, so the outcome never depends on the team size; that lets the runtime shrink the team
-// when the machine is oversubscribed (dynamic adjustment, OpenMP 5.2 §2.4.1: libgomp subtracts
-// the load average), where fork-join barriers every few hundred microseconds would otherwise wait
-// on descheduled threads. A user who sets OMP_DYNAMIC (e.g. `false` to benchmark scaling) decides
-// instead. The first exception thrown by a body is rethrown after the loop.
+// Runs body(begin, end) over contiguous ranges that partition [0, count), one range per thread of
+// an OpenMP team of at most `threads` (src/search/parallel_for.cpp, the only file that includes the
+// OpenMP header). threads ≤ 1: body(0, count) on the calling thread, no OpenMP region, so that
+// callers inside TBB tasks stay cheap and never nest runtimes. The team also shrinks to the
+// processors the machine's load leaves idle (the rule of OpenMP's dynamic adjustment, applied to
+// this team only: the process-wide dynamic setting is never changed), unless the user sets
+// OMP_DYNAMIC. The first exception thrown by a body is rethrown after the region.
+void ParallelForRanges(int threads, std::int64_t count, util::FunctionRef<void(std::int64_t, std::int64_t)> body);
+
+// Runs body(index) for index in [0, count) over ParallelForRanges: one indirect call per range, none
+// per index. Bodies write only their own index's results, so the outcome never depends on the
+// team size (nor on the thread count).
 template <typename Body>
 void ParallelFor(int threads, std::int64_t count, Body&& body) {
   if (threads <= 1 || count <= 1) {
     for (std::int64_t index = 0; index < count; ++index) body(index);
     return;
   }
-  static const bool user_sets_dynamic = std::getenv("OMP_DYNAMIC") != nullptr;
-  std::exception_ptr failure;
-  std::once_flag failure_once;
-  const int was_dynamic = omp_get_dynamic();
-  if (!user_sets_dynamic) omp_set_dynamic(1);
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t index = 0; index < count; ++index) {
-    try {
-      body(index);
-    } catch (...) {
-      std::call_once(failure_once, [&] { failure = std::current_exception(); });
-    }
-  }
-  omp_set_dynamic(was_dynamic);
-  if (failure) std::rethrow_exception(failure);
+  ParallelForRanges(threads, count, [&body](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t index = begin; index < end; ++index) body(index);
+  });
 }
 
 // The outcome of one evaluation, small enough to keep per individual.

@@ -21,8 +21,8 @@
 //
 // Searchers live in mappers/<name>/ and are registered explicitly, by name, in mappers/register.cpp
 // (name = folder = YAML value `searcher: <name>` = the class <Name>Searcher), each with declared
-// parameters (search/params.h). Thread-safety: a Searcher is immutable; Search is const and may run
-// concurrently on different mapspaces.
+// parameters (util/params.h), in a util::Registry. Thread-safety: a Searcher is immutable; Search
+// is const and may run concurrently on different mapspaces.
 #pragma once
 
 #include <array>
@@ -39,7 +39,7 @@
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/pareto/front.h"
 #include "loopfront/search/mapspace.h"
-#include "loopfront/search/params.h"
+#include "loopfront/util/registry.h"
 
 namespace loopfront::search {
 
@@ -113,33 +113,10 @@ class Searcher {
   virtual std::string_view name() const = 0;
 };
 
-class SearcherRegistry {
- public:
-  struct Entry {
-    std::string name;
-    std::string description;
-    std::vector<ParamSpec> params;
-    std::function<std::unique_ptr<Searcher>(const ParamValues&)> factory;
-  };
-
-  // Throws util::InternalError on a duplicate or empty name (a registration bug).
-  void Register(Entry entry);
-
-  // Throws util::ConfigError for an unknown name, listing the known ones and a "did you mean".
-  const Entry& Find(std::string_view name) const;
-  // With the parameters' defaults, or `name=value` assignments (unknown / bad ones: ConfigError).
-  std::unique_ptr<Searcher> Create(std::string_view name) const;
-  std::unique_ptr<Searcher> Create(std::string_view name, const std::vector<std::string>& assignments) const;
-  // With parameters from YAML (`search.params`); errors go to the value's diagnostics.
-  std::unique_ptr<Searcher> Create(std::string_view name, const io::YamlValue& params) const;
-
-  bool Contains(std::string_view name) const;
-  std::vector<std::string> Names() const;  // in registration order
-  const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  std::vector<Entry> entries_;
-};
+// The searchers by name: `searcher: <name>` in YAML, `--searcher NAME --param NAME=VALUE` on the
+// command line.
+using SearcherRegistry = util::Registry<Searcher>;
+inline const util::RegistryKind kSearcherKind{.key = "searcher", .param_flag = "--param"};
 
 // Registers every searcher of mappers/ (defined in mappers/register.cpp).
 void RegisterBuiltinSearchers(SearcherRegistry& registry);

@@ -1,4 +1,4 @@
-#include "loopfront/search/params.h"
+#include "loopfront/util/params.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "loopfront/util/strings.h"
 
-namespace loopfront::search {
+namespace loopfront::util {
 namespace {
 
 std::string TypeName(ParamType type) {
@@ -36,14 +36,15 @@ const ParamSpec* FindSpec(const std::vector<ParamSpec>& specs, const std::string
   return nullptr;
 }
 
-std::string Expected(const ParamSpec& spec) {
+}  // namespace
+
+std::string ExpectedParamValue(const ParamSpec& spec) {
   if (spec.type == ParamType::kBool) return "true or false";
   return fmt::format("{} {} in {}..{}", spec.type == ParamType::kInt ? "an integer" : "a number", spec.name,
                      util::FormatNumber(spec.min_value), util::FormatNumber(spec.max_value));
 }
 
-// Parses `text` as a value of `spec`; nullopt if it is not one.
-std::optional<double> ParseValue(const ParamSpec& spec, const std::string& text) {
+std::optional<double> ParseParamValue(const ParamSpec& spec, const std::string& text) {
   if (spec.type == ParamType::kBool) {
     if (text == "true") return 1.0;
     if (text == "false") return 0.0;
@@ -64,8 +65,6 @@ std::optional<double> ParseValue(const ParamSpec& spec, const std::string& text)
   return value;
 }
 
-}  // namespace
-
 double ParamValues::Get(const std::string& name) const {
   const auto found = values_.find(name);
   if (found == values_.end()) throw util::InternalError("parameter '" + name + "' was never declared");
@@ -82,26 +81,9 @@ ParamValues DefaultParams(const std::vector<ParamSpec>& specs) {
   return ParamValues(std::move(values));
 }
 
-ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>& specs, const io::YamlValue& params) {
-  std::map<std::string, double> values = DefaultParams(specs).values();
-  const std::optional<io::YamlMap> map = params.AsMap(Names(specs));
-  if (!map) return ParamValues(std::move(values));
-  for (const io::YamlMap::Entry& entry : map->entries()) {
-    const ParamSpec* spec = FindSpec(specs, entry.key.node().Scalar());
-    if (spec == nullptr) continue;  // AsMap reported it
-    const std::optional<double> value =
-        entry.value.IsScalar() ? ParseValue(*spec, entry.value.node().Scalar()) : std::nullopt;
-    if (!value) {
-      entry.value.ErrorExpected(Expected(*spec) + " (a parameter of " + owner + ")");
-      continue;
-    }
-    values[spec->name] = *value;
-  }
-  return ParamValues(std::move(values));
-}
-
 ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>& specs,
-                          const std::vector<std::string>& assignments, util::Diagnostics& diagnostics) {
+                          const std::vector<std::string>& assignments, util::Diagnostics& diagnostics,
+                          const std::string& flag) {
   std::map<std::string, double> values = DefaultParams(specs).values();
   for (const std::string& assignment : assignments) {
     const std::size_t equals = assignment.find('=');
@@ -109,17 +91,17 @@ ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>
     const ParamSpec* spec = FindSpec(specs, name);
     if (equals == std::string::npos || spec == nullptr) {
       const std::vector<std::string> names = Names(specs);
-      diagnostics.Add({.path = "--param",
+      diagnostics.Add({.path = flag,
                        .message = fmt::format("expected NAME=VALUE with NAME one of {} ({}), got '{}'{}",
                                               names.empty() ? std::string("(none)") : util::Join(names, ", "), owner,
                                               assignment, util::DidYouMeanHint(name, names))});
       continue;
     }
-    const std::optional<double> value = ParseValue(*spec, assignment.substr(equals + 1));
+    const std::optional<double> value = ParseParamValue(*spec, assignment.substr(equals + 1));
     if (!value) {
       diagnostics.Add(
-          {.path = "--param " + name,
-           .message = fmt::format("expected {}, got '{}'", Expected(*spec), assignment.substr(equals + 1))});
+          {.path = flag + " " + name,
+           .message = fmt::format("expected {}, got '{}'", ExpectedParamValue(*spec), assignment.substr(equals + 1))});
       continue;
     }
     values[name] = *value;
@@ -137,4 +119,4 @@ std::string DescribeParam(const ParamSpec& spec) {
                      util::FormatNumber(spec.max_value), spec.description);
 }
 
-}  // namespace loopfront::search
+}  // namespace loopfront::util

@@ -1,7 +1,8 @@
 // Declared parameters of plug-ins (searchers, cost models): each plug-in lists its parameters with
 // a type, a default, a valid range and a one-line description (shown by `loopfront list`), in the
-// manner of Ramulator 2's components. User values come from YAML (`search.params`) or the command
-// line (`--param name=value`); unknown names, wrong types and out-of-range values are
+// manner of Ramulator 2's components. User values come from YAML (`search.params`,
+// `cost_model.params`: io/param_reader.h) or the command line (`--param name=value`,
+// `--cost-param name=value`); unknown names, wrong types and out-of-range values are
 // configuration errors that name the plug-in and the valid parameters.
 #pragma once
 
@@ -11,10 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "loopfront/io/yaml_reader.h"
 #include "loopfront/util/error.h"
 
-namespace loopfront::search {
+namespace loopfront::util {
 
 enum class ParamType { kInt, kDouble, kBool };
 
@@ -46,16 +46,18 @@ class ParamValues {
 // The defaults of `specs`.
 ParamValues DefaultParams(const std::vector<ParamSpec>& specs);
 
-// From YAML: `params` must be a mapping of declared names to values of the declared type and range.
-// Errors go to the value's diagnostics with file:line:col.
-ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>& specs, const io::YamlValue& params);
+// `text` as a value of `spec` (a bool is 1 or 0); nullopt if it is not one or is out of range.
+std::optional<double> ParseParamValue(const ParamSpec& spec, const std::string& text);
+// What a value of `spec` must be, for "expected ..." messages: "an integer population in 4..100000".
+std::string ExpectedParamValue(const ParamSpec& spec);
 
-// From the command line: each item is `name=value`. Errors are collected into `diagnostics`
-// with the path `--param`.
+// From the command line: each item is `name=value`. Errors are collected into `diagnostics` with
+// the path `flag` (`--param`, `--cost-param`); `owner` names the plug-in ("searcher genetic").
 ParamValues ResolveParams(const std::string& owner, const std::vector<ParamSpec>& specs,
-                          const std::vector<std::string>& assignments, util::Diagnostics& diagnostics);
+                          const std::vector<std::string>& assignments, Diagnostics& diagnostics,
+                          const std::string& flag = "--param");
 
 // "population (int, default 64, 2..100000): individuals per generation" — for `loopfront list`.
 std::string DescribeParam(const ParamSpec& spec);
 
-}  // namespace loopfront::search
+}  // namespace loopfront::util
