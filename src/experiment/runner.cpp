@@ -102,13 +102,13 @@ std::vector<std::map<std::string, OpWork>> UnitWork(const planner::ModelSearchRe
   return units;
 }
 
-Json KneeOps(const planner::ModelSearchResult& result, const planner::ModelPlan& plan,
-             const cost::CostModel& cost_model, const arch::Architecture& architecture) {
+// The knee's breakdown with each unit's work (its FLOPs and bytes under ideal reuse, for the roofline).
+std::vector<report::KneeOpRow> KneeOps(const planner::ModelSearchResult& result, const planner::ModelPlan& plan,
+                                       const cost::CostModel& cost_model, const arch::Architecture& architecture) {
   const std::vector<std::map<std::string, OpWork>> units = UnitWork(result, plan, architecture);
   // Null when the outermost level's bandwidth is unlimited (runner.h).
   const std::optional<double> bandwidth = cost::OutermostBandwidthBytesPerCycle(architecture);
-  const Json bandwidth_json = bandwidth ? Json(*bandwidth) : Json(nullptr);
-  Json rows = Json::array();
+  std::vector<report::KneeOpRow> rows;
   for (const planner::BreakdownRow& row : result.Breakdown(plan, cost_model)) {
     // The part the row comes from (its label), or, for a row merged over parts (same mapping, so
     // the same shape), the first part that has the unit.
@@ -122,30 +122,26 @@ Json KneeOps(const planner::ModelSearchResult& result, const planner::ModelPlan&
     }
     const double flops = work ? work->flops * row.count : 0.0;
     const double bytes = work ? work->bytes * row.count : 0.0;
-    rows.push_back({{"unit", row.unit},
-                    {"part", row.part},
-                    {"count", row.count},
-                    {"latency_cycles", row.latency_cycles},
-                    {"energy_pj", row.energy_pj},
-                    {"bounding_level", row.bounding},
-                    {"flops", flops},
-                    {"bytes", bytes},
-                    {"arithmetic_intensity", bytes > 0 ? flops / bytes : 0.0},
-                    {"attained_flops_per_cycle", row.latency_cycles > 0 ? flops / row.latency_cycles : 0.0},
-                    {"peak_flops_per_cycle",
-                     work && work->peak_flops_per_cycle > 0 ? Json(work->peak_flops_per_cycle) : Json(nullptr)},
-                    {"dram_bandwidth_bytes_per_cycle", bandwidth_json},
-                    {"mapping", row.detail}});
+    rows.push_back(report::KneeOpRow{
+        .row = row,
+        .flops = flops,
+        .bytes = bytes,
+        .arithmetic_intensity = bytes > 0 ? flops / bytes : 0.0,
+        .attained_flops_per_cycle = row.latency_cycles > 0 ? flops / row.latency_cycles : 0.0,
+        .peak_flops_per_cycle =
+            work && work->peak_flops_per_cycle > 0 ? std::optional<double>(work->peak_flops_per_cycle) : std::nullopt,
+        .dram_bandwidth_bytes_per_cycle = bandwidth});
   }
   return rows;
 }
 
 // Random valid mappings of the named ops (Experiment::random_mappings): per op, `samples` EDPs per
 // execution, in draw order, and the best EDP known for it (the samples' and the searched front's).
-Json RandomMappingSamples(const Experiment& experiment, const Point& point, const planner::ModelSearchResult& result) {
+std::vector<report::OpRandomSamples> RandomMappingSamples(const Experiment& experiment, const Point& point,
+                                                          const planner::ModelSearchResult& result) {
   const RandomMappings& random = experiment.random_mappings;
-  Json json = Json::array();
-  if (random.ops.empty() || result.parts.empty()) return json;
+  std::vector<report::OpRandomSamples> samples;
+  if (random.ops.empty() || result.parts.empty()) return samples;
   const workload::Workload& workload = result.parts.front().workload;
   const planner::PartResult& part = result.part_results.front();
   for (const std::string& name : random.ops) {
@@ -164,11 +160,11 @@ Json RandomMappingSamples(const Experiment& experiment, const Point& point, cons
       for (const double edp : edps) best = std::min(best, edp);
       for (const auto& front_point : part.op_fronts[id].points())
         best = std::min(best, front_point.objectives.EdpPjCycles());
-      json.push_back({{"op", name}, {"best_edp_pj_cycles", best}, {"edp_pj_cycles", edps}});
+      samples.push_back({.op = name, .best_edp_pj_cycles = best, .edp_pj_cycles = std::move(edps)});
       break;
     }
   }
-  return json;
+  return samples;
 }
 
 // A point file's identity and sweep as CSV cells.
@@ -335,10 +331,11 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                      {"wall_seconds", wall_seconds}};
   json["fronts"] = {{"fused", report::PointResultFrontJson(result, result.fused)},
                     {"unfused", report::PointResultFrontJson(result, result.unfused)}};
-  json["knee_ops"] = KneeOps(result, knee->payload, *experiment.cost_model, point.architecture->architecture);
+  json["knee_ops"] =
+      report::KneeOpsJson(KneeOps(result, knee->payload, *experiment.cost_model, point.architecture->architecture));
   json["statistics"] = report::ToJson(statistics, /*with_wall_seconds=*/false);
   if (!experiment.random_mappings.ops.empty())
-    json["random_mappings"] = RandomMappingSamples(experiment, point, result);
+    json["random_mappings"] = report::RandomMappingsJson(RandomMappingSamples(experiment, point, result));
   json["timing"] = {{"started", started}, {"finished", UtcNow()}, {"wall_seconds", wall_seconds}};
   return json;
 }

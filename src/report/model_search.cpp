@@ -171,6 +171,37 @@ nlohmann::ordered_json PointResultFrontJson(const planner::ModelSearchResult& re
   return {{"knee_point", knee == nullptr ? -1 : knee - front.points().data()}, {"points", points}};
 }
 
+Json KneeOpsJson(const std::vector<KneeOpRow>& rows) {
+  Json json = Json::array();
+  for (const KneeOpRow& knee_op : rows) {
+    const planner::BreakdownRow& row = knee_op.row;
+    json.push_back(
+        {{"unit", row.unit},
+         {"part", row.part},
+         {"count", row.count},
+         {"latency_cycles", row.latency_cycles},
+         {"energy_pj", row.energy_pj},
+         {"bounding_level", row.bounding},
+         {"flops", knee_op.flops},
+         {"bytes", knee_op.bytes},
+         {"arithmetic_intensity", knee_op.arithmetic_intensity},
+         {"attained_flops_per_cycle", knee_op.attained_flops_per_cycle},
+         {"peak_flops_per_cycle", knee_op.peak_flops_per_cycle ? Json(*knee_op.peak_flops_per_cycle) : Json(nullptr)},
+         {"dram_bandwidth_bytes_per_cycle",
+          knee_op.dram_bandwidth_bytes_per_cycle ? Json(*knee_op.dram_bandwidth_bytes_per_cycle) : Json(nullptr)},
+         {"mapping", row.detail}});
+  }
+  return json;
+}
+
+Json RandomMappingsJson(const std::vector<OpRandomSamples>& samples) {
+  Json json = Json::array();
+  for (const OpRandomSamples& op : samples) {
+    json.push_back({{"op", op.op}, {"best_edp_pj_cycles", op.best_edp_pj_cycles}, {"edp_pj_cycles", op.edp_pj_cycles}});
+  }
+  return json;
+}
+
 Output ReportModelSearch(Format format, const ModelSearchHeader& header, const planner::ModelSearchResult& result,
                          const std::vector<planner::BreakdownRow>& knee_breakdown) {
   const pareto::Front<planner::ModelPlan>& front = result.fused;

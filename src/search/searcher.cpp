@@ -1,5 +1,9 @@
 #include "loopfront/search/searcher.h"
 
+#include <fmt/format.h>
+
+#include "loopfront/util/strings.h"
+
 namespace loopfront::search {
 
 std::string_view ToString(Objective objective) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,34 @@ nlohmann::ordered_json ToJson(const planner::ModelSearchStatistics& statistics, 
 // [{latency_cycles, energy_pj, edp_pj_cycles, fusion_plan}, …]}.
 nlohmann::ordered_json PointResultFrontJson(const planner::ModelSearchResult& result,
                                             const pareto::Front<planner::ModelPlan>& front);
+
+// One row of a point result's `knee_ops`: a unit of the knee's breakdown with its work, all
+// `count` executions together (experiment/runner.h says how the work is found).
+struct KneeOpRow {
+  planner::BreakdownRow row;
+  double flops = 0.0;
+  double bytes = 0.0;
+  double arithmetic_intensity = 0.0;                       // flops / bytes, 0 without bytes
+  double attained_flops_per_cycle = 0.0;                   // flops / latency, 0 without latency
+  std::optional<double> peak_flops_per_cycle{};            // null when unknown
+  std::optional<double> dram_bandwidth_bytes_per_cycle{};  // null when the outermost level is unlimited
+};
+
+// [{unit, part, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
+//   arithmetic_intensity, attained_flops_per_cycle, peak_flops_per_cycle,
+//   dram_bandwidth_bytes_per_cycle, mapping}, …]
+nlohmann::ordered_json KneeOpsJson(const std::vector<KneeOpRow>& rows);
+
+// The EDPs of random valid mappings of one op (per execution, in draw order) and the best EDP known
+// for it (the samples' and the searched front's).
+struct OpRandomSamples {
+  std::string op;
+  double best_edp_pj_cycles = 0.0;
+  std::vector<double> edp_pj_cycles{};
+};
+
+// [{op, best_edp_pj_cycles, edp_pj_cycles: [...]}, …]
+nlohmann::ordered_json RandomMappingsJson(const std::vector<OpRandomSamples>& samples);
 
 // The search's output in `format`; `knee_breakdown` is result.Breakdown of the fused front's knee.
 // The fused front must not be empty.
