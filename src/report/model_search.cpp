@@ -9,6 +9,7 @@
 #include "loopfront/report/schemas.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
+#include "src/report/front_table.h"
 
 namespace loopfront::report {
 namespace {
@@ -132,17 +133,7 @@ void AddFrontRows(Table& table, const ModelSearchHeader& header, const std::stri
 }  // namespace
 
 Table ModelFrontTable(const planner::ModelSearchResult& result, const pareto::Front<planner::ModelPlan>& front) {
-  Table table(kModelFront.Point());
-  const auto& points = front.points();
-  for (std::size_t index = 0; index < points.size(); ++index) {
-    table.Row()
-        .Add(index)
-        .Add(points[index].objectives.latency_cycles)
-        .Add(points[index].objectives.energy_pj)
-        .Add(points[index].objectives.EdpPjCycles())
-        .Add(result.PlanLabel(points[index].payload));
-  }
-  return table;
+  return FrontTable(front, kModelFront.Point(), [&](const planner::ModelPlan& plan) { return result.PlanLabel(plan); });
 }
 
 nlohmann::ordered_json ToJson(const planner::ModelSearchStatistics& statistics, bool with_wall_seconds) {

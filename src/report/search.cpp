@@ -8,6 +8,7 @@
 #include "loopfront/report/schemas.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
+#include "src/report/front_table.h"
 
 namespace loopfront::report {
 namespace {
@@ -40,17 +41,8 @@ std::size_t KneeIndex(const pareto::Front<mapping::Mapping>& front) {
 }  // namespace
 
 Table SearchFrontTable(const pareto::Front<mapping::Mapping>& front, const mapping::Problem& problem) {
-  Table table(kSearchFront.Point());
-  const auto& points = front.points();
-  for (std::size_t index = 0; index < points.size(); ++index) {
-    table.Row()
-        .Add(index)
-        .Add(points[index].objectives.latency_cycles)
-        .Add(points[index].objectives.energy_pj)
-        .Add(points[index].objectives.EdpPjCycles())
-        .Add(mapping::ToString(points[index].payload, problem));
-  }
-  return table;
+  return FrontTable(front, kSearchFront.Point(),
+                    [&](const mapping::Mapping& mapping) { return mapping::ToString(mapping, problem); });
 }
 
 nlohmann::ordered_json ToJson(const search::SearchStatistics& statistics) {
