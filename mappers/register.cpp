@@ -3,6 +3,7 @@
 #include "loopfront/search/searcher.h"
 #include "mappers/annealing/annealing_searcher.h"
 #include "mappers/exhaustive/exhaustive_searcher.h"
+#include "mappers/gemmini_default/gemmini_default_searcher.h"
 #include "mappers/genetic/genetic_searcher.h"
 #include "mappers/random/random_searcher.h"
 
@@ -24,6 +25,7 @@ void RegisterBuiltinSearchers(SearcherRegistry& registry) {
   registry.Register(EntryFor<GeneticSearcher>());
   registry.Register(EntryFor<AnnealingSearcher>());
   registry.Register(EntryFor<ExhaustiveSearcher>());
+  registry.Register(EntryFor<GemminiDefaultSearcher>());
 }
 
 }  // namespace loopfront::search

@@ -56,6 +56,7 @@ struct SearchArgs {
   double max_padding_waste = search::MapspaceOptions{}.max_padding_waste;
   std::string reference_front_path;
   std::string hv_reference;
+  std::string baseline;
   std::string format = "table";
   ModelSearchArgs model;
 };
@@ -105,8 +106,8 @@ int RunModelSearchFrom(const SearchArgs& args, const CLI::App& command) {
                           .max_padding_waste = args.max_padding_waste,
                           .format = args.format,
                           .single_op_options = {}};
-  for (const char* option :
-       {"--op", "--workload", "--op-name", "--objectives", "--constraints", "--reference-front", "--hv-reference"}) {
+  for (const char* option : {"--op", "--workload", "--op-name", "--objectives", "--constraints", "--reference-front",
+                             "--hv-reference", "--baseline"}) {
     if (command.count(option) > 0) shared.single_op_options.emplace_back(option);
   }
   return RunModelSearch(args.model, shared);
@@ -128,6 +129,17 @@ int RunSearch(const SearchArgs& args) {
     searcher = searchers.Create(args.searcher, args.params);
   } catch (const util::ConfigError& error) {
     for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
+  }
+  std::unique_ptr<search::Searcher> baseline_searcher;
+  if (!args.baseline.empty()) {
+    try {
+      baseline_searcher = searchers.Create(args.baseline);
+    } catch (const util::ConfigError& error) {
+      for (util::Diagnostic diagnostic : error.diagnostics()) {
+        diagnostic.path = "--baseline";
+        diagnostics.Add(diagnostic);
+      }
+    }
   }
   const std::optional<pareto::Objectives> hv_reference = ParseHvReference(args.hv_reference);
   diagnostics.ThrowIfAny();
@@ -183,6 +195,21 @@ int RunSearch(const SearchArgs& args) {
                                       ? pareto::Hypervolume(*reference_front, *quality.hypervolume_reference)
                                       : std::nan("");
 
+  // The baseline: its searcher's knee on the same mapspace, budget and seed.
+  std::optional<report::SearchBaseline> baseline;
+  if (baseline_searcher) {
+    const search::SearchResult baseline_result = baseline_searcher->Search(mapspace, *selection.cost_model, options);
+    if (baseline_result.front.empty()) {
+      throw OptionError("--baseline",
+                        fmt::format("baseline {} found no valid mapping of {} (invalid: {})", args.baseline,
+                                    selection.op_label, search::InvalidReasons(baseline_result.statistics)));
+    }
+    const auto& knee = *baseline_result.front.Knee();
+    baseline = report::SearchBaseline{.searcher = args.baseline,
+                                      .mapping = mapping::ToString(knee.payload, selection.problem),
+                                      .objectives = knee.objectives};
+  }
+
   const report::SearchHeader header{.op_label = selection.op_label,
                                     .architecture = selection.architecture.name,
                                     .cost_model = args.selection.cost_model,
@@ -190,7 +217,7 @@ int RunSearch(const SearchArgs& args) {
                                     .seed = args.seed,
                                     .objective = *objective};
   const report::Output output =
-      report::ReportSearch(report::ParseFormat(args.format), header, selection.problem, result, quality);
+      report::ReportSearch(report::ParseFormat(args.format), header, selection.problem, result, quality, baseline);
   std::cout << output.out;
   std::cerr << output.err;
   return 0;
@@ -236,6 +263,9 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
       ->check(CLI::Range(0.0, 0.99));
   command->add_option("--reference-front", args->reference_front_path,
                       "CSV of a reference front (e.g. a longer run's --format csv) to compare against");
+  command->add_option("--baseline", args->baseline,
+                      "Also run this searcher (default parameters) on the op and report the knee's speedup and EDP "
+                      "gain over its knee, e.g. gemmini_default (Gemmini's own schedule)");
   command->add_option("--hv-reference", args->hv_reference, "Hypervolume reference point LATENCY_CYCLES,ENERGY_PJ");
   command->add_option("--format", args->format, "Output format")
       ->capture_default_str()

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "loopfront/cost/cost.h"
+#include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
 #include "src/planner/model_planner.h"
@@ -22,6 +23,14 @@ std::string LevelName(const mapping::Problem& problem, int level_idx) {
 ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architecture& architecture,
                               const cost::CostModel& cost_model, const search::Searcher& searcher,
                               const ModelSearchOptions& options) {
+  if (searcher.fixed_schedule()) {
+    throw util::ConfigError({util::Diagnostic{
+        .path = "--searcher",
+        .message = fmt::format("expected a searcher of the mapspace for a whole model, got the fixed schedule {}: it "
+                               "maps one matmul as its software would, not a model's vector ops and fused groups; "
+                               "use it on one op (`search --op ...`) or pick random, genetic, annealing or exhaustive",
+                               searcher.name())}});
+  }
   ModelPlanner planner(std::move(parts), architecture, cost_model, searcher, options);
   // Ops and the screening round go into one batch: independent searches, so one parallel run.
   for (std::size_t part_idx = 0; part_idx < planner.num_parts(); ++part_idx) {

@@ -34,6 +34,15 @@ std::string QualityText(const SearchQuality& quality) {
   return text;
 }
 
+// The knee's gains over the baseline: speedup = baseline latency / knee latency, EDP gain =
+// baseline EDP / knee EDP (> 1: the knee is better).
+double Speedup(const pareto::Objectives& knee, const SearchBaseline& baseline) {
+  return baseline.objectives.latency_cycles / knee.latency_cycles;
+}
+double EdpGain(const pareto::Objectives& knee, const SearchBaseline& baseline) {
+  return baseline.objectives.EdpPjCycles() / knee.EdpPjCycles();
+}
+
 std::size_t KneeIndex(const pareto::Front<mapping::Mapping>& front) {
   return static_cast<std::size_t>(front.Knee() - front.points().data());
 }
@@ -77,8 +86,10 @@ std::string StatisticsText(const search::SearchStatistics& statistics) {
 }
 
 Output ReportSearch(Format format, const SearchHeader& header, const mapping::Problem& problem,
-                    const search::SearchResult& result, const SearchQuality& quality) {
+                    const search::SearchResult& result, const SearchQuality& quality,
+                    const std::optional<SearchBaseline>& baseline) {
   if (result.front.empty()) throw util::InternalError("ReportSearch: an empty front");
+  const pareto::Objectives& knee = result.front.Knee()->objectives;
   const search::SearchStatistics& statistics = result.statistics;
   const Table front = SearchFrontTable(result.front, problem);
   const std::size_t knee_index = KneeIndex(result.front);
@@ -118,6 +129,15 @@ Output ReportSearch(Format format, const SearchHeader& header, const mapping::Pr
       }
       if (quality.distance) stats["distance_to_reference_front"] = *quality.distance;
       json["statistics"] = stats;
+      if (baseline) {
+        json["baseline"] = {{"searcher", baseline->searcher},
+                            {"mapping", baseline->mapping},
+                            {"latency_cycles", baseline->objectives.latency_cycles},
+                            {"energy_pj", baseline->objectives.energy_pj},
+                            {"edp_pj_cycles", baseline->objectives.EdpPjCycles()},
+                            {"knee_speedup", Speedup(knee, *baseline)},
+                            {"knee_edp_gain", EdpGain(knee, *baseline)}};
+      }
       output.out = json.dump(2) + "\n";
       return output;
     }
@@ -131,6 +151,13 @@ Output ReportSearch(Format format, const SearchHeader& header, const mapping::Pr
   style.row_notes.resize(front.rows());
   style.row_notes[knee_index] = "   <- knee (min EDP)";
   output.out += WriteText(front, style);
+  if (baseline) {
+    output.out += fmt::format(
+        "baseline {}: latency {:.6g} cycles, energy {:.6g} pJ, EDP {:.6g} pJ x cycles ({}); the knee is {:.3g}x "
+        "faster, EDP gain {:.3g}x\n",
+        baseline->searcher, baseline->objectives.latency_cycles, baseline->objectives.energy_pj,
+        baseline->objectives.EdpPjCycles(), baseline->mapping, Speedup(knee, *baseline), EdpGain(knee, *baseline));
+  }
   output.out += "statistics: " + StatisticsText(statistics) + "\n";
   if (statistics.evaluations > statistics.valid_evaluations) {
     output.out += "invalid evaluations by reason: " + search::InvalidReasons(statistics) + "\n";

@@ -194,6 +194,8 @@ struct ModelSearchResult {
 
 // Throws util::ConfigError when an op has no valid mapping within its budget (naming the op and the
 // reasons), like `loopfront search`; a group without one is simply not fused.
+// Also throws it for a fixed-schedule searcher (Searcher::fixed_schedule, e.g. gemmini_default): a
+// matmul schedule cannot map a model's vector ops and fused groups.
 ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architecture& architecture,
                               const cost::CostModel& cost_model, const search::Searcher& searcher,
                               const ModelSearchOptions& options = {});

@@ -7,7 +7,12 @@
 //   csv    the front (schemas.h, SearchFrontSchema) on `out`; "search: <statistics>" and
 //          "search: <quality>" on `err`, so that `out` is the same for any thread count
 //   json   one object: the run's identity, front, knee_point and statistics (ToJson below plus the
-//          quality keys)
+//          quality keys), and `baseline` when one was given
+// With a baseline (`search --baseline NAME`: another searcher's knee on the same op, e.g.
+// gemmini_default, the mapping Gemmini's software runs), the table adds after the front a line
+// "baseline NAME: …" with the baseline's point and the knee's speedup (baseline latency / knee
+// latency) and EDP gain (baseline EDP / knee EDP); JSON adds the object `baseline` {searcher,
+// mapping, latency_cycles, energy_pj, edp_pj_cycles, knee_speedup, knee_edp_gain}; CSV is unchanged.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +46,13 @@ struct SearchQuality {
   std::optional<double> distance{};                                         // IGD+ to the reference front
 };
 
+// The point a search is compared with: the knee of a baseline searcher's front on the same op.
+struct SearchBaseline {
+  std::string searcher;
+  std::string mapping;  // one-line form
+  pareto::Objectives objectives{};
+};
+
 // The front's points (SearchFrontSchema::Point columns), fastest first.
 Table SearchFrontTable(const pareto::Front<mapping::Mapping>& front, const mapping::Problem& problem);
 
@@ -54,6 +66,7 @@ std::string StatisticsText(const search::SearchStatistics& statistics);
 
 // The search's output in `format`. The front must not be empty.
 Output ReportSearch(Format format, const SearchHeader& header, const mapping::Problem& problem,
-                    const search::SearchResult& result, const SearchQuality& quality);
+                    const search::SearchResult& result, const SearchQuality& quality,
+                    const std::optional<SearchBaseline>& baseline = std::nullopt);
 
 }  // namespace loopfront::report

@@ -111,6 +111,11 @@ class Searcher {
   virtual SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                               const SearchOptions& options) const = 0;
   virtual std::string_view name() const = 0;
+  // Whether the searcher is a fixed schedule (one mapping chosen by rules, budget and seed ignored,
+  // e.g. gemmini_default) rather than a search of the mapspace: it cannot be expected to reach the
+  // optimum, and the whole-model search refuses it (it would have to map vector ops and fused
+  // groups, which a matmul schedule does not).
+  virtual bool fixed_schedule() const { return false; }
 };
 
 // The searchers by name: `searcher: <name>` in YAML, `--searcher NAME --param NAME=VALUE` on the
