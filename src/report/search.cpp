@@ -153,8 +153,8 @@ Output ReportSearch(Format format, const SearchHeader& header, const mapping::Pr
   output.out += WriteText(front, style);
   if (baseline) {
     output.out += fmt::format(
-        "baseline {}: latency {:.6g} cycles, energy {:.6g} pJ, EDP {:.6g} pJ x cycles ({}); the knee is {:.3g}x "
-        "faster, EDP gain {:.3g}x\n",
+        "baseline {}: latency {:.6g} cycles, energy {:.6g} pJ, EDP {:.6g} pJ x cycles ({}); knee speedup "
+        "{:.3g}x, EDP gain {:.3g}x (above 1: the knee is better)\n",
         baseline->searcher, baseline->objectives.latency_cycles, baseline->objectives.energy_pj,
         baseline->objectives.EdpPjCycles(), baseline->mapping, Speedup(knee, *baseline), EdpGain(knee, *baseline));
   }
