@@ -259,7 +259,18 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
     std::unique_ptr<search::Searcher> searcher =
         params ? io::CreateFromYaml(search::BuiltinSearchers(), settings.searcher, *params)
                : search::BuiltinSearchers().Create(settings.searcher);
-    if (searcher && diagnostics.size() == before) experiment.searcher = std::move(searcher);
+    if (searcher && searcher->fixed_schedule()) {
+      // An experiment searches whole models: a fixed matmul schedule cannot map their vector ops
+      // (planner/model_search.h refuses it too; said here, at load time, with the position).
+      (searcher_value ? *searcher_value : value)
+          .ErrorExpected("a searcher of the mapspace (random, genetic, annealing or exhaustive)",
+                         "; an experiment searches whole models, and " + settings.searcher +
+                             " is a fixed schedule of one matmul: use it on one op, with `loopfront search --op ... "
+                             "--searcher " +
+                             settings.searcher + "` or `--baseline " + settings.searcher + "`");
+    } else if (searcher && diagnostics.size() == before) {
+      experiment.searcher = std::move(searcher);
+    }
   } catch (const util::ConfigError& error) {
     Reposition(error, searcher_value ? *searcher_value : value, "", reported);
   }
