@@ -1,8 +1,8 @@
 // `loopfront eval --arch NAME|FILE (--op SPEC | --workload FILE --op-name NAME) --mapping FILE|"LINE"
-//  [--cost-model dataflow|roofline] [--format table|json]`: evaluates one mapping and explains
-// it level by level (DESIGN §1): per level and tensor the tile, reads, fills, updates and energy;
-// each level's bandwidth-limited cycles and which level bounds the op; the energy breakdown,
-// utilization, EDP and padding waste.
+//  [--cost-model dataflow|roofline] [--cost-param k=v ...] [--format table|json]`: evaluates one
+// mapping and explains it level by level (DESIGN §1): per level and tensor the tile, reads, fills,
+// updates and energy; each level's bandwidth-limited cycles and which level bounds the op; the
+// energy breakdown, utilization, EDP and padding waste.
 //
 // The architecture and the op may also come from the mapping file's `arch:` and `op:` (or
 // `workload:` + `op_name:`) keys, each separately; when both the command line and the file name

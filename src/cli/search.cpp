@@ -1,7 +1,8 @@
 // `loopfront search --arch NAME|FILE (--op SPEC | --workload FILE --op-name NAME) [--searcher NAME]
-//  [--param k=v ...] [--objectives latency,energy] [--budget-evals N] [--budget-seconds S]
-//  [--budget-stall N] [--seed S] [--threads N] [--constraints FILE] [--max-padding-waste F]
-//  [--reference-front CSV] [--hv-reference L,E] [--format table|csv|json]`
+//  [--param k=v ...] [--cost-model M] [--cost-param k=v ...] [--objectives latency,energy]
+//  [--budget-evals N] [--budget-seconds S] [--budget-stall N] [--seed S] [--threads N]
+//  [--constraints FILE] [--max-padding-waste F] [--reference-front CSV] [--hv-reference L,E]
+//  [--baseline SEARCHER] [--format table|csv|json]`
 //
 // Searches the mapspace of one op (DESIGN §1, §2.6) and prints the Pareto front — latency cycles,
 // energy pJ, EDP and the one-line mapping of each point, fastest first — and the run's statistics:
