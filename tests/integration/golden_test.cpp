@@ -45,15 +45,19 @@ std::vector<std::string> FilesIn(const fs::path& folder) {
 
 const fs::path kGoldenDir = fs::path(LOOPFRONT_TESTS_DIR) / "golden";
 
+// Every occurrence of `from` in `text` (none when `from` is empty) becomes `to`.
+void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (std::size_t position = text.find(from); position != std::string::npos;
+       position = text.find(from, position + to.size())) {
+    text.replace(position, from.size(), to);
+  }
+}
+
 // What differs from run to run without being a result: wall times, rates, dates, the commit and
 // the scratch folder's path.
 std::string Normalize(std::string text, const std::string& output_dir) {
-  if (!output_dir.empty()) {
-    for (std::size_t position = text.find(output_dir); position != std::string::npos;
-         position = text.find(output_dir, position)) {
-      text.replace(position, output_dir.size(), "<out>");
-    }
-  }
+  ReplaceAll(text, output_dir, "<out>");
   static const std::vector<std::pair<std::regex, std::string>> kMasks = {
       {std::regex(
            R"re(("(?:wall_seconds|search_seconds|evaluations_per_second|started|finished|start_time|end_time|git_commit|command_line)": )("[^"]*"|[-+.eE0-9]+))re"),
@@ -108,11 +112,7 @@ void RunGoldenCase(const GoldenCase& golden) {
       fs::temp_directory_path() / ("loopfront_golden_" + std::to_string(::getpid()) + "_" + golden.name);
   fs::remove_all(scratch);
   std::string arguments = golden.arguments;
-  const std::string placeholder = "{out}";
-  for (std::size_t position = arguments.find(placeholder); position != std::string::npos;
-       position = arguments.find(placeholder, position)) {
-    arguments.replace(position, placeholder.size(), scratch.string());
-  }
+  ReplaceAll(arguments, "{out}", scratch.string());
   const CommandResult result = RunLoopfront(arguments);
   INFO(golden.name << ": loopfront " << arguments << "\nstderr: " << result.err);
   REQUIRE(result.exit_code == 0);
