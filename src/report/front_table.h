@@ -1,5 +1,6 @@
-// The rows every front table shares — point index, latency, energy, EDP — and a last column that
-// names the payload (a mapping's one-line form, a fusion plan). Private to src/report/.
+// What every front's output shares: the rows — point index, latency, energy, EDP, and a last
+// column that names the payload (a mapping's one-line form, a fusion plan) —, the knee's index and
+// the aligned text with the knee marked. Private to src/report/.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +28,21 @@ Table FrontTable(const pareto::Front<Payload>& front, std::vector<Column> column
         .Add(label(points[index].payload));
   }
   return table;
+}
+
+// The knee's position in the front (Front::Knee, the point of minimum EDP). The front must not be
+// empty.
+template <typename Payload>
+std::size_t KneeIndex(const pareto::Front<Payload>& front) {
+  return static_cast<std::size_t>(front.Knee() - front.points().data());
+}
+
+// The front table as aligned text, the knee's row marked.
+inline std::string FrontText(const Table& front_table, std::size_t knee_index) {
+  TextStyle style;
+  style.row_notes.resize(front_table.rows());
+  style.row_notes[knee_index] = "   <- knee (min EDP)";
+  return WriteText(front_table, style);
 }
 
 }  // namespace loopfront::report

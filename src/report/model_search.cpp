@@ -112,10 +112,6 @@ Json NumberOrNull(const std::string& text) {
   return std::stoll(text);
 }
 
-std::size_t KneeIndex(const pareto::Front<planner::ModelPlan>& front) {
-  return static_cast<std::size_t>(front.Knee() - front.points().data());
-}
-
 // The CSV rows of one front, labelled with the fusion setting that produced it.
 void AddFrontRows(Table& table, const ModelSearchHeader& header, const std::string& fusion, const Table& front) {
   for (std::size_t row = 0; row < front.rows(); ++row) {
@@ -248,10 +244,7 @@ Output ReportModelSearch(Format format, const ModelSearchHeader& header, const p
   output.out = fmt::format("{} on {} (cost model {}), searcher {}, fusion {}, seed {}\n", header.description,
                            header.architecture, header.cost_model, header.searcher, header.fusion, header.seed);
   output.out += fmt::format("model front{}:\n", fusion ? " with fusion" : "");
-  TextStyle style;
-  style.row_notes.resize(front_table.rows());
-  style.row_notes[knee_index] = "   <- knee (min EDP)";
-  output.out += WriteText(front_table, style);
+  output.out += FrontText(front_table, knee_index);
   if (fusion) {
     output.out += fmt::format(
         "front without fusion: {} points, knee {} cycles, {:.6g} pJ, EDP {:.6g} (with fusion: {:.1f}% of its EDP)\n",

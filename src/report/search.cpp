@@ -43,10 +43,6 @@ double EdpGain(const pareto::Objectives& knee, const SearchBaseline& baseline) {
   return baseline.objectives.EdpPjCycles() / knee.EdpPjCycles();
 }
 
-std::size_t KneeIndex(const pareto::Front<mapping::Mapping>& front) {
-  return static_cast<std::size_t>(front.Knee() - front.points().data());
-}
-
 }  // namespace
 
 Table SearchFrontTable(const pareto::Front<mapping::Mapping>& front, const mapping::Problem& problem) {
@@ -147,10 +143,7 @@ Output ReportSearch(Format format, const SearchHeader& header, const mapping::Pr
   output.out = fmt::format("{} on {} (cost model {}), searcher {}, objectives {}, seed {}\n", header.op_label,
                            header.architecture, header.cost_model, header.searcher, search::ToString(header.objective),
                            header.seed);
-  TextStyle style;
-  style.row_notes.resize(front.rows());
-  style.row_notes[knee_index] = "   <- knee (min EDP)";
-  output.out += WriteText(front, style);
+  output.out += FrontText(front, knee_index);
   if (baseline) {
     output.out += fmt::format(
         "baseline {}: latency {:.6g} cycles, energy {:.6g} pJ, EDP {:.6g} pJ x cycles ({}); knee speedup "
