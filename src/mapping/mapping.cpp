@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "loopfront/util/error.h"
+#include "loopfront/util/hash.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::mapping {
@@ -23,14 +24,6 @@ std::int32_t CheckedFactor(std::int64_t factor) {
 std::int8_t CheckedDim(int dim) {
   if (dim < 0 || dim >= kMaxDims) throw util::InternalError(fmt::format("dim index {} out of range", dim));
   return static_cast<std::int8_t>(dim);
-}
-
-// splitmix64's finalizer: a cheap, well-mixing step for combining small integers.
-std::uint64_t Mix(std::uint64_t state, std::uint64_t value) {
-  std::uint64_t z = state ^ (value + 0x9e3779b97f4a7c15ULL + (state << 6) + (state >> 2));
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 }  // namespace
@@ -100,14 +93,16 @@ std::size_t Mapping::Hash() const {
   std::uint64_t state = static_cast<std::uint64_t>(num_levels_);
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
     const LevelMapping& level = levels_[level_idx];
-    state = Mix(state, level.keeps() | (level.temporal().size() << 8) | (level.spatial().size() << 16) |
-                           (static_cast<std::uint64_t>(level.double_buffered()) << 24));
+    state = util::HashCombine(state, level.keeps() | (level.temporal().size() << 8) | (level.spatial().size() << 16) |
+                                         (static_cast<std::uint64_t>(level.double_buffered()) << 24));
     for (const TemporalLoop& loop : level.temporal()) {
-      state = Mix(state, static_cast<std::uint64_t>(loop.dim) << 32 | static_cast<std::uint32_t>(loop.factor));
+      state = util::HashCombine(state,
+                                static_cast<std::uint64_t>(loop.dim) << 32 | static_cast<std::uint32_t>(loop.factor));
     }
     for (const SpatialLoop& loop : level.spatial()) {
-      state = Mix(state, (static_cast<std::uint64_t>(loop.dim) << 40) | (static_cast<std::uint64_t>(loop.axis) << 32) |
-                             static_cast<std::uint32_t>(loop.factor));
+      state = util::HashCombine(state, (static_cast<std::uint64_t>(loop.dim) << 40) |
+                                           (static_cast<std::uint64_t>(loop.axis) << 32) |
+                                           static_cast<std::uint32_t>(loop.factor));
     }
   }
   return static_cast<std::size_t>(state);

@@ -4,18 +4,19 @@
 
 #include <functional>
 
+#include "loopfront/util/hash.h"
 #include "loopfront/workload/op.h"
 
 namespace loopfront::planner {
 namespace {
 
-// Mixes field hashes into one (the boost::hash_combine recipe). Only for hash tables in memory:
-// seeds derive from the keys' text instead, which is stable across platforms.
+// Mixes field hashes into one (util::HashCombine). Only for hash tables in memory: seeds derive
+// from the keys' text instead, which is stable across platforms.
 class HashMixer {
  public:
   template <typename T>
   void Add(const T& value) {
-    value_ ^= std::hash<T>{}(value) + 0x9e3779b97f4a7c15ULL + (value_ << 6) + (value_ >> 2);
+    value_ = util::HashCombine(value_, std::hash<T>{}(value));
   }
   template <typename T>
   void AddAll(const std::vector<T>& values) {
