@@ -315,37 +315,72 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   }
 }
 
-// `cost_model: <name>`, or `cost_model: {name: <name>, params: {...}}` with the model's declared
-// parameters; absent: the default model.
-void ReadCostModel(const std::optional<io::YamlValue>& value, const io::YamlValue& root, Experiment& experiment) {
-  const cost::CostModelRegistry& registry = cost::BuiltinCostModels();
-  if (value && value->IsMap()) {
-    std::optional<io::YamlMap> map = value->AsMap({"name", "params"});
-    if (!map) return;
-    std::optional<io::YamlValue> name_value = map->Require("name", "a cost model name");
-    if (!name_value) return;
+// A plug-in chosen in the file (`cost_model:`, `baseline:`) and the canonical text of its parameters.
+template <typename Interface>
+struct PluginChoice {
+  std::string name;
+  std::string params_text{};  // canonical `key=value,...` text of `params:`; empty: none
+  std::unique_ptr<Interface> plugin{};  // null when the choice has problems (reported)
+};
+
+// `<key>: <name>`, or `<key>: {name: <name>, params: {...}}` with the plug-in's declared
+// parameters: an unknown name lists the valid ones (with "did you mean"), parameters are checked as
+// `search.params` are; every problem is reported at its position.
+template <typename Interface>
+PluginChoice<Interface> ReadPlugin(const io::YamlValue& value, const io::YamlValue& root,
+                                   const util::Registry<Interface>& registry) {
+  PluginChoice<Interface> choice;
+  if (value.IsMap()) {
+    std::optional<io::YamlMap> map = value.AsMap({"name", "params"});
+    if (!map) return choice;
+    std::optional<io::YamlValue> name_value = map->Require("name", "a " + registry.kind().key + " name");
+    if (!name_value) return choice;
     std::optional<std::string> name = name_value->AsChoice(registry.Names());
-    if (!name) return;
-    experiment.cost_model_name = *name;
+    if (!name) return choice;
+    choice.name = *name;
     std::optional<io::YamlValue> params = map->Get("params");
     if (!params) {
-      experiment.cost_model = registry.Create(*name);
-      return;
+      choice.plugin = registry.Create(*name);
+      return choice;
     }
     util::Diagnostics& diagnostics = root.diagnostics();
     const std::size_t before = diagnostics.size();
-    std::unique_ptr<cost::CostModel> model = io::CreateFromYaml(registry, *name, *params);
-    if (diagnostics.size() == before) experiment.cost_model = std::move(model);
-    if (params->IsMap()) experiment.cost_params_text = ParamsText(*params);
-    return;
+    std::unique_ptr<Interface> plugin = io::CreateFromYaml(registry, *name, *params);
+    if (diagnostics.size() == before) choice.plugin = std::move(plugin);
+    if (params->IsMap()) choice.params_text = ParamsText(*params);
+    return choice;
   }
-  if (value) experiment.cost_model_name = value->AsString().value_or(experiment.cost_model_name);
+  std::optional<std::string> name = value.AsString();
+  if (!name) return choice;
+  choice.name = *name;
   try {
-    experiment.cost_model = registry.Create(experiment.cost_model_name);
+    choice.plugin = registry.Create(choice.name);
   } catch (const util::ConfigError& error) {
     std::set<std::string> reported;
-    Reposition(error, value ? *value : root, "", reported);
+    Reposition(error, value, "", reported);
   }
+  return choice;
+}
+
+// `cost_model:` as ReadPlugin reads it; absent: the default model.
+void ReadCostModel(const std::optional<io::YamlValue>& value, const io::YamlValue& root, Experiment& experiment) {
+  const cost::CostModelRegistry& registry = cost::BuiltinCostModels();
+  if (!value) {
+    experiment.cost_model = registry.Create(experiment.cost_model_name);
+    return;
+  }
+  PluginChoice<cost::CostModel> choice = ReadPlugin(*value, root, registry);
+  if (!choice.name.empty()) experiment.cost_model_name = choice.name;
+  experiment.cost_params_text = choice.params_text;
+  experiment.cost_model = std::move(choice.plugin);
+}
+
+// `baseline:` as ReadPlugin reads it, a searcher (planner/baseline_model.h); absent: none.
+void ReadBaseline(const io::YamlValue& value, const io::YamlValue& root, Experiment& experiment) {
+  PluginChoice<search::Searcher> choice = ReadPlugin(value, root, search::BuiltinSearchers());
+  experiment.baseline.name = choice.name;
+  experiment.baseline.params_text = choice.params_text;
+  experiment.baseline.searcher = std::move(choice.plugin);
 }
 
 // `random_mappings: {ops: [...], samples: N}`; every op must exist in every workload of the sweep.
@@ -396,7 +431,8 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
   experiment.name = default_name;
   experiment.file = document.file();
   std::optional<io::YamlMap> map = root.AsMap(
-      {"name", "workloads", "architectures", "search", "fusion", "cost_model", "threads", "output", "random_mappings"});
+      {"name", "workloads", "architectures", "search", "fusion", "cost_model", "baseline", "threads", "output",
+       "random_mappings"});
   if (map) {
     if (auto name = map->Get("name")) experiment.name = name->AsString().value_or(default_name);
     if (auto workloads = map->Require("workloads", "a list of workloads")) ReadWorkloads(*workloads, experiment);
@@ -416,6 +452,7 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
       experiment.fusions = {"auto"};
     }
     ReadCostModel(map->Get("cost_model"), root, experiment);
+    if (auto baseline = map->Get("baseline")) ReadBaseline(*baseline, root, experiment);
     if (auto threads = map->Get("threads")) {
       if (std::optional<std::int64_t> number = threads->AsNonNegativeInt()) {
         if (*number > 4096) {
@@ -481,6 +518,10 @@ std::vector<Point> ExpandPoints(const Experiment& experiment) {
         };
         // Only when given, so that the ids of points without cost-model parameters stay as they were.
         if (!experiment.cost_params_text.empty()) point.config["cost_params"] = experiment.cost_params_text;
+        // Likewise only with a baseline: the ids of points without one stay as they were.
+        if (experiment.baseline.searcher) {
+          point.config["baseline"] = {{"name", experiment.baseline.name}, {"params", experiment.baseline.params_text}};
+        }
         if (!experiment.random_mappings.ops.empty()) {
           point.config["random_mappings"] = {{"ops", experiment.random_mappings.ops},
                                              {"samples", experiment.random_mappings.samples}};

@@ -19,6 +19,7 @@
 #include "loopfront/cost/peaks.h"
 #include "loopfront/io/output.h"
 #include "loopfront/mapping/problem.h"
+#include "loopfront/planner/baseline_model.h"
 #include "loopfront/report/model_search.h"
 #include "loopfront/report/schemas.h"
 #include "loopfront/report/table.h"
@@ -214,6 +215,42 @@ void AddRoofCells(report::Table& table, const Json& row) {
   }
 }
 
+// The rows of ops.csv (a point's knee_ops) and of baseline_ops.csv (its baseline.ops): one per
+// breakdown row, the same columns (report::kOps).
+void AddOpsRows(report::Table& table, const PointRecord& record, const std::vector<std::string>& sweep_keys,
+                const Json& rows) {
+  for (const Json& row : rows) {
+    AddKeyCells(table, record, sweep_keys);
+    table.Add(row.at("unit").get<std::string>())
+        .Add(Number(row.at("count")))
+        .Add(Number(row.at("latency_cycles")))
+        .Add(Number(row.at("energy_pj")))
+        .Add(row.at("bounding_level").get<std::string>())
+        .Add(Number(row.at("flops")))
+        .Add(Number(row.at("bytes")))
+        .Add(Number(row.at("arithmetic_intensity")))
+        .Add(Number(row.at("attained_flops_per_cycle")));
+    AddRoofCells(table, row);
+  }
+}
+
+// summary.csv's baseline cells (report::kSummary.Baseline()): empty for a point without a baseline.
+void AddBaselineSummaryCells(report::Table& table, const Json& point, const Json& summary) {
+  const auto baseline = point.find("baseline");
+  if (baseline == point.end()) {
+    for (std::size_t column = 0; column < report::kSummary.Baseline().size(); ++column) table.Add(report::Empty{});
+    return;
+  }
+  const double latency = Number(baseline->at("latency_cycles"));
+  const double edp = Number(baseline->at("edp_pj_cycles"));
+  const double knee_latency = Number(summary.at("knee_latency_cycles"));
+  const double knee_edp = Number(summary.at("knee_edp_pj_cycles"));
+  table.Add(latency).Add(Number(baseline->at("energy_pj"))).Add(edp);
+  // Gains over the baseline, as `search --baseline` reports them (report/search.h).
+  table.Add(knee_latency > 0 ? report::Cell(latency / knee_latency) : report::Cell(report::Empty{}));
+  table.Add(knee_edp > 0 ? report::Cell(edp / knee_edp) : report::Cell(report::Empty{}));
+}
+
 Json Manifest(const std::string& command_line) {
   return {{"tool", "loopfront"}, {"version", kVersion}, {"git_commit", kGitCommit}, {"command_line", command_line}};
 }
@@ -333,6 +370,13 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                     {"unfused", report::PointResultFrontJson(result, result.unfused)}};
   json["knee_ops"] =
       report::KneeOpsJson(KneeOps(result, knee->payload, *experiment.cost_model, point.architecture->architecture));
+  if (experiment.baseline.searcher) {
+    const planner::BaselineModel baseline = planner::EvaluateBaselineModel(
+        result, point.architecture->architecture, *experiment.cost_model, *experiment.baseline.searcher, options);
+    json["baseline"] = report::BaselineModelJson(
+        {.name = experiment.baseline.name, .params = experiment.baseline.params_text, .objectives = baseline.objectives},
+        KneeOps(baseline.result, baseline.plan, *experiment.cost_model, point.architecture->architecture));
+  }
   json["statistics"] = report::ToJson(statistics, /*with_wall_seconds=*/false);
   if (!experiment.random_mappings.ops.empty())
     json["random_mappings"] = report::RandomMappingsJson(RandomMappingSamples(experiment, point, result));
@@ -465,9 +509,17 @@ std::int64_t RebuildTables(const fs::path& output) {
     return a.index != b.index ? a.index < b.index : a.id < b.id;
   });
   const std::vector<std::string> keys(sweep_keys.begin(), sweep_keys.end());
-  report::Table summary(report::ExperimentColumns(keys, report::kSummary.Own()));
+  // The baseline's columns and file only when some point has one, as a swept key's column.
+  const bool with_baseline = std::any_of(records.begin(), records.end(),
+                                         [](const PointRecord& record) { return record.json.contains("baseline"); });
+  std::vector<report::Column> summary_columns = report::kSummary.Own();
+  if (with_baseline) {
+    for (const report::Column& column : report::kSummary.Baseline()) summary_columns.push_back(column);
+  }
+  report::Table summary(report::ExperimentColumns(keys, summary_columns));
   report::Table fronts(report::ExperimentColumns(keys, report::kFronts.Own()));
   report::Table ops(report::ExperimentColumns(keys, report::kOps.Own()));
+  report::Table baseline_ops(report::ExperimentColumns(keys, report::kBaselineOps.Own()));
   try {
     for (const PointRecord& record : records) {
       const Json& summary_json = record.json.at("summary");
@@ -478,6 +530,7 @@ std::int64_t RebuildTables(const fs::path& output) {
           .Add(summary_json.at("front_size").get<std::int64_t>())
           .Add(summary_json.at("evaluations").get<std::int64_t>())
           .Add(Number(summary_json.at("wall_seconds")));
+      if (with_baseline) AddBaselineSummaryCells(summary, record.json, summary_json);
       for (const std::string front_name : {"fused", "unfused"}) {
         const Json& front = record.json.at("fronts").at(front_name);
         const std::int64_t knee = front.at("knee_point").get<std::int64_t>();
@@ -494,18 +547,9 @@ std::int64_t RebuildTables(const fs::path& output) {
           ++index;
         }
       }
-      for (const Json& row : record.json.at("knee_ops")) {
-        AddKeyCells(ops, record, keys);
-        ops.Add(row.at("unit").get<std::string>())
-            .Add(Number(row.at("count")))
-            .Add(Number(row.at("latency_cycles")))
-            .Add(Number(row.at("energy_pj")))
-            .Add(row.at("bounding_level").get<std::string>())
-            .Add(Number(row.at("flops")))
-            .Add(Number(row.at("bytes")))
-            .Add(Number(row.at("arithmetic_intensity")))
-            .Add(Number(row.at("attained_flops_per_cycle")));
-        AddRoofCells(ops, row);
+      AddOpsRows(ops, record, keys, record.json.at("knee_ops"));
+      if (with_baseline && record.json.contains("baseline")) {
+        AddOpsRows(baseline_ops, record, keys, record.json.at("baseline").at("ops"));
       }
     }
   } catch (const nlohmann::json::exception& error) {
@@ -536,6 +580,9 @@ std::int64_t RebuildTables(const fs::path& output) {
   io::WriteFileAtomically(output / report::kSummary.file_name, report::WriteCsv(summary));
   io::WriteFileAtomically(output / report::kFronts.file_name, report::WriteCsv(fronts));
   io::WriteFileAtomically(output / report::kOps.file_name, report::WriteCsv(ops));
+  if (with_baseline) {
+    io::WriteFileAtomically(output / report::kBaselineOps.file_name, report::WriteCsv(baseline_ops));
+  }
   return static_cast<std::int64_t>(records.size());
 }
 

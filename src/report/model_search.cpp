@@ -181,6 +181,15 @@ Json KneeOpsJson(const std::vector<KneeOpRow>& rows) {
   return json;
 }
 
+Json BaselineModelJson(const BaselineModelSummary& baseline, const std::vector<KneeOpRow>& ops) {
+  return {{"name", baseline.name},
+          {"params", baseline.params},
+          {"latency_cycles", baseline.objectives.latency_cycles},
+          {"energy_pj", baseline.objectives.energy_pj},
+          {"edp_pj_cycles", baseline.objectives.EdpPjCycles()},
+          {"ops", KneeOpsJson(ops)}};
+}
+
 Json RandomMappingsJson(const std::vector<OpRandomSamples>& samples) {
   Json json = Json::array();
   for (const OpRandomSamples& op : samples) {

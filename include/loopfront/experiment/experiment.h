@@ -11,7 +11,7 @@
 // order; then the fusion settings in file order. A point's id is FNV-1a 64 of the canonical JSON
 // text of its resolved configuration (workload request, architecture name and swept values,
 // fusion, searcher and parameters, objectives, cost model, budget, seed, tilings, and the random
-// mapping sampling and the cost model's parameters when there are any), its top 48 bits as 12 hex
+// mapping sampling, the cost model's parameters and the baseline when there are any), its top 48 bits as 12 hex
 // digits. It does not depend on the output directory, the thread count or the point's position, so
 // a rerun with the same settings finds the same ids (resume); different settings collide with
 // probability ~n²/2⁴⁹ for n points.
@@ -68,6 +68,14 @@ struct RandomMappings {
   std::int64_t samples = 0;
 };
 
+// The schedule each point's model is also evaluated under (planner/baseline_model.h): a searcher
+// with its parameters, e.g. gemmini_default. No searcher: no baseline.
+struct BaselineSettings {
+  std::string name{};
+  std::string params_text{};  // canonical `key=value,...` text of baseline.params; empty: none
+  std::shared_ptr<const search::Searcher> searcher{};
+};
+
 struct Experiment {
   std::string name;
   std::string file;  // the YAML file it was read from
@@ -80,6 +88,7 @@ struct Experiment {
   int threads = 0;                 // 0 = util::DefaultThreadCount()
   std::string output;              // directory; default "results/<name>"
   RandomMappings random_mappings{};
+  BaselineSettings baseline{};
   std::shared_ptr<const search::Searcher> searcher;
   std::shared_ptr<const cost::CostModel> cost_model;
 };

@@ -68,6 +68,17 @@ struct KneeOpRow {
 //   dram_bandwidth_bytes_per_cycle, mapping}, …]
 nlohmann::ordered_json KneeOpsJson(const std::vector<KneeOpRow>& rows);
 
+// A model evaluated under a baseline schedule (planner/baseline_model.h), as a point result keeps it.
+struct BaselineModelSummary {
+  std::string name;    // the baseline searcher
+  std::string params;  // its parameters, canonical `key=value,...` text ("" for the defaults)
+  pareto::Objectives objectives{};
+};
+
+// A point result's `baseline`: {name, params, latency_cycles, energy_pj, edp_pj_cycles, ops}, `ops`
+// the breakdown rows as KneeOpsJson writes them.
+nlohmann::ordered_json BaselineModelJson(const BaselineModelSummary& baseline, const std::vector<KneeOpRow>& ops);
+
 // The EDPs of random valid mappings of one op (per execution, in draw order) and the best EDP known
 // for it (the samples' and the searched front's).
 struct OpRandomSamples {

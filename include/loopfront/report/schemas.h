@@ -13,7 +13,7 @@
 //                     edp_pj_cycles,fusion_plan
 //   analyze           stdout of `analyze --format csv`:
 //                     model,seq_len,batch,phase,group,count,macs,flops,bytes,arithmetic_intensity
-//   experiment        summary.csv, fronts.csv, ops.csv, edp_samples.csv of `run` and `merge`: the
+//   experiment        summary.csv, fronts.csv, ops.csv, baseline_ops.csv, edp_samples.csv of `run` and `merge`: the
 //                     point's key columns (point_id, model, seq_len, batch, phase, arch, fusion),
 //                     one column per swept architecture key, then the table's own columns.
 #pragma once
@@ -124,8 +124,20 @@ struct SummarySchema {
   Column evaluations{.name = "evaluations", .kind = ColumnKind::kInteger};
   Column wall_seconds{.name = "wall_seconds", .kind = ColumnKind::kReal};
 
+  // Only when some point has a baseline (`baseline:`, empty cells in the others' rows), after Own():
+  // the baseline model's totals, and the knee's speedup (baseline latency / knee latency) and EDP gain
+  // (baseline EDP / knee EDP) over it.
+  Column baseline_latency_cycles{.name = "baseline_latency_cycles", .kind = ColumnKind::kReal};
+  Column baseline_energy_pj{.name = "baseline_energy_pj", .kind = ColumnKind::kReal};
+  Column baseline_edp_pj_cycles{.name = "baseline_edp_pj_cycles", .kind = ColumnKind::kReal};
+  Column baseline_speedup{.name = "baseline_speedup", .kind = ColumnKind::kReal};
+  Column baseline_edp_gain{.name = "baseline_edp_gain", .kind = ColumnKind::kReal};
+
   std::vector<Column> Own() const {
     return {knee_latency_cycles, knee_energy_pj, knee_edp_pj_cycles, front_size, evaluations, wall_seconds};
+  }
+  std::vector<Column> Baseline() const {
+    return {baseline_latency_cycles, baseline_energy_pj, baseline_edp_pj_cycles, baseline_speedup, baseline_edp_gain};
   }
 };
 inline const SummarySchema kSummary;
@@ -178,6 +190,14 @@ struct OpsSchema {
   }
 };
 inline const OpsSchema kOps;
+
+// baseline_ops.csv (only when some point has a baseline): ops.csv's columns, one row per op of each
+// point's model under the baseline schedule (planner/baseline_model.h).
+struct BaselineOpsSchema {
+  std::string_view file_name = "baseline_ops.csv";
+  std::vector<Column> Own() const { return kOps.Own(); }
+};
+inline const BaselineOpsSchema kBaselineOps;
 
 // edp_samples.csv (only when the experiment asks for random mappings): one row per sampled mapping,
 // its EDP and its EDP relative to the best known for the op.
