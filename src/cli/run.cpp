@@ -122,7 +122,9 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
                          .fusions = spec.fusions.size(),
                          .shard_index = shard.index,
                          .shard_count = shard.count,
-                         .output = output.string()};
+                         .output = output.string(),
+                         .baseline = spec.baseline.name,
+                         .baseline_params = spec.baseline.params_text};
     for (const experiment::Point& point : points) {
       if (!shard.Owns(point.index)) continue;
       const experiment::ModelRequest& request = point.workload;
@@ -164,8 +166,9 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
                              report.stop_signal != 0 ? fmt::format("; stopped by signal {}", report.stop_signal) : "");
   }
   // Where the results are (stdout: the README's main command prints it).
-  std::cout << fmt::format("results in {}: {}, {}, {}, manifest.json, points/\n", output.string(),
-                           report::kSummary.file_name, report::kFronts.file_name, report::kOps.file_name);
+  std::cout << fmt::format("results in {}: {}, {}, {}{}, manifest.json, points/\n", output.string(),
+                           report::kSummary.file_name, report::kFronts.file_name, report::kOps.file_name,
+                           spec.baseline.searcher ? fmt::format(", {}", report::kBaselineOps.file_name) : "");
   // Figures: what `loopfront plot` draws. The CSVs are the result; a failed plot only warns.
   if (!args.no_plot && report.stop_signal == 0) {
     try {

@@ -1,5 +1,6 @@
 // What `loopfront run --dry-run` prints: the experiment's points of this shard, one row each, and
-// whether each is done already or still to run.
+// whether each is done already or still to run. With a baseline (`baseline:`), the title line ends
+// with "; baseline NAME" (and its parameters in parentheses).
 //
 //   experiment tiny: 4 points (1 workloads x 2 architectures x 2 fusion settings), shard 0/1, output out/
 //   index  id            status  model          seq_len batch phase   kv_len  arch           fusion sweep
@@ -37,6 +38,8 @@ struct RunPlan {
   std::int64_t shard_index = 0;
   std::int64_t shard_count = 1;
   std::string output;
+  std::string baseline{};         // the baseline searcher every point is also evaluated under; "" none
+  std::string baseline_params{};  // its parameters, `key=value,...`
   std::vector<PlannedPoint> points{};  // this shard's
 };
 
