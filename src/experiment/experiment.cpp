@@ -319,7 +319,7 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
 template <typename Interface>
 struct PluginChoice {
   std::string name;
-  std::string params_text{};  // canonical `key=value,...` text of `params:`; empty: none
+  std::string params_text{};            // canonical `key=value,...` text of `params:`; empty: none
   std::unique_ptr<Interface> plugin{};  // null when the choice has problems (reported)
 };
 
@@ -430,9 +430,8 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
   Experiment experiment;
   experiment.name = default_name;
   experiment.file = document.file();
-  std::optional<io::YamlMap> map = root.AsMap(
-      {"name", "workloads", "architectures", "search", "fusion", "cost_model", "baseline", "threads", "output",
-       "random_mappings"});
+  std::optional<io::YamlMap> map = root.AsMap({"name", "workloads", "architectures", "search", "fusion", "cost_model",
+                                               "baseline", "threads", "output", "random_mappings"});
   if (map) {
     if (auto name = map->Get("name")) experiment.name = name->AsString().value_or(default_name);
     if (auto workloads = map->Require("workloads", "a list of workloads")) ReadWorkloads(*workloads, experiment);

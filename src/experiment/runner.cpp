@@ -374,7 +374,9 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
     const planner::BaselineModel baseline = planner::EvaluateBaselineModel(
         result, point.architecture->architecture, *experiment.cost_model, *experiment.baseline.searcher, options);
     json["baseline"] = report::BaselineModelJson(
-        {.name = experiment.baseline.name, .params = experiment.baseline.params_text, .objectives = baseline.objectives},
+        {.name = experiment.baseline.name,
+         .params = experiment.baseline.params_text,
+         .objectives = baseline.objectives},
         KneeOps(baseline.result, baseline.plan, *experiment.cost_model, point.architecture->architecture));
   }
   json["statistics"] = report::ToJson(statistics, /*with_wall_seconds=*/false);

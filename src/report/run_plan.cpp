@@ -7,14 +7,15 @@
 namespace loopfront::report {
 
 std::string RunPlanText(const RunPlan& plan) {
+  std::string baseline;
+  if (!plan.baseline.empty()) {
+    baseline = plan.baseline_params.empty() ? fmt::format("; baseline {}", plan.baseline)
+                                            : fmt::format("; baseline {} ({})", plan.baseline, plan.baseline_params);
+  }
   std::string text = fmt::format(
       "experiment {}: {} points ({} workloads x {} architectures x {} fusion settings), shard {}/{}, output {}{}\n",
       plan.experiment, plan.points_total, plan.workloads, plan.architectures, plan.fusions, plan.shard_index,
-      plan.shard_count, plan.output,
-      plan.baseline.empty() ? ""
-      : plan.baseline_params.empty()
-          ? fmt::format("; baseline {}", plan.baseline)
-          : fmt::format("; baseline {} ({})", plan.baseline, plan.baseline_params));
+      plan.shard_count, plan.output, baseline);
   // Fixed widths: a long id or name pushes only its own row.
   const auto left = [](std::string name, int width) {
     return Column{.name = std::move(name), .align = Align::kLeft, .width = width, .fit_cells = false};

@@ -28,7 +28,8 @@ fs::path ScratchDir(const std::string& name) {
 
 // The BERT-Base attention op list on two scratchpad sizes, with and without fusion (4 points, a
 // fraction of a second each), with `baseline_line` (may be empty).
-fs::path WriteAttentionExperiment(const fs::path& directory, const std::string& name, const std::string& baseline_line) {
+fs::path WriteAttentionExperiment(const fs::path& directory, const std::string& name,
+                                  const std::string& baseline_line) {
   const fs::path path = directory / (name + ".yaml");
   std::ofstream(path) << "name: " << name
                       << "\n"
@@ -51,7 +52,8 @@ std::string FirstLine(const std::string& text) { return text.substr(0, text.find
 
 }  // namespace
 
-TEST_CASE("Point ids of experiments without a baseline are unchanged by the baseline key", "[cli][experiment][baseline]") {
+TEST_CASE("Point ids of experiments without a baseline are unchanged by the baseline key",
+          "[cli][experiment][baseline]") {
   // The golden experiment without its baseline line: the ids it had before `baseline:` existed.
   const fs::path directory = ScratchDir("ids");
   std::string yaml = ReadWholeFile(fs::path(LOOPFRONT_TESTS_DIR) / "golden" / "tiny_experiment.yaml");
@@ -73,7 +75,8 @@ TEST_CASE("Point ids of experiments without a baseline are unchanged by the base
   std::ofstream(with_params) << std::string(yaml).replace(
       yaml.find(line), line.size(), "baseline: {name: gemmini_default, params: {fusion_optimized: true}}\n");
   const auto baseline = RunLoopfront("run '" + with.string() + "' --dry-run --output '" + directory.string() + "'");
-  const auto params = RunLoopfront("run '" + with_params.string() + "' --dry-run --output '" + directory.string() + "'");
+  const auto params =
+      RunLoopfront("run '" + with_params.string() + "' --dry-run --output '" + directory.string() + "'");
   REQUIRE(baseline.exit_code == 0);
   REQUIRE(params.exit_code == 0);
   CHECK(baseline.out.find("15844b72278c") == std::string::npos);
@@ -139,9 +142,8 @@ TEST_CASE("An experiment with a baseline: baseline object, summary columns, base
 
   SECTION("merged with points without a baseline: their baseline cells are empty") {
     const fs::path merged = directory / "merged";
-    const auto merge =
-        RunLoopfront("merge '" + out.string() + "' '" + (directory / "without").string() + "' --output '" +
-                     merged.string() + "'");
+    const auto merge = RunLoopfront("merge '" + out.string() + "' '" + (directory / "without").string() +
+                                    "' --output '" + merged.string() + "'");
     INFO(merge.err);
     REQUIRE(merge.exit_code == 0);
     CHECK(ReadWholeFile(merged / "baseline_ops.csv") == baseline_ops);

@@ -11,8 +11,8 @@
 // order; then the fusion settings in file order. A point's id is FNV-1a 64 of the canonical JSON
 // text of its resolved configuration (workload request, architecture name and swept values,
 // fusion, searcher and parameters, objectives, cost model, budget, seed, tilings, and the random
-// mapping sampling, the cost model's parameters and the baseline when there are any), its top 48 bits as 12 hex
-// digits. It does not depend on the output directory, the thread count or the point's position, so
+// mapping sampling, the cost model's parameters and the baseline when there are any), its top 48
+// bits as 12 hex digits. It does not depend on the output directory, the thread count or the point's position, so
 // a rerun with the same settings finds the same ids (resume); different settings collide with
 // probability ~n²/2⁴⁹ for n points.
 //

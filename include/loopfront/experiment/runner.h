@@ -3,10 +3,12 @@
 // Output directory layout:
 //   points/<id>.json  one file per finished point: its resolved configuration, the fused and unfused
 //                     fronts with fusion plans, the knee's per-op/group breakdown with mappings,
-//                     search statistics and timing;
+//                     with `baseline:` the model under the baseline schedule (planner/baseline_model.h:
+//                     totals and per-op rows shaped as knee_ops), search statistics and timing;
 //   summary.csv, fronts.csv, ops.csv   tidy tables REBUILT from every points/*.json present (so a
 //                     resumed run, a shard and a merge of shards all go through RebuildTables);
 //   edp_samples.csv   the same, when points sampled random mappings (Experiment::random_mappings);
+//   baseline_ops.csv  the same, when some point has a baseline (Experiment::baseline);
 //   manifest.json     version, git commit, seed, command line, start/end time, shard, counts.
 // Every file is written with io::WriteFileAtomically, so `kill -9` at any moment leaves each file
 // either absent, as before, or complete.
@@ -16,7 +18,10 @@
 // architecture key present in any point (dots replaced by underscores, sorted by name; empty where
 // a point does not sweep it), then per file:
 //   summary.csv  knee_latency_cycles, knee_energy_pj, knee_edp_pj_cycles, front_size, evaluations,
-//                wall_seconds                                    (one row per point)
+//                wall_seconds, and when some point has a baseline (empty cells in the rows of the
+//                others, as a swept key's column) baseline_latency_cycles, baseline_energy_pj,
+//                baseline_edp_pj_cycles, baseline_speedup (baseline / knee latency),
+//                baseline_edp_gain (baseline / knee EDP)         (one row per point)
 //   fronts.csv   front (fused|unfused), point (0-based, latency order), latency_cycles, energy_pj,
 //                edp_pj_cycles, is_knee (0/1), fusion_plan        (one row per front point)
 //   ops.csv      unit, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
@@ -29,6 +34,8 @@
 //                knee_ops rows hold them too, the peak null when unknown and the bandwidth null when
 //                unlimited; in the CSV an unknown peak is empty and an unlimited bandwidth `inf`. A
 //                point file written before these keys existed gives empty cells.)
+//   baseline_ops.csv  ops.csv's columns, written by the same code, one row per op of each point's
+//                model under the baseline (its point file's baseline.ops)
 //   edp_samples.csv  op, sample (0-based), edp_pj_cycles (per execution), relative_edp (to the best
 //                known for the op at that point)             (one row per random valid mapping)
 // Rows are ordered by the point's index in its experiment, then id, then row order within a point,
@@ -107,8 +114,9 @@ PointOutcome RunPointOutcome(const Experiment& experiment, const Point& point, i
 // util::StopRequested(); a point interrupted mid-search is not written.
 RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options);
 
-// Rebuilds summary.csv, fronts.csv, ops.csv (and edp_samples.csv when sampled) of `output` from output/points/*.json.
-// Returns the number of points read. Throws util::ConfigError on an unreadable point file.
+// Rebuilds summary.csv, fronts.csv, ops.csv (and edp_samples.csv when sampled, baseline_ops.csv
+// with a baseline) of `output` from output/points/*.json. Returns the number of points read.
+// Throws util::ConfigError on an unreadable point file.
 std::int64_t RebuildTables(const std::filesystem::path& output);
 
 // Copies every points/*.json of `sources` into `destination` (which may be one of them) and

@@ -38,8 +38,8 @@ struct RunPlan {
   std::int64_t shard_index = 0;
   std::int64_t shard_count = 1;
   std::string output;
-  std::string baseline{};         // the baseline searcher every point is also evaluated under; "" none
-  std::string baseline_params{};  // its parameters, `key=value,...`
+  std::string baseline{};              // the baseline searcher every point is also evaluated under; "" none
+  std::string baseline_params{};       // its parameters, `key=value,...`
   std::vector<PlannedPoint> points{};  // this shard's
 };
 

@@ -74,7 +74,8 @@ TEST_CASE("A model under gemmini_default: matmul rows are the schedule's cost, v
       const cost::Cost cost = cost_model->Evaluate(problem, mapping);
       REQUIRE(cost.feasible);
       CHECK(row.detail == mapping::ToString(mapping, problem));
-      CHECK(row.latency_cycles == Approx(static_cast<double>(cost.cycles) * static_cast<double>(op.count)).epsilon(1e-12));
+      CHECK(row.latency_cycles ==
+            Approx(static_cast<double>(cost.cycles) * static_cast<double>(op.count)).epsilon(1e-12));
       CHECK(row.energy_pj == Approx(cost.energy_pj * static_cast<double>(op.count)).epsilon(1e-12));
     } else {
       // The very point the no-fusion knee takes (its search results, shared).
