@@ -1,7 +1,5 @@
 // Experiments with `baseline:` (planner/baseline_model.h): point ids, the point file's `baseline`
 // object, summary.csv's baseline columns, baseline_ops.csv, and merging with points without one.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -11,42 +9,15 @@
 
 #include "loopfront/io/csv_reader.h"
 #include "tests/integration/cli_runner.h"
+#include "tests/integration/experiment_fixtures.h"
 
 using loopfront::testing::ReadWholeFile;
 using loopfront::testing::RunLoopfront;
+using loopfront::testing::ScratchDir;
+using loopfront::testing::WriteSmallExperiment;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path ScratchDir(const std::string& name) {
-  const fs::path directory =
-      fs::temp_directory_path() / ("loopfront_baseline_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(directory);
-  fs::create_directories(directory);
-  return directory;
-}
-
-// The BERT-Base attention op list on two scratchpad sizes, with and without fusion (4 points, a
-// fraction of a second each), with `baseline_line` (may be empty).
-fs::path WriteAttentionExperiment(const fs::path& directory, const std::string& name,
-                                  const std::string& baseline_line) {
-  const fs::path path = directory / (name + ".yaml");
-  std::ofstream(path) << "name: " << name
-                      << "\n"
-                         "workloads:\n"
-                         "  - model: " LOOPFRONT_SOURCE_DIR
-                         "/workloads/examples/bert-base-attention.yaml\n"
-                         "architectures:\n"
-                         "  - arch: gemmini\n"
-                         "    sweep:\n"
-                         "      scratchpad.capacity_bytes: [131072, 262144]\n"
-                         "search:\n"
-                         "  budget: {evaluations: 400}\n"
-                         "  tilings: 4\n"
-                         "fusion: [none, auto]\n"
-                      << baseline_line << "\noutput: " << (directory / name).string() << "\n";
-  return path;
-}
 
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
@@ -55,7 +26,7 @@ std::string FirstLine(const std::string& text) { return text.substr(0, text.find
 TEST_CASE("Point ids of experiments without a baseline are unchanged by the baseline key",
           "[cli][experiment][baseline]") {
   // The golden experiment without its baseline line: the ids it had before `baseline:` existed.
-  const fs::path directory = ScratchDir("ids");
+  const fs::path directory = ScratchDir("baseline_ids");
   std::string yaml = ReadWholeFile(fs::path(LOOPFRONT_TESTS_DIR) / "golden" / "tiny_experiment.yaml");
   const std::string line = "baseline: gemmini_default\n";
   REQUIRE(yaml.find(line) != std::string::npos);
@@ -87,10 +58,11 @@ TEST_CASE("Point ids of experiments without a baseline are unchanged by the base
 
 TEST_CASE("An experiment with a baseline: baseline object, summary columns, baseline_ops.csv, merge",
           "[cli][experiment][baseline]") {
-  const fs::path directory = ScratchDir("run");
-  const fs::path with = WriteAttentionExperiment(
-      directory, "with", "baseline: {name: gemmini_default, params: {fusion_optimized: false}}");
-  const fs::path without = WriteAttentionExperiment(directory, "without", "");
+  const fs::path with_directory = ScratchDir("baseline_with");
+  const fs::path without_directory = ScratchDir("baseline_without");
+  const fs::path with = WriteSmallExperiment(with_directory, 400,
+                                             "baseline: {name: gemmini_default, params: {fusion_optimized: false}}\n");
+  const fs::path without = WriteSmallExperiment(without_directory);
   const auto validate = RunLoopfront("validate '" + with.string() + "'");
   INFO(validate.err);
   CHECK(validate.exit_code == 0);
@@ -99,9 +71,9 @@ TEST_CASE("An experiment with a baseline: baseline object, summary columns, base
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
   }
-  const fs::path out = directory / "with";
-  CHECK_FALSE(fs::exists(directory / "without" / "baseline_ops.csv"));
-  CHECK(FirstLine(ReadWholeFile(directory / "without" / "summary.csv")).ends_with(",wall_seconds"));
+  const fs::path out = with_directory / "out";
+  CHECK_FALSE(fs::exists(without_directory / "out" / "baseline_ops.csv"));
+  CHECK(FirstLine(ReadWholeFile(without_directory / "out" / "summary.csv")).ends_with(",wall_seconds"));
 
   // The point file's baseline: its total is the sum of its ops.
   for (const auto& entry : fs::directory_iterator(out / "points")) {
@@ -141,8 +113,8 @@ TEST_CASE("An experiment with a baseline: baseline object, summary columns, base
   CHECK(loopfront::io::CsvFile::Read(out / "baseline_ops.csv").rows() == 4 * 3);
 
   SECTION("merged with points without a baseline: their baseline cells are empty") {
-    const fs::path merged = directory / "merged";
-    const auto merge = RunLoopfront("merge '" + out.string() + "' '" + (directory / "without").string() +
+    const fs::path merged = with_directory / "merged";
+    const auto merge = RunLoopfront("merge '" + out.string() + "' '" + (without_directory / "out").string() +
                                     "' --output '" + merged.string() + "'");
     INFO(merge.err);
     REQUIRE(merge.exit_code == 0);

@@ -22,44 +22,14 @@
 
 using loopfront::testing::ReadWholeFile;
 using loopfront::testing::RunLoopfront;
+using loopfront::testing::ScratchDir;
 using loopfront::testing::StartQuietly;
 using loopfront::testing::WithoutColumn;
 using loopfront::testing::WriteSequenceSweep;
+using loopfront::testing::WriteSmallExperiment;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh directory for one test.
-fs::path ScratchDir(const std::string& name) {
-  const fs::path directory =
-      fs::temp_directory_path() / ("loopfront_experiment_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(directory);
-  fs::create_directories(directory);
-  return directory;
-}
-
-// A small experiment: the BERT-Base attention op list on two scratchpad sizes, with and without
-// fusion (4 points, each a fraction of a second at the budget given).
-fs::path WriteSmallExperiment(const fs::path& directory, int budget = 400) {
-  const fs::path path = directory / "small.yaml";
-  std::ofstream(path) << "name: small\n"
-                         "workloads:\n"
-                         "  - model: " LOOPFRONT_SOURCE_DIR
-                         "/workloads/examples/bert-base-attention.yaml\n"
-                         "architectures:\n"
-                         "  - arch: gemmini\n"
-                         "    sweep:\n"
-                         "      scratchpad.capacity_bytes: [131072, 262144]\n"
-                         "search:\n"
-                         "  budget: {evaluations: "
-                      << budget
-                      << "}\n"
-                         "  tilings: 4\n"
-                         "fusion: [none, auto]\n"
-                         "output: "
-                      << (directory / "out").string() << "\n";
-  return path;
-}
 
 // Runs a shell command and returns what it printed (stdout and stderr together).
 std::string RunLoopfrontShell(const std::string& command) {

@@ -1,6 +1,8 @@
 // Experiment files and output checks shared by the integration tests of `loopfront run`.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,39 @@
 #include "loopfront/util/strings.h"
 
 namespace loopfront::testing {
+
+// A fresh directory for one test (per process: tests may run in parallel).
+inline std::filesystem::path ScratchDir(const std::string& name) {
+  const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / ("loopfront_experiment_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(directory);
+  std::filesystem::create_directories(directory);
+  return directory;
+}
+
+// A small experiment: the BERT-Base attention op list on two scratchpad sizes, with and without
+// fusion (4 points, each a fraction of a second at the budget given), writing into directory/out;
+// `extra_yaml` (whole lines) is added to the file.
+inline std::filesystem::path WriteSmallExperiment(const std::filesystem::path& directory, int budget = 400,
+                                                  const std::string& extra_yaml = "") {
+  const std::filesystem::path path = directory / "small.yaml";
+  std::ofstream(path) << "name: small\n"
+                         "workloads:\n"
+                         "  - model: " LOOPFRONT_SOURCE_DIR
+                         "/workloads/examples/bert-base-attention.yaml\n"
+                         "architectures:\n"
+                         "  - arch: gemmini\n"
+                         "    sweep:\n"
+                         "      scratchpad.capacity_bytes: [131072, 262144]\n"
+                         "search:\n"
+                         "  budget: {evaluations: "
+                      << budget
+                      << "}\n"
+                         "  tilings: 4\n"
+                         "fusion: [none, auto]\n"
+                      << extra_yaml << "output: " << (directory / "out").string() << "\n";
+  return path;
+}
 
 // Six BERT-Base points (seq 128 … 4096 on gemmini, no fusion) writing into `output`, each a
 // fraction of a second (20,000 evaluations) to a few seconds (300,000): long enough to signal a run
