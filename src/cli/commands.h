@@ -31,6 +31,10 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry);
 void AddRunCommand(CLI::App& app, CommandRegistry& registry);
 void AddMergeCommand(CLI::App& app, CommandRegistry& registry);
 void AddPlotCommand(CLI::App& app, CommandRegistry& registry);
+void AddReproduceCommand(CLI::App& app, CommandRegistry& registry);
+
+// This process's command line, from /proc/self/cmdline (for manifests).
+std::string ProcessCommandLine();
 
 // What `loopfront plot DIR --formats F` does; `run` calls it at the end of an experiment.
 int PlotOutput(const std::string& output_dir, const std::string& formats = "png,svg,pdf");

@@ -36,6 +36,7 @@ int Run(int argc, char** argv) {
   loopfront::cli::AddRunCommand(app, registry);
   loopfront::cli::AddMergeCommand(app, registry);
   loopfront::cli::AddPlotCommand(app, registry);
+  loopfront::cli::AddReproduceCommand(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -4,11 +4,8 @@
 // (experiment/runner.h), so the CSVs equal those of a single-process run.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,10 +23,7 @@ struct MergeArgs {
 };
 
 int RunMerge(const MergeArgs& args) {
-  std::ifstream stream("/proc/self/cmdline", std::ios::binary);
-  std::string command_line((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
-  while (!command_line.empty() && command_line.back() == '\0') command_line.pop_back();
-  std::replace(command_line.begin(), command_line.end(), '\0', ' ');
+  const std::string command_line = ProcessCommandLine();
   std::vector<std::filesystem::path> sources(args.directories.begin(), args.directories.end());
   const std::filesystem::path destination = args.output.empty() ? sources.front() : std::filesystem::path(args.output);
   const std::int64_t points = experiment::MergeOutputs(sources, destination, command_line);

@@ -37,6 +37,16 @@
 #endif
 
 namespace loopfront::cli {
+
+// This process's command line, from /proc/self/cmdline (for the manifest).
+std::string ProcessCommandLine() {
+  std::ifstream stream("/proc/self/cmdline", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  while (!text.empty() && text.back() == '\0') text.pop_back();
+  std::replace(text.begin(), text.end(), '\0', ' ');
+  return text;
+}
+
 namespace {
 
 struct RunArgs {
@@ -54,14 +64,6 @@ struct RunArgs {
   bool no_plot = false;
 };
 
-// This process's command line, from /proc/self/cmdline (for the manifest).
-std::string CommandLine() {
-  std::ifstream stream("/proc/self/cmdline", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
-  while (!text.empty() && text.back() == '\0') text.pop_back();
-  std::replace(text.begin(), text.end(), '\0', ' ');
-  return text;
-}
 
 std::string OptionalText(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("-");
@@ -79,22 +81,9 @@ struct LoadedRun {
 std::unique_ptr<const LoadedRun> LoadRun(const RunArgs& args) {
   auto run = std::make_unique<LoadedRun>(LoadedRun{experiment::LoadExperiment(args.path)});
   experiment::Experiment& loaded = run->spec;
-  // Budget overrides: like `search`, an evaluation count alone, or a time limit alone.
-  if (args.budget_evaluations) {
-    loaded.search.budget.max_evaluations = *args.budget_evaluations;
-    // A quick run samples no more random mappings per op than it evaluates per search.
-    loaded.random_mappings.samples = std::min(loaded.random_mappings.samples, *args.budget_evaluations);
-    if (!args.budget_seconds) loaded.search.budget.max_seconds = 0.0;
-  }
-  if (args.budget_seconds) {
-    loaded.search.budget.max_seconds = *args.budget_seconds;
-    if (!args.budget_evaluations) loaded.search.budget.max_evaluations = 0;
-  }
-  if (loaded.search.budget.max_evaluations == 0 && loaded.search.budget.max_seconds == 0.0 &&
-      loaded.search.budget.max_stall_steps == 0) {
-    throw util::ConfigError("--budget-evals 0 and --budget-seconds 0: expected at least one positive limit");
-  }
-  if (args.seed) loaded.search.seed = *args.seed;
+  experiment::ApplySearchOverrides(loaded, {.budget_evaluations = args.budget_evaluations,
+                                             .budget_seconds = args.budget_seconds,
+                                             .seed = args.seed});
   run->points = experiment::ExpandPoints(loaded);
   if (!args.shard.empty()) {
     run->shard = experiment::ParseShard(args.shard);
@@ -153,7 +142,7 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
   options.force = args.force;
   options.progress = !args.quiet && ::isatty(STDERR_FILENO) != 0;
   options.verbose = args.verbose;
-  options.command_line = CommandLine();
+  options.command_line = ProcessCommandLine();
   options.schedule = schedule;
   const experiment::RunReport report = experiment::RunExperiment(spec, points, options);
 

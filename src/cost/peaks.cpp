@@ -37,6 +37,18 @@ std::optional<double> OutermostBandwidthBytesPerCycle(const arch::Architecture& 
   return words_per_cycle * outermost.word_bits / 8.0;
 }
 
+double OutermostTrafficBytes(const mapping::Problem& problem, const Cost& cost) {
+  if (!cost.feasible || cost.num_levels == 0) return 0.0;
+  const LevelCost& outermost = cost.levels[0];
+  double bytes = 0.0;
+  for (int tensor = 0; tensor < cost.num_tensors; ++tensor) {
+    const TensorLevelCost& traffic = outermost.tensors[tensor];
+    const double words = static_cast<double>(traffic.total_reads() + traffic.total_fills() + traffic.total_updates());
+    bytes += words * problem.op().tensors[tensor].word_bits / 8.0;
+  }
+  return bytes;
+}
+
 double CombinedPeakFlopsPerCycle(std::span<const EngineWork> members, bool overlap_vector_unit) {
   double flops = 0.0;
   double array_cycles = 0.0;

@@ -533,4 +533,22 @@ std::vector<Point> ExpandPoints(const Experiment& experiment) {
   return points;
 }
 
+void ApplySearchOverrides(Experiment& experiment, const SearchOverrides& overrides) {
+  search::Budget& budget = experiment.search.budget;
+  if (overrides.budget_evaluations) {
+    budget.max_evaluations = *overrides.budget_evaluations;
+    // A quick run samples no more random mappings per op than it evaluates per search.
+    experiment.random_mappings.samples = std::min(experiment.random_mappings.samples, *overrides.budget_evaluations);
+    if (!overrides.budget_seconds) budget.max_seconds = 0.0;
+  }
+  if (overrides.budget_seconds) {
+    budget.max_seconds = *overrides.budget_seconds;
+    if (!overrides.budget_evaluations) budget.max_evaluations = 0;
+  }
+  if (budget.max_evaluations == 0 && budget.max_seconds == 0.0 && budget.max_stall_steps == 0) {
+    throw util::ConfigError("--budget-evals 0 and --budget-seconds 0: expected at least one positive limit");
+  }
+  if (overrides.seed) experiment.search.seed = *overrides.seed;
+}
+
 }  // namespace loopfront::experiment

@@ -194,6 +194,16 @@ void AddKeyCells(report::Table& table, const PointRecord& record, const std::vec
 
 double Number(const Json& value) { return value.is_number() ? value.get<double>() : 0.0; }
 
+// A cell of a key that a point file written before it existed lacks: empty then.
+void AddOptionalNumber(report::Table& table, const Json& row, const char* key) {
+  const auto found = row.find(key);
+  if (found != row.end() && found->is_number()) {
+    table.Add(found->get<double>());
+  } else {
+    table.Add(report::Empty{});
+  }
+}
+
 // A knee_ops row's peak and bandwidth cells. A point file written before they existed has neither
 // key: empty cells. A null peak is unknown (empty); a null bandwidth is unlimited ("inf").
 void AddRoofCells(report::Table& table, const Json& row) {
@@ -227,9 +237,9 @@ void AddOpsRows(report::Table& table, const PointRecord& record, const std::vect
         .Add(Number(row.at("energy_pj")))
         .Add(row.at("bounding_level").get<std::string>())
         .Add(Number(row.at("flops")))
-        .Add(Number(row.at("bytes")))
-        .Add(Number(row.at("arithmetic_intensity")))
-        .Add(Number(row.at("attained_flops_per_cycle")));
+        .Add(Number(row.at("bytes")));
+    AddOptionalNumber(table, row, "dram_bytes");
+    table.Add(Number(row.at("arithmetic_intensity"))).Add(Number(row.at("attained_flops_per_cycle")));
     AddRoofCells(table, row);
   }
 }

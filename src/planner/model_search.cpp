@@ -6,6 +6,7 @@
 #include <map>
 
 #include "loopfront/cost/cost.h"
+#include "loopfront/cost/peaks.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
@@ -101,6 +102,7 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
     merged.count += row.count;
     merged.latency_cycles += row.latency_cycles;
     merged.energy_pj += row.energy_pj;
+    merged.dram_bytes += row.dram_bytes;
     ++parts_of_row[found->second];
     if (!row.part.empty()) {
       merged.part = parts_of_row[found->second] == static_cast<int>(plan.size())
@@ -137,6 +139,7 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
         row.count = static_cast<double>(op.count) * model_part.weight;
         row.latency_cycles = point.objectives.latency_cycles * row.count;
         row.energy_pj = point.objectives.energy_pj * row.count;
+        row.dram_bytes = cost::OutermostTrafficBytes(record.problem, cost) * row.count;
         row.bounding = LevelName(record.problem, cost.bounding_level);
         row.detail = mapping::ToString(mapping, record.problem);
       } else {
@@ -154,6 +157,7 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
           const SearchRecord& record = records[search.member_records[member]];
           const mapping::Mapping& mapping = record.result.front.points()[group_point.members[member]].payload;
           const cost::Cost cost = cost_model.Evaluate(record.problem, mapping);
+          row.dram_bytes += cost::OutermostTrafficBytes(record.problem, cost) * row.count;
           bounding.push_back(
               fmt::format("{}:{}", record.problem.op().name, LevelName(record.problem, cost.bounding_level)));
           mappings.push_back(

@@ -85,6 +85,7 @@ Json BreakdownJson(const std::vector<planner::BreakdownRow>& rows) {
                     {"count", row.count},
                     {"latency_cycles", row.latency_cycles},
                     {"energy_pj", row.energy_pj},
+                    {"dram_bytes", row.dram_bytes},
                     {"bounding_level", row.bounding},
                     {"mapping", row.detail}});
   }
@@ -171,6 +172,7 @@ Json KneeOpsJson(const std::vector<KneeOpRow>& rows) {
          {"bounding_level", row.bounding},
          {"flops", knee_op.flops},
          {"bytes", knee_op.bytes},
+         {"dram_bytes", row.dram_bytes},
          {"arithmetic_intensity", knee_op.arithmetic_intensity},
          {"attained_flops_per_cycle", knee_op.attained_flops_per_cycle},
          {"peak_flops_per_cycle", knee_op.peak_flops_per_cycle ? Json(*knee_op.peak_flops_per_cycle) : Json(nullptr)},

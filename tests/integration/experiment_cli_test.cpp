@@ -120,8 +120,9 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
                             "wall_seconds\n"));
   CHECK(fronts.starts_with(key_columns + "front,point,latency_cycles,energy_pj,edp_pj_cycles,is_knee,fusion_plan\n"));
   CHECK(ops.starts_with(key_columns +
-                        "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,arithmetic_intensity,"
-                        "attained_flops_per_cycle,peak_flops_per_cycle,dram_bandwidth_bytes_per_cycle\n"));
+                        "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,dram_bytes,"
+                        "arithmetic_intensity,attained_flops_per_cycle,peak_flops_per_cycle,"
+                        "dram_bandwidth_bytes_per_cycle\n"));
   {
     // The roofs, by hand: gemmini's 16 × 16 MACs give 512 FLOPs/cycle, its host 1 operation per
     // cycle, its DRAM 8 one-byte words per cycle. The attention group at 128 tokens: Q×K^T and ×V
@@ -130,10 +131,16 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
     const std::size_t unit_column = table.Column("unit");
     const std::size_t peak_column = table.Column("peak_flops_per_cycle");
     const std::size_t bandwidth_column = table.Column("dram_bandwidth_bytes_per_cycle");
+    const std::size_t bytes_column = table.Column("bytes");
+    const std::size_t dram_bytes_column = table.Column("dram_bytes");
     for (std::size_t row = 0; row < table.rows(); ++row) {
       const std::string& unit = table.row(row)[unit_column];
       INFO(unit);
       CHECK(table.Number(row, bandwidth_column) == 8.0);
+      // An op alone moves every tensor across DRAM at least once: never less than the ideal bytes.
+      // (A fused group's ideal bytes count its intermediates, which never reach DRAM.)
+      if (unit.find('+') == std::string::npos) CHECK(table.Number(row, dram_bytes_column) >= table.Number(row, bytes_column));
+      CHECK(table.Number(row, dram_bytes_column) > 0);
       const double peak = table.Number(row, peak_column);
       if (unit == "qk_matmul" || unit == "av_matmul") CHECK(peak == 512.0);
       if (unit == "softmax") CHECK(peak == 1.0);

@@ -34,10 +34,15 @@ std::vector<Column> WithIds(const std::vector<Column>& own) {
   return report::ExperimentColumns({"scratchpad.capacity_bytes"}, own);
 }
 
-// ops.csv's columns as written before the peak and bandwidth columns existed.
+// ops.csv's columns as written before dram_bytes and the peak and bandwidth columns existed.
 std::vector<Column> OpsWithoutRoofs() {
-  std::vector<Column> own = report::kOps.Own();
-  own.resize(own.size() - 2);
+  std::vector<Column> own;
+  for (const Column& column : report::kOps.Own()) {
+    if (column.name != report::kOps.dram_bytes.name && column.name != report::kOps.peak_flops_per_cycle.name &&
+        column.name != report::kOps.dram_bandwidth_bytes_per_cycle.name) {
+      own.push_back(column);
+    }
+  }
   return own;
 }
 
@@ -93,13 +98,13 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples,
       if (second_bandwidth) return ops.Add(peak).Add(*second_bandwidth);
       return ops.Add(report::Empty{}).Add(report::Empty{});
     };
-    Ids(ops, point).Add("w_q").Add(12).Add(scale * 3e5).Add(scale * 1e9).Add("compute").Add(4.8e9).Add(3.1e6);
+    Ids(ops, point).Add("w_q").Add(12).Add(scale * 3e5).Add(scale * 1e9).Add("compute").Add(4.8e9).Add(3.1e6).Add(6.2e6);
     ops.Add(1548.0).Add(16000.0 / scale);
     roofs(512.0);
-    Ids(ops, point).Add("qk+softmax+av").Add(12).Add(scale * 5e5).Add(scale * 2e9).Add("DRAM").Add(2.5e9).Add(2.4e7);
+    Ids(ops, point).Add("qk+softmax+av").Add(12).Add(scale * 5e5).Add(scale * 2e9).Add("DRAM").Add(2.5e9).Add(2.4e7).Add(3.0e7);
     ops.Add(104.0).Add(5000.0 / scale);
     roofs(400.0);
-    Ids(ops, point).Add("layer_norm").Add(2).Add(scale * 1e5).Add(scale * 3e8).Add("DRAM").Add(3.9e6).Add(3.1e6);
+    Ids(ops, point).Add("layer_norm").Add(2).Add(scale * 1e5).Add(scale * 3e8).Add("DRAM").Add(3.9e6).Add(3.1e6).Add(3.1e6);
     ops.Add(1.25).Add(39.0 / scale);
     roofs(16.0);
     for (const char* op : {"w_q", "ffn_w1"}) {

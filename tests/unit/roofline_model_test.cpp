@@ -1,6 +1,7 @@
 // The `roofline` cost model (cost_models/roofline/roofline_model.h) and the roofs it shares with
 // `loopfront plot` (cost/peaks.h), derived by hand from the presets.
 #include "cost_models/roofline/roofline_model.h"
+#include "cost_models/dataflow/dataflow_model.h"
 
 #include <catch2/catch.hpp>
 #include <vector>
@@ -14,6 +15,7 @@ using loopfront::cost::CombinedPeakFlopsPerCycle;
 using loopfront::cost::Cost;
 using loopfront::cost::EngineWork;
 using loopfront::cost::OutermostBandwidthBytesPerCycle;
+using loopfront::cost::OutermostTrafficBytes;
 using loopfront::cost::PeakFlopsPerCycle;
 using loopfront::cost::RooflineModel;
 using loopfront::mapping::ParseMapping;
@@ -146,4 +148,26 @@ TEST_CASE("A fused group's ceiling combines its members' engines", "[cost][peaks
         Approx(512.0));
   CHECK(CombinedPeakFlopsPerCycle(std::vector<EngineWork>{}, false) == 0.0);
   CHECK(CombinedPeakFlopsPerCycle(std::vector<EngineWork>{{.flops = 100, .peak_flops_per_cycle = 0}}, false) == 0.0);
+}
+
+TEST_CASE("The bytes a mapping moves across DRAM, at each tensor's word size", "[cost][peaks]") {
+  // BERT-Base W_Q on gemmini, the A tile (m256 × k768) kept in the scratchpad across the inner n
+  // loop: A crosses DRAM once (393,216), B once per (m, n) tile, 2 × 48 × 768·16 = 1,179,648, and
+  // Z is written once (393,216): 1,966,080 one-byte words.
+  loopfront::workload::Op op = loopfront::workload::ParseOpSpec("matmul m=512 n=768 k=768");
+  const auto mapping_text = "DRAM[m2 n48] scratchpad*1{A,B}[k48 | x:n16] accumulator[| y:k16] weight_reg[m256]";
+  const Problem problem = Problem::Build(op, loopfront::arch::LoadArchitecture("gemmini"));
+  const Cost cost = loopfront::cost::DataflowModel().Evaluate(problem, ParseMapping(mapping_text, problem));
+  REQUIRE(cost.feasible);
+  CHECK(OutermostTrafficBytes(problem, cost) == 1966080.0);
+  // With 32-bit outputs Z's 393,216 words are 4 bytes each.
+  for (auto& tensor : op.tensors) {
+    if (tensor.role == loopfront::workload::TensorRole::kOutput) tensor.word_bits = 32;
+  }
+  const Problem wide = Problem::Build(op, loopfront::arch::LoadArchitecture("gemmini"));
+  const Cost wide_cost = loopfront::cost::DataflowModel().Evaluate(wide, ParseMapping(mapping_text, wide));
+  REQUIRE(wide_cost.feasible);
+  CHECK(OutermostTrafficBytes(wide, wide_cost) == 393216.0 + 1179648.0 + 4 * 393216.0);
+  // An infeasible cost moves nothing.
+  CHECK(OutermostTrafficBytes(problem, loopfront::cost::InfeasibleCost({})) == 0.0);
 }

@@ -14,6 +14,10 @@
 // A fused group's ceiling combines its members' engines as fusion/group_model.h times them: the
 // PE-array members' and the vector-engine members' ideal cycles add up, or overlap (the larger of
 // the two) with `overlap_vector_unit`.
+//   outermost-level traffic: the bytes a mapping actually moves across the outermost level (DRAM):
+//       every word read from it, filled into it or updated in it, over all instances and tensors,
+//       at each tensor's own word size — the denominator of the survey's non-ideal arithmetic
+//       intensity (Sec. 3.3, Table 5), where workload/analysis.h's ideal bytes are the ideal one.
 //   unit work: a unit of a plan (one op, or a fused group) per execution — FLOPs and ideal bytes as
 //       workload/analysis.h counts them (the roofline chart's x and y) and the ceiling above.
 //
@@ -26,6 +30,7 @@
 #include <string>
 
 #include "loopfront/arch/architecture.h"
+#include "loopfront/cost/cost.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/workload/workload.h"
 
@@ -40,6 +45,10 @@ double PeakFlopsPerCycle(const mapping::Problem& problem);
 
 // The outermost level's bandwidth for all traffic in bytes per cycle; nullopt when unlimited.
 std::optional<double> OutermostBandwidthBytesPerCycle(const arch::Architecture& architecture);
+
+// The bytes `cost` (an evaluation of a mapping of `problem`) moves across the outermost level; 0
+// for an infeasible cost.
+double OutermostTrafficBytes(const mapping::Problem& problem, const Cost& cost);
 
 // The FLOPs of one member of a fused group and the peak of the engine it runs on.
 struct EngineWork {

@@ -98,6 +98,20 @@ Experiment LoadExperiment(const std::string& path);
 // The same for an already loaded document (`loopfront validate`).
 Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::string& default_name);
 
+// Command-line overrides of an experiment's search (`loopfront run`, `loopfront reproduce`): they
+// replace the file's values for a quick or scaled run without editing it, and enter the points'
+// resolved configurations, hence their ids.
+struct SearchOverrides {
+  std::optional<std::int64_t> budget_evaluations{};
+  std::optional<double> budget_seconds{};
+  std::optional<std::uint64_t> seed{};
+};
+
+// Applies `overrides`. Like `search`, an evaluation count alone drops the file's time limit and a
+// time limit alone its evaluation count; an evaluation count also caps the random mappings sampled
+// per op. Throws util::ConfigError when no budget limit is left.
+void ApplySearchOverrides(Experiment& experiment, const SearchOverrides& overrides);
+
 // One point of the sweep.
 struct Point {
   std::int64_t index = 0;  // position in the expansion

@@ -24,10 +24,11 @@
 //                baseline_edp_gain (baseline / knee EDP)         (one row per point)
 //   fronts.csv   front (fused|unfused), point (0-based, latency order), latency_cycles, energy_pj,
 //                edp_pj_cycles, is_knee (0/1), fusion_plan        (one row per front point)
-//   ops.csv      unit, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
+//   ops.csv      unit, count, latency_cycles, energy_pj, bounding_level, flops, bytes, dram_bytes,
 //                arithmetic_intensity, attained_flops_per_cycle, peak_flops_per_cycle,
 //                dram_bandwidth_bytes_per_cycle (the fused front's knee, one row per op or fused
-//                group; flops and ideal bytes from workload/analysis.h × count; the peak of the
+//                group; flops and ideal bytes from workload/analysis.h × count; dram_bytes what
+//                its mappings move across the outermost level (cost/peaks.h) × count; the peak of the
 //                engine that runs the op — 2 × PE-array MACs per cycle, the vector unit's lanes or
 //                the host's ops_per_cycle — or a group's engines combined, and the outermost level's
 //                bandwidth, both from cost/peaks.h: the roofs of the roofline chart. The point file's

@@ -1,6 +1,7 @@
-// The preset YAML files under workloads/ and architectures/, compiled into the binary so that
-// `build/loopfront` works from any directory and on cluster nodes that only have the binary.
-// A name is the file name without `.yaml` (e.g. `bert-base`, `gemmini`).
+// The preset YAML files under workloads/ and architectures/, and the experiments that `loopfront
+// reproduce` runs (experiments/survey/), compiled into the binary so that `build/loopfront` works
+// from any directory and on cluster nodes that only have the binary.
+// A name is the file name without `.yaml` (e.g. `bert-base`, `gemmini`, `memory`).
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 
 namespace loopfront::io {
 
-enum class PresetKind { kWorkload, kArchitecture };
+enum class PresetKind { kWorkload, kArchitecture, kExperiment };
 
 struct Preset {
   PresetKind kind;

@@ -173,6 +173,9 @@ struct BreakdownRow {
   double count = 0;           // executions: the op's count × the part's weight, summed over parts
   double latency_cycles = 0;  // total over its executions
   double energy_pj = 0;
+  // Total over its executions: the bytes its mappings move across the outermost level (DRAM), at
+  // each tensor's word size (cost::OutermostTrafficBytes; a group's intermediates move none).
+  double dram_bytes = 0;
   std::string bounding;  // the level bounding latency ("compute" if none), per member for groups
   std::string detail;    // the mapping of an op; "shared <tiling>" and the members' mappings for groups
 };

@@ -63,7 +63,7 @@ struct KneeOpRow {
   std::optional<double> dram_bandwidth_bytes_per_cycle{};  // null when the outermost level is unlimited
 };
 
-// [{unit, part, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
+// [{unit, part, count, latency_cycles, energy_pj, bounding_level, flops, bytes, dram_bytes,
 //   arithmetic_intensity, attained_flops_per_cycle, peak_flops_per_cycle,
 //   dram_bandwidth_bytes_per_cycle, mapping}, …]
 nlohmann::ordered_json KneeOpsJson(const std::vector<KneeOpRow>& rows);

@@ -16,6 +16,7 @@
 //   experiment        summary.csv, fronts.csv, ops.csv, baseline_ops.csv, edp_samples.csv of `run` and `merge`: the
 //                     point's key columns (point_id, model, seq_len, batch, phase, arch, fusion),
 //                     one column per swept architecture key, then the table's own columns.
+//   reproduce survey  survey.csv: id,figure,description,value,unit,command (report/survey.h)
 #pragma once
 
 #include <string>
@@ -159,8 +160,9 @@ struct FrontsSchema {
 };
 inline const FrontsSchema kFronts;
 
-// ops.csv: one row per op or fused group of each point's knee plan. The last two columns came
-// later: a reader treats them as optional. An empty peak is unknown; an "inf" bandwidth unlimited.
+// ops.csv: one row per op or fused group of each point's knee plan. `dram_bytes` and the last two
+// columns came later: a reader treats them as optional. An empty peak is unknown; an "inf"
+// bandwidth unlimited.
 struct OpsSchema {
   std::string_view file_name = "ops.csv";
   Column unit{.name = "unit"};
@@ -170,6 +172,7 @@ struct OpsSchema {
   Column bounding_level{.name = "bounding_level"};
   Column flops{.name = "flops", .kind = ColumnKind::kReal};
   Column bytes{.name = "bytes", .kind = ColumnKind::kReal};
+  Column dram_bytes{.name = "dram_bytes", .kind = ColumnKind::kReal};
   Column arithmetic_intensity{.name = "arithmetic_intensity", .kind = ColumnKind::kReal};
   Column attained_flops_per_cycle{.name = "attained_flops_per_cycle", .kind = ColumnKind::kReal};
   Column peak_flops_per_cycle{.name = "peak_flops_per_cycle", .kind = ColumnKind::kReal};
@@ -183,6 +186,7 @@ struct OpsSchema {
             bounding_level,
             flops,
             bytes,
+            dram_bytes,
             arithmetic_intensity,
             attained_flops_per_cycle,
             peak_flops_per_cycle,
@@ -211,5 +215,19 @@ struct EdpSamplesSchema {
   std::vector<Column> Own() const { return {op, sample, edp_pj_cycles, relative_edp}; }
 };
 inline const EdpSamplesSchema kEdpSamples;
+
+// survey.csv of `loopfront reproduce survey` (report/survey.h): one row per published figure value.
+struct SurveySchema {
+  std::string_view file_name = "survey.csv";
+  Column id{.name = "id"};
+  Column figure{.name = "figure"};
+  Column description{.name = "description"};
+  Column value{.name = "value", .kind = ColumnKind::kReal};
+  Column unit{.name = "unit"};
+  Column command{.name = "command"};
+
+  std::vector<Column> Own() const { return {id, figure, description, value, unit, command}; }
+};
+inline const SurveySchema kSurvey;
 
 }  // namespace loopfront::report
