@@ -195,7 +195,7 @@ struct GroupsSchema {
   Column rule{.name = "rule"};
   Column feasible{.name = "feasible", .kind = ColumnKind::kInteger};  // 1 or 0
   Column not_feasible{.name = "not_feasible"};
-  Column count{.name = "count", .kind = ColumnKind::kReal};
+  Column count = kOps.count;  // executions, as ops.csv counts them
   Column fused_min_latency_cycles{.name = "fused_min_latency_cycles", .kind = ColumnKind::kReal};
   Column fused_min_latency_energy_pj{.name = "fused_min_latency_energy_pj", .kind = ColumnKind::kReal};
   Column fused_knee_latency_cycles{.name = "fused_knee_latency_cycles", .kind = ColumnKind::kReal};
