@@ -5,8 +5,9 @@
 //                     fronts with fusion plans, the knee's per-op/group breakdown with mappings,
 //                     the candidate fused groups (report::CandidateGroups), search statistics and
 //                     timing;
-//   summary.csv, fronts.csv, ops.csv, groups.csv   tidy tables REBUILT from every points/*.json present (so a
-//                     resumed run, a shard and a merge of shards all go through RebuildTables);
+//   summary.csv, fronts.csv, ops.csv, groups.csv   tidy tables REBUILT from every points/*.json
+//                     present (so a resumed run, a shard and a merge of shards all go through
+//                     RebuildTables);
 //   edp_samples.csv   the same, when points sampled random mappings (Experiment::random_mappings);
 //   manifest.json     version, git commit, seed, command line, start/end time, shard, counts.
 // Every file is written with io::WriteFileAtomically, so `kill -9` at any moment leaves each file
@@ -31,11 +32,12 @@
 //                knee_ops rows hold them too, the peak null when unknown and the bandwidth null when
 //                unlimited; in the CSV an unknown peak is empty and an unlimited bandwidth `inf`. A
 //                point file written before these keys existed gives empty cells.)
-//   groups.csv   group, part, members, rule, feasible (0/1), not_feasible, count, fused_min_latency_cycles,
-//                fused_min_latency_energy_pj, fused_knee_latency_cycles, fused_knee_energy_pj,
-//                unfused_min_latency_cycles, unfused_min_latency_energy_pj, min_latency_change (one row
-//                per candidate fused group of each point with fusion, per execution; report/schemas.h,
-//                GroupsSchema; header only when no point has groups)
+//   groups.csv   group, part, members, rule, feasible (0/1), not_feasible, count,
+//                fused_min_latency_cycles, fused_min_latency_energy_pj, fused_knee_latency_cycles,
+//                fused_knee_energy_pj, unfused_min_latency_cycles, unfused_min_latency_energy_pj,
+//                min_latency_change (one row per candidate fused group of each point with fusion,
+//                per execution; report/schemas.h, GroupsSchema; only the header when no point has
+//                groups)
 //   edp_samples.csv  op, sample (0-based), edp_pj_cycles (per execution), relative_edp (to the best
 //                known for the op at that point)             (one row per random valid mapping)
 // Rows are ordered by the point's index in its experiment, then id, then row order within a point,
@@ -115,7 +117,8 @@ PointOutcome RunPointOutcome(const Experiment& experiment, const Point& point, i
 RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options);
 
 // Rebuilds summary.csv, fronts.csv, ops.csv, groups.csv (and edp_samples.csv when sampled) of
-// `output` from output/points/*.json. Returns the number of points read. Throws util::ConfigError on an unreadable point file.
+// `output` from output/points/*.json. Returns the number of points read. Throws util::ConfigError
+// on an unreadable point file.
 std::int64_t RebuildTables(const std::filesystem::path& output);
 
 // Copies every points/*.json of `sources` into `destination` (which may be one of them) and

@@ -14,8 +14,9 @@
 //   analyze           stdout of `analyze --format csv`:
 //                     model,seq_len,batch,phase,group,count,macs,flops,bytes,arithmetic_intensity
 //   experiment        summary.csv, fronts.csv, ops.csv, groups.csv, edp_samples.csv of `run` and
-//                     `merge`: the point's key columns (point_id, model, seq_len, batch, phase, arch, fusion),
-//                     one column per swept architecture key, then the table's own columns.
+//                     `merge`: the point's key columns (point_id, model, seq_len, batch, phase,
+//                     arch, fusion), one column per swept architecture key, then the table's own
+//                     columns.
 //   reproduce survey  survey.csv: id,figure,description,value,unit,command (report/survey.h)
 #pragma once
 
