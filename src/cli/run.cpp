@@ -155,8 +155,9 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
                              report.stop_signal != 0 ? fmt::format("; stopped by signal {}", report.stop_signal) : "");
   }
   // Where the results are (stdout: the README's main command prints it).
-  std::cout << fmt::format("results in {}: {}, {}, {}{}, manifest.json, points/\n", output.string(),
+  std::cout << fmt::format("results in {}: {}, {}, {}, {}{}, manifest.json, points/\n", output.string(),
                            report::kSummary.file_name, report::kFronts.file_name, report::kOps.file_name,
+                           report::kGroups.file_name,
                            spec.baseline.searcher ? fmt::format(", {}", report::kBaselineOps.file_name) : "");
   // Figures: what `loopfront plot` draws. The CSVs are the result; a failed plot only warns.
   if (!args.no_plot && report.stop_signal == 0) {

@@ -380,6 +380,7 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
                     {"unfused", report::PointResultFrontJson(result, result.unfused)}};
   json["knee_ops"] =
       report::KneeOpsJson(KneeOps(result, knee->payload, *experiment.cost_model, point.architecture->architecture));
+  json["groups"] = report::ToJson(report::CandidateGroupsTable(report::CandidateGroups(result)));
   if (experiment.baseline.searcher) {
     const planner::BaselineModel baseline = planner::EvaluateBaselineModel(
         result, point.architecture->architecture, *experiment.cost_model, *experiment.baseline.searcher, options);
@@ -567,6 +568,19 @@ std::int64_t RebuildTables(const fs::path& output) {
   } catch (const nlohmann::json::exception& error) {
     throw util::ConfigError(fmt::format("{}: a point result is incomplete ({})", output.string(), error.what()));
   }
+  // Candidate fused groups: every point searched with fusion (older point files have no `groups`).
+  report::Table groups(report::ExperimentColumns(keys, report::kGroups.Own()));
+  try {
+    for (const PointRecord& record : records) {
+      if (!record.json.contains("groups")) continue;
+      for (const Json& row : record.json.at("groups")) {
+        AddKeyCells(groups, record, keys);
+        report::AddJsonCells(groups, row, report::kGroups.Own());
+      }
+    }
+  } catch (const nlohmann::json::exception& error) {
+    throw util::ConfigError(fmt::format("{}: a point's groups are incomplete ({})", output.string(), error.what()));
+  }
   // Random valid mappings, when any point sampled them.
   report::Table samples(report::ExperimentColumns(keys, report::kEdpSamples.Own()));
   try {
@@ -592,6 +606,7 @@ std::int64_t RebuildTables(const fs::path& output) {
   io::WriteFileAtomically(output / report::kSummary.file_name, report::WriteCsv(summary));
   io::WriteFileAtomically(output / report::kFronts.file_name, report::WriteCsv(fronts));
   io::WriteFileAtomically(output / report::kOps.file_name, report::WriteCsv(ops));
+  io::WriteFileAtomically(output / report::kGroups.file_name, report::WriteCsv(groups));
   if (with_baseline) {
     io::WriteFileAtomically(output / report::kBaselineOps.file_name, report::WriteCsv(baseline_ops));
   }

@@ -85,6 +85,10 @@ std::string ModelSearchResult::PlanLabel(const ModelPlan& plan) const {
   return util::Join(texts, "; ");
 }
 
+std::string MergedPartsLabel(int merged_parts, int total_parts) {
+  return merged_parts == total_parts ? std::string("all steps") : fmt::format("{} kv_len buckets", merged_parts);
+}
+
 std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, const cost::CostModel& cost_model) const {
   std::vector<BreakdownRow> rows;
   std::map<std::string, std::size_t> row_of;  // unit + detail → row, to merge identical rows of parts
@@ -105,9 +109,7 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
     merged.dram_bytes += row.dram_bytes;
     ++parts_of_row[found->second];
     if (!row.part.empty()) {
-      merged.part = parts_of_row[found->second] == static_cast<int>(plan.size())
-                        ? std::string("all steps")
-                        : fmt::format("{} kv_len buckets", parts_of_row[found->second]);
+      merged.part = MergedPartsLabel(parts_of_row[found->second], static_cast<int>(plan.size()));
     }
   };
   for (std::size_t part_idx = 0; part_idx < plan.size(); ++part_idx) {

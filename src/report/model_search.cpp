@@ -30,6 +30,19 @@ std::string BreakdownText(const std::vector<planner::BreakdownRow>& rows, const 
   return text;
 }
 
+// Σ over the group's members of each member op's own front's fastest point, per execution.
+pareto::Objectives UnfusedMinLatency(const planner::PartResult& part, const fusion::FusedGroup& group) {
+  pareto::Objectives sum;
+  for (const workload::OpId member : group.members) {
+    const auto* fastest = part.op_fronts.at(member).MinLatency();
+    // SearchModel throws when an op has no valid mapping, so every op front has a point.
+    if (fastest == nullptr) throw util::InternalError("CandidateGroups: an op without a front");
+    sum.latency_cycles += fastest->objectives.latency_cycles;
+    sum.energy_pj += fastest->objectives.energy_pj;
+  }
+  return sum;
+}
+
 std::string StatisticsText(const planner::ModelSearchStatistics& statistics) {
   return fmt::format(
       "{} ops, {} op searches (one per distinct shape), {} candidate groups ({} fusable), {} member searches, "
@@ -54,9 +67,14 @@ std::string GroupsText(const planner::ModelSearchResult& result) {
         text = fmt::format("{}: not fused ({})", group.label, group.not_feasible);
       } else {
         const auto* knee = group.front.Knee();
-        text = fmt::format("{}: {} tilings screened, front of {} points, knee {} cycles, {:.6g} pJ per execution",
-                           group.label, group.tilings.size(), group.front.size(),
-                           util::FormatNumber(knee->objectives.latency_cycles), knee->objectives.energy_pj);
+        const double fastest = group.front.MinLatency()->objectives.latency_cycles;
+        const double alone = UnfusedMinLatency(result.part_results[part_idx], group.group).latency_cycles;
+        text = fmt::format(
+            "{}: {} tilings screened, front of {} points, knee {} cycles, {:.6g} pJ per execution; fastest {} "
+            "cycles vs {} for its ops alone ({:+.1f}%)",
+            group.label, group.tilings.size(), group.front.size(), util::FormatNumber(knee->objectives.latency_cycles),
+            knee->objectives.energy_pj, util::FormatNumber(fastest), util::FormatNumber(alone),
+            100.0 * (fastest / alone - 1.0));
       }
       auto found = std::find_if(lines.begin(), lines.end(), [&](const Line& line) { return line.text == text; });
       if (found == lines.end()) {
@@ -90,21 +108,6 @@ Json BreakdownJson(const std::vector<planner::BreakdownRow>& rows) {
                     {"mapping", row.detail}});
   }
   return json;
-}
-
-Json GroupsJson(const planner::ModelSearchResult& result) {
-  Json groups = Json::array();
-  for (std::size_t part_idx = 0; part_idx < result.part_results.size(); ++part_idx) {
-    for (const planner::GroupResult& group : result.part_results[part_idx].group_results) {
-      Json entry{{"group", group.label},
-                 {"part", result.parts[part_idx].label},
-                 {"tilings_screened", group.tilings.size()},
-                 {"front_points", group.front.size()}};
-      if (!group.not_feasible.empty()) entry["not_fused_because"] = group.not_feasible;
-      groups.push_back(entry);
-    }
-  }
-  return groups;
 }
 
 // Numbers for Transformer workloads, null for op lists.
@@ -192,6 +195,84 @@ Json BaselineModelJson(const BaselineModelSummary& baseline, const std::vector<K
           {"ops", KneeOpsJson(ops)}};
 }
 
+std::optional<double> CandidateGroupRow::MinLatencyChange() const {
+  if (!fused_min_latency || unfused_min_latency.latency_cycles <= 0) return std::nullopt;
+  return fused_min_latency->latency_cycles / unfused_min_latency.latency_cycles - 1.0;
+}
+
+std::vector<CandidateGroupRow> CandidateGroups(const planner::ModelSearchResult& result) {
+  std::vector<CandidateGroupRow> rows;
+  std::vector<int> parts_of_row;
+  const int total_parts = static_cast<int>(result.parts.size());
+  for (std::size_t part_idx = 0; part_idx < result.part_results.size(); ++part_idx) {
+    const planner::ModelPart& model_part = result.parts[part_idx];
+    const planner::PartResult& part = result.part_results[part_idx];
+    for (const planner::GroupResult& group : part.group_results) {
+      CandidateGroupRow row{.group = group.label,
+                            .part = model_part.label,
+                            .members = {},
+                            .rule = std::string(fusion::ToString(group.group.rule)),
+                            .not_feasible = group.not_feasible,
+                            .count = static_cast<double>(group.group.count) * model_part.weight,
+                            .unfused_min_latency = UnfusedMinLatency(part, group.group)};
+      std::vector<std::string> names;
+      for (const workload::OpId member : group.group.members) names.push_back(model_part.workload.op(member).name);
+      row.members = util::Join(names, "+");
+      if (!group.front.empty()) {
+        row.fused_min_latency = group.front.MinLatency()->objectives;
+        row.fused_knee = group.front.Knee()->objectives;
+      }
+      // Merge with an earlier part's row that differs only in part and count.
+      const auto same = std::find_if(rows.begin(), rows.end(), [&](const CandidateGroupRow& other) {
+        CandidateGroupRow probe = row;
+        probe.part = other.part;
+        probe.count = other.count;
+        return probe == other;
+      });
+      if (same == rows.end()) {
+        rows.push_back(std::move(row));
+        parts_of_row.push_back(1);
+        continue;
+      }
+      const std::size_t index = static_cast<std::size_t>(same - rows.begin());
+      same->count += row.count;
+      ++parts_of_row[index];
+      if (!row.part.empty()) same->part = planner::MergedPartsLabel(parts_of_row[index], total_parts);
+    }
+  }
+  return rows;
+}
+
+Table CandidateGroupsTable(const std::vector<CandidateGroupRow>& rows) {
+  Table table(kGroups.Own());
+  const auto add_optional = [&](std::optional<double> value) {
+    if (value) {
+      table.Add(*value);
+    } else {
+      table.Add(Empty{});
+    }
+  };
+  for (const CandidateGroupRow& row : rows) {
+    const auto& fastest = row.fused_min_latency;
+    const auto& knee = row.fused_knee;
+    table.Row()
+        .Add(row.group)
+        .Add(row.part)
+        .Add(row.members)
+        .Add(row.rule)
+        .Add(row.feasible() ? 1 : 0)
+        .Add(row.not_feasible)
+        .Add(row.count);
+    add_optional(fastest ? std::optional(fastest->latency_cycles) : std::nullopt);
+    add_optional(fastest ? std::optional(fastest->energy_pj) : std::nullopt);
+    add_optional(knee ? std::optional(knee->latency_cycles) : std::nullopt);
+    add_optional(knee ? std::optional(knee->energy_pj) : std::nullopt);
+    table.Add(row.unfused_min_latency.latency_cycles).Add(row.unfused_min_latency.energy_pj);
+    add_optional(row.MinLatencyChange());
+  }
+  return table;
+}
+
 Json RandomMappingsJson(const std::vector<OpRandomSamples>& samples) {
   Json json = Json::array();
   for (const OpRandomSamples& op : samples) {
@@ -244,7 +325,7 @@ Output ReportModelSearch(Format format, const ModelSearchHeader& header, const p
         json["front_without_fusion"] = ToJson(ModelFrontTable(result, result.unfused));
         json["knee_point_without_fusion"] = KneeIndex(result.unfused);
       }
-      json["groups"] = GroupsJson(result);
+      json["groups"] = ToJson(CandidateGroupsTable(CandidateGroups(result)));
       json["statistics"] = ToJson(result.statistics, /*with_wall_seconds=*/true);
       output.out = json.dump(2) + "\n";
       return output;

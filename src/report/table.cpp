@@ -140,6 +140,27 @@ nlohmann::ordered_json ToJson(const Table& table) {
   return records;
 }
 
+void AddJsonCells(Table& table, const nlohmann::ordered_json& object, const std::vector<Column>& columns) {
+  for (const Column& column : columns) {
+    const auto found = object.find(column.name);
+    if (found == object.end() || found->is_null()) {
+      table.Add(Empty{});
+      continue;
+    }
+    switch (column.kind) {
+      case ColumnKind::kText:
+        table.Add(found->get<std::string>());
+        break;
+      case ColumnKind::kInteger:
+        table.Add(found->get<std::int64_t>());
+        break;
+      case ColumnKind::kReal:
+        table.Add(found->get<double>());
+        break;
+    }
+  }
+}
+
 std::string WriteJson(const Table& table) { return ToJson(table).dump(2) + "\n"; }
 
 std::string WriteText(const Table& table, const TextStyle& style) {

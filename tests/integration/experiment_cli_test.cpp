@@ -152,6 +152,48 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
       CHECK(peak <= 512.0);
     }
   }
+  const std::string groups = ReadWholeFile(out / "groups.csv");
+  const std::string groups_header =
+      key_columns +
+      "group,part,members,rule,feasible,not_feasible,count,fused_min_latency_cycles,fused_min_latency_energy_pj,"
+      "fused_knee_latency_cycles,fused_knee_energy_pj,unfused_min_latency_cycles,unfused_min_latency_energy_pj,"
+      "min_latency_change\n";
+  CHECK(groups.starts_with(groups_header));
+  {
+    // One row per candidate group of each `fusion: auto` point (its statistics count them), none for
+    // `fusion: none`; fused cells empty exactly when the group is not feasible, with the reason.
+    const loopfront::io::CsvFile table = loopfront::io::CsvFile::Parse(groups, "groups.csv");
+    const std::size_t id_column = table.Column("point_id");
+    const std::size_t feasible_column = table.Column("feasible");
+    const std::size_t reason_column = table.Column("not_feasible");
+    const std::size_t fused_column = table.Column("fused_min_latency_cycles");
+    const std::size_t knee_column = table.Column("fused_knee_latency_cycles");
+    const std::size_t unfused_column = table.Column("unfused_min_latency_cycles");
+    const std::size_t change_column = table.Column("min_latency_change");
+    for (const fs::path& file : points) {
+      const nlohmann::json json = nlohmann::json::parse(ReadWholeFile(file));
+      const bool fusion = json.at("identity").at("fusion") == "auto";
+      std::int64_t rows = 0;
+      for (std::size_t row = 0; row < table.rows(); ++row) rows += table.row(row)[id_column] == file.stem() ? 1 : 0;
+      CHECK(rows == (fusion ? json.at("statistics").at("candidate_groups").get<std::int64_t>() : 0));
+      CHECK(json.at("groups").size() == static_cast<std::size_t>(rows));
+      if (fusion) CHECK(rows > 0);
+    }
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+      const std::vector<std::string>& cells = table.row(row);
+      const bool feasible = cells[feasible_column] == "1";
+      CHECK((feasible || cells[feasible_column] == "0"));
+      CHECK(cells[reason_column].empty() == feasible);
+      CHECK(cells[fused_column].empty() != feasible);
+      CHECK(cells[knee_column].empty() != feasible);
+      CHECK(cells[change_column].empty() != feasible);
+      CHECK(table.Number(row, unfused_column) > 0);
+      if (feasible) {
+        CHECK(table.Number(row, change_column) ==
+              Approx(table.Number(row, fused_column) / table.Number(row, unfused_column) - 1.0));
+      }
+    }
+  }
   CHECK(Lines(summary) == 1 + 4);
   CHECK(fronts.find(",fused,0,") != std::string::npos);
   CHECK(fronts.find(",unfused,0,") != std::string::npos);
@@ -167,6 +209,20 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
     CHECK(Files(out / "points").size() == 4);
     CHECK(WithoutColumn(ReadWholeFile(out / "summary.csv"), "wall_seconds") == WithoutColumn(summary, "wall_seconds"));
     CHECK(ReadWholeFile(out / "fronts.csv") == fronts);
+    CHECK(ReadWholeFile(out / "ops.csv") == ops);
+    CHECK(ReadWholeFile(out / "groups.csv") == groups);
+  }
+
+  SECTION("point files from before `groups`: no rows, groups.csv keeps its header") {
+    for (const fs::path& file : points) {
+      nlohmann::ordered_json json = nlohmann::ordered_json::parse(ReadWholeFile(file));
+      json.erase("groups");
+      std::ofstream(file) << json.dump(1) << "\n";
+    }
+    const auto merge = RunLoopfront("merge '" + out.string() + "' --output '" + out.string() + "'");
+    INFO(merge.err);
+    REQUIRE(merge.exit_code == 0);
+    CHECK(ReadWholeFile(out / "groups.csv") == groups_header);
     CHECK(ReadWholeFile(out / "ops.csv") == ops);
   }
 
@@ -225,6 +281,7 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
           WithoutColumn(summary, "wall_seconds"));
     CHECK(ReadWholeFile(merged / "fronts.csv") == fronts);
     CHECK(ReadWholeFile(merged / "ops.csv") == ops);
+    CHECK(ReadWholeFile(merged / "groups.csv") == groups);
   }
   fs::remove_all(directory);
 }

@@ -4,9 +4,11 @@
 //   points/<id>.json  one file per finished point: its resolved configuration, the fused and unfused
 //                     fronts with fusion plans, the knee's per-op/group breakdown with mappings,
 //                     with `baseline:` the model under the baseline schedule (planner/baseline_model.h:
-//                     totals and per-op rows shaped as knee_ops), search statistics and timing;
-//   summary.csv, fronts.csv, ops.csv   tidy tables REBUILT from every points/*.json present (so a
-//                     resumed run, a shard and a merge of shards all go through RebuildTables);
+//                     totals and per-op rows shaped as knee_ops), the candidate fused groups
+//                     (report::CandidateGroups), search statistics and timing;
+//   summary.csv, fronts.csv, ops.csv, groups.csv   tidy tables REBUILT from every points/*.json
+//                     present (so a resumed run, a shard and a merge of shards all go through
+//                     RebuildTables);
 //   edp_samples.csv   the same, when points sampled random mappings (Experiment::random_mappings);
 //   baseline_ops.csv  the same, when some point has a baseline (Experiment::baseline);
 //   manifest.json     version, git commit, seed, command line, start/end time, shard, counts.
@@ -37,6 +39,12 @@
 //                point file written before these keys existed gives empty cells.)
 //   baseline_ops.csv  ops.csv's columns, written by the same code, one row per op of each point's
 //                model under the baseline (its point file's baseline.ops)
+//   groups.csv   group, part, members, rule, feasible (0/1), not_feasible, count,
+//                fused_min_latency_cycles, fused_min_latency_energy_pj, fused_knee_latency_cycles,
+//                fused_knee_energy_pj, unfused_min_latency_cycles, unfused_min_latency_energy_pj,
+//                min_latency_change (one row per candidate fused group of each point with fusion,
+//                per execution; report/schemas.h, GroupsSchema; only the header when no point has
+//                groups)
 //   edp_samples.csv  op, sample (0-based), edp_pj_cycles (per execution), relative_edp (to the best
 //                known for the op at that point)             (one row per random valid mapping)
 // Rows are ordered by the point's index in its experiment, then id, then row order within a point,
@@ -115,9 +123,9 @@ PointOutcome RunPointOutcome(const Experiment& experiment, const Point& point, i
 // util::StopRequested(); a point interrupted mid-search is not written.
 RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options);
 
-// Rebuilds summary.csv, fronts.csv, ops.csv (and edp_samples.csv when sampled, baseline_ops.csv
-// with a baseline) of `output` from output/points/*.json. Returns the number of points read.
-// Throws util::ConfigError on an unreadable point file.
+// Rebuilds summary.csv, fronts.csv, ops.csv, groups.csv (and edp_samples.csv when sampled,
+// baseline_ops.csv with a baseline) of `output` from output/points/*.json. Returns the number of
+// points read. Throws util::ConfigError on an unreadable point file.
 std::int64_t RebuildTables(const std::filesystem::path& output);
 
 // Copies every points/*.json of `sources` into `destination` (which may be one of them) and

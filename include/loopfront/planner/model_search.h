@@ -195,6 +195,10 @@ struct ModelSearchResult {
   std::vector<BreakdownRow> Breakdown(const ModelPlan& plan, const cost::CostModel& cost_model) const;
 };
 
+// The `part` of a row merged over `merged_parts` of `total_parts` parts (a decode generation's
+// buckets): "all steps" when it is every part, else "<merged_parts> kv_len buckets".
+std::string MergedPartsLabel(int merged_parts, int total_parts);
+
 // Throws util::ConfigError when an op has no valid mapping within its budget (naming the op and the
 // reasons), like `loopfront search`; a group without one is simply not fused.
 // Also throws it for a fixed-schedule searcher (Searcher::fixed_schedule, e.g. gemmini_default): a

@@ -1,6 +1,7 @@
 // A whole model's search (`loopfront search --model`, planner/model_search.h) as output: the model
 // front — latency, energy, EDP and fusion plan per point, fastest first, the knee marked — the
-// front without fusion, the knee's per-op/group breakdown, the fused groups and the statistics.
+// front without fusion, the knee's per-op/group breakdown, the candidate fused groups (each beside
+// its ops searched alone) and the statistics.
 //
 //   table  a title line, the front (aligned, fixed widths), the no-fusion knee, the breakdown, the
 //          groups (with fusion) and "statistics: …"
@@ -10,7 +11,7 @@
 //   json   everything in one object
 //
 // Also the pieces of an experiment's point result (experiment/runner.h) that describe the search:
-// its fronts and statistics.
+// its fronts, candidate groups and statistics.
 #pragma once
 
 #include <cstdint>
@@ -78,6 +79,39 @@ struct BaselineModelSummary {
 // A point result's `baseline`: {name, params, latency_cycles, energy_pj, edp_pj_cycles, ops}, `ops`
 // the breakdown rows as KneeOpsJson writes them.
 nlohmann::ordered_json BaselineModelJson(const BaselineModelSummary& baseline, const std::vector<KneeOpRow>& ops);
+
+// One candidate fused group of a model search (planner::GroupResult) beside its members searched
+// alone: what fusing it gains or costs whether or not the knee picks it (the survey's Sec. 5.5.2).
+// Latencies and energies are per execution.
+struct CandidateGroupRow {
+  std::string group;           // its label (fusion::FusedGroup::Label)
+  std::string part;            // the part's label ("" for a prefill pass), or planner::MergedPartsLabel
+  std::string members;         // the member ops' names joined by '+', in chain order
+  std::string rule;            // fusion::ToString(GroupRule)
+  std::string not_feasible{};  // why it cannot be fused ("" when it can)
+  double count = 0.0;          // executions: the group's count × the part's weight, summed over merged parts
+  // The fused front's fastest point and its min-EDP point (the knee); none when not feasible.
+  std::optional<pareto::Objectives> fused_min_latency{};
+  std::optional<pareto::Objectives> fused_knee{};
+  // Σ over the members of each member op's own front's fastest point (the ops searched alone).
+  pareto::Objectives unfused_min_latency{};
+
+  bool feasible() const { return fused_min_latency.has_value(); }
+  // fused_min_latency / unfused_min_latency − 1 in latency (negative: fusion is faster); none when
+  // not feasible.
+  std::optional<double> MinLatencyChange() const;
+  bool operator==(const CandidateGroupRow&) const = default;
+};
+
+// Every candidate group of every part of `result`, in the parts' candidate order (none without
+// fusion). Rows of several parts (a decode generation) that are equal but for part and count are
+// merged into one, their counts added and the part named by planner::MergedPartsLabel, as the knee
+// breakdown merges its rows.
+std::vector<CandidateGroupRow> CandidateGroups(const planner::ModelSearchResult& result);
+
+// The rows as a table of GroupsSchema's columns (schemas.h): empty cells where a group is not
+// feasible. A point file's and `search --model --format json`'s `groups` are ToJson of it.
+Table CandidateGroupsTable(const std::vector<CandidateGroupRow>& rows);
 
 // The EDPs of random valid mappings of one op (per execution, in draw order) and the best EDP known
 // for it (the samples' and the searched front's).

@@ -13,9 +13,10 @@
 //                     edp_pj_cycles,fusion_plan
 //   analyze           stdout of `analyze --format csv`:
 //                     model,seq_len,batch,phase,group,count,macs,flops,bytes,arithmetic_intensity
-//   experiment        summary.csv, fronts.csv, ops.csv, baseline_ops.csv, edp_samples.csv of `run` and `merge`: the
-//                     point's key columns (point_id, model, seq_len, batch, phase, arch, fusion),
-//                     one column per swept architecture key, then the table's own columns.
+//   experiment        summary.csv, fronts.csv, ops.csv, groups.csv, baseline_ops.csv, edp_samples.csv
+//                     of `run` and `merge`: the point's key columns (point_id, model, seq_len,
+//                     batch, phase, arch, fusion), one column per swept architecture key, then the
+//                     table's own columns.
 //   reproduce survey  survey.csv: id,figure,description,value,unit,command (report/survey.h)
 #pragma once
 
@@ -202,6 +203,46 @@ struct BaselineOpsSchema {
   std::vector<Column> Own() const { return kOps.Own(); }
 };
 inline const BaselineOpsSchema kBaselineOps;
+
+// groups.csv: one row per candidate fused group of each point searched with fusion (a point file's
+// `groups`, and `search --model --format json`'s, hold the same rows; report/model_search.h,
+// CandidateGroups). All latencies and energies are per execution; the fused_* cells and
+// min_latency_change are empty when the group is not feasible.
+struct GroupsSchema {
+  std::string_view file_name = "groups.csv";
+  Column group{.name = "group"};
+  Column part{.name = "part"};
+  Column members{.name = "members"};
+  Column rule{.name = "rule"};
+  Column feasible{.name = "feasible", .kind = ColumnKind::kInteger};  // 1 or 0
+  Column not_feasible{.name = "not_feasible"};
+  Column count = kOps.count;  // executions, as ops.csv counts them
+  Column fused_min_latency_cycles{.name = "fused_min_latency_cycles", .kind = ColumnKind::kReal};
+  Column fused_min_latency_energy_pj{.name = "fused_min_latency_energy_pj", .kind = ColumnKind::kReal};
+  Column fused_knee_latency_cycles{.name = "fused_knee_latency_cycles", .kind = ColumnKind::kReal};
+  Column fused_knee_energy_pj{.name = "fused_knee_energy_pj", .kind = ColumnKind::kReal};
+  Column unfused_min_latency_cycles{.name = "unfused_min_latency_cycles", .kind = ColumnKind::kReal};
+  Column unfused_min_latency_energy_pj{.name = "unfused_min_latency_energy_pj", .kind = ColumnKind::kReal};
+  Column min_latency_change{.name = "min_latency_change", .kind = ColumnKind::kReal};
+
+  std::vector<Column> Own() const {
+    return {group,
+            part,
+            members,
+            rule,
+            feasible,
+            not_feasible,
+            count,
+            fused_min_latency_cycles,
+            fused_min_latency_energy_pj,
+            fused_knee_latency_cycles,
+            fused_knee_energy_pj,
+            unfused_min_latency_cycles,
+            unfused_min_latency_energy_pj,
+            min_latency_change};
+  }
+};
+inline const GroupsSchema kGroups;
 
 // edp_samples.csv (only when the experiment asks for random mappings): one row per sampled mapping,
 // its EDP and its EDP relative to the best known for the op.

@@ -91,6 +91,11 @@ std::string WriteCsv(const Table& table);
 // An array with one object per row, keys in column order; empty cells are null. Reals keep every
 // bit (nlohmann's shortest round-trip text).
 nlohmann::ordered_json ToJson(const Table& table);
+// The inverse of ToJson for one row: adds to `table`'s current row one cell per column of `columns`
+// from `object`'s member of that name — a missing or null member is an empty cell, a text column
+// takes a string, a number column a number (an integer column reads it as an integer). Throws
+// nlohmann::json::exception on a member of another type (a reader reports the file).
+void AddJsonCells(Table& table, const nlohmann::ordered_json& object, const std::vector<Column>& columns);
 // ToJson(table), indented by 2, and a final '\n'.
 std::string WriteJson(const Table& table);
 
