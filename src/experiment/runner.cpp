@@ -214,6 +214,14 @@ void AddRoofCells(report::Table& table, const Json& row) {
   }
 }
 
+// A knee_ops row's de/quantization cells; a point file written before they existed reads as 0.
+void AddQuantizationCells(report::Table& table, const Json& row) {
+  for (const char* key : {"dequantize_cycles", "quantize_cycles"}) {
+    const auto cycles = row.find(key);
+    table.Add(cycles == row.end() ? 0.0 : Number(*cycles));
+  }
+}
+
 Json Manifest(const std::string& command_line) {
   return {{"tool", "loopfront"}, {"version", kVersion}, {"git_commit", kGitCommit}, {"command_line", command_line}};
 }
@@ -506,6 +514,7 @@ std::int64_t RebuildTables(const fs::path& output) {
             .Add(Number(row.at("arithmetic_intensity")))
             .Add(Number(row.at("attained_flops_per_cycle")));
         AddRoofCells(ops, row);
+        AddQuantizationCells(ops, row);
       }
     }
   } catch (const nlohmann::json::exception& error) {

@@ -28,7 +28,9 @@
 //                bandwidth, both from cost/peaks.h: the roofs of the roofline chart. The point file's
 //                knee_ops rows hold them too, the peak null when unknown and the bandwidth null when
 //                unlimited; in the CSV an unknown peak is empty and an unlimited bandwidth `inf`. A
-//                point file written before these keys existed gives empty cells.)
+//                point file written before these keys existed gives empty cells.), dequantize_cycles,
+//                quantize_cycles (planner::BreakdownRow: the part of latency_cycles spent de/quantizing
+//                on a floating-point host; 0 elsewhere, and for a point file written before them)
 //   edp_samples.csv  op, sample (0-based), edp_pj_cycles (per execution), relative_edp (to the best
 //                known for the op at that point)             (one row per random valid mapping)
 // Rows are ordered by the point's index in its experiment, then id, then row order within a point,

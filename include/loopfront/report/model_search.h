@@ -65,7 +65,7 @@ struct KneeOpRow {
 
 // [{unit, part, count, latency_cycles, energy_pj, bounding_level, flops, bytes,
 //   arithmetic_intensity, attained_flops_per_cycle, peak_flops_per_cycle,
-//   dram_bandwidth_bytes_per_cycle, mapping}, …]
+//   dram_bandwidth_bytes_per_cycle, dequantize_cycles, quantize_cycles, mapping}, …]
 nlohmann::ordered_json KneeOpsJson(const std::vector<KneeOpRow>& rows);
 
 // The EDPs of random valid mappings of one op (per execution, in draw order) and the best EDP known
