@@ -168,8 +168,7 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
           problems.push_back(fmt::format("host.functions.{}.cycles_per_element: expected a finite value ≥ 0", name));
         }
         if (!IsFiniteNonNegative(cost.energy_pj_per_element)) {
-          problems.push_back(
-              fmt::format("host.functions.{}.energy_pj_per_element: expected a finite value ≥ 0", name));
+          problems.push_back(fmt::format("host.functions.{}.energy_pj_per_element: expected a finite value ≥ 0", name));
         }
       }
     }

@@ -22,8 +22,8 @@ std::string BreakdownText(const std::vector<planner::BreakdownRow>& rows, const 
   const bool quantization = std::any_of(rows.begin(), rows.end(), [](const planner::BreakdownRow& row) {
     return row.dequantize_cycles > 0 || row.quantize_cycles > 0;
   });
-  std::string text = fmt::format("{:<42} {:>10} {:>15} {:>6} {:>13} {:>6}  ", "unit", "count", "latency_cycles",
-                                 "lat%", "energy_pj", "en%");
+  std::string text = fmt::format("{:<42} {:>10} {:>15} {:>6} {:>13} {:>6}  ", "unit", "count", "latency_cycles", "lat%",
+                                 "energy_pj", "en%");
   if (quantization) text += fmt::format("{:>17} {:>15}  ", "dequantize_cycles", "quantize_cycles");
   text += fmt::format("{:<24} {}\n", "bounding level", "mapping");
   for (const planner::BreakdownRow& row : rows) {

@@ -26,9 +26,8 @@ const std::vector<std::string> kOpListDocumentKeys = {"name", "bits", std::strin
 const std::vector<std::string> kTransformerKeys = {"d_model",    "heads", "d_head",         "d_ff",   "layers",
                                                    "seq_len",    "batch", "phase",          "kv_len", "bits",
                                                    "activation", "norm",  "norm_placement", "decoder"};
-const std::vector<std::string> kOpKeys = {"name",  "kind",   "class",           "dims",       "tensors",
-                                          "count", "passes", "ops_per_element", "functions",
-                                          "reduced_dim"};
+const std::vector<std::string> kOpKeys = {"name",  "kind",   "class",           "dims",      "tensors",
+                                          "count", "passes", "ops_per_element", "functions", "reduced_dim"};
 const std::vector<std::string> kTensorKeys = {"name", "role", "dims", "bits"};
 
 // Names end up in CSV columns and mapping strings: letters, digits, '_', '-', '.'.
@@ -256,8 +255,8 @@ void ReadVectorSettings(const YamlMap& map, Op& op, bool dims_ok) {
     std::vector<FunctionMix> functions = ReadFunctionMixes(*functions_node);
     if (map.self().diagnostics().size() != errors_before) return;
     if (passes && static_cast<std::size_t>(*passes) != functions.size()) {
-      functions_node->Error(fmt::format("expected {} entries, one per pass (passes: {}), got {}", *passes, *passes,
-                                        functions.size()));
+      functions_node->Error(
+          fmt::format("expected {} entries, one per pass (passes: {}), got {}", *passes, *passes, functions.size()));
       return;
     }
     op.functions = std::move(functions);

@@ -149,10 +149,11 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
                             "knee_latency_cycles,knee_energy_pj,knee_edp_pj_cycles,front_size,evaluations,"
                             "wall_seconds\n"));
   CHECK(fronts.starts_with(key_columns + "front,point,latency_cycles,energy_pj,edp_pj_cycles,is_knee,fusion_plan\n"));
-  CHECK(ops.starts_with(key_columns +
-                        "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,arithmetic_intensity,"
-                        "attained_flops_per_cycle,peak_flops_per_cycle,dram_bandwidth_bytes_per_cycle,dequantize_cycles,"
-                        "quantize_cycles\n"));
+  CHECK(
+      ops.starts_with(key_columns +
+                      "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,arithmetic_intensity,"
+                      "attained_flops_per_cycle,peak_flops_per_cycle,dram_bandwidth_bytes_per_cycle,dequantize_cycles,"
+                      "quantize_cycles\n"));
   {
     // The roofs, by hand: gemmini's 16 × 16 MACs give 512 FLOPs/cycle, its host 11 operations
     // (softmax 5 + dequantize 2 + quantize 4) per 70 cycles (tests/unit/roofline_model_test.cpp),
@@ -186,7 +187,8 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
       CHECK(dequantize >= 0.0);
       CHECK(quantize >= 0.0);
       CHECK(dequantize + quantize <= table.Number(row, latency_column) * (1 + 1e-12));
-      if (unit.find('+') == std::string::npos && (unit.find("matmul") != std::string::npos || unit.find("proj") != std::string::npos)) {
+      if (unit.find('+') == std::string::npos &&
+          (unit.find("matmul") != std::string::npos || unit.find("proj") != std::string::npos)) {
         CHECK(dequantize + quantize == 0.0);
       }
       if (unit == "softmax") {

@@ -144,10 +144,10 @@ using HostFunctionTable = std::array<HostFunctionCost, workload::kNumMathFunctio
 // `reads_level` then moves at most that fast (mapping/problem.h applies it to the level's shared
 // bandwidth for host-run problems).
 struct Host {
-  double ops_per_cycle = 1.0;     // generic price: vector-op operations per accelerator cycle
-  double energy_pj_per_op = 0.0;  // generic price: per operation
-  std::optional<HostFunctionTable> functions{};  // per-function price; replaces the generic one
-  std::string reads_level;        // name of the storage level the host reads from and writes to
+  double ops_per_cycle = 1.0;                         // generic price: vector-op operations per accelerator cycle
+  double energy_pj_per_op = 0.0;                      // generic price: per operation
+  std::optional<HostFunctionTable> functions{};       // per-function price; replaces the generic one
+  std::string reads_level;                            // name of the storage level the host reads from and writes to
   std::optional<double> bandwidth_bytes_per_cycle{};  // cap on the host's traffic at reads_level
   // The host computes in floating point while the accelerator holds integers: a dequantize
   // before and a quantize after each vector op are charged (DESIGN §2.1.1). With a function

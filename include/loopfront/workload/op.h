@@ -88,7 +88,7 @@ struct Op {
   // Vector ops: the function mix of each pass (one entry per pass), what a host prices per
   // function. Empty = not given: ResolvedFunctions() supplies the kind's default (docs/workloads.md).
   std::vector<FunctionMix> functions;
-  std::optional<int> reduced_dim;       // vector ops that reduce along a dim (softmax, norms)
+  std::optional<int> reduced_dim;  // vector ops that reduce along a dim (softmax, norms)
   std::int64_t count = 1;
 
   bool operator==(const Op&) const = default;
@@ -123,9 +123,9 @@ inline constexpr std::int64_t kMaxIterationPoints = std::int64_t{1} << 53;
 // Structural problems of an op, one message per problem (empty = valid): dims with unique names
 // and positive sizes, tensors with unique names and in-range, non-repeated dims, exactly one
 // output, every dim indexed by some tensor, vector ops with an output over every dim, `passes`
-// matching `ops_per_element` (and `functions` when given, with non-negative counts), a valid `reduced_dim`, a positive count, and an iteration space
-// below kMaxIterationPoints. Loaders check user input themselves (with file positions); this is the
-// invariant that everything that builds ops must satisfy.
+// matching `ops_per_element` (and `functions` when given, with non-negative counts), a valid `reduced_dim`, a positive
+// count, and an iteration space below kMaxIterationPoints. Loaders check user input themselves (with file positions);
+// this is the invariant that everything that builds ops must satisfy.
 std::vector<std::string> CheckOp(const Op& op);
 
 std::string_view ToString(TensorRole role);
