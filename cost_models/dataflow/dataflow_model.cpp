@@ -139,10 +139,10 @@ void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping&
 }
 
 // DESIGN §2.1.1: compute cycles = elements × Σ ops per element / lanes. Each lane handles
-// output_iterations elements at vector_ops_per_cycle_per_lane operations per cycle.
+// output_iterations elements at the engine's cycles per element (mapping::Problem: operations /
+// ops per cycle, or a host's per-function prices).
 std::int64_t VectorComputeCycles(const mapping::Problem& problem, const NestAnalysis& nest) {
-  const double exact = static_cast<double>(nest.output_iterations) * problem.vector_ops_per_element() /
-                       problem.vector_ops_per_cycle_per_lane();
+  const double exact = static_cast<double>(nest.output_iterations) * problem.vector_cycles_per_element();
   // Round up, but not a value that is an integer up to floating-point noise (3 × 1/3 ops).
   const double nearest = std::round(exact);
   const double cycles = std::fabs(exact - nearest) <= 1e-9 * std::max(1.0, exact) ? nearest : std::ceil(exact);
@@ -367,7 +367,7 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     const double elements = static_cast<double>(problem.iteration_points()) / passes;
     cost.cycles = slowest_cycles;
     cost.vector_ops = elements * problem.vector_ops_per_element();
-    cost.vector_energy_pj = padded_elements * problem.vector_ops_per_element() * problem.vector_energy_pj_per_op();
+    cost.vector_energy_pj = padded_elements * problem.vector_energy_pj_per_element();
     cost.utilization = cost.vector_ops / (static_cast<double>(problem.vector_lanes()) *
                                           problem.vector_ops_per_cycle_per_lane() * static_cast<double>(cost.cycles));
   } else {

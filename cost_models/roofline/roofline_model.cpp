@@ -22,15 +22,16 @@ struct VectorWork {
 };
 
 // DESIGN §2.1.1: output elements × operations per element (over the passes, plus the host's
-// dequantize/quantize: mapping::Problem::vector_ops_per_element) on the engine's lanes.
+// dequantize/quantize: mapping::Problem::vector_ops_per_element) on the engine's lanes, at the
+// engine's cycles and energy per element.
 VectorWork VectorOpWork(const mapping::Problem& problem) {
-  const double operations =
-      static_cast<double>(problem.tensor_size(problem.output_tensor())) * problem.vector_ops_per_element();
-  const double ops_per_cycle = EngineOpsPerCycle(problem);
-  return {.cycles = static_cast<std::int64_t>(std::ceil(operations / ops_per_cycle)),
+  const double elements = static_cast<double>(problem.tensor_size(problem.output_tensor()));
+  const double operations = elements * problem.vector_ops_per_element();
+  const double cycles = elements * problem.vector_cycles_per_element() / static_cast<double>(problem.vector_lanes());
+  return {.cycles = static_cast<std::int64_t>(std::ceil(cycles)),
           .operations = operations,
-          .ops_per_cycle = ops_per_cycle,
-          .energy_pj = operations * problem.vector_energy_pj_per_op()};
+          .ops_per_cycle = EngineOpsPerCycle(problem),
+          .energy_pj = elements * problem.vector_energy_pj_per_element()};
 }
 
 }  // namespace

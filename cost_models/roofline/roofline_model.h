@@ -4,17 +4,17 @@
 //
 //   cycles = max(compute cycles, outermost-level cycles) (+ the PE array's fill latency for
 //            contractions, which dataflow adds too)
-//   compute cycles: contractions ceil(MACs / MACs of the array); vector ops ceil(operations /
-//            lanes) on the vector unit, or ceil(operations / ops_per_cycle) on the host, where
-//            operations = output elements × mapping::Problem::vector_ops_per_element (Σ
-//            ops_per_element over the passes, DESIGN §2.1.1, plus a floating-point host's
-//            dequantize and quantize of each tensor)
+//   compute cycles: contractions ceil(MACs / MACs of the array); vector ops ceil(output
+//            elements × mapping::Problem::vector_cycles_per_element / lanes): on the vector unit
+//            one operation per lane and cycle, on the host its generic or per-function price (Σ
+//            ops_per_element or function mixes over the passes, DESIGN §2.1.1, plus a
+//            floating-point host's dequantize and quantize of each tensor)
 //   outermost-level cycles: every tensor crosses the outermost level (DRAM) exactly once — inputs
 //            and weights read once, the output written once (as updates) — against that level's
 //            read / write / shared bandwidths, exactly as dataflow's rule 9
 //   energy = those outermost-level accesses (whole physical accesses, rounded per tensor and
-//            action as dataflow's rule 8) + MACs × MAC energy + vector operations × energy per
-//            operation + static power × time.
+//            action as dataflow's rule 8) + MACs × MAC energy + output elements ×
+//            mapping::Problem::vector_energy_pj_per_element + static power × time.
 // The engines' peak rates, and the outermost level's bandwidth as one figure, are in cost/peaks.h
 // (the roofs that `loopfront plot` draws). On-chip levels are charged nothing: with bypass, a
 // mapping may stream an operand from DRAM straight to the MACs, so zero is the only on-chip bound

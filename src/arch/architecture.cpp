@@ -155,6 +155,23 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
       problems.push_back(
           fmt::format("host.reads_level: expected the name of a storage level, got '{}'", host.reads_level));
     }
+    if (host.bandwidth_bytes_per_cycle &&
+        !(std::isfinite(*host.bandwidth_bytes_per_cycle) && *host.bandwidth_bytes_per_cycle > 0.0)) {
+      problems.push_back(
+          fmt::format("host.bandwidth_bytes_per_cycle: expected > 0, got {}", *host.bandwidth_bytes_per_cycle));
+    }
+    if (host.functions) {
+      for (int function = 0; function < workload::kNumMathFunctions; ++function) {
+        const HostFunctionCost& cost = (*host.functions)[function];
+        const std::string_view name = workload::ToString(static_cast<workload::MathFunction>(function));
+        if (!IsFiniteNonNegative(cost.cycles_per_element)) {
+          problems.push_back(fmt::format("host.functions.{}.cycles_per_element: expected a finite value ≥ 0", name));
+        }
+        if (!IsFiniteNonNegative(cost.energy_pj_per_element)) {
+          problems.push_back(fmt::format("host.functions.{}.energy_pj_per_element: expected a finite value ≥ 0", name));
+        }
+      }
+    }
   }
   if (architecture.clock_ghz && !(std::isfinite(*architecture.clock_ghz) && *architecture.clock_ghz > 0.0)) {
     problems.push_back(fmt::format("clock_ghz: expected > 0, got {}", *architecture.clock_ghz));

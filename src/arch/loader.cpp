@@ -46,7 +46,9 @@ const std::vector<std::string> kLevelKeys = {"name",
 const std::vector<std::string> kEnergyKeys = {"read", "write", "update"};
 const std::vector<std::string> kPeArrayKeys = {"rows", "cols", "mac_energy_pj", "fill_latency_cycles"};
 const std::vector<std::string> kVectorUnitKeys = {"lanes", "energy_pj_per_op", "reads_level"};
-const std::vector<std::string> kHostKeys = {"ops_per_cycle", "energy_pj_per_op", "reads_level", "floating_point"};
+const std::vector<std::string> kHostKeys = {"ops_per_cycle", "energy_pj_per_op",          "functions",
+                                            "reads_level",   "bandwidth_bytes_per_cycle", "floating_point"};
+const std::vector<std::string> kHostFunctionKeys = {"cycles_per_element", "energy_pj_per_element"};
 
 bool IsPlainName(const std::string& text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char character) {
@@ -368,19 +370,56 @@ class ArchitectureReader {
     const std::optional<YamlMap> map = value.AsMap(kHostKeys);
     if (!map) return;
     Host host;
-    if (const std::optional<YamlValue> rate = map->Require("ops_per_cycle", "vector-op operations per cycle")) {
-      host.ops_per_cycle = rate->AsPositiveDouble().value_or(1.0);
-    }
-    if (const std::optional<YamlValue> energy = map->Require("energy_pj_per_op", "pJ per operation")) {
-      host.energy_pj_per_op = energy->AsNonNegativeDouble().value_or(0.0);
+    const std::optional<YamlValue> functions = map->Get("functions");
+    if (functions) {
+      // One price or the other: a table replaces the generic price, so both would be ambiguous.
+      for (const std::string key : {"ops_per_cycle", "energy_pj_per_op"}) {
+        if (const std::optional<YamlValue> generic = map->Get(key)) {
+          generic->ErrorExpected(fmt::format("no '{}' beside functions (the table prices every operation)", key));
+        }
+      }
+      host.functions = ReadHostFunctions(*functions);
+    } else {
+      if (const std::optional<YamlValue> rate =
+              map->Require("ops_per_cycle", "vector-op operations per cycle, or a functions table")) {
+        host.ops_per_cycle = rate->AsPositiveDouble().value_or(1.0);
+      }
+      if (const std::optional<YamlValue> energy =
+              map->Require("energy_pj_per_op", "pJ per operation, or a functions table")) {
+        host.energy_pj_per_op = energy->AsNonNegativeDouble().value_or(0.0);
+      }
     }
     if (const std::optional<YamlValue> level = map->Require("reads_level", "the storage level the host reads")) {
       host.reads_level = ReadLevelName(*level);
+    }
+    if (const std::optional<YamlValue> bandwidth = map->Get("bandwidth_bytes_per_cycle")) {
+      host.bandwidth_bytes_per_cycle = bandwidth->AsPositiveDouble();
     }
     if (const std::optional<YamlValue> floating = map->Get("floating_point")) {
       host.floating_point = floating->AsBool().value_or(false);
     }
     architecture_.host = host;
+  }
+
+  // host.functions: every function of workload::MathFunction, each with its cycles and energy.
+  HostFunctionTable ReadHostFunctions(const YamlValue& value) const {
+    HostFunctionTable table{};
+    const std::optional<YamlMap> map = value.AsMap(workload::MathFunctionNames());
+    if (!map) return table;
+    for (int function = 0; function < workload::kNumMathFunctions; ++function) {
+      const std::string name(workload::ToString(static_cast<workload::MathFunction>(function)));
+      const std::optional<YamlValue> entry = map->Require(name, "its cycles_per_element and energy_pj_per_element");
+      if (!entry) continue;
+      const std::optional<YamlMap> costs = entry->AsMap(kHostFunctionKeys);
+      if (!costs) continue;
+      if (const std::optional<YamlValue> cycles = costs->Require("cycles_per_element", "accelerator cycles")) {
+        table[function].cycles_per_element = cycles->AsNonNegativeDouble().value_or(0.0);
+      }
+      if (const std::optional<YamlValue> energy = costs->Require("energy_pj_per_element", "pJ")) {
+        table[function].energy_pj_per_element = energy->AsNonNegativeDouble().value_or(0.0);
+      }
+    }
+    return table;
   }
 
   // Each level's mesh must divide the next inner level's (and the innermost the PE array's): the
@@ -555,9 +594,26 @@ std::string ArchitectureToYaml(const Architecture& architecture, std::string_vie
   }
   if (architecture.host) {
     const Host& host = *architecture.host;
-    out +=
-        fmt::format("  host: {{ops_per_cycle: {}, energy_pj_per_op: {}, reads_level: {}, floating_point: {}}}\n",
-                    Number(host.ops_per_cycle), Number(host.energy_pj_per_op), host.reads_level, host.floating_point);
+    std::vector<std::string> fields;
+    if (host.functions) {
+      std::vector<std::string> functions;
+      for (int function = 0; function < workload::kNumMathFunctions; ++function) {
+        const HostFunctionCost& cost = (*host.functions)[function];
+        functions.push_back(fmt::format("{}: {{cycles_per_element: {}, energy_pj_per_element: {}}}",
+                                        workload::ToString(static_cast<workload::MathFunction>(function)),
+                                        Number(cost.cycles_per_element), Number(cost.energy_pj_per_element)));
+      }
+      fields.push_back(fmt::format("functions: {{{}}}", util::Join(functions, ", ")));
+    } else {
+      fields.push_back(fmt::format("ops_per_cycle: {}, energy_pj_per_op: {}", Number(host.ops_per_cycle),
+                                   Number(host.energy_pj_per_op)));
+    }
+    fields.push_back(fmt::format("reads_level: {}", host.reads_level));
+    if (host.bandwidth_bytes_per_cycle) {
+      fields.push_back(fmt::format("bandwidth_bytes_per_cycle: {}", Number(*host.bandwidth_bytes_per_cycle)));
+    }
+    fields.push_back(fmt::format("floating_point: {}", host.floating_point));
+    out += fmt::format("  host: {{{}}}\n", util::Join(fields, ", "));
   }
   return out;
 }

@@ -225,6 +225,14 @@ void AddRoofCells(report::Table& table, const Json& row) {
   }
 }
 
+// A knee_ops row's de/quantization cells; a point file written before they existed reads as 0.
+void AddQuantizationCells(report::Table& table, const Json& row) {
+  for (const char* key : {"dequantize_cycles", "quantize_cycles"}) {
+    const auto cycles = row.find(key);
+    table.Add(cycles == row.end() ? 0.0 : Number(*cycles));
+  }
+}
+
 // The rows of ops.csv (a point's knee_ops) and of baseline_ops.csv (its baseline.ops): one per
 // breakdown row, the same columns (report::kOps).
 void AddOpsRows(report::Table& table, const PointRecord& record, const std::vector<std::string>& sweep_keys,
@@ -241,6 +249,7 @@ void AddOpsRows(report::Table& table, const PointRecord& record, const std::vect
     AddOptionalNumber(table, row, "dram_bytes");
     table.Add(Number(row.at("arithmetic_intensity"))).Add(Number(row.at("attained_flops_per_cycle")));
     AddRoofCells(table, row);
+    AddQuantizationCells(table, row);
   }
 }
 

@@ -238,22 +238,19 @@ void Problem::SetUpVectorEngine() {
     const arch::VectorUnit& unit = *arch_.vector_unit;
     compute_level_ = arch_.LevelIndex(unit.reads_level);
     vector_lanes_ = unit.lanes;
+    // One operation per lane and cycle.
+    vector_ops_per_element_ = ops_per_element;
+    vector_cycles_per_element_ = ops_per_element;
     vector_ops_per_cycle_per_lane_ = 1.0;
-    vector_energy_pj_per_op_ = unit.energy_pj_per_op;
+    vector_energy_pj_per_element_ = ops_per_element * unit.energy_pj_per_op;
     // The lanes are spread evenly over the instances of the level they read (Gemmini with
     // I-BERT units: 16 lanes over 16 accumulator banks, one lane each).
     lanes_per_instance = std::max<std::int64_t>(1, unit.lanes / levels_[compute_level_].instances);
   } else if (arch_.host) {
-    const arch::Host& host = *arch_.host;
-    compute_level_ = arch_.LevelIndex(host.reads_level);
+    compute_level_ = arch_.LevelIndex(arch_.host->reads_level);
     vector_lanes_ = 1;
-    vector_ops_per_cycle_per_lane_ = host.ops_per_cycle;
-    vector_energy_pj_per_op_ = host.energy_pj_per_op;
-    // DESIGN §2.1.1: a floating-point host dequantizes what it reads and quantizes what it
-    // writes: one more operation per element of every tensor.
-    if (host.floating_point) ops_per_element += static_cast<double>(num_tensors_);
+    SetUpHost(*arch_.host, ops_per_element);
   }
-  vector_ops_per_element_ = ops_per_element;
   if (compute_level_ < 0) return;
   // The engine reads and writes every tensor of the op at its level, whatever the roles the level
   // keeps for contractions (the accumulator holds a softmax's input); inner levels hold nothing.
@@ -267,6 +264,90 @@ void Problem::SetUpVectorEngine() {
   for (int level_idx = compute_level_ + 1; level_idx < num_levels_; ++level_idx) {
     levels_[level_idx].may_keep = 0;
     levels_[level_idx].spatial_dims = {0, 0};
+  }
+}
+
+void Problem::SetUpHost(const arch::Host& host, double ops_per_element) {
+  // DESIGN §2.1.1: a floating-point host dequantizes every element it reads and quantizes every
+  // element it writes, once per element (not once per pass: the values then stay in the core's
+  // registers and cache, an assumption). Counted per output element: a tensor read contributes
+  // its elements / the output's (1 for every op loopfront builds).
+  double read_elements = 0.0;
+  const double output_elements = static_cast<double>(tensor_size_[output_tensor_]);
+  for (int tensor = 0; tensor < num_tensors_; ++tensor) {
+    if (tensor != output_tensor_) read_elements += static_cast<double>(tensor_size_[tensor]) / output_elements;
+  }
+  const double write_elements = 1.0;
+  double op_cycles = 0.0;
+  double op_energy_pj = 0.0;
+  double dequantize_cycles = 0.0;
+  double dequantize_energy_pj = 0.0;
+  double quantize_cycles = 0.0;
+  double quantize_energy_pj = 0.0;
+  if (!host.functions) {
+    // The generic price: one operation per element of every tensor for de/quantization.
+    const double dequantize_ops = host.floating_point ? read_elements : 0.0;
+    const double quantize_ops = host.floating_point ? write_elements : 0.0;
+    vector_ops_per_element_ = ops_per_element + dequantize_ops + quantize_ops;
+    vector_ops_per_cycle_per_lane_ = host.ops_per_cycle;
+    op_cycles = ops_per_element / host.ops_per_cycle;
+    dequantize_cycles = dequantize_ops / host.ops_per_cycle;
+    quantize_cycles = quantize_ops / host.ops_per_cycle;
+    vector_cycles_per_element_ = vector_ops_per_element_ / host.ops_per_cycle;
+    vector_energy_pj_per_element_ = vector_ops_per_element_ * host.energy_pj_per_op;
+    op_energy_pj = ops_per_element * host.energy_pj_per_op;
+    dequantize_energy_pj = dequantize_ops * host.energy_pj_per_op;
+    quantize_energy_pj = quantize_ops * host.energy_pj_per_op;
+  } else {
+    using workload::MathFunction;
+    const arch::HostFunctionTable& table = *host.functions;
+    const auto cost = [&](MathFunction function) { return table[static_cast<int>(function)]; };
+    for (const workload::FunctionMix& mix : workload::ResolvedFunctions(op_)) {
+      for (int function = 0; function < workload::kNumMathFunctions; ++function) {
+        op_cycles += mix[function] * table[function].cycles_per_element;
+        op_energy_pj += mix[function] * table[function].energy_pj_per_element;
+      }
+    }
+    double dequantize_ops = 0.0;
+    double quantize_ops = 0.0;
+    if (host.floating_point) {
+      // docs/architectures.md, "host": dequantize = int->float convert + multiply by the scale;
+      // quantize = multiply by 1/scale + float->int convert (rounding) + clamp to the integer
+      // range (two compare-and-selects).
+      const arch::HostFunctionCost convert = cost(MathFunction::kConvert);
+      const arch::HostFunctionCost mul = cost(MathFunction::kMul);
+      const arch::HostFunctionCost max = cost(MathFunction::kMax);
+      dequantize_ops = 2.0 * read_elements;
+      dequantize_cycles = read_elements * (convert.cycles_per_element + mul.cycles_per_element);
+      dequantize_energy_pj = read_elements * (convert.energy_pj_per_element + mul.energy_pj_per_element);
+      quantize_ops = 4.0 * write_elements;
+      quantize_cycles =
+          write_elements * (mul.cycles_per_element + convert.cycles_per_element + 2.0 * max.cycles_per_element);
+      quantize_energy_pj = write_elements * (mul.energy_pj_per_element + convert.energy_pj_per_element +
+                                             2.0 * max.energy_pj_per_element);
+    }
+    vector_ops_per_element_ = ops_per_element + dequantize_ops + quantize_ops;
+    vector_cycles_per_element_ = op_cycles + dequantize_cycles + quantize_cycles;
+    vector_energy_pj_per_element_ = op_energy_pj + dequantize_energy_pj + quantize_energy_pj;
+    vector_ops_per_cycle_per_lane_ =
+        vector_cycles_per_element_ > 0.0 ? vector_ops_per_element_ / vector_cycles_per_element_ : 1.0;
+  }
+  const double total_cycles = op_cycles + dequantize_cycles + quantize_cycles;
+  const double total_energy_pj = op_energy_pj + dequantize_energy_pj + quantize_energy_pj;
+  dequantize_cycle_share_ = total_cycles > 0.0 ? dequantize_cycles / total_cycles : 0.0;
+  quantize_cycle_share_ = total_cycles > 0.0 ? quantize_cycles / total_cycles : 0.0;
+  dequantize_energy_share_ = total_energy_pj > 0.0 ? dequantize_energy_pj / total_energy_pj : 0.0;
+  quantize_energy_share_ = total_energy_pj > 0.0 ? quantize_energy_pj / total_energy_pj : 0.0;
+
+  // The host's memory path: its traffic at its level moves at most bandwidth_bytes_per_cycle,
+  // spread over the level's instances (bandwidths are per instance).
+  if (host.bandwidth_bytes_per_cycle && compute_level_ >= 0) {
+    const arch::StorageLevel& level = arch_.levels[compute_level_];
+    const double cap_words_per_cycle = *host.bandwidth_bytes_per_cycle * 8.0 / static_cast<double>(level.word_bits) /
+                                       static_cast<double>(level.instances);
+    if (!level.shared_bandwidth_words_per_cycle || cap_words_per_cycle < *level.shared_bandwidth_words_per_cycle) {
+      levels_[compute_level_].shared_bandwidth = RateFromDouble(cap_words_per_cycle);
+    }
   }
 }
 

@@ -107,6 +107,8 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
     merged.latency_cycles += row.latency_cycles;
     merged.energy_pj += row.energy_pj;
     merged.dram_bytes += row.dram_bytes;
+    merged.dequantize_cycles += row.dequantize_cycles;
+    merged.quantize_cycles += row.quantize_cycles;
     ++parts_of_row[found->second];
     if (!row.part.empty()) {
       merged.part = MergedPartsLabel(parts_of_row[found->second], static_cast<int>(plan.size()));
@@ -142,6 +144,8 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
         row.latency_cycles = point.objectives.latency_cycles * row.count;
         row.energy_pj = point.objectives.energy_pj * row.count;
         row.dram_bytes = cost::OutermostTrafficBytes(record.problem, cost) * row.count;
+        row.dequantize_cycles = row.latency_cycles * record.problem.dequantize_cycle_share();
+        row.quantize_cycles = row.latency_cycles * record.problem.quantize_cycle_share();
         row.bounding = LevelName(record.problem, cost.bounding_level);
         row.detail = mapping::ToString(mapping, record.problem);
       } else {
@@ -160,10 +164,20 @@ std::vector<BreakdownRow> ModelSearchResult::Breakdown(const ModelPlan& plan, co
           const mapping::Mapping& mapping = record.result.front.points()[group_point.members[member]].payload;
           const cost::Cost cost = cost_model.Evaluate(record.problem, mapping);
           row.dram_bytes += cost::OutermostTrafficBytes(record.problem, cost) * row.count;
+          const double member_cycles = static_cast<double>(cost.cycles) * row.count;
+          row.dequantize_cycles += member_cycles * record.problem.dequantize_cycle_share();
+          row.quantize_cycles += member_cycles * record.problem.quantize_cycle_share();
           bounding.push_back(
               fmt::format("{}:{}", record.problem.op().name, LevelName(record.problem, cost.bounding_level)));
           mappings.push_back(
               fmt::format("{}: {}", record.problem.op().name, mapping::ToString(mapping, record.problem)));
+        }
+        // Members on different units may overlap (overlap_vector_unit): keep the parts within the
+        // group's latency.
+        const double dequantize_and_quantize = row.dequantize_cycles + row.quantize_cycles;
+        if (dequantize_and_quantize > row.latency_cycles) {
+          row.dequantize_cycles *= row.latency_cycles / dequantize_and_quantize;
+          row.quantize_cycles *= row.latency_cycles / dequantize_and_quantize;
         }
         row.bounding = util::Join(bounding, " ");
         row.detail =

@@ -1,6 +1,7 @@
 #include "src/planner/search_keys.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <functional>
 
@@ -44,6 +45,9 @@ void AddShape(HashMixer& mixer, const OpShapeKey& shape) {
   }
   mixer.Add(shape.passes);
   mixer.AddAll(shape.ops_per_element);
+  for (const workload::FunctionMix& mix : shape.functions) {
+    for (const double count : mix) mixer.Add(count);
+  }
   mixer.Add(shape.reduced_dim);
 }
 
@@ -54,6 +58,7 @@ OpShapeKey::OpShapeKey(const workload::Op& op)
       dims(op.dims),
       passes(op.passes),
       ops_per_element(op.ops_per_element),
+      functions(op.functions),
       reduced_dim(op.reduced_dim ? *op.reduced_dim : -1) {
   for (const workload::Tensor& tensor : op.tensors) {
     tensors.push_back({.role = tensor.role, .dims = tensor.dims, .word_bits = tensor.word_bits});
@@ -71,6 +76,10 @@ std::string OpShapeKey::ToString() const {
   }
   text += fmt::format("|p{}|", passes);
   for (const double ops : ops_per_element) text += fmt::format("{},", ops);
+  if (!functions.empty()) {
+    text += "|f";
+    for (const workload::FunctionMix& mix : functions) text += fmt::format("{},", fmt::join(mix, ":"));
+  }
   text += fmt::format("|r{}", reduced_dim);
   return text;
 }

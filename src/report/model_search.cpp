@@ -16,16 +16,27 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// The de/quantization columns appear only when some unit de/quantizes (a floating-point host).
 std::string BreakdownText(const std::vector<planner::BreakdownRow>& rows, const pareto::Objectives& total,
                           bool with_parts) {
-  std::string text = fmt::format("{:<42} {:>10} {:>15} {:>6} {:>13} {:>6}  {:<24} {}\n", "unit", "count",
-                                 "latency_cycles", "lat%", "energy_pj", "en%", "bounding level", "mapping");
+  const bool quantization = std::any_of(rows.begin(), rows.end(), [](const planner::BreakdownRow& row) {
+    return row.dequantize_cycles > 0 || row.quantize_cycles > 0;
+  });
+  std::string text = fmt::format("{:<42} {:>10} {:>15} {:>6} {:>13} {:>6}  ", "unit", "count", "latency_cycles", "lat%",
+                                 "energy_pj", "en%");
+  if (quantization) text += fmt::format("{:>17} {:>15}  ", "dequantize_cycles", "quantize_cycles");
+  text += fmt::format("{:<24} {}\n", "bounding level", "mapping");
   for (const planner::BreakdownRow& row : rows) {
     const std::string unit = with_parts && !row.part.empty() ? fmt::format("{} @{}", row.unit, row.part) : row.unit;
-    text += fmt::format("{:<42} {:>10} {:>15} {:>5.1f}% {:>13.6g} {:>5.1f}%  {:<24} {}\n", unit,
-                        util::FormatNumber(row.count), util::FormatNumber(std::round(row.latency_cycles)),
+    text += fmt::format("{:<42} {:>10} {:>15} {:>5.1f}% {:>13.6g} {:>5.1f}%  ", unit, util::FormatNumber(row.count),
+                        util::FormatNumber(std::round(row.latency_cycles)),
                         100.0 * row.latency_cycles / total.latency_cycles, row.energy_pj,
-                        100.0 * row.energy_pj / total.energy_pj, row.bounding, row.detail);
+                        100.0 * row.energy_pj / total.energy_pj);
+    if (quantization) {
+      text += fmt::format("{:>17} {:>15}  ", util::FormatNumber(std::round(row.dequantize_cycles)),
+                          util::FormatNumber(std::round(row.quantize_cycles)));
+    }
+    text += fmt::format("{:<24} {}\n", row.bounding, row.detail);
   }
   return text;
 }
@@ -104,6 +115,8 @@ Json BreakdownJson(const std::vector<planner::BreakdownRow>& rows) {
                     {"latency_cycles", row.latency_cycles},
                     {"energy_pj", row.energy_pj},
                     {"dram_bytes", row.dram_bytes},
+                    {"dequantize_cycles", row.dequantize_cycles},
+                    {"quantize_cycles", row.quantize_cycles},
                     {"bounding_level", row.bounding},
                     {"mapping", row.detail}});
   }
@@ -181,6 +194,8 @@ Json KneeOpsJson(const std::vector<KneeOpRow>& rows) {
          {"peak_flops_per_cycle", knee_op.peak_flops_per_cycle ? Json(*knee_op.peak_flops_per_cycle) : Json(nullptr)},
          {"dram_bandwidth_bytes_per_cycle",
           knee_op.dram_bandwidth_bytes_per_cycle ? Json(*knee_op.dram_bandwidth_bytes_per_cycle) : Json(nullptr)},
+         {"dequantize_cycles", row.dequantize_cycles},
+         {"quantize_cycles", row.quantize_cycles},
          {"mapping", row.detail}});
   }
   return json;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "loopfront/io/presets.h"
@@ -25,8 +26,8 @@ const std::vector<std::string> kOpListDocumentKeys = {"name", "bits", std::strin
 const std::vector<std::string> kTransformerKeys = {"d_model",    "heads", "d_head",         "d_ff",   "layers",
                                                    "seq_len",    "batch", "phase",          "kv_len", "bits",
                                                    "activation", "norm",  "norm_placement", "decoder"};
-const std::vector<std::string> kOpKeys = {"name",  "kind",   "class",           "dims",       "tensors",
-                                          "count", "passes", "ops_per_element", "reduced_dim"};
+const std::vector<std::string> kOpKeys = {"name",  "kind",   "class",           "dims",      "tensors",
+                                          "count", "passes", "ops_per_element", "functions", "reduced_dim"};
 const std::vector<std::string> kTensorKeys = {"name", "role", "dims", "bits"};
 
 // Names end up in CSV columns and mapping strings: letters, digits, '_', '-', '.'.
@@ -214,14 +215,59 @@ TensorRead ReadTensor(const YamlValue& value, const Op& op, bool dims_ok, int de
   return read;
 }
 
-// Vector-op settings: passes, ops_per_element, reduced_dim (defaults per kind, op.h). Problems are
-// recorded in the map's diagnostics.
+// `functions:` of a vector op: one map per pass from function names to counts per element. Empty
+// when the list is empty or wrong (problems are recorded in the diagnostics).
+std::vector<FunctionMix> ReadFunctionMixes(const YamlValue& value) {
+  const std::optional<std::vector<YamlValue>> items = value.AsList();
+  if (!items) return {};
+  if (items->empty()) {
+    value.ErrorExpected("a non-empty list of function mixes, one per pass");
+    return {};
+  }
+  std::vector<FunctionMix> mixes;
+  for (const YamlValue& item : *items) {
+    const std::optional<YamlMap> map = item.AsMap(MathFunctionNames());
+    if (!map) continue;
+    FunctionMix mix{};
+    for (const YamlMap::Entry& entry : map->entries()) {
+      const std::optional<double> count = entry.value.AsNonNegativeDouble();
+      const std::optional<std::string> name = entry.key.AsString();
+      const std::optional<MathFunction> function = name ? ParseMathFunction(*name) : std::nullopt;
+      if (count && function) mix[static_cast<int>(*function)] = *count;
+    }
+    mixes.push_back(mix);
+  }
+  return mixes;
+}
+
+// Vector-op settings: passes, ops_per_element, functions, reduced_dim (defaults per kind, op.h).
+// `functions` without `ops_per_element` gives each pass as many operations as its counts sum to.
+// Problems are recorded in the map's diagnostics.
 void ReadVectorSettings(const YamlMap& map, Op& op, bool dims_ok) {
   const VectorOpProfile profile = DefaultVectorProfile(op.kind);
   const std::optional<YamlValue> passes_node = map.Get("passes");
   const std::optional<YamlValue> ops_node = map.Get("ops_per_element");
+  const std::optional<YamlValue> functions_node = map.Get("functions");
   std::optional<std::int64_t> passes;
   if (passes_node) passes = passes_node->AsPositiveInt();
+  if (functions_node) {
+    const std::size_t errors_before = map.self().diagnostics().size();
+    std::vector<FunctionMix> functions = ReadFunctionMixes(*functions_node);
+    if (map.self().diagnostics().size() != errors_before) return;
+    if (passes && static_cast<std::size_t>(*passes) != functions.size()) {
+      functions_node->Error(
+          fmt::format("expected {} entries, one per pass (passes: {}), got {}", *passes, *passes, functions.size()));
+      return;
+    }
+    op.functions = std::move(functions);
+    if (!ops_node) {
+      op.passes = static_cast<int>(op.functions.size());
+      op.ops_per_element.clear();
+      for (const FunctionMix& mix : op.functions) {
+        op.ops_per_element.push_back(std::accumulate(mix.begin(), mix.end(), 0.0));
+      }
+    }
+  }
   if (ops_node) {
     const std::optional<std::vector<YamlValue>> items = ops_node->AsList();
     if (!items) return;
@@ -238,8 +284,15 @@ void ReadVectorSettings(const YamlMap& map, Op& op, bool dims_ok) {
           fmt::format("expected {} entries, one per pass (passes: {}), got {}", *passes, *passes, items->size()));
       return;
     }
+    if (functions_node && op.functions.size() != items->size()) {
+      ops_node->Error(fmt::format("expected {} entries, one per pass (as many as functions), got {}",
+                                  op.functions.size(), items->size()));
+      return;
+    }
     op.passes = static_cast<int>(items->size());
     op.ops_per_element = std::move(ops_per_element);
+  } else if (functions_node) {
+    // Passes and operations come from the functions (above).
   } else if (passes && *passes != profile.passes) {
     passes_node->ErrorExpected(fmt::format("{} passes (the default of {}), or an ops_per_element list beside passes",
                                            profile.passes, ToString(op.kind)),
@@ -356,7 +409,7 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
 
   if (kind_ok) {
     if (op.IsContraction()) {
-      for (const std::string key : {"passes", "ops_per_element", "reduced_dim"}) {
+      for (const std::string key : {"passes", "ops_per_element", "functions", "reduced_dim"}) {
         if (const std::optional<YamlValue> misplaced = map->Get(key)) {
           misplaced->ErrorExpected(fmt::format("no '{}' on a contraction (a vector-op setting)", key));
         }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <numeric>
 #include <set>
 #include <utility>
@@ -26,6 +27,25 @@ constexpr std::array<std::pair<OpKind, std::string_view>, 9> kKindNames = {{
     {OpKind::kAdd, "add"},
     {OpKind::kScale, "scale"},
 }};
+
+constexpr std::array<std::pair<MathFunction, std::string_view>, kNumMathFunctions> kFunctionNames = {{
+    {MathFunction::kAdd, "add"},
+    {MathFunction::kMul, "mul"},
+    {MathFunction::kMax, "max"},
+    {MathFunction::kDiv, "div"},
+    {MathFunction::kSqrt, "sqrt"},
+    {MathFunction::kExp, "exp"},
+    {MathFunction::kErf, "erf"},
+    {MathFunction::kTanh, "tanh"},
+    {MathFunction::kConvert, "convert"},
+}};
+
+// A function mix from (function, count) pairs; the others are 0.
+FunctionMix Mix(std::initializer_list<std::pair<MathFunction, double>> counts) {
+  FunctionMix mix{};
+  for (const auto& [function, count] : counts) mix[static_cast<int>(function)] += count;
+  return mix;
+}
 
 constexpr std::array<std::pair<TensorRole, std::string_view>, 3> kRoleNames = {{
     {TensorRole::kInput, "input"},
@@ -190,8 +210,8 @@ std::vector<std::string> CheckOp(const Op& op) {
   }
 
   if (op.IsContraction()) {
-    if (op.passes != 1 || !op.ops_per_element.empty() || op.reduced_dim) {
-      problem("a contraction has no passes, ops_per_element or reduced_dim");
+    if (op.passes != 1 || !op.ops_per_element.empty() || !op.functions.empty() || op.reduced_dim) {
+      problem("a contraction has no passes, ops_per_element, functions or reduced_dim");
     }
   } else {
     if (op.passes < 1) problem(fmt::format("passes {} < 1", op.passes));
@@ -200,6 +220,14 @@ std::vector<std::string> CheckOp(const Op& op) {
     }
     for (const double ops : op.ops_per_element) {
       if (!(ops >= 0)) problem("negative ops_per_element");
+    }
+    if (!op.functions.empty() && op.functions.size() != static_cast<std::size_t>(std::max(op.passes, 0))) {
+      problem(fmt::format("{} passes but {} functions entries", op.passes, op.functions.size()));
+    }
+    for (const FunctionMix& mix : op.functions) {
+      if (!std::all_of(mix.begin(), mix.end(), [](double count) { return count >= 0; })) {
+        problem("negative function count");
+      }
     }
     if (op.reduced_dim && (*op.reduced_dim < 0 || static_cast<std::size_t>(*op.reduced_dim) >= op.dims.size())) {
       problem(fmt::format("reduced_dim #{} out of range", *op.reduced_dim));
@@ -217,36 +245,60 @@ std::optional<OpClass> ParseOpClass(std::string_view text) { return ValueOf(kCla
 std::vector<std::string> OpKindNames() { return NamesOf(kKindNames); }
 std::vector<std::string> TensorRoleNames() { return NamesOf(kRoleNames); }
 std::vector<std::string> OpClassNames() { return NamesOf(kClassNames); }
+std::string_view ToString(MathFunction function) { return NameOf(kFunctionNames, function); }
+std::optional<MathFunction> ParseMathFunction(std::string_view text) { return ValueOf(kFunctionNames, text); }
+std::vector<std::string> MathFunctionNames() { return NamesOf(kFunctionNames); }
 
 VectorOpProfile DefaultVectorProfile(OpKind kind) {
   // Counting convention (docs/workloads.md, "Vector ops"): each arithmetic operation and each
   // special function (exp, erf, division) is one operation per element. Per-row work (the
-  // reciprocal of the softmax sum, the rsqrt of LayerNorm's variance) is O(rows) and not counted.
+  // reciprocal of the softmax sum, the rsqrt of LayerNorm's variance) is O(rows), below one
+  // operation per row length, and not counted. The function mixes name those operations.
+  using enum MathFunction;
   switch (kind) {
     case OpKind::kContraction:
-      return {.passes = 1, .ops_per_element = {}};
+      return {.passes = 1, .ops_per_element = {}, .functions = {}};
     case OpKind::kSoftmax:
-      // max: compare; exp-sum: x - max, exp, accumulate; normalize: multiply by 1/sum.
-      return {.passes = 3, .ops_per_element = {1, 3, 1}};
+      // The numerically stable softmax (the form of PyTorch's and ONNX Runtime's CPU kernels):
+      // max: compare; exp-sum: x - max, exp, accumulate; normalize: multiply by the row's 1/sum
+      // (one reciprocal per row, not counted).
+      return {.passes = 3,
+              .ops_per_element = {1, 3, 1},
+              .functions = {Mix({{kMax, 1}}), Mix({{kAdd, 2}, {kExp, 1}}), Mix({{kMul, 1}})}};
     case OpKind::kLayerNorm:
       // mean: accumulate; variance: subtract, square, accumulate; normalize: subtract mean,
-      // multiply by 1/sqrt(var + eps), multiply by gamma, add beta.
-      return {.passes = 3, .ops_per_element = {1, 3, 4}};
+      // multiply by 1/sqrt(var + eps) (one sqrt and one division per row, not counted), multiply
+      // by gamma, add beta.
+      return {.passes = 3,
+              .ops_per_element = {1, 3, 4},
+              .functions = {Mix({{kAdd, 1}}), Mix({{kAdd, 2}, {kMul, 1}}), Mix({{kAdd, 2}, {kMul, 2}})}};
     case OpKind::kRmsNorm:
-      // sum of squares: square, accumulate; normalize: multiply by 1/rms, multiply by gamma.
-      return {.passes = 2, .ops_per_element = {2, 2}};
+      // sum of squares: square, accumulate; normalize: multiply by 1/rms (one sqrt and one
+      // division per row, not counted), multiply by gamma.
+      return {.passes = 2, .ops_per_element = {2, 2}, .functions = {Mix({{kMul, 1}, {kAdd, 1}}), Mix({{kMul, 2}})}};
     case OpKind::kGelu:
       // 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel 2016): scale, erf, add, multiply, halve.
-      return {.passes = 1, .ops_per_element = {5}};
+      return {.passes = 1, .ops_per_element = {5}, .functions = {Mix({{kMul, 3}, {kErf, 1}, {kAdd, 1}})}};
     case OpKind::kSilu:
-      // x / (1 + exp(-x)) (Elfwing et al. 2018): exp, add, divide.
-      return {.passes = 1, .ops_per_element = {3}};
+      // x / (1 + exp(-x)) (Elfwing et al. 2018): exp (of the negated input), add, divide.
+      return {.passes = 1, .ops_per_element = {3}, .functions = {Mix({{kExp, 1}, {kAdd, 1}, {kDiv, 1}})}};
     case OpKind::kMul:
-    case OpKind::kAdd:
     case OpKind::kScale:
-      return {.passes = 1, .ops_per_element = {1}};
+      return {.passes = 1, .ops_per_element = {1}, .functions = {Mix({{kMul, 1}})}};
+    case OpKind::kAdd:
+      return {.passes = 1, .ops_per_element = {1}, .functions = {Mix({{kAdd, 1}})}};
   }
   throw util::InternalError("DefaultVectorProfile: unknown kind");
+}
+
+std::vector<FunctionMix> ResolvedFunctions(const Op& op) {
+  if (op.IsContraction()) return {};
+  if (!op.functions.empty()) return op.functions;
+  VectorOpProfile profile = DefaultVectorProfile(op.kind);
+  if (profile.passes == op.passes) return std::move(profile.functions);
+  std::vector<FunctionMix> functions;
+  for (const double ops : op.ops_per_element) functions.push_back(Mix({{MathFunction::kAdd, ops}}));
+  return functions;
 }
 
 }  // namespace loopfront::workload

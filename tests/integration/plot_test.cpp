@@ -34,12 +34,14 @@ std::vector<Column> WithIds(const std::vector<Column>& own) {
   return report::ExperimentColumns({"scratchpad.capacity_bytes"}, own);
 }
 
-// ops.csv's columns as written before dram_bytes and the peak and bandwidth columns existed.
+// ops.csv's columns as written before dram_bytes and the peak, bandwidth and de/quantization
+// columns existed.
 std::vector<Column> OpsWithoutRoofs() {
   std::vector<Column> own;
   for (const Column& column : report::kOps.Own()) {
     if (column.name != report::kOps.dram_bytes.name && column.name != report::kOps.peak_flops_per_cycle.name &&
-        column.name != report::kOps.dram_bandwidth_bytes_per_cycle.name) {
+        column.name != report::kOps.dram_bandwidth_bytes_per_cycle.name &&
+        column.name != report::kOps.dequantize_cycles.name && column.name != report::kOps.quantize_cycles.name) {
       own.push_back(column);
     }
   }
@@ -92,11 +94,16 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples,
           .Add(index == 0 ? 1 : 0);
       fronts.Add("none");
     }
-    // Peak and bandwidth cells: the first point's, or empty ones.
+    // Peak and bandwidth cells: the first point's, or empty ones; no de/quantization.
     const auto roofs = [&](double peak) -> Table& {
-      if (point == 0) return ops.Add(peak).Add(8.0);
-      if (second_bandwidth) return ops.Add(peak).Add(*second_bandwidth);
-      return ops.Add(report::Empty{}).Add(report::Empty{});
+      if (point == 0) {
+        ops.Add(peak).Add(8.0);
+      } else if (second_bandwidth) {
+        ops.Add(peak).Add(*second_bandwidth);
+      } else {
+        ops.Add(report::Empty{}).Add(report::Empty{});
+      }
+      return ops.Add(0.0).Add(0.0);
     };
     Ids(ops, point).Add("w_q").Add(12).Add(scale * 3e5).Add(scale * 1e9).Add("compute").Add(4.8e9).Add(3.1e6).Add(6.2e6);
     ops.Add(1548.0).Add(16000.0 / scale);

@@ -83,6 +83,20 @@ TEST_CASE("The gemmini preset is the survey's baseline", "[arch][loader]") {
   CHECK_FALSE(gemmini.vector_unit.has_value());
   REQUIRE(gemmini.host.has_value());
   CHECK(gemmini.host->floating_point);
+  // The Rocket host, priced per function, streaming at 2 bytes per cycle (gemmini.yaml's sources).
+  REQUIRE(gemmini.host->functions.has_value());
+  CHECK((*gemmini.host->functions)[static_cast<int>(loopfront::workload::MathFunction::kAdd)].cycles_per_element == 3);
+  CHECK((*gemmini.host->functions)[static_cast<int>(loopfront::workload::MathFunction::kExp)].energy_pj_per_element ==
+        2310);
+  CHECK(gemmini.host->bandwidth_bytes_per_cycle == 2.0);
+
+  // A host without a table keeps the generic per-operation price (older files load unchanged).
+  const Architecture eyeriss = LoadArchitecture("eyeriss-like");
+  REQUIRE(eyeriss.host.has_value());
+  CHECK_FALSE(eyeriss.host->functions.has_value());
+  CHECK_FALSE(eyeriss.host->bandwidth_bytes_per_cycle.has_value());
+  CHECK(eyeriss.host->ops_per_cycle == 1.0);
+  CHECK(eyeriss.host->energy_pj_per_op == 3.7);
 
   const Architecture ibert = LoadArchitecture("gemmini-ibert");
   CHECK(ibert.levels[1].capacity_words == 65536);

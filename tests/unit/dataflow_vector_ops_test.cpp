@@ -165,3 +165,92 @@ TEST_CASE("Without a vector unit, vector ops run on the host with quantize and d
   CHECK(cost.levels[0].tensors[kOut].reads == 0);
   CHECK(cost.utilization == Approx(1.0));
 }
+
+TEST_CASE("A host with a function table prices each function, de/quantization and its memory path",
+          "[cost][dataflow][vector][host]") {
+  // A 1×8 softmax on a floating-point host with a small hand-written table (cycles, pJ):
+  // add (2, 10), mul (3, 20), max (1, 5), exp (20, 100), convert (4, 8); the rest unused.
+  // Per element:
+  //   pass 1 max: 1 max                          =  1 cycle,   5 pJ
+  //   pass 2 exp-sum: 2 add + 1 exp              = 24 cycles, 120 pJ
+  //   pass 3 normalize: 1 mul                    =  3 cycles,  20 pJ
+  //   dequantize A: convert + mul                =  7 cycles,  28 pJ
+  //   quantize Z: mul + convert + 2 max (clamp)  =  9 cycles,  38 pJ
+  //   total                                      = 44 cycles, 211 pJ
+  // 8 elements: 352 cycles, 1,688 pJ. Operations: 5 + 2 + 4 = 11 per element.
+  Op softmax = MakeSoftmax(1, 8);
+  loopfront::arch::HostFunctionTable table{};
+  const auto set = [&](loopfront::workload::MathFunction function, double cycles, double energy_pj) {
+    table[static_cast<int>(function)] = {.cycles_per_element = cycles, .energy_pj_per_element = energy_pj};
+  };
+  using enum loopfront::workload::MathFunction;
+  set(kAdd, 2, 10);
+  set(kMul, 3, 20);
+  set(kMax, 1, 5);
+  set(kExp, 20, 100);
+  set(kConvert, 4, 8);
+  loopfront::arch::Architecture architecture = VectorArch();
+  architecture.vector_unit.reset();
+  architecture.host = loopfront::arch::Host{.functions = table, .reads_level = "DRAM", .floating_point = true};
+  {
+    const Problem problem = Problem::Build(softmax, architecture);
+    CHECK(problem.vector_cycles_per_element() == 44.0);
+    CHECK(problem.vector_energy_pj_per_element() == Approx(211.0));
+    CHECK(problem.vector_ops_per_element() == 11.0);
+    CHECK(problem.dequantize_cycle_share() == Approx(7.0 / 44));
+    CHECK(problem.quantize_cycle_share() == Approx(9.0 / 44));
+    CHECK(problem.dequantize_energy_share() == Approx(28.0 / 211));
+    CHECK(problem.quantize_energy_share() == Approx(38.0 / 211));
+    const Cost cost = Run(problem, "DRAM[pass3 m1 n8] ACC{}[] REG{}[]");
+    CHECK(cost.compute_cycles == 352);
+    CHECK(cost.cycles == 352);
+    CHECK(cost.vector_energy_pj == Approx(1688.0));
+    // DRAM: A read in each of the 3 passes (24 words), Z written once (8 words).
+    CHECK(cost.levels[0].tensors[kIn].reads == 24);
+    CHECK(cost.levels[0].tensors[kOut].updates == 8);
+    CHECK(cost.utilization == Approx(1.0));
+  }
+  {
+    // The host's memory path at 1/16 byte per cycle (8-bit words): those 32 words take 512
+    // cycles, more than the 352 of compute, so DRAM bounds the op.
+    architecture.host->bandwidth_bytes_per_cycle = 1.0 / 16;
+    const Problem problem = Problem::Build(softmax, architecture);
+    const Cost cost = Run(problem, "DRAM[pass3 m1 n8] ACC{}[] REG{}[]");
+    CHECK(cost.compute_cycles == 352);
+    CHECK(cost.cycles == 512);
+    CHECK(cost.bounding_level == 0);
+  }
+  {
+    // An integer host (floating_point: false) neither dequantizes nor quantizes: 28 cycles, 145 pJ.
+    architecture.host->bandwidth_bytes_per_cycle.reset();
+    architecture.host->floating_point = false;
+    const Problem problem = Problem::Build(softmax, architecture);
+    CHECK(problem.vector_cycles_per_element() == 28.0);
+    CHECK(problem.vector_energy_pj_per_element() == Approx(145.0));
+    CHECK(problem.dequantize_cycle_share() == 0.0);
+    CHECK(problem.quantize_cycle_share() == 0.0);
+  }
+}
+
+TEST_CASE("An op's own function mix replaces its kind's default on a host with a table",
+          "[cost][dataflow][vector][host]") {
+  // The same softmax with a mix that divides instead of multiplying in its last pass: add (2),
+  // max (1), exp (20), div (10), integer host: 1 + 24 + 10 = 35 cycles per element.
+  Op softmax = MakeSoftmax(1, 8);
+  loopfront::workload::FunctionMix max{}, exp_sum{}, divide{};
+  using enum loopfront::workload::MathFunction;
+  max[static_cast<int>(kMax)] = 1;
+  exp_sum[static_cast<int>(kAdd)] = 2;
+  exp_sum[static_cast<int>(kExp)] = 1;
+  divide[static_cast<int>(kDiv)] = 1;
+  softmax.functions = {max, exp_sum, divide};
+  loopfront::arch::HostFunctionTable table{};
+  table[static_cast<int>(kAdd)].cycles_per_element = 2;
+  table[static_cast<int>(kMax)].cycles_per_element = 1;
+  table[static_cast<int>(kExp)].cycles_per_element = 20;
+  table[static_cast<int>(kDiv)].cycles_per_element = 10;
+  loopfront::arch::Architecture architecture = VectorArch();
+  architecture.vector_unit.reset();
+  architecture.host = loopfront::arch::Host{.functions = table, .reads_level = "DRAM"};
+  CHECK(Problem::Build(softmax, architecture).vector_cycles_per_element() == 35.0);
+}

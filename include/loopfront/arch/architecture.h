@@ -40,6 +40,7 @@
 // Thread-safety: immutable use from any number of threads is safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -127,14 +128,31 @@ struct VectorUnit {
   bool operator==(const VectorUnit&) const = default;
 };
 
+// What one evaluation of a math function costs the host (per element it is applied to).
+struct HostFunctionCost {
+  double cycles_per_element = 0.0;     // accelerator cycles
+  double energy_pj_per_element = 0.0;  // pJ
+  bool operator==(const HostFunctionCost&) const = default;
+};
+using HostFunctionTable = std::array<HostFunctionCost, workload::kNumMathFunctions>;  // by MathFunction
+
 // Where vector ops run when there is no vector unit (DESIGN §2.1.1): the host CPU, which reads
 // and writes the accelerator's data at one storage level (e.g. Gemmini's host shares L2/DRAM).
+// Its compute is priced either generically (`ops_per_cycle`, `energy_pj_per_op`: every operation
+// alike) or per function (`functions`: each op's function mix, workload/op.h, at the table's
+// price). Its memory path may be capped (`bandwidth_bytes_per_cycle`): the host's traffic at
+// `reads_level` then moves at most that fast (mapping/problem.h applies it to the level's shared
+// bandwidth for host-run problems).
 struct Host {
-  double ops_per_cycle = 1.0;     // vector-op operations per accelerator cycle
-  double energy_pj_per_op = 0.0;  // per operation
-  std::string reads_level;        // name of the storage level the host reads from and writes to
+  double ops_per_cycle = 1.0;                         // generic price: vector-op operations per accelerator cycle
+  double energy_pj_per_op = 0.0;                      // generic price: per operation
+  std::optional<HostFunctionTable> functions{};       // per-function price; replaces the generic one
+  std::string reads_level;                            // name of the storage level the host reads from and writes to
+  std::optional<double> bandwidth_bytes_per_cycle{};  // cap on the host's traffic at reads_level
   // The host computes in floating point while the accelerator holds integers: a dequantize
-  // before and a quantize after each vector op are charged (DESIGN §2.1.1).
+  // before and a quantize after each vector op are charged (DESIGN §2.1.1). With a function
+  // table: dequantize = convert + mul (the scale) per element read, quantize = mul + convert + 2
+  // max (clamp to the integer range) per element written (docs/architectures.md).
   bool floating_point = false;
   bool operator==(const Host&) const = default;
 };

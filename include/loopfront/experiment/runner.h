@@ -36,7 +36,9 @@
 //                bandwidth, both from cost/peaks.h: the roofs of the roofline chart. The point file's
 //                knee_ops rows hold them too, the peak null when unknown and the bandwidth null when
 //                unlimited; in the CSV an unknown peak is empty and an unlimited bandwidth `inf`. A
-//                point file written before these keys existed gives empty cells.)
+//                point file written before these keys existed gives empty cells.), dequantize_cycles,
+//                quantize_cycles (planner::BreakdownRow: the part of latency_cycles spent de/quantizing
+//                on a floating-point host; 0 elsewhere, and for a point file written before them)
 //   baseline_ops.csv  ops.csv's columns, written by the same code, one row per op of each point's
 //                model under the baseline (its point file's baseline.ops)
 //   groups.csv   group, part, members, rule, feasible (0/1), not_feasible, count,

@@ -16,6 +16,9 @@
 // unit, or on the host without one: that "vector engine" computes below its `reads_level` (the
 // compute level), whose fanout is the engine's lanes spread over the level's instances; levels
 // inside the compute level stay empty, and the compute level may keep every tensor of the op.
+// A host with `bandwidth_bytes_per_cycle` caps the shared bandwidth of its level (per instance: the
+// cap over the level's instances) for the problems it runs, so its memory path needs no special
+// case in the cost models.
 // For contractions the compute level is the innermost level and the MACs compute below it.
 //
 // Units: sizes and capacities in words of the level, bandwidths in words per cycle per instance,
@@ -131,13 +134,27 @@ class Problem {
   // vector engine's reads_level for vector ops (-1 when the architecture has no vector unit and
   // no host, so that vector ops cannot run).
   int compute_level() const { return compute_level_; }
-  // Vector ops: operations per element over all passes (DESIGN §2.1.1), plus a dequantize per
-  // element of each tensor on a floating-point host; the engine's operations per cycle per lane;
-  // its lanes in total (1 for the host); its energy per operation.
+  // Vector ops (DESIGN §2.1.1), all per output element and over all passes:
+  //  - operations: Σ ops_per_element, plus on a floating-point host the de/quantize operations
+  //    (generic host: one per element of each tensor; function table: the functions they take);
+  //  - the engine's cycles per element and lane: a vector unit does one operation per lane and
+  //    cycle; a generic host `ops_per_cycle`; a host with a function table Σ over passes and
+  //    functions of count × its cycles, plus dequantize (per element of each tensor read:
+  //    convert + mul) and quantize (per element written: mul + convert + 2 max), arch::Host;
+  //  - the energy per element likewise (vector unit and generic host: operations × pJ per op);
+  //  - its lanes in total (1 for the host), and its operations per cycle per lane (operations /
+  //    cycles per element: an effective rate for a host with a function table).
   double vector_ops_per_element() const { return vector_ops_per_element_; }
+  double vector_cycles_per_element() const { return vector_cycles_per_element_; }
+  double vector_energy_pj_per_element() const { return vector_energy_pj_per_element_; }
   double vector_ops_per_cycle_per_lane() const { return vector_ops_per_cycle_per_lane_; }
   std::int64_t vector_lanes() const { return vector_lanes_; }
-  double vector_energy_pj_per_op() const { return vector_energy_pj_per_op_; }
+  // The shares of the engine's compute cycles and energy per element spent dequantizing the
+  // tensors read and quantizing the tensor written (a floating-point host; 0 otherwise), in [0, 1].
+  double dequantize_cycle_share() const { return dequantize_cycle_share_; }
+  double quantize_cycle_share() const { return quantize_cycle_share_; }
+  double dequantize_energy_share() const { return dequantize_energy_share_; }
+  double quantize_energy_share() const { return quantize_energy_share_; }
 
   const LevelTable& level(int level_idx) const { return levels_[level_idx]; }
   double mac_energy_pj() const { return mac_energy_pj_; }
@@ -156,6 +173,7 @@ class Problem {
 
  private:
   void SetUpVectorEngine();  // vector ops: compute level, lanes, energies (after the level tables)
+  void SetUpHost(const arch::Host& host, double ops_per_element);  // the host's prices and memory cap
 
   workload::Op op_;
   arch::Architecture arch_;
@@ -176,9 +194,14 @@ class Problem {
   bool is_vector_op_ = false;
   int compute_level_ = -1;
   double vector_ops_per_element_ = 0.0;
+  double vector_cycles_per_element_ = 0.0;
+  double vector_energy_pj_per_element_ = 0.0;
   double vector_ops_per_cycle_per_lane_ = 1.0;
   std::int64_t vector_lanes_ = 0;
-  double vector_energy_pj_per_op_ = 0.0;
+  double dequantize_cycle_share_ = 0.0;
+  double quantize_cycle_share_ = 0.0;
+  double dequantize_energy_share_ = 0.0;
+  double quantize_energy_share_ = 0.0;
   std::array<LevelTable, kMaxLevels> levels_{};
   double mac_energy_pj_ = 0.0;
   std::int64_t mac_instances_ = 1;

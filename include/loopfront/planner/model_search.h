@@ -87,6 +87,9 @@ struct OpShapeKey {
   std::vector<TensorShape> tensors;
   int passes = 1;
   std::vector<double> ops_per_element;
+  // As the op gives them (empty = the kind's default); in the key text and hash only when given,
+  // so that the keys of ops without them stay as they were.
+  std::vector<workload::FunctionMix> functions;
   int reduced_dim = -1;  // -1: none
 
   bool operator==(const OpShapeKey&) const = default;
@@ -176,6 +179,12 @@ struct BreakdownRow {
   // Total over its executions: the bytes its mappings move across the outermost level (DRAM), at
   // each tensor's word size (cost::OutermostTrafficBytes; a group's intermediates move none).
   double dram_bytes = 0;
+  // The part of latency_cycles spent dequantizing the tensors read and quantizing the tensor
+  // written on a floating-point host (mapping::Problem): the op's latency × their shares of its
+  // compute cycles. A group sums its members' (each member's cycles × its shares), scaled down
+  // together if members overlap so that they never exceed the group's latency. 0 elsewhere.
+  double dequantize_cycles = 0;
+  double quantize_cycles = 0;
   std::string bounding;  // the level bounding latency ("compute" if none), per member for groups
   std::string detail;    // the mapping of an op; "shared <tiling>" and the members' mappings for groups
 };

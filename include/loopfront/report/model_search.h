@@ -66,7 +66,7 @@ struct KneeOpRow {
 
 // [{unit, part, count, latency_cycles, energy_pj, bounding_level, flops, bytes, dram_bytes,
 //   arithmetic_intensity, attained_flops_per_cycle, peak_flops_per_cycle,
-//   dram_bandwidth_bytes_per_cycle, mapping}, …]
+//   dram_bandwidth_bytes_per_cycle, dequantize_cycles, quantize_cycles, mapping}, …]
 nlohmann::ordered_json KneeOpsJson(const std::vector<KneeOpRow>& rows);
 
 // A model evaluated under a baseline schedule (planner/baseline_model.h), as a point result keeps it.

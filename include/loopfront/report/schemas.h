@@ -178,6 +178,10 @@ struct OpsSchema {
   Column attained_flops_per_cycle{.name = "attained_flops_per_cycle", .kind = ColumnKind::kReal};
   Column peak_flops_per_cycle{.name = "peak_flops_per_cycle", .kind = ColumnKind::kReal};
   Column dram_bandwidth_bytes_per_cycle{.name = "dram_bandwidth_bytes_per_cycle", .kind = ColumnKind::kReal};
+  // The part of latency_cycles spent de/quantizing on a floating-point host (planner::BreakdownRow);
+  // 0 for a point file written before they existed.
+  Column dequantize_cycles{.name = "dequantize_cycles", .kind = ColumnKind::kReal};
+  Column quantize_cycles{.name = "quantize_cycles", .kind = ColumnKind::kReal};
 
   std::vector<Column> Own() const {
     return {unit,
@@ -191,7 +195,9 @@ struct OpsSchema {
             arithmetic_intensity,
             attained_flops_per_cycle,
             peak_flops_per_cycle,
-            dram_bandwidth_bytes_per_cycle};
+            dram_bandwidth_bytes_per_cycle,
+            dequantize_cycles,
+            quantize_cycles};
   }
 };
 inline const OpsSchema kOps;

@@ -28,6 +28,7 @@
 // Thread-safety: const methods are safe to call concurrently.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +50,15 @@ enum class OpKind : std::uint8_t {
   kAdd,    // residual add
   kScale,  // requantize / scale by a constant
 };
+
+// The math a vector op does per element, as a host CPU prices it (arch::Host's per-function
+// table, docs/architectures.md): `add` includes subtract and accumulate, `mul` includes square and
+// scale, `max` is a compare-and-select (also min and a clamp bound), `div` a division or
+// reciprocal, `convert` an int<->float conversion.
+enum class MathFunction : std::uint8_t { kAdd, kMul, kMax, kDiv, kSqrt, kExp, kErf, kTanh, kConvert };
+inline constexpr int kNumMathFunctions = 9;
+// Evaluations of each function per element (indexed by MathFunction).
+using FunctionMix = std::array<double, kNumMathFunctions>;
 
 // The survey's Table 2 grouping used by `analyze --by class`.
 enum class OpClass : std::uint8_t { kMhaProjection, kMhaActToAct, kFfnProjection, kOther };
@@ -75,7 +85,10 @@ struct Op {
   std::vector<Tensor> tensors;          // exactly one has role kOutput
   int passes = 1;                       // vector ops; 1 for contractions
   std::vector<double> ops_per_element;  // one entry per pass (vector ops); empty for contractions
-  std::optional<int> reduced_dim;       // vector ops that reduce along a dim (softmax, norms)
+  // Vector ops: the function mix of each pass (one entry per pass), what a host prices per
+  // function. Empty = not given: ResolvedFunctions() supplies the kind's default (docs/workloads.md).
+  std::vector<FunctionMix> functions;
+  std::optional<int> reduced_dim;  // vector ops that reduce along a dim (softmax, norms)
   std::int64_t count = 1;
 
   bool operator==(const Op&) const = default;
@@ -110,9 +123,9 @@ inline constexpr std::int64_t kMaxIterationPoints = std::int64_t{1} << 53;
 // Structural problems of an op, one message per problem (empty = valid): dims with unique names
 // and positive sizes, tensors with unique names and in-range, non-repeated dims, exactly one
 // output, every dim indexed by some tensor, vector ops with an output over every dim, `passes`
-// matching `ops_per_element`, a valid `reduced_dim`, a positive count, and an iteration space
-// below kMaxIterationPoints. Loaders check user input themselves (with file positions); this is the
-// invariant that everything that builds ops must satisfy.
+// matching `ops_per_element` (and `functions` when given, with non-negative counts), a valid `reduced_dim`, a positive
+// count, and an iteration space below kMaxIterationPoints. Loaders check user input themselves (with file positions);
+// this is the invariant that everything that builds ops must satisfy.
 std::vector<std::string> CheckOp(const Op& op);
 
 std::string_view ToString(TensorRole role);
@@ -125,15 +138,28 @@ std::optional<OpClass> ParseOpClass(std::string_view text);
 std::vector<std::string> OpKindNames();
 std::vector<std::string> TensorRoleNames();
 std::vector<std::string> OpClassNames();
+std::string_view ToString(MathFunction function);
+std::optional<MathFunction> ParseMathFunction(std::string_view text);
+std::vector<std::string> MathFunctionNames();  // in MathFunction order
 
 // The vector-op defaults of DESIGN §2.1: passes and ops per element per pass for each kind
 // (softmax 3 passes: max, exp + sum, normalize; layernorm 3: mean, variance, normalize; ...).
 // Counting convention (docs/workloads.md): every arithmetic operation and every special function
-// (exp, erf, division) is one operation. Contractions get {1, {}}.
+// (exp, erf, division) is one operation. Contractions get {1, {}, {}}.
+// `functions` says which operations they are, pass by pass: each pass's counts sum to its
+// ops_per_element, so a vector unit (one operation per lane and cycle) and a host (a price per
+// function) count the same work.
 struct VectorOpProfile {
   int passes = 1;
   std::vector<double> ops_per_element{};
+  std::vector<FunctionMix> functions{};
 };
 VectorOpProfile DefaultVectorProfile(OpKind kind);
+
+// The function mix of each pass of a vector op: `op.functions` when given; else the kind's default
+// when the op has the kind's default passes; else every operation of `ops_per_element` counted as
+// an `add` (an operation of unknown kind is priced as the cheapest arithmetic). Empty for
+// contractions.
+std::vector<FunctionMix> ResolvedFunctions(const Op& op);
 
 }  // namespace loopfront::workload

@@ -153,6 +153,31 @@ TEST_CASE("Op-list defaults: count 1, class other, vector profile per kind, redu
   CHECK(op.tensors[1].word_bits == 32);
 }
 
+TEST_CASE("Op-list functions: one mix per pass, and without ops_per_element they give the operations",
+          "[workload][loader]") {
+  const WorkloadSpec spec = Read(
+      "ops:\n"
+      "  - name: softmax\n"
+      "    kind: softmax\n"
+      "    dims: {m: 4, n: 8}\n"
+      "    tensors:\n"
+      "      - {name: x, role: input, dims: [m, n]}\n"
+      "      - {name: y, role: output, dims: [m, n]}\n"
+      "    functions:\n"
+      "      - {max: 1}\n"
+      "      - {add: 2, exp: 1}\n"
+      "      - {div: 1}\n");
+  REQUIRE(spec.ops.size() == 1);
+  const Op& op = spec.ops[0];
+  CHECK(op.passes == 3);
+  CHECK(op.ops_per_element == std::vector<double>{1, 3, 1});
+  REQUIRE(op.functions.size() == 3);
+  CHECK(op.functions[1][static_cast<int>(MathFunction::kExp)] == 1);
+  CHECK(op.functions[2][static_cast<int>(MathFunction::kDiv)] == 1);
+  CHECK(op.functions[2][static_cast<int>(MathFunction::kMul)] == 0);
+  CHECK(CheckOp(op).empty());
+}
+
 TEST_CASE("Graph problems in an op list point at the op that causes them", "[workload][loader]") {
   const std::vector<std::string> errors = ErrorsOf(
       "ops:\n"

@@ -64,6 +64,52 @@ TEST_CASE("Default vector profiles follow DESIGN §2.1", "[workload][op]") {
   CHECK(DefaultVectorProfile(OpKind::kContraction).ops_per_element.empty());
 }
 
+TEST_CASE("Default function mixes name each pass's operations", "[workload][op]") {
+  // Every vector kind: one mix per pass whose counts sum to the pass's ops_per_element.
+  for (const std::string& name : OpKindNames()) {
+    const OpKind kind = *ParseOpKind(name);
+    const VectorOpProfile profile = DefaultVectorProfile(kind);
+    if (kind == OpKind::kContraction) {
+      CHECK(profile.functions.empty());
+      continue;
+    }
+    INFO(name);
+    REQUIRE(profile.functions.size() == static_cast<std::size_t>(profile.passes));
+    for (int pass = 0; pass < profile.passes; ++pass) {
+      double sum = 0;
+      for (const double count : profile.functions[pass]) sum += count;
+      CHECK(sum == profile.ops_per_element[pass]);
+    }
+  }
+  // Softmax: max; subtract + exp + accumulate; multiply by 1/sum. GELU: erf form.
+  const VectorOpProfile softmax = DefaultVectorProfile(OpKind::kSoftmax);
+  CHECK(softmax.functions[0][static_cast<int>(MathFunction::kMax)] == 1);
+  CHECK(softmax.functions[1][static_cast<int>(MathFunction::kAdd)] == 2);
+  CHECK(softmax.functions[1][static_cast<int>(MathFunction::kExp)] == 1);
+  CHECK(softmax.functions[2][static_cast<int>(MathFunction::kMul)] == 1);
+  const VectorOpProfile gelu = DefaultVectorProfile(OpKind::kGelu);
+  CHECK(gelu.functions[0][static_cast<int>(MathFunction::kErf)] == 1);
+  CHECK(gelu.functions[0][static_cast<int>(MathFunction::kMul)] == 3);
+}
+
+TEST_CASE("ResolvedFunctions: the op's own, the kind's default, or adds for unknown passes", "[workload][op]") {
+  Op op;
+  op.kind = OpKind::kSoftmax;
+  op.passes = 3;
+  op.ops_per_element = {1, 3, 1};
+  CHECK(ResolvedFunctions(op) == DefaultVectorProfile(OpKind::kSoftmax).functions);
+  op.passes = 2;
+  op.ops_per_element = {2, 4};
+  const std::vector<FunctionMix> adds = ResolvedFunctions(op);
+  REQUIRE(adds.size() == 2);
+  CHECK(adds[1][static_cast<int>(MathFunction::kAdd)] == 4);
+  FunctionMix exp{};
+  exp[static_cast<int>(MathFunction::kExp)] = 1;
+  op.functions = {exp, exp};
+  CHECK(ResolvedFunctions(op) == op.functions);
+  for (const std::string& name : MathFunctionNames()) CHECK(ToString(*ParseMathFunction(name)) == name);
+}
+
 TEST_CASE("CheckOp finds structural problems", "[workload][op]") {
   Op two_outputs = SmallMatmul();
   two_outputs.tensors[1].role = TensorRole::kOutput;

@@ -36,8 +36,8 @@ do for [format in formats] {
   set xlabel 'latency (cycles)'
   set ylabel 'energy (pJ)'
   set logscale xy
-  set xtics ('1.26e+08' 1.26e+08, '1.3e+08' 1.3e+08, '1.34e+08' 1.34e+08, '1.37e+08' 1.37e+08, '1.41e+08' 1.41e+08)
-  set ytics ('2.02e+10' 2.02e+10, '2.26e+10' 2.26e+10, '2.53e+10' 2.53e+10, '2.83e+10' 2.83e+10, '3.17e+10' 3.17e+10)
+  set xtics ('7.609e+08' 7.609e+08, '7.646e+08' 7.646e+08, '7.683e+08' 7.683e+08, '7.72e+08' 7.72e+08, '7.758e+08' 7.758e+08)
+  set ytics ('4.59e+10' 4.59e+10, '4.85e+10' 4.85e+10, '5.13e+10' 5.13e+10, '5.42e+10' 5.42e+10, '5.73e+10' 5.73e+10)
   set mxtics 10
   set mytics 10
   set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1

@@ -40,12 +40,15 @@ do for [format in formats] {
   set format y '%g'
   set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1
   set autoscale fix
-  set xrange [0.03125:847.448275862069]
+  set xrange [0.003951149425287357:847.448275862069]
   set offsets 0, 0, graph 0.2, graph 0.2
   set key outside right top vertical Left reverse samplen 3 spacing 1.2 box lc rgb '#c0c0c0'
   plot \
-    'roofline_roofs.dat' index 0 using 3:4 with lines lc rgb '#606060' dt 3 lw 1.5 title 'roof: 1 FLOPs/cycle, DRAM 8 B/cycle', \
-    'roofline_roofs.dat' index 1 using 3:4 with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 512 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 0 using 3:4 with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 0.126437 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 1 using 3:4 with lines lc rgb '#606060' dt 5 lw 1.5 title 'roof: 0.157143 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 2 using 3:4 with lines lc rgb '#606060' dt 4 lw 1.5 title 'roof: 0.368421 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 3 using 3:4 with lines lc rgb '#606060' dt 3 lw 1.5 title 'roof: 0.409091 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 4 using 3:4 with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 512 FLOPs/cycle, DRAM 8 B/cycle', \
     'roofline.dat' index 0 using 5:6:9 with points lt 1 pt variable ps 1.6 notitle, \
     keyentry with points lt 1 pt 7 ps 1.6 title 'fusion=auto scratchpad_capacity_bytes=65536', \
     'roofline.dat' index 1 using 5:6:9 with points lt 2 pt variable ps 1.6 notitle, \
@@ -56,7 +59,6 @@ do for [format in formats] {
     keyentry with points lt 4 pt 7 ps 1.6 title 'fusion=none scratchpad_capacity_bytes=262144', \
     'roofline_labels.dat' using 1:2:3 with labels left offset char 0.9,0.5 font ',9' tc rgb '#333333' notitle, \
     keyentry with points lc rgb 'black' pt 7 ps 1.6 title 'bound by scratchpad', \
-    keyentry with points lc rgb 'black' pt 5 ps 1.6 title 'bound by compute', \
-    keyentry with points lc rgb 'black' pt 9 ps 1.6 title 'bound by accumulator'
+    keyentry with points lc rgb 'black' pt 5 ps 1.6 title 'bound by compute'
   unset output
 }
