@@ -85,9 +85,10 @@ void AddReproduceCommand(CLI::App& app, CommandRegistry& registry) {
   reproduce->add_option("study", args->study, "What to reproduce")->required()->check(CLI::IsMember({"survey"}));
   reproduce->add_option("--output", args->output, "Output directory (one folder per experiment inside)")
       ->capture_default_str();
-  reproduce->add_option("--budget-evals", args->budget_evaluations,
-                        "Evaluations per op search in every experiment (default: each experiment's own; also caps "
-                        "the random mappings sampled per op)")
+  reproduce
+      ->add_option("--budget-evals", args->budget_evaluations,
+                   "Evaluations per op search in every experiment (default: each experiment's own; also caps "
+                   "the random mappings sampled per op)")
       ->check(CLI::PositiveNumber);
   reproduce->add_option("--threads", args->threads, "Threads (0 = every CPU this process may use)")
       ->check(CLI::NonNegativeNumber)

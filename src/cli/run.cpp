@@ -64,7 +64,6 @@ struct RunArgs {
   bool no_plot = false;
 };
 
-
 std::string OptionalText(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("-");
 }
@@ -81,9 +80,9 @@ struct LoadedRun {
 std::unique_ptr<const LoadedRun> LoadRun(const RunArgs& args) {
   auto run = std::make_unique<LoadedRun>(LoadedRun{experiment::LoadExperiment(args.path)});
   experiment::Experiment& loaded = run->spec;
-  experiment::ApplySearchOverrides(loaded, {.budget_evaluations = args.budget_evaluations,
-                                             .budget_seconds = args.budget_seconds,
-                                             .seed = args.seed});
+  experiment::ApplySearchOverrides(
+      loaded,
+      {.budget_evaluations = args.budget_evaluations, .budget_seconds = args.budget_seconds, .seed = args.seed});
   run->points = experiment::ExpandPoints(loaded);
   if (!args.shard.empty()) {
     run->shard = experiment::ParseShard(args.shard);

@@ -222,9 +222,9 @@ void Table5(RowBuilder& rows, const std::filesystem::path& output, const std::st
   const std::string name = "sec3_3_model";
   const ResultTable ops(output / name / report::kOps.file_name);
   const std::string command = RunCommand(output, name, run_suffix);
-  const std::vector<std::pair<std::string, std::string>> table_ops = {
-      {"wq", "q_proj"}, {"qk", "qk_matmul"}, {"sv", "av_matmul"}, {"wout", "out_proj"}, {"w1", "ffn_w1"},
-      {"w2", "ffn_w2"}};
+  const std::vector<std::pair<std::string, std::string>> table_ops = {{"wq", "q_proj"},    {"qk", "qk_matmul"},
+                                                                      {"sv", "av_matmul"}, {"wout", "out_proj"},
+                                                                      {"w1", "ffn_w1"},    {"w2", "ffn_w2"}};
   for (const std::int64_t seq_len : {128, 512, 4096}) {
     const std::vector<std::size_t> point =
         ops.Select({{"model", "bert-base"}, {"seq_len", std::to_string(seq_len)}, {"phase", "prefill"}});
@@ -353,8 +353,9 @@ void Fig14AndSec34(RowBuilder& rows, const std::filesystem::path& output, const 
       rebalanced_point.empty() ? std::nullopt : std::optional<double>(MatmulCycles(memory, rebalanced_point, kinds));
   rows.Add({.id = "sec3_4.rebalance.matmul_latency_change",
             .figure = "Sec. 3.4.3",
-            .description = "BERT-Base, 512 tokens, baseline Gemmini, default schedule: the matmuls' latency with a 64 KiB "
-                           "scratchpad and a 256 KiB accumulator relative to 256/64 KiB",
+            .description =
+                "BERT-Base, 512 tokens, baseline Gemmini, default schedule: the matmuls' latency with a 64 KiB "
+                "scratchpad and a 256 KiB accumulator relative to 256/64 KiB",
             .value = Change(rebalanced_matmul, baseline_matmul),
             .unit = "relative",
             .command = memory_command,
@@ -380,8 +381,8 @@ void Sec551(RowBuilder& rows, const std::filesystem::path& output, const std::st
   const ResultTable samples(output / name / report::kEdpSamples.file_name);
   const std::string command = RunCommand(output, name, run_suffix);
   for (const std::string model : {"bert-base", "bert-large"}) {
-    for (const auto& [id, op] : std::vector<std::pair<std::string, std::string>>{{"q_proj", "q_proj"},
-                                                                                {"ffn_w1", "ffn_w1"}}) {
+    for (const auto& [id, op] :
+         std::vector<std::pair<std::string, std::string>>{{"q_proj", "q_proj"}, {"ffn_w1", "ffn_w1"}}) {
       std::vector<double> relative;
       for (const std::size_t row : samples.Select({{"model", model}, {"op", op}})) {
         relative.push_back(samples.Number(row, "relative_edp"));
@@ -426,12 +427,19 @@ void Sec552(RowBuilder& rows, const std::filesystem::path& output, const std::st
     std::string direction_text{};
   };
   const std::vector<Pair> pairs = {
-      {"qk_softmax", "Q×K^T + softmax", {{"qk_matmul", "softmax"}}, SurveyDirection::kBelow,
+      {"qk_softmax",
+       "Q×K^T + softmax",
+       {{"qk_matmul", "softmax"}},
+       SurveyDirection::kBelow,
        "fusing Q×K^T with softmax gains"},
       {"wout_layernorm", "W_out + residual add + LayerNorm", {{"out_proj", "attn_residual", "attn_norm"}}},
-      {"w2_layernorm", "W2 + residual add + LayerNorm", {{"ffn_w2", "ffn_residual", "ffn_norm"}},
-       SurveyDirection::kAbove, "fusing W2 with LayerNorm loses"},
-      {"both_mha", "Q×K^T + softmax and W_out + residual add + LayerNorm",
+      {"w2_layernorm",
+       "W2 + residual add + LayerNorm",
+       {{"ffn_w2", "ffn_residual", "ffn_norm"}},
+       SurveyDirection::kAbove,
+       "fusing W2 with LayerNorm loses"},
+      {"both_mha",
+       "Q×K^T + softmax and W_out + residual add + LayerNorm",
        {{"qk_matmul", "softmax"}, {"out_proj", "attn_residual", "attn_norm"}}}};
   for (const Pair& pair : pairs) {
     for (const std::int64_t seq_len : {512, 4096}) {

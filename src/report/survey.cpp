@@ -85,9 +85,10 @@ std::string SurveyMarkdown(const std::vector<SurveyRow>& rows, const SurveyHeade
   for (const SurveyRow& row : rows) {
     if (row.figure != figure) {
       figure = row.figure;
-      text += fmt::format("\n## {}\n\n| id | description | value | unit | survey's direction | command |\n"
-                          "|---|---|---:|---|---|---|\n",
-                          figure);
+      text += fmt::format(
+          "\n## {}\n\n| id | description | value | unit | survey's direction | command |\n"
+          "|---|---|---:|---|---|---|\n",
+          figure);
     }
     text += fmt::format("| `{}` | {} | {} | {} | {} | `{}` |\n", row.id, MarkdownCell(row.description),
                         row.value ? fmt::format("{:.4g}", *row.value) : std::string("—"), MarkdownCell(row.unit),

@@ -119,10 +119,9 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
                             "knee_latency_cycles,knee_energy_pj,knee_edp_pj_cycles,front_size,evaluations,"
                             "wall_seconds\n"));
   CHECK(fronts.starts_with(key_columns + "front,point,latency_cycles,energy_pj,edp_pj_cycles,is_knee,fusion_plan\n"));
-  CHECK(ops.starts_with(key_columns +
-                        "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,dram_bytes,"
-                        "arithmetic_intensity,attained_flops_per_cycle,peak_flops_per_cycle,"
-                        "dram_bandwidth_bytes_per_cycle,dequantize_cycles,quantize_cycles\n"));
+  CHECK(ops.starts_with(key_columns + "unit,count,latency_cycles,energy_pj,bounding_level,flops,bytes,dram_bytes,"
+                                      "arithmetic_intensity,attained_flops_per_cycle,peak_flops_per_cycle,"
+                                      "dram_bandwidth_bytes_per_cycle,dequantize_cycles,quantize_cycles\n"));
   {
     // The roofs, by hand: gemmini's 16 × 16 MACs give 512 FLOPs/cycle, its host 11 operations
     // (softmax 5 + dequantize 2 + quantize 4) per 70 cycles (tests/unit/roofline_model_test.cpp),
@@ -146,7 +145,8 @@ TEST_CASE("run writes point files and tidy CSVs, a rerun resumes, shards + merge
       CHECK(table.Number(row, bandwidth_column) == 8.0);
       // An op alone moves every tensor across DRAM at least once: never less than the ideal bytes.
       // (A fused group's ideal bytes count its intermediates, which never reach DRAM.)
-      if (unit.find('+') == std::string::npos) CHECK(table.Number(row, dram_bytes_column) >= table.Number(row, bytes_column));
+      if (unit.find('+') == std::string::npos)
+        CHECK(table.Number(row, dram_bytes_column) >= table.Number(row, bytes_column));
       CHECK(table.Number(row, dram_bytes_column) > 0);
       const double peak = table.Number(row, peak_column);
       if (unit == "qk_matmul" || unit == "av_matmul") CHECK(peak == 512.0);

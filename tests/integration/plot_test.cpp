@@ -105,13 +105,37 @@ fs::path WriteOutputFolder(const std::string& name, bool with_samples,
       }
       return ops.Add(0.0).Add(0.0);
     };
-    Ids(ops, point).Add("w_q").Add(12).Add(scale * 3e5).Add(scale * 1e9).Add("compute").Add(4.8e9).Add(3.1e6).Add(6.2e6);
+    Ids(ops, point)
+        .Add("w_q")
+        .Add(12)
+        .Add(scale * 3e5)
+        .Add(scale * 1e9)
+        .Add("compute")
+        .Add(4.8e9)
+        .Add(3.1e6)
+        .Add(6.2e6);
     ops.Add(1548.0).Add(16000.0 / scale);
     roofs(512.0);
-    Ids(ops, point).Add("qk+softmax+av").Add(12).Add(scale * 5e5).Add(scale * 2e9).Add("DRAM").Add(2.5e9).Add(2.4e7).Add(3.0e7);
+    Ids(ops, point)
+        .Add("qk+softmax+av")
+        .Add(12)
+        .Add(scale * 5e5)
+        .Add(scale * 2e9)
+        .Add("DRAM")
+        .Add(2.5e9)
+        .Add(2.4e7)
+        .Add(3.0e7);
     ops.Add(104.0).Add(5000.0 / scale);
     roofs(400.0);
-    Ids(ops, point).Add("layer_norm").Add(2).Add(scale * 1e5).Add(scale * 3e8).Add("DRAM").Add(3.9e6).Add(3.1e6).Add(3.1e6);
+    Ids(ops, point)
+        .Add("layer_norm")
+        .Add(2)
+        .Add(scale * 1e5)
+        .Add(scale * 3e8)
+        .Add("DRAM")
+        .Add(3.9e6)
+        .Add(3.1e6)
+        .Add(3.1e6);
     ops.Add(1.25).Add(39.0 / scale);
     roofs(16.0);
     for (const char* op : {"w_q", "ffn_w1"}) {

@@ -1,11 +1,11 @@
 // The `roofline` cost model (cost_models/roofline/roofline_model.h) and the roofs it shares with
 // `loopfront plot` (cost/peaks.h), derived by hand from the presets.
 #include "cost_models/roofline/roofline_model.h"
-#include "cost_models/dataflow/dataflow_model.h"
 
 #include <catch2/catch.hpp>
 #include <vector>
 
+#include "cost_models/dataflow/dataflow_model.h"
 #include "loopfront/arch/loader.h"
 #include "loopfront/cost/peaks.h"
 #include "loopfront/mapping/mapping.h"

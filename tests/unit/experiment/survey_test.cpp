@@ -109,7 +109,8 @@ TEST_CASE("Table 3's rows are workload/analysis.h's counts", "[experiment][surve
   CHECK(*rows.at("table3.s512.total.flops").value == static_cast<double>(total.flops));
   CHECK(*rows.at("table3.s512.total.mops").value == static_cast<double>(total.bytes));
   CHECK(*rows.at("table3.s512.total.intensity").value == Approx(total.ArithmeticIntensity()));
-  CHECK(rows.at("table3.s512.total.flops").command == "loopfront analyze --model bert-base --seq 128,512,4096 --by class");
+  CHECK(rows.at("table3.s512.total.flops").command ==
+        "loopfront analyze --model bert-base --seq 128,512,4096 --by class");
 }
 
 TEST_CASE("SurveyRows derives each figure from the experiments' tables", "[experiment][survey]") {
