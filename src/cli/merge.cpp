@@ -12,6 +12,7 @@
 
 #include "loopfront/experiment/runner.h"
 #include "loopfront/report/schemas.h"
+#include "loopfront/util/strings.h"
 #include "src/cli/commands.h"
 
 namespace loopfront::cli {
@@ -26,10 +27,10 @@ int RunMerge(const MergeArgs& args) {
   const std::string command_line = ProcessCommandLine();
   std::vector<std::filesystem::path> sources(args.directories.begin(), args.directories.end());
   const std::filesystem::path destination = args.output.empty() ? sources.front() : std::filesystem::path(args.output);
-  const std::int64_t points = experiment::MergeOutputs(sources, destination, command_line);
-  std::cout << fmt::format("merged {} director{} into {}: {} points; {}, {}, {} rebuilt\n", sources.size(),
-                           sources.size() == 1 ? "y" : "ies", destination.string(), points, report::kSummary.file_name,
-                           report::kFronts.file_name, report::kOps.file_name);
+  const experiment::RebuiltTables rebuilt = experiment::MergeOutputs(sources, destination, command_line);
+  std::cout << fmt::format("merged {} director{} into {}: {} points; {} rebuilt\n", sources.size(),
+                           sources.size() == 1 ? "y" : "ies", destination.string(), rebuilt.points,
+                           util::Join(rebuilt.files, ", "));
   return 0;
 }
 

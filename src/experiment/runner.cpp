@@ -15,6 +15,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "loopfront/cost/peaks.h"
 #include "loopfront/io/output.h"
@@ -498,7 +499,7 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
   std::sort(report.failures.begin(), report.failures.end());
   report.stop_signal = util::StopSignal();
 
-  const std::int64_t present = RebuildTables(options.output);
+  const std::int64_t present = RebuildTables(options.output).points;
   manifest["end_time"] = UtcNow();
   manifest["points_run"] = report.ran;
   manifest["points_failed"] = static_cast<std::int64_t>(report.failures.size());
@@ -508,7 +509,7 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
   return report;
 }
 
-std::int64_t RebuildTables(const fs::path& output) {
+RebuiltTables RebuildTables(const fs::path& output) {
   std::vector<PointRecord> records;
   std::set<std::string> sweep_keys;
   for (const fs::path& file : PointFiles(output)) {
@@ -611,19 +612,22 @@ std::int64_t RebuildTables(const fs::path& output) {
     throw util::ConfigError(
         fmt::format("{}: a point's random mappings are incomplete ({})", output.string(), error.what()));
   }
-  if (samples.rows() > 0) io::WriteFileAtomically(output / report::kEdpSamples.file_name, report::WriteCsv(samples));
-  io::WriteFileAtomically(output / report::kSummary.file_name, report::WriteCsv(summary));
-  io::WriteFileAtomically(output / report::kFronts.file_name, report::WriteCsv(fronts));
-  io::WriteFileAtomically(output / report::kOps.file_name, report::WriteCsv(ops));
-  io::WriteFileAtomically(output / report::kGroups.file_name, report::WriteCsv(groups));
-  if (with_baseline) {
-    io::WriteFileAtomically(output / report::kBaselineOps.file_name, report::WriteCsv(baseline_ops));
-  }
-  return static_cast<std::int64_t>(records.size());
+  RebuiltTables rebuilt{.points = static_cast<std::int64_t>(records.size())};
+  const auto write = [&](std::string_view file_name, const report::Table& table) {
+    io::WriteFileAtomically(output / file_name, report::WriteCsv(table));
+    rebuilt.files.emplace_back(file_name);
+  };
+  write(report::kSummary.file_name, summary);
+  write(report::kFronts.file_name, fronts);
+  write(report::kOps.file_name, ops);
+  write(report::kGroups.file_name, groups);
+  if (with_baseline) write(report::kBaselineOps.file_name, baseline_ops);
+  if (samples.rows() > 0) write(report::kEdpSamples.file_name, samples);
+  return rebuilt;
 }
 
-std::int64_t MergeOutputs(const std::vector<fs::path>& sources, const fs::path& destination,
-                          const std::string& command_line) {
+RebuiltTables MergeOutputs(const std::vector<fs::path>& sources, const fs::path& destination,
+                           const std::string& command_line) {
   std::error_code error;
   std::vector<std::string> source_names;
   for (const fs::path& source : sources) {
@@ -639,13 +643,13 @@ std::int64_t MergeOutputs(const std::vector<fs::path>& sources, const fs::path& 
       io::WriteFileAtomically(destination / "points" / file.filename(), ReadText(file));
     }
   }
-  const std::int64_t present = RebuildTables(destination);
+  const RebuiltTables rebuilt = RebuildTables(destination);
   Json manifest = Manifest(command_line);
   manifest["merged_from"] = source_names;
   manifest["merge_time"] = UtcNow();
-  manifest["points_present"] = present;
+  manifest["points_present"] = rebuilt.points;
   io::WriteFileAtomically(destination / "manifest.json", manifest.dump(2) + "\n");
-  return present;
+  return rebuilt;
 }
 
 }  // namespace loopfront::experiment

@@ -118,6 +118,7 @@ TEST_CASE("An experiment with a baseline: baseline object, summary columns, base
                                     "' --output '" + merged.string() + "'");
     INFO(merge.err);
     REQUIRE(merge.exit_code == 0);
+    CHECK(merge.out.ends_with("summary.csv, fronts.csv, ops.csv, groups.csv, baseline_ops.csv rebuilt\n"));
     CHECK(ReadWholeFile(merged / "baseline_ops.csv") == baseline_ops);
     const loopfront::io::CsvFile table = loopfront::io::CsvFile::Read(merged / "summary.csv");
     REQUIRE(table.rows() == 8);

@@ -125,14 +125,20 @@ PointOutcome RunPointOutcome(const Experiment& experiment, const Point& point, i
 // util::StopRequested(); a point interrupted mid-search is not written.
 RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options);
 
+// What RebuildTables read and wrote.
+struct RebuiltTables {
+  std::int64_t points = 0;          // point files read
+  std::vector<std::string> files{};  // the tables written, in the order below
+};
+
 // Rebuilds summary.csv, fronts.csv, ops.csv, groups.csv (and edp_samples.csv when sampled,
-// baseline_ops.csv with a baseline) of `output` from output/points/*.json. Returns the number of
-// points read. Throws util::ConfigError on an unreadable point file.
-std::int64_t RebuildTables(const std::filesystem::path& output);
+// baseline_ops.csv with a baseline) of `output` from output/points/*.json. Throws
+// util::ConfigError on an unreadable point file.
+RebuiltTables RebuildTables(const std::filesystem::path& output);
 
 // Copies every points/*.json of `sources` into `destination` (which may be one of them) and
-// rebuilds its tables and manifest. Returns the number of points in `destination`.
-std::int64_t MergeOutputs(const std::vector<std::filesystem::path>& sources, const std::filesystem::path& destination,
-                          const std::string& command_line);
+// rebuilds its tables and manifest; `points` counts the points now in `destination`.
+RebuiltTables MergeOutputs(const std::vector<std::filesystem::path>& sources, const std::filesystem::path& destination,
+                           const std::string& command_line);
 
 }  // namespace loopfront::experiment
