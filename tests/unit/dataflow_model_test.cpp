@@ -147,8 +147,9 @@ TEST_CASE("Rule 9 in Timeloop's doubles: per-tensor quotients can round the cycl
   // Honest buffering is loopfront's own semantics, not Timeloop's: a double-buffered DRAM keeps
   // the exact 13.
   const Problem honest = Problem::Build(
-      MakeGemm(1, 6, 1), MakeArch({{.name = "DRAM", .shared_bandwidth = 1.0, .buffering = loopfront::arch::kDoubleBuffering},
-                                   {.name = "GLB", .capacity_words = 64}}));
+      MakeGemm(1, 6, 1),
+      MakeArch({{.name = "DRAM", .shared_bandwidth = 1.0, .buffering = loopfront::arch::kDoubleBuffering},
+                {.name = "GLB", .capacity_words = 64}}));
   CHECK(Run(honest, "DRAM[] GLB[N6]").levels[0].cycles == 13);
 }
 
