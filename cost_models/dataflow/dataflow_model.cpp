@@ -39,6 +39,22 @@ inline std::int64_t BandwidthCycles(std::int64_t words, mapping::Rate rate, std:
   return mapping::CyclesAtRate(words, rate);
 }
 
+// Rule 9 as Timeloop v3.0.3 evaluates it (BufferLevel::ComputePerformance, in IEEE doubles), for
+// one of a level's three bandwidths: `demand` is the per-tensor quotients double(words_t) / double(T)
+// summed in problem-tensor order, and the level's cycles are ceil(T / slowdown) with slowdown =
+// min(1, bandwidth / demand), taken only when bandwidth < demand. The max over the three bandwidths
+// equals Timeloop's ceil(T / min of the slowdowns), as x ↦ ceil(T / x) is monotone in doubles.
+// The result can exceed the exact max(T, ceil(words / rate)) by one cycle, when the exact quotient
+// is an integer and rounding pushes the double just above it (validation README, rule 9:
+// gemmini_ws_fp_rounding_m512n768k768). The rate is num / den; every bandwidth of the reference
+// cases is an integer, for which this double is exactly Timeloop's.
+inline std::int64_t TimeloopBandwidthCycles(double demand, mapping::Rate rate, std::int64_t compute_cycles) {
+  if (rate.unlimited()) return compute_cycles;
+  const double bandwidth = static_cast<double>(rate.num) / static_cast<double>(rate.den);
+  if (!(bandwidth < demand)) return compute_cycles;
+  return static_cast<std::int64_t>(std::ceil(static_cast<double>(compute_cycles) / (bandwidth / demand)));
+}
+
 // What the walk over the loop nest, outermost first, knows at the top of each level.
 struct NestAnalysis {
   // changes(i,t) of rule 4: the product of the temporal factors of all levels outside i, from the
@@ -302,8 +318,18 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     const mapping::LevelTable& table = problem.level(level_idx);
     LevelCost& level = cost.levels[level_idx];
     level.instances = nest.instances[level_idx];
+    // Rule 9 follows Timeloop's double arithmetic on the levels with Timeloop's semantics: a
+    // contraction (T = the compute cycles) on a level without honest buffering, and that has a
+    // bandwidth at all. Elsewhere (vector ops, honest buffering) it stays exact.
+    const bool timeloop_cycles = !is_vector_op && table.buffering == 0 &&
+                                 !(table.read_bandwidth.unlimited() && table.write_bandwidth.unlimited() &&
+                                   table.shared_bandwidth.unlimited());
     std::int64_t read_words = 0;
     std::int64_t write_words = 0;
+    // Rule 9's demands in Timeloop's doubles: per-tensor words / T, summed in tensor order.
+    double read_demand = 0.0;
+    double write_demand = 0.0;
+    const double compute_cycles_double = static_cast<double>(compute_cycles);
     double energy_pj = 0.0;
     for (int tensor = 0; tensor < num_tensors; ++tensor) {
       TensorLevelCost& record = level.tensors[tensor];
@@ -311,6 +337,10 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
       level.used_words += record.tile_words;
       read_words += record.reads;
       write_words += record.fills + record.updates;
+      if (timeloop_cycles) {
+        read_demand += static_cast<double>(record.reads) / compute_cycles_double;
+        write_demand += static_cast<double>(record.fills + record.updates) / compute_cycles_double;
+      }
       // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
       const std::int64_t vector_words = table.vector_words;
       record.energy_pj_per_instance = static_cast<double>(Accesses(record.reads, vector_words)) * table.read_pj +
@@ -323,13 +353,18 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     level.write_words = write_words;
     level.energy_pj = energy_pj;
     levels_energy_pj += energy_pj;
-    // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance, in exact
-    // integer arithmetic (T is an integer, so max(T, ceil(x)) = ceil(max(T, x))). For vector ops
-    // the engine's compute cycles take the place of T.
-    const std::int64_t read_cycles = BandwidthCycles(read_words, table.read_bandwidth, compute_cycles);
-    const std::int64_t write_cycles = BandwidthCycles(write_words, table.write_bandwidth, compute_cycles);
+    // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance. On levels with
+    // Timeloop's semantics, in Timeloop's doubles (TimeloopBandwidthCycles: its shared demand is
+    // Wd + Rd); otherwise in exact integer arithmetic (T is an integer, so max(T, ceil(x)) =
+    // ceil(max(T, x))), where for vector ops the engine's compute cycles take the place of T.
+    const auto bandwidth_cycles = [&](std::int64_t words, double demand, mapping::Rate rate) {
+      return timeloop_cycles ? TimeloopBandwidthCycles(demand, rate, compute_cycles)
+                             : BandwidthCycles(words, rate, compute_cycles);
+    };
+    const std::int64_t read_cycles = bandwidth_cycles(read_words, read_demand, table.read_bandwidth);
+    const std::int64_t write_cycles = bandwidth_cycles(write_words, write_demand, table.write_bandwidth);
     const std::int64_t shared_cycles =
-        BandwidthCycles(read_words + write_words, table.shared_bandwidth, compute_cycles);
+        bandwidth_cycles(read_words + write_words, write_demand + read_demand, table.shared_bandwidth);
     const std::int64_t cycles = std::max({read_cycles, write_cycles, shared_cycles});
     level.cycles = cycles;
     level.bandwidth_bound = SlowestBandwidth(compute_cycles, read_cycles, write_cycles, shared_cycles);

@@ -1,6 +1,7 @@
-// The 35 Timeloop reference cases of ../shared/validation/timeloop, read in place (nothing is
-// copied out of ../shared): through the library at a 1e-9 relative energy tolerance, and through
-// the `loopfront crosscheck` command.
+// The Timeloop reference cases of ../shared/validation/timeloop (35) and timeloop-more (12, of
+// which 11 convolutions that loopfront does not model yet), read in place (nothing is copied out
+// of ../shared): through the library at a 1e-9 relative energy tolerance, and through the
+// `loopfront crosscheck` command.
 #include "loopfront/cost/crosscheck.h"
 
 #include <sys/wait.h>
@@ -20,6 +21,8 @@
 namespace {
 
 const std::filesystem::path kCasesDir = std::filesystem::path(LOOPFRONT_SHARED_DIR) / "validation" / "timeloop";
+const std::filesystem::path kMoreCasesDir =
+    std::filesystem::path(LOOPFRONT_SHARED_DIR) / "validation" / "timeloop-more";
 
 struct CommandResult {
   int exit_code = -1;
@@ -42,13 +45,19 @@ CommandResult RunCommand(const std::string& arguments) {
 }  // namespace
 
 TEST_CASE("Every Timeloop reference case matches exactly", "[crosscheck]") {
-  const auto files = loopfront::cost::ExpandReferenceCasePaths({kCasesDir});
-  CHECK(files.size() == 35);
+  const auto files = loopfront::cost::ExpandReferenceCasePaths({kCasesDir, kMoreCasesDir});
+  CHECK(files.size() == 47);
   const loopfront::cost::DataflowModel model;
   const loopfront::cost::CrosscheckOptions options{.energy_relative_tolerance = 1e-9};
+  int evaluated = 0;
   for (const std::filesystem::path& file : files) {
     const loopfront::cost::ReferenceCase reference = loopfront::cost::LoadReferenceCase(file);
     INFO(reference.name);
+    // Exactly the convolutions (issue 12 item 5) are not evaluated yet.
+    const bool is_conv = reference.name.starts_with("conv_");
+    CHECK(reference.unsupported == (is_conv ? loopfront::cost::kConvolutionsNotSupported : ""));
+    if (is_conv) continue;
+    ++evaluated;
     const loopfront::cost::Cost cost = model.Evaluate(reference.problem, reference.mapping);
     const loopfront::cost::CrosscheckResult result = loopfront::cost::Crosscheck(reference, cost, options);
     for (const auto& mismatch : result.mismatches) FAIL_CHECK(mismatch.ToString());
@@ -57,6 +66,22 @@ TEST_CASE("Every Timeloop reference case matches exactly", "[crosscheck]") {
     const std::string text = loopfront::mapping::ToString(reference.mapping, reference.problem);
     CHECK(loopfront::mapping::ParseMapping(text, reference.problem) == reference.mapping);
   }
+  CHECK(evaluated == 36);
+}
+
+TEST_CASE("Timeloop's double-precision cycles: the scratchpad takes one cycle more than the exact value",
+          "[crosscheck]") {
+  // Rule 9 of the validation README: R = 112852992 reads at 32 words/cycle with T = 2359296 is
+  // exactly 3526656 cycles; Timeloop's doubles give 3526656.0000000005, so 3526657.
+  const loopfront::cost::ReferenceCase reference =
+      loopfront::cost::LoadReferenceCase(kMoreCasesDir / "gemmini_ws_fp_rounding_m512n768k768.json");
+  const loopfront::cost::Cost cost = loopfront::cost::DataflowModel().Evaluate(reference.problem, reference.mapping);
+  const int scratchpad = reference.problem.LevelIndex("scratchpad");
+  REQUIRE(scratchpad >= 0);
+  CHECK(cost.compute_cycles == 2359296);
+  CHECK(cost.levels[scratchpad].read_words == 112852992);
+  CHECK(cost.levels[scratchpad].cycles == 3526657);
+  CHECK(cost.cycles == 3526657);
 }
 
 TEST_CASE("Crosscheck notices a wrong count, a wrong energy and a missing record", "[crosscheck]") {
@@ -80,6 +105,18 @@ TEST_CASE("loopfront crosscheck reports 0 mismatches on the reference folder", "
   CHECK(result.exit_code == 0);
   CHECK(result.output.find("crosscheck: 35 cases, ") != std::string::npos);
   CHECK(result.output.find(" 0 mismatches") != std::string::npos);
+}
+
+TEST_CASE("loopfront crosscheck lists the convolution cases as not supported yet, not as mismatches",
+          "[crosscheck][cli]") {
+  const CommandResult result = RunCommand("crosscheck " + kCasesDir.string() + " " + kMoreCasesDir.string());
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(result.output.find("crosscheck: 47 cases, 11 not supported yet, ") != std::string::npos);
+  CHECK(result.output.find(", 0 mismatches\n") != std::string::npos);
+  CHECK(result.output.find("conv_pe16x16_depthwise_3x3: not evaluated: convolutions (affine projections) are not "
+                           "supported yet: issue 12 item 5\n") != std::string::npos);
+  CHECK(result.output.find("gemmini_ws_fp_rounding") == std::string::npos);  // matched: no line
 }
 
 TEST_CASE("loopfront crosscheck rejects malformed cases with exit code 2", "[crosscheck][cli]") {

@@ -179,6 +179,8 @@ const std::vector<GoldenCase> kCases = {
      "search --model gpt2 --seq 64 --phase decode --arch gemmini --fusion none "
      "--budget-evals 1000 --threads 2"},
     {"crosscheck", "crosscheck " LOOPFRONT_SHARED_DIR "/validation/timeloop"},
+    {"crosscheck_more",
+     "crosscheck " LOOPFRONT_SHARED_DIR "/validation/timeloop " LOOPFRONT_SHARED_DIR "/validation/timeloop-more"},
     {"run_dry", "run tests/golden/tiny_experiment.yaml --output {out} --dry-run"},
     {"run_tiny",
      "run tests/golden/tiny_experiment.yaml --output {out} --threads 2",

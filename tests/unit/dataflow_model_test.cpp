@@ -113,6 +113,46 @@ TEST_CASE("One-level GEMM: the MACs talk to DRAM directly", "[cost][dataflow]") 
   CHECK(cost.utilization == Approx(24.0 / 66.0));
 }
 
+TEST_CASE("Rule 9 in Timeloop's doubles: per-tensor quotients can round the cycles one up", "[cost][dataflow]") {
+  // DRAM (1 word/cycle shared) → GLB (64 words) → 1 MAC; M1 N6 K1 with DRAM[] GLB[N6]: T = 6.
+  // Rule 1, GLB tiles: A = M1·K1 = 1, B = K1·N6 = 6, Z = M1·N6 = 6. No DRAM loops, so changes = 1
+  // (rule 4) and rule 6 gives GLB fills A 1, B 6, Z 6 − part 6 = 0. DRAM (rule 5, outermost: no
+  // fills): reads A 1, B 6, Z 6 − 6 = 0; Z updates 6. So R = 7, W = 6, R + W = 13 words.
+  // Exact rule 9: max(6, 13 / 1) = 13 cycles.
+  // Timeloop's doubles (rule 9, steps 1–4), tensors in the order A, B, Z:
+  //   Rd = ((0 + 1/6) + 6/6) + 0/6 = 0.16666666666666666 + 1.0 = 1.1666666666666667 (rounded up),
+  //   Wd = ((0 + 0/6) + 0/6) + 6/6 = 1.0, Wd + Rd = 2.166666666666667, one ulp above the double
+  //   nearest 13/6 (2.1666666666666665). 1.0 < 2.166666666666667, so slowdown = 1 / 2.166666666666667
+  //   = 0.46153846153846145, and T / slowdown = 6 / 0.46153846153846145 = 13.000000000000002,
+  //   whose ceiling is 14: one cycle more than the exact 13. A model exact against Timeloop says 14.
+  const Problem problem = Problem::Build(
+      MakeGemm(1, 6, 1), MakeArch({{.name = "DRAM", .shared_bandwidth = 1.0}, {.name = "GLB", .capacity_words = 64}}));
+  Cost cost = Run(problem, "DRAM[] GLB[N6]");
+  CHECK(cost.compute_cycles == 6);
+  CheckCounts(cost.levels[0].tensors[kTensorA], 1, 0, 0);
+  CheckCounts(cost.levels[0].tensors[kTensorB], 6, 0, 0);
+  CheckCounts(cost.levels[0].tensors[kTensorZ], 0, 0, 6);
+  CHECK(cost.levels[0].read_words + cost.levels[0].write_words == 13);
+  CHECK(cost.levels[0].cycles == 14);
+  CHECK(cost.levels[0].bandwidth_bound == BandwidthBound::kShared);
+  CHECK(cost.cycles == 14);
+  CHECK(cost.bounding_level == 0);
+
+  // At 2 words/cycle the doubles agree with the exact value: 6 / (2 / 2.166666666666667) =
+  // 6.500000000000001 and 13 / 2 = 6.5 both round up to 7.
+  const Problem faster = Problem::Build(
+      MakeGemm(1, 6, 1), MakeArch({{.name = "DRAM", .shared_bandwidth = 2.0}, {.name = "GLB", .capacity_words = 64}}));
+  CHECK(Run(faster, "DRAM[] GLB[N6]").cycles == 7);
+
+  // Honest buffering is loopfront's own semantics, not Timeloop's: a double-buffered DRAM keeps
+  // the exact 13.
+  const Problem honest = Problem::Build(
+      MakeGemm(1, 6, 1),
+      MakeArch({{.name = "DRAM", .shared_bandwidth = 1.0, .buffering = loopfront::arch::kDoubleBuffering},
+                {.name = "GLB", .capacity_words = 64}}));
+  CHECK(Run(honest, "DRAM[] GLB[N6]").levels[0].cycles == 13);
+}
+
 TEST_CASE("Multicast: a spatial loop that does not index a tensor reads its parent once per group",
           "[cost][dataflow]") {
   // DRAM → 4 PEs along x → 1 MAC each. M3 N4 K2, DRAM [K2 | x:N4], PE [M3]: T = 6.
