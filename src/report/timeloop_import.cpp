@@ -24,8 +24,8 @@ std::string FileList(const timeloop::ImportedDesign& design) { return util::Join
 std::string OpListYaml(const timeloop::ImportedDesign& design) {
   const workload::Op& op = design.op;
   std::string out = fmt::format("# Imported by `loopfront import timeloop` from {}\n", FileList(design));
-  out += fmt::format("# The op: {} (problem.shape; the read_write data space is the output, the first other one the "
-                     "input, the second the weight)\n",
+  out += fmt::format("# The op: {}; the read_write data space is the output, the first other one the input, the "
+                     "second the weight\n",
                      design.problem_source.ToString());
   out += fmt::format("name: {}\nops:\n  - name: {}\n    kind: contraction\n", op.name, op.name);
   std::vector<std::string> dims;

@@ -47,6 +47,21 @@ std::optional<std::pair<std::string, std::int64_t>> ParseRangedName(const std::s
   return std::make_pair(match[1].str(), *high - *low + 1);
 }
 
+// `[[R, Wdilation], [P, Wstride]]`: a projection rank on one line.
+std::string TermsText(const YamlValue& rank) {
+  if (!rank.IsList()) return rank.Text();
+  std::vector<std::string> terms;
+  for (const YamlValue& term : rank.AsList().value_or(std::vector<YamlValue>{})) {
+    std::vector<std::string> factors;
+    for (const YamlValue& factor : term.IsList() ? term.AsList().value_or(std::vector<YamlValue>{})
+                                                 : std::vector<YamlValue>{term}) {
+      factors.push_back(factor.Text());
+    }
+    terms.push_back("[" + util::Join(factors, ", ") + "]");
+  }
+  return "[" + util::Join(terms, ", ") + "]";
+}
+
 // The top-level keys of all files, each with the file that gave it.
 class MergedKeys {
  public:
@@ -89,7 +104,7 @@ class Importer {
     if (!map) return;
     if (const std::optional<YamlValue> version = map->Require("version", "the format version, 0.4")) {
       if (version->Text() != "0.4") {
-        version->ErrorExpected("0.4 (the v0.4 subtree/local form)", "the v0.3 form is not supported yet");
+        version->ErrorExpected("0.4 (the v0.4 subtree/local form)", "; the v0.3 form is not supported yet");
       }
     }
     ReadNode(map->self(), *map, 1);
@@ -142,7 +157,7 @@ class Importer {
         const double energy = energy_value ? energy_value->AsNonNegativeDouble().value_or(-1.0) : -1.0;
         if (const std::optional<YamlValue> arguments = action->Get("arguments");
             arguments && !(arguments->IsMap() && arguments->Keys().empty()) && !arguments->IsNull()) {
-          arguments->ErrorExpected("no arguments ({})", "actions with arguments are not supported yet");
+          arguments->ErrorExpected("no arguments ({})", "; actions with arguments are not supported yet");
         }
         if (!action_text || energy < 0.0) continue;
         if (actions.count(*action_text) > 0) {
@@ -152,7 +167,7 @@ class Importer {
         static const std::set<std::string> kUsed = {"read", "write", "update", "compute"};
         if (kUsed.count(*action_text) == 0 && energy > 0.0) {
           energy_value->ErrorExpected(fmt::format("0 for action '{}'", *action_text),
-                                      "loopfront only prices read, write, update and compute; leakage and other "
+                                      "; loopfront only prices read, write, update and compute; leakage and other "
                                       "actions are not supported yet");
         }
         actions[*action_text] = energy;
@@ -273,7 +288,7 @@ class Importer {
       if (const std::optional<YamlValue> flag = space->Get("read_write")) read_write = flag->AsBool().value_or(false);
       if (read_write) {
         if (output) {
-          item.ErrorExpected("one read_write data space (the output)", fmt::format("'{}' is one already", output->name));
+          item.ErrorExpected("one read_write data space (the output)", fmt::format("; '{}' is one already", output->name));
           ok = false;
         }
         tensor.role = workload::TensorRole::kOutput;
@@ -285,7 +300,7 @@ class Importer {
     if (data_spaces_value && (!output || operands.size() != 2)) {
       data_spaces_value->ErrorExpected(
           "three data spaces: two operands and one `read_write: true` output (an einsum)",
-          fmt::format("got {} operand(s) and {} output(s)", operands.size(), output ? 1 : 0));
+          fmt::format("; got {} operand(s) and {} output(s)", operands.size(), output ? 1 : 0));
       ok = false;
     }
     if (ok && output && operands.size() == 2) {
@@ -379,7 +394,7 @@ class Importer {
     if (const std::optional<YamlValue> subtrees = map.Get("subtree")) {
       const std::vector<YamlValue> items = subtrees->AsList().value_or(std::vector<YamlValue>{});
       if (items.size() > 1) {
-        subtrees->ErrorExpected("one subtree per node", "heterogeneous subtrees are not supported yet");
+        subtrees->ErrorExpected("one subtree per node", "; heterogeneous subtrees are not supported yet");
         return;
       }
       for (const YamlValue& item : items) {
@@ -419,14 +434,15 @@ class Importer {
     if (!storage && !compute) {
       std::vector<std::string> classes = kStorageClasses;
       classes.insert(classes.end(), kComputeClasses.begin(), kComputeClasses.end());
+      components_.emplace(ranged->first, item);  // so that its ERT table is not reported as well
       class_value->ErrorExpected(fmt::format("a class loopfront models ({})", util::Join(classes, ", ")),
                                  util::DidYouMeanHint(*class_name, classes).empty()
-                                     ? "other components (networks, compound components) are not supported yet"
+                                     ? "; other components (networks, compound components) are not supported yet"
                                      : util::DidYouMeanHint(*class_name, classes));
       return;
     }
     if (components_.count(ranged->first) > 0) {
-      name_value->ErrorExpected("a name used once", fmt::format("'{}' is used already", ranged->first));
+      name_value->ErrorExpected("a name used once", fmt::format("; '{}' is used already", ranged->first));
       return;
     }
     components_.emplace(ranged->first, item);
@@ -451,11 +467,11 @@ class Importer {
     if (mesh_x * mesh_y != instances) {
       (mesh_x_value ? *mesh_x_value : mesh_y_value ? *mesh_y_value : item)
           .ErrorExpected(fmt::format("meshX × meshY = the instances of '{}' ({})", ranged->first, instances),
-                         fmt::format("got {} × {}", mesh_x, mesh_y));
+                         fmt::format("; got {} × {}", mesh_x, mesh_y));
     }
     if (compute) {
       if (mac_) {
-        item.ErrorExpected("one compute local (the MAC array)", fmt::format("'{}' is one already", mac_->name));
+        item.ErrorExpected("one compute local (the MAC array)", fmt::format("; '{}' is one already", mac_->name));
         return;
       }
       mac_ = Component{.name = ranged->first, .node = item};
@@ -521,7 +537,7 @@ class Importer {
     }
     if (const std::optional<YamlValue> value = get("cluster_size")) {
       if (const std::optional<std::int64_t> cluster = value->AsPositiveInt(); cluster && *cluster != 1) {
-        value->ErrorExpected("1", "cluster_size above 1 is not supported yet");
+        value->ErrorExpected("1", "; cluster_size above 1 is not supported yet");
       }
     }
     design_.level_sources.push_back(SourceOf(item, fmt::format("{}, class {}", *name_text, *class_name)));
@@ -543,7 +559,7 @@ class Importer {
         rank.Error(fmt::format("data space '{}' has an affine projection {} (a sum of terms or a term with a "
                                "coefficient); loopfront reads single-index projections only — convolutions are not "
                                "supported yet",
-                               tensor.name, rank.FlowText()));
+                               tensor.name, TermsText(rank)));
         return false;
       }
       const YamlValue dim_value = terms[0].AsList()->front();
@@ -624,8 +640,8 @@ class Importer {
       if (dim < 0 || !factor || *factor < 1 || *factor > std::numeric_limits<std::int32_t>::max()) {
         value.ErrorExpected(fmt::format("factors such as \"{0}=4\" or \"{0}4\" over the dims ({1})", dim_names.front(),
                                         util::Join(dim_names, ", ")),
-                            dim < 0 ? fmt::format("'{}' is not a dim{}", name, util::DidYouMeanHint(name, dim_names))
-                                    : fmt::format("'{}' is not a positive factor", number));
+                            dim < 0 ? fmt::format("; '{}' is not a dim{}", name, util::DidYouMeanHint(name, dim_names))
+                                    : fmt::format("; '{}' is not a positive factor", number));
         ok = false;
         continue;
       }
@@ -664,8 +680,8 @@ class Importer {
       const int dim = problem.DimIndex(name);
       if (dim < 0 || std::find(dims.begin(), dims.end(), dim) != dims.end()) {
         value.ErrorExpected(fmt::format("each dim at most once, innermost first, from ({})", util::Join(dim_names, ", ")),
-                            dim < 0 ? fmt::format("'{}' is not a dim{}", name, util::DidYouMeanHint(name, dim_names))
-                                    : fmt::format("'{}' is given twice", name));
+                            dim < 0 ? fmt::format("; '{}' is not a dim{}", name, util::DidYouMeanHint(name, dim_names))
+                                    : fmt::format("; '{}' is given twice", name));
         return std::nullopt;
       }
       dims.push_back(dim);
@@ -708,7 +724,7 @@ class Importer {
     for (const int dim : permutation) count += (*factors)[static_cast<std::size_t>(dim)] > 1 ? 1 : 0;
     if (count > limit) {
       entry.self().ErrorExpected(fmt::format("at most {} loops of factor above 1", limit),
-                                 fmt::format("got {}", count));
+                                 fmt::format("; got {}", count));
       return;
     }
     if (spatial) {
@@ -757,7 +773,7 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
       if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end()) {
         entry.key.ErrorExpected(fmt::format("a top-level key loopfront imports ({})", util::Join(kTopLevelKeys, ", ")),
                                 util::DidYouMeanHint(key, kTopLevelKeys).empty()
-                                    ? fmt::format("Timeloop's '{}' is not supported yet", key)
+                                    ? fmt::format("; Timeloop's '{}' is not supported yet", key)
                                     : util::DidYouMeanHint(key, kTopLevelKeys));
         continue;
       }
@@ -787,7 +803,8 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
   bool problem_ok = false;
   if (architecture) {
     importer.ReadArchitecture(*architecture);
-    importer.ReadEnergies(merged.Get("ERT"), *architecture);
+    // Without levels (an architecture refused as a whole) every ERT table would be reported too.
+    if (!design.architecture.levels.empty()) importer.ReadEnergies(merged.Get("ERT"), *architecture);
     design.architecture.name = "timeloop";
     if (diagnostics.empty()) importer.CheckArchitecture(*architecture);
   }
