@@ -46,11 +46,11 @@ int EvaluateAndPrint(const mapping::Problem& problem, const mapping::Mapping& ma
                      const std::string& format) {
   const cost::Cost cost = cost_model.Evaluate(problem, mapping);
   if (!cost.feasible) {
-    throw util::ConfigError({util::Diagnostic{
-        .file = file,
-        .path = "mapping",
-        .message = fmt::format("the {} cost model cannot evaluate this mapping: {}", cost_model.name(),
-                               mapping::Describe(cost.check, problem))}});
+    throw util::ConfigError(
+        {util::Diagnostic{.file = file,
+                          .path = "mapping",
+                          .message = fmt::format("the {} cost model cannot evaluate this mapping: {}",
+                                                 cost_model.name(), mapping::Describe(cost.check, problem))}});
   }
   std::cout << report::ReportEval(report::ParseFormat(format), problem, mapping, cost, op_label,
                                   std::string(cost_model.name()))

@@ -27,10 +27,9 @@ int RunImportTimeloop(const ImportTimeloopArgs& args) {
   const timeloop::ImportedDesign design = timeloop::ImportTimeloop(files);
   const report::ImportedFiles written = report::ImportedDesignToYaml(design);
   const std::filesystem::path dir(args.output_dir);
-  const std::pair<const char*, const std::string*> outputs[] = {
-      {report::kImportedArchFile, &written.arch_yaml},
-      {report::kImportedWorkloadFile, &written.workload_yaml},
-      {report::kImportedMappingFile, &written.mapping_yaml}};
+  const std::pair<const char*, const std::string*> outputs[] = {{report::kImportedArchFile, &written.arch_yaml},
+                                                                {report::kImportedWorkloadFile, &written.workload_yaml},
+                                                                {report::kImportedMappingFile, &written.mapping_yaml}};
   for (const auto& [name, content] : outputs) {
     io::WriteFileAtomically(dir / name, *content);
     std::cout << (dir / name).string() << "\n";

@@ -24,9 +24,10 @@ std::string FileList(const timeloop::ImportedDesign& design) { return util::Join
 std::string OpListYaml(const timeloop::ImportedDesign& design) {
   const workload::Op& op = design.op;
   std::string out = fmt::format("# Imported by `loopfront import timeloop` from {}\n", FileList(design));
-  out += fmt::format("# The op: {}; the read_write data space is the output, the first other one the input, the "
-                     "second the weight\n",
-                     design.problem_source.ToString());
+  out += fmt::format(
+      "# The op: {}; the read_write data space is the output, the first other one the input, the "
+      "second the weight\n",
+      design.problem_source.ToString());
   out += fmt::format("name: {}\nops:\n  - name: {}\n    kind: contraction\n", op.name, op.name);
   std::vector<std::string> dims;
   for (const workload::Dim& dim : op.dims) dims.push_back(fmt::format("{}: {}", dim.name, dim.size));
@@ -55,8 +56,8 @@ ImportedFiles ImportedDesignToYaml(const timeloop::ImportedDesign& design) {
   const std::size_t pe_array = files.arch_yaml.find("\n" + pe_array_prefix);
   if (pe_array == std::string::npos) throw util::InternalError("no pe_array line to comment");
   const std::size_t end = files.arch_yaml.find('\n', pe_array + 1);
-  files.arch_yaml.insert(end, fmt::format("  # {}; energy: {}", design.mac_source.ToString(),
-                                          design.mac_energy_source.ToString()));
+  files.arch_yaml.insert(
+      end, fmt::format("  # {}; energy: {}", design.mac_source.ToString(), design.mac_energy_source.ToString()));
 
   files.workload_yaml = OpListYaml(design);
 

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 #include <regex>
-#include <limits>
 #include <set>
 
 #include "loopfront/io/yaml_reader.h"
@@ -27,8 +27,8 @@ const std::vector<std::string> kStorageClasses = {"DRAM", "SRAM", "regfile", "sm
 const std::vector<std::string> kComputeClasses = {"intmac", "fpmac", "mac"};
 const std::vector<std::string> kNodeAttributeKeys = {"version", "technology", "global_cycle_seconds"};
 const std::vector<std::string> kStorageAttributeKeys = {
-    "depth",     "width",  "block_size",      "datawidth",       "word_bits",        "meshX",
-    "meshY",     "read_bandwidth", "write_bandwidth", "shared_bandwidth", "multiple_buffering", "cluster_size"};
+    "depth", "width",          "block_size",      "datawidth",        "word_bits",          "meshX",
+    "meshY", "read_bandwidth", "write_bandwidth", "shared_bandwidth", "multiple_buffering", "cluster_size"};
 const std::vector<std::string> kComputeAttributeKeys = {"meshX", "meshY", "datawidth", "word_bits"};
 
 Source SourceOf(const YamlValue& value, std::string what) {
@@ -53,8 +53,8 @@ std::string TermsText(const YamlValue& rank) {
   std::vector<std::string> terms;
   for (const YamlValue& term : rank.AsList().value_or(std::vector<YamlValue>{})) {
     std::vector<std::string> factors;
-    for (const YamlValue& factor : term.IsList() ? term.AsList().value_or(std::vector<YamlValue>{})
-                                                 : std::vector<YamlValue>{term}) {
+    for (const YamlValue& factor :
+         term.IsList() ? term.AsList().value_or(std::vector<YamlValue>{}) : std::vector<YamlValue>{term}) {
       factors.push_back(factor.Text());
     }
     terms.push_back("[" + util::Join(factors, ", ") + "]");
@@ -68,9 +68,10 @@ class MergedKeys {
   void Add(const YamlValue& key, const YamlValue& value) {
     const std::string name = key.Text();
     if (const auto found = values_.find(name); found != values_.end()) {
-      key.Error(fmt::format("expected each top-level key in one file only, got '{}' in both {} and {} (Timeloop "
-                            "merges the top-level keys of its input files)",
-                            name, found->second.file(), key.file()));
+      key.Error(
+          fmt::format("expected each top-level key in one file only, got '{}' in both {} and {} (Timeloop "
+                      "merges the top-level keys of its input files)",
+                      name, found->second.file(), key.file()));
       return;
     }
     values_.emplace(name, value);
@@ -96,8 +97,9 @@ class Importer {
 
   void ReadArchitecture(const YamlValue& value) {
     if (value.HasKey("nodes")) {
-      value.Error("expected the v0.4 subtree/local form, got the v0.4 tree form (nodes:), which is not "
-                  "supported yet");
+      value.Error(
+          "expected the v0.4 subtree/local form, got the v0.4 tree form (nodes:), which is not "
+          "supported yet");
       return;
     }
     const std::optional<YamlMap> map = value.AsMap({"version", "subtree", "local"});
@@ -115,8 +117,9 @@ class Importer {
   void ReadEnergies(const std::optional<YamlValue>& ert, const YamlValue& architecture) {
     std::map<std::string, std::pair<YamlValue, std::map<std::string, double>>> tables;  // component → actions
     if (!ert) {
-      architecture.Error("expected an ERT (Accelergy's energy table, top-level key ERT) in one of the files, "
-                         "got none");
+      architecture.Error(
+          "expected an ERT (Accelergy's energy table, top-level key ERT) in one of the files, "
+          "got none");
       return;
     }
     const std::optional<YamlMap> map = ert->AsMap({"version", "tables"});
@@ -140,14 +143,14 @@ class Importer {
       }
       const auto ranged = ParseRangedName(path->substr(start));
       if (!ranged || !(components_.count(ranged->first) > 0)) {
-        name_value->ErrorExpected(fmt::format("a component of the architecture ({})", util::Join(ComponentNames(), ", ")),
-                                  ranged ? util::DidYouMeanHint(ranged->first, ComponentNames()) : "");
+        name_value->ErrorExpected(
+            fmt::format("a component of the architecture ({})", util::Join(ComponentNames(), ", ")),
+            ranged ? util::DidYouMeanHint(ranged->first, ComponentNames()) : "");
         continue;
       }
       std::map<std::string, double> actions;
       const std::optional<YamlValue> actions_value = table->Require("actions", "the energy of each action");
-      const std::optional<std::vector<YamlValue>> action_items =
-          actions_value ? actions_value->AsList() : std::nullopt;
+      const std::optional<std::vector<YamlValue>> action_items = actions_value ? actions_value->AsList() : std::nullopt;
       for (const YamlValue& action_item : action_items.value_or(std::vector<YamlValue>{})) {
         const std::optional<YamlMap> action = action_item.AsMap({"name", "arguments", "energy"});
         if (!action) continue;
@@ -269,8 +272,8 @@ class Importer {
     std::vector<std::pair<workload::Tensor, YamlValue>> operands;
     std::optional<workload::Tensor> output;
     std::optional<YamlValue> data_spaces_value = shape->Require("data_spaces", "the tensors");
-    std::vector<YamlValue> data_spaces = data_spaces_value ? data_spaces_value->AsList().value_or(std::vector<YamlValue>{})
-                                                           : std::vector<YamlValue>{};
+    std::vector<YamlValue> data_spaces =
+        data_spaces_value ? data_spaces_value->AsList().value_or(std::vector<YamlValue>{}) : std::vector<YamlValue>{};
     for (const YamlValue& item : data_spaces) {
       const std::optional<YamlMap> space = item.AsMap({"name", "projection", "read_write"});
       if (!space) {
@@ -288,7 +291,8 @@ class Importer {
       if (const std::optional<YamlValue> flag = space->Get("read_write")) read_write = flag->AsBool().value_or(false);
       if (read_write) {
         if (output) {
-          item.ErrorExpected("one read_write data space (the output)", fmt::format("; '{}' is one already", output->name));
+          item.ErrorExpected("one read_write data space (the output)",
+                             fmt::format("; '{}' is one already", output->name));
           ok = false;
         }
         tensor.role = workload::TensorRole::kOutput;
@@ -315,8 +319,7 @@ class Importer {
           const auto dim = std::find(dim_names.begin(), dim_names.end(), name);
           if (dim != dim_names.end()) {
             op.dims[static_cast<std::size_t>(dim - dim_names.begin())].size = entry.value.AsPositiveInt().value_or(1);
-          } else if (std::find(coefficient_names.begin(), coefficient_names.end(), name) !=
-                     coefficient_names.end()) {
+          } else if (std::find(coefficient_names.begin(), coefficient_names.end(), name) != coefficient_names.end()) {
             entry.value.AsInt();
           } else {
             std::vector<std::string> names = dim_names;
@@ -336,14 +339,13 @@ class Importer {
     design_.mapping = mapping::Mapping(problem.num_levels());
     design_.mapping_sources.assign(static_cast<std::size_t>(problem.num_levels()), {});
     for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
-      design_.mapping.level(level_idx).SetKeeps(
-          static_cast<mapping::TensorMask>((1u << problem.num_tensors()) - 1u));
+      design_.mapping.level(level_idx).SetKeeps(static_cast<mapping::TensorMask>((1u << problem.num_tensors()) - 1u));
     }
     std::map<std::pair<int, std::string>, YamlValue> seen;
     const std::vector<std::string> level_names = design_.architecture.LevelNames();
     for (const YamlValue& item : value.AsList().value_or(std::vector<YamlValue>{})) {
-      const std::optional<YamlMap> entry = item.AsMap({"target", "type", "factors", "permutation", "split", "keep",
-                                                       "bypass"});
+      const std::optional<YamlMap> entry =
+          item.AsMap({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
       if (!entry) continue;
       const std::optional<YamlValue> target = entry->Require("target", "a storage level's name");
       const std::optional<YamlValue> type_value = entry->Require("type", "temporal, spatial or datatype");
@@ -429,8 +431,10 @@ class Importer {
     const auto ranged = name_text ? ParseRangedName(*name_text) : std::nullopt;
     if (name_text && !ranged) name_value->ErrorExpected("a name, optionally with a range such as RF[1..16]");
     if (!ranged || !class_name) return;
-    const bool storage = std::find(kStorageClasses.begin(), kStorageClasses.end(), *class_name) != kStorageClasses.end();
-    const bool compute = std::find(kComputeClasses.begin(), kComputeClasses.end(), *class_name) != kComputeClasses.end();
+    const bool storage =
+        std::find(kStorageClasses.begin(), kStorageClasses.end(), *class_name) != kStorageClasses.end();
+    const bool compute =
+        std::find(kComputeClasses.begin(), kComputeClasses.end(), *class_name) != kComputeClasses.end();
     if (!storage && !compute) {
       std::vector<std::string> classes = kStorageClasses;
       classes.insert(classes.end(), kComputeClasses.begin(), kComputeClasses.end());
@@ -465,7 +469,9 @@ class Importer {
       mesh_x = std::max<std::int64_t>(1, instances / mesh_y);
     }
     if (mesh_x * mesh_y != instances) {
-      (mesh_x_value ? *mesh_x_value : mesh_y_value ? *mesh_y_value : item)
+      (mesh_x_value   ? *mesh_x_value
+       : mesh_y_value ? *mesh_y_value
+                      : item)
           .ErrorExpected(fmt::format("meshX × meshY = the instances of '{}' ({})", ranged->first, instances),
                          fmt::format("; got {} × {}", mesh_x, mesh_y));
     }
@@ -517,7 +523,8 @@ class Importer {
       level.vector_words = std::max<std::int64_t>(1, *width / level.word_bits);
     }
     if (const std::optional<YamlValue> value = get("depth")) {
-      if (const std::optional<std::int64_t> depth = value->AsPositiveInt()) level.capacity_words = *depth * level.vector_words;
+      if (const std::optional<std::int64_t> depth = value->AsPositiveInt())
+        level.capacity_words = *depth * level.vector_words;
     }
     const std::pair<const char*, std::optional<double>*> bandwidths[] = {
         {"read_bandwidth", &level.read_bandwidth_words_per_cycle},
@@ -551,15 +558,16 @@ class Importer {
     if (!ranks) return false;
     bool ok = true;
     for (const YamlValue& rank : *ranks) {
-      const std::vector<YamlValue> terms = rank.IsList() ? rank.AsList().value_or(std::vector<YamlValue>{})
-                                                         : std::vector<YamlValue>{};
+      const std::vector<YamlValue> terms =
+          rank.IsList() ? rank.AsList().value_or(std::vector<YamlValue>{}) : std::vector<YamlValue>{};
       const bool single = terms.size() == 1 && terms[0].IsList() && terms[0].Keys().empty() &&
                           terms[0].AsList().value_or(std::vector<YamlValue>{}).size() == 1;
       if (!single) {
-        rank.Error(fmt::format("data space '{}' has an affine projection {} (a sum of terms or a term with a "
-                               "coefficient); loopfront reads single-index projections only — convolutions are not "
-                               "supported yet",
-                               tensor.name, TermsText(rank)));
+        rank.Error(
+            fmt::format("data space '{}' has an affine projection {} (a sum of terms or a term with a "
+                        "coefficient); loopfront reads single-index projections only — convolutions are not "
+                        "supported yet",
+                        tensor.name, TermsText(rank)));
         return false;
       }
       const YamlValue dim_value = terms[0].AsList()->front();
@@ -679,9 +687,10 @@ class Importer {
     for (const std::string& name : names) {
       const int dim = problem.DimIndex(name);
       if (dim < 0 || std::find(dims.begin(), dims.end(), dim) != dims.end()) {
-        value.ErrorExpected(fmt::format("each dim at most once, innermost first, from ({})", util::Join(dim_names, ", ")),
-                            dim < 0 ? fmt::format("; '{}' is not a dim{}", name, util::DidYouMeanHint(name, dim_names))
-                                    : fmt::format("; '{}' is given twice", name));
+        value.ErrorExpected(
+            fmt::format("each dim at most once, innermost first, from ({})", util::Join(dim_names, ", ")),
+            dim < 0 ? fmt::format("; '{}' is not a dim{}", name, util::DidYouMeanHint(name, dim_names))
+                    : fmt::format("; '{}' is given twice", name));
         return std::nullopt;
       }
       dims.push_back(dim);
@@ -754,7 +763,8 @@ class Importer {
 }  // namespace
 
 std::string Source::ToString() const {
-  return what.empty() ? fmt::format("{}:{}:{}", file, line, column) : fmt::format("{}:{}:{} ({})", file, line, column, what);
+  return what.empty() ? fmt::format("{}:{}:{}", file, line, column)
+                      : fmt::format("{}:{}:{} ({})", file, line, column, what);
 }
 
 ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
@@ -816,7 +826,8 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
   try {
     design.problem = mapping::Problem::Build(design.op, design.architecture);
   } catch (const util::ConfigError& error) {
-    for (const util::Diagnostic& diagnostic : error.diagnostics()) problem->Error(diagnostic.path + ": " + diagnostic.message);
+    for (const util::Diagnostic& diagnostic : error.diagnostics())
+      problem->Error(diagnostic.path + ": " + diagnostic.message);
     diagnostics.ThrowIfAny();
   }
   importer.ReadMapping(*mapping_value);

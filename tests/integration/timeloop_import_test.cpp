@@ -3,8 +3,6 @@
 // exactly, energy to 1e-9 relative); the conv folders are refused as not supported yet; the files
 // merge in any order and split however; `import timeloop` writes files that `eval` reads back to
 // the same figures.
-#include "loopfront/timeloop/importer.h"
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -16,6 +14,7 @@
 #include "cost_models/dataflow/dataflow_model.h"
 #include "loopfront/cost/crosscheck.h"
 #include "loopfront/cost/reference_case.h"
+#include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 #include "tests/integration/cli_runner.h"
 
@@ -65,8 +64,8 @@ std::string ConfigErrorText(const std::vector<std::filesystem::path>& files) {
 }
 
 std::filesystem::path Scratch(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("loopfront_tl_" + std::to_string(::getpid()) + "_" + name);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("loopfront_tl_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -61,12 +61,12 @@ struct ImportedDesign {
   workload::Op op;
   mapping::Problem problem;  // op × architecture
   mapping::Mapping mapping;
-  std::vector<std::string> files;  // as given
-  std::vector<Source> level_sources;           // per storage level: its `local` entry
-  std::vector<Source> level_energy_sources;    // per storage level: its ERT table
-  Source mac_source;                           // the compute `local` entry
-  Source mac_energy_source;                    // its ERT table
-  Source problem_source;                       // `problem.shape`
+  std::vector<std::string> files;                    // as given
+  std::vector<Source> level_sources;                 // per storage level: its `local` entry
+  std::vector<Source> level_energy_sources;          // per storage level: its ERT table
+  Source mac_source;                                 // the compute `local` entry
+  Source mac_energy_source;                          // its ERT table
+  Source problem_source;                             // `problem.shape`
   std::vector<std::vector<Source>> mapping_sources;  // per storage level: the mapping entries read
 };
 
