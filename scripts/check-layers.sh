@@ -2,8 +2,8 @@
 # Layers only point down (README, "Layers"): a file of module M may include a loopfront header of
 # module N only when N is M itself or lies below M in this order:
 #
-#   util < io < pareto < workload < arch < mapping < cost < search < fusion < planner < report
-#        < experiment < cli
+#   util < io < pareto < workload < arch < mapping < timeloop < cost < search < fusion < planner
+#        < report < experiment < cli
 #
 # `pareto` (the generic latency/energy front, a template over any payload) depends on nothing but
 # the standard library, so it sits with the foundations. The plug-in folders sit on the layer they
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-layers=(util io pareto workload arch mapping cost search fusion planner report experiment cli)
+layers=(util io pareto workload arch mapping timeloop cost search fusion planner report experiment cli)
 declare -A rank
 for index in "${!layers[@]}"; do
   rank[${layers[$index]}]=$index

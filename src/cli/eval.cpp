@@ -1,5 +1,6 @@
 // `loopfront eval --arch NAME|FILE (--op SPEC | --workload FILE --op-name NAME) --mapping FILE|"LINE"
-//  [--cost-model dataflow|roofline] [--cost-param k=v ...] [--format table|json]`: evaluates one
+//  [--cost-model dataflow|roofline] [--cost-param k=v ...] [--format table|json]`, or
+// `loopfront eval --timeloop FILE... [...]` (Timeloop's own input files, timeloop/importer.h): evaluates one
 // mapping and explains it level by level (DESIGN §1): per level and tensor the tile, reads, fills,
 // updates and energy; each level's bandwidth-limited cycles and which level bounds the op; the
 // energy breakdown, utilization, EDP and padding waste.
@@ -24,6 +25,7 @@
 #include "loopfront/io/presets.h"
 #include "loopfront/mapping/check.h"
 #include "loopfront/mapping/loader.h"
+#include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 #include "src/cli/commands.h"
 #include "src/cli/op_selection.h"
@@ -34,8 +36,43 @@ namespace {
 struct EvalArgs {
   OpSelectionOptions selection;
   std::string mapping_path;
+  std::vector<std::string> timeloop_files;
   std::string format = "table";
 };
+
+// Evaluates `mapping` and prints the explanation; an infeasible mapping is a ConfigError at `file`.
+int EvaluateAndPrint(const mapping::Problem& problem, const mapping::Mapping& mapping,
+                     const cost::CostModel& cost_model, const std::string& op_label, const std::string& file,
+                     const std::string& format) {
+  const cost::Cost cost = cost_model.Evaluate(problem, mapping);
+  if (!cost.feasible) {
+    throw util::ConfigError(
+        {util::Diagnostic{.file = file,
+                          .path = "mapping",
+                          .message = fmt::format("the {} cost model cannot evaluate this mapping: {}",
+                                                 cost_model.name(), mapping::Describe(cost.check, problem))}});
+  }
+  std::cout << report::ReportEval(report::ParseFormat(format), problem, mapping, cost, op_label,
+                                  std::string(cost_model.name()))
+                   .out;
+  return 0;
+}
+
+// `eval --timeloop FILE...`: the architecture, op and mapping all come from Timeloop's files.
+int RunEvalTimeloop(const EvalArgs& args) {
+  const OpSelectionOptions& options = args.selection;
+  if (!options.arch.empty() || !options.op_spec.empty() || !options.workload.empty() || !args.mapping_path.empty()) {
+    throw util::ConfigError(
+        "expected either --timeloop FILE... or --arch/--op/--workload/--mapping, got both; Timeloop's files hold the "
+        "architecture, the op and the mapping");
+  }
+  std::vector<std::filesystem::path> files(args.timeloop_files.begin(), args.timeloop_files.end());
+  const timeloop::ImportedDesign design = timeloop::ImportTimeloop(files);
+  const std::unique_ptr<cost::CostModel> cost_model =
+      cost::BuiltinCostModels().Create(options.cost_model, options.cost_params);
+  return EvaluateAndPrint(design.problem, design.mapping, *cost_model, design.op.name, design.files.front(),
+                          args.format);
+}
 
 // Throws when the command line and the mapping file name different architectures or ops.
 void CheckAgreement(const mapping::Problem& from_file, const OpSelection& selection, const std::string& file) {
@@ -70,6 +107,10 @@ int RunEval(const EvalArgs& args) {
     throw util::ConfigError({util::Diagnostic{
         .path = "--format", .message = fmt::format("expected table or json, got '{}'", args.format)}});
   }
+  if (!args.timeloop_files.empty()) return RunEvalTimeloop(args);
+  if (args.mapping_path.empty()) {
+    throw util::ConfigError("expected --mapping FILE|\"LINE\" (or --timeloop FILE...), got neither");
+  }
   // A mapping in the one-line form `search` prints is taken as it is; anything else names a file.
   const bool one_line = !std::filesystem::exists(args.mapping_path) && args.mapping_path.find('[') != std::string::npos;
   const mapping::MappingFile file =
@@ -100,19 +141,8 @@ int RunEval(const EvalArgs& args) {
   if ((cli_names_arch || cli_names_op) && file_problem) CheckAgreement(*file_problem, selection, file.file());
 
   const mapping::Mapping mapping = file.Read(selection.problem);
-  const cost::Cost cost = selection.cost_model->Evaluate(selection.problem, mapping);
-  if (!cost.feasible) {
-    throw util::ConfigError({util::Diagnostic{
-        .file = file.file(),
-        .path = "mapping",
-        .message = fmt::format("the {} cost model cannot evaluate this mapping: {}", selection.cost_model->name(),
-                               mapping::Describe(cost.check, selection.problem))}});
-  }
-  const std::string cost_model(selection.cost_model->name());
-  std::cout << report::ReportEval(report::ParseFormat(args.format), selection.problem, mapping, cost,
-                                  selection.op_label, cost_model)
-                   .out;
-  return 0;
+  return EvaluateAndPrint(selection.problem, mapping, *selection.cost_model, selection.op_label, file.file(),
+                          args.format);
 }
 
 }  // namespace
@@ -123,8 +153,11 @@ void AddEvalCommand(CLI::App& app, CommandRegistry& registry) {
       "eval", "Evaluate one mapping of one op and explain it level by level (accesses, energy, bounding level)");
   AddOpSelectionOptions(*eval, args->selection, /*required=*/false);
   eval->add_option("--mapping", args->mapping_path,
-                   "Mapping YAML file, or a mapping in the one-line form `search` prints (docs/mappings.md)")
-      ->required();
+                   "Mapping YAML file, or a mapping in the one-line form `search` prints (docs/mappings.md)");
+  eval->add_option("--timeloop", args->timeloop_files,
+                   "Instead of --arch, the op and --mapping: Timeloop input files (architecture, problem, mapping, "
+                   "ERT; any order, docs/timeloop.md)")
+      ->expected(1, -1);
   eval->add_option("--format", args->format, "Output format: table or json")->capture_default_str();
   registry.Add(eval, [args] { return RunEval(*args); });
 }

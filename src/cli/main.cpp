@@ -32,6 +32,7 @@ int Run(int argc, char** argv) {
   loopfront::cli::AddValidateCommand(app, registry);
   loopfront::cli::AddCrosscheckCommand(app, registry);
   loopfront::cli::AddEvalCommand(app, registry);
+  loopfront::cli::AddImportCommand(app, registry);
   loopfront::cli::AddSearchCommand(app, registry);
   loopfront::cli::AddRunCommand(app, registry);
   loopfront::cli::AddMergeCommand(app, registry);

@@ -2,7 +2,10 @@
 // Its first line is `# expect: <part of the message>`; an optional second line
 // `# expect-at: LINE:COL` pins the position. For each file, `loopfront validate FILE` must exit
 // with code 2 and print a diagnostic line `FILE:LINE:COL: ...` that contains the expected text
-// (at exactly LINE:COL when given). New cases need no code: drop a file in the folder.
+// (at exactly LINE:COL when given). A file that is not a loopfront document (a Timeloop input)
+// names the command to run on it in a line `# command: ARGS` among its first lines (e.g.
+// `# command: eval --timeloop`): `loopfront ARGS FILE` then replaces `validate FILE`.
+// New cases need no code: drop a file in the folder.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -19,6 +22,7 @@ namespace {
 struct Expectation {
   std::string message{};
   std::string position{};  // "LINE:COL" or empty
+  std::string command = "validate";
 };
 
 Expectation ReadExpectation(const std::filesystem::path& file) {
@@ -29,6 +33,10 @@ Expectation ReadExpectation(const std::filesystem::path& file) {
   if (!lines.empty() && lines[0].starts_with(expect_prefix))
     expectation.message = lines[0].substr(expect_prefix.size());
   if (lines.size() > 1 && lines[1].starts_with(at_prefix)) expectation.position = lines[1].substr(at_prefix.size());
+  const std::string command_prefix = "# command: ";
+  for (std::size_t index = 1; index < std::min<std::size_t>(lines.size(), 3); ++index) {
+    if (lines[index].starts_with(command_prefix)) expectation.command = lines[index].substr(command_prefix.size());
+  }
   return expectation;
 }
 
@@ -48,7 +56,7 @@ TEST_CASE("Every bad input is rejected with exit code 2, a position and the expe
     const Expectation expectation = ReadExpectation(file);
     REQUIRE_FALSE(expectation.message.empty());  // the first line must say what to expect
     const loopfront::testing::CommandResult result =
-        loopfront::testing::RunLoopfront("validate '" + file.string() + "'");
+        loopfront::testing::RunLoopfront(expectation.command + " '" + file.string() + "'");
     INFO("stderr:\n" << result.err);
     CHECK(result.exit_code == 2);
     CHECK(result.out.empty());

@@ -1,0 +1,58 @@
+// `loopfront import timeloop FILE... --output DIR`: reads Timeloop's input files (architecture,
+// problem, mapping, ERT, in any order; timeloop/importer.h) and writes loopfront's own
+// architecture, workload and mapping files into DIR (report/timeloop_import.h), each value's origin
+// in a comment, so that `loopfront eval --mapping DIR/mapping.yaml` gives the figures of
+// `loopfront eval --timeloop FILE...`. Prints the paths written.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "loopfront/io/output.h"
+#include "loopfront/report/timeloop_import.h"
+#include "loopfront/timeloop/importer.h"
+#include "src/cli/commands.h"
+
+namespace loopfront::cli {
+namespace {
+
+struct ImportTimeloopArgs {
+  std::vector<std::string> files;
+  std::string output_dir;
+};
+
+int RunImportTimeloop(const ImportTimeloopArgs& args) {
+  const std::vector<std::filesystem::path> files(args.files.begin(), args.files.end());
+  const timeloop::ImportedDesign design = timeloop::ImportTimeloop(files);
+  const report::ImportedFiles written = report::ImportedDesignToYaml(design);
+  const std::filesystem::path dir(args.output_dir);
+  const std::pair<const char*, const std::string*> outputs[] = {{report::kImportedArchFile, &written.arch_yaml},
+                                                                {report::kImportedWorkloadFile, &written.workload_yaml},
+                                                                {report::kImportedMappingFile, &written.mapping_yaml}};
+  for (const auto& [name, content] : outputs) {
+    io::WriteFileAtomically(dir / name, *content);
+    std::cout << (dir / name).string() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddImportCommand(CLI::App& app, CommandRegistry& registry) {
+  CLI::App* import = app.add_subcommand("import", "Convert another tool's input files into loopfront's own");
+  import->require_subcommand(1);
+  auto args = std::make_shared<ImportTimeloopArgs>();
+  CLI::App* timeloop = import->add_subcommand(
+      "timeloop",
+      "Timeloop/Accelergy v0.4 files (architecture, problem, mapping, ERT; any order) -> arch.yaml, workload.yaml "
+      "and mapping.yaml (docs/timeloop.md)");
+  timeloop->add_option("files", args->files, "Timeloop YAML files; their top-level keys are merged")
+      ->required()
+      ->expected(1, -1);
+  timeloop->add_option("--output", args->output_dir, "Folder to write arch.yaml, workload.yaml and mapping.yaml into")
+      ->required();
+  registry.Add(timeloop, [args] { return RunImportTimeloop(*args); });
+}
+
+}  // namespace loopfront::cli
