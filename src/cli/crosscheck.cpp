@@ -1,5 +1,7 @@
 // `loopfront crosscheck PATH...`: evaluates every reference case (shared/validation/README.md
-// format; files or folders of *.json) with the `dataflow` cost model and prints one line per
+// format; files or folders of *.json; or Timeloop input folders, each imported with
+// timeloop::ImportTimeloop and compared with its `<folder name>.json` in the --expected folders)
+// with the `dataflow` cost model and prints one line per
 // quantity that differs from the reference, then a summary line. A case that uses a feature
 // loopfront does not model yet (convolutions: issue 12 item 5) is not evaluated: it gets one
 // "not evaluated" line naming the feature and is counted apart in the summary ("U not supported
@@ -28,6 +30,7 @@ constexpr int kExitMismatch = 1;
 
 struct CrosscheckArgs {
   std::vector<std::string> paths;
+  std::vector<std::string> expected_dirs;  // empty: each Timeloop folder's default ones
   double energy_tolerance = 0.005;
   bool verbose = false;
 };
@@ -41,7 +44,15 @@ int RunCrosscheck(const CrosscheckArgs& args) {
   std::vector<util::Diagnostic> diagnostics;
   for (const std::filesystem::path& file : files) {
     try {
-      cases.push_back(cost::LoadReferenceCase(file));
+      if (std::filesystem::is_directory(file)) {
+        const std::vector<std::filesystem::path> expected_dirs =
+            args.expected_dirs.empty()
+                ? cost::DefaultTimeloopExpectedDirs(file)
+                : std::vector<std::filesystem::path>(args.expected_dirs.begin(), args.expected_dirs.end());
+        cases.push_back(cost::LoadTimeloopReferenceCase(file, expected_dirs));
+      } else {
+        cases.push_back(cost::LoadReferenceCase(file));
+      }
     } catch (const util::ConfigError& error) {
       diagnostics.insert(diagnostics.end(), error.diagnostics().begin(), error.diagnostics().end());
     }
@@ -75,11 +86,24 @@ void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry) {
   auto args = std::make_shared<CrosscheckArgs>();
   CLI::App* command =
       app.add_subcommand("crosscheck",
-                         "Evaluate reference cases (e.g. ../shared/validation/timeloop) with the dataflow model and "
-                         "compare every quantity. Exit 0 if all match, 1 on a mismatch, 2 on a malformed case; "
+                         "Evaluate reference cases (e.g. ../shared/validation/timeloop) or Timeloop input folders "
+                         "(e.g. ../shared/validation/timeloop-inputs) with the dataflow model and compare every "
+                         "quantity. Exit 0 if all match, 1 on a mismatch, 2 on a malformed case or a Timeloop folder "
+                         "without its expected figures; "
                          "convolution cases are listed and counted as not supported yet (issue 12 item 5) and do "
                          "not change the exit code");
-  command->add_option("paths", args->paths, "Reference-case JSON files or folders of them")->required();
+  command
+      ->add_option("paths", args->paths,
+                   "Reference-case JSON files or folders of them; Timeloop input folders (*.yaml files) or folders "
+                   "of them")
+      ->required();
+  // One folder per occurrence (repeat the option), so that it never swallows the paths after it.
+  command
+      ->add_option("--expected", args->expected_dirs,
+                   "A folder holding Timeloop input folders' expected figures as <folder name>.json; repeat it for "
+                   "more, the first that has a case wins (default: the timeloop and timeloop-more folders beside "
+                   "the folder of the inputs, as in ../shared/validation)")
+      ->allow_extra_args(false);
   command
       ->add_option("--energy-tolerance", args->energy_tolerance,
                    "Relative tolerance on energies (counts and cycles must match exactly)")

@@ -1,14 +1,17 @@
 #include "loopfront/cost/reference_case.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
+#include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 
@@ -527,27 +530,105 @@ ReferenceCase LoadReferenceCase(const std::filesystem::path& file) {
   return result;
 }
 
-std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<std::filesystem::path>& paths) {
+namespace {
+
+std::vector<std::filesystem::path> YamlFilesOf(const std::filesystem::path& folder) {
   std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The folder's own name, also for "case/" and "." (whose path has no usable file name).
+std::filesystem::path NamedFolder(const std::filesystem::path& folder) {
+  std::filesystem::path normal = folder.lexically_normal();
+  if (!normal.has_filename()) normal = normal.parent_path();
+  if (normal.empty() || normal.filename() == "." || normal.filename() == "..") {
+    normal = std::filesystem::absolute(normal).lexically_normal();
+    if (!normal.has_filename()) normal = normal.parent_path();
+  }
+  return normal;
+}
+
+}  // namespace
+
+bool IsTimeloopInputFolder(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::is_directory(path, error) && !YamlFilesOf(path).empty();
+}
+
+std::vector<std::filesystem::path> DefaultTimeloopExpectedDirs(const std::filesystem::path& folder) {
+  const std::filesystem::path inputs = NamedFolder(folder).parent_path();
+  const std::filesystem::path validation = inputs.has_parent_path() ? inputs.parent_path() : std::filesystem::path();
+  return {validation / "timeloop", validation / "timeloop-more"};
+}
+
+ReferenceCase LoadTimeloopReferenceCase(const std::filesystem::path& folder,
+                                        const std::vector<std::filesystem::path>& expected_dirs) {
+  const std::string name = NamedFolder(folder).filename().string();
+  std::vector<std::string> looked_for;
+  std::optional<std::filesystem::path> expected_file;
+  for (const std::filesystem::path& dir : expected_dirs) {
+    const std::filesystem::path candidate = dir / (name + ".json");
+    std::error_code error;
+    if (std::filesystem::is_regular_file(candidate, error)) {
+      expected_file = candidate;
+      break;
+    }
+    looked_for.push_back(candidate.string());
+  }
+  if (!expected_file) {
+    throw util::ConfigError({util::Diagnostic{
+        .file = folder.string(),
+        .line = 0,
+        .column = 0,
+        .path = "",
+        .message = fmt::format("expected the figures of Timeloop case '{}' in {}, found no such file (give the "
+                               "folders that hold them with --expected)",
+                               name, fmt::join(looked_for, " or "))}});
+  }
+  ReferenceCase result = LoadReferenceCase(*expected_file);
+  result.file = folder.string();
+  result.name = name;
+  if (!result.unsupported.empty()) return result;
+  timeloop::ImportedDesign design = timeloop::ImportTimeloop(YamlFilesOf(folder));
+  result.op = std::move(design.op);
+  result.arch = std::move(design.architecture);
+  result.problem = std::move(design.problem);
+  result.mapping = std::move(design.mapping);
+  return result;
+}
+
+std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<std::filesystem::path>& paths) {
+  std::vector<std::filesystem::path> cases;
   util::Diagnostics diagnostics;
   for (const std::filesystem::path& path : paths) {
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) {
-      std::vector<std::filesystem::path> found;
+      std::vector<std::filesystem::path> json_files;
+      std::vector<std::filesystem::path> timeloop_folders;
+      if (IsTimeloopInputFolder(path)) timeloop_folders.push_back(path);
       for (const auto& entry : std::filesystem::directory_iterator(path, error)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".json") found.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().extension() == ".json") json_files.push_back(entry.path());
+        if (entry.is_directory() && IsTimeloopInputFolder(entry.path())) timeloop_folders.push_back(entry.path());
       }
-      if (found.empty()) {
+      if (json_files.empty() && timeloop_folders.empty()) {
         diagnostics.Add(util::Diagnostic{.file = path.string(),
                                          .line = 0,
                                          .column = 0,
                                          .path = "",
-                                         .message = "expected a folder with *.json reference cases, found none"});
+                                         .message = "expected a folder with *.json reference cases or Timeloop input "
+                                                    "folders (of *.yaml files), found none"});
       }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
+      std::sort(json_files.begin(), json_files.end());
+      std::sort(timeloop_folders.begin(), timeloop_folders.end());
+      cases.insert(cases.end(), json_files.begin(), json_files.end());
+      cases.insert(cases.end(), timeloop_folders.begin(), timeloop_folders.end());
     } else if (std::filesystem::is_regular_file(path, error)) {
-      files.push_back(path);
+      cases.push_back(path);
     } else {
       diagnostics.Add(util::Diagnostic{.file = path.string(),
                                        .line = 0,
@@ -558,7 +639,7 @@ std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<st
     }
   }
   diagnostics.ThrowIfAny();
-  return files;
+  return cases;
 }
 
 }  // namespace loopfront::cost

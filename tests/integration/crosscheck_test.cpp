@@ -1,7 +1,8 @@
 // The Timeloop reference cases of ../shared/validation/timeloop (35) and timeloop-more (12, of
-// which 11 convolutions that loopfront does not model yet), read in place (nothing is copied out
-// of ../shared): through the library at a 1e-9 relative energy tolerance, and through the
-// `loopfront crosscheck` command.
+// which 11 convolutions that loopfront does not model yet), read in place (only the tests that
+// change a Timeloop folder work on a scratch copy of it): through the library at a 1e-9 relative energy tolerance, and through the
+// `loopfront crosscheck` command, on the JSON cases and on Timeloop's own input folders
+// (../shared/validation/timeloop-inputs).
 #include "loopfront/cost/crosscheck.h"
 
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include "loopfront/cost/reference_case.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/util/error.h"
+#include "tests/integration/cli_runner.h"
 
 namespace {
 
@@ -144,4 +146,89 @@ TEST_CASE("loopfront crosscheck rejects malformed cases with exit code 2", "[cro
   CHECK(result.exit_code == 2);
   CHECK(result.output.find("does not exist") != std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+// Timeloop's own input folders (issue 12 item 3): each folder of ../shared/validation/timeloop-inputs
+// is imported and compared with its case of timeloop/ or timeloop-more/.
+
+namespace {
+
+const std::filesystem::path kInputsDir = std::filesystem::path(LOOPFRONT_SHARED_DIR) / "validation" / "timeloop-inputs";
+
+std::string SummaryLine(const std::string& output) {
+  const std::size_t at = output.rfind("crosscheck: ");
+  return at == std::string::npos ? "" : output.substr(at);
+}
+
+// A fresh copy of one input folder, named `name`, under a scratch folder of its own.
+std::filesystem::path CopyInputFolder(const std::string& case_name, const std::string& name) {
+  const std::filesystem::path root = std::filesystem::temp_directory_path() /
+                                     ("loopfront_crosscheck_tl_" + std::to_string(::getpid()) + "_" + name);
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root / "inputs");
+  std::filesystem::copy(kInputsDir / case_name, root / "inputs" / name);
+  return root / "inputs" / name;
+}
+
+}  // namespace
+
+TEST_CASE("loopfront crosscheck on Timeloop's input folders gives the JSON cases' summary", "[crosscheck][cli]") {
+  const CommandResult result = RunCommand("crosscheck " + kInputsDir.string());
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(result.output.find("crosscheck: 47 cases, 11 not supported yet, ") != std::string::npos);
+  CHECK(result.output.find(", 0 mismatches\n") != std::string::npos);
+  CHECK(result.output.find("conv_single_pe_1x1_s2: not evaluated: convolutions (affine projections) are not "
+                           "supported yet: issue 12 item 5\n") != std::string::npos);
+  // The same quantities are compared as for the JSON cases.
+  const CommandResult json = RunCommand("crosscheck " + kCasesDir.string() + " " + kMoreCasesDir.string());
+  CHECK(SummaryLine(result.output) == SummaryLine(json.output));
+  CHECK(!SummaryLine(result.output).empty());
+}
+
+TEST_CASE("loopfront crosscheck compares what the Timeloop files say, not the JSON case", "[crosscheck][cli]") {
+  const std::filesystem::path folder = CopyInputFolder("single_pe_m4n8k4_order_kmn", "single_pe_m4n8k4_order_kmn");
+  // The GLB's loop order M N K instead of N M K: other reads and fills than the reference.
+  std::string map = loopfront::testing::ReadWholeFile(folder / "map.yaml");
+  const std::size_t at = map.find("permutation: NMK");
+  REQUIRE(at != std::string::npos);
+  map.replace(at, 16, "permutation: MNK");
+  std::ofstream(folder / "map.yaml") << map;
+  const std::string expected = " --expected " + kCasesDir.string();
+  const CommandResult result = RunCommand("crosscheck " + folder.string() + expected);
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find("single_pe_m4n8k4_order_kmn GLB ") != std::string::npos);
+  CHECK(result.output.find("crosscheck: 1 cases, ") != std::string::npos);
+  std::filesystem::remove_all(folder.parent_path().parent_path());
+}
+
+TEST_CASE("loopfront crosscheck: a Timeloop folder without its expected figures is an error naming it",
+          "[crosscheck][cli]") {
+  const std::filesystem::path folder = CopyInputFolder("single_pe_m3n5k7_odd", "no_such_case");
+  const std::filesystem::path copy_of_known = folder.parent_path() / "single_pe_m3n5k7_odd";
+  std::filesystem::copy(kInputsDir / "single_pe_m3n5k7_odd", copy_of_known);
+
+  // The default: timeloop/ and timeloop-more/ beside inputs/, which do not exist here.
+  CommandResult result = RunCommand("crosscheck " + folder.parent_path().string());
+  INFO(result.output);
+  CHECK(result.exit_code == 2);
+  const std::string root = folder.parent_path().parent_path().string();
+  CHECK(result.output.find(folder.string() + ": expected the figures of Timeloop case 'no_such_case' in " + root +
+                           "/timeloop/no_such_case.json or " + root + "/timeloop-more/no_such_case.json") !=
+        std::string::npos);
+  // Every folder is reported at once.
+  CHECK(result.output.find("Timeloop case 'single_pe_m3n5k7_odd'") != std::string::npos);
+
+  // With --expected the known case is found, the other one still is not.
+  const std::string expected = " --expected " + kMoreCasesDir.string() + " --expected " + kCasesDir.string();
+  result = RunCommand("crosscheck " + copy_of_known.string() + expected);
+  CHECK(result.exit_code == 0);
+  CHECK(result.output == "crosscheck: 1 cases, 112 quantities, 0 mismatches\n");
+  result = RunCommand("crosscheck " + folder.parent_path().string() + expected);
+  CHECK(result.exit_code == 2);
+  CHECK(result.output.find("Timeloop case 'no_such_case' in " + kMoreCasesDir.string() + "/no_such_case.json or " +
+                           kCasesDir.string() + "/no_such_case.json") != std::string::npos);
+  CHECK(result.output.find("single_pe_m3n5k7_odd") == std::string::npos);
+  std::filesystem::remove_all(folder.parent_path().parent_path());
 }

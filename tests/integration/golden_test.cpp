@@ -181,6 +181,7 @@ const std::vector<GoldenCase> kCases = {
     {"crosscheck", "crosscheck " LOOPFRONT_SHARED_DIR "/validation/timeloop"},
     {"crosscheck_more",
      "crosscheck " LOOPFRONT_SHARED_DIR "/validation/timeloop " LOOPFRONT_SHARED_DIR "/validation/timeloop-more"},
+    {"crosscheck_timeloop_inputs", "crosscheck " LOOPFRONT_SHARED_DIR "/validation/timeloop-inputs"},
     {"run_dry", "run tests/golden/tiny_experiment.yaml --output {out} --dry-run"},
     {"run_tiny",
      "run tests/golden/tiny_experiment.yaml --output {out} --threads 2",

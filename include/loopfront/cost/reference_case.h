@@ -81,9 +81,29 @@ struct ReferenceCase {
 // format's affine index) comes back with `unsupported` set instead.
 ReferenceCase LoadReferenceCase(const std::filesystem::path& file);
 
-// Expands each path: a file is taken as is, a directory contributes its *.json files (sorted by
-// name, not recursive). Throws util::ConfigError for a path that does not exist or a directory
-// without cases.
+// A Timeloop input folder as a reference case (issue 12 item 3): the folder's *.yaml files are
+// imported with timeloop::ImportTimeloop (op, architecture, problem, mapping), and the expected
+// figures, `notes` and whether the case is supported come from `<dir>/<folder name>.json` in the
+// first of `expected_dirs` that holds it. `name` is the folder's name, `file` the folder. When the
+// JSON case is not supported yet (a convolution), the folder is not imported and the case comes
+// back with `unsupported` set, as LoadReferenceCase does. Throws util::ConfigError naming the
+// folder and every file looked for when no expected file exists, and every problem of the import.
+ReferenceCase LoadTimeloopReferenceCase(const std::filesystem::path& folder,
+                                        const std::vector<std::filesystem::path>& expected_dirs);
+
+// Where a Timeloop input folder's expected figures are by default: the `timeloop` and
+// `timeloop-more` folders beside the folder that holds it, as in ../shared/validation
+// (timeloop-inputs/<case>/ ↔ timeloop/<case>.json or timeloop-more/<case>.json).
+std::vector<std::filesystem::path> DefaultTimeloopExpectedDirs(const std::filesystem::path& folder);
+
+// True when `path` is a Timeloop input folder: a directory holding at least one *.yaml file.
+bool IsTimeloopInputFolder(const std::filesystem::path& path);
+
+// Expands each path into cases: a file is taken as is; a directory contributes its *.json files,
+// itself when it is a Timeloop input folder, and each of its subdirectories that is one (each
+// group sorted by name, not recursive further). A returned directory is a Timeloop input folder
+// (LoadTimeloopReferenceCase), a returned file a JSON case (LoadReferenceCase). Throws
+// util::ConfigError for a path that does not exist or a directory without cases.
 std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<std::filesystem::path>& paths);
 
 }  // namespace loopfront::cost
