@@ -28,6 +28,7 @@ void AddValidateCommand(CLI::App& app, CommandRegistry& registry);
 void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry);
 void AddEvalCommand(CLI::App& app, CommandRegistry& registry);
 void AddImportCommand(CLI::App& app, CommandRegistry& registry);
+void AddExportCommand(CLI::App& app, CommandRegistry& registry);
 void AddSearchCommand(CLI::App& app, CommandRegistry& registry);
 void AddRunCommand(CLI::App& app, CommandRegistry& registry);
 void AddMergeCommand(CLI::App& app, CommandRegistry& registry);

@@ -33,6 +33,7 @@ int Run(int argc, char** argv) {
   loopfront::cli::AddCrosscheckCommand(app, registry);
   loopfront::cli::AddEvalCommand(app, registry);
   loopfront::cli::AddImportCommand(app, registry);
+  loopfront::cli::AddExportCommand(app, registry);
   loopfront::cli::AddSearchCommand(app, registry);
   loopfront::cli::AddRunCommand(app, registry);
   loopfront::cli::AddMergeCommand(app, registry);

@@ -17,31 +17,16 @@
 #include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 #include "tests/integration/cli_runner.h"
+#include "tests/integration/timeloop_inputs.h"
 
 namespace {
 
 const std::filesystem::path kValidation = std::filesystem::path(LOOPFRONT_SHARED_DIR) / "validation";
-const std::filesystem::path kInputs = kValidation / "timeloop-inputs";
+const std::filesystem::path kInputs = loopfront::testing::kTimeloopInputs;
 
-std::vector<std::filesystem::path> CaseFolders(bool conv) {
-  std::vector<std::filesystem::path> folders;
-  for (const auto& entry : std::filesystem::directory_iterator(kInputs)) {
-    if (entry.is_directory() && entry.path().filename().string().starts_with("conv_") == conv) {
-      folders.push_back(entry.path());
-    }
-  }
-  std::sort(folders.begin(), folders.end());
-  return folders;
-}
+std::vector<std::filesystem::path> CaseFolders(bool conv) { return loopfront::testing::TimeloopCaseFolders(conv); }
 
-std::vector<std::filesystem::path> YamlFiles(const std::filesystem::path& folder) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+using loopfront::testing::YamlFiles;
 
 std::filesystem::path ExpectedFile(const std::string& name) {
   const std::filesystem::path first = kValidation / "timeloop" / (name + ".json");
@@ -63,13 +48,7 @@ std::string ConfigErrorText(const std::vector<std::filesystem::path>& files) {
   return "";
 }
 
-std::filesystem::path Scratch(const std::string& name) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("loopfront_tl_" + std::to_string(::getpid()) + "_" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path Scratch(const std::string& name) { return loopfront::testing::ScratchFolder(name); }
 
 // Equal loops and keeps; spatial loops in any order (Timeloop's permutation orders them, while the
 // JSON cases list x before y).
