@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -111,12 +110,7 @@ int RunEval(const EvalArgs& args) {
   if (args.mapping_path.empty()) {
     throw util::ConfigError("expected --mapping FILE|\"LINE\" (or --timeloop FILE...), got neither");
   }
-  // A mapping in the one-line form `search` prints is taken as it is; anything else names a file.
-  const bool one_line = !std::filesystem::exists(args.mapping_path) && args.mapping_path.find('[') != std::string::npos;
-  const mapping::MappingFile file =
-      one_line
-          ? mapping::MappingFile::FromString("mapping: " + nlohmann::json(args.mapping_path).dump() + "\n", "--mapping")
-          : mapping::MappingFile::Load(args.mapping_path);
+  const mapping::MappingFile file = LoadMappingArgument(args.mapping_path);
   const mapping::MappingFileHeader& header = file.header();
   // Loading what the header names first reports its errors at the header's keys.
   std::optional<mapping::Problem> file_problem;

@@ -14,7 +14,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,12 +52,7 @@ cost::Cost Evaluate(const cost::CostModel& model, const mapping::Problem& proble
 
 int RunExportTimeloop(const ExportTimeloopArgs& args) {
   const OpSelection selection = ResolveOpSelection(args.selection);
-  // A mapping in the one-line form `search` prints is taken as it is; anything else names a file.
-  const bool one_line = !std::filesystem::exists(args.mapping_path) && args.mapping_path.find('[') != std::string::npos;
-  const mapping::MappingFile file =
-      one_line
-          ? mapping::MappingFile::FromString("mapping: " + nlohmann::json(args.mapping_path).dump() + "\n", "--mapping")
-          : mapping::MappingFile::Load(args.mapping_path);
+  const mapping::MappingFile file = LoadMappingArgument(args.mapping_path);
   const mapping::Mapping mapping = file.Read(selection.problem);
   const cost::Cost original = Evaluate(*selection.cost_model, selection.problem, mapping, file.file());
   const report::TimeloopFiles files = report::ExportTimeloop(selection.problem, mapping);

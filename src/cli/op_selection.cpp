@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
 
@@ -81,6 +83,12 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& options) {
       .op_label = options.op_spec.empty() ? options.workload + ":" + options.op_name : options.op_spec};
   selection.problem = mapping::Problem::Build(selection.op, selection.architecture);
   return selection;
+}
+
+mapping::MappingFile LoadMappingArgument(const std::string& mapping_path) {
+  const bool one_line = !std::filesystem::exists(mapping_path) && mapping_path.find('[') != std::string::npos;
+  if (!one_line) return mapping::MappingFile::Load(mapping_path);
+  return mapping::MappingFile::FromString("mapping: " + nlohmann::json(mapping_path).dump() + "\n", "--mapping");
 }
 
 }  // namespace loopfront::cli

@@ -19,6 +19,7 @@
 
 #include "loopfront/arch/architecture.h"
 #include "loopfront/cost/cost_model.h"
+#include "loopfront/mapping/loader.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/workload/op.h"
 
@@ -54,5 +55,10 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& options);
 
 // The op named by `op_spec`, or by `workload` + `op_name` (exactly one of the two forms).
 workload::Op ResolveOp(const std::string& op_spec, const std::string& workload, const std::string& op_name);
+
+// The mapping of `--mapping FILE|"LINE"` (`eval`, `export timeloop`): a mapping in the one-line
+// form `search` prints (not an existing file, with a '[') is read as it is, anything else names a
+// mapping file.
+mapping::MappingFile LoadMappingArgument(const std::string& mapping_path);
 
 }  // namespace loopfront::cli

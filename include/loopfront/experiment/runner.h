@@ -127,7 +127,7 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
 
 // What RebuildTables read and wrote.
 struct RebuiltTables {
-  std::int64_t points = 0;          // point files read
+  std::int64_t points = 0;           // point files read
   std::vector<std::string> files{};  // the tables written, in the order below
 };
 
