@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "cost_models/dataflow/sliding_window.h"
 #include "loopfront/mapping/check.h"
 
 namespace loopfront::cost {
@@ -211,6 +212,52 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
   return cycles;
 }
 
+// The records of the affine tensors (sliding_window.h), and their parents. Returns false, with
+// `cost` made infeasible, when a walk of rule 4a would exceed kMaxSlidingLoops loops.
+bool AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping& mapping,
+                         const mapping::TileTable& tiles, const NestAnalysis& nest,
+                         std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>& parent, Cost& cost) {
+  const int num_levels = problem.num_levels();
+  sliding_window::FlatNest flat_nest;
+  sliding_window::BuildFlatNest(problem, mapping, flat_nest);
+  bool innermost_is_spatial = false;
+  for (const mapping::SpatialLoop& loop : mapping.level(num_levels - 1).spatial()) {
+    innermost_is_spatial = innermost_is_spatial || loop.factor > 1;
+  }
+  for (TensorMask mask = problem.affine_tensors(); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+    const int tensor = __builtin_ctz(mask);
+    sliding_window::AffineCounts counts;
+    sliding_window::CountAffineTensor(problem, mapping, flat_nest, tensor, nest.iterations, innermost_is_spatial,
+                                      nest.instances, counts);
+    if (counts.too_many_loops_level >= 0) {
+      mapping::CheckResult check;
+      check.violation = mapping::Violation::kTooManySlidingLoops;
+      check.level = static_cast<std::int8_t>(counts.too_many_loops_level);
+      check.tensor = static_cast<std::int8_t>(tensor);
+      check.value = counts.too_many_loops;
+      check.limit = mapping::kMaxSlidingLoops;
+      cost = InfeasibleCost(check);
+      return false;
+    }
+    cost.link_transfers[tensor] = counts.mac_link_transfers;
+    int child_keeper = -1;
+    for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
+      if (!mapping.level(level_idx).Keeps(tensor)) continue;
+      if (child_keeper >= 0) parent[child_keeper][tensor] = static_cast<std::int8_t>(level_idx);
+      child_keeper = level_idx;
+      TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
+      record.kept = true;
+      record.tile_words = tiles.words[level_idx][tensor];
+      record.instances = nest.instances[level_idx];
+      // Rule 6 for an input or weight: reads = content (plus rule 5b's sender reads), fills = share.
+      record.reads = counts.reads[level_idx];
+      record.fills = counts.fills[level_idx];
+      record.link_transfers = counts.link_transfers[level_idx];
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
@@ -259,14 +306,18 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
   cost.num_levels = num_levels;
   cost.num_tensors = num_tensors;
   cost.compute_cycles = compute_cycles;
-  cost.link_transfers = link_transfers;  // zero past num_tensors
+  cost.link_transfers = link_transfers;  // zero past num_tensors; affine tensors: set below
 
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
   // next inner keeping level, or the MACs) and is served by its parent.
   // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
   std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels> parent;
   for (std::array<std::int8_t, kMaxTensors>& row : parent) row.fill(-1);
+  // Affine tensors (convolution inputs) take rules 4a, 5a and 5b; a problem without one skips this.
+  const TensorMask affine = problem.affine_tensors();
+  if (affine != 0 && !AffineTensorRecords(problem, mapping, tiles, nest, parent, cost)) return;
   for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    if ((affine >> tensor) & 1u) continue;  // AffineTensorRecords
     const bool is_output = tensor == output;
     int outermost_keeper = -1;
     for (int level_idx = 0; level_idx < num_levels; ++level_idx) {

@@ -1,8 +1,9 @@
 // The `dataflow` cost model (DESIGN §2.5): a data-reuse analysis of the loop nest with a bandwidth
-// roofline per storage level, written to agree exactly with Timeloop v3.0.3 on single-index
-// projections. Its counting rules are rules 1–9 of shared/validation/README.md (cited by number in
-// dataflow_model.cpp); 36 Timeloop reference cases check it to the last integer
-// (`loopfront crosscheck`), including rule 9's bandwidth cycles in Timeloop's double arithmetic.
+// roofline per storage level, written to agree exactly with Timeloop v3.0.3, on single-index
+// projections and on convolutions (affine projections). Its counting rules are rules 1–9 of
+// shared/validation/README.md, with 4a, 5a and 5b for convolution inputs (cited by number in
+// dataflow_model.cpp and sliding_window.cpp); 47 Timeloop reference cases check it to the last
+// integer (`loopfront crosscheck`), including rule 9's bandwidth cycles in Timeloop's double arithmetic.
 //
 // Beyond Timeloop (DESIGN §2.5), for mappings those cases do not cover:
 //  - padding (imperfect factorization): the padded iteration space is executed — compute cycles,

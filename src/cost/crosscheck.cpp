@@ -131,23 +131,33 @@ CrosscheckResult Crosscheck(const cost::ReferenceCase& reference, const Cost& co
     }
   }
 
-  // Link transfers are reported at the innermost level (the one feeding the MACs).
+  // Link transfers between MACs are reported at the innermost level (the one feeding the MACs);
+  // those between the storage children of a fanout (a convolution input, rule 5b) at the level
+  // that fans out, as totals over its instances. The innermost level's are always compared; another
+  // level's when expected or found.
   const int innermost = problem.num_levels() - 1;
-  std::array<bool, mapping::kMaxTensors> link_matched{};
+  const auto found_links = [&](int level_idx, int tensor) {
+    if (level_idx == innermost) return cost.link_transfers[tensor];
+    return cost.levels[level_idx].tensors[tensor].link_transfers * cost.levels[level_idx].instances;
+  };
+  std::array<std::array<bool, mapping::kMaxTensors>, mapping::kMaxLevels> link_matched{};
   for (const cost::ExpectedLinkTransfers& links : expected.link_transfers) {
+    const int level_idx = problem.LevelIndex(links.level);
     const int tensor = problem.TensorIndex(links.tensor);
-    if (problem.LevelIndex(links.level) != innermost || tensor < 0) {
+    if (level_idx < 0 || tensor < 0) {
       compare.Add(links.level, links.tensor, "link_transfers", fmt::format("{}", links.words),
-                  "none (only the innermost level has links)", QuantityKind::kCount);
+                  "unknown level or tensor", QuantityKind::kCount);
       continue;
     }
-    link_matched[tensor] = true;
-    compare.Count(links.level, links.tensor, "link_transfers", links.words, cost.link_transfers[tensor]);
+    link_matched[level_idx][tensor] = true;
+    compare.Count(links.level, links.tensor, "link_transfers", links.words, found_links(level_idx, tensor));
   }
-  for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
-    if (link_matched[tensor]) continue;
-    compare.Count(std::string(problem.level_name(innermost)), std::string(problem.tensor_name(tensor)),
-                  "link_transfers", 0, cost.link_transfers[tensor]);
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+      if (link_matched[level_idx][tensor] || (level_idx != innermost && found_links(level_idx, tensor) == 0)) continue;
+      compare.Count(std::string(problem.level_name(level_idx)), std::string(problem.tensor_name(tensor)),
+                    "link_transfers", 0, found_links(level_idx, tensor));
+    }
   }
   return result;
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -181,6 +182,15 @@ workload::Op ReadProblem(const Json& root, const std::string& case_name, JsonRea
     }
     if (op.dims.empty()) reader.Error("problem.dims", "expected at least one dim, got none");
   }
+  // Named coefficients of affine indices (convolutions): positive integers.
+  std::map<std::string, std::int64_t> coefficients;
+  if (problem->contains("coefficients")) {
+    if (const Json* values = reader.Object(*problem, "coefficients", "problem"); values != nullptr) {
+      for (const auto& [name, value] : values->items()) {
+        coefficients[name] = reader.Int(value, "problem.coefficients." + name, 1).value_or(1);
+      }
+    }
+  }
   const Json* tensors = reader.Array(*problem, "tensors", "problem");
   if (tensors == nullptr) return op;
   for (std::size_t index = 0; index < tensors->size(); ++index) {
@@ -200,23 +210,63 @@ workload::Op ReadProblem(const Json& root, const std::string& case_name, JsonRea
                                                  util::DidYouMeanHint(*role, {"input", "weight", "output"})));
       }
     }
+    // A dim name, resolved against problem.dims; nullopt after reporting.
+    const auto dim_of = [&](const Json& value, const std::string& dim_path) -> std::optional<int> {
+      const std::optional<std::string> dim_name = reader.String(value, dim_path);
+      if (!dim_name) return std::nullopt;
+      const auto found = std::find_if(op.dims.begin(), op.dims.end(),
+                                      [&](const workload::Dim& dim) { return dim.name == *dim_name; });
+      if (found == op.dims.end()) {
+        std::vector<std::string> names;
+        for (const workload::Dim& dim : op.dims) names.push_back(dim.name);
+        reader.Error(dim_path, fmt::format("expected one of the problem's dims ({}), got '{}'{}", util::Join(names, ", "),
+                                           *dim_name, util::DidYouMeanHint(*dim_name, names)));
+        return std::nullopt;
+      }
+      return static_cast<int>(found - op.dims.begin());
+    };
     if (const Json* dims = reader.Array(spec, "dims", path); dims != nullptr) {
+      std::vector<std::vector<workload::IndexTerm>> indices;
+      bool affine = false;
       for (std::size_t dim_index = 0; dim_index < dims->size(); ++dim_index) {
         const std::string dim_path = fmt::format("{}.dims[{}]", path, dim_index);
-        const std::optional<std::string> dim_name = reader.String((*dims)[dim_index], dim_path);
-        if (!dim_name) continue;
-        const auto found = std::find_if(op.dims.begin(), op.dims.end(),
-                                        [&](const workload::Dim& dim) { return dim.name == *dim_name; });
-        if (found == op.dims.end()) {
-          std::vector<std::string> names;
-          for (const workload::Dim& dim : op.dims) names.push_back(dim.name);
-          reader.Error(dim_path,
-                       fmt::format("expected one of the problem's dims ({}), got '{}'{}", util::Join(names, ", "),
-                                   *dim_name, util::DidYouMeanHint(*dim_name, names)));
-          continue;
+        const Json& entry = (*dims)[dim_index];
+        std::vector<workload::IndexTerm> index;
+        if (!entry.is_array()) {
+          if (const std::optional<int> dim = dim_of(entry, dim_path)) index.push_back({.dim = *dim});
+        } else {
+          // An affine index (validation README, "Tensor indices"): terms [dim] or [dim, coefficient].
+          affine = true;
+          if (entry.empty()) reader.Error(dim_path, "expected at least one term [dim] or [dim, coefficient], got []");
+          for (std::size_t term_index = 0; term_index < entry.size(); ++term_index) {
+            const std::string term_path = fmt::format("{}[{}]", dim_path, term_index);
+            const Json& term = entry[term_index];
+            if (!term.is_array() || term.empty() || term.size() > 2) {
+              reader.Error(term_path,
+                           fmt::format("expected [dim] or [dim, coefficient], got {}", JsonReader::Describe(term)));
+              continue;
+            }
+            const std::optional<int> dim = dim_of(term[0], term_path + "[0]");
+            if (!dim) continue;
+            workload::IndexTerm parsed{.dim = *dim};
+            if (term.size() == 2) {
+              const std::optional<std::string> name = reader.String(term[1], term_path + "[1]");
+              if (!name) continue;
+              const auto value = coefficients.find(*name);
+              if (value == coefficients.end()) {
+                reader.Error(term_path + "[1]", fmt::format("expected a name in problem.coefficients, got '{}'", *name));
+                continue;
+              }
+              parsed.coefficient = value->second;
+              parsed.coefficient_name = *name;
+            }
+            index.push_back(std::move(parsed));
+          }
         }
-        tensor.dims.push_back(static_cast<int>(found - op.dims.begin()));
+        for (const workload::IndexTerm& term : index) tensor.dims.push_back(term.dim);
+        indices.push_back(std::move(index));
       }
+      if (affine) tensor.affine_indices = std::move(indices);
     }
     op.tensors.push_back(std::move(tensor));
   }
@@ -453,22 +503,6 @@ ExpectedResults ReadExpected(const Json& root, JsonReader& reader) {
   return expected;
 }
 
-// A convolution case of the format (validation README, "Tensor indices"): the problem has
-// `coefficients`, or some tensor index is an affine index (an array of terms, not a dim name).
-bool HasAffineProjection(const Json& root) {
-  const auto problem = root.find("problem");
-  if (problem == root.end() || !problem->is_object()) return false;  // reported by ReadProblem
-  if (problem->contains("coefficients")) return true;
-  const auto tensors = problem->find("tensors");
-  if (tensors == problem->end() || !tensors->is_array()) return false;
-  return std::any_of(tensors->begin(), tensors->end(), [](const Json& tensor) {
-    if (!tensor.is_object()) return false;
-    const auto dims = tensor.find("dims");
-    return dims != tensor.end() && dims->is_array() &&
-           std::any_of(dims->begin(), dims->end(), [](const Json& index) { return index.is_array(); });
-  });
-}
-
 }  // namespace
 
 ReferenceCase LoadReferenceCase(const std::filesystem::path& file) {
@@ -506,11 +540,6 @@ ReferenceCase LoadReferenceCase(const std::filesystem::path& file) {
   result.file = file_name;
   result.name = reader.String(root, "name", "").value_or(file.stem().string());
   if (const auto notes = root.find("notes"); notes != root.end() && notes->is_string()) result.notes = *notes;
-  if (HasAffineProjection(root)) {
-    diagnostics.ThrowIfAny();
-    result.unsupported = kConvolutionsNotSupported;
-    return result;
-  }
   result.op = ReadProblem(root, result.name, reader);
   result.arch = ReadArchitecture(root, result.name, reader);
   result.expected = ReadExpected(root, reader);
@@ -593,7 +622,6 @@ ReferenceCase LoadTimeloopReferenceCase(const std::filesystem::path& folder,
   ReferenceCase result = LoadReferenceCase(*expected_file);
   result.file = folder.string();
   result.name = name;
-  if (!result.unsupported.empty()) return result;
   timeloop::ImportedDesign design = timeloop::ImportTimeloop(YamlFilesOf(folder));
   result.op = std::move(design.op);
   result.arch = std::move(design.architecture);

@@ -82,6 +82,8 @@ std::string_view ToString(Violation violation) {
       return "buffering_not_offered";
     case Violation::kRequiredTensorBypassed:
       return "required_tensor_bypassed";
+    case Violation::kTooManySlidingLoops:
+      return "too_many_sliding_loops";
   }
   return "unknown";
 }
@@ -225,6 +227,26 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
   return result;
 }
 
+namespace {
+
+void ComputeAffineTiles(const Mapping& mapping, const Problem& problem, TileTable& tiles) {
+  // Rule 1 for an affine tensor: Π over its indices of Σ coef × (F_D − 1) + 1, where F_D is the
+  // product of dim D's factors at the level and inside it (the bounding box of the positions).
+  std::array<std::int64_t, kMaxDims> dim_product;
+  dim_product.fill(1);
+  for (int level_idx = problem.num_levels() - 1; level_idx >= 0; --level_idx) {
+    const LevelMapping& level = mapping.level(level_idx);
+    for (const TemporalLoop& loop : level.temporal()) dim_product[loop.dim] *= loop.factor;
+    for (const SpatialLoop& loop : level.spatial()) dim_product[loop.dim] *= loop.factor;
+    for (TensorMask mask = problem.affine_tensors(); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+      const int tensor = __builtin_ctz(mask);
+      tiles.words[level_idx][tensor] = AffineBoxWords(problem.affine(tensor), dim_product);
+    }
+  }
+}
+
+}  // namespace
+
 void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& tiles) {
   const int num_levels = problem.num_levels();
   // Whole fixed-size rows are copied (entries past num_tensors are unused): cheaper than
@@ -245,6 +267,7 @@ void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& til
     }
     tiles.words[level_idx] = tile;
   }
+  if (problem.affine_tensors() != 0) ComputeAffineTiles(mapping, problem, tiles);
 }
 
 CheckResult CheckCapacity(const Mapping& mapping, const Problem& problem, const TileTable& tiles) {
@@ -342,6 +365,11 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
           "level {} must keep tensor {} (role {}): the architecture's `required_keeps` stage it "
           "there for the PE array",
           level_name(result.level), tensor_name(result.tensor), RoleName(problem.tensor_role(result.tensor)));
+    case Violation::kTooManySlidingLoops:
+      return fmt::format(
+          "level {} keeps the convolution input {} under {} temporal loops of factor > 1, more than the {} "
+          "that the sliding-window analysis visits (2^n points)",
+          level_name(result.level), tensor_name(result.tensor), result.value, result.limit);
     case Violation::kBufferingNotOffered: {
       const bool offers_choice =
           result.level >= 0 && result.level < problem.num_levels() && problem.level(result.level).buffering != 0;

@@ -160,6 +160,40 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
       size *= problem.dim_size_[dim];
       problem.dim_tensors_[dim] = static_cast<TensorMask>(problem.dim_tensors_[dim] | (1u << tensor));
     }
+    if (spec.IsAffine()) {
+      // Rule 1: an affine index spans Σ coef × (size_D − 1) + 1 positions (the bounding box).
+      size = 1;
+      AffineTable& table = problem.affine_[tensor];
+      const bool fits = static_cast<int>(spec.affine_indices.size()) <= kMaxDims &&
+                        std::all_of(spec.affine_indices.begin(), spec.affine_indices.end(),
+                                    [](const auto& index) { return index.size() <= kMaxIndexTerms; });
+      if (!fits || spec.role == workload::TensorRole::kOutput || is_vector_op) {
+        fail(fmt::format("op {}.tensors.{}", op.name, spec.name),
+             fmt::format("expected affine indices on a contraction's input or weight, at most {} indices of at most {} "
+                         "terms",
+                         kMaxDims, kMaxIndexTerms));
+        continue;
+      }
+      table.num_indices = static_cast<int>(spec.affine_indices.size());
+      for (int index = 0; index < table.num_indices; ++index) {
+        IndexTable& entry = table.indices[index];
+        std::int64_t extent = 1;
+        for (const workload::IndexTerm& term : spec.affine_indices[index]) {
+          if (term.dim < 0 || term.dim >= op_dims || term.coefficient < 1 || term.coefficient > (1 << 20)) {
+            fail(fmt::format("op {}.tensors.{}", op.name, spec.name),
+                 fmt::format("expected terms over the op's dims with coefficients in 1..2^20, got dim #{} × {}",
+                             term.dim, term.coefficient));
+            continue;
+          }
+          entry.dims[entry.num_terms] = static_cast<std::int8_t>(term.dim);
+          entry.coefficients[entry.num_terms] = term.coefficient;
+          ++entry.num_terms;
+          extent += term.coefficient * (problem.dim_size_[term.dim] - 1);
+        }
+        size *= extent;
+      }
+      problem.affine_tensors_ = static_cast<TensorMask>(problem.affine_tensors_ | (1u << tensor));
+    }
     problem.tensor_dims_[tensor] = dims;
     problem.tensor_size_[tensor] = size;
   }

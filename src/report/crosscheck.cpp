@@ -13,15 +13,8 @@ std::string CrosscheckCaseText(const std::string& case_name, const cost::Crossch
   return text;
 }
 
-std::string CrosscheckUnsupportedText(const std::string& case_name, const std::string& reason) {
-  return fmt::format("{}: not evaluated: {}\n", case_name, reason);
-}
-
-std::string CrosscheckSummaryText(std::size_t cases, std::size_t unsupported, std::int64_t quantities,
-                                  std::int64_t mismatches) {
-  const std::string not_evaluated = unsupported == 0 ? "" : fmt::format("{} not supported yet, ", unsupported);
-  return fmt::format("crosscheck: {} cases, {}{} quantities, {} mismatches\n", cases, not_evaluated, quantities,
-                     mismatches);
+std::string CrosscheckSummaryText(std::size_t cases, std::int64_t quantities, std::int64_t mismatches) {
+  return fmt::format("crosscheck: {} cases, {} quantities, {} mismatches\n", cases, quantities, mismatches);
 }
 
 }  // namespace loopfront::report

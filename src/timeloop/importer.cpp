@@ -257,15 +257,23 @@ class Importer {
         }
       }
     }
+    // Timeloop's coefficients: a name and a `default` (1 when absent), overridden by `instance`.
     std::vector<std::string> coefficient_names;
+    std::map<std::string, std::int64_t> coefficient_values;
     if (const std::optional<YamlValue> coefficients = shape->Get("coefficients")) {
       for (const YamlValue& item : coefficients->AsList().value_or(std::vector<YamlValue>{})) {
         const std::optional<YamlMap> coefficient = item.AsMap({"name", "default"});
         if (!coefficient) continue;
+        std::optional<std::string> text;
         if (const std::optional<YamlValue> name = coefficient->Require("name", "the coefficient's name")) {
-          if (const std::optional<std::string> text = name->AsString()) coefficient_names.push_back(*text);
+          text = name->AsString();
+          if (text) coefficient_names.push_back(*text);
         }
-        if (const std::optional<YamlValue> default_value = coefficient->Get("default")) default_value->AsInt();
+        std::int64_t default_value = 1;
+        if (const std::optional<YamlValue> value = coefficient->Get("default")) {
+          default_value = value->AsPositiveInt().value_or(1);
+        }
+        if (text) coefficient_values[*text] = default_value;
       }
     }
     bool ok = true;
@@ -285,10 +293,17 @@ class Importer {
         tensor.name = name->AsString().value_or("");
       }
       if (const std::optional<YamlValue> projection = space->Require("projection", "one term list per rank")) {
-        ok = ReadProjection(*projection, tensor, dim_names) && ok;
+        ok = ReadProjection(*projection, tensor, dim_names, coefficient_names) && ok;
       }
       bool read_write = false;
       if (const std::optional<YamlValue> flag = space->Get("read_write")) read_write = flag->AsBool().value_or(false);
+      if (read_write && tensor.IsAffine()) {
+        // Rules 1, 4a, 5a and 5b (shared/validation/README.md) cover read-only affine tensors only.
+        item.Error(fmt::format("data space '{}' is the output (read_write) and has an affine projection; "
+                               "loopfront supports affine projections on the operands only",
+                               tensor.name));
+        ok = false;
+      }
       if (read_write) {
         if (output) {
           item.ErrorExpected("one read_write data space (the output)",
@@ -320,7 +335,7 @@ class Importer {
           if (dim != dim_names.end()) {
             op.dims[static_cast<std::size_t>(dim - dim_names.begin())].size = entry.value.AsPositiveInt().value_or(1);
           } else if (std::find(coefficient_names.begin(), coefficient_names.end(), name) != coefficient_names.end()) {
-            entry.value.AsInt();
+            if (const std::optional<std::int64_t> value = entry.value.AsPositiveInt()) coefficient_values[name] = *value;
           } else {
             std::vector<std::string> names = dim_names;
             names.insert(names.end(), coefficient_names.begin(), coefficient_names.end());
@@ -328,6 +343,13 @@ class Importer {
                                     util::DidYouMeanHint(name, names));
             ok = false;
           }
+        }
+      }
+    }
+    for (workload::Tensor& tensor : op.tensors) {
+      for (std::vector<workload::IndexTerm>& index : tensor.affine_indices) {
+        for (workload::IndexTerm& term : index) {
+          if (!term.coefficient_name.empty()) term.coefficient = coefficient_values[term.coefficient_name];
         }
       }
     }
@@ -552,39 +574,83 @@ class Importer {
     design_.architecture.levels.push_back(std::move(level));
   }
 
-  // A single-index projection: one list per rank, each holding one term `[DIM]`.
-  bool ReadProjection(const YamlValue& projection, workload::Tensor& tensor, const std::vector<std::string>& dims) {
+  // A projection: one list per rank, each a sum of terms `[DIM]` or `[DIM, COEFFICIENT]` (Timeloop's
+  // problem shape). A rank of one term `[DIM]` is a plain index; any other rank makes the tensor
+  // affine (workload::Tensor::affine_indices, a convolution's sliding window). A term that
+  // multiplies two dims, or names a dim twice in one tensor, is refused naming the data space.
+  bool ReadProjection(const YamlValue& projection, workload::Tensor& tensor, const std::vector<std::string>& dims,
+                      const std::vector<std::string>& coefficients) {
     const std::optional<std::vector<YamlValue>> ranks = projection.AsList();
     if (!ranks) return false;
     bool ok = true;
+    bool affine = false;
+    std::vector<std::vector<workload::IndexTerm>> indices;
     for (const YamlValue& rank : *ranks) {
       const std::vector<YamlValue> terms =
           rank.IsList() ? rank.AsList().value_or(std::vector<YamlValue>{}) : std::vector<YamlValue>{};
-      const bool single = terms.size() == 1 && terms[0].IsList() && terms[0].Keys().empty() &&
-                          terms[0].AsList().value_or(std::vector<YamlValue>{}).size() == 1;
-      if (!single) {
-        rank.Error(
-            fmt::format("data space '{}' has an affine projection {} (a sum of terms or a term with a "
-                        "coefficient); loopfront reads single-index projections only — convolutions are not "
-                        "supported yet",
-                        tensor.name, TermsText(rank)));
-        return false;
-      }
-      const YamlValue dim_value = terms[0].AsList()->front();
-      const std::optional<std::string> dim_name = dim_value.AsString();
-      if (!dim_name) {
+      if (terms.empty()) {
+        rank.ErrorExpected(fmt::format("a list of terms [DIM] or [DIM, COEFFICIENT] (data space '{}')", tensor.name),
+                           "");
         ok = false;
         continue;
       }
-      const auto found = std::find(dims.begin(), dims.end(), *dim_name);
-      if (found == dims.end()) {
-        dim_value.ErrorExpected(fmt::format("a dim of the shape ({})", util::Join(dims, ", ")),
-                                util::DidYouMeanHint(*dim_name, dims));
-        ok = false;
-        continue;
+      std::vector<workload::IndexTerm> index;
+      for (const YamlValue& term : terms) {
+        const std::vector<YamlValue> parts =
+            term.IsList() && term.Keys().empty() ? term.AsList().value_or(std::vector<YamlValue>{}) : std::vector<YamlValue>{};
+        std::vector<std::string> names;
+        for (const YamlValue& part : parts) names.push_back(part.AsString().value_or(""));
+        const auto is_dim = [&](const std::string& name) {
+          return std::find(dims.begin(), dims.end(), name) != dims.end();
+        };
+        const auto is_coefficient = [&](const std::string& name) {
+          return std::find(coefficients.begin(), coefficients.end(), name) != coefficients.end();
+        };
+        if (names.size() == 2 && is_dim(names[0]) && is_dim(names[1])) {
+          term.Error(fmt::format("data space '{}' has a projection term {} that multiplies two dims; loopfront "
+                                 "reads terms [DIM] and [DIM, COEFFICIENT] only",
+                                 tensor.name, TermsText(rank)));
+          ok = false;
+          continue;
+        }
+        if (names.empty() || names.size() > 2 || std::any_of(names.begin(), names.end(), [](const std::string& name) {
+              return name.empty();
+            })) {
+          term.ErrorExpected(fmt::format("a term [DIM] or [DIM, COEFFICIENT] (data space '{}')", tensor.name), "");
+          ok = false;
+          continue;
+        }
+        if (!is_dim(names[0])) {
+          parts[0].ErrorExpected(fmt::format("a dim of the shape ({})", util::Join(dims, ", ")),
+                                 util::DidYouMeanHint(names[0], dims));
+          ok = false;
+          continue;
+        }
+        workload::IndexTerm parsed{.dim = static_cast<int>(std::find(dims.begin(), dims.end(), names[0]) - dims.begin())};
+        if (names.size() == 2) {
+          if (!is_coefficient(names[1])) {
+            parts[1].ErrorExpected(
+                fmt::format("a coefficient of the shape ({})", coefficients.empty() ? "none" : util::Join(coefficients, ", ")),
+                util::DidYouMeanHint(names[1], coefficients));
+            ok = false;
+            continue;
+          }
+          parsed.coefficient_name = names[1];
+        }
+        if (std::find(tensor.dims.begin(), tensor.dims.end(), parsed.dim) != tensor.dims.end()) {
+          term.Error(fmt::format("data space '{}' names dim '{}' twice in its projection {}; loopfront supports each "
+                                 "dim once per data space",
+                                 tensor.name, names[0], TermsText(rank)));
+          ok = false;
+          continue;
+        }
+        tensor.dims.push_back(parsed.dim);
+        index.push_back(std::move(parsed));
       }
-      tensor.dims.push_back(static_cast<int>(found - dims.begin()));
+      affine = affine || index.size() != 1 || !index.front().coefficient_name.empty();
+      indices.push_back(std::move(index));
     }
+    if (affine) tensor.affine_indices = std::move(indices);
     return ok;
   }
 

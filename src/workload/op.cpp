@@ -94,6 +94,24 @@ std::optional<std::int64_t> CheckedProduct(const Op& op, const std::vector<int>&
   return product;
 }
 
+// Product of the extents Σ coefficient × (size − 1) + 1 of an affine tensor's indices (validation
+// README, "Tensor indices"), or nullopt if it reaches kMaxIterationPoints.
+std::optional<std::int64_t> CheckedAffineProduct(const Op& op, const Tensor& tensor) {
+  std::int64_t product = 1;
+  for (const std::vector<IndexTerm>& index : tensor.affine_indices) {
+    std::int64_t extent = 1;
+    for (const IndexTerm& term : index) {
+      const std::int64_t size = op.dims.at(static_cast<std::size_t>(term.dim)).size;
+      if (size <= 0 || term.coefficient <= 0 || term.coefficient > kMaxIterationPoints / size) return std::nullopt;
+      extent += term.coefficient * (size - 1);
+      if (extent >= kMaxIterationPoints) return std::nullopt;
+    }
+    if (product > (kMaxIterationPoints - 1) / extent) return std::nullopt;
+    product *= extent;
+  }
+  return product;
+}
+
 std::vector<int> AllDims(const Op& op) {
   std::vector<int> dims(op.dims.size());
   std::iota(dims.begin(), dims.end(), 0);
@@ -136,7 +154,8 @@ std::int64_t Op::IterationPoints() const {
 }
 
 std::int64_t Op::TensorElements(const Tensor& tensor) const {
-  const std::optional<std::int64_t> elements = CheckedProduct(*this, tensor.dims);
+  const std::optional<std::int64_t> elements =
+      tensor.IsAffine() ? CheckedAffineProduct(*this, tensor) : CheckedProduct(*this, tensor.dims);
   if (!elements) throw util::InternalError(fmt::format("op '{}': tensor '{}' out of range", name, tensor.name));
   return *elements;
 }
@@ -193,6 +212,31 @@ std::vector<std::string> CheckOp(const Op& op) {
       if (!seen.insert(dim).second)
         problem(fmt::format("tensor '{}' repeats dim '{}'", tensor.name, op.dims[dim].name));
       dim_used[static_cast<std::size_t>(dim)] = true;
+    }
+    if (tensor.IsAffine()) {
+      std::vector<int> term_dims;
+      bool terms_valid = true;
+      for (const std::vector<IndexTerm>& index : tensor.affine_indices) {
+        if (index.empty()) problem(fmt::format("tensor '{}' has an affine index without terms", tensor.name));
+        for (const IndexTerm& term : index) {
+          term_dims.push_back(term.dim);
+          if (term.coefficient < 1) {
+            problem(fmt::format("tensor '{}' has a coefficient {} < 1", tensor.name, term.coefficient));
+            terms_valid = false;
+          }
+        }
+      }
+      if (term_dims != tensor.dims) {
+        problem(fmt::format("tensor '{}': its dims are not the dims of its affine indices", tensor.name));
+      } else if (terms_valid && seen.size() == tensor.dims.size() && !CheckedAffineProduct(op, tensor)) {
+        problem(fmt::format("tensor '{}' reaches 2^53 elements", tensor.name));
+      }
+      // Timeloop's sliding-window rules (validation README, rules 1, 4a, 5a, 5b) are written and
+      // checked for read-only tensors of contractions only.
+      if (tensor.role == TensorRole::kOutput) {
+        problem(fmt::format("the output '{}' has affine indices, which are not supported", tensor.name));
+      }
+      if (!op.IsContraction()) problem(fmt::format("tensor '{}': only contractions may have affine indices", tensor.name));
     }
     if (tensor.role == TensorRole::kOutput) {
       ++outputs;

@@ -55,10 +55,6 @@ TEST_CASE("Every Timeloop reference case matches exactly", "[crosscheck]") {
   for (const std::filesystem::path& file : files) {
     const loopfront::cost::ReferenceCase reference = loopfront::cost::LoadReferenceCase(file);
     INFO(reference.name);
-    // Exactly the convolutions (issue 12 item 5) are not evaluated yet.
-    const bool is_conv = reference.name.starts_with("conv_");
-    CHECK(reference.unsupported == (is_conv ? loopfront::cost::kConvolutionsNotSupported : ""));
-    if (is_conv) continue;
     ++evaluated;
     const loopfront::cost::Cost cost = model.Evaluate(reference.problem, reference.mapping);
     const loopfront::cost::CrosscheckResult result = loopfront::cost::Crosscheck(reference, cost, options);
@@ -68,7 +64,7 @@ TEST_CASE("Every Timeloop reference case matches exactly", "[crosscheck]") {
     const std::string text = loopfront::mapping::ToString(reference.mapping, reference.problem);
     CHECK(loopfront::mapping::ParseMapping(text, reference.problem) == reference.mapping);
   }
-  CHECK(evaluated == 36);
+  CHECK(evaluated == 47);
 }
 
 TEST_CASE("Timeloop's double-precision cycles: the scratchpad takes one cycle more than the exact value",
@@ -109,16 +105,14 @@ TEST_CASE("loopfront crosscheck reports 0 mismatches on the reference folder", "
   CHECK(result.output.find(" 0 mismatches") != std::string::npos);
 }
 
-TEST_CASE("loopfront crosscheck lists the convolution cases as not supported yet, not as mismatches",
-          "[crosscheck][cli]") {
+TEST_CASE("loopfront crosscheck evaluates the convolution cases too", "[crosscheck][cli]") {
   const CommandResult result = RunCommand("crosscheck " + kCasesDir.string() + " " + kMoreCasesDir.string());
   INFO(result.output);
   CHECK(result.exit_code == 0);
-  CHECK(result.output.find("crosscheck: 47 cases, 11 not supported yet, ") != std::string::npos);
+  CHECK(result.output.find("crosscheck: 47 cases, ") != std::string::npos);
   CHECK(result.output.find(", 0 mismatches\n") != std::string::npos);
-  CHECK(result.output.find("conv_pe16x16_depthwise_3x3: not evaluated: convolutions (affine projections) are not "
-                           "supported yet: issue 12 item 5\n") != std::string::npos);
-  CHECK(result.output.find("gemmini_ws_fp_rounding") == std::string::npos);  // matched: no line
+  CHECK(result.output.find("not evaluated") == std::string::npos);
+  CHECK(result.output.find("conv_") == std::string::npos);  // matched: no line
 }
 
 TEST_CASE("loopfront crosscheck rejects malformed cases with exit code 2", "[crosscheck][cli]") {
@@ -176,10 +170,9 @@ TEST_CASE("loopfront crosscheck on Timeloop's input folders gives the JSON cases
   const CommandResult result = RunCommand("crosscheck " + kInputsDir.string());
   INFO(result.output);
   CHECK(result.exit_code == 0);
-  CHECK(result.output.find("crosscheck: 47 cases, 11 not supported yet, ") != std::string::npos);
+  CHECK(result.output.find("crosscheck: 47 cases, ") != std::string::npos);
   CHECK(result.output.find(", 0 mismatches\n") != std::string::npos);
-  CHECK(result.output.find("conv_single_pe_1x1_s2: not evaluated: convolutions (affine projections) are not "
-                           "supported yet: issue 12 item 5\n") != std::string::npos);
+  CHECK(result.output.find("not evaluated") == std::string::npos);
   // The same quantities are compared as for the JSON cases.
   const CommandResult json = RunCommand("crosscheck " + kCasesDir.string() + " " + kMoreCasesDir.string());
   CHECK(SummaryLine(result.output) == SummaryLine(json.output));

@@ -72,9 +72,12 @@ void Write(const std::filesystem::path& path, const std::string& text) { std::of
 
 }  // namespace
 
-TEST_CASE("Every non-conv Timeloop input folder imports to its case's figures", "[timeloop][crosscheck]") {
-  const std::vector<std::filesystem::path> folders = CaseFolders(false);
+TEST_CASE("Every Timeloop input folder imports to its case's figures", "[timeloop][crosscheck]") {
+  std::vector<std::filesystem::path> folders = CaseFolders(false);
   CHECK(folders.size() == 36);
+  const std::vector<std::filesystem::path> conv_folders = CaseFolders(true);
+  CHECK(conv_folders.size() == 11);
+  folders.insert(folders.end(), conv_folders.begin(), conv_folders.end());
   const loopfront::cost::DataflowModel model;
   const loopfront::cost::CrosscheckOptions options{.energy_relative_tolerance = 1e-9};
   for (const std::filesystem::path& folder : folders) {
@@ -100,16 +103,31 @@ TEST_CASE("Every non-conv Timeloop input folder imports to its case's figures", 
   }
 }
 
-TEST_CASE("Conv Timeloop folders are refused: convolutions are not supported yet", "[timeloop]") {
-  const std::vector<std::filesystem::path> folders = CaseFolders(true);
-  CHECK(folders.size() == 11);
-  for (const std::filesystem::path& folder : folders) {
-    INFO(folder.filename().string());
-    const std::string text = ConfigErrorText(YamlFiles(folder));
-    CHECK(text.find("convolutions are not supported yet") != std::string::npos);
-    CHECK(text.find("problem.yaml:") != std::string::npos);
-    CHECK(text.find("data space 'A'") != std::string::npos);
+TEST_CASE("Conv Timeloop folders import affine projections with the instance's coefficients", "[timeloop]") {
+  for (const std::filesystem::path& folder : CaseFolders(true)) {
+    const std::string name = folder.filename().string();
+    INFO(name);
+    const loopfront::timeloop::ImportedDesign design = loopfront::timeloop::ImportTimeloop(YamlFiles(folder));
+    const loopfront::cost::ReferenceCase reference = loopfront::cost::LoadReferenceCase(ExpectedFile(name));
+    // The same tensors, affine indices and coefficient values as the JSON case.
+    REQUIRE(design.op.tensors.size() == reference.op.tensors.size());
+    for (std::size_t tensor = 0; tensor < design.op.tensors.size(); ++tensor) {
+      CHECK(design.op.tensors[tensor].dims == reference.op.tensors[tensor].dims);
+      CHECK(design.op.tensors[tensor].affine_indices == reference.op.tensors[tensor].affine_indices);
+    }
+    CHECK(design.op.tensors[0].IsAffine());
   }
+  // Wdilation = 2 from `instance` overrides the coefficient's default 1: W = R·2 + P·1.
+  const loopfront::timeloop::ImportedDesign dilated =
+      loopfront::timeloop::ImportTimeloop(YamlFiles(kInputs / "conv_single_pe_3x3_dilation2"));
+  const auto& width = dilated.op.tensors[0].affine_indices[2];
+  REQUIRE(width.size() == 2);
+  CHECK(width[0].coefficient_name == "Wdilation");
+  CHECK(width[0].coefficient == 2);
+  CHECK(width[1].coefficient_name == "Wstride");
+  CHECK(width[1].coefficient == 1);
+  // A (N1 C4 W12 H12): 8 + 2·2 = 12 positions along each of W and H.
+  CHECK(dilated.op.TensorElements(dilated.op.tensors[0]) == 4 * 12 * 12);
 }
 
 TEST_CASE("Timeloop files merge their top-level keys across files", "[timeloop]") {

@@ -29,6 +29,9 @@ struct TensorLevelCost {
   std::int64_t fills = 0;       // per instance: words delivered from the parent
   std::int64_t updates = 0;     // per instance: partial sums written back by children
   std::int64_t instances = 0;   // utilized instances of the level
+  // Per instance: words this level's children took from a mesh neighbour instead of reading them
+  // here (a convolution input, rule 5b of shared/validation/README.md). They cost no energy.
+  std::int64_t link_transfers = 0;
   double energy_pj_per_instance = 0.0;
   double energy_pj = 0.0;  // all instances
 

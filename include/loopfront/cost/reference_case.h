@@ -56,18 +56,10 @@ struct ExpectedResults {
   std::vector<ExpectedLinkTransfers> link_transfers;               // absent = none
 };
 
-// Why loopfront cannot evaluate a well-formed case yet; the message names the feature and the
-// issue that adds it.
-inline constexpr const char* kConvolutionsNotSupported =
-    "convolutions (affine projections) are not supported yet: issue 12 item 5";
-
 struct ReferenceCase {
   std::string file;
   std::string name;
   std::string notes;
-  // Non-empty (e.g. kConvolutionsNotSupported) when the case uses a feature loopfront does not
-  // model yet; then only `file`, `name` and `notes` are read, and the case is not evaluated.
-  std::string unsupported;
   workload::Op op;
   arch::Architecture arch;
   mapping::Problem problem;  // op × arch
@@ -77,16 +69,14 @@ struct ReferenceCase {
 
 // Reads one case. Throws util::ConfigError (file name + what is wrong) on unreadable files,
 // JSON syntax errors, missing or mistyped keys, unknown dims/tensors/levels, inconsistent meshes.
-// A convolution case (`problem.coefficients`, or a tensor index that is a list of terms: the
-// format's affine index) comes back with `unsupported` set instead.
+// A convolution case's affine indices (lists of terms over `problem.coefficients`) become the
+// tensor's workload::Tensor::affine_indices.
 ReferenceCase LoadReferenceCase(const std::filesystem::path& file);
 
 // A Timeloop input folder as a reference case (issue 12 item 3): the folder's *.yaml files are
 // imported with timeloop::ImportTimeloop (op, architecture, problem, mapping), and the expected
-// figures, `notes` and whether the case is supported come from `<dir>/<folder name>.json` in the
-// first of `expected_dirs` that holds it. `name` is the folder's name, `file` the folder. When the
-// JSON case is not supported yet (a convolution), the folder is not imported and the case comes
-// back with `unsupported` set, as LoadReferenceCase does. Throws util::ConfigError naming the
+// figures and `notes` come from `<dir>/<folder name>.json` in the first of `expected_dirs` that
+// holds it. `name` is the folder's name, `file` the folder. Throws util::ConfigError naming the
 // folder and every file looked for when no expected file exists, and every problem of the import.
 ReferenceCase LoadTimeloopReferenceCase(const std::filesystem::path& folder,
                                         const std::vector<std::filesystem::path>& expected_dirs);

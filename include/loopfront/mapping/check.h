@@ -55,6 +55,7 @@ enum class Violation : std::uint8_t {
   kTensorNotAtComputeLevel,  // level, tensor: a vector op's tensor not kept at the compute level
   kBufferingNotOffered,      // level, value = 2 (double) or 1 (single): a buffering the level lacks
   kRequiredTensorBypassed,   // level, tensor: a contraction's tensor the level must keep, bypassed
+  kTooManySlidingLoops,      // level, tensor, value = loops, limit = kMaxSlidingLoops (rule 4a's 2^n visits)
   kUnsupportedOp,            // the cost model cannot evaluate the op on this architecture; keep last
 };
 // Number of Violation values, for per-violation statistics (kUnsupportedOp is the last value).
@@ -81,6 +82,21 @@ struct CheckResult {
 struct TileTable {
   std::array<std::array<std::int64_t, kMaxTensors>, kMaxLevels + 1> words{};  // [num_levels] = 1
 };
+
+// Words of the bounding box of an affine tensor's tile when dim D spans `dim_extent[D]` consecutive
+// values: Π over its indices of Σ coef × (dim_extent − 1) + 1 (validation README rule 1).
+inline std::int64_t AffineBoxWords(const AffineTable& table, const std::array<std::int64_t, kMaxDims>& dim_extent) {
+  std::int64_t words = 1;
+  for (int index = 0; index < table.num_indices; ++index) {
+    const IndexTable& entry = table.indices[index];
+    std::int64_t extent = 1;
+    for (int term = 0; term < entry.num_terms; ++term) {
+      extent += entry.coefficients[term] * (dim_extent[entry.dims[term]] - 1);
+    }
+    words *= extent;
+  }
+  return words;
+}
 
 // Everything but capacity. Cheap: no tile computation.
 CheckResult CheckStructure(const Mapping& mapping, const Problem& problem);

@@ -25,6 +25,14 @@ inline constexpr int kMaxTemporalLoopsPerLevel = 8;
 // A level holds at most this many spatial loops over both axes together.
 inline constexpr int kMaxSpatialLoopsPerLevel = 4;
 
+// An affine index (a convolution's W = P·Wstride + R·Wdilation) has at most this many terms; a
+// tensor has at most kMaxDims indices.
+inline constexpr int kMaxIndexTerms = 4;
+// The sliding-window analysis (validation README rule 4a) visits 2^n points for the n temporal
+// loops of factor > 1 outside a level; Problem-level mappings with more such loops above a level
+// keeping an affine tensor are reported infeasible (Violation::kTooManySlidingLoops).
+inline constexpr int kMaxSlidingLoops = 20;
+
 // Set of dims (bit d) and set of tensors (bit t).
 using DimMask = std::uint16_t;
 using TensorMask = std::uint8_t;

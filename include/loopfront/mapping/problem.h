@@ -92,6 +92,20 @@ struct LevelTable {
   std::array<DimMask, kNumAxes> spatial_dims{};  // dims allowed on each axis of the fanout below
 };
 
+// One index of a tensor as the cost models see it: Σ coefficient × dim over its terms. Plain
+// indices are one term of coefficient 1.
+struct IndexTable {
+  int num_terms = 0;
+  std::array<std::int8_t, kMaxIndexTerms> dims{};
+  std::array<std::int64_t, kMaxIndexTerms> coefficients{};
+};
+
+// The indices of an affine tensor (workload::Tensor::affine_indices), flattened.
+struct AffineTable {
+  int num_indices = 0;
+  std::array<IndexTable, kMaxDims> indices{};
+};
+
 // Options of a Problem beyond the op and the architecture.
 struct ProblemOptions {
   // Tensors that live only on chip: the intermediates of a fused group (DESIGN §2.8.1). They must
@@ -123,7 +137,11 @@ class Problem {
   TensorMask dim_tensors(int dim) const { return dim_tensors_[dim]; }
   DimMask tensor_dims(int tensor) const { return tensor_dims_[tensor]; }
   workload::TensorRole tensor_role(int tensor) const { return tensor_role_[tensor]; }
-  std::int64_t tensor_size(int tensor) const { return tensor_size_[tensor]; }  // elements
+  std::int64_t tensor_size(int tensor) const { return tensor_size_[tensor]; }  // elements (bounding box)
+  // Tensors with an affine index (convolution inputs): rules 1, 4a, 5a and 5b of the validation
+  // README give their tiles and counts. 0 for every op without one, which keeps those paths off.
+  TensorMask affine_tensors() const { return affine_tensors_; }
+  const AffineTable& affine(int tensor) const { return affine_[tensor]; }
   int output_tensor() const { return output_tensor_; }
   TensorMask all_tensors() const { return static_cast<TensorMask>((1u << num_tensors_) - 1); }
   // Product of all dim sizes (with `pass`): the MACs of a contraction.
@@ -187,6 +205,8 @@ class Problem {
   std::array<DimMask, kMaxTensors> tensor_dims_{};
   std::array<workload::TensorRole, kMaxTensors> tensor_role_{};
   std::array<std::int64_t, kMaxTensors> tensor_size_{};
+  TensorMask affine_tensors_ = 0;
+  std::array<AffineTable, kMaxTensors> affine_{};
   int output_tensor_ = 0;
   std::int64_t iteration_points_ = 1;
   std::vector<std::string> dim_names_;  // the op's dims, then `pass` if any

@@ -15,12 +15,7 @@ namespace loopfront::report {
 // One case's mismatch lines, then with `verbose` "<case>: Q quantities, M mismatches".
 std::string CrosscheckCaseText(const std::string& case_name, const cost::CrosscheckResult& result, bool verbose);
 
-// "<case>: not evaluated: <reason>", for a case loopfront cannot model yet (ReferenceCase::unsupported).
-std::string CrosscheckUnsupportedText(const std::string& case_name, const std::string& reason);
-
-// "crosscheck: N cases, Q quantities, M mismatches"; with U > 0 cases not supported yet,
-// "crosscheck: N cases, U not supported yet, Q quantities, M mismatches" (N counts them too).
-std::string CrosscheckSummaryText(std::size_t cases, std::size_t unsupported, std::int64_t quantities,
-                                  std::int64_t mismatches);
+// "crosscheck: N cases, Q quantities, M mismatches".
+std::string CrosscheckSummaryText(std::size_t cases, std::int64_t quantities, std::int64_t mismatches);
 
 }  // namespace loopfront::report

@@ -17,10 +17,13 @@
 //     `read_bandwidth`/`write_bandwidth`/`shared_bandwidth` (words per cycle),
 //     `multiple_buffering`, `cluster_size` (1 only). The one compute local (class intmac, fpmac
 //     or mac) is the MAC array, innermost.
-//   problem: `shape` (`dimensions`, `coefficients`, `data_spaces` with single-index
+//   problem: `shape` (`dimensions`, `coefficients` with `default`s, `data_spaces` with
 //     `projection`s; exactly one data space is `read_write: true`, the output; the first other
-//     one is the input, the second the weight) and `instance` (dim sizes; an absent dim is 1).
-//     An affine projection (a convolution's input) is refused, naming the data space.
+//     one is the input, the second the weight) and `instance` (dim sizes, an absent dim is 1;
+//     coefficient values, overriding the defaults). A projection rank is a sum of terms `[DIM]` or
+//     `[DIM, COEFFICIENT]`; a rank other than one plain `[DIM]` makes the data space an affine
+//     tensor (a convolution's input, `[[R, Wdilation], [P, Wstride]]`). Refused, naming the data
+//     space: a term multiplying two dims, a dim twice in one data space, an affine output.
 //   mapping: a list of `target` + `type: temporal | spatial | datatype`. `factors` as
 //     "M=4 N=2" or "M4 N2" (an absent dim is 1), `permutation` innermost loop first (a string of
 //     one-letter dims, or a list of names), `split` (spatial: the first `split` dims of the

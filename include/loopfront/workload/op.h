@@ -69,12 +69,33 @@ struct Dim {
   bool operator==(const Dim&) const = default;
 };
 
+// One term `coefficient × dim` of an affine index (a convolution's sliding window, Timeloop's
+// `projection` syntax: `[[R, Wdilation], [P, Wstride]]` is W = P·Wstride + R·Wdilation).
+// `coefficient_name` is the name Timeloop gives the coefficient (`Wstride`), empty for a
+// coefficient of 1 written without a name; exporters invent one when a named value is needed.
+struct IndexTerm {
+  int dim = 0;                   // index into Op::dims
+  std::int64_t coefficient = 1;  // ≥ 1
+  std::string coefficient_name{};
+  bool operator==(const IndexTerm&) const = default;
+};
+
+// A tensor's indices. A plain tensor (every einsum of a Transformer) has one dim per index:
+// `dims` lists them and `affine_indices` is empty. An affine tensor (a convolution's input,
+// validation README "Tensor indices") has `affine_indices`, one entry per index, each a sum of
+// terms (a plain index is one term of coefficient 1); then `dims` lists the dims of all terms, in
+// order, so that "t is indexed by dim d" keeps meaning "d appears in t's indices" everywhere.
+// The extent of an index is Σ coefficient × (size_D − 1) + 1 (Timeloop's projected bounding box,
+// stride-skipped positions included); a tensor's elements are the product of its extents.
 struct Tensor {
   std::string name;
   TensorRole role = TensorRole::kInput;
   std::vector<int> dims;  // indices into Op::dims, outermost first
   int word_bits = 8;
+  std::vector<std::vector<IndexTerm>> affine_indices{};  // empty for a plain tensor
   bool operator==(const Tensor&) const = default;
+
+  bool IsAffine() const { return !affine_indices.empty(); }
 };
 
 struct Op {
@@ -102,7 +123,7 @@ struct Op {
   const Tensor* FindTensor(std::string_view tensor_name) const;
   // Product of all dim sizes: the iteration space of one execution.
   std::int64_t IterationPoints() const;
-  // Elements of a tensor (product of its dims' sizes).
+  // Elements of a tensor: the product of its dims' sizes, or of its indices' extents (affine).
   std::int64_t TensorElements(const Tensor& tensor) const;
   // MACs of one execution (contractions: IterationPoints; vector ops: 0).
   std::int64_t Macs() const;
@@ -121,7 +142,8 @@ struct Op {
 inline constexpr std::int64_t kMaxIterationPoints = std::int64_t{1} << 53;
 
 // Structural problems of an op, one message per problem (empty = valid): dims with unique names
-// and positive sizes, tensors with unique names and in-range, non-repeated dims, exactly one
+// and positive sizes, tensors with unique names and in-range, non-repeated dims (affine tensors:
+// terms with coefficients ≥ 1 whose dims are `dims`, only on a contraction's non-output), exactly one
 // output, every dim indexed by some tensor, vector ops with an output over every dim, `passes`
 // matching `ops_per_element` (and `functions` when given, with non-negative counts), a valid `reduced_dim`, a positive
 // count, and an iteration space below kMaxIterationPoints. Loaders check user input themselves (with file positions);
