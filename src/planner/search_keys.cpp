@@ -42,6 +42,13 @@ void AddShape(HashMixer& mixer, const OpShapeKey& shape) {
     mixer.Add(tensor.role);
     mixer.AddAll(tensor.dims);
     mixer.Add(tensor.word_bits);
+    for (const auto& index : tensor.affine_indices) {
+      mixer.Add(index.size());
+      for (const workload::IndexTerm& term : index) {
+        mixer.Add(term.dim);
+        mixer.Add(term.coefficient);
+      }
+    }
   }
   mixer.Add(shape.passes);
   mixer.AddAll(shape.ops_per_element);
@@ -61,7 +68,8 @@ OpShapeKey::OpShapeKey(const workload::Op& op)
       functions(op.functions),
       reduced_dim(op.reduced_dim ? *op.reduced_dim : -1) {
   for (const workload::Tensor& tensor : op.tensors) {
-    tensors.push_back({.role = tensor.role, .dims = tensor.dims, .word_bits = tensor.word_bits});
+    tensors.push_back(
+        {.role = tensor.role, .dims = tensor.dims, .word_bits = tensor.word_bits, .affine_indices = tensor.affine_indices});
   }
 }
 
@@ -72,6 +80,11 @@ std::string OpShapeKey::ToString() const {
   for (const TensorShape& tensor : tensors) {
     text += fmt::format("{}:", workload::ToString(tensor.role));
     for (const int dim : tensor.dims) text += fmt::format("{}.", dim);
+    for (const auto& index : tensor.affine_indices) {
+      text += "[";
+      for (const workload::IndexTerm& term : index) text += fmt::format("{}*{}+", term.coefficient, term.dim);
+      text += "]";
+    }
     text += fmt::format("/{},", tensor.word_bits);
   }
   text += fmt::format("|p{}|", passes);

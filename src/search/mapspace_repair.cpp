@@ -6,6 +6,7 @@
 #include <array>
 #include <utility>
 
+#include "loopfront/mapping/check.h"
 #include "src/search/mapspace_internal.h"
 
 namespace loopfront::search {
@@ -125,12 +126,7 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
     while (true) {
       std::int64_t needed = 0;
       for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
-        std::int64_t tile = 1;
-        for (DimMask dims = problem_.tensor_dims(__builtin_ctz(mask)); dims != 0;
-             dims &= static_cast<DimMask>(dims - 1)) {
-          tile *= inside[level_idx][__builtin_ctz(dims)];
-        }
-        needed += tile;
+        needed += mapping::TileWords(problem_, __builtin_ctz(mask), inside[level_idx]);
       }
       if (needed <= capacity) break;
       // Candidates: free factors of relevant dims at this level or inside it that have an open
@@ -201,12 +197,7 @@ mapping::Violation Mapspace::CheckFit(const Genome& genome) const {
     if (capacity == mapping::kUnboundedCapacity) continue;
     std::int64_t needed = 0;
     for (TensorMask mask = genome.keeps[level_idx]; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
-      std::int64_t tile = 1;
-      for (DimMask dims = problem_.tensor_dims(__builtin_ctz(mask)); dims != 0;
-           dims &= static_cast<DimMask>(dims - 1)) {
-        tile *= inside[__builtin_ctz(dims)];
-      }
-      needed += tile;
+      needed += mapping::TileWords(problem_, __builtin_ctz(mask), inside);
     }
     if (needed > capacity) return mapping::Violation::kCapacityExceeded;
   }

@@ -25,9 +25,11 @@ const std::vector<std::string> kTransformerDocumentKeys = {"name", std::string(k
 const std::vector<std::string> kOpListDocumentKeys = {"name", "bits", std::string(kOpListKey)};
 const std::vector<std::string> kTransformerKeys = {"d_model",    "heads", "d_head",         "d_ff",   "layers",
                                                    "seq_len",    "batch", "phase",          "kv_len", "bits",
-                                                   "activation", "norm",  "norm_placement", "decoder"};
-const std::vector<std::string> kOpKeys = {"name",  "kind",   "class",           "dims",      "tensors",
-                                          "count", "passes", "ops_per_element", "functions", "reduced_dim"};
+                                                   "activation", "norm",  "norm_placement", "decoder",
+                                                   "patch_embedding"};
+const std::vector<std::string> kOpKeys = {"name",      "kind",        "class",          "dims",
+                                          "tensors",   "count",       "passes",         "ops_per_element",
+                                          "functions", "reduced_dim", "coefficients"};
 const std::vector<std::string> kTensorKeys = {"name", "role", "dims", "bits"};
 
 // Names end up in CSV columns and mapping strings: letters, digits, '_', '-', '.'.
@@ -159,7 +161,65 @@ struct TensorRead {
   std::optional<YamlValue> dims_node;
 };
 
-TensorRead ReadTensor(const YamlValue& value, const Op& op, bool dims_ok, int default_bits) {
+// The named coefficients of an op's affine indices (`coefficients: {Wstride: 2}`).
+using Coefficients = std::map<std::string, std::int64_t>;
+
+// An affine index (docs/workloads.md, "Convolutions"): a list of terms `[dim]` or
+// `[dim, coefficient]`, the coefficient a positive integer or a name in the op's `coefficients`.
+std::optional<std::vector<IndexTerm>> ReadAffineIndex(const YamlValue& value, const Op& op,
+                                                     const Coefficients& coefficients) {
+  const std::optional<std::vector<YamlValue>> terms = value.AsList();
+  if (!terms) return std::nullopt;
+  if (terms->empty()) {
+    value.ErrorExpected("a non-empty list of terms [dim] or [dim, coefficient]");
+    return std::nullopt;
+  }
+  std::vector<IndexTerm> index;
+  bool ok = true;
+  for (const YamlValue& term : *terms) {
+    const std::optional<std::vector<YamlValue>> parts = term.AsList();
+    if (!parts || parts->empty() || parts->size() > 2) {
+      if (parts) term.ErrorExpected("a term [dim] or [dim, coefficient]");
+      ok = false;
+      continue;
+    }
+    const std::optional<int> dim = ReadDimReference(parts->front(), op);
+    if (!dim) {
+      ok = false;
+      continue;
+    }
+    IndexTerm parsed{.dim = *dim};
+    if (parts->size() == 2) {
+      const YamlValue& coefficient = (*parts)[1];
+      const std::optional<std::string> text = coefficient.AsString();
+      if (text && !text->empty() && std::isdigit(static_cast<unsigned char>(text->front())) == 0) {
+        const auto found = coefficients.find(*text);
+        if (found == coefficients.end()) {
+          std::vector<std::string> names;
+          for (const auto& [name, unused] : coefficients) names.push_back(name);
+          coefficient.Error(fmt::format("expected a positive integer or a name in the op's coefficients ({}), got '{}'{}",
+                                        names.empty() ? "none" : util::Join(names, ", "), *text,
+                                        util::DidYouMeanHint(*text, names)));
+          ok = false;
+          continue;
+        }
+        parsed.coefficient = found->second;
+        parsed.coefficient_name = *text;
+      } else if (const std::optional<std::int64_t> number = coefficient.AsPositiveInt()) {
+        parsed.coefficient = *number;
+      } else {
+        ok = false;
+        continue;
+      }
+    }
+    index.push_back(std::move(parsed));
+  }
+  if (!ok) return std::nullopt;
+  return index;
+}
+
+TensorRead ReadTensor(const YamlValue& value, const Op& op, bool dims_ok, int default_bits,
+                      const Coefficients& coefficients) {
   TensorRead read;
   const std::optional<YamlMap> map = value.AsMap(kTensorKeys);
   if (!map) return read;
@@ -187,19 +247,38 @@ TensorRead ReadTensor(const YamlValue& value, const Op& op, bool dims_ok, int de
     const std::optional<std::vector<YamlValue>> items = read.dims_node->AsList();
     if (items && dims_ok) {
       std::set<int> seen;
+      std::vector<std::vector<IndexTerm>> indices;
+      bool affine = false;
       for (const YamlValue& item : *items) {
-        const std::optional<int> dim = ReadDimReference(item, op);
-        if (!dim) {
-          ok = false;
-          continue;
+        std::vector<IndexTerm> index;
+        if (item.IsList()) {
+          // An affine index, such as a convolution input's width [[r, Wdilation], [p, Wstride]].
+          affine = true;
+          std::optional<std::vector<IndexTerm>> terms = ReadAffineIndex(item, op, coefficients);
+          if (!terms) {
+            ok = false;
+            continue;
+          }
+          index = std::move(*terms);
+        } else {
+          const std::optional<int> dim = ReadDimReference(item, op);
+          if (!dim) {
+            ok = false;
+            continue;
+          }
+          index.push_back({.dim = *dim});
         }
-        if (!seen.insert(*dim).second) {
-          item.Error(fmt::format("expected each dim once per tensor, got '{}' again", op.dims[*dim].name));
-          ok = false;
-          continue;
+        for (const IndexTerm& term : index) {
+          if (!seen.insert(term.dim).second) {
+            item.Error(fmt::format("expected each dim once per tensor, got '{}' again", op.dims[term.dim].name));
+            ok = false;
+            continue;
+          }
+          tensor.dims.push_back(term.dim);
         }
-        tensor.dims.push_back(*dim);
+        indices.push_back(std::move(index));
       }
+      if (affine) tensor.affine_indices = std::move(indices);
     } else {
       ok = false;
     }
@@ -317,6 +396,11 @@ void CheckOpShape(const YamlValue& op_value, const Op& op, const std::vector<Yam
   for (const TensorRead& read : tensors) {
     const Tensor& tensor = *read.tensor;
     for (const int dim : tensor.dims) dim_used[static_cast<std::size_t>(dim)] = true;
+    if (tensor.IsAffine() && !op.IsContraction()) {
+      read.dims_node->Error(fmt::format("expected plain dims on the tensors of a {} op, got an affine index on '{}' "
+                                        "(only contractions slide windows)",
+                                        ToString(op.kind), tensor.name));
+    }
     if (tensor.role != TensorRole::kOutput) {
       reads_something = true;
       continue;
@@ -329,6 +413,12 @@ void CheckOpShape(const YamlValue& op_value, const Op& op, const std::vector<Yam
       continue;
     }
     first_output = &tensor;
+    if (tensor.IsAffine()) {
+      read.dims_node->Error(fmt::format(
+          "expected plain dims on the output '{}', got an affine index (loopfront models sliding windows on inputs "
+          "and weights only)",
+          tensor.name));
+    }
     if (!op.IsContraction() && tensor.dims.size() != op.dims.size()) {
       std::vector<std::string> missing;
       for (std::size_t dim = 0; dim < op.dims.size(); ++dim) {
@@ -386,6 +476,16 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
     dims_ok = ReadDims(*dims, op, dim_keys);
   }
 
+  Coefficients coefficients;
+  if (const std::optional<YamlValue> coefficients_value = map->Get("coefficients")) {
+    if (const std::optional<YamlMap> entries = coefficients_value->AsOpenMap()) {
+      for (const YamlMap::Entry& entry : entries->entries()) {
+        const std::optional<std::string> name = ReadName(entry.key);
+        const std::optional<std::int64_t> number = entry.value.AsPositiveInt();
+        if (name && number) coefficients[*name] = *number;
+      }
+    }
+  }
   std::vector<TensorRead> tensors;
   const std::optional<YamlValue> tensors_value = map->Require("tensors", "the list of the op's tensors");
   if (tensors_value) {
@@ -393,7 +493,7 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
       if (items->empty()) tensors_value->ErrorExpected("a non-empty list of tensors");
       std::map<std::string, int> first_line_of_tensor;
       for (const YamlValue& item : *items) {
-        TensorRead read = ReadTensor(item, op, dims_ok, default_bits);
+        TensorRead read = ReadTensor(item, op, dims_ok, default_bits, coefficients);
         if (read.tensor) {
           const auto [seen, inserted] = first_line_of_tensor.emplace(read.tensor->name, read.name_node->line());
           if (!inserted) {
@@ -480,6 +580,26 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
   if (norm) spec.norm = *norm;
   if (placement) spec.norm_placement = *placement;
   if (decoder) spec.decoder = *decoder;
+  if (const std::optional<YamlValue> patch_node = map->Get("patch_embedding")) {
+    if (const std::optional<YamlMap> patch = patch_node->AsMap({"image_size", "patch_size", "channels"})) {
+      PatchEmbedding embedding;
+      const std::optional<YamlValue> image = patch->Require("image_size", "the image's width and height in pixels");
+      const std::optional<YamlValue> size = patch->Require("patch_size", "a patch's width and height in pixels");
+      if (const std::optional<std::int64_t> value = image ? image->AsPositiveInt() : std::nullopt) {
+        embedding.image_size = *value;
+      }
+      if (const std::optional<std::int64_t> value = size ? size->AsPositiveInt() : std::nullopt) {
+        embedding.patch_size = *value;
+      }
+      if (const std::optional<YamlValue> channels = patch->Get("channels")) {
+        embedding.channels = channels->AsPositiveInt().value_or(embedding.channels);
+      }
+      if (embedding.image_size > 0 && embedding.patch_size > 0 && embedding.image_size % embedding.patch_size != 0) {
+        image->ErrorExpected(fmt::format("a multiple of patch_size ({})", embedding.patch_size));
+      }
+      spec.patch_embedding = embedding;
+    }
+  }
 
   // Checks across keys, each at the key to change.
   if (d_model && heads) {

@@ -293,6 +293,43 @@ std::string_view ToString(MathFunction function) { return NameOf(kFunctionNames,
 std::optional<MathFunction> ParseMathFunction(std::string_view text) { return ValueOf(kFunctionNames, text); }
 std::vector<std::string> MathFunctionNames() { return NamesOf(kFunctionNames); }
 
+Op MakeConvolution(const ConvolutionShape& shape) {
+  Op op;
+  op.name = shape.name;
+  op.kind = OpKind::kContraction;
+  op.op_class = shape.op_class;
+  const bool depthwise = shape.groups > 0;
+  if (depthwise) {
+    op.dims = {{"n", shape.n}, {"g", shape.groups}, {"p", shape.p}, {"q", shape.q}, {"r", shape.r}, {"s", shape.s}};
+  } else {
+    op.dims = {{"n", shape.n}, {"c", shape.c}, {"m", shape.m}, {"p", shape.p},
+               {"q", shape.q}, {"r", shape.r}, {"s", shape.s}};
+  }
+  const auto dim = [&](std::string_view name) { return op.DimIndex(name); };
+  const int channel_in = dim(depthwise ? "g" : "c");
+  const int channel_out = dim(depthwise ? "g" : "m");
+  // Timeloop's conv projection: W = R·Wdilation + P·Wstride, H = S·Hdilation + Q·Hstride.
+  const std::vector<std::vector<IndexTerm>> input_indices = {
+      {{.dim = dim("n")}},
+      {{.dim = channel_in}},
+      {{.dim = dim("r"), .coefficient = shape.dilation_w, .coefficient_name = "Wdilation"},
+       {.dim = dim("p"), .coefficient = shape.stride_w, .coefficient_name = "Wstride"}},
+      {{.dim = dim("s"), .coefficient = shape.dilation_h, .coefficient_name = "Hdilation"},
+       {.dim = dim("q"), .coefficient = shape.stride_h, .coefficient_name = "Hstride"}}};
+  Tensor input{.name = shape.input_name, .role = TensorRole::kInput, .dims = {}, .word_bits = shape.bits,
+               .affine_indices = input_indices};
+  for (const std::vector<IndexTerm>& index : input_indices) {
+    for (const IndexTerm& term : index) input.dims.push_back(term.dim);
+  }
+  Tensor weight{.name = shape.weight_name, .role = TensorRole::kWeight, .dims = {}, .word_bits = shape.bits};
+  weight.dims = depthwise ? std::vector<int>{channel_in, dim("r"), dim("s")}
+                          : std::vector<int>{channel_out, channel_in, dim("r"), dim("s")};
+  Tensor output{.name = shape.output_name, .role = TensorRole::kOutput, .dims = {dim("n"), channel_out, dim("p"), dim("q")},
+                .word_bits = shape.bits};
+  op.tensors = {std::move(input), std::move(weight), std::move(output)};
+  return op;
+}
+
 VectorOpProfile DefaultVectorProfile(OpKind kind) {
   // Counting convention (docs/workloads.md, "Vector ops"): each arithmetic operation and each
   // special function (exp, erf, division) is one operation per element. Per-row work (the

@@ -16,21 +16,30 @@ namespace {
 
 constexpr std::int64_t kDefaultBits = 8;  // survey Sec. 2.2: 8-bit everything
 constexpr std::int64_t kMaxBits = 64;
+// Strides and dilations up to 2^20, as Problem::Build accepts coefficients.
+constexpr std::int64_t kMaxConvParameter = std::int64_t{1} << 20;
 
-enum class SpecKind { kMatmul, kBmm, kMatvec, kSoftmax, kLayerNorm, kRmsNorm, kGelu, kSilu, kAdd, kMul };
+enum class SpecKind { kMatmul, kBmm, kMatvec, kConv, kDwConv, kSoftmax, kLayerNorm, kRmsNorm, kGelu, kSilu, kAdd, kMul };
 
 struct KindInfo {
   SpecKind kind;
   std::string_view name;
   std::vector<std::string_view> required_dims;
   std::vector<std::string_view> optional_dims;
+  std::vector<std::string_view> parameters{};  // positive integers that are not dims
 };
+
+// Convolutions: `stride` sets both strides, `stride_w`/`stride_h` one each (likewise dilation).
+const std::vector<std::string_view> kConvParameters = {"stride",   "stride_w",   "stride_h",
+                                                       "dilation", "dilation_w", "dilation_h"};
 
 const std::vector<KindInfo>& Kinds() {
   static const std::vector<KindInfo> kinds = {
       {SpecKind::kMatmul, "matmul", {"m", "n", "k"}, {}},
       {SpecKind::kBmm, "bmm", {"m", "n", "k"}, {"b", "h"}},
       {SpecKind::kMatvec, "matvec", {"n", "k"}, {}},
+      {SpecKind::kConv, "conv", {"c", "m", "p", "q", "r", "s"}, {"n"}, kConvParameters},
+      {SpecKind::kDwConv, "dwconv", {"g", "p", "q", "r", "s"}, {"n"}, kConvParameters},
       {SpecKind::kSoftmax, "softmax", {"m", "n"}, {"b", "h"}},
       {SpecKind::kLayerNorm, "layernorm", {"m", "n"}, {}},
       {SpecKind::kRmsNorm, "rmsnorm", {"m", "n"}, {}},
@@ -87,6 +96,7 @@ class OpSpecParser {
     }
     std::vector<std::string> keys = ToStrings(info->required_dims);
     for (std::string_view dim : info->optional_dims) keys.emplace_back(dim);
+    for (std::string_view parameter : info->parameters) keys.emplace_back(parameter);
     keys.emplace_back("bits");
     keys.emplace_back("name");
 
@@ -133,6 +143,19 @@ class OpSpecParser {
     for (std::string_view dim : info->optional_dims) {
       if (const std::optional<std::int64_t> size = ReadInt(values, dim, std::nullopt)) sizes[dim] = *size;
     }
+    for (std::string_view parameter : info->parameters) {
+      if (const std::optional<std::int64_t> value = ReadInt(values, parameter, kMaxConvParameter)) {
+        sizes[parameter] = *value;
+      }
+    }
+    for (std::string_view both : {"stride", "dilation"}) {
+      for (std::string_view axis : {"_w", "_h"}) {
+        const std::string one = std::string(both) + std::string(axis);
+        if (values.contains(both) && values.contains(one)) {
+          Problem(fmt::format("expected {} or {}, got both", both, one));
+        }
+      }
+    }
     if (!problems_.empty()) Throw();
     Build(*info, sizes, bits, op);
     for (const std::string& problem : CheckOp(op)) Problem(problem);
@@ -165,7 +188,29 @@ class OpSpecParser {
       for (std::string_view dim : dims) tensor.dims.push_back(op.DimIndex(dim));
       op.tensors.push_back(std::move(tensor));
     };
+    // A convolution parameter: `stride_w`, else `stride`, else 1 (likewise dilation).
+    auto parameter = [&](std::string_view both, std::string_view one) { return size_of(one, size_of(both, 1)); };
     switch (info.kind) {
+      case SpecKind::kConv:
+      case SpecKind::kDwConv: {
+        const bool depthwise = info.kind == SpecKind::kDwConv;
+        const std::string name = op.name;
+        op = MakeConvolution({.name = name,
+                              .n = size_of("n", 1),
+                              .c = size_of("c", 1),
+                              .m = size_of("m", 1),
+                              .groups = depthwise ? size_of("g", 1) : 0,
+                              .p = size_of("p", 1),
+                              .q = size_of("q", 1),
+                              .r = size_of("r", 1),
+                              .s = size_of("s", 1),
+                              .stride_w = parameter("stride", "stride_w"),
+                              .stride_h = parameter("stride", "stride_h"),
+                              .dilation_w = parameter("dilation", "dilation_w"),
+                              .dilation_h = parameter("dilation", "dilation_h"),
+                              .bits = bits});
+        return;
+      }
       case SpecKind::kMatmul:
       case SpecKind::kMatvec:
         op.kind = OpKind::kContraction;

@@ -218,6 +218,26 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
   if (spec.kv_len && spec.phase != Phase::kDecode) {
     problems.push_back("kv_len: expected no kv_len in phase prefill (the keys are the seq_len prompt tokens)");
   }
+  if (const std::optional<PatchEmbedding>& patch = spec.patch_embedding) {
+    if (patch->image_size <= 0 || patch->patch_size <= 0 || patch->channels <= 0) {
+      problems.push_back("patch_embedding: expected positive image_size, patch_size and channels");
+    } else if (patch->image_size % patch->patch_size != 0) {
+      problems.push_back(fmt::format("patch_embedding.image_size: expected a multiple of patch_size {}, got {}",
+                                     patch->patch_size, patch->image_size));
+    } else if (Wide(patch->image_size / patch->patch_size) * Wide(patch->image_size / patch->patch_size) >
+               Wide(spec.seq_len)) {
+      problems.push_back(fmt::format("patch_embedding: expected at most seq_len = {} patches, got ({} / {})² = {}",
+                                     spec.seq_len, patch->image_size, patch->patch_size,
+                                     (patch->image_size / patch->patch_size) * (patch->image_size / patch->patch_size)));
+    } else if (Wide(spec.batch) * Wide(patch->channels) * Wide(spec.d_model) * Wide(patch->image_size) *
+                   Wide(patch->image_size) >=
+               Wide(kMaxIterationPoints)) {
+      problems.push_back("patch_embedding: expected a conv with fewer than 2^53 iteration points");
+    }
+    if (spec.phase != Phase::kPrefill) {
+      problems.push_back("patch_embedding: expected phase prefill (the image is embedded once, before the blocks)");
+    }
+  }
   return problems;
 }
 
@@ -230,7 +250,31 @@ std::vector<Op> TransformerBlockOps(const TransformerSpec& spec) {
   return BuildBlock(spec);
 }
 
-Workload BuildTransformer(const TransformerSpec& spec) { return Workload(spec.name, TransformerBlockOps(spec)); }
+Workload BuildTransformer(const TransformerSpec& spec) {
+  std::vector<Op> block = TransformerBlockOps(spec);
+  if (!spec.patch_embedding) return Workload(spec.name, std::move(block));
+  const PatchEmbedding& patch = *spec.patch_embedding;
+  const std::int64_t patches_per_side = patch.image_size / patch.patch_size;
+  Op embed = MakeConvolution({.name = "patch_embed",
+                              .n = spec.batch,
+                              .c = patch.channels,
+                              .m = spec.d_model,
+                              .p = patches_per_side,
+                              .q = patches_per_side,
+                              .r = patch.patch_size,
+                              .s = patch.patch_size,
+                              .stride_w = patch.patch_size,
+                              .stride_h = patch.patch_size,
+                              .bits = spec.bits,
+                              // The image comes in, the weight is the patch projection, the output
+                              // is the blocks' input x.
+                              .input_name = "image",
+                              .weight_name = "w_patch",
+                              .output_name = "x"});
+  std::vector<Op> ops = {std::move(embed)};
+  ops.insert(ops.end(), std::make_move_iterator(block.begin()), std::make_move_iterator(block.end()));
+  return Workload(spec.name, std::move(ops));
+}
 
 std::string_view ToString(Phase phase) { return NameOf(kPhaseNames, phase); }
 std::string_view ToString(Activation activation) { return NameOf(kActivationNames, activation); }

@@ -126,3 +126,19 @@ TEST_CASE("list shows the searchers and their parameters", "[cli][search]") {
   CHECK(result.out.find("population (int, default 64, 4..100000)") != std::string::npos);
   CHECK(result.out.find("max_mappings (number, default") != std::string::npos);
 }
+
+TEST_CASE("search finds a front for a convolution, and for ViT-B/16 with its patch-embedding conv",
+          "[cli][search][conv]") {
+  const auto conv = RunLoopfront(
+      "search --arch gemmini --op 'conv n=1 c=3 m=768 p=14 q=14 r=16 s=16 stride=16' --budget-evals 20000 "
+      "--format csv");
+  REQUIRE(conv.exit_code == 0);
+  std::size_t points = 0;
+  for (const std::string& line : Lines(conv.out)) {
+    if (!line.starts_with("op,") && !line.empty()) ++points;
+  }
+  CHECK(points >= 1);
+  const auto model = RunLoopfront("search --arch gemmini --model vit-b16 --budget-evals 2000");
+  REQUIRE(model.exit_code == 0);
+  CHECK(model.out.find("patch_embed") != std::string::npos);
+}

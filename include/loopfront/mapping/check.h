@@ -98,6 +98,17 @@ inline std::int64_t AffineBoxWords(const AffineTable& table, const std::array<st
   return words;
 }
 
+// Rule 1's tile of `tensor` when dim D spans `dim_extent[D]` values: the product of its dims'
+// extents, or for an affine tensor the bounding box (AffineBoxWords).
+inline std::int64_t TileWords(const Problem& problem, int tensor, const std::array<std::int64_t, kMaxDims>& dim_extent) {
+  if (((problem.affine_tensors() >> tensor) & 1u) != 0) return AffineBoxWords(problem.affine(tensor), dim_extent);
+  std::int64_t words = 1;
+  for (DimMask dims = problem.tensor_dims(tensor); dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+    words *= dim_extent[__builtin_ctz(dims)];
+  }
+  return words;
+}
+
 // Everything but capacity. Cheap: no tile computation.
 CheckResult CheckStructure(const Mapping& mapping, const Problem& problem);
 

@@ -77,6 +77,8 @@ struct OpShapeKey {
     workload::TensorRole role = workload::TensorRole::kInput;
     std::vector<int> dims;
     int word_bits = 8;
+    // A convolution input's affine indices: ops that differ only in stride or dilation differ here.
+    std::vector<std::vector<workload::IndexTerm>> affine_indices{};
     bool operator==(const TensorShape&) const = default;
   };
 

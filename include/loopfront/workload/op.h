@@ -164,6 +164,37 @@ std::string_view ToString(MathFunction function);
 std::optional<MathFunction> ParseMathFunction(std::string_view text);
 std::vector<std::string> MathFunctionNames();  // in MathFunction order
 
+// A 2-D convolution (Timeloop's conv layer, docs/workloads.md "Convolutions"), dims named as
+// Timeloop names them, in lowercase: n images, c input channels, m output channels, p × q output
+// positions (p along the width W, q along the height H), r × s filter taps. Tensors:
+//   A[n, c, W = r·Wdilation + p·Wstride, H = s·Hdilation + q·Hstride]  input (affine)
+//   B[m, c, r, s]                                                       weight
+//   Z[n, m, p, q]                                                       output
+// Depthwise (`groups` > 0): one dim g is both the input and the output channel (c and m are not
+// used): A[n, g, W, H], B[g, r, s], Z[n, g, p, q]. The coefficients carry Timeloop's names
+// (Wstride, Hstride, Wdilation, Hdilation), so an exported problem reads as Timeloop's own.
+struct ConvolutionShape {
+  std::string name = "conv";
+  std::int64_t n = 1;
+  std::int64_t c = 1;
+  std::int64_t m = 1;
+  std::int64_t groups = 0;  // > 0: depthwise, over g = groups channels
+  std::int64_t p = 1;
+  std::int64_t q = 1;
+  std::int64_t r = 1;
+  std::int64_t s = 1;
+  std::int64_t stride_w = 1;
+  std::int64_t stride_h = 1;
+  std::int64_t dilation_w = 1;
+  std::int64_t dilation_h = 1;
+  int bits = 8;
+  OpClass op_class = OpClass::kOther;
+  std::string input_name = "A";
+  std::string weight_name = "B";
+  std::string output_name = "Z";
+};
+Op MakeConvolution(const ConvolutionShape& shape);
+
 // The vector-op defaults of DESIGN §2.1: passes and ops per element per pass for each kind
 // (softmax 3 passes: max, exp + sum, normalize; layernorm 3: mean, variance, normalize; ...).
 // Counting convention (docs/workloads.md): every arithmetic operation and every special function

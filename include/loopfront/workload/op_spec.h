@@ -12,6 +12,14 @@
 //   rmsnorm    m n                                A[m,n] input, Z[m,n]                 n
 //   gelu silu  m n                                A[m,n] input, Z[m,n]                 -
 //   add mul    m n                                A[m,n], B[m,n] inputs, Z[m,n]        -
+//   conv       c m p q r s, n=1                   A[n,c,W,H], B[m,c,r,s], Z[n,m,p,q]   -
+//   dwconv     g p q r s, n=1                     A[n,g,W,H], B[g,r,s], Z[n,g,p,q]     -
+//
+// Convolutions (workload/op.h, MakeConvolution) also take `stride=` (both axes) or
+// `stride_w=`/`stride_h=`, and `dilation=` or `dilation_w=`/`dilation_h=` (default 1); the input's
+// W = r·dilation_w + p·stride_w and H = s·dilation_h + q·stride_h are affine indices. Their dims
+// are Timeloop's names in lowercase (n images, c/m input/output channels, p/q output width/height,
+// r/s filter width/height, g depthwise channels), not the matmul names below.
 //
 // Common keys: `bits=N` (word size of every tensor, default 8 as in the survey's Sec. 2.2),
 // `name=NAME` (default: the kind).

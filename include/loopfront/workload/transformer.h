@@ -48,6 +48,16 @@ enum class Activation : std::uint8_t { kGelu, kSwiGlu };
 enum class Norm : std::uint8_t { kLayerNorm, kRmsNorm };
 enum class NormPlacement : std::uint8_t { kPost, kPre };
 
+// A vision Transformer's patch embedding (ViT, Dosovitskiy et al. 2021, Sec. 3.1): the
+// image_size × image_size image with `channels` channels is cut into patch_size × patch_size
+// patches, each projected to d_model: a convolution with stride = filter = patch_size.
+struct PatchEmbedding {
+  std::int64_t image_size = 0;
+  std::int64_t patch_size = 0;
+  std::int64_t channels = 3;
+  bool operator==(const PatchEmbedding&) const = default;
+};
+
 struct TransformerSpec {
   std::string name = "transformer";
   // Required sizes; 0 = unset (CheckTransformerSpec rejects it).
@@ -65,6 +75,8 @@ struct TransformerSpec {
   Norm norm = Norm::kLayerNorm;
   NormPlacement norm_placement = NormPlacement::kPost;
   bool decoder = false;  // causal (GPT, LLaMA); only decoders have a decode phase
+  // Prefill only: a `patch_embed` conv (count 1, not per layer) that writes the block input x.
+  std::optional<PatchEmbedding> patch_embedding{};
 
   bool operator==(const TransformerSpec&) const = default;
 
@@ -81,7 +93,9 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec);
 // The ops of one block, in data-flow order (see above), each with count = layers. The spec must
 // be valid (CheckTransformerSpec empty), else util::InternalError.
 std::vector<Op> TransformerBlockOps(const TransformerSpec& spec);
-// TransformerBlockOps as a Workload named spec.name.
+// The `patch_embed` conv of a spec with a patch embedding (MakeConvolution: n = batch, c =
+// channels, m = d_model, p = q = image / patch, r = s = stride = patch; tensors image, w_patch → x;
+// class other, count 1), then TransformerBlockOps, as a Workload named spec.name.
 Workload BuildTransformer(const TransformerSpec& spec);
 
 std::string_view ToString(Phase phase);
