@@ -85,6 +85,15 @@ class Exporter {
         Refuse("op.tensors", fmt::format("expected tensor names that are identifiers, got '{}'", tensor.name));
       }
     }
+    // A convolution's coefficients: one value per name (Timeloop's shape declares each name once).
+    for (const auto& [name, value] : Coefficients()) {
+      if (!IsTimeloopName(name)) {
+        Refuse("op.tensors", fmt::format("expected coefficient names that are identifiers, got '{}'", name));
+      }
+      if (value < 0) {
+        Refuse("op.tensors", fmt::format("expected one value per coefficient name, got several for '{}'", name));
+      }
+    }
     std::set<std::string> names;
     for (int level_idx = 0; level_idx < arch_.num_levels(); ++level_idx) {
       const arch::StorageLevel& level = arch_.levels[level_idx];
@@ -187,19 +196,65 @@ class Exporter {
     return out;
   }
 
+  // The name Timeloop's projection gives a term's coefficient: its own name, or for an unnamed
+  // coefficient other than 1 one made from the tensor and dim ("A_p_coefficient"); "" for an
+  // unnamed 1 (the term is written `[DIM]`).
+  std::string CoefficientName(const workload::Tensor& tensor, const workload::IndexTerm& term) const {
+    if (!term.coefficient_name.empty()) return term.coefficient_name;
+    if (term.coefficient == 1) return "";
+    return fmt::format("{}_{}_coefficient", tensor.name, op_.dims[term.dim].name);
+  }
+
+  // Every coefficient name with its value, or −1 when the name has several values.
+  std::map<std::string, std::int64_t> Coefficients() const {
+    std::map<std::string, std::int64_t> coefficients;
+    for (const workload::Tensor& tensor : op_.tensors) {
+      for (const std::vector<workload::IndexTerm>& index : tensor.affine_indices) {
+        for (const workload::IndexTerm& term : index) {
+          const std::string name = CoefficientName(tensor, term);
+          if (name.empty()) continue;
+          const auto [entry, inserted] = coefficients.emplace(name, term.coefficient);
+          if (!inserted && entry->second != term.coefficient) entry->second = -1;
+        }
+      }
+    }
+    return coefficients;
+  }
+
+  // Timeloop's problem shape. A convolution's affine indices become projection ranks of several
+  // terms `[DIM, COEFFICIENT]`, its coefficients `{name, default: 1}` with their values in
+  // `instance`, as in Timeloop's own conv problems.
   std::string ProblemYaml() const {
     std::string out = "problem:\n  version: '0.4'\n  shape:\n";
     out += fmt::format("    name: {}\n    dimensions:\n", Scalar(op_.name));
     for (const workload::Dim& dim : op_.dims) out += fmt::format("    - {}\n", dim.name);
+    const std::map<std::string, std::int64_t> coefficients = Coefficients();
+    if (!coefficients.empty()) {
+      out += "    coefficients:\n";
+      for (const auto& [name, value] : coefficients) out += fmt::format("    - name: {}\n      default: 1\n", name);
+    }
     out += "    data_spaces:\n";
     for (const int tensor_idx : TensorOrder()) {
       const workload::Tensor& tensor = op_.tensors[tensor_idx];
       out += fmt::format("    - name: {}\n      projection:\n", tensor.name);
-      for (const int dim : tensor.dims) out += fmt::format("      - - - {}\n", op_.dims[dim].name);
+      if (tensor.IsAffine()) {
+        for (const std::vector<workload::IndexTerm>& index : tensor.affine_indices) {
+          std::vector<std::string> terms;
+          for (const workload::IndexTerm& term : index) {
+            const std::string name = CoefficientName(tensor, term);
+            terms.push_back(name.empty() ? fmt::format("[{}]", op_.dims[term.dim].name)
+                                         : fmt::format("[{}, {}]", op_.dims[term.dim].name, name));
+          }
+          out += fmt::format("      - [{}]\n", util::Join(terms, ", "));
+        }
+      } else {
+        for (const int dim : tensor.dims) out += fmt::format("      - - - {}\n", op_.dims[dim].name);
+      }
       if (tensor.role == workload::TensorRole::kOutput) out += "      read_write: true\n";
     }
     out += "  instance:\n";
     for (const workload::Dim& dim : op_.dims) out += fmt::format("    {}: {}\n", dim.name, dim.size);
+    for (const auto& [name, value] : coefficients) out += fmt::format("    {}: {}\n", name, value);
     return out;
   }
 

@@ -1,5 +1,5 @@
-// Exporting to Timeloop (report/timeloop_export.h, `export timeloop`): on every non-conv folder of
-// ../shared/validation/timeloop-inputs, import → export → import is the identity (architecture,
+// Exporting to Timeloop (report/timeloop_export.h, `export timeloop`): on every folder of
+// ../shared/validation/timeloop-inputs, the 11 convolutions included, import → export → import is the identity (architecture,
 // op, mapping, figures) and a second export is byte-identical; the gemmini preset's W_Q mapping is
 // refused while single-buffered and reads back to its figures once double-buffered; what Timeloop
 // cannot express (a vector op, padding) is refused with a message naming it.
@@ -59,10 +59,13 @@ const std::string kWqDoubleBuffered =
 
 }  // namespace
 
-TEST_CASE("Timeloop export then import is the identity on every non-conv reference folder", "[timeloop][export]") {
+TEST_CASE("Timeloop export then import is the identity on every reference folder", "[timeloop][export]") {
   const loopfront::cost::DataflowModel model;
-  const std::vector<std::filesystem::path> folders = loopfront::testing::TimeloopCaseFolders(false);
+  std::vector<std::filesystem::path> folders = loopfront::testing::TimeloopCaseFolders(false);
   CHECK(folders.size() == 36);
+  const std::vector<std::filesystem::path> conv_folders = loopfront::testing::TimeloopCaseFolders(true);
+  CHECK(conv_folders.size() == 11);
+  folders.insert(folders.end(), conv_folders.begin(), conv_folders.end());
   for (const std::filesystem::path& folder : folders) {
     const std::string name = folder.filename().string();
     INFO(name);
@@ -166,4 +169,29 @@ TEST_CASE("export timeloop refuses what Timeloop cannot express", "[timeloop][ex
     CHECK(result.exit_code == 2);
     CHECK(result.err.find("(padding)") != std::string::npos);
   }
+}
+
+TEST_CASE("export timeloop of a conv mapping writes its affine projection and reads back to its figures",
+          "[timeloop][export][conv]") {
+  // A 3x3 stride-2 conv on the gemmini preset; the coefficients Wstride = Hstride = 2 go to the
+  // problem's `instance` and the input's projection keeps Timeloop's [[r, Wdilation], [p, Wstride]].
+  const std::string dir = Scratch("conv_cli").string();
+  const auto result = loopfront::testing::RunLoopfront(
+      "export timeloop --arch gemmini --op 'conv c=16 m=16 p=8 q=8 r=3 s=3 stride=2' --mapping "
+      "'DRAM{A,B,Z}[p8 q8 r3 s3] scratchpad*2{A,B}[| x:m16] accumulator*2{Z}[| y:c16] weight_reg{B}[]' "
+      "--output " +
+      dir);
+  INFO(result.out);
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  std::ifstream problem_file(std::filesystem::path(dir) / loopfront::report::kTimeloopProblemFile);
+  const std::string problem((std::istreambuf_iterator<char>(problem_file)), std::istreambuf_iterator<char>());
+  CHECK(problem.find("      - [[r, Wdilation], [p, Wstride]]\n") != std::string::npos);
+  CHECK(problem.find("    - name: Wstride\n      default: 1\n") != std::string::npos);
+  CHECK(problem.find("    Wstride: 2\n") != std::string::npos);
+  const auto design = loopfront::timeloop::ImportTimeloop(YamlFiles(dir));
+  const loopfront::workload::Op op = loopfront::workload::ParseOpSpec("conv c=16 m=16 p=8 q=8 r=3 s=3 stride=2");
+  CHECK(design.op.tensors[0].affine_indices == op.tensors[0].affine_indices);
+  // W = 2·7 + 2 + 1 = 17: the input is 16 × 17 × 17 words.
+  CHECK(design.problem.tensor_size(0) == 16 * 17 * 17);
 }

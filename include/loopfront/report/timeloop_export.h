@@ -8,8 +8,10 @@
 //                 SRAM; datawidth = word_bits, block_size = access words, width, depth =
 //                 capacity / block_size, meshX, meshY, bandwidths, multiple_buffering), then the
 //                 MAC array as `mac[1..instances]`, class intmac
-//   problem.yaml  `problem`: shape (dims, three single-index data spaces in the order input,
-//                 weight, output; the output `read_write: true`) and instance (the dim sizes)
+//   problem.yaml  `problem`: shape (dims, three data spaces in the order input, weight, output;
+//                 the output `read_write: true`; a convolution input's affine ranks such as
+//                 [[r, Wdilation], [p, Wstride]] with the coefficients declared `{name, default: 1}`)
+//                 and instance (the dim sizes, then the coefficients' values)
 //   map.yaml      `mapping`: per level a `datatype` entry (keep / bypass), a `temporal` entry
 //                 (`factors` "M=2 N=48" over every dim, `permutation` innermost loop first) and,
 //                 where the level has spatial loops, a `spatial` entry (x loops first, `split` =
