@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "loopfront/arch/architecture.h"
+#include "loopfront/io/yaml_reader.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/workload/op.h"
@@ -56,6 +57,20 @@ struct Source {
   std::string ToString() const;  // "arch.yaml:12:7 (scratchpad[1..1], class SRAM)"
 };
 
+// A `constraints:` value attached to a node of the v0.4 tree form, kept as read for the constraints
+// importer (which turns Timeloop constraints into loopfront's). Not interpreted by ImportTimeloop.
+struct NodeConstraints {
+  std::string node;        // the node's `name`
+  std::string level;       // the storage level it constrains: the component itself, or for a
+                           // !Container the last storage level before it (whose fanout the
+                           // container's spatial spreads over); empty for the compute or a
+                           // container before any storage level
+  bool container = false;  // attached to a !Container (spatial fanout) rather than a !Component
+  // The value as written. Its diagnostics sink belonged to ImportTimeloop: read it through
+  // value.ReportingTo(your diagnostics).
+  io::YamlValue value;
+};
+
 struct ImportedDesign {
   arch::Architecture architecture;
   workload::Op op;
@@ -68,6 +83,9 @@ struct ImportedDesign {
   Source mac_energy_source;                          // its ERT table
   Source problem_source;                             // `problem.shape`
   std::vector<std::vector<Source>> mapping_sources;  // per storage level: the mapping entries read
+  std::vector<Source> level_area_sources;            // per storage level: its ART entry (empty without ART)
+  Source mac_area_source;                            // the MACs' ART entry (empty without ART)
+  std::vector<NodeConstraints> node_constraints;     // tree form: read by the constraints importer
 };
 
 // Reads and merges `files` and builds the design. Throws util::ConfigError with every problem.
