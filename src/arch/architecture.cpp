@@ -98,8 +98,8 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
       problems.push_back(path + ".energy: expected finite non-negative energies per access");
     }
     if (!(IsFiniteNonNegative(level.area_um2) && level.area_um2 <= kMaxAreaUm2)) {
-      problems.push_back(fmt::format("{}.area_um2: expected a value from 0 to {:g}, got {}", path, kMaxAreaUm2,
-                                     level.area_um2));
+      problems.push_back(
+          fmt::format("{}.area_um2: expected a value from 0 to {:g}, got {}", path, kMaxAreaUm2, level.area_um2));
     }
     if (!(std::isfinite(level.multiple_buffering) && level.multiple_buffering >= 1.0)) {
       problems.push_back(fmt::format("{}.multiple_buffering: expected ≥ 1, got {}", path, level.multiple_buffering));
@@ -194,7 +194,8 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
 
 double TotalAreaUm2(const Architecture& architecture) {
   double area_um2 = static_cast<double>(architecture.mac.instances) * architecture.mac.area_um2;
-  for (const StorageLevel& level : architecture.levels) area_um2 += static_cast<double>(level.instances) * level.area_um2;
+  for (const StorageLevel& level : architecture.levels)
+    area_um2 += static_cast<double>(level.instances) * level.area_um2;
   return area_um2;
 }
 

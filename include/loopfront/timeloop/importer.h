@@ -5,23 +5,37 @@
 // Files. Timeloop reads any number of YAML files and merges their top-level keys; so does
 // ImportTimeloop: the files may come in any order and split the keys however the user likes, and
 // a key given in two files is an error naming both. Top-level keys read: `architecture`,
-// `problem`, `mapping`, `ERT`; `ART` (areas) is accepted and not used yet. Any other key
-// (`constraints`, `mapper`, `ERT_summary`, ...) is an error saying it is not supported yet.
+// `problem`, `mapping`, `ERT` or `ERT_summary`, and optionally `ART`. Any other key
+// (`constraints`, `mapper`, `ART_summary`, ...) is an error saying it is not supported yet.
 //
 //   architecture: v0.4 `subtree`/`local` form. Storage levels are the `local` entries of class
 //     DRAM, SRAM, regfile, smartbuffer_SRAM, smartbuffer_RF, outermost first (a node's locals,
 //     then its subtree); `name: X[1..N]` gives N instances (a subtree's range multiplies the
 //     instances of everything inside it). Attributes: `depth` (capacity = depth × block_size
 //     words; absent = unbounded), `width`, `block_size` (words per access; default width /
-//     word_bits), `word_bits` or `datawidth`, `meshX`/`meshY` (default instances × 1),
+//     word_bits), `word_bits` or `datawidth`, `meshX`/`meshY` (default instances × 1; meshX alone:
+//     meshY = instances / meshX),
 //     `read_bandwidth`/`write_bandwidth`/`shared_bandwidth` (words per cycle),
 //     `multiple_buffering`, `cluster_size` (1 only). The one compute local (class intmac, fpmac
 //     or mac) is the MAC array, innermost.
+//     The v0.3 form (`version: 0.3`): the same structure with Timeloop's v0.3 spellings
+//     (`word-bits`, `block-size`, `cluster-size`, `multiple-buffering`, `memory_depth`, ...), capacities
+//     also as `entries` (words) or `sizeKB`, `instances`, and `width` only as one block; attributes
+//     feeding only Timeloop's/Accelergy's own estimates (`technology`, `num-banks`, ...) are unused,
+//     any other is refused by name.
+//     The v0.4 tree form (`nodes:`): tagged nodes outermost first. `!Container` (name,
+//     attributes, spatial, constraints) and `!Component` (a storage level or the compute, as a
+//     local entry, plus subclass, required_actions, area_share, enabled); `spatial: {meshX, meshY}`
+//     multiplies the mesh of that node and all after it; `!Hierarchical` continues the chain; a
+//     `!Parallel` of storage components, each with `constraints: {dataspace: {keep: [...]}}`,
+//     becomes consecutive levels keeping only their own data spaces (what timeloopfe hands
+//     Timeloop). Node `constraints` are kept as read in `node_constraints`.
 //   problem: `shape` (`dimensions`, `coefficients`, `data_spaces` with single-index
 //     `projection`s; exactly one data space is `read_write: true`, the output; the first other
 //     one is the input, the second the weight) and `instance` (dim sizes; an absent dim is 1).
 //     An affine projection (a convolution's input) is refused, naming the data space.
-//   mapping: a list of `target` + `type: temporal | spatial | datatype`. `factors` as
+//   mapping: a list of `target` + `type: temporal | spatial | datatype | bypass` (bypass: the
+//     older name of datatype); timeloop-mapper's output map is this form. `factors` as
 //     "M=4 N=2" or "M4 N2" (an absent dim is 1), `permutation` innermost loop first (a string of
 //     one-letter dims, or a list of names), `split` (spatial: the first `split` dims of the
 //     permutation go along x, the rest along y; default all along x), `keep`/`bypass` (a tensor
@@ -29,6 +43,11 @@
 //   ERT: `tables` of `name` (the component's path, e.g. `system.scratchpad[1..1]`) and `actions`
 //     (`name`, `arguments`, `energy` in pJ): `read`, `write`, `update` per storage level (per
 //     access of block_size words), `compute` for the MACs; `leak` and others must be 0.
+//   ERT_summary (only without an ERT, which wins when both are given): `table_summary` of `name`
+//     and `actions` with `energy`, or `max_energy` (beside `average_energy`, `min_energy`) for an
+//     action with arguments — Timeloop prices those at the most expensive argument.
+//   ART: `tables` of `name` + `area` (µm² per instance) → each level's `area_um2` and the MACs'
+//     `mac_area_um2`; with an ART every level and the MACs need an entry; without one areas are 0.
 //
 // Errors: every problem of every file is collected and thrown at once as one util::ConfigError,
 // each `file:line:col: key.path: expected ..., got ...`.
