@@ -1,9 +1,9 @@
 // loopfront's entry point: parses the command line (CLI11) and runs one subcommand. This is the
 // only place that turns exceptions into exit codes (shared/STYLE.md): 0 ok, 1 internal error,
 // 2 bad input or usage. Messages go to stderr, data to stdout.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 #include <iostream>
