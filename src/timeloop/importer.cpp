@@ -642,8 +642,10 @@ class Importer {
     const std::optional<std::string> level = ReadComponent(item, *map, 1, std::make_pair(state.mesh_x, state.mesh_y));
     if (level) state.last_storage = *level;
     if (const std::optional<YamlValue> constraints = map->Get("constraints")) {
-      design_.node_constraints.push_back(NodeConstraints{
-          .node = NodeName(*map), .level = level.value_or(""), .container = false, .value = *constraints});
+      design_.node_constraints.push_back(NodeConstraints{.node = map->Get("name") ? map->Get("name")->Text() : "",
+                                                         .level = level.value_or(""),
+                                                         .container = false,
+                                                         .value = *constraints});
     }
   }
 
