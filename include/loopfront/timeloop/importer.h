@@ -5,7 +5,8 @@
 // Files. Timeloop reads any number of YAML files and merges their top-level keys; so does
 // ImportTimeloop: the files may come in any order and split the keys however the user likes, and
 // a key given in two files is an error naming both. Top-level keys read: `architecture`,
-// `problem`, `mapping`, `ERT`; `ART` (areas) is accepted and not used yet. Any other key
+// `problem`, `mapping`, `ERT`; `ART` (areas) is accepted and not used yet, and so is Accelergy's
+// `action_counts` (written by `export timeloop`). Any other key
 // (`constraints`, `mapper`, `ERT_summary`, ...) is an error saying it is not supported yet.
 //
 //   architecture: v0.4 `subtree`/`local` form. Storage levels are the `local` entries of class
