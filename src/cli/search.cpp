@@ -120,6 +120,58 @@ int RunModelSearchFrom(const SearchArgs& args, const CLI::App& command) {
   return RunModelSearch(args.model, shared);
 }
 
+// --export-timeloop: what can be checked before the search, so that a long search is not lost at the end.
+void CheckTimeloopExport(const SearchArgs& args, const OpSelection& selection) {
+  util::Diagnostics diagnostics;
+  if (args.selection.cost_model != "dataflow") {
+    diagnostics.Add({.path = "--export-timeloop",
+                     .message = fmt::format("expected --cost-model dataflow (Timeloop-exact), got '{}', whose "
+                                            "figures Timeloop does not reproduce",
+                                            args.selection.cost_model)});
+  }
+  if (!selection.problem.op().IsContraction()) {
+    diagnostics.Add({.path = "--export-timeloop",
+                     .message = fmt::format("expected a contraction, got the vector op '{}'; Timeloop models MACs "
+                                            "only, so vector ops cannot be exported",
+                                            selection.op_label)});
+  }
+  try {
+    report::CheckFrontExportTarget(args.export_timeloop_dir, "--export-timeloop");
+  } catch (const util::ConfigError& error) {
+    for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
+  }
+  diagnostics.ThrowIfAny();
+}
+
+// --export-timeloop: every front point as Timeloop's files (report/timeloop_folder.h), all or nothing.
+void ExportTimeloopFront(const SearchArgs& args, const OpSelection& selection, const report::SearchHeader& header,
+                         const search::SearchResult& result, const report::SearchQuality& quality,
+                         const std::optional<report::SearchBaseline>& baseline) {
+  const std::string front_csv =
+      report::ReportSearch(report::Format::kCsv, header, selection.problem, result, quality, baseline).out;
+  std::vector<std::filesystem::path> folders;
+  try {
+    folders = report::ExportFrontToTimeloop(args.export_timeloop_dir, selection.problem, result.front,
+                                            *selection.cost_model, front_csv);
+  } catch (const util::ConfigError& error) {
+    // Padding and single buffering are mapping choices: say how to keep them out of the search.
+    std::vector<util::Diagnostic> diagnostics = error.diagnostics();
+    const bool mapping_choice = std::any_of(diagnostics.begin(), diagnostics.end(), [](const util::Diagnostic& d) {
+      return d.message.find("(padding)") != std::string::npos || d.message.find("single-buffered") != std::string::npos;
+    });
+    diagnostics.push_back({.path = "--export-timeloop",
+                           .message = mapping_choice
+                                          ? "nothing was written; to search only mappings Timeloop can express, give "
+                                            "--max-padding-waste 0 and, on levels with honest buffering, `buffering: "
+                                            "double` in --constraints (docs/timeloop.md, \"Export\")"
+                                          : "nothing was written"});
+    throw util::ConfigError(std::move(diagnostics));
+  }
+  std::cerr << fmt::format("search: exported {} front point{} as Timeloop files to {} ({} … {})\n", folders.size(),
+                           folders.size() == 1 ? "" : "s", args.export_timeloop_dir,
+                           folders.front().filename().string(), folders.back().filename().string());
+}
+
 int RunSearch(const SearchArgs& args) {
   // Validate everything the options alone decide before any work.
   util::Diagnostics diagnostics;
@@ -149,28 +201,10 @@ int RunSearch(const SearchArgs& args) {
     }
   }
   const std::optional<pareto::Objectives> hv_reference = ParseHvReference(args.hv_reference);
-  if (!args.export_timeloop_dir.empty()) {
-    // Checked before the search, so that a long search is not lost at the end.
-    if (args.selection.cost_model != "dataflow") {
-      diagnostics.Add({.path = "--export-timeloop",
-                       .message = fmt::format("expected --cost-model dataflow (Timeloop-exact), got '{}', whose "
-                                              "figures Timeloop does not reproduce",
-                                              args.selection.cost_model)});
-    }
-    try {
-      report::CheckFrontExportTarget(args.export_timeloop_dir, "--export-timeloop");
-    } catch (const util::ConfigError& error) {
-      for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
-    }
-  }
   diagnostics.ThrowIfAny();
 
   const OpSelection selection = ResolveOpSelection(args.selection);
-  if (!args.export_timeloop_dir.empty() && !selection.problem.op().IsContraction()) {
-    throw OptionError("--export-timeloop", fmt::format("expected a contraction, got the vector op '{}'; Timeloop "
-                                                       "models MACs only, so vector ops cannot be exported",
-                                                       selection.op_label));
-  }
+  if (!args.export_timeloop_dir.empty()) CheckTimeloopExport(args, selection);
   mapping::Constraints constraints;
   if (!args.constraints_path.empty()) {
     constraints = mapping::LoadConstraints(args.constraints_path, selection.problem);
@@ -246,32 +280,7 @@ int RunSearch(const SearchArgs& args) {
       report::ReportSearch(report::ParseFormat(args.format), header, selection.problem, result, quality, baseline);
   std::cout << output.out;
   std::cerr << output.err;
-  if (!args.export_timeloop_dir.empty()) {
-    const std::string front_csv =
-        report::ReportSearch(report::Format::kCsv, header, selection.problem, result, quality, baseline).out;
-    std::vector<std::filesystem::path> folders;
-    try {
-      folders = report::ExportFrontToTimeloop(args.export_timeloop_dir, selection.problem, result.front,
-                                              *selection.cost_model, front_csv);
-    } catch (const util::ConfigError& error) {
-      // Padding and single buffering are mapping choices: say how to keep them out of the search.
-      std::vector<util::Diagnostic> diagnostics = error.diagnostics();
-      const bool mapping_choice = std::any_of(diagnostics.begin(), diagnostics.end(), [](const util::Diagnostic& d) {
-        return d.message.find("(padding)") != std::string::npos ||
-               d.message.find("single-buffered") != std::string::npos;
-      });
-      diagnostics.push_back(
-          {.path = "--export-timeloop",
-           .message = mapping_choice ? "nothing was written; to search only mappings Timeloop can express, give "
-                                       "--max-padding-waste 0 and, on levels with honest buffering, `buffering: "
-                                       "double` in --constraints (docs/timeloop.md, \"Export\")"
-                                     : "nothing was written"});
-      throw util::ConfigError(std::move(diagnostics));
-    }
-    std::cerr << fmt::format("search: exported {} front point{} as Timeloop files to {} ({} … {})\n", folders.size(),
-                             folders.size() == 1 ? "" : "s", args.export_timeloop_dir,
-                             folders.front().filename().string(), folders.back().filename().string());
-  }
+  if (!args.export_timeloop_dir.empty()) ExportTimeloopFront(args, selection, header, result, quality, baseline);
   return 0;
 }
 

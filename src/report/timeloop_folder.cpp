@@ -58,11 +58,11 @@ CheckedTimeloopExport ExportTimeloopChecked(const mapping::Problem& problem, con
   CheckedTimeloopExport exported;
   exported.cost = model.Evaluate(problem, mapping);
   if (!exported.cost.feasible) {
-    throw util::ConfigError({util::Diagnostic{
-        .file = what,
-        .path = "mapping",
-        .message = fmt::format("the {} cost model cannot evaluate this mapping: {}", model.name(),
-                               mapping::Describe(exported.cost.check, problem))}});
+    throw util::ConfigError(
+        {util::Diagnostic{.file = what,
+                          .path = "mapping",
+                          .message = fmt::format("the {} cost model cannot evaluate this mapping: {}", model.name(),
+                                                 mapping::Describe(exported.cost.check, problem))}});
   }
   exported.files = ExportTimeloop(problem, mapping);
   exported.action_counts_yaml = AccelergyActionCounts(problem, exported.cost);
@@ -96,9 +96,9 @@ CheckedTimeloopExport ExportTimeloopChecked(const mapping::Problem& problem, con
 }
 
 std::vector<std::pair<std::string, std::string>> TimeloopFolderFiles(const CheckedTimeloopExport& exported) {
-  return {{kTimeloopArchFile, exported.files.arch_yaml},   {kTimeloopProblemFile, exported.files.problem_yaml},
-          {kTimeloopMapFile, exported.files.map_yaml},     {kTimeloopErtFile, exported.files.ert_yaml},
-          {kTimeloopArtFile, exported.files.art_yaml},     {kAccelergyActionCountsFile, exported.action_counts_yaml}};
+  return {{kTimeloopArchFile, exported.files.arch_yaml}, {kTimeloopProblemFile, exported.files.problem_yaml},
+          {kTimeloopMapFile, exported.files.map_yaml},   {kTimeloopErtFile, exported.files.ert_yaml},
+          {kTimeloopArtFile, exported.files.art_yaml},   {kAccelergyActionCountsFile, exported.action_counts_yaml}};
 }
 
 std::vector<std::filesystem::path> WriteTimeloopFolder(const std::filesystem::path& dir,
@@ -123,8 +123,8 @@ void CheckFrontExportTarget(const std::filesystem::path& dir, const std::string&
   if (!std::filesystem::is_directory(status)) {
     throw util::ConfigError({util::Diagnostic{
         .path = option,
-        .message = fmt::format("expected a folder that does not exist yet or is empty, got the file '{}'",
-                               dir.string())}});
+        .message =
+            fmt::format("expected a folder that does not exist yet or is empty, got the file '{}'", dir.string())}});
   }
   if (!std::filesystem::is_empty(dir, error) || error) {
     throw util::ConfigError({util::Diagnostic{
@@ -159,8 +159,7 @@ std::vector<std::filesystem::path> ExportFrontToTimeloop(const std::filesystem::
   };
   for (std::size_t point = 0; point < points.size(); ++point) {
     try {
-      CheckedTimeloopExport exported =
-          ExportTimeloopChecked(problem, points[point].payload, model, "");
+      CheckedTimeloopExport exported = ExportTimeloopChecked(problem, points[point].payload, model, "");
       // The front's objectives must be the figures the files reproduce (the search's cost model).
       if (!SameFigures(static_cast<std::int64_t>(points[point].objectives.latency_cycles),
                        points[point].objectives.energy_pj, exported.cost.cycles, exported.cost.energy_pj)) {
@@ -181,8 +180,8 @@ std::vector<std::filesystem::path> ExportFrontToTimeloop(const std::filesystem::
     for (auto& [reason, reason_points] : reasons) {
       std::vector<std::string> numbers;
       for (const std::size_t point : reason_points) numbers.push_back(fmt::format("{}", point));
-      const std::string which = fmt::format("front point{} {}", reason_points.size() > 1 ? "s" : "",
-                                            fmt::join(numbers, ", "));
+      const std::string which =
+          fmt::format("front point{} {}", reason_points.size() > 1 ? "s" : "", fmt::join(numbers, ", "));
       reason.path = reason.path.empty() ? which : which + ": " + reason.path;
       diagnostics.push_back(std::move(reason));
     }
@@ -207,9 +206,9 @@ std::vector<std::filesystem::path> ExportFrontToTimeloop(const std::filesystem::
     std::error_code error;
     std::filesystem::rename(partial, target, error);
     if (error) {
-      throw util::ConfigError({util::Diagnostic{
-          .file = target.string(),
-          .message = fmt::format("expected a writable output location, got: {}", error.message())}});
+      throw util::ConfigError(
+          {util::Diagnostic{.file = target.string(),
+                            .message = fmt::format("expected a writable output location, got: {}", error.message())}});
     }
   } catch (...) {
     std::filesystem::remove_all(partial, ignored);

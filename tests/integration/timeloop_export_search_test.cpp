@@ -9,11 +9,10 @@
 //  - `search --export-timeloop DIR` writes one folder per front point and front.csv, and writes
 //    nothing when a point cannot be exported, the folder is not empty, or the cost model is not
 //    Timeloop-exact.
-#include "loopfront/report/timeloop_folder.h"
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +27,7 @@
 #include "loopfront/io/yaml_reader.h"
 #include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/mapping.h"
+#include "loopfront/report/timeloop_folder.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/timeloop/importer.h"
@@ -211,8 +211,8 @@ TEST_CASE("export then import is the identity on the search fronts of three pres
   std::size_t total_points = 0;
   for (const char* preset : {"gemmini", "simba-like", "eyeriss-like"}) {
     INFO(preset);
-    const auto problem = loopfront::mapping::Problem::Build(loopfront::workload::ParseOpSpec("matmul m=256 n=768 k=512"),
-                                                            loopfront::arch::LoadArchitecture(preset));
+    const auto problem = loopfront::mapping::Problem::Build(
+        loopfront::workload::ParseOpSpec("matmul m=256 n=768 k=512"), loopfront::arch::LoadArchitecture(preset));
     const auto result = SearchExportable(problem);
     REQUIRE(!result.front.empty());
     const std::filesystem::path dir = Scratch(preset) / "front";
@@ -251,8 +251,8 @@ TEST_CASE("export then import is the identity on the search fronts of three pres
 
 TEST_CASE("a front export writes nothing unless every point exports", "[timeloop][export][search]") {
   const loopfront::cost::DataflowModel model;
-  const auto problem = loopfront::mapping::Problem::Build(
-      loopfront::workload::ParseOpSpec("matmul m=512 n=768 k=768"), loopfront::arch::LoadArchitecture("gemmini"));
+  const auto problem = loopfront::mapping::Problem::Build(loopfront::workload::ParseOpSpec("matmul m=512 n=768 k=768"),
+                                                          loopfront::arch::LoadArchitecture("gemmini"));
   loopfront::pareto::Front<loopfront::mapping::Mapping> front;
   const auto add = [&](const std::string& line) {
     const auto mapping = loopfront::mapping::ParseMapping(line, problem);
@@ -278,8 +278,9 @@ TEST_CASE("a front export writes nothing unless every point exports", "[timeloop
 }
 
 TEST_CASE("search --export-timeloop", "[timeloop][export][search][cli]") {
-  const std::string search = "search --arch eyeriss-like --op 'matmul m=256 n=768 k=512' --budget-evals 4000 "
-                             "--seed 3 --threads 2 --max-padding-waste 0 --export-timeloop ";
+  const std::string search =
+      "search --arch eyeriss-like --op 'matmul m=256 n=768 k=512' --budget-evals 4000 "
+      "--seed 3 --threads 2 --max-padding-waste 0 --export-timeloop ";
   SECTION("one folder per front point, in the CSV's order, and front.csv as printed") {
     const std::filesystem::path dir = Scratch("cli") / "out";
     const auto result = loopfront::testing::RunLoopfront(search + "'" + dir.string() + "' --format csv");
@@ -291,11 +292,12 @@ TEST_CASE("search --export-timeloop", "[timeloop][export][search][cli]") {
     std::size_t folders = 0;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) folders += entry.is_directory() ? 1 : 0;
     CHECK(folders == rows);
-    CHECK(std::filesystem::exists(dir / loopfront::report::FrontPointFolderName(rows - 1, rows) / "action_counts.yaml"));
+    CHECK(
+        std::filesystem::exists(dir / loopfront::report::FrontPointFolderName(rows - 1, rows) / "action_counts.yaml"));
     CHECK(result.err.find("search: exported ") != std::string::npos);
     // Point 0 (the fastest) reads back to the CSV's first row.
-    const auto replay = loopfront::testing::RunLoopfront("eval --format json --timeloop '" +
-                                                         (dir / "point_000").string() + "'/*.yaml");
+    const auto replay =
+        loopfront::testing::RunLoopfront("eval --format json --timeloop '" + (dir / "point_000").string() + "'/*.yaml");
     INFO(replay.err);
     REQUIRE(replay.exit_code == 0);
     const std::string first_row = result.out.substr(result.out.find('\n') + 1);
@@ -338,8 +340,7 @@ TEST_CASE("search --export-timeloop", "[timeloop][export][search][cli]") {
                                                            " --cost-model roofline --export-timeloop " + dir);
     CHECK(roofline.exit_code == 2);
     CHECK(roofline.err.find("expected --cost-model dataflow") != std::string::npos);
-    const auto model =
-        loopfront::testing::RunLoopfront("search --arch gemmini --model gpt2 --export-timeloop " + dir);
+    const auto model = loopfront::testing::RunLoopfront("search --arch gemmini --model gpt2 --export-timeloop " + dir);
     CHECK(model.exit_code == 2);
     CHECK(model.err.find("expected no --export-timeloop with --model") != std::string::npos);
   }
