@@ -310,6 +310,20 @@ TEST_CASE("search --export-timeloop", "[timeloop][export][search][cli]") {
     CHECK(cells[3] == "0");
     CHECK(replay.out.find("\"cycles\": " + cells[4] + ",") != std::string::npos);
   }
+  SECTION("with every searcher that searches a mapspace (an op small enough for exhaustive)") {
+    for (const char* searcher : {"random", "genetic", "annealing", "exhaustive"}) {
+      INFO(searcher);
+      const std::filesystem::path dir = Scratch(std::string("cli_") + searcher) / "out";
+      const auto result = loopfront::testing::RunLoopfront(
+          fmt::format("search --arch eyeriss-like --op 'matmul m=4 n=2 k=2' --searcher {} --budget-evals 3000 "
+                      "--max-padding-waste 0 --format csv --export-timeloop '{}'",
+                      searcher, dir.string()));
+      INFO(result.err);
+      REQUIRE(result.exit_code == 0);
+      CHECK(ReadWholeFile(dir / "front.csv") == result.out);
+      CHECK(std::filesystem::exists(dir / "point_000" / "map.yaml"));
+    }
+  }
   SECTION("a non-empty folder is refused before the search") {
     const std::filesystem::path dir = Scratch("cli_busy");
     std::ofstream(dir / "keep.txt") << "mine\n";
