@@ -5,8 +5,9 @@
 // Files. Timeloop reads any number of YAML files and merges their top-level keys; so does
 // ImportTimeloop: the files may come in any order and split the keys however the user likes, and
 // a key given in two files is an error naming both. Top-level keys read: `architecture`,
-// `problem`, `mapping`, `ERT` or `ERT_summary`, and optionally `ART`. Any other key
-// (`constraints`, `mapper`, `ART_summary`, ...) is an error saying it is not supported yet.
+// `problem`, `mapping`, `ERT` or `ERT_summary`, and optionally `ART`; Accelergy's `action_counts`
+// (written by `export timeloop`) is accepted and not used. Any other key (`constraints`, `mapper`,
+// `ART_summary`, ...) is an error saying it is not supported yet.
 //
 //   architecture: v0.4 `subtree`/`local` form. Storage levels are the `local` entries of class
 //     DRAM, SRAM, regfile, smartbuffer_SRAM, smartbuffer_RF, outermost first (a node's locals,
