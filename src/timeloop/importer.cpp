@@ -580,8 +580,9 @@ class Importer {
         item.Error(fmt::format("expected a node tagged !Container, !Component, !Hierarchical or !Parallel, got {}{}",
                                tag.empty() ? "an untagged node" : "'" + tag + "'",
                                tag == "!Pipelined" ? "; pipelined branches are not supported"
-                               : tag == "!Nothing" ? "; placeholder (!Nothing) nodes are not supported"
-                                                   : ""));
+                               : tag == "!Nothing"
+                                   ? "; a placeholder (!Nothing) is read only as a branch of a !Parallel"
+                                   : ""));
       }
     }
   }
@@ -654,7 +655,8 @@ class Importer {
 
   // `!Parallel`: storage components side by side, each keeping its own data spaces
   // (`constraints: {dataspace: {keep: [...]}}`). timeloopfe bypasses every other data space in a
-  // branch, so Timeloop sees them as consecutive levels; so does loopfront, in the listed order.
+  // branch, so Timeloop sees them as consecutive levels; so does loopfront, in the listed order. A
+  // `!Nothing` branch only names data spaces that bypass them all.
   void ReadParallel(const YamlValue& item, TreeState& state) {
     const std::optional<YamlMap> map = item.AsMap({"nodes"});
     if (!map) return;
@@ -663,11 +665,13 @@ class Importer {
     std::map<std::string, YamlValue> kept;  // data space → the item keeping it
     for (const YamlValue& branch : nodes->AsList().value_or(std::vector<YamlValue>{})) {
       const std::string tag = branch.Tag();
-      const std::optional<YamlMap> branch_map = tag == "!Component" ? branch.AsOpenMap() : std::nullopt;
+      // `!Nothing`: a branch for the data spaces that bypass every level of the !Parallel.
+      const bool nothing = tag == "!Nothing";
+      const std::optional<YamlMap> branch_map = tag == "!Component" || nothing ? branch.AsOpenMap() : std::nullopt;
       const std::optional<YamlValue> class_value = branch_map ? branch_map->Get("class") : std::nullopt;
       const bool storage = class_value && std::find(kStorageClasses.begin(), kStorageClasses.end(),
                                                     class_value->Text()) != kStorageClasses.end();
-      if (!storage) {
+      if (!storage && !nothing) {
         branch.Error(
             fmt::format("expected storage components (!Component of class {}) side by side in a !Parallel, got {}; "
                         "loopfront's levels form one chain, so a branch holding a hierarchy or the compute is not "
@@ -677,6 +681,7 @@ class Importer {
                                             : (tag.empty() ? std::string("an untagged node") : "'" + tag + "'")));
         continue;
       }
+      if (!branch_map) continue;
       if (branch_map->Has("spatial")) {
         branch_map->Get("spatial")->Error(
             "expected no spatial fanout inside a !Parallel branch (it would replicate one branch only), got one");
@@ -707,6 +712,7 @@ class Importer {
         }
         keeps.push_back(reported);
       }
+      if (nothing) continue;
       const std::size_t level_idx = design_.architecture.levels.size();
       ReadTreeComponent(branch, state);
       if (design_.architecture.levels.size() == level_idx + 1) parallel_keeps_.emplace(level_idx, std::move(keeps));
