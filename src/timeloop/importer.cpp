@@ -597,14 +597,14 @@ class Importer {
     if (const std::optional<YamlValue> y = mesh->Get("meshY")) state.mesh_y *= y->AsPositiveInt().value_or(1);
   }
 
-  // What loopfront does not model in a tree node: sparse optimizations and networks.
-  static void RefuseTreeExtras(const YamlMap& map) {
+  // What loopfront does not model in a tree node: sparse optimizations and (a container's) networks.
+  static void RefuseTreeExtras(const YamlMap& map, bool container) {
     if (const std::optional<YamlValue> sparse = map.Get("sparse_optimizations")) {
       if (!(sparse->IsMap() && sparse->Keys().empty()) && !sparse->IsNull()) {
         sparse->ErrorExpected("no sparse_optimizations", "; sparse optimizations are not modelled");
       }
     }
-    if (map.Has("networks")) {
+    if (container && map.Has("networks")) {
       const YamlValue networks = *map.Get("networks");
       if (!(networks.IsList() && networks.AsList().value_or(std::vector<YamlValue>{}).empty()) && !networks.IsNull()) {
         networks.ErrorExpected("no networks", "; network components with their own energies are not modelled");
@@ -623,7 +623,7 @@ class Importer {
     if (!map) return;
     const std::string name = NodeName(*map);
     if (const std::optional<YamlValue> attributes = map->Get("attributes")) attributes->AsMap(kNodeAttributeKeys);
-    RefuseTreeExtras(*map);
+    RefuseTreeExtras(*map, /*container=*/true);
     ReadSpatial(*map, state);
     if (const std::optional<YamlValue> constraints = map->Get("constraints")) {
       design_.node_constraints.push_back(
@@ -636,7 +636,7 @@ class Importer {
         item.AsMap({"name", "class", "subclass", "attributes", "spatial", "constraints", "sparse_optimizations",
                     "required_actions", "area_share", "enabled"});
     if (!map) return;
-    RefuseTreeExtras(*map);
+    RefuseTreeExtras(*map, /*container=*/false);
     if (const std::optional<YamlValue> enabled = map->Get("enabled"); enabled && !enabled->AsBool().value_or(true)) {
       // timeloopfe drops a disabled component; its ERT and ART tables, if any, are ignored.
       if (const std::optional<YamlValue> name = map->Get("name")) components_.emplace(name->Text(), item);
