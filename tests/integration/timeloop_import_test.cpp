@@ -1,6 +1,7 @@
-// Importing Timeloop's own input files (timeloop/importer.h): every non-conv folder of
-// ../shared/validation/timeloop-inputs evaluates to its case's expected figures (counts and cycles
-// exactly, energy to 1e-9 relative); the conv folders are refused as not supported yet; the files
+// Importing Timeloop's own input files (timeloop/importer.h): every folder of
+// ../shared/validation/timeloop-inputs, the convolutions included, evaluates to its case's expected
+// figures (counts and cycles exactly, energy to 1e-9 relative); conv folders import their affine
+// projections with the instance's coefficients; the files
 // merge in any order and split however; `import timeloop` writes files that `eval` reads back to
 // the same figures.
 #include <algorithm>
