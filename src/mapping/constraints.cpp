@@ -44,7 +44,7 @@ Positioned<Value> At(const io::YamlValue& node, Value value) {
 }
 
 // One `temporal`, `spatial_x`, `spatial_y` or `spatial` map: each dim's value is a positive
-// number (fixed), `{min: A, max: B}` (bounds) or `rest` (not in `spatial`). `kind` says where a
+// number (fixed), `{min: A, max: B}` (bounds) or `rest`. `kind` says where a
 // value goes; `spatial` numbers become bounds with min = max (no single slot holds them).
 void ParseFactors(const io::YamlValue& value, FactorKind kind, LevelConstraintsSpec& level) {
   const std::optional<io::YamlMap> map = value.AsOpenMap();
@@ -81,14 +81,12 @@ void ParseFactors(const io::YamlValue& value, FactorKind kind, LevelConstraintsS
       level.bounds[index].push_back(std::move(spec));
       continue;
     }
-    if (kind != FactorKind::kSpatial && factor.IsScalar() && !factor.LooksLikeInt() && factor.Text() == "rest") {
+    if (factor.IsScalar() && !factor.LooksLikeInt() && factor.Text() == "rest") {
       level.remainder[index].push_back(At(entry.key, *dim));
       continue;
     }
     if (!factor.IsScalar() || !factor.LooksLikeInt()) {
-      factor.ErrorExpected(kind == FactorKind::kSpatial
-                               ? "a positive factor or bounds {min: A, max: B}"
-                               : "a positive factor, bounds {min: A, max: B} or `rest` (what the other levels leave)");
+      factor.ErrorExpected("a positive factor, bounds {min: A, max: B} or `rest` (what the other levels leave)");
       continue;
     }
     const std::optional<std::int64_t> fixed = factor.AsPositiveInt();
@@ -286,7 +284,8 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
       const int dim = find_dim(name);
       if (dim < 0) continue;
       const int other = 1 - static_cast<int>(axis);
-      if (((table.spatial_dims[static_cast<int>(axis)] >> dim) & 1u) == 0 || table.fanout[static_cast<int>(axis)] <= 1) {
+      // (A fanout of 1 on the axis is accepted: the dim then cannot unroll at the level at all.)
+      if (((table.spatial_dims[static_cast<int>(axis)] >> dim) & 1u) == 0) {
         error(name.where, fmt::format("expected a dim that level {} may unroll on axis {}, got '{}'",
                                       problem.level_name(level_idx), mapping::ToString(axis), name.value));
         continue;
@@ -345,7 +344,7 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
         level.bounds[kind][dim] = bound.bound;
       }
     }
-    for (int kind = 0; kind < 3; ++kind) {
+    for (int kind = 0; kind < kNumFactorKinds; ++kind) {
       const auto factor_kind = static_cast<FactorKind>(kind);
       for (const Positioned<std::string>& name : level_spec.remainder[kind]) {
         const int dim = find_dim(name);

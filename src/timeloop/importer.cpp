@@ -13,6 +13,7 @@
 
 #include "loopfront/io/yaml_reader.h"
 #include "loopfront/mapping/limits.h"
+#include "loopfront/timeloop/constraints.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 
@@ -22,7 +23,8 @@ namespace {
 using io::YamlMap;
 using io::YamlValue;
 
-const std::vector<std::string> kTopLevelKeys = {"architecture", "problem", "mapping", "ERT", "ART"};
+const std::vector<std::string> kTopLevelKeys = {"architecture", "problem", "mapping", "ERT", "ART",
+                                                "constraints",  "architecture_constraints", "mapspace_constraints"};
 const std::vector<std::string> kStorageClasses = {"DRAM", "SRAM", "regfile", "smartbuffer_SRAM", "smartbuffer_RF"};
 const std::vector<std::string> kComputeClasses = {"intmac", "fpmac", "mac"};
 const std::vector<std::string> kNodeAttributeKeys = {"version", "technology", "global_cycle_seconds"};
@@ -767,7 +769,7 @@ std::string Source::ToString() const {
                       : fmt::format("{}:{}:{} ({})", file, line, column, what);
 }
 
-ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
+ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, const ImportOptions& options) {
   util::Diagnostics diagnostics;
   if (files.empty()) throw util::ConfigError("expected at least one Timeloop YAML file, got none");
   std::vector<std::unique_ptr<io::YamlDocument>> documents;
@@ -809,7 +811,7 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
   const std::optional<YamlValue> mapping_value = merged.Get("mapping");
   if (!architecture) missing("architecture", "Timeloop's architecture");
   if (!problem) missing("problem", "Timeloop's problem");
-  if (!mapping_value) missing("mapping", "Timeloop's mapping");
+  if (!mapping_value && options.mapping_required) missing("mapping", "Timeloop's mapping");
   bool problem_ok = false;
   if (architecture) {
     importer.ReadArchitecture(*architecture);
@@ -830,7 +832,24 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
       problem->Error(diagnostic.path + ": " + diagnostic.message);
     diagnostics.ThrowIfAny();
   }
-  importer.ReadMapping(*mapping_value);
+  if (mapping_value) {
+    importer.ReadMapping(*mapping_value);
+  } else {
+    design.has_mapping = false;
+    design.mapping = mapping::Mapping(design.problem.num_levels());
+    design.mapping_sources.assign(static_cast<std::size_t>(design.problem.num_levels()), {});
+  }
+  // Constraints (timeloop/constraints.h): every key merged, then checked against the problem.
+  for (const char* key : {"constraints", "architecture_constraints", "mapspace_constraints"}) {
+    if (const std::optional<YamlValue> value = merged.Get(key)) ReadConstraintsKey(*value, design.constraints);
+  }
+  if (diagnostics.empty() && !design.constraints.empty()) {
+    try {
+      design.resolved_constraints = mapping::ResolveConstraints(design.constraints, design.problem);
+    } catch (const util::ConfigError& error) {
+      for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
+    }
+  }
   diagnostics.ThrowIfAny();
   return design;
 }

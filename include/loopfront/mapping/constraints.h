@@ -14,7 +14,8 @@
 //                                      # `rest`: the level takes what the other levels leave of n
 //       spatial_x: {n: 16}             # the spatial factor on the x axis of the fanout below
 //       spatial_y: {k: {max: 8}}       # ... and on the y axis (numbers, bounds or `rest`)
-//       spatial: {m: {max: 4}}         # the spatial factor over both axes (x × y): a number or bounds
+//       spatial: {m: {max: 4}}         # the spatial factor over both axes (x × y): a number, bounds
+//                                      # or `rest`
 //       spatial_axes: {n: x}           # n may unroll only along x at this level (k: y, along y only)
 //       order: [n, k]                  # the outermost temporal loops of the level, outer → inner;
 //                                      # dims not listed follow, in the order the search picks
@@ -91,7 +92,7 @@ struct LevelConstraintsSpec {
   std::vector<std::pair<Positioned<std::string>, std::int64_t>> temporal;
   std::array<std::vector<std::pair<Positioned<std::string>, std::int64_t>>, mapping::kNumAxes> spatial;
   std::array<std::vector<FactorBoundSpec>, kNumFactorKinds> bounds;  // by FactorKind
-  std::array<std::vector<Positioned<std::string>>, 3> remainder;     // `rest`: temporal, spatial_x, spatial_y
+  std::array<std::vector<Positioned<std::string>>, kNumFactorKinds> remainder;  // `rest`, by FactorKind
   std::vector<std::pair<Positioned<std::string>, mapping::Axis>> spatial_axes;
   std::optional<std::vector<Positioned<std::string>>> keeps;
   std::optional<std::vector<Positioned<std::string>>> must_keep;
@@ -120,8 +121,8 @@ struct LevelConstraints {
   std::array<std::array<std::int64_t, mapping::kMaxDims>, mapping::kNumAxes> spatial_factor{};  // 0 = free
   // bounds[kind][dim] (FactorKind), on the whole factor of the slot(s), fixed factors included.
   std::array<std::array<FactorBound, mapping::kMaxDims>, kNumFactorKinds> bounds{};
-  // `rest` per slot kind (temporal, spatial x, spatial y): dims whose slot there must stay open.
-  std::array<mapping::DimMask, 3> remainder{};
+  // `rest` per FactorKind: dims whose slot(s) there must stay open.
+  std::array<mapping::DimMask, kNumFactorKinds> remainder{};
   // Dims that may not unroll on the axis at this level (`spatial_axes` names the other axis).
   std::array<mapping::DimMask, mapping::kNumAxes> spatial_forbidden{};
   std::optional<mapping::TensorMask> keeps;

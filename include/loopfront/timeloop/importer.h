@@ -5,8 +5,9 @@
 // Files. Timeloop reads any number of YAML files and merges their top-level keys; so does
 // ImportTimeloop: the files may come in any order and split the keys however the user likes, and
 // a key given in two files is an error naming both. Top-level keys read: `architecture`,
-// `problem`, `mapping`, `ERT`; `ART` (areas) is accepted and not used yet. Any other key
-// (`constraints`, `mapper`, `ERT_summary`, ...) is an error saying it is not supported yet.
+// `problem`, `mapping`, `ERT`, and `constraints`, `architecture_constraints`,
+// `mapspace_constraints` (timeloop/constraints.h, merged); `ART` (areas) is accepted and not used
+// yet. Any other key (`mapper`, `ERT_summary`, ...) is an error saying it is not supported yet.
 //
 //   architecture: v0.4 `subtree`/`local` form. Storage levels are the `local` entries of class
 //     DRAM, SRAM, regfile, smartbuffer_SRAM, smartbuffer_RF, outermost first (a node's locals,
@@ -40,6 +41,7 @@
 #include <vector>
 
 #include "loopfront/arch/architecture.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/workload/op.h"
@@ -68,9 +70,19 @@ struct ImportedDesign {
   Source mac_energy_source;                          // its ERT table
   Source problem_source;                             // `problem.shape`
   std::vector<std::vector<Source>> mapping_sources;  // per storage level: the mapping entries read
+  bool has_mapping = true;                           // false: no `mapping` key (ImportOptions)
+  // The constraints keys, merged (positions into the files), and resolved against `problem`;
+  // empty when the files have none.
+  mapping::ConstraintsSpec constraints;
+  mapping::Constraints resolved_constraints;
+};
+
+struct ImportOptions {
+  // Whether a `mapping` key is required (eval); search and import take constraints instead.
+  bool mapping_required = true;
 };
 
 // Reads and merges `files` and builds the design. Throws util::ConfigError with every problem.
-ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files);
+ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, const ImportOptions& options = {});
 
 }  // namespace loopfront::timeloop
