@@ -840,7 +840,7 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, c
     design.mapping_sources.assign(static_cast<std::size_t>(design.problem.num_levels()), {});
   }
   // Constraints (timeloop/constraints.h): every key merged, then checked against the problem.
-  for (const char* key : {"constraints", "architecture_constraints", "mapspace_constraints"}) {
+  for (const char* key : {"architecture_constraints", "mapspace_constraints", "constraints"}) {
     if (const std::optional<YamlValue> value = merged.Get(key)) ReadConstraintsKey(*value, design.constraints);
   }
   if (diagnostics.empty() && !design.constraints.empty()) {
