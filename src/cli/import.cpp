@@ -54,7 +54,9 @@ void AddImportCommand(CLI::App& app, CommandRegistry& registry) {
   timeloop->add_option("files", args->files, "Timeloop YAML files; their top-level keys are merged")
       ->required()
       ->expected(1, -1);
-  timeloop->add_option("--output", args->output_dir, "Folder to write arch.yaml, workload.yaml, mapping.yaml and constraints.yaml into")
+  timeloop
+      ->add_option("--output", args->output_dir,
+                   "Folder to write arch.yaml, workload.yaml, mapping.yaml and constraints.yaml into")
       ->required();
   registry.Add(timeloop, [args] { return RunImportTimeloop(*args); });
 }

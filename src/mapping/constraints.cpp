@@ -325,8 +325,8 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
         const int dim = find_dim(bound.dim);
         if (dim < 0) continue;
         if (level.bounds[kind][dim].bounded()) {
-          error(bound.dim.where, fmt::format("expected each dim once in {}, got '{}' twice", ToString(factor_kind),
-                                             bound.dim.value));
+          error(bound.dim.where,
+                fmt::format("expected each dim once in {}, got '{}' twice", ToString(factor_kind), bound.dim.value));
           continue;
         }
         if (bound.bound.min > 1 && !slot_usable(factor_kind, dim)) {
@@ -350,8 +350,8 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
         const int dim = find_dim(name);
         if (dim < 0) continue;
         if (!slot_usable(factor_kind, dim)) {
-          error(name.where, fmt::format("expected `rest` where dim '{}' may go, got level {}'s {} (role {})", name.value,
-                                        problem.level_name(level_idx), ToString(factor_kind),
+          error(name.where, fmt::format("expected `rest` where dim '{}' may go, got level {}'s {} (role {})",
+                                        name.value, problem.level_name(level_idx), ToString(factor_kind),
                                         arch::ToString(problem.dim_role(dim))));
           continue;
         }

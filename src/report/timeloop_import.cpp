@@ -41,7 +41,9 @@ std::string OpListYaml(const timeloop::ImportedDesign& design) {
   return out;
 }
 
-std::string Where(const util::Diagnostic& where) { return fmt::format("{}:{}:{}", where.file, where.line, where.column); }
+std::string Where(const util::Diagnostic& where) {
+  return fmt::format("{}:{}:{}", where.file, where.line, where.column);
+}
 
 std::string BoundText(const mapping::FactorBound& bound) {
   if (bound.max > 0 && bound.min == bound.max) return std::to_string(bound.min);

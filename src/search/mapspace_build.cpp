@@ -144,15 +144,13 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
           continue;
         }
         if (bound.bounded()) space.bounds_[dim][level_idx][kind] = bound;
-        const bool open =
-            level_idx <= space.compute_level_ &&
-            (kind == 0 || (space.slot_fanout_[slot] > 1 &&
-                           ((problem.level(level_idx).spatial_dims[kind - 1] >> dim) & 1u) != 0 &&
-                           ((constraint.spatial_forbidden[kind - 1] >> dim) & 1u) == 0));
+        const bool open = level_idx <= space.compute_level_ &&
+                          (kind == 0 || (space.slot_fanout_[slot] > 1 &&
+                                         ((problem.level(level_idx).spatial_dims[kind - 1] >> dim) & 1u) != 0 &&
+                                         ((constraint.spatial_forbidden[kind - 1] >> dim) & 1u) == 0));
         if (open) dim_space.slots[dim_space.num_slots++] = static_cast<std::uint8_t>(slot);
       }
-      const mapping::FactorBound both_axes =
-          constraint.bounds[static_cast<int>(mapping::FactorKind::kSpatial)][dim];
+      const mapping::FactorBound both_axes = constraint.bounds[static_cast<int>(mapping::FactorKind::kSpatial)][dim];
       if (both_axes.bounded()) {
         space.bounds_[dim][level_idx][static_cast<int>(mapping::FactorKind::kSpatial)] = both_axes;
       }
@@ -173,13 +171,15 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
     }
     if (dim_space.bounded && dim_space.num_candidates > 0) {
       if (!space.BuildBoundedFactorizations(dim)) {
-        fail(fmt::format("dim {} of size {} has factor bounds and more than {} ways to spread its factors over {} "
-                         "slots; fix more of its factors",
-                         dim_name, dim_space.size, kMaxBoundedFactorizations, dim_space.num_slots));
+        fail(
+            fmt::format("dim {} of size {} has factor bounds and more than {} ways to spread its factors over {} "
+                        "slots; fix more of its factors",
+                        dim_name, dim_space.size, kMaxBoundedFactorizations, dim_space.num_slots));
       } else if (dim_space.num_candidates == 0) {
-        fail(fmt::format("dim {} of size {} cannot be mapped: no way to spread its factors (padded up to {}) satisfies "
-                         "its factor bounds",
-                         dim_name, dim_space.size, std::max(max_size, dim_space.size)));
+        fail(
+            fmt::format("dim {} of size {} cannot be mapped: no way to spread its factors (padded up to {}) satisfies "
+                        "its factor bounds",
+                        dim_name, dim_space.size, std::max(max_size, dim_space.size)));
       }
     }
   }
@@ -243,7 +243,8 @@ bool Mapspace::BuildBoundedFactorizations(int dim) {
   dim_space.num_candidates = kept_candidates;
   dim_space.num_choices = 0;
   for (int index = 0; index < kept_candidates; ++index) {
-    dim_space.num_choices = internal::SaturatingAdd(dim_space.num_choices, dim_space.candidates[index].num_factorizations);
+    dim_space.num_choices =
+        internal::SaturatingAdd(dim_space.num_choices, dim_space.candidates[index].num_factorizations);
   }
   return true;
 }

@@ -96,7 +96,8 @@ void Mapspace::SetOrders(std::uint64_t index, Genome& genome) const {
       suffix = static_cast<DimMask>(suffix | (1u << level.fixed_suffix[index]));
     }
     for (int dim = 0; dim < num_dims_; ++dim) {
-      if (((placed >> dim) & 1u) == 0 && ((suffix >> dim) & 1u) == 0) order[position++] = static_cast<std::uint8_t>(dim);
+      if (((placed >> dim) & 1u) == 0 && ((suffix >> dim) & 1u) == 0)
+        order[position++] = static_cast<std::uint8_t>(dim);
     }
     for (int index = 0; index < level.num_fixed_suffix; ++index) order[position++] = level.fixed_suffix[index];
     for (int rest = num_dims_; rest < kMaxDims; ++rest) order[rest] = 0;

@@ -30,7 +30,9 @@ Positioned<std::string> At(const YamlValue& node, std::string value) {
           .file = node.file(), .line = node.line(), .column = node.column(), .path = node.path(), .message = ""}};
 }
 
-std::string Where(const util::Diagnostic& where) { return fmt::format("{}:{}:{}", where.file, where.line, where.column); }
+std::string Where(const util::Diagnostic& where) {
+  return fmt::format("{}:{}:{}", where.file, where.line, where.column);
+}
 
 // One term of a Timeloop `factors` string: `M=4`, `M<=4`, `M>=2`, `M=0` (the rest) or the mapper's `M4`.
 struct FactorTerm {
@@ -77,13 +79,12 @@ std::optional<std::vector<FactorTerm>> ReadFactorTerms(const YamlValue& value) {
         number = token.substr(digits);
       }
       const std::optional<std::int64_t> parsed = util::ParseInt64(number);
-      const bool valid_dim = !term.dim.empty() && (std::isalpha(static_cast<unsigned char>(term.dim[0])) != 0 ||
-                                                   term.dim[0] == '_');
+      const bool valid_dim =
+          !term.dim.empty() && (std::isalpha(static_cast<unsigned char>(term.dim[0])) != 0 || term.dim[0] == '_');
       if (!valid_dim || !parsed || *parsed < 0 || *parsed > std::numeric_limits<std::int32_t>::max() ||
           (*parsed == 0 && term.relation != FactorTerm::Relation::kEqual)) {
-        item.ErrorExpected(
-            "factors such as \"M=4\", \"M<=4\", \"M>=2\", \"M=0\" (the rest) or \"M4\"",
-            fmt::format("; '{}' is not one", token));
+        item.ErrorExpected("factors such as \"M=4\", \"M<=4\", \"M>=2\", \"M=0\" (the rest) or \"M4\"",
+                           fmt::format("; '{}' is not one", token));
         ok = false;
         continue;
       }
@@ -149,12 +150,15 @@ class Merger {
         for (const auto& bound : level.bounds[kind]) factor(static_cast<FactorKind>(kind), bound.dim);
         for (const auto& dim : level.remainder[kind]) factor(static_cast<FactorKind>(kind), dim);
       }
-      if (!level.order_inner.empty()) seen_.emplace(std::make_pair(name, "the temporal permutation"), level.order_inner.front().where);
+      if (!level.order_inner.empty())
+        seen_.emplace(std::make_pair(name, "the temporal permutation"), level.order_inner.front().where);
       if (!level.spatial_axes.empty()) {
         seen_.emplace(std::make_pair(name, "the spatial permutation"), level.spatial_axes.front().first.where);
       }
-      if (level.must_keep && !level.must_keep->empty()) seen_.emplace(std::make_pair(name, "keep"), level.must_keep->front().where);
-      if (level.bypass && !level.bypass->empty()) seen_.emplace(std::make_pair(name, "bypass"), level.bypass->front().where);
+      if (level.must_keep && !level.must_keep->empty())
+        seen_.emplace(std::make_pair(name, "keep"), level.must_keep->front().where);
+      if (level.bypass && !level.bypass->empty())
+        seen_.emplace(std::make_pair(name, "bypass"), level.bypass->front().where);
     }
   }
 
@@ -317,8 +321,8 @@ void ReadConstraint(const YamlValue& target, const std::string& level_name, cons
         split_value->Error("expected `split` with a `permutation` (it splits the permutation's dims between x and y)");
       } else if (split && permutation) {
         if (*split > static_cast<std::int64_t>(permutation->size())) {
-          split_value->ErrorExpected(fmt::format("a split from 0 to {} (the permutation's length)", permutation->size()),
-                                     "");
+          split_value->ErrorExpected(
+              fmt::format("a split from 0 to {} (the permutation's length)", permutation->size()), "");
         } else {
           for (std::size_t position = 0; position < permutation->size(); ++position) {
             axis_of.emplace((*permutation)[position], static_cast<std::int64_t>(position) < *split
@@ -410,8 +414,8 @@ void ReadNodeConstraints(const std::string& level_name, const io::YamlValue& con
     if (!entry) continue;
     for (const char* key : {"target", "type"}) {
       if (const std::optional<YamlValue> extra = entry->Get(key)) {
-        extra->Error(fmt::format("expected no `{}` in a node's constraints (the node is the target, the key the type)",
-                                 key));
+        extra->Error(
+            fmt::format("expected no `{}` in a node's constraints (the node is the target, the key the type)", key));
       }
     }
     ReadConstraint(constraints, level_name, std::string(part) == "dataspace" ? "datatype" : part, *entry, merger);

@@ -54,14 +54,16 @@ bool Satisfies(const Mapping& mapping, const Constraints& constraints, const loo
       std::int64_t temporal = 1;
       for (const auto& loop : level.temporal()) temporal *= loop.dim == dim ? loop.factor : 1;
       std::array<std::int64_t, 2> spatial{1, 1};
-      for (const auto& loop : level.spatial()) spatial[static_cast<int>(loop.axis)] *= loop.dim == dim ? loop.factor : 1;
+      for (const auto& loop : level.spatial())
+        spatial[static_cast<int>(loop.axis)] *= loop.dim == dim ? loop.factor : 1;
       const std::array<std::int64_t, 4> by_kind{temporal, spatial[0], spatial[1], spatial[0] * spatial[1]};
       for (int kind = 0; kind < 4; ++kind) {
         if (!constraint.bounds[kind][dim].Contains(by_kind[kind])) return false;
       }
       if (constraint.temporal_factor[dim] > 0 && temporal != constraint.temporal_factor[dim]) return false;
       for (int axis = 0; axis < 2; ++axis) {
-        if (constraint.spatial_factor[axis][dim] > 0 && spatial[axis] != constraint.spatial_factor[axis][dim]) return false;
+        if (constraint.spatial_factor[axis][dim] > 0 && spatial[axis] != constraint.spatial_factor[axis][dim])
+          return false;
         if (((constraint.spatial_forbidden[axis] >> dim) & 1u) != 0 && spatial[axis] > 1) return false;
       }
     }
@@ -208,7 +210,8 @@ TEST_CASE("search --timeloop and search on the files import timeloop writes find
     INFO(direct.err);
     REQUIRE(direct.exit_code == 0);
     const std::filesystem::path dir = loopfront::testing::ScratchFolder(std::string("search_") + folder);
-    const auto written = loopfront::testing::RunLoopfront("import timeloop" + files + " --output '" + dir.string() + "'");
+    const auto written =
+        loopfront::testing::RunLoopfront("import timeloop" + files + " --output '" + dir.string() + "'");
     INFO(written.err);
     REQUIRE(written.exit_code == 0);
     CHECK(written.out.find("constraints.yaml") != std::string::npos);

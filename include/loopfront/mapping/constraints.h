@@ -91,7 +91,7 @@ struct LevelConstraintsSpec {
   std::vector<Positioned<std::string>> order_inner;  // outer → inner, the last one innermost
   std::vector<std::pair<Positioned<std::string>, std::int64_t>> temporal;
   std::array<std::vector<std::pair<Positioned<std::string>, std::int64_t>>, mapping::kNumAxes> spatial;
-  std::array<std::vector<FactorBoundSpec>, kNumFactorKinds> bounds;  // by FactorKind
+  std::array<std::vector<FactorBoundSpec>, kNumFactorKinds> bounds;             // by FactorKind
   std::array<std::vector<Positioned<std::string>>, kNumFactorKinds> remainder;  // `rest`, by FactorKind
   std::vector<std::pair<Positioned<std::string>, mapping::Axis>> spatial_axes;
   std::optional<std::vector<Positioned<std::string>>> keeps;

@@ -301,9 +301,10 @@ TEST_CASE("Errors of the new constraint kinds are positioned", "[search][constra
   CHECK(resolved[1].find("expected a minimum ≤ the fanout 4 of level buffer in spatial, got 8") != std::string::npos);
   CHECK(resolved[2].find("got 'm' twice") != std::string::npos);
   CHECK(resolved[3].find("expected either `keeps` (the exact set) or `must_keep`/`bypass`") != std::string::npos);
-  CHECK(resolved[4].starts_with("c.yaml:10:17: levels.registers.must_keep[0]: expected tensors level registers may keep"));
+  CHECK(resolved[4].starts_with(
+      "c.yaml:10:17: levels.registers.must_keep[0]: expected tensors level registers may keep"));
   // A bound no factorization meets is the mapspace's error.
-  CHECK_THROWS_WITH(Mapspace::Build(problem, Resolve("levels: {buffer: {temporal: {m: {min: 5, max: 7}}}}", problem),
-                                    kNoPadding),
-                    Catch::Contains("dim m of size 16 cannot be mapped: no way to spread its factors"));
+  CHECK_THROWS_WITH(
+      Mapspace::Build(problem, Resolve("levels: {buffer: {temporal: {m: {min: 5, max: 7}}}}", problem), kNoPadding),
+      Catch::Contains("dim m of size 16 cannot be mapped: no way to spread its factors"));
 }
