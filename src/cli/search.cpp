@@ -2,7 +2,7 @@
 //  [--param k=v ...] [--cost-model M] [--cost-param k=v ...] [--objectives latency,energy]
 //  [--budget-evals N] [--budget-seconds S] [--budget-stall N] [--seed S] [--threads N]
 //  [--constraints FILE] [--max-padding-waste F] [--reference-front CSV] [--hv-reference L,E]
-//  [--baseline SEARCHER] [--format table|csv|json]`
+//  [--baseline SEARCHER] [--export-timeloop DIR] [--format table|csv|json]`
 // `loopfront search --timeloop FILE... [same options but --arch/--op/--workload]`: the
 //  architecture, the op and the constraints come from Timeloop's input files (timeloop/importer.h,
 //  timeloop/constraints.h; a `mapping` among them is read and checked, and not used). With
@@ -17,13 +17,16 @@
 // count (the searchers are deterministic with an evaluation budget). `--reference-front` reads a
 // previous run's CSV and reports the distance to it (IGD+ on log objectives) and both fronts'
 // hypervolumes against 1.1 × its worst point, or against `--hv-reference`.
-// The output in every format is report/search.h's.
+// The output in every format is report/search.h's. `--export-timeloop DIR` also writes every front
+// point as Timeloop's and Accelergy's input files, DIR/point_NNN/ for the CSV's `point` N
+// (report/timeloop_folder.h), after the output, or exits 2 writing nothing.
 //
 // With `--model NAME|FILE` it searches a whole model instead (src/cli/search_model.h).
 #include "loopfront/report/search.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -35,6 +38,7 @@
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/pareto/front.h"
 #include "loopfront/report/schemas.h"
+#include "loopfront/report/timeloop_folder.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/timeloop/importer.h"
@@ -66,6 +70,7 @@ struct SearchArgs {
   std::string reference_front_path;
   std::string hv_reference;
   std::string baseline;
+  std::string export_timeloop_dir;
   std::string format = "table";
   ModelSearchArgs model;
 };
@@ -116,10 +121,90 @@ int RunModelSearchFrom(const SearchArgs& args, const CLI::App& command) {
                           .format = args.format,
                           .single_op_options = {}};
   for (const char* option : {"--op", "--workload", "--op-name", "--objectives", "--constraints", "--reference-front",
-                             "--hv-reference", "--baseline"}) {
+                             "--hv-reference", "--baseline", "--export-timeloop"}) {
     if (command.count(option) > 0) shared.single_op_options.emplace_back(option);
   }
   return RunModelSearch(args.model, shared);
+}
+
+// --timeloop FILE...: the architecture, the op and the constraints (into `constraints`) from
+// Timeloop's files; the cost model from the options.
+OpSelection SelectTimeloopOp(const SearchArgs& args, mapping::Constraints& constraints) {
+  const OpSelectionOptions& options = args.selection;
+  if (!options.arch.empty() || !options.op_spec.empty() || !options.workload.empty()) {
+    throw util::ConfigError(
+        "expected either --timeloop FILE... or --arch and the op (--op, --workload), got both; Timeloop's files "
+        "hold the architecture and the op");
+  }
+  const std::vector<std::filesystem::path> files(args.timeloop_files.begin(), args.timeloop_files.end());
+  timeloop::ImportedDesign design = timeloop::ImportTimeloop(files, {.mapping_required = false});
+  if (!args.constraints_path.empty() && !design.constraints.empty()) {
+    throw OptionError("--constraints",
+                      fmt::format("expected constraints in one place, got both '{}' and Timeloop constraints in "
+                                  "the --timeloop files (at {}:{})",
+                                  args.constraints_path, design.constraints.levels.front().level.where.file,
+                                  design.constraints.levels.front().level.where.line));
+  }
+  constraints = design.resolved_constraints;
+  OpSelection selection;
+  selection.cost_model = cost::BuiltinCostModels().Create(options.cost_model, options.cost_params);
+  selection.op_label = design.op.name;
+  selection.architecture = std::move(design.architecture);
+  selection.op = std::move(design.op);
+  selection.problem = std::move(design.problem);
+  return selection;
+}
+
+// --export-timeloop: what can be checked before the search, so that a long search is not lost at the end.
+void CheckTimeloopExport(const SearchArgs& args, const OpSelection& selection) {
+  util::Diagnostics diagnostics;
+  if (args.selection.cost_model != "dataflow") {
+    diagnostics.Add({.path = "--export-timeloop",
+                     .message = fmt::format("expected --cost-model dataflow (Timeloop-exact), got '{}', whose "
+                                            "figures Timeloop does not reproduce",
+                                            args.selection.cost_model)});
+  }
+  if (!selection.problem.op().IsContraction()) {
+    diagnostics.Add({.path = "--export-timeloop",
+                     .message = fmt::format("expected a contraction, got the vector op '{}'; Timeloop models MACs "
+                                            "only, so vector ops cannot be exported",
+                                            selection.op_label)});
+  }
+  try {
+    report::CheckFrontExportTarget(args.export_timeloop_dir, "--export-timeloop");
+  } catch (const util::ConfigError& error) {
+    for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
+  }
+  diagnostics.ThrowIfAny();
+}
+
+// --export-timeloop: every front point as Timeloop's files (report/timeloop_folder.h), all or nothing.
+void ExportTimeloopFront(const SearchArgs& args, const OpSelection& selection, const report::SearchHeader& header,
+                         const search::SearchResult& result, const report::SearchQuality& quality,
+                         const std::optional<report::SearchBaseline>& baseline) {
+  const std::string front_csv =
+      report::ReportSearch(report::Format::kCsv, header, selection.problem, result, quality, baseline).out;
+  std::vector<std::filesystem::path> folders;
+  try {
+    folders = report::ExportFrontToTimeloop(args.export_timeloop_dir, selection.problem, result.front,
+                                            *selection.cost_model, front_csv);
+  } catch (const util::ConfigError& error) {
+    // Padding and single buffering are mapping choices: say how to keep them out of the search.
+    std::vector<util::Diagnostic> diagnostics = error.diagnostics();
+    const bool mapping_choice = std::any_of(diagnostics.begin(), diagnostics.end(), [](const util::Diagnostic& d) {
+      return d.message.find("(padding)") != std::string::npos || d.message.find("single-buffered") != std::string::npos;
+    });
+    diagnostics.push_back({.path = "--export-timeloop",
+                           .message = mapping_choice
+                                          ? "nothing was written; to search only mappings Timeloop can express, give "
+                                            "--max-padding-waste 0 and, on levels with honest buffering, `buffering: "
+                                            "double` in --constraints (docs/timeloop.md, \"Export\")"
+                                          : "nothing was written"});
+    throw util::ConfigError(std::move(diagnostics));
+  }
+  std::cerr << fmt::format("search: exported {} front point{} as Timeloop files to {} ({} … {})\n", folders.size(),
+                           folders.size() == 1 ? "" : "s", args.export_timeloop_dir,
+                           folders.front().filename().string(), folders.back().filename().string());
 }
 
 int RunSearch(const SearchArgs& args) {
@@ -153,34 +238,10 @@ int RunSearch(const SearchArgs& args) {
   const std::optional<pareto::Objectives> hv_reference = ParseHvReference(args.hv_reference);
   diagnostics.ThrowIfAny();
 
-  OpSelection selection;
   mapping::Constraints constraints;
-  if (!args.timeloop_files.empty()) {
-    // Timeloop's files: the architecture, the op and (optionally) the constraints.
-    const OpSelectionOptions& options = args.selection;
-    if (!options.arch.empty() || !options.op_spec.empty() || !options.workload.empty()) {
-      throw util::ConfigError(
-          "expected either --timeloop FILE... or --arch and the op (--op, --workload), got both; Timeloop's files "
-          "hold the architecture and the op");
-    }
-    const std::vector<std::filesystem::path> files(args.timeloop_files.begin(), args.timeloop_files.end());
-    timeloop::ImportedDesign design = timeloop::ImportTimeloop(files, {.mapping_required = false});
-    if (!args.constraints_path.empty() && !design.constraints.empty()) {
-      throw OptionError("--constraints",
-                        fmt::format("expected constraints in one place, got both '{}' and Timeloop constraints in "
-                                    "the --timeloop files (at {}:{})",
-                                    args.constraints_path, design.constraints.levels.front().level.where.file,
-                                    design.constraints.levels.front().level.where.line));
-    }
-    constraints = design.resolved_constraints;
-    selection.cost_model = cost::BuiltinCostModels().Create(options.cost_model, options.cost_params);
-    selection.op_label = design.op.name;
-    selection.architecture = std::move(design.architecture);
-    selection.op = std::move(design.op);
-    selection.problem = std::move(design.problem);
-  } else {
-    selection = ResolveOpSelection(args.selection);
-  }
+  const OpSelection selection =
+      args.timeloop_files.empty() ? ResolveOpSelection(args.selection) : SelectTimeloopOp(args, constraints);
+  if (!args.export_timeloop_dir.empty()) CheckTimeloopExport(args, selection);
   if (!args.constraints_path.empty()) {
     constraints = mapping::LoadConstraints(args.constraints_path, selection.problem);
   }
@@ -255,6 +316,7 @@ int RunSearch(const SearchArgs& args) {
       report::ReportSearch(report::ParseFormat(args.format), header, selection.problem, result, quality, baseline);
   std::cout << output.out;
   std::cerr << output.err;
+  if (!args.export_timeloop_dir.empty()) ExportTimeloopFront(args, selection, header, result, quality, baseline);
   return 0;
 }
 
@@ -306,6 +368,10 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
   command->add_option("--baseline", args->baseline,
                       "Also run this searcher (default parameters) on the op and report the knee's speedup and EDP "
                       "gain over its knee, e.g. gemmini_default (Gemmini's own schedule)");
+  command->add_option("--export-timeloop", args->export_timeloop_dir,
+                      "Also write each front point as Timeloop/Accelergy input files in DIR/point_NNN/ (N = the "
+                      "`point` column; DIR/front.csv is the front), checked to read back to its figures; DIR must be "
+                      "absent or empty; not with --model (docs/timeloop.md, \"Export\")");
   command->add_option("--hv-reference", args->hv_reference, "Hypervolume reference point LATENCY_CYCLES,ENERGY_PJ");
   command->add_option("--format", args->format, "Output format")
       ->capture_default_str()

@@ -85,11 +85,9 @@ class Exporter {
         Refuse("op.tensors", fmt::format("expected tensor names that are identifiers, got '{}'", tensor.name));
       }
     }
-    std::set<std::string> names;
     for (int level_idx = 0; level_idx < arch_.num_levels(); ++level_idx) {
       const arch::StorageLevel& level = arch_.levels[level_idx];
       const std::string path = fmt::format("levels[{}]", level_idx);
-      names.insert(level.name);
       if (!IsTimeloopName(level.name)) {
         Refuse(path + ".name",
                fmt::format("expected an identifier (Timeloop's component names), got '{}'", level.name));
@@ -109,13 +107,7 @@ class Exporter {
       }
       CheckOneLoopPerDim(level_idx);
     }
-    mac_name_ = "mac";
-    for (const char* candidate : {"mac", "mac_array", "pe_mac"}) {
-      if (names.count(candidate) == 0) {
-        mac_name_ = candidate;
-        break;
-      }
-    }
+    mac_name_ = TimeloopMacName(arch_);
     if (arch_.static_power_mw > 0.0) {
       Refuse("static_power_mw",
              fmt::format("expected 0, got {} mW; Timeloop's leakage is not exported", Number(arch_.static_power_mw)));
@@ -317,6 +309,51 @@ class Exporter {
 };
 
 }  // namespace
+
+std::string TimeloopMacName(const arch::Architecture& architecture) {
+  for (const char* candidate : {"mac", "mac_array", "pe_mac"}) {
+    const bool taken = std::any_of(architecture.levels.begin(), architecture.levels.end(),
+                                   [&](const arch::StorageLevel& level) { return level.name == candidate; });
+    if (!taken) return candidate;
+  }
+  return "mac";
+}
+
+std::string AccelergyActionCounts(const mapping::Problem& problem, const cost::Cost& cost) {
+  const arch::Architecture& architecture = problem.arch();
+  if (!cost.feasible || !problem.op().IsContraction() || cost.num_levels != problem.num_levels()) {
+    throw util::InternalError("AccelergyActionCounts: expected the feasible cost of a contraction on this problem");
+  }
+  // Accelergy prices an entry as Σ counts × the ERT energy of its action, without scaling a
+  // ranged name by its instances, so the counts are totals over the utilized instances. A storage
+  // action moves one block (block_size words): the counts are whole physical accesses, rounded up
+  // per tensor, action and instance as the cost model charges them (rule 8 of
+  // shared/validation/README.md).
+  std::string out = "action_counts:\n  version: 0.4\n  local:\n";
+  const auto action = [](const char* name, std::int64_t counts) {
+    return fmt::format("    - name: {}\n      counts: {}\n", name, counts);
+  };
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    const arch::StorageLevel& level = architecture.levels[level_idx];
+    const auto blocks = [&](std::int64_t words) { return (words + level.vector_words - 1) / level.vector_words; };
+    std::int64_t reads = 0;
+    std::int64_t writes = 0;
+    std::int64_t updates = 0;
+    for (int tensor = 0; tensor < cost.num_tensors; ++tensor) {
+      const cost::TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
+      if (!record.kept) continue;
+      reads += blocks(record.reads) * record.instances;
+      writes += blocks(record.fills) * record.instances;
+      updates += blocks(record.updates) * record.instances;
+    }
+    out += fmt::format("  - name: {}.{}\n    action_counts:\n", kSubtree, Ranged(level.name, level.instances));
+    out += action("read", reads) + action("write", writes) + action("update", updates);
+  }
+  out += fmt::format("  - name: {}.{}\n    action_counts:\n", kSubtree,
+                     Ranged(TimeloopMacName(architecture), architecture.mac.instances));
+  out += action("compute", cost.padded_macs);
+  return out;
+}
 
 TimeloopFiles ExportTimeloop(const mapping::Problem& problem, const mapping::Mapping& mapping) {
   return Exporter(problem, mapping).Run();

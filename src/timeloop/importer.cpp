@@ -23,9 +23,17 @@ namespace {
 using io::YamlMap;
 using io::YamlValue;
 
-const std::vector<std::string> kTopLevelKeys = {
-    "architecture",        "problem", "mapping", "ERT", "ART", "constraints", "architecture_constraints",
-    "mapspace_constraints"};
+// `action_counts` (Accelergy's input, which `export timeloop` writes beside the design) is accepted
+// and not used, so that `--timeloop DIR/*.yaml` reads an export back.
+const std::vector<std::string> kTopLevelKeys = {"architecture",
+                                                "problem",
+                                                "mapping",
+                                                "ERT",
+                                                "ART",
+                                                "action_counts",
+                                                "constraints",
+                                                "architecture_constraints",
+                                                "mapspace_constraints"};
 const std::vector<std::string> kStorageClasses = {"DRAM", "SRAM", "regfile", "smartbuffer_SRAM", "smartbuffer_RF"};
 const std::vector<std::string> kComputeClasses = {"intmac", "fpmac", "mac"};
 const std::vector<std::string> kNodeAttributeKeys = {"version", "technology", "global_cycle_seconds"};

@@ -36,6 +36,7 @@
 
 #include <string>
 
+#include "loopfront/cost/cost.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 
@@ -54,9 +55,25 @@ inline constexpr const char* kTimeloopProblemFile = "problem.yaml";
 inline constexpr const char* kTimeloopMapFile = "map.yaml";
 inline constexpr const char* kTimeloopErtFile = "ERT.yaml";
 inline constexpr const char* kTimeloopArtFile = "ART.yaml";
+inline constexpr const char* kAccelergyActionCountsFile = "action_counts.yaml";
 
 // Timeloop's files for `mapping` of `problem` (a valid mapping). Throws util::ConfigError naming
 // every feature that Timeloop cannot express (see the top of this file).
 TimeloopFiles ExportTimeloop(const mapping::Problem& problem, const mapping::Mapping& mapping);
+
+// The name of the MAC array's component in the files: `mac`, or `mac_array` / `pe_mac` when a
+// storage level is already called so.
+std::string TimeloopMacName(const arch::Architecture& architecture);
+
+// Accelergy v0.4 `action_counts` of one evaluated mapping, to price it with one's own Accelergy
+// plug-ins: under `local`, one entry per component, named as ERT.yaml names it
+// (`system_top_level.NAME[1..instances]`), with the counts of its actions: `read`, `write` (fills
+// from the parent) and `update` (partial sums written back) per storage level, in physical
+// accesses of block_size words, rounded up per tensor, action and instance as the cost model
+// charges them; `compute` (the MACs executed) for the MAC array. The counts are totals over all
+// instances (Accelergy multiplies each count by its action's ERT energy and does not scale a
+// ranged name by its instances), so Σ counts × ERT.yaml's energies = cost.energy_pj.
+// `cost` is the dataflow model's feasible cost of a mapping of `problem`, a contraction.
+std::string AccelergyActionCounts(const mapping::Problem& problem, const cost::Cost& cost);
 
 }  // namespace loopfront::report

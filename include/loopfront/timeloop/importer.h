@@ -7,7 +7,8 @@
 // a key given in two files is an error naming both. Top-level keys read: `architecture`,
 // `problem`, `mapping`, `ERT`, and `constraints`, `architecture_constraints`,
 // `mapspace_constraints` (timeloop/constraints.h, merged); `ART` (areas) is accepted and not used
-// yet. Any other key (`mapper`, `ERT_summary`, ...) is an error saying it is not supported yet.
+// yet, and so is Accelergy's `action_counts` (written by `export timeloop`). Any other key
+// (`mapper`, `ERT_summary`, ...) is an error saying it is not supported yet.
 //
 //   architecture: v0.4 `subtree`/`local` form. Storage levels are the `local` entries of class
 //     DRAM, SRAM, regfile, smartbuffer_SRAM, smartbuffer_RF, outermost first (a node's locals,
