@@ -5,9 +5,9 @@
 //  [--baseline SEARCHER] [--export-timeloop DIR] [--format table|csv|json]`
 // `loopfront search --timeloop FILE... [same options but --arch/--op/--workload]`: the
 //  architecture, the op and the constraints come from Timeloop's input files (timeloop/importer.h,
-//  timeloop/constraints.h; a `mapping` among them is read and checked, and not used). With
-//  --timeloop, `--constraints FILE` is a loopfront constraints file over the Timeloop names, allowed
-//  only when the Timeloop files hold no constraints (the constraints come from one place).
+//  timeloop/constraints.h; a `mapping` among them is read, checked against the constraints, and not
+//  used). With --timeloop, `--constraints FILE` is a loopfront constraints file over the Timeloop
+//  names, allowed only when the Timeloop files hold no constraints (they come from one place).
 //
 // Searches the mapspace of one op (DESIGN §1, §2.6) and prints the Pareto front — latency cycles,
 // energy pJ, EDP and the one-line mapping of each point, fastest first — and the run's statistics:

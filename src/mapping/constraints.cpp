@@ -481,4 +481,86 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
   return constraints;
 }
 
+std::vector<ConstraintViolation> CheckConstraints(const mapping::Mapping& mapping, const Constraints& constraints,
+                                                  const mapping::Problem& problem) {
+  std::vector<ConstraintViolation> violations;
+  for (int level_idx = 0; level_idx < problem.num_levels() && level_idx < mapping.num_levels(); ++level_idx) {
+    const LevelConstraints& constraint = constraints.levels[level_idx];
+    const LevelMapping& level = mapping.level(level_idx);
+    auto fail = [&](std::string message) { violations.push_back({level_idx, std::move(message)}); };
+    for (int dim = 0; dim < problem.num_dims(); ++dim) {
+      const std::string_view dim_name = problem.dim_name(dim);
+      std::int64_t temporal = 1;
+      for (const TemporalLoop& loop : level.temporal()) temporal *= loop.dim == dim ? loop.factor : 1;
+      std::array<std::int64_t, kNumAxes> spatial{1, 1};
+      for (const SpatialLoop& loop : level.spatial()) {
+        spatial[static_cast<int>(loop.axis)] *= loop.dim == dim ? loop.factor : 1;
+      }
+      const std::array<std::int64_t, kNumFactorKinds> by_kind{temporal, spatial[0], spatial[1],
+                                                              spatial[0] * spatial[1]};
+      for (int kind = 0; kind < kNumFactorKinds; ++kind) {
+        const FactorBound& bound = constraint.bounds[kind][dim];
+        if (!bound.Contains(by_kind[kind])) {
+          fail(fmt::format("has the {} factor {} for {}, outside its bounds (min {}, max {})",
+                           ToString(static_cast<FactorKind>(kind)), by_kind[kind], dim_name, bound.min,
+                           bound.max == 0 ? std::string("none") : std::to_string(bound.max)));
+        }
+      }
+      if (constraint.temporal_factor[dim] > 0 && temporal != constraint.temporal_factor[dim]) {
+        fail(fmt::format("has the temporal factor {} for {}, not the fixed {}", temporal, dim_name,
+                         constraint.temporal_factor[dim]));
+      }
+      for (int axis = 0; axis < kNumAxes; ++axis) {
+        const std::string_view axis_name = ToString(static_cast<Axis>(axis));
+        if (constraint.spatial_factor[axis][dim] > 0 && spatial[axis] != constraint.spatial_factor[axis][dim]) {
+          fail(fmt::format("has the spatial_{} factor {} for {}, not the fixed {}", axis_name, spatial[axis], dim_name,
+                           constraint.spatial_factor[axis][dim]));
+        }
+        if (((constraint.spatial_forbidden[axis] >> dim) & 1u) != 0 && spatial[axis] > 1) {
+          fail(fmt::format("unrolls {} along {}, which spatial_axes forbids", dim_name, axis_name));
+        }
+      }
+    }
+    // order / order_inner: the listed dims that loop here are the first / last loops, in order.
+    std::vector<int> loop_dims;
+    for (const TemporalLoop& loop : level.temporal()) loop_dims.push_back(loop.dim);
+    auto check_end = [&](const std::vector<int>& listed, bool first, const char* key) {
+      std::vector<int> looping;
+      for (const int dim : listed) {
+        if (std::find(loop_dims.begin(), loop_dims.end(), dim) != loop_dims.end()) looping.push_back(dim);
+      }
+      const std::size_t offset = first ? 0 : loop_dims.size() - looping.size();
+      if (!std::equal(looping.begin(), looping.end(), loop_dims.begin() + static_cast<std::ptrdiff_t>(offset))) {
+        std::vector<std::string> names;
+        for (const int dim : listed) names.emplace_back(problem.dim_name(dim));
+        fail(fmt::format("has temporal loops that do not {} with [{}] ({})", first ? "start" : "end",
+                         util::Join(names, ", "), key));
+      }
+    };
+    if (!constraint.order_prefix.empty()) check_end(constraint.order_prefix, true, "order");
+    if (!constraint.order_suffix.empty()) check_end(constraint.order_suffix, false, "order_inner");
+    auto tensors = [&](TensorMask mask) {
+      std::vector<std::string> names;
+      for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+        if ((mask >> tensor) & 1u) names.emplace_back(problem.tensor_name(tensor));
+      }
+      return util::Join(names, ", ");
+    };
+    if (constraint.keeps && level.keeps() != *constraint.keeps) {
+      fail(fmt::format("keeps [{}], not [{}]", tensors(level.keeps()), tensors(*constraint.keeps)));
+    }
+    if (const auto missing = static_cast<TensorMask>(constraint.must_keep & ~level.keeps()); missing != 0) {
+      fail(fmt::format("bypasses {}, which it must keep", tensors(missing)));
+    }
+    if (const auto kept = static_cast<TensorMask>(constraint.bypass & level.keeps()); kept != 0) {
+      fail(fmt::format("keeps {}, which it must bypass", tensors(kept)));
+    }
+    if (constraint.double_buffered && level.double_buffered() != *constraint.double_buffered) {
+      fail(fmt::format("is {}-buffered, not {}-buffered", level.double_buffered() ? "double" : "single",
+                       *constraint.double_buffered ? "double" : "single"));
+    }
+  }
+  return violations;
+}
+
 }  // namespace loopfront::mapping

@@ -172,8 +172,8 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
     if (dim_space.bounded && dim_space.num_candidates > 0) {
       if (!space.BuildBoundedFactorizations(dim)) {
         fail(
-            fmt::format("dim {} of size {} has factor bounds and more than {} ways to spread its factors over {} "
-                        "slots; fix more of its factors",
+            fmt::format("dim {} of size {} has factor bounds and more than {} ways to spread its factors (padding "
+                        "candidates included) over {} slots; fix more of its factors, or lower --max-padding-waste",
                         dim_name, dim_space.size, kMaxBoundedFactorizations, dim_space.num_slots));
       } else if (dim_space.num_candidates == 0) {
         fail(
@@ -214,11 +214,16 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
 
 bool Mapspace::BuildBoundedFactorizations(int dim) {
   DimSpace& dim_space = dims_[dim];
+  // Every padding candidate's distributions are enumerated: their total is what is bounded.
+  std::uint64_t total = 0;
+  for (int index = 0; index < dim_space.num_candidates; ++index) {
+    total = internal::SaturatingAdd(total, dim_space.candidates[index].num_factorizations);
+  }
+  if (total > kMaxBoundedFactorizations) return false;
   int kept_candidates = 0;
   std::array<std::uint8_t, kMaxFactorsPerDim> slots{};
   for (int index = 0; index < dim_space.num_candidates; ++index) {
     PaddingCandidate candidate = dim_space.candidates[index];
-    if (candidate.num_factorizations > kMaxBoundedFactorizations) return false;
     candidate.first_bounded = static_cast<std::uint32_t>(bounded_factorizations_.size());
     // Every exponent distribution, in SetFactorConfig's mixed radix over the runs of equal primes.
     for (std::uint64_t rank = 0; rank < candidate.num_factorizations; ++rank) {

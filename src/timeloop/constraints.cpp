@@ -422,4 +422,28 @@ void ReadNodeConstraints(const std::string& level_name, const io::YamlValue& con
   }
 }
 
+void CheckMappingConstraints(const ImportedDesign& design, util::Diagnostics& diagnostics) {
+  const mapping::Problem& problem = design.problem;
+  for (const mapping::ConstraintViolation& violation :
+       mapping::CheckConstraints(design.mapping, design.resolved_constraints, problem)) {
+    const std::string_view level_name = problem.level_name(violation.level);
+    util::Diagnostic target;
+    for (const LevelConstraintsSpec& level : design.constraints.levels) {
+      if (level.level.value == level_name) target = level.level.where;
+    }
+    const std::vector<Source>& entries = design.mapping_sources[static_cast<std::size_t>(violation.level)];
+    util::Diagnostic diagnostic = target;
+    if (!entries.empty()) {
+      diagnostic = util::Diagnostic{.file = entries.front().file,
+                                    .line = entries.front().line,
+                                    .column = entries.front().column,
+                                    .path = "mapping"};
+    }
+    diagnostic.message =
+        fmt::format("expected a mapping that satisfies the constraints of target '{}' ({}), got one where level {} {}",
+                    level_name, Where(target), level_name, violation.message);
+    diagnostics.Add(std::move(diagnostic));
+  }
+}
+
 }  // namespace loopfront::timeloop

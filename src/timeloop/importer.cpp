@@ -858,6 +858,7 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, c
     } catch (const util::ConfigError& error) {
       for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
     }
+    if (diagnostics.empty() && design.has_mapping) CheckMappingConstraints(design, diagnostics);
   }
   diagnostics.ThrowIfAny();
   return design;

@@ -314,3 +314,32 @@ constraints:
   REQUIRE(more.size() == 1);
   CHECK_THAT(more.items()[0].message, Catch::Contains("expected no `type` in a node's constraints"));
 }
+
+TEST_CASE("A mapping among the files must satisfy the constraints, as in timeloop-model", "[timeloop][constraints]") {
+  const std::filesystem::path dir = loopfront::testing::ScratchFolder("mapping_vs_constraints");
+  auto write_map = [&](const std::string& dram, const std::string& glb_factors) {
+    std::ofstream(dir / "map.yaml") << "mapping:\n"
+                                    << "- {target: DRAM, type: temporal, " << dram << "}\n"
+                                    << "- {target: shared_glb, type: temporal, factors: " << glb_factors
+                                    << ", permutation: NMK}\n"
+                                    << "- {target: shared_glb, type: spatial, factors: N=4 K=4 M=1, permutation: NKM, "
+                                       "split: 1}\n"
+                                    << "- {target: pe_rf, type: temporal, factors: M=1 N=1 K=2, permutation: KMN}\n"
+                                    << "- {target: pe_rf, type: datatype, keep: [B], bypass: [A, Z]}\n";
+  };
+  std::vector<std::filesystem::path> files = loopfront::testing::YamlFiles(kData / "constraints_pe4x4");
+  files.push_back(dir / "map.yaml");
+  // The genetic search's fastest point: DRAM[N4] shared_glb[K6 M32 | x:N4 y:K4] pe_rf{B}[K2].
+  write_map("factors: M=1 N=4 K=1, permutation: MNK", "M=32 N=1 K=6");
+  const auto satisfied = loopfront::testing::RunLoopfront("eval --format json --timeloop" + FileArgs(files));
+  INFO(satisfied.err);
+  CHECK(satisfied.exit_code == 0);
+  // M2 N4 at DRAM with N innermost breaks `permutation: M` (M innermost there).
+  write_map("factors: M=2 N=4 K=1, permutation: NMK", "M=16 N=1 K=6");
+  const auto broken = loopfront::testing::RunLoopfront("eval --format json --timeloop" + FileArgs(files));
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.find("map.yaml:2:3: mapping: expected a mapping that satisfies the constraints of target 'DRAM' "
+                        "(") != std::string::npos);
+  CHECK(broken.err.find("constraints.yaml:6:13), got one where level DRAM has temporal loops that do not end with [M] "
+                        "(order_inner)") != std::string::npos);
+}

@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "loopfront/mapping/limits.h"
+#include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/util/error.h"
 
@@ -137,6 +138,17 @@ struct LevelConstraints {
 struct Constraints {
   std::array<LevelConstraints, mapping::kMaxLevels> levels{};
 };
+
+// One way a mapping breaks its constraints: the level and what it does, as a predicate of the level
+// ("has the temporal factor 8 for m, outside its bounds (min 1, max 4)").
+struct ConstraintViolation {
+  int level = 0;
+  std::string message;
+};
+// Every way `mapping` breaks `constraints` (empty: it satisfies them). `rest` admits any factor.
+// What `eval --timeloop` reports, as timeloop-model refuses a mapping that breaks its constraints.
+std::vector<ConstraintViolation> CheckConstraints(const mapping::Mapping& mapping, const Constraints& constraints,
+                                                  const mapping::Problem& problem);
 
 // Throws util::ConfigError listing every problem of `spec` against `problem`.
 Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Problem& problem);

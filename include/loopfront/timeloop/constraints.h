@@ -21,13 +21,17 @@
 // whose positions point into the Timeloop files; mapping::ResolveConstraints then checks the names
 // (a target that is not a storage level, a dim or tensor the problem lacks) against the problem.
 //
-// Errors are recorded at the YAML nodes (their documents' util::Diagnostics), never thrown.
+// Errors are recorded at the YAML nodes (their documents' util::Diagnostics), never thrown. When
+// the files hold a mapping too, ImportTimeloop checks it against the constraints
+// (CheckMappingConstraints), as timeloop-model does.
 // Thread-safety: pure functions.
 #pragma once
 
 #include <string>
 
 #include "loopfront/mapping/constraints.h"
+#include "loopfront/timeloop/importer.h"
+#include "loopfront/util/error.h"
 
 namespace loopfront::io {
 class YamlValue;
@@ -47,5 +51,10 @@ void ReadConstraintsKey(const io::YamlValue& value, mapping::ConstraintsSpec& sp
 // same `spec` as ReadConstraintsKey.
 void ReadNodeConstraints(const std::string& level_name, const io::YamlValue& constraints,
                          mapping::ConstraintsSpec& spec);
+
+// As timeloop-model refuses a mapping that breaks its constraints: one diagnostic per way the
+// design's mapping breaks its resolved constraints (mapping::CheckConstraints), at the level's
+// first mapping entry (or, without one, at the constraint's target), naming the constraint's place.
+void CheckMappingConstraints(const ImportedDesign& design, util::Diagnostics& diagnostics);
 
 }  // namespace loopfront::timeloop

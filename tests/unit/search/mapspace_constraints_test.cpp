@@ -234,8 +234,40 @@ levels:
       }
       CHECK((mapping.level(1).keeps() >> problem.TensorIndex("A") & 1u) == 1u);
       CHECK((mapping.level(1).keeps() >> problem.TensorIndex("Z") & 1u) == 0u);
+      CHECK(loopfront::mapping::CheckConstraints(mapping, constraints, problem).empty());
     }
   }
+}
+
+TEST_CASE("CheckConstraints names each way a mapping breaks its constraints", "[search][constraints]") {
+  const auto problem = SmallProblem("matmul m=8 n=8 k=4");
+  const Constraints constraints = Resolve(R"(
+levels:
+  DRAM: {temporal: {m: {max: 2}}, order_inner: [n]}
+  buffer: {spatial: {n: {min: 2}}, must_keep: [A], bypass: [Z], spatial_axes: {k: y}}
+)",
+                                          problem);
+  // DRAM loops m4 then n2 (m innermost); the buffer keeps B only and unrolls nothing.
+  Mapping mapping(problem.num_levels());
+  mapping.level(0).AddTemporal(problem.DimIndex("n"), 2);
+  mapping.level(0).AddTemporal(problem.DimIndex("m"), 4);
+  mapping.level(0).SetKeeps(0b111);
+  mapping.level(1).AddTemporal(problem.DimIndex("n"), 4);
+  mapping.level(1).AddTemporal(problem.DimIndex("m"), 2);
+  mapping.level(1).AddTemporal(problem.DimIndex("k"), 4);
+  mapping.level(1).SetKeeps(
+      static_cast<loopfront::mapping::TensorMask>((1u << problem.TensorIndex("B")) | (1u << problem.TensorIndex("Z"))));
+  std::vector<std::string> messages;
+  for (const auto& violation : loopfront::mapping::CheckConstraints(mapping, constraints, problem)) {
+    messages.push_back(std::to_string(violation.level) + ": " + violation.message);
+  }
+  CHECK(messages == std::vector<std::string>{
+                        "0: has the temporal factor 4 for m, outside its bounds (min 1, max 2)",
+                        "0: has temporal loops that do not end with [n] (order_inner)",
+                        "1: has the spatial factor 1 for n, outside its bounds (min 2, max none)",
+                        "1: bypasses A, which it must keep",
+                        "1: keeps Z, which it must bypass",
+                    });
 }
 
 TEST_CASE("spatial_axes keeps a dim on one axis and order_inner counts and enumerates", "[search][constraints]") {
