@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -96,6 +97,10 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
         !IsFiniteNonNegative(energy.update_pj)) {
       problems.push_back(path + ".energy: expected finite non-negative energies per access");
     }
+    if (!(IsFiniteNonNegative(level.area_um2) && level.area_um2 <= kMaxAreaUm2)) {
+      problems.push_back(
+          fmt::format("{}.area_um2: expected a value from 0 to {:g}, got {}", path, kMaxAreaUm2, level.area_um2));
+    }
     if (!(std::isfinite(level.multiple_buffering) && level.multiple_buffering >= 1.0)) {
       problems.push_back(fmt::format("{}.multiple_buffering: expected ≥ 1, got {}", path, level.multiple_buffering));
     }
@@ -133,6 +138,9 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
   }
   if (!IsFiniteNonNegative(mac.energy_pj_per_mac)) problems.emplace_back("mac.energy_pj: expected a finite value ≥ 0");
   if (mac.fill_latency_cycles < 0) problems.emplace_back("mac.fill_latency_cycles: expected ≥ 0");
+  if (!(IsFiniteNonNegative(mac.area_um2) && mac.area_um2 <= kMaxAreaUm2)) {
+    problems.push_back(fmt::format("mac.area_um2: expected a value from 0 to {:g}, got {}", kMaxAreaUm2, mac.area_um2));
+  }
   if (architecture.vector_unit) {
     const VectorUnit& unit = *architecture.vector_unit;
     if (unit.lanes <= 0) problems.push_back(fmt::format("vector_unit.lanes: expected > 0, got {}", unit.lanes));
@@ -182,6 +190,19 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
     problems.emplace_back("static_power_mw: a static power needs clock_ghz to turn cycles into time");
   }
   return problems;
+}
+
+double TotalAreaUm2(const Architecture& architecture) {
+  double area_um2 = static_cast<double>(architecture.mac.instances) * architecture.mac.area_um2;
+  for (const StorageLevel& level : architecture.levels)
+    area_um2 += static_cast<double>(level.instances) * level.area_um2;
+  return area_um2;
+}
+
+bool HasArea(const Architecture& architecture) {
+  return architecture.mac.area_um2 != 0.0 ||
+         std::any_of(architecture.levels.begin(), architecture.levels.end(),
+                     [](const StorageLevel& level) { return level.area_um2 != 0.0; });
 }
 
 std::int64_t CapacityWordsFromBytes(std::int64_t capacity_bytes, int word_bits) {

@@ -42,9 +42,10 @@ const std::vector<std::string> kLevelKeys = {"name",
                                              "keeps",
                                              "required_keeps",
                                              "spatial_x_dim_roles",
-                                             "spatial_y_dim_roles"};
+                                             "spatial_y_dim_roles",
+                                             "area_um2"};
 const std::vector<std::string> kEnergyKeys = {"read", "write", "update"};
-const std::vector<std::string> kPeArrayKeys = {"rows", "cols", "mac_energy_pj", "fill_latency_cycles"};
+const std::vector<std::string> kPeArrayKeys = {"rows", "cols", "mac_energy_pj", "fill_latency_cycles", "mac_area_um2"};
 const std::vector<std::string> kVectorUnitKeys = {"lanes", "energy_pj_per_op", "reads_level"};
 const std::vector<std::string> kHostKeys = {"ops_per_cycle", "energy_pj_per_op",          "functions",
                                             "reads_level",   "bandwidth_bytes_per_cycle", "floating_point"};
@@ -230,6 +231,7 @@ class ArchitectureReader {
             "exclude each other; give one");
       }
     }
+    if (const std::optional<YamlValue> area = map->Get("area_um2")) level.area_um2 = ReadArea(*area);
     positions.keeps = map->Get("keeps");
     if (positions.keeps) {
       level.keeps_roles = ReadRoles(*positions.keeps);
@@ -336,6 +338,18 @@ class ArchitectureReader {
     if (const std::optional<YamlValue> fill = map->Get("fill_latency_cycles")) {
       mac.fill_latency_cycles = fill->AsNonNegativeInt().value_or(0);
     }
+    if (const std::optional<YamlValue> area = map->Get("mac_area_um2")) mac.area_um2 = ReadArea(*area);
+  }
+
+  // An area in µm², from 0 to kMaxAreaUm2.
+  static double ReadArea(const YamlValue& value) {
+    const std::optional<double> area = value.AsNonNegativeDouble();
+    if (!area) return 0.0;
+    if (*area > kMaxAreaUm2) {
+      value.ErrorExpected(fmt::format("an area from 0 to {:g} µm² (per instance)", kMaxAreaUm2));
+      return 0.0;
+    }
+    return *area;
   }
 
   // The name of a storage level (with "did you mean" over the levels read so far).
@@ -583,10 +597,12 @@ std::string ArchitectureToYaml(const Architecture& architecture, std::string_vie
     if (level.required_roles != 0) out += fmt::format("      required_keeps: {}\n", RoleList(level.required_roles));
     out += fmt::format("      spatial_x_dim_roles: {}\n", DimRoleList(level.spatial_x_dim_roles));
     out += fmt::format("      spatial_y_dim_roles: {}\n", DimRoleList(level.spatial_y_dim_roles));
+    if (level.area_um2 != 0.0) out += fmt::format("      area_um2: {}\n", Number(level.area_um2));
   }
   const MacArray& mac = architecture.mac;
-  out += fmt::format("  pe_array: {{rows: {}, cols: {}, mac_energy_pj: {}, fill_latency_cycles: {}}}\n", mac.mesh_y,
-                     mac.mesh_x, Number(mac.energy_pj_per_mac), mac.fill_latency_cycles);
+  out += fmt::format("  pe_array: {{rows: {}, cols: {}, mac_energy_pj: {}, fill_latency_cycles: {}{}}}\n", mac.mesh_y,
+                     mac.mesh_x, Number(mac.energy_pj_per_mac), mac.fill_latency_cycles,
+                     mac.area_um2 != 0.0 ? fmt::format(", mac_area_um2: {}", Number(mac.area_um2)) : "");
   if (architecture.vector_unit) {
     const VectorUnit& unit = *architecture.vector_unit;
     out += fmt::format("  vector_unit: {{lanes: {}, energy_pj_per_op: {}, reads_level: {}}}\n", unit.lanes,

@@ -149,8 +149,9 @@ void AddEvalCommand(CLI::App& app, CommandRegistry& registry) {
   eval->add_option("--mapping", args->mapping_path,
                    "Mapping YAML file, or a mapping in the one-line form `search` prints (docs/mappings.md)");
   eval->add_option("--timeloop", args->timeloop_files,
-                   "Instead of --arch, the op and --mapping: Timeloop input files (architecture, problem, mapping, "
-                   "ERT; any order, docs/timeloop.md)")
+                   "Instead of --arch, the op and --mapping: Timeloop input files (architecture in the v0.3/v0.4 "
+                   "subtree or v0.4 tree form, problem, mapping, ERT or ERT_summary, optional ART for area; any "
+                   "order, docs/timeloop.md)")
       ->expected(1, -1);
   eval->add_option("--format", args->format, "Output format: table or json")->capture_default_str();
   registry.Add(eval, [args] { return RunEval(*args); });

@@ -49,8 +49,9 @@ void AddImportCommand(CLI::App& app, CommandRegistry& registry) {
   auto args = std::make_shared<ImportTimeloopArgs>();
   CLI::App* timeloop = import->add_subcommand(
       "timeloop",
-      "Timeloop/Accelergy v0.4 files (architecture, problem, mapping and/or constraints, ERT; any order) -> "
-      "arch.yaml, workload.yaml, mapping.yaml, constraints.yaml (docs/timeloop.md)");
+      "Timeloop/Accelergy files (architecture in the v0.3/v0.4 subtree or v0.4 tree form, problem, mapping and/or "
+      "constraints, ERT or ERT_summary, optional ART; any order) -> arch.yaml, workload.yaml, mapping.yaml, "
+      "constraints.yaml (docs/timeloop.md)");
   timeloop->add_option("files", args->files, "Timeloop YAML files; their top-level keys are merged")
       ->required()
       ->expected(1, -1);

@@ -52,6 +52,11 @@ bool YamlValue::IsMap() const { return node_->node.IsMap(); }
 bool YamlValue::IsList() const { return node_->node.IsSequence(); }
 bool YamlValue::IsScalar() const { return node_->node.IsScalar(); }
 
+std::string YamlValue::Tag() const {
+  const std::string& tag = node_->node.Tag();
+  return tag == "?" || tag == "!" ? std::string() : tag;
+}
+
 std::string YamlValue::Text() const { return node_->node.IsScalar() ? node_->node.Scalar() : std::string(); }
 
 bool YamlValue::HasKey(std::string_view key) const {

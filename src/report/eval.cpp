@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "loopfront/arch/architecture.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/util/error.h"
 
@@ -136,6 +137,10 @@ std::string EvalText(const mapping::Problem& problem, const mapping::Mapping& ma
                        Count(problem.mac_instances()), Count(cost.mac_instances));
   }
   out += fmt::format("EDP:             {:.6g} pJ x cycles\n", cost.edp_pj_cycles);
+  if (arch::HasArea(problem.arch())) {
+    out += fmt::format("area:            {:.6g} um^2 (levels' instances x area_um2 + MACs x mac_area_um2)\n",
+                       arch::TotalAreaUm2(problem.arch()));
+  }
   if (problem.is_vector_op()) {
     out += fmt::format("padding waste:   {}\n", Percent(cost.padding_waste));
   } else {
@@ -171,6 +176,8 @@ nlohmann::ordered_json EvalJson(const mapping::Problem& problem, const mapping::
   json["mac_utilized_instances"] = cost.mac_instances;
   json["edp_pj_cycles"] = cost.edp_pj_cycles;
   json["padding_waste"] = cost.padding_waste;
+  // Only when the architecture gives an area, so that outputs without one keep their shape.
+  if (arch::HasArea(problem.arch())) json["area_um2"] = arch::TotalAreaUm2(problem.arch());
   nlohmann::ordered_json levels = nlohmann::ordered_json::array();
   for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
     const cost::LevelCost& level = cost.levels[level_idx];

@@ -294,9 +294,11 @@ class Exporter {
   std::string Art() const {
     std::string out = "ART:\n  version: '0.4'\n  tables:\n";
     for (const arch::StorageLevel& level : arch_.levels) {
-      out += fmt::format("  - name: {}.{}\n    area: 0.0\n", kSubtree, Ranged(level.name, level.instances));
+      out += fmt::format("  - name: {}.{}\n    area: {}\n", kSubtree, Ranged(level.name, level.instances),
+                         Real(level.area_um2));
     }
-    out += fmt::format("  - name: {}.{}\n    area: 0.0\n", kSubtree, Ranged(mac_name_, arch_.mac.instances));
+    out += fmt::format("  - name: {}.{}\n    area: {}\n", kSubtree, Ranged(mac_name_, arch_.mac.instances),
+                       Real(arch_.mac.area_um2));
     return out;
   }
 

@@ -111,16 +111,20 @@ ImportedFiles ImportedDesignToYaml(const timeloop::ImportedDesign& design) {
   files.arch_yaml = arch::ArchitectureToYaml(
       design.architecture, fmt::format("Imported by `loopfront import timeloop` from {}", FileList(design)));
   for (std::size_t level_idx = 0; level_idx < design.architecture.levels.size(); ++level_idx) {
+    const timeloop::Source& area = design.level_area_sources[level_idx];
     CommentLine(files.arch_yaml, fmt::format("    - name: {}", design.architecture.levels[level_idx].name),
-                fmt::format("{}; energies: {}", design.level_sources[level_idx].ToString(),
-                            design.level_energy_sources[level_idx].ToString()));
+                fmt::format("{}; energies: {}{}", design.level_sources[level_idx].ToString(),
+                            design.level_energy_sources[level_idx].ToString(),
+                            area.file.empty() ? "" : "; area_um2: " + area.ToString()));
   }
   const std::string pe_array_prefix = "  pe_array: ";
   const std::size_t pe_array = files.arch_yaml.find("\n" + pe_array_prefix);
   if (pe_array == std::string::npos) throw util::InternalError("no pe_array line to comment");
   const std::size_t end = files.arch_yaml.find('\n', pe_array + 1);
   files.arch_yaml.insert(
-      end, fmt::format("  # {}; energy: {}", design.mac_source.ToString(), design.mac_energy_source.ToString()));
+      end,
+      fmt::format("  # {}; energy: {}{}", design.mac_source.ToString(), design.mac_energy_source.ToString(),
+                  design.mac_area_source.file.empty() ? "" : "; mac_area_um2: " + design.mac_area_source.ToString()));
 
   files.workload_yaml = OpListYaml(design);
   if (!design.constraints.empty()) {

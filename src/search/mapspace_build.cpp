@@ -132,7 +132,8 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
         std::int64_t fixed = kind == 0 ? constraint.temporal_factor[dim] : constraint.spatial_factor[kind - 1][dim];
         // A bound that admits one factor on one slot is a fixed factor (`max: 1` closes the slot).
         const mapping::FactorBound bound = constraint.bounds[kind][dim];
-        if (fixed == 0 && bound.max == 1) fixed = 1;
+        const bool no_spatial = constraint.bounds[static_cast<int>(mapping::FactorKind::kSpatial)][dim].max == 1;
+        if (fixed == 0 && (bound.max == 1 || (kind > 0 && no_spatial))) fixed = 1;
         if (fixed == 0 && bound.max > 0 && bound.min == bound.max) fixed = bound.max;
         if (fixed > 0) {
           space.base_factors_[slot][dim] = fixed;
@@ -151,7 +152,7 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
         if (open) dim_space.slots[dim_space.num_slots++] = static_cast<std::uint8_t>(slot);
       }
       const mapping::FactorBound both_axes = constraint.bounds[static_cast<int>(mapping::FactorKind::kSpatial)][dim];
-      if (both_axes.bounded()) {
+      if (both_axes.bounded() && both_axes.max != 1) {  // `max: 1` closed both spatial slots above
         space.bounds_[dim][level_idx][static_cast<int>(mapping::FactorKind::kSpatial)] = both_axes;
       }
     }

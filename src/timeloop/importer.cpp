@@ -29,6 +29,7 @@ const std::vector<std::string> kTopLevelKeys = {"architecture",
                                                 "problem",
                                                 "mapping",
                                                 "ERT",
+                                                "ERT_summary",
                                                 "ART",
                                                 "action_counts",
                                                 "constraints",
@@ -107,71 +108,140 @@ class Importer {
   explicit Importer(ImportedDesign& design) : design_(design) {}
 
   void ReadArchitecture(const YamlValue& value) {
-    if (value.HasKey("nodes")) {
-      value.Error(
-          "expected the v0.4 subtree/local form, got the v0.4 tree form (nodes:), which is not "
-          "supported yet");
+    const std::optional<YamlMap> map = value.AsMap({"version", "subtree", "local", "nodes"});
+    if (!map) return;
+    const std::optional<YamlValue> version = map->Require("version", "the format version, 0.3 or 0.4");
+    const std::string version_text = version ? version->Text() : "0.4";
+    if (version && version_text != "0.3" && version_text != "0.4") {
+      version->ErrorExpected("0.3 (the subtree/local form) or 0.4 (the subtree/local form or the tree form, nodes:)");
       return;
     }
-    const std::optional<YamlMap> map = value.AsMap({"version", "subtree", "local"});
-    if (!map) return;
-    if (const std::optional<YamlValue> version = map->Require("version", "the format version, 0.4")) {
-      if (version->Text() != "0.4") {
-        version->ErrorExpected("0.4 (the v0.4 subtree/local form)", "; the v0.3 form is not supported yet");
+    if (const std::optional<YamlValue> nodes = map->Get("nodes")) {
+      if (map->Has("subtree") || map->Has("local")) {
+        nodes->Error("expected either the tree form (nodes:) or the subtree/local form, got both");
+        return;
       }
+      if (version_text != "0.4") {
+        version->ErrorExpected("0.4 for the tree form (nodes:)");
+        return;
+      }
+      form_ = Form::kV04Tree;
+      TreeState state;
+      ReadTreeNodes(*nodes, state);
+    } else {
+      form_ = version_text == "0.3" ? Form::kV03Subtree : Form::kV04Subtree;
+      ReadNode(map->self(), *map, 1);
     }
-    ReadNode(map->self(), *map, 1);
-    if (!mac_) value.Error("expected a compute local (class intmac, fpmac or mac) for the MAC array, got none");
+    if (!mac_) value.Error("expected a compute component (class intmac, fpmac or mac) for the MAC array, got none");
     if (design_.architecture.levels.empty()) value.Error("expected at least one storage level, got none");
   }
 
-  void ReadEnergies(const std::optional<YamlValue>& ert, const YamlValue& architecture) {
+  // Tree form: restricts the keeps of the levels read from `!Parallel` branches to the data spaces
+  // each branch keeps (timeloopfe bypasses every other data space in a branch), now that the
+  // problem names them: sets the roles those levels may keep. ReadMapping makes the same data
+  // spaces the mapping's default keeps there.
+  void ApplyParallelKeeps() {
+    const workload::Op& op = design_.op;
+    std::vector<std::string> names;
+    for (const workload::Tensor& tensor : op.tensors) names.push_back(tensor.name);
+    for (const auto& [level_idx, items] : parallel_keeps_) {
+      arch::RoleMask roles = 0;
+      for (const YamlValue& item : items) {
+        const std::string name = item.Text();
+        const auto found = std::find(names.begin(), names.end(), name);
+        if (found == names.end()) {
+          item.ErrorExpected(fmt::format("a data space of the problem ({})", util::Join(names, ", ")),
+                             util::DidYouMeanHint(name, names));
+          continue;
+        }
+        const auto tensor = static_cast<std::size_t>(found - names.begin());
+        roles = static_cast<arch::RoleMask>(roles | arch::RoleBit(op.tensors[tensor].role));
+      }
+      design_.architecture.levels[level_idx].keeps_roles = roles;
+    }
+  }
+
+  // The component a table names: the last dotted segment (outside brackets) of its path, e.g.
+  // `system.PE[1..4].RF[1..16]` → RF. Reports a path naming no component of the architecture.
+  std::optional<std::string> TableComponent(const YamlValue& name_value) const {
+    const std::optional<std::string> path = name_value.AsString();
+    if (!path) return std::nullopt;
+    std::size_t start = 0;
+    int depth = 0;
+    for (std::size_t index = 0; index < path->size(); ++index) {
+      const char character = (*path)[index];
+      if (character == '[') ++depth;
+      if (character == ']') --depth;
+      if (character == '.' && depth == 0 && index + 1 < path->size() && (*path)[index + 1] != '.') start = index + 1;
+    }
+    const auto ranged = ParseRangedName(path->substr(start));
+    if (!ranged || !(components_.count(ranged->first) > 0)) {
+      name_value.ErrorExpected(fmt::format("a component of the architecture ({})", util::Join(ComponentNames(), ", ")),
+                               ranged ? util::DidYouMeanHint(ranged->first, ComponentNames()) : "");
+      return std::nullopt;
+    }
+    return ranged->first;
+  }
+
+  // Energies from `ERT` (Accelergy's energy reference table) or, without one, `ERT_summary` (its
+  // summary: `table_summary` entries whose actions give `energy`, or for actions with arguments
+  // `average_energy`/`max_energy`/`min_energy`, of which Timeloop's price — the most expensive
+  // argument, topology.cpp's ParseAccelergyERT — is max_energy). Both given: ERT wins, as the
+  // complete table Accelergy writes the summary from.
+  void ReadEnergies(const std::optional<YamlValue>& ert, const std::optional<YamlValue>& summary,
+                    const YamlValue& architecture) {
     std::map<std::string, std::pair<YamlValue, std::map<std::string, double>>> tables;  // component → actions
-    if (!ert) {
+    if (!ert && !summary) {
       architecture.Error(
-          "expected an ERT (Accelergy's energy table, top-level key ERT) in one of the files, "
-          "got none");
+          "expected an ERT (Accelergy's energy table, top-level key ERT, or its summary ERT_summary) in one of "
+          "the files, got none");
       return;
     }
-    const std::optional<YamlMap> map = ert->AsMap({"version", "tables"});
+    const bool from_summary = !ert;
+    const YamlValue& table_value = ert ? *ert : *summary;
+    const char* list_key = from_summary ? "table_summary" : "tables";
+    const std::optional<YamlMap> map = table_value.AsMap({"version", list_key});
     if (!map) return;
-    const std::optional<YamlValue> tables_value = map->Require("tables", "one table per component");
+    const std::optional<YamlValue> tables_value = map->Require(list_key, "one table per component");
     const std::optional<std::vector<YamlValue>> items = tables_value ? tables_value->AsList() : std::nullopt;
     for (const YamlValue& item : items.value_or(std::vector<YamlValue>{})) {
-      const std::optional<YamlMap> table = item.AsMap({"name", "actions"});
+      const std::optional<YamlMap> table =
+          from_summary ? item.AsMap({"name", "actions", "primitive_estimation(s)"}) : item.AsMap({"name", "actions"});
       if (!table) continue;
       const std::optional<YamlValue> name_value = table->Require("name", "the component's path");
-      const std::optional<std::string> path = name_value ? name_value->AsString() : std::nullopt;
-      if (!path) continue;
-      // The last dotted segment (outside brackets) names the component: `system.PE[1..4].RF[1..16]`.
-      std::size_t start = 0;
-      int depth = 0;
-      for (std::size_t index = 0; index < path->size(); ++index) {
-        const char character = (*path)[index];
-        if (character == '[') ++depth;
-        if (character == ']') --depth;
-        if (character == '.' && depth == 0 && index + 1 < path->size() && (*path)[index + 1] != '.') start = index + 1;
-      }
-      const auto ranged = ParseRangedName(path->substr(start));
-      if (!ranged || !(components_.count(ranged->first) > 0)) {
-        name_value->ErrorExpected(
-            fmt::format("a component of the architecture ({})", util::Join(ComponentNames(), ", ")),
-            ranged ? util::DidYouMeanHint(ranged->first, ComponentNames()) : "");
-        continue;
-      }
+      const std::optional<std::string> component = name_value ? TableComponent(*name_value) : std::nullopt;
+      if (!component) continue;
       std::map<std::string, double> actions;
       const std::optional<YamlValue> actions_value = table->Require("actions", "the energy of each action");
       const std::optional<std::vector<YamlValue>> action_items = actions_value ? actions_value->AsList() : std::nullopt;
       for (const YamlValue& action_item : action_items.value_or(std::vector<YamlValue>{})) {
-        const std::optional<YamlMap> action = action_item.AsMap({"name", "arguments", "energy"});
+        const std::optional<YamlMap> action =
+            from_summary ? action_item.AsMap({"name", "energy", "average_energy", "max_energy", "min_energy"})
+                         : action_item.AsMap({"name", "arguments", "energy"});
         if (!action) continue;
         const std::optional<YamlValue> action_name = action->Require("name", "the action");
-        const std::optional<YamlValue> energy_value = action->Require("energy", "its energy in pJ");
+        std::optional<YamlValue> energy_value;
+        if (from_summary && action->Has("max_energy")) {
+          energy_value = action->Get("max_energy");
+          if (const std::optional<YamlValue> both = action->Get("energy")) {
+            both->ErrorExpected("energy or max_energy (with average_energy and min_energy), not both");
+          }
+          for (const char* key : {"average_energy", "min_energy"}) {
+            if (const std::optional<YamlValue> value = action->Get(key)) value->AsNonNegativeDouble();
+          }
+        } else if (from_summary && (action->Has("average_energy") || action->Has("min_energy"))) {
+          action_item.Error(
+              "expected max_energy beside average_energy and min_energy (Timeloop prices an action with "
+              "arguments at its most expensive one), got none");
+        } else {
+          energy_value = action->Require("energy", "its energy in pJ");
+        }
         const std::optional<std::string> action_text = action_name ? action_name->AsString() : std::nullopt;
         const double energy = energy_value ? energy_value->AsNonNegativeDouble().value_or(-1.0) : -1.0;
-        if (const std::optional<YamlValue> arguments = action->Get("arguments");
+        if (const std::optional<YamlValue> arguments = from_summary ? std::nullopt : action->Get("arguments");
             arguments && !(arguments->IsMap() && arguments->Keys().empty()) && !arguments->IsNull()) {
-          arguments->ErrorExpected("no arguments ({})", "; actions with arguments are not supported yet");
+          arguments->ErrorExpected("no arguments ({})",
+                                   "; actions with arguments are not supported yet (ERT_summary's max_energy is)");
         }
         if (!action_text || energy < 0.0) continue;
         if (actions.count(*action_text) > 0) {
@@ -186,24 +256,25 @@ class Importer {
         }
         actions[*action_text] = energy;
       }
-      if (tables.count(ranged->first) > 0) {
-        name_value->Error(fmt::format("expected one table per component, got a second one for '{}'", ranged->first));
+      if (tables.count(*component) > 0) {
+        name_value->Error(fmt::format("expected one table per component, got a second one for '{}'", *component));
         continue;
       }
-      tables.emplace(ranged->first, std::make_pair(item, std::move(actions)));
+      tables.emplace(*component, std::make_pair(item, std::move(actions)));
     }
+    const std::string table_kind = from_summary ? "ERT_summary" : "ERT";
     // Every level and the MACs need their actions.
     auto energy_of = [&](const Component& component, const std::string& action, Source& source) -> double {
       const auto table = tables.find(component.name);
       if (table == tables.end()) {
-        component.node.Error(fmt::format("expected an ERT table for '{}', got none", component.name));
+        component.node.Error(fmt::format("expected an {} table for '{}', got none", table_kind, component.name));
         return 0.0;
       }
-      source = SourceOf(table->second.first, "ERT table " + component.name);
+      source = SourceOf(table->second.first, table_kind + " table " + component.name);
       const auto found = table->second.second.find(action);
       if (found == table->second.second.end()) {
-        table->second.first.Error(
-            fmt::format("expected an ERT entry for action '{}' of level '{}', got none", action, component.name));
+        table->second.first.Error(fmt::format("expected an {} entry for action '{}' of level '{}', got none",
+                                              table_kind, action, component.name));
         return 0.0;
       }
       return found->second;
@@ -212,7 +283,7 @@ class Importer {
     for (std::size_t level_idx = 0; level_idx < storage_.size(); ++level_idx) {
       if (tables.count(storage_[level_idx].name) == 0) {
         storage_[level_idx].node.Error(
-            fmt::format("expected an ERT table for level '{}', got none", storage_[level_idx].name));
+            fmt::format("expected an {} table for level '{}', got none", table_kind, storage_[level_idx].name));
         continue;
       }
       arch::ActionEnergy& energy = design_.architecture.levels[level_idx].energy_per_access;
@@ -222,6 +293,49 @@ class Importer {
       energy.update_pj = energy_of(storage_[level_idx], "update", source);
     }
     if (mac_) design_.architecture.mac.energy_pj_per_mac = energy_of(*mac_, "compute", design_.mac_energy_source);
+  }
+
+  // Areas from `ART` (Accelergy's area reference table: `tables` of `name` + `area`, µm² per
+  // instance of the component): each level's and the MACs' area_um2. Without an ART every area is
+  // 0 (not given); with one, every level and the MACs need an entry.
+  void ReadAreas(const std::optional<YamlValue>& art) {
+    design_.level_area_sources.assign(storage_.size(), Source{});
+    if (!art) return;
+    const std::optional<YamlMap> map = art->AsMap({"version", "tables"});
+    if (!map) return;
+    const std::optional<YamlValue> tables_value = map->Require("tables", "one entry per component");
+    std::map<std::string, std::pair<YamlValue, double>> areas;  // component → its entry and area
+    for (const YamlValue& item :
+         tables_value ? tables_value->AsList().value_or(std::vector<YamlValue>{}) : std::vector<YamlValue>{}) {
+      const std::optional<YamlMap> entry = item.AsMap({"name", "area"});
+      if (!entry) continue;
+      const std::optional<YamlValue> name_value = entry->Require("name", "the component's path");
+      const std::optional<YamlValue> area_value = entry->Require("area", "its area in µm² per instance");
+      const std::optional<std::string> component = name_value ? TableComponent(*name_value) : std::nullopt;
+      std::optional<double> area = area_value ? area_value->AsNonNegativeDouble() : std::nullopt;
+      if (area && *area > arch::kMaxAreaUm2) {
+        area_value->ErrorExpected(fmt::format("an area from 0 to {:g} µm² per instance", arch::kMaxAreaUm2));
+        area.reset();
+      }
+      if (!component || !area) continue;
+      if (!areas.emplace(*component, std::make_pair(item, *area)).second) {
+        name_value->Error(fmt::format("expected one ART entry per component, got a second one for '{}'", *component));
+      }
+    }
+    auto area_of = [&](const Component& component, Source& source) -> double {
+      const auto found = areas.find(component.name);
+      if (found == areas.end()) {
+        component.node.Error(fmt::format("expected an ART entry for '{}', got none", component.name));
+        return 0.0;
+      }
+      source = SourceOf(found->second.first, "ART entry " + component.name);
+      return found->second.second;
+    };
+    for (std::size_t level_idx = 0; level_idx < storage_.size(); ++level_idx) {
+      design_.architecture.levels[level_idx].area_um2 =
+          area_of(storage_[level_idx], design_.level_area_sources[level_idx]);
+    }
+    if (mac_) design_.architecture.mac.area_um2 = area_of(*mac_, design_.mac_area_source);
   }
 
   // Turns arch::CheckArchitecture's messages (`levels[2].mesh_x: ...`) into diagnostics at the
@@ -352,6 +466,15 @@ class Importer {
     for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
       design_.mapping.level(level_idx).SetKeeps(static_cast<mapping::TensorMask>((1u << problem.num_tensors()) - 1u));
     }
+    // A `!Parallel` branch keeps its own data spaces only (ApplyParallelKeeps).
+    for (const auto& [level_idx, items] : parallel_keeps_) {
+      mapping::TensorMask mask = 0;
+      for (const YamlValue& item : items) {
+        const int tensor = problem.TensorIndex(item.Text());
+        if (tensor >= 0) mask = static_cast<mapping::TensorMask>(mask | (1u << tensor));
+      }
+      design_.mapping.level(static_cast<int>(level_idx)).SetKeeps(mask);
+    }
     std::map<std::pair<int, std::string>, YamlValue> seen;
     const std::vector<std::string> level_names = design_.architecture.LevelNames();
     for (const YamlValue& item : value.AsList().value_or(std::vector<YamlValue>{})) {
@@ -359,10 +482,10 @@ class Importer {
           item.AsMap({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
       if (!entry) continue;
       const std::optional<YamlValue> target = entry->Require("target", "a storage level's name");
-      const std::optional<YamlValue> type_value = entry->Require("type", "temporal, spatial or datatype");
+      const std::optional<YamlValue> type_value = entry->Require("type", "temporal, spatial, datatype or bypass");
       const std::optional<std::string> target_name = target ? target->AsString() : std::nullopt;
       const std::optional<std::string> type =
-          type_value ? type_value->AsChoice({"temporal", "spatial", "datatype"}) : std::nullopt;
+          type_value ? type_value->AsChoice({"temporal", "spatial", "datatype", "bypass"}) : std::nullopt;
       if (!target_name || !type) continue;
       const int level_idx = design_.architecture.LevelIndex(*target_name);
       if (level_idx < 0) {
@@ -370,22 +493,24 @@ class Importer {
                               util::DidYouMeanHint(*target_name, level_names));
         continue;
       }
-      const auto key = std::make_pair(level_idx, *type);
+      // `type: bypass` is Timeloop's older name for a datatype entry (same keep/bypass keys).
+      const std::string kind = *type == "bypass" ? "datatype" : *type;
+      const auto key = std::make_pair(level_idx, kind);
       if (const auto found = seen.find(key); found != seen.end()) {
         item.Error(fmt::format("expected one {} entry per target, got a second one for '{}' (the first is at {}:{})",
-                               *type, *target_name, found->second.line(), found->second.column()));
+                               kind, *target_name, found->second.line(), found->second.column()));
         continue;
       }
       seen.emplace(key, item);
       design_.mapping_sources[static_cast<std::size_t>(level_idx)].push_back(
           SourceOf(item, fmt::format("{} {}", *target_name, *type)));
       mapping::LevelMapping& level = design_.mapping.level(level_idx);
-      if (*type == "datatype") {
+      if (kind == "datatype") {
         ReadKeeps(*entry, level);
       } else {
         for (const char* key_name : {"keep", "bypass"}) {
           if (const std::optional<YamlValue> misplaced = entry->Get(key_name)) {
-            misplaced->Error(fmt::format("expected `{}` only in a `type: datatype` entry", key_name));
+            misplaced->Error(fmt::format("expected `{}` only in a `type: datatype` (or bypass) entry", key_name));
           }
         }
         ReadLoops(*entry, *type == "spatial", level);
@@ -402,7 +527,11 @@ class Importer {
 
   void ReadNode(const YamlValue& node, const YamlMap& map, std::int64_t instances) {
     if (const std::optional<YamlValue> locals = map.Get("local")) {
-      for (const YamlValue& item : locals->AsList().value_or(std::vector<YamlValue>{})) ReadLocal(item, instances);
+      for (const YamlValue& item : locals->AsList().value_or(std::vector<YamlValue>{})) {
+        if (const std::optional<YamlMap> local = item.AsMap({"name", "class", "attributes"})) {
+          ReadComponent(item, *local, instances, std::nullopt);
+        }
+      }
     }
     if (const std::optional<YamlValue> subtrees = map.Get("subtree")) {
       const std::vector<YamlValue> items = subtrees->AsList().value_or(std::vector<YamlValue>{});
@@ -432,16 +561,267 @@ class Importer {
     (void)node;
   }
 
-  void ReadLocal(const YamlValue& item, std::int64_t outer_instances) {
-    const std::optional<YamlMap> local = item.AsMap({"name", "class", "attributes"});
-    if (!local) return;
-    const std::optional<YamlValue> name_value = local->Require("name", "the component's name, e.g. RF[1..16]");
-    const std::optional<YamlValue> class_value = local->Require("class", "the component's class");
+  // The tree form (`nodes:`): a list of tagged nodes, outermost first. `state` carries the mesh
+  // that the `spatial` fanouts read so far multiply, and the last storage level read.
+  struct TreeState {
+    std::int64_t mesh_x = 1;
+    std::int64_t mesh_y = 1;
+    std::string last_storage;  // the level whose fanout a container's spatial spreads over
+  };
+
+  void ReadTreeNodes(const YamlValue& nodes, TreeState& state) {
+    for (const YamlValue& item : nodes.AsList().value_or(std::vector<YamlValue>{})) {
+      const std::string tag = item.Tag();
+      if (tag == "!Container") {
+        ReadContainer(item, state);
+      } else if (tag == "!Component") {
+        ReadTreeComponent(item, state);
+      } else if (tag == "!Hierarchical") {
+        // A nested list of nodes continuing the same hierarchy.
+        if (const std::optional<YamlMap> map = item.AsMap({"nodes"})) {
+          if (const std::optional<YamlValue> inner = map->Require("nodes", "the nodes, outermost first")) {
+            ReadTreeNodes(*inner, state);
+          }
+        }
+      } else if (tag == "!Parallel") {
+        ReadParallel(item, state);
+      } else {
+        item.Error(fmt::format("expected a node tagged !Container, !Component, !Hierarchical or !Parallel, got {}{}",
+                               tag.empty() ? "an untagged node" : "'" + tag + "'",
+                               tag == "!Pipelined" ? "; pipelined branches are not supported"
+                               : tag == "!Nothing"
+                                   ? "; a placeholder (!Nothing) is read only as a branch of a !Parallel"
+                                   : ""));
+      }
+    }
+  }
+
+  // `spatial: {meshX, meshY}`: multiplies the instances of this node and of everything after it.
+  void ReadSpatial(const YamlMap& map, TreeState& state) {
+    const std::optional<YamlValue> spatial = map.Get("spatial");
+    if (!spatial) return;
+    const std::optional<YamlMap> mesh = spatial->AsMap({"meshX", "meshY"});
+    if (!mesh) return;
+    if (const std::optional<YamlValue> x = mesh->Get("meshX")) state.mesh_x *= x->AsPositiveInt().value_or(1);
+    if (const std::optional<YamlValue> y = mesh->Get("meshY")) state.mesh_y *= y->AsPositiveInt().value_or(1);
+  }
+
+  // What loopfront does not model in a tree node: sparse optimizations and (a container's) networks.
+  static void RefuseTreeExtras(const YamlMap& map, bool container) {
+    if (const std::optional<YamlValue> sparse = map.Get("sparse_optimizations")) {
+      if (!(sparse->IsMap() && sparse->Keys().empty()) && !sparse->IsNull()) {
+        sparse->ErrorExpected("no sparse_optimizations", "; sparse optimizations are not modelled");
+      }
+    }
+    if (container && map.Has("networks")) {
+      const YamlValue networks = *map.Get("networks");
+      if (!(networks.IsList() && networks.AsList().value_or(std::vector<YamlValue>{}).empty()) && !networks.IsNull()) {
+        networks.ErrorExpected("no networks", "; network components with their own energies are not modelled");
+      }
+    }
+  }
+
+  std::string NodeName(const YamlMap& map) const {
+    const std::optional<YamlValue> name = map.Require("name", "the node's name");
+    return name ? name->AsString().value_or("") : "";
+  }
+
+  void ReadContainer(const YamlValue& item, TreeState& state) {
+    const std::optional<YamlMap> map =
+        item.AsMap({"name", "attributes", "spatial", "constraints", "sparse_optimizations", "networks"});
+    if (!map) return;
+    const std::string name = NodeName(*map);
+    if (const std::optional<YamlValue> attributes = map->Get("attributes")) attributes->AsMap(kNodeAttributeKeys);
+    RefuseTreeExtras(*map, /*container=*/true);
+    ReadSpatial(*map, state);
+    if (const std::optional<YamlValue> constraints = map->Get("constraints")) {
+      design_.node_constraints.push_back(
+          NodeConstraints{.node = name, .level = state.last_storage, .container = true, .value = *constraints});
+    }
+  }
+
+  void ReadTreeComponent(const YamlValue& item, TreeState& state) {
+    const std::optional<YamlMap> map =
+        item.AsMap({"name", "class", "subclass", "attributes", "spatial", "constraints", "sparse_optimizations",
+                    "required_actions", "area_share", "enabled"});
+    if (!map) return;
+    RefuseTreeExtras(*map, /*container=*/false);
+    if (const std::optional<YamlValue> enabled = map->Get("enabled"); enabled && !enabled->AsBool().value_or(true)) {
+      // timeloopfe drops a disabled component; its ERT and ART tables, if any, are ignored.
+      if (const std::optional<YamlValue> name = map->Get("name")) components_.emplace(name->Text(), item);
+      return;
+    }
+    ReadSpatial(*map, state);
+    const std::optional<std::string> level = ReadComponent(item, *map, 1, std::make_pair(state.mesh_x, state.mesh_y));
+    if (level) state.last_storage = *level;
+    if (const std::optional<YamlValue> constraints = map->Get("constraints")) {
+      design_.node_constraints.push_back(NodeConstraints{.node = map->Get("name") ? map->Get("name")->Text() : "",
+                                                         .level = level.value_or(""),
+                                                         .container = false,
+                                                         .value = *constraints});
+    }
+  }
+
+  // `!Parallel`: storage components side by side, each keeping its own data spaces
+  // (`constraints: {dataspace: {keep: [...]}}`). timeloopfe bypasses every other data space in a
+  // branch, so Timeloop sees them as consecutive levels; so does loopfront, in the listed order. A
+  // `!Nothing` branch only names data spaces that bypass them all.
+  void ReadParallel(const YamlValue& item, TreeState& state) {
+    const std::optional<YamlMap> map = item.AsMap({"nodes"});
+    if (!map) return;
+    const std::optional<YamlValue> nodes = map->Require("nodes", "the branches side by side");
+    if (!nodes) return;
+    std::map<std::string, YamlValue> kept;  // data space → the item keeping it
+    for (const YamlValue& branch : nodes->AsList().value_or(std::vector<YamlValue>{})) {
+      const std::string tag = branch.Tag();
+      // `!Nothing`: a branch for the data spaces that bypass every level of the !Parallel.
+      const bool nothing = tag == "!Nothing";
+      const std::optional<YamlMap> branch_map = tag == "!Component" || nothing ? branch.AsOpenMap() : std::nullopt;
+      const std::optional<YamlValue> class_value = branch_map ? branch_map->Get("class") : std::nullopt;
+      const bool storage = class_value && std::find(kStorageClasses.begin(), kStorageClasses.end(),
+                                                    class_value->Text()) != kStorageClasses.end();
+      if (!storage && !nothing) {
+        branch.Error(
+            fmt::format("expected storage components (!Component of class {}) side by side in a !Parallel, got {}; "
+                        "loopfront's levels form one chain, so a branch holding a hierarchy or the compute is not "
+                        "supported",
+                        util::Join(kStorageClasses, ", "),
+                        tag == "!Component" ? fmt::format("class '{}'", class_value ? class_value->Text() : "")
+                                            : (tag.empty() ? std::string("an untagged node") : "'" + tag + "'")));
+        continue;
+      }
+      if (!branch_map) continue;
+      if (branch_map->Has("spatial")) {
+        branch_map->Get("spatial")->Error(
+            "expected no spatial fanout inside a !Parallel branch (it would replicate one branch only), got one");
+        continue;
+      }
+      // The branch's keep list: required, and disjoint from its peers' (as timeloopfe requires).
+      std::vector<YamlValue> keeps;
+      const std::optional<YamlValue> constraints = branch_map->Get("constraints");
+      util::Diagnostics quiet;
+      const std::optional<YamlMap> constraint_map =
+          constraints ? constraints->ReportingTo(quiet).AsOpenMap() : std::nullopt;
+      const std::optional<YamlValue> dataspace = constraint_map ? constraint_map->Get("dataspace") : std::nullopt;
+      const std::optional<YamlMap> dataspace_map = dataspace ? dataspace->AsOpenMap() : std::nullopt;
+      const std::optional<YamlValue> keep = dataspace_map ? dataspace_map->Get("keep") : std::nullopt;
+      if (!keep || !keep->IsList()) {
+        branch.Error(
+            "expected a !Parallel branch to say which data spaces it keeps (constraints: {dataspace: "
+            "{keep: [...]}}), got none");
+        continue;
+      }
+      for (const YamlValue& name : keep->AsList().value_or(std::vector<YamlValue>{})) {
+        const YamlValue reported = name.ReportingTo(item.diagnostics());
+        if (!reported.AsString()) continue;
+        if (const auto [found, inserted] = kept.emplace(reported.Text(), reported); !inserted) {
+          reported.ErrorExpected("each data space kept by one branch of a !Parallel",
+                                 fmt::format("; '{}' is kept at line {} too", reported.Text(), found->second.line()));
+          continue;
+        }
+        keeps.push_back(reported);
+      }
+      if (nothing) continue;
+      const std::size_t level_idx = design_.architecture.levels.size();
+      ReadTreeComponent(branch, state);
+      if (design_.architecture.levels.size() == level_idx + 1) parallel_keeps_.emplace(level_idx, std::move(keeps));
+    }
+  }
+
+  // Attribute spellings per form: the v0.3 form writes `word-bits`, `block-size`, ... (Timeloop's
+  // buffer.cpp reads both those and a few synonyms); the v0.4 forms write `word_bits`,
+  // `block_size`, ... The key of the map below is the v0.4 name the code reads.
+  std::vector<std::string> Spellings(const std::string& key) const {
+    if (form_ != Form::kV03Subtree) return {key};
+    static const std::map<std::string, std::vector<std::string>> kV03 = {
+        {"word_bits", {"word-bits", "word_width", "word_bits"}},
+        {"block_size", {"block-size", "n_words", "block_size"}},
+        {"width", {"width", "memory_width"}},
+        {"depth", {"depth", "memory_depth"}},
+        {"cluster_size", {"cluster-size", "cluster_size"}},
+        {"multiple_buffering", {"multiple-buffering", "multiple_buffering"}}};
+    const auto found = kV03.find(key);
+    return found == kV03.end() ? std::vector<std::string>{key} : found->second;
+  }
+
+  // A component's attributes, checked against the form's keys. v0.3 attributes that only feed
+  // Timeloop's or Accelergy's own energy and area estimates (replaced by the ERT and ART) are
+  // accepted and unused; any other unknown attribute is refused by name.
+  std::optional<YamlMap> ReadAttributes(const YamlValue& value, bool storage) const {
+    if (form_ != Form::kV03Subtree) {
+      std::vector<std::string> keys = storage ? kStorageAttributeKeys : kComputeAttributeKeys;
+      if (form_ == Form::kV04Tree) {
+        // The tree form gives the fanout with `spatial:`, not with attributes.
+        std::erase_if(keys, [](const std::string& key) { return key == "meshX" || key == "meshY"; });
+      }
+      return value.AsMap(keys);
+    }
+    static const std::vector<std::string> kStorage = {"word-bits",
+                                                      "word_width",
+                                                      "word_bits",
+                                                      "datawidth",
+                                                      "block-size",
+                                                      "n_words",
+                                                      "block_size",
+                                                      "width",
+                                                      "memory_width",
+                                                      "depth",
+                                                      "memory_depth",
+                                                      "entries",
+                                                      "sizeKB",
+                                                      "cluster-size",
+                                                      "cluster_size",
+                                                      "multiple-buffering",
+                                                      "multiple_buffering",
+                                                      "read_bandwidth",
+                                                      "write_bandwidth",
+                                                      "shared_bandwidth",
+                                                      "instances",
+                                                      "meshX",
+                                                      "meshY"};
+    static const std::vector<std::string> kCompute = {"datawidth", "word-bits", "word_bits",
+                                                      "instances", "meshX",     "meshY"};
+    static const std::vector<std::string> kEstimatesOnly = {"technology", "type",    "num-ports",
+                                                            "num-banks",  "n_banks", "latency"};
+    const std::optional<YamlMap> map = value.AsOpenMap();
+    if (!map) return std::nullopt;
+    const std::vector<std::string>& known = storage ? kStorage : kCompute;
+    bool ok = true;
+    for (const YamlMap::Entry& entry : map->entries()) {
+      const std::string key = entry.key.Text();
+      if (std::find(known.begin(), known.end(), key) != known.end() ||
+          std::find(kEstimatesOnly.begin(), kEstimatesOnly.end(), key) != kEstimatesOnly.end()) {
+        continue;
+      }
+      entry.key.ErrorExpected(fmt::format("a v0.3 {} attribute loopfront models ({})", storage ? "storage" : "compute",
+                                          util::Join(known, ", ")),
+                              util::DidYouMeanHint(key, known).empty()
+                                  ? fmt::format("; Timeloop's '{}' is not modelled", key)
+                                  : util::DidYouMeanHint(key, known));
+      ok = false;
+    }
+    if (!ok) return map;  // the unknown keys are reported; read the others
+    std::vector<std::string> keys = known;
+    keys.insert(keys.end(), kEstimatesOnly.begin(), kEstimatesOnly.end());
+    return value.AsMap(keys);
+  }
+
+  // One storage level or the MAC array. `outer_instances` is the product of the enclosing
+  // subtrees' ranges (subtree forms); `tree_mesh` is the mesh the tree form's spatial fanouts give.
+  // Returns the storage level's name (nullopt for the MACs or on an error).
+  std::optional<std::string> ReadComponent(const YamlValue& item, const YamlMap& local, std::int64_t outer_instances,
+                                           std::optional<std::pair<std::int64_t, std::int64_t>> tree_mesh) {
+    const std::optional<YamlValue> name_value = local.Require("name", "the component's name, e.g. RF[1..16]");
+    const std::optional<YamlValue> class_value = local.Require("class", "the component's class");
     const std::optional<std::string> name_text = name_value ? name_value->AsString() : std::nullopt;
     const std::optional<std::string> class_name = class_value ? class_value->AsString() : std::nullopt;
     const auto ranged = name_text ? ParseRangedName(*name_text) : std::nullopt;
     if (name_text && !ranged) name_value->ErrorExpected("a name, optionally with a range such as RF[1..16]");
-    if (!ranged || !class_name) return;
+    if (!ranged || !class_name) return std::nullopt;
+    if (tree_mesh && ranged->second != 1) {
+      name_value->ErrorExpected("a plain name in the tree form", "; give the instances with spatial: {meshX, meshY}");
+      return std::nullopt;
+    }
     const bool storage =
         std::find(kStorageClasses.begin(), kStorageClasses.end(), *class_name) != kStorageClasses.end();
     const bool compute =
@@ -454,29 +834,56 @@ class Importer {
                                  util::DidYouMeanHint(*class_name, classes).empty()
                                      ? "; other components (networks, compound components) are not supported yet"
                                      : util::DidYouMeanHint(*class_name, classes));
-      return;
+      return std::nullopt;
     }
     if (components_.count(ranged->first) > 0) {
       name_value->ErrorExpected("a name used once", fmt::format("; '{}' is used already", ranged->first));
-      return;
+      return std::nullopt;
     }
     components_.emplace(ranged->first, item);
-    const std::int64_t instances = outer_instances * ranged->second;
+    std::int64_t instances = tree_mesh ? tree_mesh->first * tree_mesh->second : outer_instances * ranged->second;
     std::optional<YamlMap> attributes;
-    if (const std::optional<YamlValue> value = local->Get("attributes")) {
-      attributes = value->AsMap(storage ? kStorageAttributeKeys : kComputeAttributeKeys);
-    }
+    if (const std::optional<YamlValue> value = local.Get("attributes")) attributes = ReadAttributes(*value, storage);
     auto get = [&](const std::string& key) -> std::optional<YamlValue> {
-      return attributes ? attributes->Get(key) : std::nullopt;
+      if (!attributes) return std::nullopt;
+      std::optional<YamlValue> found;
+      for (const std::string& spelling : Spellings(key)) {
+        const std::optional<YamlValue> value = attributes->Get(spelling);
+        if (!value) continue;
+        if (found) {
+          value->ErrorExpected(fmt::format("one spelling of {} ({})", key, util::Join(Spellings(key), ", ")),
+                               fmt::format("; '{}' is given already", found->path()));
+          continue;
+        }
+        found = value;
+      }
+      return found;
     };
+    // v0.3 `instances` (Timeloop's buffer.cpp: it replaces the count the ranges give).
+    if (const std::optional<YamlValue> value = form_ == Form::kV03Subtree ? get("instances") : std::nullopt) {
+      if (const std::optional<std::int64_t> count = value->AsPositiveInt()) {
+        if (instances != 1 && *count != instances) {
+          value->ErrorExpected(fmt::format("the instances the names' ranges give ({})", instances));
+        }
+        instances = *count;
+      }
+    }
     std::int64_t mesh_x = instances;
     std::int64_t mesh_y = 1;
-    const std::optional<YamlValue> mesh_x_value = get("meshX");
-    const std::optional<YamlValue> mesh_y_value = get("meshY");
-    if (mesh_y_value) mesh_y = mesh_y_value->AsPositiveInt().value_or(1);
-    if (mesh_x_value) {
+    const std::optional<YamlValue> mesh_x_value = tree_mesh ? std::nullopt : get("meshX");
+    const std::optional<YamlValue> mesh_y_value = tree_mesh ? std::nullopt : get("meshY");
+    if (tree_mesh) {
+      mesh_x = tree_mesh->first;
+      mesh_y = tree_mesh->second;
+    } else if (mesh_x_value && mesh_y_value) {
       mesh_x = mesh_x_value->AsPositiveInt().value_or(1);
-    } else {
+      mesh_y = mesh_y_value->AsPositiveInt().value_or(1);
+    } else if (mesh_x_value) {
+      // Timeloop's ValidateTopology: meshY = instances / meshX.
+      mesh_x = mesh_x_value->AsPositiveInt().value_or(1);
+      mesh_y = std::max<std::int64_t>(1, instances / mesh_x);
+    } else if (mesh_y_value) {
+      mesh_y = mesh_y_value->AsPositiveInt().value_or(1);
       mesh_x = std::max<std::int64_t>(1, instances / mesh_y);
     }
     if (mesh_x * mesh_y != instances) {
@@ -488,19 +895,19 @@ class Importer {
     }
     if (compute) {
       if (mac_) {
-        item.ErrorExpected("one compute local (the MAC array)", fmt::format("; '{}' is one already", mac_->name));
-        return;
+        item.ErrorExpected("one compute component (the MAC array)", fmt::format("; '{}' is one already", mac_->name));
+        return std::nullopt;
       }
       mac_ = Component{.name = ranged->first, .node = item};
       design_.mac_source = SourceOf(item, fmt::format("{}, class {}", *name_text, *class_name));
       design_.architecture.mac.instances = instances;
       design_.architecture.mac.mesh_x = mesh_x;
       design_.architecture.mac.mesh_y = mesh_y;
-      return;
+      return std::nullopt;
     }
     if (mac_) {
-      item.ErrorExpected("storage levels before the compute local (outermost first)", "");
-      return;
+      item.ErrorExpected("storage levels before the compute component (outermost first)", "");
+      return std::nullopt;
     }
     arch::StorageLevel level;
     level.name = ranged->first;
@@ -518,24 +925,49 @@ class Importer {
       }
       if (!word_bits) word_bits = datawidth;
     }
-    if (!word_bits_value && !datawidth_value) item.Error("expected attributes.word_bits or datawidth, got neither");
+    if (!word_bits_value && !datawidth_value) {
+      item.Error(form_ == Form::kV03Subtree ? "expected attributes.word-bits or datawidth, got neither"
+                                            : "expected attributes.word_bits or datawidth, got neither");
+    }
     level.word_bits = static_cast<int>(word_bits.value_or(8));
     std::optional<std::int64_t> width;
-    if (const std::optional<YamlValue> value = get("width")) width = value->AsPositiveInt();
+    const std::optional<YamlValue> width_value = get("width");
+    if (width_value) width = width_value->AsPositiveInt();
     if (const std::optional<YamlValue> value = get("block_size")) {
       level.vector_words = value->AsPositiveInt().value_or(1);
       if (width && *width != level.vector_words * level.word_bits) {
-        value->ErrorExpected(fmt::format("width / word_bits ({} / {})", *width, level.word_bits));
+        value->ErrorExpected(fmt::format("width / word_bits ({} / {})", *width, level.word_bits),
+                             "; a width of several blocks (cluster_size above 1) is not supported yet");
+      }
+    } else if (width && form_ == Form::kV03Subtree) {
+      // v0.3 (buffer.cpp): block-size defaults to 1 and width sets cluster-size = width / word-bits.
+      if (*width != level.word_bits) {
+        width_value->ErrorExpected(fmt::format("word-bits ({}) without block-size", level.word_bits),
+                                   "; a width of several words makes cluster-size above 1, which is not "
+                                   "supported yet — give block-size = width / word-bits");
       }
     } else if (width) {
       if (*width % level.word_bits != 0) {
-        get("width")->ErrorExpected(fmt::format("a multiple of word_bits ({})", level.word_bits));
+        width_value->ErrorExpected(fmt::format("a multiple of word_bits ({})", level.word_bits));
       }
       level.vector_words = std::max<std::int64_t>(1, *width / level.word_bits);
     }
-    if (const std::optional<YamlValue> value = get("depth")) {
-      if (const std::optional<std::int64_t> depth = value->AsPositiveInt())
+    // Capacity: depth blocks; v0.3 also `entries` words or `sizeKB` kilobytes (buffer.cpp).
+    const std::optional<YamlValue> depth_value = get("depth");
+    const std::optional<YamlValue> entries_value = form_ == Form::kV03Subtree ? get("entries") : std::nullopt;
+    const std::optional<YamlValue> size_kb_value = form_ == Form::kV03Subtree ? get("sizeKB") : std::nullopt;
+    if ((depth_value ? 1 : 0) + (entries_value ? 1 : 0) + (size_kb_value ? 1 : 0) > 1) {
+      (entries_value ? *entries_value : *size_kb_value)
+          .ErrorExpected("one of depth, entries and sizeKB", "; they all give the capacity");
+    } else if (depth_value) {
+      if (const std::optional<std::int64_t> depth = depth_value->AsPositiveInt())
         level.capacity_words = *depth * level.vector_words;
+    } else if (entries_value) {
+      if (const std::optional<std::int64_t> entries = entries_value->AsPositiveInt()) level.capacity_words = *entries;
+    } else if (size_kb_value) {
+      if (const std::optional<std::int64_t> size_kb = size_kb_value->AsPositiveInt()) {
+        level.capacity_words = *size_kb * 1024 * 8 / level.word_bits;
+      }
     }
     const std::pair<const char*, std::optional<double>*> bandwidths[] = {
         {"read_bandwidth", &level.read_bandwidth_words_per_cycle},
@@ -561,6 +993,7 @@ class Importer {
     design_.level_sources.push_back(SourceOf(item, fmt::format("{}, class {}", *name_text, *class_name)));
     storage_.push_back(Component{.name = level.name, .node = item});
     design_.architecture.levels.push_back(std::move(level));
+    return ranged->first;
   }
 
   // A single-index projection: one list per rank, each holding one term `[DIM]`.
@@ -765,7 +1198,12 @@ class Importer {
     }
   }
 
+  // The architecture's form, which decides the attribute spellings.
+  enum class Form { kV03Subtree, kV04Subtree, kV04Tree };
+
   ImportedDesign& design_;
+  Form form_ = Form::kV04Subtree;
+  std::map<std::size_t, std::vector<YamlValue>> parallel_keeps_;  // tree form: level → the data spaces its branch keeps
   std::map<std::string, YamlValue> components_;
   std::vector<Component> storage_;
   std::optional<Component> mac_;
@@ -825,11 +1263,15 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, c
   if (architecture) {
     importer.ReadArchitecture(*architecture);
     // Without levels (an architecture refused as a whole) every ERT table would be reported too.
-    if (!design.architecture.levels.empty()) importer.ReadEnergies(merged.Get("ERT"), *architecture);
+    if (!design.architecture.levels.empty()) {
+      importer.ReadEnergies(merged.Get("ERT"), merged.Get("ERT_summary"), *architecture);
+      importer.ReadAreas(merged.Get("ART"));
+    }
     design.architecture.name = "timeloop";
     if (diagnostics.empty()) importer.CheckArchitecture(*architecture);
   }
   if (problem) problem_ok = importer.ReadProblem(*problem);
+  if (problem_ok) importer.ApplyParallelKeeps();
   if (!diagnostics.empty() || !problem_ok) {
     diagnostics.ThrowIfAny();
     throw util::InternalError("the Timeloop problem was refused without a diagnostic");
@@ -851,6 +1293,28 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, c
   // Constraints (timeloop/constraints.h): every key merged, then checked against the problem.
   for (const char* key : {"architecture_constraints", "mapspace_constraints", "constraints"}) {
     if (const std::optional<YamlValue> value = merged.Get(key)) ReadConstraintsKey(*value, design.constraints);
+  }
+  // The tree form's node constraints, for the level each constrains (a container's: its spatial
+  // fanout, that of the storage level before it).
+  for (const NodeConstraints& node : design.node_constraints) {
+    if (node.level.empty()) {
+      node.value.Error(
+          fmt::format("expected constraints on a storage component or on a container below one, got "
+                      "them on '{}', which constrains no storage level",
+                      node.node));
+      continue;
+    }
+    if (node.container) {
+      for (const char* part : {"temporal", "dataspace"}) {
+        if (node.value.HasKey(part)) {
+          node.value.Error(
+              fmt::format("expected only `spatial` constraints on a container (its fanout), got `{}` on "
+                          "'{}'; put them on a storage component",
+                          part, node.node));
+        }
+      }
+    }
+    ReadNodeConstraints(node.level, node.value, design.constraints);
   }
   if (diagnostics.empty() && !design.constraints.empty()) {
     try {

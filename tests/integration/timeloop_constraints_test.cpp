@@ -343,3 +343,48 @@ TEST_CASE("A mapping among the files must satisfy the constraints, as in timeloo
   CHECK(broken.err.find("constraints.yaml:6:13), got one where level DRAM has temporal loops that do not end with [M] "
                         "(order_inner)") != std::string::npos);
 }
+
+TEST_CASE("The tree form's node constraints constrain the search", "[timeloop][constraints]") {
+  // tests/data/timeloop/pe4_tree: Buffer {temporal: N=1, permutation [K, M]}, the PE container
+  // {spatial: M=1 K=1} (the Buffer's fanout), Regs {dataspace: keep [A, B, C]}.
+  const ImportedDesign design =
+      ImportTimeloop({kData / "pe4_tree" / "arch.yaml", kData / "pe4_tree" / "tables.yaml", kData / "pe4_problem.yaml"},
+                     {.mapping_required = false});
+  const auto& problem = design.problem;
+  const int buffer = problem.LevelIndex("Buffer");
+  const int regs = problem.LevelIndex("Regs");
+  const Constraints& resolved = design.resolved_constraints;
+  CHECK(resolved.levels[buffer].temporal_factor[problem.DimIndex("N")] == 1);
+  CHECK(resolved.levels[buffer].order_suffix == std::vector<int>{problem.DimIndex("M"), problem.DimIndex("K")});
+  CHECK(resolved.levels[buffer].bounds[Kind(FactorKind::kSpatial)][problem.DimIndex("M")] ==
+        loopfront::mapping::FactorBound{1, 1});
+  CHECK(resolved.levels[buffer].bounds[Kind(FactorKind::kSpatial)][problem.DimIndex("K")] ==
+        loopfront::mapping::FactorBound{1, 1});
+  CHECK(resolved.levels[regs].must_keep == TensorMask(0b111));
+  // A search under them: N is the only dim the four PEs can take.
+  const auto space = loopfront::search::Mapspace::Build(problem, resolved);
+  const loopfront::cost::DataflowModel model;
+  loopfront::search::SearchOptions options;
+  options.threads = 2;
+  const auto result = loopfront::search::BuiltinSearchers().Create("exhaustive", {})->Search(space, model, options);
+  REQUIRE_FALSE(result.front.empty());
+  for (const auto& point : result.front.points()) {
+    CHECK(loopfront::mapping::CheckConstraints(point.payload, resolved, problem).empty());
+    for (const auto& loop : point.payload.level(buffer).spatial()) CHECK(loop.dim == problem.DimIndex("N"));
+  }
+  // Temporal constraints on a container are refused: a container has only a fanout.
+  const std::filesystem::path dir = loopfront::testing::ScratchFolder("container_temporal");
+  std::string arch = loopfront::testing::ReadWholeFile(kData / "pe4_tree" / "arch.yaml");
+  const std::string spatial = "      spatial: {factors: M=1 K=1}\n";
+  REQUIRE(arch.find(spatial) != std::string::npos);
+  arch.replace(arch.find(spatial), spatial.size(), spatial + "      temporal: {factors: M=1}\n");
+  std::ofstream(dir / "arch.yaml") << arch;
+  try {
+    ImportTimeloop({dir / "arch.yaml", kData / "pe4_tree" / "tables.yaml", kData / "pe4_problem.yaml"},
+                   {.mapping_required = false});
+    FAIL("expected a ConfigError");
+  } catch (const loopfront::util::ConfigError& error) {
+    CHECK_THAT(error.what(), Catch::Contains("expected only `spatial` constraints on a container (its fanout), got "
+                                             "`temporal` on 'PE'"));
+  }
+}

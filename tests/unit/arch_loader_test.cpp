@@ -1,5 +1,6 @@
 // Architecture YAML loading (arch/loader.h): every preset loads and is consistent, documents round
 // trip, and bad files are reported with positions and suggestions.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <set>
@@ -168,6 +169,40 @@ TEST_CASE("Bad architecture files are reported with positions and suggestions", 
   const std::string errors = ErrorsOf(text);
   CHECK_THAT(errors, Catch::Contains("levels[1].energy_pj_per_access.read"));
   CHECK_THAT(errors, Catch::Contains("pe_array.mac_energy_pj"));
+}
+
+TEST_CASE("Areas: per instance, summed over instances, range-checked, written only when given", "[arch][loader]") {
+  const Architecture without = FromText(kMinimal);
+  CHECK_FALSE(loopfront::arch::HasArea(without));
+  CHECK(loopfront::arch::TotalAreaUm2(without) == 0.0);
+  CHECK(ArchitectureToYaml(without).find("area_um2") == std::string::npos);
+
+  std::string text = kMinimal;
+  text.replace(text.find("mesh_x: 4"), 9, "mesh_x: 4\n      area_um2: 250.5");
+  text.replace(text.find("mac_energy_pj: 0.5"), 18, "mac_energy_pj: 0.5, mac_area_um2: 12");
+  const Architecture with = FromText(text);
+  CHECK(with.levels[1].area_um2 == 250.5);
+  CHECK(with.mac.area_um2 == 12.0);
+  CHECK(loopfront::arch::HasArea(with));
+  // 4 buffer instances × 250.5 + 8 MACs × 12 (DRAM gives none).
+  CHECK(loopfront::arch::TotalAreaUm2(with) == 4 * 250.5 + 8 * 12.0);
+  CHECK(FromText(ArchitectureToYaml(with)) == with);
+
+  text = kMinimal;
+  text.replace(text.find("mesh_x: 4"), 9, "mesh_x: 4\n      area_um2: 1500000000000");
+  CHECK_THAT(ErrorsOf(text), Catch::Contains("test.yaml:8:17: architecture.levels[1].area_um2: expected an area "
+                                             "from 0 to 1e+12 µm² (per instance), got '1500000000000'"));
+  text = kMinimal;
+  text.replace(text.find("mac_energy_pj: 0.5"), 18, "mac_energy_pj: 0.5, mac_area_um2: -1");
+  CHECK_THAT(ErrorsOf(text), Catch::Contains("pe_array.mac_area_um2: expected a non-negative number"));
+
+  Architecture bad = with;
+  bad.levels[0].area_um2 = -1.0;
+  bad.mac.area_um2 = 1e13;
+  const std::vector<std::string> problems = loopfront::arch::CheckArchitecture(bad);
+  CHECK(std::count_if(problems.begin(), problems.end(), [](const std::string& problem) {
+          return problem.find("area_um2: expected a value from 0 to 1e+12") != std::string::npos;
+        }) == 2);
 }
 
 TEST_CASE("An unknown architecture preset suggests the closest name", "[arch][loader]") {

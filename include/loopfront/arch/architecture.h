@@ -107,6 +107,8 @@ struct StorageLevel {
   RoleMask required_roles = 0;                     // ⊆ keeps_roles: no bypass for contractions (see above)
   DimRoleMask spatial_x_dim_roles = kAllDimRoles;  // dims allowed on the x fanout below this level
   DimRoleMask spatial_y_dim_roles = kAllDimRoles;
+  // Silicon area of one instance in µm² (Accelergy's ART); 0 = not given. Reported, never a cost.
+  double area_um2 = 0.0;
 
   bool operator==(const StorageLevel&) const = default;
 };
@@ -117,6 +119,7 @@ struct MacArray {
   std::int64_t mesh_y = 1;
   double energy_pj_per_mac = 0.0;
   std::int64_t fill_latency_cycles = 0;  // pipeline fill/drain added once per op (DESIGN §2.5 rule 5)
+  double area_um2 = 0.0;                 // of one MAC, µm² (Accelergy's ART); 0 = not given
   bool operator==(const MacArray&) const = default;
 };
 
@@ -184,9 +187,19 @@ struct Architecture {
 // Problems of an architecture, one message per problem, each starting with a key path such as
 // `levels[2].mesh_x: ...`. Empty = consistent: at least one level, unique non-empty names,
 // instances = mesh_x × mesh_y, meshes that divide (each level's mesh divides the next and the
-// MACs'), positive sizes, finite non-negative energies, positive bandwidths, multiple_buffering ≥ 1,
+// MACs'), positive sizes, finite non-negative energies, areas in [0, kMaxAreaUm2], positive
+// bandwidths, multiple_buffering ≥ 1,
 // a vector unit (or host) reading an existing level, a clock when static power is given.
 std::vector<std::string> CheckArchitecture(const Architecture& architecture);
+
+// Largest area_um2 of one level instance or one MAC (1 m²): anything above is a unit mistake.
+inline constexpr double kMaxAreaUm2 = 1e12;
+
+// Total silicon area in µm²: Σ over levels of instances × area_um2, plus MAC instances × the MAC's
+// area_um2. The vector unit and the host have no area. 0 when no area is given.
+double TotalAreaUm2(const Architecture& architecture);
+// Whether any level or the MACs give an area (eval reports `area_um2` only then).
+bool HasArea(const Architecture& architecture);
 
 // floor(capacity_bytes × 8 / word_bits): for loaders that take capacities in bytes.
 std::int64_t CapacityWordsFromBytes(std::int64_t capacity_bytes, int word_bits);

@@ -88,6 +88,9 @@ class YamlValue {
   bool HasKey(std::string_view key) const;
   // The keys of a mapping in file order (a non-scalar key as "?"); empty for anything else.
   std::vector<std::string> Keys() const;
+  // The node's explicit YAML tag as written (`!Container` for `- !Container {name: x}`); empty for
+  // an untagged node (yaml-cpp's non-specific tags "?" and "!", a plain or quoted scalar).
+  std::string Tag() const;
   // The value as one line of flow-style YAML, as yaml-cpp emits it: `64`, `abc`, `{a: 1, b: [2, 3]}`.
   std::string FlowText() const;
 

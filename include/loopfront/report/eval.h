@@ -4,8 +4,10 @@
 //          fills, updates and energy; per level the cycles, words moved, bandwidths and used
 //          capacity, the bounding level marked; the cycle budget (compute, stalls, array fill) and
 //          what bounds it (the level and which of its bandwidths: cost::LevelCost::bandwidth_bound);
-//          the energy breakdown, utilization, EDP and padding waste
-//   json   the same quantities in one object, per level and per tensor (with per-instance counts)
+//          the energy breakdown, utilization, EDP and padding waste; the total area
+//          (arch::TotalAreaUm2) when the architecture gives one (any area_um2 above 0)
+//   json   the same quantities in one object, per level and per tensor (with per-instance counts);
+//          `area_um2` likewise only when the architecture gives an area
 //
 // Counts print with thousands separators in the table, exactly in JSON; energies with 6
 // significant digits in the table.

@@ -15,7 +15,7 @@
 //                 where the level has spatial loops, a `spatial` entry (x loops first, `split` =
 //                 their number)
 //   ERT.yaml      `ERT`: read/write/update (and leak 0) per level, compute per MAC, in pJ
-//   ART.yaml      `ART`: every area 0 (loopfront does not model area)
+//   ART.yaml      `ART`: each level's and the MAC's area_um2 (per instance; 0 when not given)
 //
 // What Timeloop cannot express is refused (util::ConfigError, every reason at once), never
 // approximated: a vector op; padding (a dim's factors whose product is not its size); a level

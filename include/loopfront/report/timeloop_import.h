@@ -2,7 +2,8 @@
 // Timeloop design (timeloop/importer.h) as loopfront's own inputs, each value's origin in a comment:
 //
 //   arch.yaml       the architecture (arch::ArchitectureToYaml), each level and the PE array
-//                   commented with the Timeloop `local` entry and the ERT table it came from
+//                   commented with the Timeloop component entry, the ERT (or ERT_summary) table
+//                   and, with an ART, the area entry it came from
 //   workload.yaml   an op list (docs/workloads.md, "Op lists") holding the one imported op
 //   mapping.yaml    the mapping (mapping::MappingToYaml) naming arch.yaml, workload.yaml and the
 //                   op, each level commented with the Timeloop mapping entries read for it
