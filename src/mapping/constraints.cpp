@@ -24,15 +24,6 @@ std::string_view ToString(FactorKind kind) {
   return "?";
 }
 
-bool LevelConstraints::HasBounds() const {
-  for (const auto& kind : bounds) {
-    for (const FactorBound& bound : kind) {
-      if (bound.bounded()) return true;
-    }
-  }
-  return false;
-}
-
 namespace {
 
 template <typename Value>

@@ -172,7 +172,7 @@ bool Mapspace::DimWithinBounds(int dim, int padding, const std::array<std::uint8
   return true;
 }
 
-bool Mapspace::FactorsWithinBounds(const SlotFactors& factors, int* level_out, int* dim_out) const {
+bool Mapspace::FactorsWithinBounds(const SlotFactors& factors) const {
   for (DimMask dims = bounded_dims_; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
     const int dim = __builtin_ctz(dims);
     for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
@@ -181,8 +181,6 @@ bool Mapspace::FactorsWithinBounds(const SlotFactors& factors, int* level_out, i
       if (!bounds[0].Contains(factors[slot][dim]) || !bounds[1].Contains(factors[slot + 1][dim]) ||
           !bounds[2].Contains(factors[slot + 2][dim]) ||
           !bounds[3].Contains(factors[slot + 1][dim] * factors[slot + 2][dim])) {
-        if (level_out) *level_out = level_idx;
-        if (dim_out) *dim_out = dim;
         return false;
       }
     }

@@ -130,9 +130,6 @@ struct LevelConstraints {
   mapping::TensorMask must_keep = 0;
   mapping::TensorMask bypass = 0;
   std::optional<bool> double_buffered;
-
-  // Whether any factor bound is set (the mapspace builds per-dim tables only then).
-  bool HasBounds() const;
 };
 
 struct Constraints {

@@ -257,7 +257,7 @@ class Mapspace {
   // Whether one dim's factor gene (a padding candidate and slots) satisfies the dim's bounds.
   bool DimWithinBounds(int dim, int padding, const std::array<std::uint8_t, kMaxFactorsPerDim>& slots) const;
   // Whether per-slot factor products satisfy every bound (after the spatial fold).
-  bool FactorsWithinBounds(const SlotFactors& factors, int* level_out = nullptr, int* dim_out = nullptr) const;
+  bool FactorsWithinBounds(const SlotFactors& factors) const;
   // mapspace_factors.cpp (padding and factors). Fills a dim's padding candidates and returns the
   // largest padded size the waste limit allows.
   static std::int64_t BuildPaddingCandidates(double max_padding_waste, std::int64_t fixed_product, DimSpace& dim_space);

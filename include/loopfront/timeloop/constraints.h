@@ -33,10 +33,6 @@
 #include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 
-namespace loopfront::io {
-class YamlValue;
-}  // namespace loopfront::io
-
 namespace loopfront::timeloop {
 
 // The value of a top-level `constraints`, `architecture_constraints` or `mapspace_constraints`
@@ -46,9 +42,9 @@ void ReadConstraintsKey(const io::YamlValue& value, mapping::ConstraintsSpec& sp
 
 // The `constraints` map attached to one node of the v0.4 tree form (`nodes:`), for the storage
 // level `level_name`: `{temporal: {factors, permutation}, spatial: {factors, permutation, split},
-// dataspace: {keep, bypass}}` (each part optional; the same meaning as the targets above). The
-// tree-form importer calls it with each node's name and its `constraints` value, merging into the
-// same `spec` as ReadConstraintsKey.
+// dataspace: {keep, bypass}}` (each part optional; the same meaning as the targets above).
+// ImportTimeloop calls it for each of the tree form's NodeConstraints (with the level it
+// constrains), merging into the same `spec` as ReadConstraintsKey.
 void ReadNodeConstraints(const std::string& level_name, const io::YamlValue& constraints,
                          mapping::ConstraintsSpec& spec);
 
