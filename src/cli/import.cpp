@@ -1,8 +1,9 @@
 // `loopfront import timeloop FILE... --output DIR`: reads Timeloop's input files (architecture,
-// problem, mapping, ERT, in any order; timeloop/importer.h) and writes loopfront's own
-// architecture, workload and mapping files into DIR (report/timeloop_import.h), each value's origin
-// in a comment, so that `loopfront eval --mapping DIR/mapping.yaml` gives the figures of
-// `loopfront eval --timeloop FILE...`. Prints the paths written.
+// problem, mapping and/or constraints, ERT, in any order; timeloop/importer.h) and writes
+// loopfront's own architecture, workload, mapping (if any) and constraints (if any) files into DIR
+// (report/timeloop_import.h), each value's origin in a comment, so that `loopfront eval --mapping
+// DIR/mapping.yaml` gives the figures of `loopfront eval --timeloop FILE...`. Prints the paths
+// written.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -24,13 +25,16 @@ struct ImportTimeloopArgs {
 
 int RunImportTimeloop(const ImportTimeloopArgs& args) {
   const std::vector<std::filesystem::path> files(args.files.begin(), args.files.end());
-  const timeloop::ImportedDesign design = timeloop::ImportTimeloop(files);
+  const timeloop::ImportedDesign design = timeloop::ImportTimeloop(files, {.mapping_required = false});
   const report::ImportedFiles written = report::ImportedDesignToYaml(design);
   const std::filesystem::path dir(args.output_dir);
-  const std::pair<const char*, const std::string*> outputs[] = {{report::kImportedArchFile, &written.arch_yaml},
-                                                                {report::kImportedWorkloadFile, &written.workload_yaml},
-                                                                {report::kImportedMappingFile, &written.mapping_yaml}};
+  const std::pair<const char*, const std::string*> outputs[] = {
+      {report::kImportedArchFile, &written.arch_yaml},
+      {report::kImportedWorkloadFile, &written.workload_yaml},
+      {report::kImportedMappingFile, &written.mapping_yaml},
+      {report::kImportedConstraintsFile, &written.constraints_yaml}};
   for (const auto& [name, content] : outputs) {
+    if (content->empty()) continue;  // no mapping, or no constraints, in the files
     io::WriteFileAtomically(dir / name, *content);
     std::cout << (dir / name).string() << "\n";
   }
@@ -45,12 +49,15 @@ void AddImportCommand(CLI::App& app, CommandRegistry& registry) {
   auto args = std::make_shared<ImportTimeloopArgs>();
   CLI::App* timeloop = import->add_subcommand(
       "timeloop",
-      "Timeloop/Accelergy files (architecture in the v0.3/v0.4 subtree or v0.4 tree form, problem, mapping, ERT or "
-      "ERT_summary, optional ART; any order) -> arch.yaml, workload.yaml and mapping.yaml (docs/timeloop.md)");
+      "Timeloop/Accelergy files (architecture in the v0.3/v0.4 subtree or v0.4 tree form, problem, mapping and/or "
+      "constraints, ERT or ERT_summary, optional ART; any order) -> arch.yaml, workload.yaml, mapping.yaml, "
+      "constraints.yaml (docs/timeloop.md)");
   timeloop->add_option("files", args->files, "Timeloop YAML files; their top-level keys are merged")
       ->required()
       ->expected(1, -1);
-  timeloop->add_option("--output", args->output_dir, "Folder to write arch.yaml, workload.yaml and mapping.yaml into")
+  timeloop
+      ->add_option("--output", args->output_dir,
+                   "Folder to write arch.yaml, workload.yaml, mapping.yaml and constraints.yaml into")
       ->required();
   registry.Add(timeloop, [args] { return RunImportTimeloop(*args); });
 }

@@ -3,6 +3,11 @@
 //  [--budget-evals N] [--budget-seconds S] [--budget-stall N] [--seed S] [--threads N]
 //  [--constraints FILE] [--max-padding-waste F] [--reference-front CSV] [--hv-reference L,E]
 //  [--baseline SEARCHER] [--export-timeloop DIR] [--format table|csv|json]`
+// `loopfront search --timeloop FILE... [same options but --arch/--op/--workload]`: the
+//  architecture, the op and the constraints come from Timeloop's input files (timeloop/importer.h,
+//  timeloop/constraints.h; a `mapping` among them is read, checked against the constraints, and not
+//  used). With --timeloop, `--constraints FILE` is a loopfront constraints file over the Timeloop
+//  names, allowed only when the Timeloop files hold no constraints (they come from one place).
 //
 // Searches the mapspace of one op (DESIGN §1, §2.6) and prints the Pareto front — latency cycles,
 // energy pJ, EDP and the one-line mapping of each point, fastest first — and the run's statistics:
@@ -36,6 +41,7 @@
 #include "loopfront/report/timeloop_folder.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
+#include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
@@ -59,6 +65,7 @@ struct SearchArgs {
   std::uint64_t seed = 1;
   int threads = 0;
   std::string constraints_path;
+  std::vector<std::string> timeloop_files;
   double max_padding_waste = search::MapspaceOptions{}.max_padding_waste;
   std::string reference_front_path;
   std::string hv_reference;
@@ -118,6 +125,34 @@ int RunModelSearchFrom(const SearchArgs& args, const CLI::App& command) {
     if (command.count(option) > 0) shared.single_op_options.emplace_back(option);
   }
   return RunModelSearch(args.model, shared);
+}
+
+// --timeloop FILE...: the architecture, the op and the constraints (into `constraints`) from
+// Timeloop's files; the cost model from the options.
+OpSelection SelectTimeloopOp(const SearchArgs& args, mapping::Constraints& constraints) {
+  const OpSelectionOptions& options = args.selection;
+  if (!options.arch.empty() || !options.op_spec.empty() || !options.workload.empty()) {
+    throw util::ConfigError(
+        "expected either --timeloop FILE... or --arch and the op (--op, --workload), got both; Timeloop's files "
+        "hold the architecture and the op");
+  }
+  const std::vector<std::filesystem::path> files(args.timeloop_files.begin(), args.timeloop_files.end());
+  timeloop::ImportedDesign design = timeloop::ImportTimeloop(files, {.mapping_required = false});
+  if (!args.constraints_path.empty() && !design.constraints.empty()) {
+    throw OptionError("--constraints",
+                      fmt::format("expected constraints in one place, got both '{}' and Timeloop constraints in "
+                                  "the --timeloop files (at {}:{})",
+                                  args.constraints_path, design.constraints.levels.front().level.where.file,
+                                  design.constraints.levels.front().level.where.line));
+  }
+  constraints = design.resolved_constraints;
+  OpSelection selection;
+  selection.cost_model = cost::BuiltinCostModels().Create(options.cost_model, options.cost_params);
+  selection.op_label = design.op.name;
+  selection.architecture = std::move(design.architecture);
+  selection.op = std::move(design.op);
+  selection.problem = std::move(design.problem);
+  return selection;
 }
 
 // --export-timeloop: what can be checked before the search, so that a long search is not lost at the end.
@@ -203,9 +238,10 @@ int RunSearch(const SearchArgs& args) {
   const std::optional<pareto::Objectives> hv_reference = ParseHvReference(args.hv_reference);
   diagnostics.ThrowIfAny();
 
-  const OpSelection selection = ResolveOpSelection(args.selection);
-  if (!args.export_timeloop_dir.empty()) CheckTimeloopExport(args, selection);
   mapping::Constraints constraints;
+  const OpSelection selection =
+      args.timeloop_files.empty() ? ResolveOpSelection(args.selection) : SelectTimeloopOp(args, constraints);
+  if (!args.export_timeloop_dir.empty()) CheckTimeloopExport(args, selection);
   if (!args.constraints_path.empty()) {
     constraints = mapping::LoadConstraints(args.constraints_path, selection.problem);
   }
@@ -289,7 +325,7 @@ int RunSearch(const SearchArgs& args) {
 void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
   auto args = std::make_shared<SearchArgs>();
   CLI::App* command = app.add_subcommand("search", "Search the Pareto front (latency vs energy) of one op's mappings");
-  AddOpSelectionOptions(*command, args->selection);
+  AddOpSelectionOptions(*command, args->selection, /*required=*/false);
   AddModelSearchOptions(*command, args->model);
   command->add_option("--searcher", args->searcher, "Searcher: " + util::Join(search::BuiltinSearchers().Names(), ", "))
       ->capture_default_str();
@@ -316,7 +352,12 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
       ->add_option("--threads", args->threads, "Threads (default: the CPUs this process may use, or OMP_NUM_THREADS)")
       ->check(CLI::PositiveNumber);
   command->add_option("--constraints", args->constraints_path,
-                      "YAML file of mapspace constraints (mapping/constraints.h)");
+                      "YAML file of mapspace constraints (mapping/constraints.h, docs/search.md)");
+  command
+      ->add_option("--timeloop", args->timeloop_files,
+                   "Instead of --arch and the op: Timeloop input files (architecture, problem, constraints / "
+                   "architecture_constraints / mapspace_constraints, ERT; any order, docs/timeloop.md)")
+      ->expected(1, -1);
   command
       ->add_option("--max-padding-waste", args->max_padding_waste,
                    "Largest fraction of a dim's padded iterations that may be padding (0 = no padding)")
@@ -336,6 +377,12 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "csv", "json"}));
   registry.Add(command, [args, command] {
+    if (!args->model.model.empty() && !args->timeloop_files.empty()) {
+      throw OptionError("--timeloop", "expected --timeloop for a single-op search, got it with --model");
+    }
+    if (args->timeloop_files.empty() && args->selection.arch.empty()) {
+      throw OptionError("--arch", "expected an architecture (--arch NAME|FILE, or --timeloop FILE...), got none");
+    }
     return args->model.model.empty() ? RunSearch(*args) : RunModelSearchFrom(*args, *command);
   });
 }

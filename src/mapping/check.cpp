@@ -82,6 +82,8 @@ std::string_view ToString(Violation violation) {
       return "buffering_not_offered";
     case Violation::kRequiredTensorBypassed:
       return "required_tensor_bypassed";
+    case Violation::kFactorOutOfBounds:
+      return "factor_out_of_bounds";
     case Violation::kTooManySlidingLoops:
       return "too_many_sliding_loops";
   }
@@ -377,6 +379,9 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
                          result.value == 2 ? "double" : "single",
                          offers_choice ? "" : " (it has no `buffering` key: Timeloop's idealized buffering)");
     }
+    case Violation::kFactorOutOfBounds:
+      return fmt::format("a factor of dim {} at level {} is outside the bounds of the search's constraints",
+                         dim_name(result.dim), level_name(result.level));
     case Violation::kUnsupportedOp:
       if (problem.is_vector_op() && problem.compute_level() < 0) {
         return fmt::format("op {} is a vector op, but the architecture has neither a vector unit nor a host",

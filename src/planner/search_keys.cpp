@@ -131,6 +131,18 @@ SearchKey SearchKey::ForMember(const mapping::Problem& problem, const mapping::C
     }
     key.keeps = level.keeps;
     key.double_buffered = level.double_buffered;
+    key.other_kinds.assign(level.order_suffix.begin(), level.order_suffix.end());
+    key.other_kinds.push_back(-1);
+    for (const auto& kind : level.bounds) {
+      for (int dim = 0; dim < num_dims; ++dim) {
+        key.other_kinds.push_back(kind[dim].min);
+        key.other_kinds.push_back(kind[dim].max);
+      }
+    }
+    for (const mapping::DimMask mask : level.remainder) key.other_kinds.push_back(mask);
+    for (const mapping::DimMask mask : level.spatial_forbidden) key.other_kinds.push_back(mask);
+    key.other_kinds.push_back(level.must_keep);
+    key.other_kinds.push_back(level.bypass);
     member.constraints.push_back(std::move(key));
   }
   return SearchKey{.shape = OpShapeKey(problem.op()), .member = std::move(member), .budget = BudgetKey(budget)};
@@ -182,6 +194,7 @@ std::size_t SearchKeyHash::operator()(const SearchKey& key) const noexcept {
     for (const std::vector<std::int64_t>& factors : level.spatial_factor) mixer.AddAll(factors);
     mixer.Add(level.keeps);
     mixer.Add(level.double_buffered);
+    mixer.AddAll(level.other_kinds);
   }
   return mixer.value();
 }

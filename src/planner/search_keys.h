@@ -55,6 +55,9 @@ struct LevelConstraintsKey {
   // Not in the text: GroupModel never fixes buffering, and the text is frozen. Compared anyway, so
   // that a future constraint on it cannot make two different searches share one front.
   std::optional<bool> double_buffered;
+  // Likewise for the constraint kinds GroupModel never sets (order_inner, bounds, `rest`,
+  // spatial_axes, must_keep, bypass), flattened: compared and hashed, not in the text.
+  std::vector<std::int64_t> other_kinds;
 
   bool operator==(const LevelConstraintsKey&) const = default;
 };

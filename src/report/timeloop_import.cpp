@@ -41,7 +41,70 @@ std::string OpListYaml(const timeloop::ImportedDesign& design) {
   return out;
 }
 
+std::string Where(const util::Diagnostic& where) {
+  return fmt::format("{}:{}:{}", where.file, where.line, where.column);
+}
+
+std::string BoundText(const mapping::FactorBound& bound) {
+  if (bound.max > 0 && bound.min == bound.max) return std::to_string(bound.min);
+  if (bound.max == 0) return fmt::format("{{min: {}}}", bound.min);
+  if (bound.min <= 1) return fmt::format("{{max: {}}}", bound.max);
+  return fmt::format("{{min: {}, max: {}}}", bound.min, bound.max);
+}
+
+std::string NameList(const std::vector<mapping::Positioned<std::string>>& names) {
+  std::vector<std::string> values;
+  for (const auto& name : names) values.push_back(name.value);
+  return "[" + util::Join(values, ", ") + "]";
+}
+
 }  // namespace
+
+std::string ConstraintsSpecToYaml(const mapping::ConstraintsSpec& spec, const std::string& header) {
+  std::string out;
+  for (const std::string& line : util::Split(header, '\n')) out += "# " + line + "\n";
+  out += "levels:\n";
+  for (const mapping::LevelConstraintsSpec& level : spec.levels) {
+    out += fmt::format("  {}:  # {}\n", level.level.value, Where(level.level.where));
+    for (int kind = 0; kind < mapping::kNumFactorKinds; ++kind) {
+      std::vector<std::string> lines;
+      auto add = [&](const mapping::Positioned<std::string>& dim, const std::string& text) {
+        lines.push_back(fmt::format("      {}: {}  # {}\n", dim.value, text, Where(dim.where)));
+      };
+      if (kind == 0) {
+        for (const auto& [dim, factor] : level.temporal) add(dim, std::to_string(factor));
+      } else if (kind <= mapping::kNumAxes) {
+        for (const auto& [dim, factor] : level.spatial[kind - 1]) add(dim, std::to_string(factor));
+      }
+      for (const mapping::FactorBoundSpec& bound : level.bounds[kind]) add(bound.dim, BoundText(bound.bound));
+      for (const auto& dim : level.remainder[kind]) add(dim, "rest");
+      if (lines.empty()) continue;
+      out += fmt::format("    {}:\n", mapping::ToString(static_cast<mapping::FactorKind>(kind)));
+      for (const std::string& line : lines) out += line;
+    }
+    if (!level.spatial_axes.empty()) {
+      out += "    spatial_axes:\n";
+      for (const auto& [dim, axis] : level.spatial_axes) {
+        out += fmt::format("      {}: {}  # {}\n", dim.value, mapping::ToString(axis), Where(dim.where));
+      }
+    }
+    const std::pair<const char*, const std::vector<mapping::Positioned<std::string>>*> lists[] = {
+        {"order", &level.order},
+        {"order_inner", &level.order_inner},
+        {"keeps", level.keeps ? &*level.keeps : nullptr},
+        {"must_keep", level.must_keep ? &*level.must_keep : nullptr},
+        {"bypass", level.bypass ? &*level.bypass : nullptr}};
+    for (const auto& [key, names] : lists) {
+      if (names == nullptr || (names->empty() && std::string(key).starts_with("order"))) continue;
+      out += fmt::format("    {}: {}", key, NameList(*names));
+      out += names->empty() ? "\n" : fmt::format("  # {}\n", Where(names->front().where));
+    }
+    if (level.buffering) {
+      out += fmt::format("    buffering: {}  # {}\n", level.buffering->value, Where(level.buffering->where));
+    }
+  }
+  return out;
+}
 
 ImportedFiles ImportedDesignToYaml(const timeloop::ImportedDesign& design) {
   ImportedFiles files;
@@ -64,6 +127,14 @@ ImportedFiles ImportedDesignToYaml(const timeloop::ImportedDesign& design) {
                   design.mac_area_source.file.empty() ? "" : "; mac_area_um2: " + design.mac_area_source.ToString()));
 
   files.workload_yaml = OpListYaml(design);
+  if (!design.constraints.empty()) {
+    files.constraints_yaml = ConstraintsSpecToYaml(
+        design.constraints,
+        fmt::format("Imported by `loopfront import timeloop` from {}\nLoopfront constraints (docs/search.md, "
+                    "\"Constraints\") of the Timeloop constraints; each value names the file:line:col it came from",
+                    FileList(design)));
+  }
+  if (!design.has_mapping) return files;
 
   mapping::MappingFileHeader header;
   header.arch = kImportedArchFile;

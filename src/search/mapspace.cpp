@@ -146,6 +146,7 @@ bool Mapspace::IsWellFormed(const Genome& genome) const {
         return false;
       }
     }
+    if (dim_space.bounded && !DimWithinBounds(dim, genome.padding[dim], genome.factor_slots[dim])) return false;
   }
   for (int level_idx = 0; level_idx < kMaxLevels; ++level_idx) {
     const auto& order = genome.orders[level_idx];
@@ -166,6 +167,8 @@ bool Mapspace::IsWellFormed(const Genome& genome) const {
       }
       if (dim >= num_dims_ || ((seen >> dim) & 1u) != 0) return false;
       if (position < level.num_fixed_order && dim != level.fixed_order[position]) return false;
+      const int suffix_index = position - (num_dims_ - level.num_fixed_suffix);
+      if (suffix_index >= 0 && dim != level.fixed_suffix[suffix_index]) return false;
       seen = static_cast<DimMask>(seen | (1u << dim));
     }
     if (!level.buffering_choice && ((genome.double_buffered >> level_idx) & 1u) != 0) return false;

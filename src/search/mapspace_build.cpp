@@ -63,6 +63,11 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
       level.fixed_order[position] = static_cast<std::uint8_t>(constraint.order_prefix[position]);
       order_dims = static_cast<DimMask>(order_dims & ~(1u << constraint.order_prefix[position]));
     }
+    level.num_fixed_suffix = static_cast<int>(constraint.order_suffix.size());
+    for (int position = 0; position < level.num_fixed_suffix; ++position) {
+      level.fixed_suffix[position] = static_cast<std::uint8_t>(constraint.order_suffix[position]);
+      order_dims = static_cast<DimMask>(order_dims & ~(1u << constraint.order_suffix[position]));
+    }
     if (space.pass_dim_ >= 0) order_dims = static_cast<DimMask>(order_dims & ~(1u << space.pass_dim_));
     space.order_dims_[level_idx] = order_dims;
     if (level_idx > space.compute_level_) {
@@ -75,8 +80,10 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
     } else if (constraint.keeps) {
       level.always_kept = *constraint.keeps;
     } else {
-      level.always_kept = static_cast<TensorMask>(problem.level(level_idx).must_keep & all_tensors);
-      level.choosable = static_cast<TensorMask>(problem.level(level_idx).may_keep & all_tensors & ~level.always_kept);
+      level.always_kept =
+          static_cast<TensorMask>((problem.level(level_idx).must_keep | constraint.must_keep) & all_tensors);
+      level.choosable = static_cast<TensorMask>(problem.level(level_idx).may_keep & all_tensors & ~level.always_kept &
+                                                ~constraint.bypass);
     }
     const arch::BufferingMask buffering = problem.level(level_idx).buffering;
     level.buffering_choice =
@@ -122,19 +129,39 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
       const mapping::LevelConstraints& constraint = constraints.levels[level_idx];
       for (int kind = 0; kind < kSlotKinds; ++kind) {
         const int slot = SlotId(level_idx, static_cast<SlotKind>(kind));
-        const std::int64_t fixed =
-            kind == 0 ? constraint.temporal_factor[dim] : constraint.spatial_factor[kind - 1][dim];
+        std::int64_t fixed = kind == 0 ? constraint.temporal_factor[dim] : constraint.spatial_factor[kind - 1][dim];
+        // A bound that admits one factor on one slot is a fixed factor (`max: 1` closes the slot).
+        const mapping::FactorBound bound = constraint.bounds[kind][dim];
+        const bool no_spatial = constraint.bounds[static_cast<int>(mapping::FactorKind::kSpatial)][dim].max == 1;
+        if (fixed == 0 && (bound.max == 1 || (kind > 0 && no_spatial))) fixed = 1;
+        if (fixed == 0 && bound.max > 0 && bound.min == bound.max) fixed = bound.max;
         if (fixed > 0) {
           space.base_factors_[slot][dim] = fixed;
           fixed_product *= fixed;
+          if (!bound.Contains(fixed)) {
+            fail(fmt::format("dim {} has a fixed factor {} at level {} ({}) outside its bounds", dim_name, fixed,
+                             problem.level_name(level_idx), mapping::ToString(static_cast<mapping::FactorKind>(kind))));
+          }
           continue;
         }
+        if (bound.bounded()) space.bounds_[dim][level_idx][kind] = bound;
         const bool open = level_idx <= space.compute_level_ &&
                           (kind == 0 || (space.slot_fanout_[slot] > 1 &&
-                                         ((problem.level(level_idx).spatial_dims[kind - 1] >> dim) & 1u) != 0));
+                                         ((problem.level(level_idx).spatial_dims[kind - 1] >> dim) & 1u) != 0 &&
+                                         ((constraint.spatial_forbidden[kind - 1] >> dim) & 1u) == 0));
         if (open) dim_space.slots[dim_space.num_slots++] = static_cast<std::uint8_t>(slot);
       }
+      const mapping::FactorBound both_axes = constraint.bounds[static_cast<int>(mapping::FactorKind::kSpatial)][dim];
+      if (both_axes.bounded() && both_axes.max != 1) {  // `max: 1` closed both spatial slots above
+        space.bounds_[dim][level_idx][static_cast<int>(mapping::FactorKind::kSpatial)] = both_axes;
+      }
     }
+    for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
+      for (const mapping::FactorBound& bound : space.bounds_[dim][level_idx]) {
+        if (bound.bounded()) dim_space.bounded = true;
+      }
+    }
+    if (dim_space.bounded) space.bounded_dims_ = static_cast<DimMask>(space.bounded_dims_ | (1u << dim));
     // Padding candidates (mapspace_factors.cpp).
     const std::int64_t max_size = BuildPaddingCandidates(options.max_padding_waste, fixed_product, dim_space);
     if (dim_space.num_candidates == 0) {
@@ -142,6 +169,19 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
           "dim {} of size {} cannot be mapped: its fixed factors (product {}) divide no size from {} to {}{}", dim_name,
           dim_space.size, fixed_product, dim_space.size, std::max(max_size, dim_space.size),
           dim_space.num_slots == 0 ? " exactly, and every slot of the dim is fixed" : ""));
+    }
+    if (dim_space.bounded && dim_space.num_candidates > 0) {
+      if (!space.BuildBoundedFactorizations(dim)) {
+        fail(
+            fmt::format("dim {} of size {} has factor bounds and more than {} ways to spread its factors (padding "
+                        "candidates included) over {} slots; fix more of its factors, or lower --max-padding-waste",
+                        dim_name, dim_space.size, kMaxBoundedFactorizations, dim_space.num_slots));
+      } else if (dim_space.num_candidates == 0) {
+        fail(
+            fmt::format("dim {} of size {} cannot be mapped: no way to spread its factors (padded up to {}) satisfies "
+                        "its factor bounds",
+                        dim_name, dim_space.size, std::max(max_size, dim_space.size)));
+      }
     }
   }
   diagnostics.ThrowIfAny();
@@ -171,6 +211,48 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
   }
   space.ComputeSize();
   return space;
+}
+
+bool Mapspace::BuildBoundedFactorizations(int dim) {
+  DimSpace& dim_space = dims_[dim];
+  // Every padding candidate's distributions are enumerated: their total is what is bounded.
+  std::uint64_t total = 0;
+  for (int index = 0; index < dim_space.num_candidates; ++index) {
+    total = internal::SaturatingAdd(total, dim_space.candidates[index].num_factorizations);
+  }
+  if (total > kMaxBoundedFactorizations) return false;
+  int kept_candidates = 0;
+  std::array<std::uint8_t, kMaxFactorsPerDim> slots{};
+  for (int index = 0; index < dim_space.num_candidates; ++index) {
+    PaddingCandidate candidate = dim_space.candidates[index];
+    candidate.first_bounded = static_cast<std::uint32_t>(bounded_factorizations_.size());
+    // Every exponent distribution, in SetFactorConfig's mixed radix over the runs of equal primes.
+    for (std::uint64_t rank = 0; rank < candidate.num_factorizations; ++rank) {
+      std::uint64_t digit = rank;
+      slots.fill(0);
+      ForEachPrimeRun(candidate, [&](int first, int exponent) {
+        const std::uint64_t radix = internal::NumCompositions(exponent, dim_space.num_slots);
+        std::array<std::uint8_t, kMaxFactorsPerDim + 1> positions{};
+        internal::UnrankComposition(digit % radix, exponent, dim_space.num_slots, positions.data());
+        digit /= radix;
+        for (int item = 0; item < exponent; ++item) slots[first + item] = dim_space.slots[positions[item]];
+      });
+      dim_space.candidates[index] = candidate;  // DimWithinBounds reads the candidate's primes
+      if (DimWithinBounds(dim, index, slots)) bounded_factorizations_.push_back(slots);
+    }
+    const std::uint64_t valid = bounded_factorizations_.size() - candidate.first_bounded;
+    if (valid == 0) continue;
+    candidate.num_factorizations = valid;
+    candidate.log10_factorizations = std::log10(static_cast<double>(valid));
+    dim_space.candidates[kept_candidates++] = candidate;
+  }
+  dim_space.num_candidates = kept_candidates;
+  dim_space.num_choices = 0;
+  for (int index = 0; index < kept_candidates; ++index) {
+    dim_space.num_choices =
+        internal::SaturatingAdd(dim_space.num_choices, dim_space.candidates[index].num_factorizations);
+  }
+  return true;
 }
 
 void Mapspace::ComputeSize() {
@@ -285,6 +367,26 @@ void Mapspace::ComputeSize() {
       const PaddingCandidate& candidate = dim_space.candidates[index];
       std::fill(run_exact.begin(), run_exact.end(), 0);
       std::fill(run_approx.begin(), run_approx.end(), 0);
+      if (dim_space.bounded) {
+        // The table lists the valid factor genes: count each by the levels its loops land on.
+        for (std::uint64_t entry = 0; entry < candidate.num_factorizations; ++entry) {
+          const auto& slots = bounded_factorizations_[candidate.first_bounded + entry];
+          int support = fixed_support;
+          for (int factor = 0; factor < candidate.num_factors; ++factor) {
+            const int slot = slots[factor];
+            if (SlotKindOf(slot) == SlotKind::kTemporal && ((counted_open >> SlotLevel(slot)) & 1) != 0) {
+              support |= 1 << SlotLevel(slot);
+            }
+          }
+          run_exact[support] += 1;
+          run_approx[support] += 1;
+        }
+        for (int mask = 0; mask < num_masks; ++mask) {
+          mask_exact[mask] = add(mask_exact[mask], run_exact[mask]);
+          mask_approx[mask] += run_approx[mask];
+        }
+        continue;
+      }
       run_exact[fixed_support] = 1;
       run_approx[fixed_support] = 1;
       ForEachPrimeRun(candidate, [&](int, int exponent) {

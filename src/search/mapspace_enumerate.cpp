@@ -31,6 +31,10 @@ void Mapspace::SetFactorConfig(std::uint64_t index, Genome& genome) const {
     genome.padding[dim] = static_cast<std::uint8_t>(candidate_idx);
     const PaddingCandidate& candidate = dim_space.candidates[candidate_idx];
     std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
+    if (dim_space.bounded) {
+      slots = bounded_factorizations_[candidate.first_bounded + digit];
+      continue;
+    }
     internal::ForEachPrimeRun(candidate, [&](int first, int exponent) {
       const std::uint64_t radix = internal::NumCompositions(exponent, dim_space.num_slots);
       std::array<std::uint8_t, kMaxFactorsPerDim + 1> positions{};
@@ -87,9 +91,15 @@ void Mapspace::SetOrders(std::uint64_t index, Genome& genome) const {
       placed = static_cast<DimMask>(placed | (1u << looping[pick]));
       for (int shift = pick; shift + 1 < left; ++shift) looping[shift] = looping[shift + 1];
     }
-    for (int dim = 0; dim < num_dims_; ++dim) {
-      if (((placed >> dim) & 1u) == 0) order[position++] = static_cast<std::uint8_t>(dim);
+    DimMask suffix = 0;
+    for (int index = 0; index < level.num_fixed_suffix; ++index) {
+      suffix = static_cast<DimMask>(suffix | (1u << level.fixed_suffix[index]));
     }
+    for (int dim = 0; dim < num_dims_; ++dim) {
+      if (((placed >> dim) & 1u) == 0 && ((suffix >> dim) & 1u) == 0)
+        order[position++] = static_cast<std::uint8_t>(dim);
+    }
+    for (int index = 0; index < level.num_fixed_suffix; ++index) order[position++] = level.fixed_suffix[index];
     for (int rest = num_dims_; rest < kMaxDims; ++rest) order[rest] = 0;
   }
 }

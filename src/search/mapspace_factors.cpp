@@ -16,6 +16,7 @@ namespace {
 
 using internal::ForEachPrimeRun;
 using internal::NumCompositions;
+using mapping::DimMask;
 
 // Ascending prime factors of `value` (trial division; values are below 2^31).
 int PrimeFactors(std::int64_t value, std::array<std::int32_t, kMaxFactorsPerDim>& primes) {
@@ -155,10 +156,54 @@ int Mapspace::PassLevel(const SlotFactors& factors) const {
   return compute_level_;
 }
 
+bool Mapspace::DimWithinBounds(int dim, int padding, const std::array<std::uint8_t, kMaxFactorsPerDim>& slots) const {
+  const PaddingCandidate& candidate = dims_[dim].candidates[padding];
+  std::array<std::int64_t, kMaxSlots> product;
+  for (int slot = 0; slot < num_slots_; ++slot) product[slot] = base_factors_[slot][dim];
+  for (int index = 0; index < candidate.num_factors; ++index) product[slots[index]] *= candidate.primes[index];
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+    const auto& bounds = bounds_[dim][level_idx];
+    const int slot = SlotId(level_idx, SlotKind::kTemporal);
+    if (!bounds[0].Contains(product[slot]) || !bounds[1].Contains(product[slot + 1]) ||
+        !bounds[2].Contains(product[slot + 2]) || !bounds[3].Contains(product[slot + 1] * product[slot + 2])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Mapspace::FactorsWithinBounds(const SlotFactors& factors) const {
+  for (DimMask dims = bounded_dims_; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+    const int dim = __builtin_ctz(dims);
+    for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+      const auto& bounds = bounds_[dim][level_idx];
+      const int slot = SlotId(level_idx, SlotKind::kTemporal);
+      if (!bounds[0].Contains(factors[slot][dim]) || !bounds[1].Contains(factors[slot + 1][dim]) ||
+          !bounds[2].Contains(factors[slot + 2][dim]) ||
+          !bounds[3].Contains(factors[slot + 1][dim] * factors[slot + 2][dim])) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool Mapspace::WithinBounds(const Genome& genome) const {
+  if (bounded_dims_ == 0) return true;
+  SlotFactors factors;
+  ComputeSlotFactors(genome, factors);
+  return FactorsWithinBounds(factors);
+}
+
 void Mapspace::SampleFactors(int dim, util::Rng& rng, Genome& genome) const {
   const DimSpace& dim_space = dims_[dim];
   const PaddingCandidate& candidate = dim_space.candidates[genome.padding[dim]];
   std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
+  if (dim_space.bounded) {
+    // Uniform among the valid factor genes (the table Build enumerated).
+    slots = bounded_factorizations_[candidate.first_bounded + rng.Below(candidate.num_factorizations)];
+    return;
+  }
   const int num_slots = dim_space.num_slots;
   ForEachPrimeRun(candidate, [&](int first, int exponent) {
     // A uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1) compositions
@@ -185,6 +230,22 @@ bool Mapspace::MutateMoveFactor(util::Rng& rng, Genome& genome) const {
     if (pick >= factors) {
       pick -= factors;
       continue;
+    }
+    if (dim_space.bounded) {
+      // A move that leaves the dim's bounds is undone and another drawn; a few tries, then give up
+      // (Mutate then tries another kind).
+      const std::array<std::uint8_t, kMaxFactorsPerDim> before = genome.factor_slots[dim];
+      constexpr int kTries = 8;
+      for (int attempt = 0; attempt < kTries; ++attempt) {
+        const int index = attempt == 0 ? pick : static_cast<int>(rng.Below(static_cast<std::uint64_t>(factors)));
+        const int current = OpenSlotIndex(dim, genome.factor_slots[dim][index]);
+        int target = static_cast<int>(rng.Below(static_cast<std::uint64_t>(dim_space.num_slots - 1)));
+        if (target >= current) ++target;
+        MoveFactor(dim, index, dim_space.slots[target], genome);
+        if (DimWithinBounds(dim, genome.padding[dim], genome.factor_slots[dim])) return true;
+        genome.factor_slots[dim] = before;
+      }
+      return false;
     }
     const int current = OpenSlotIndex(dim, genome.factor_slots[dim][pick]);
     int target = static_cast<int>(rng.Below(static_cast<std::uint64_t>(dim_space.num_slots - 1)));
@@ -230,6 +291,10 @@ bool Mapspace::MutateChangePadding(util::Rng& rng, Genome& genome) const {
   // Canonical order within runs of equal primes.
   ForEachPrimeRun(new_candidate,
                   [&](int first, int exponent) { std::sort(slots.begin() + first, slots.begin() + first + exponent); });
+  // With bounds, the shape-keeping placement may leave them: then a uniform valid gene instead.
+  if (dim_space.bounded && !DimWithinBounds(dim, target, slots)) {
+    slots = bounded_factorizations_[new_candidate.first_bounded + rng.Below(new_candidate.num_factorizations)];
+  }
   return true;
 }
 

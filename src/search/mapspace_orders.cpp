@@ -1,5 +1,6 @@
 // The loop-order sub-space of the mapspace (mapspace.h, "orders"): per level, a permutation of the
-// dims, outer → inner, behind the dims an order constraint fixes. Only loops of factor > 1 whose
+// dims, outer → inner, between the dims an order constraint fixes first (order) and last
+// (order_inner). Only loops of factor > 1 whose
 // order is free are ever reordered, which is why the swap mutation reads the slot factors: swapping
 // two dims without a loop at the level would change nothing. Enumeration of orders by index
 // (Lehmer codes) is in mapspace_enumerate.cpp.
@@ -25,12 +26,17 @@ void Mapspace::SampleOrder(int level_idx, util::Rng& rng, Genome& genome) const 
     order[position] = level.fixed_order[position];
     placed = static_cast<DimMask>(placed | (1u << level.fixed_order[position]));
   }
+  const int suffix_start = num_dims_ - level.num_fixed_suffix;
+  for (int position = 0; position < level.num_fixed_suffix; ++position) {
+    order[suffix_start + position] = level.fixed_suffix[position];
+    placed = static_cast<DimMask>(placed | (1u << level.fixed_suffix[position]));
+  }
   int position = level.num_fixed_order;
   for (int dim = 0; dim < num_dims_; ++dim) {
     if (((placed >> dim) & 1u) == 0) order[position++] = static_cast<std::uint8_t>(dim);
   }
   // Fisher–Yates over the free positions.
-  for (int last = num_dims_ - 1; last > level.num_fixed_order; --last) {
+  for (int last = suffix_start - 1; last > level.num_fixed_order; --last) {
     const int pick = level.num_fixed_order +
                      static_cast<int>(rng.Below(static_cast<std::uint64_t>(last - level.num_fixed_order + 1)));
     std::swap(order[last], order[pick]);

@@ -181,6 +181,7 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
 mapping::Violation Mapspace::CheckFit(const Genome& genome) const {
   SlotFactors factors;
   ComputeSlotFactors(genome, factors);
+  if (bounded_dims_ != 0 && !FactorsWithinBounds(factors)) return mapping::Violation::kFactorOutOfBounds;
   std::array<std::int64_t, kMaxDims> inside;
   inside.fill(1);
   for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {

@@ -10,6 +10,10 @@ namespace loopfront::search {
 Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
                           mapping::Mapping& mapping) {
   mapspace.Decode(genome, mapping);
+  if (mapspace.has_factor_bounds() && !mapspace.WithinBounds(genome)) {
+    // Repair moves factors without looking at bounds (mapspace.h): such a mapping is not in the space.
+    return Evaluation{.feasible = false, .violation = mapping::Violation::kFactorOutOfBounds};
+  }
   const cost::Cost cost = cost_model.Evaluate(mapspace.problem(), mapping);
   Evaluation evaluation;
   evaluation.feasible = cost.feasible;

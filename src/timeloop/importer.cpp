@@ -13,6 +13,7 @@
 
 #include "loopfront/io/yaml_reader.h"
 #include "loopfront/mapping/limits.h"
+#include "loopfront/timeloop/constraints.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 
@@ -24,8 +25,16 @@ using io::YamlValue;
 
 // `action_counts` (Accelergy's input, which `export timeloop` writes beside the design) is accepted
 // and not used, so that `--timeloop DIR/*.yaml` reads an export back.
-const std::vector<std::string> kTopLevelKeys = {"architecture", "problem", "mapping",      "ERT",
-                                                "ERT_summary",  "ART",     "action_counts"};
+const std::vector<std::string> kTopLevelKeys = {"architecture",
+                                                "problem",
+                                                "mapping",
+                                                "ERT",
+                                                "ERT_summary",
+                                                "ART",
+                                                "action_counts",
+                                                "constraints",
+                                                "architecture_constraints",
+                                                "mapspace_constraints"};
 const std::vector<std::string> kStorageClasses = {"DRAM", "SRAM", "regfile", "smartbuffer_SRAM", "smartbuffer_RF"};
 const std::vector<std::string> kComputeClasses = {"intmac", "fpmac", "mac"};
 const std::vector<std::string> kNodeAttributeKeys = {"version", "technology", "global_cycle_seconds"};
@@ -1273,7 +1282,7 @@ std::string Source::ToString() const {
                       : fmt::format("{}:{}:{} ({})", file, line, column, what);
 }
 
-ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
+ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, const ImportOptions& options) {
   util::Diagnostics diagnostics;
   if (files.empty()) throw util::ConfigError("expected at least one Timeloop YAML file, got none");
   std::vector<std::unique_ptr<io::YamlDocument>> documents;
@@ -1315,7 +1324,7 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
   const std::optional<YamlValue> mapping_value = merged.Get("mapping");
   if (!architecture) missing("architecture", "Timeloop's architecture");
   if (!problem) missing("problem", "Timeloop's problem");
-  if (!mapping_value) missing("mapping", "Timeloop's mapping");
+  if (!mapping_value && options.mapping_required) missing("mapping", "Timeloop's mapping");
   bool problem_ok = false;
   if (architecture) {
     importer.ReadArchitecture(*architecture);
@@ -1340,7 +1349,47 @@ ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files) {
       problem->Error(diagnostic.path + ": " + diagnostic.message);
     diagnostics.ThrowIfAny();
   }
-  importer.ReadMapping(*mapping_value);
+  if (mapping_value) {
+    importer.ReadMapping(*mapping_value);
+  } else {
+    design.has_mapping = false;
+    design.mapping = mapping::Mapping(design.problem.num_levels());
+    design.mapping_sources.assign(static_cast<std::size_t>(design.problem.num_levels()), {});
+  }
+  // Constraints (timeloop/constraints.h): every key merged, then checked against the problem.
+  for (const char* key : {"architecture_constraints", "mapspace_constraints", "constraints"}) {
+    if (const std::optional<YamlValue> value = merged.Get(key)) ReadConstraintsKey(*value, design.constraints);
+  }
+  // The tree form's node constraints, for the level each constrains (a container's: its spatial
+  // fanout, that of the storage level before it).
+  for (const NodeConstraints& node : design.node_constraints) {
+    if (node.level.empty()) {
+      node.value.Error(
+          fmt::format("expected constraints on a storage component or on a container below one, got "
+                      "them on '{}', which constrains no storage level",
+                      node.node));
+      continue;
+    }
+    if (node.container) {
+      for (const char* part : {"temporal", "dataspace"}) {
+        if (node.value.HasKey(part)) {
+          node.value.Error(
+              fmt::format("expected only `spatial` constraints on a container (its fanout), got `{}` on "
+                          "'{}'; put them on a storage component",
+                          part, node.node));
+        }
+      }
+    }
+    ReadNodeConstraints(node.level, node.value, design.constraints);
+  }
+  if (diagnostics.empty() && !design.constraints.empty()) {
+    try {
+      design.resolved_constraints = mapping::ResolveConstraints(design.constraints, design.problem);
+    } catch (const util::ConfigError& error) {
+      for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
+    }
+    if (diagnostics.empty() && design.has_mapping) CheckMappingConstraints(design, diagnostics);
+  }
   diagnostics.ThrowIfAny();
   return design;
 }

@@ -55,6 +55,7 @@ enum class Violation : std::uint8_t {
   kTensorNotAtComputeLevel,  // level, tensor: a vector op's tensor not kept at the compute level
   kBufferingNotOffered,      // level, value = 2 (double) or 1 (single): a buffering the level lacks
   kRequiredTensorBypassed,   // level, tensor: a contraction's tensor the level must keep, bypassed
+  kFactorOutOfBounds,        // level, dim: a factor outside a constraint's bounds (search::Mapspace only)
   kTooManySlidingLoops,      // level, tensor, value = loops, limit = kMaxSlidingLoops (rule 4a's 2^n visits)
   kUnsupportedOp,            // the cost model cannot evaluate the op on this architecture; keep last
 };

@@ -7,9 +7,15 @@
 //   workload.yaml   an op list (docs/workloads.md, "Op lists") holding the one imported op
 //   mapping.yaml    the mapping (mapping::MappingToYaml) naming arch.yaml, workload.yaml and the
 //                   op, each level commented with the Timeloop mapping entries read for it
+//                   (only when the files have a `mapping`)
+//   constraints.yaml  loopfront constraints (mapping/constraints.h) of the Timeloop constraints
+//                   (timeloop/constraints.h), each value commented with the file:line:col it came
+//                   from (only when the files have constraints)
 //
 // `loopfront eval --mapping DIR/mapping.yaml` (or with --arch DIR/arch.yaml --workload
-// DIR/workload.yaml --op-name NAME) then evaluates to the same figures as `eval --timeloop`.
+// DIR/workload.yaml --op-name NAME) then evaluates to the same figures as `eval --timeloop`, and
+// `search --arch DIR/arch.yaml --workload DIR/workload.yaml --op-name NAME --constraints
+// DIR/constraints.yaml` finds the front of `search --timeloop`.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -22,12 +28,18 @@ namespace loopfront::report {
 struct ImportedFiles {
   std::string arch_yaml;
   std::string workload_yaml;
-  std::string mapping_yaml;
+  std::string mapping_yaml;      // empty: no mapping
+  std::string constraints_yaml;  // empty: no constraints
 };
 
 inline constexpr const char* kImportedArchFile = "arch.yaml";
 inline constexpr const char* kImportedWorkloadFile = "workload.yaml";
 inline constexpr const char* kImportedMappingFile = "mapping.yaml";
+inline constexpr const char* kImportedConstraintsFile = "constraints.yaml";
+
+// The loopfront constraints file of a spec (one read from Timeloop's files): `header` as comment
+// lines, then `levels:`, each value commented with where the spec says it came from.
+std::string ConstraintsSpecToYaml(const mapping::ConstraintsSpec& spec, const std::string& header);
 
 ImportedFiles ImportedDesignToYaml(const timeloop::ImportedDesign& design);
 

@@ -14,16 +14,25 @@
 //    ascending order, each assigned to a slot. A slot is (level, temporal | spatial x | spatial y).
 //    A dim may use a level's spatial slot on an axis only when that fanout is > 1 and the dim's
 //    role is allowed on it (mapping::LevelTable::spatial_dims); a slot fixed by a user constraint is
-//    closed to free factors. Identical primes are indistinguishable: within a run of equal primes
+//    closed to free factors (and so is a spatial slot of a dim `spatial_axes` keeps on the other
+//    axis). Identical primes are indistinguishable: within a run of equal primes
 //    the slots are kept non-decreasing (canonical form), so a factor gene is an exponent
 //    distribution, not a permutation of factors. A level holds at most kMaxSpatialLoopsPerLevel
 //    spatial loops: spatial factors of further dims (x before y, dims ascending) run temporally at
 //    that level, and Repair moves them there in the genome too.
+//    Factor bounds (constraints `{min, max}` on a slot, or on a level's x × y): a dim with bounds
+//    has, per padding candidate, the table of its exponent distributions that satisfy them, built
+//    once by Build (enumerated, at most kMaxBoundedFactorizations per dim); its factor gene is an
+//    entry of that table, so sampling stays uniform over the valid ones, enumeration and size count
+//    exactly those, and mutation keeps to them. Dims without bounds keep the closed form above
+//    (no table, no extra work on the hot path).
 //  - orders: per level, a permutation of the dims, outer → inner; dims listed by an order
-//    constraint come first and stay there. Only dims with a temporal factor > 1 at the level make
+//    constraint come first and stay there, dims listed by an order_inner constraint come last, in
+//    their order. Only dims with a temporal factor > 1 at the level make
 //    loops, so only their relative order matters.
 //  - keeps: per level, the tensors kept (bypass genes; a contraction's tensors in the level's
-//    `required_roles` are always kept, mapping::LevelTable::must_keep). The outermost level keeps every tensor but
+//    `required_roles` are always kept, mapping::LevelTable::must_keep, and so are a constraint's
+//    `must_keep` tensors; its `bypass` tensors never are). The outermost level keeps every tensor but
 //    the on-chip ones (ProblemOptions::on_chip_tensors); elsewhere a tensor whose role the level may
 //    hold is a free choice unless a constraint fixes the level's keeps. An on-chip tensor is kept at
 //    one level at least.
@@ -39,6 +48,10 @@
 // decodes to a structurally valid mapping that honours the constraints and covers each dim (its
 // padded size). It may still exceed a fanout or a capacity: Repair fixes those or reports failure;
 // the cost model rejects what is left (a mapping that is infeasible is a value, never a throw).
+// Repair moves factors without looking at bounds (and a level with more spatial loops than it
+// holds folds some into its temporal loop), so a repaired genome may leave a bound: CheckFit and
+// search::EvaluateGenome report it as mapping::Violation::kFactorOutOfBounds, so that no searcher
+// emits it.
 //
 // Operations: uniform sampling (per gene: a padding candidate uniformly, then a factorization of it
 // uniformly among its exponent distributions, uniform permutations, fair coins for bypass),
@@ -67,6 +80,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "loopfront/mapping/check.h"
 #include "loopfront/mapping/constraints.h"
@@ -82,6 +96,8 @@ inline constexpr int kMaxFactorsPerDim = 31;
 inline constexpr int kSlotKinds = 3;
 inline constexpr int kMaxSlots = kSlotKinds * mapping::kMaxLevels;
 inline constexpr int kMaxPaddingCandidates = 8;
+// The most exponent distributions Build enumerates for one dim with factor bounds.
+inline constexpr std::uint64_t kMaxBoundedFactorizations = std::uint64_t{1} << 22;
 // Dims are bounded so that every factor fits mapping::TemporalLoop::factor (int32).
 inline constexpr std::int64_t kMaxMapspaceDimSize = (std::int64_t{1} << 31) - 1;
 
@@ -128,8 +144,9 @@ class Mapspace {
     std::int64_t padded_size = 1;
     int num_factors = 0;
     std::array<std::int32_t, kMaxFactorsPerDim> primes{};
-    std::uint64_t num_factorizations = 1;  // saturating
+    std::uint64_t num_factorizations = 1;  // saturating; for a dim with bounds, the valid ones
     double log10_factorizations = 0.0;
+    std::uint32_t first_bounded = 0;  // a dim with bounds: its first entry in the bounded table
   };
 
   // Throws util::ConfigError when a dim cannot be mapped under the constraints (its fixed factors
@@ -164,7 +181,12 @@ class Mapspace {
   bool Repair(util::Rng& rng, Genome& genome) const;
   // kNone when the genome fits every fanout and capacity (what Repair establishes), else
   // kFanoutExceeded or kCapacityExceeded. Neither depends on the loop orders.
+  // kFactorOutOfBounds when a (repaired or folded) factor leaves a constraint's bounds.
   mapping::Violation CheckFit(const Genome& genome) const;
+  // Whether some dim has factor bounds, and whether a genome's factors are within them (what
+  // search::EvaluateGenome checks first when there are bounds).
+  bool has_factor_bounds() const { return bounded_dims_ != 0; }
+  bool WithinBounds(const Genome& genome) const;
   bool Fits(const Genome& genome) const { return CheckFit(genome) == mapping::Violation::kNone; }
   void Decode(const Genome& genome, mapping::Mapping& mapping) const;
   mapping::Mapping Decode(const Genome& genome) const;
@@ -201,10 +223,13 @@ class Mapspace {
     int num_slots = 0;
     std::array<std::uint8_t, kMaxSlots> slots{};  // open slots, ascending
     std::uint64_t num_choices = 0;                // Σ candidates' factorizations (saturating)
+    bool bounded = false;                         // factor bounds: genes come from bounded_factorizations_
   };
   struct LevelSpace {
     int num_fixed_order = 0;  // the first positions of every order hold these dims
     std::array<std::uint8_t, mapping::kMaxDims> fixed_order{};
+    int num_fixed_suffix = 0;  // the last positions hold these dims (order_inner), in this order
+    std::array<std::uint8_t, mapping::kMaxDims> fixed_suffix{};
     mapping::TensorMask always_kept = 0;
     mapping::TensorMask choosable = 0;  // bypass genes
     bool buffering_choice = false;      // a buffering gene (single or double)
@@ -225,6 +250,14 @@ class Mapspace {
   // The sub-spaces' helpers, by the file of src/search/ that defines them.
   // mapspace_build.cpp:
   void ComputeSize();
+  // Fills the bounded table of a dim with bounds (dropping padding candidates none of whose
+  // factorizations satisfy them); false when the dim has too many factorizations to enumerate.
+  bool BuildBoundedFactorizations(int dim);
+  // mapspace_factors.cpp:
+  // Whether one dim's factor gene (a padding candidate and slots) satisfies the dim's bounds.
+  bool DimWithinBounds(int dim, int padding, const std::array<std::uint8_t, kMaxFactorsPerDim>& slots) const;
+  // Whether per-slot factor products satisfy every bound (after the spatial fold).
+  bool FactorsWithinBounds(const SlotFactors& factors) const;
   // mapspace_factors.cpp (padding and factors). Fills a dim's padding candidates and returns the
   // largest padded size the waste limit allows.
   static std::int64_t BuildPaddingCandidates(double max_padding_waste, std::int64_t fixed_product, DimSpace& dim_space);
@@ -279,6 +312,13 @@ class Mapspace {
   // Whether some level could get more spatial loops than it holds (open or fixed spatial slots of
   // more than kMaxSpatialLoopsPerLevel dims); if not, the fold and its repair are skipped.
   bool spatial_crowding_possible_ = false;
+  // Factor bounds: per dim and level, by mapping::FactorKind; the dims that have any; the table of
+  // their valid factor genes (per dim and padding candidate a run, PaddingCandidate::first_bounded).
+  std::array<std::array<std::array<mapping::FactorBound, mapping::kNumFactorKinds>, mapping::kMaxLevels>,
+             mapping::kMaxDims>
+      bounds_{};
+  mapping::DimMask bounded_dims_ = 0;
+  std::vector<std::array<std::uint8_t, kMaxFactorsPerDim>> bounded_factorizations_;
   // Per level: the dims whose relative order is a gene (not fixed by a constraint, not `pass`).
   std::array<mapping::DimMask, mapping::kMaxLevels> order_dims_{};
   MapspaceSize size_;

@@ -5,9 +5,11 @@
 // Files. Timeloop reads any number of YAML files and merges their top-level keys; so does
 // ImportTimeloop: the files may come in any order and split the keys however the user likes, and
 // a key given in two files is an error naming both. Top-level keys read: `architecture`,
-// `problem`, `mapping`, `ERT` or `ERT_summary`, and optionally `ART`; Accelergy's `action_counts`
-// (written by `export timeloop`) is accepted and not used. Any other key (`constraints`, `mapper`,
-// `ART_summary`, ...) is an error saying it is not supported yet.
+// `problem`, `mapping`, `ERT` or `ERT_summary`, and optionally `ART`, `constraints`,
+// `architecture_constraints` and `mapspace_constraints` (timeloop/constraints.h, merged with the
+// tree form's node constraints); Accelergy's `action_counts` (written by `export timeloop`) is
+// accepted and not used. Any other key (`mapper`, `ART_summary`, ...) is an error saying it is not
+// supported yet.
 //
 //   architecture: v0.4 `subtree`/`local` form. Storage levels are the `local` entries of class
 //     DRAM, SRAM, regfile, smartbuffer_SRAM, smartbuffer_RF, outermost first (a node's locals,
@@ -64,6 +66,7 @@
 
 #include "loopfront/arch/architecture.h"
 #include "loopfront/io/yaml_reader.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/workload/op.h"
@@ -109,9 +112,19 @@ struct ImportedDesign {
   std::vector<Source> level_area_sources;            // per storage level: its ART entry (empty without ART)
   Source mac_area_source;                            // the MACs' ART entry (empty without ART)
   std::vector<NodeConstraints> node_constraints;     // tree form: read by the constraints importer
+  bool has_mapping = true;                           // false: no `mapping` key (ImportOptions)
+  // The constraints keys and the node constraints, merged (positions into the files), and resolved
+  // against `problem`; empty when the files have none.
+  mapping::ConstraintsSpec constraints;
+  mapping::Constraints resolved_constraints;
+};
+
+struct ImportOptions {
+  // Whether a `mapping` key is required (eval); search and import take constraints instead.
+  bool mapping_required = true;
 };
 
 // Reads and merges `files` and builds the design. Throws util::ConfigError with every problem.
-ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files);
+ImportedDesign ImportTimeloop(const std::vector<std::filesystem::path>& files, const ImportOptions& options = {});
 
 }  // namespace loopfront::timeloop
