@@ -1,7 +1,8 @@
-// `loopfront export timeloop --arch NAME|FILE (--op SPEC | --workload FILE --op-name NAME)
+// `loopfront export timeloop [--arch NAME|FILE] [--op SPEC | --workload FILE --op-name NAME]
 //  --mapping FILE|"LINE" --output DIR`: writes one mapping of one op as timeloop-model's input
 // files (report/timeloop_export.h: arch.yaml, problem.yaml, map.yaml, ERT.yaml, ART.yaml) and
-// Accelergy's action_counts.yaml, and prints the paths written.
+// Accelergy's action_counts.yaml, and prints the paths written. As in `eval`, --arch and the op
+// may come from the mapping file's `arch:` and `op:` (or `workload:` + `op_name:`) keys.
 //
 // Before writing, the export is read back with timeloop::ImportTimeloop and both designs are
 // evaluated with the dataflow cost model (Timeloop-exact): if the cycles or the energy differ, the
@@ -27,8 +28,8 @@ struct ExportTimeloopArgs {
 };
 
 int RunExportTimeloop(const ExportTimeloopArgs& args) {
-  const OpSelection selection = ResolveOpSelection(args.selection);
   const mapping::MappingFile file = LoadMappingArgument(args.mapping_path);
+  const OpSelection selection = ResolveOpSelection(args.selection, file);
   const mapping::Mapping mapping = file.Read(selection.problem);
   const report::CheckedTimeloopExport exported =
       report::ExportTimeloopChecked(selection.problem, mapping, *selection.cost_model, file.file());
@@ -48,7 +49,7 @@ void AddExportCommand(CLI::App& app, CommandRegistry& registry) {
       "timeloop",
       "One mapping of one op -> Timeloop v0.4 arch.yaml, problem.yaml, map.yaml, ERT.yaml and ART.yaml, and "
       "Accelergy's action_counts.yaml (docs/timeloop.md, \"Export\"); refuses what Timeloop cannot express");
-  AddOpSelectionOptions(*timeloop, args->selection);
+  AddOpSelectionOptions(*timeloop, args->selection, /*required=*/false);
   // The export is checked with the dataflow model (Timeloop-exact), so the cost-model options do not apply.
   timeloop->remove_option(timeloop->get_option("--cost-model"));
   timeloop->remove_option(timeloop->get_option("--cost-param"));

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -82,6 +83,64 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& options) {
       .cost_model = std::move(cost_model),
       .op_label = options.op_spec.empty() ? options.workload + ":" + options.op_name : options.op_spec};
   selection.problem = mapping::Problem::Build(selection.op, selection.architecture);
+  return selection;
+}
+
+namespace {
+
+// Throws when the command line and the mapping file name different architectures or ops.
+void CheckAgreement(const mapping::Problem& from_file, const OpSelection& selection, const std::string& file) {
+  arch::Architecture file_arch = from_file.arch();
+  file_arch.name = selection.architecture.name;
+  std::vector<util::Diagnostic> diagnostics;
+  if (!(file_arch == selection.architecture)) {
+    diagnostics.push_back(util::Diagnostic{
+        .file = file,
+        .path = "arch",
+        .message = fmt::format("expected the architecture given by --arch ('{}'), got a different one ('{}'); "
+                               "drop one of the two",
+                               selection.architecture.name, from_file.arch().name)});
+  }
+  workload::Op file_op = from_file.op();
+  file_op.name = selection.op.name;
+  file_op.count = selection.op.count;
+  file_op.op_class = selection.op.op_class;
+  if (!(file_op == selection.op)) {
+    diagnostics.push_back(util::Diagnostic{
+        .file = file,
+        .path = "op",
+        .message = fmt::format("expected the op given on the command line ({}), got a different one; drop one "
+                               "of the two",
+                               selection.op_label)});
+  }
+  if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
+}
+
+}  // namespace
+
+OpSelection ResolveOpSelection(const OpSelectionOptions& cli_options, const mapping::MappingFile& file) {
+  const mapping::MappingFileHeader& header = file.header();
+  // Loading what the header names first reports its errors at the header's keys.
+  std::optional<mapping::Problem> file_problem;
+  if (header.NamesProblem()) file_problem = file.HeaderProblem();
+  // What the command line leaves out comes from the mapping file's header.
+  OpSelectionOptions options = cli_options;
+  const bool cli_names_arch = !options.arch.empty();
+  const bool cli_names_op = !options.op_spec.empty() || !options.workload.empty();
+  if (!cli_names_arch && header.arch) options.arch = file.ResolveRelative(*header.arch);
+  if (!cli_names_op && header.op) options.op_spec = *header.op;
+  if (!cli_names_op && header.workload && header.op_name) {
+    options.workload = file.ResolveRelative(*header.workload);
+    options.op_name = *header.op_name;
+  }
+  if (options.arch.empty() || (options.op_spec.empty() && options.workload.empty())) {
+    throw util::ConfigError(
+        "expected --arch and the op (--op SPEC, or --workload and --op-name) on the command line or named in the "
+        "mapping file (arch:, op: or workload: + op_name:), got only part of them");
+  }
+  OpSelection selection = ResolveOpSelection(options);
+  // Where both name the same thing, they must agree.
+  if ((cli_names_arch || cli_names_op) && file_problem) CheckAgreement(*file_problem, selection, file.file());
   return selection;
 }
 

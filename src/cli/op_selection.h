@@ -53,6 +53,11 @@ struct OpSelection {
 // are independent).
 OpSelection ResolveOpSelection(const OpSelectionOptions& options);
 
+// As above, with what the command line leaves out (--arch, the op) taken from the mapping file's
+// header (`arch:`, `op:` or `workload:` + `op_name:`), each separately; where both name the same
+// thing they must agree (`eval`, `export timeloop`). Throws util::ConfigError otherwise.
+OpSelection ResolveOpSelection(const OpSelectionOptions& options, const mapping::MappingFile& file);
+
 // The op named by `op_spec`, or by `workload` + `op_name` (exactly one of the two forms).
 workload::Op ResolveOp(const std::string& op_spec, const std::string& workload, const std::string& op_name);
 

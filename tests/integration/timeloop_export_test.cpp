@@ -106,6 +106,19 @@ TEST_CASE("export timeloop of the gemmini W_Q mapping", "[timeloop][export][cli]
     CHECK(result.err.find("scratchpad*2") != std::string::npos);
     CHECK(!std::filesystem::exists(dir / "out" / "arch.yaml"));
   }
+  SECTION("the shipped double-buffered example is that mapping, and exports") {
+    const std::string shipped = std::string("'") + LOOPFRONT_SOURCE_DIR + "/experiments/mappings/gemmini_bert_wq_double.yaml'";
+    const auto from_file = loopfront::testing::RunLoopfront("eval --format json --mapping " + shipped);
+    const auto from_line = loopfront::testing::RunLoopfront("eval --format json --arch gemmini --op " + kOp +
+                                                            " --mapping " + kWqDoubleBuffered);
+    REQUIRE(from_file.exit_code == 0);
+    CHECK(from_file.out == from_line.out);
+    const std::filesystem::path dir = Scratch("wq_shipped_double");
+    const auto written = loopfront::testing::RunLoopfront("export timeloop --arch gemmini --op " + kOp +
+                                                          " --mapping " + shipped + " --output '" + dir.string() + "'");
+    CHECK(written.exit_code == 0);
+    CHECK(std::filesystem::exists(dir / "map.yaml"));
+  }
   SECTION("double-buffered, it reads back to the same figures") {
     const std::filesystem::path dir = Scratch("wq_double");
     const auto direct = loopfront::testing::RunLoopfront("eval --format json --arch gemmini --op " + kOp +
