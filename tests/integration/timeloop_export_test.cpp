@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -207,4 +208,46 @@ TEST_CASE("export timeloop of a conv mapping writes its affine projection and re
   CHECK(design.op.tensors[0].affine_indices == op.tensors[0].affine_indices);
   // W = 2·7 + 2 + 1 = 17: the input is 16 × 17 × 17 words.
   CHECK(design.problem.tensor_size(0) == 16 * 17 * 17);
+}
+
+TEST_CASE("export timeloop --timeloop writes other forms as the v0.4 subtree folder", "[timeloop][export][cli]") {
+  const std::string data = std::string(LOOPFRONT_TESTS_DIR) + "/data/timeloop/";
+  const std::string v03 = "'" + data + "pe4_v03_subtree/arch.yaml' '" + data + "pe4_v03_subtree/tables.yaml' '" + data +
+                          "pe4_problem.yaml' '" + data + "pe4_map.yaml'";
+  SECTION("a v0.3 design reads back to the same figures") {
+    const std::filesystem::path dir = Scratch("from_v03");
+    const auto direct = loopfront::testing::RunLoopfront("eval --format json --timeloop " + v03);
+    REQUIRE(direct.exit_code == 0);
+    const auto written = loopfront::testing::RunLoopfront("export timeloop --timeloop " + v03 + " --output '" +
+                                                          dir.string() + "'");
+    REQUIRE(written.exit_code == 0);
+    const std::string folder = "'" + dir.string() + "/";
+    const auto read_back = loopfront::testing::RunLoopfront("eval --format json --timeloop " + folder + "arch.yaml' " +
+                                                            folder + "problem.yaml' " + folder + "map.yaml' " + folder +
+                                                            "ERT.yaml' " + folder + "ART.yaml'");
+    REQUIRE(read_back.exit_code == 0);
+    const auto figures = [](const std::string& json) {
+      const nlohmann::json parsed = nlohmann::json::parse(json);
+      return std::make_pair(parsed.at("cycles").get<std::int64_t>(), parsed.at("energy_pj").get<double>());
+    };
+    CHECK(figures(read_back.out) == figures(direct.out));
+    CHECK(figures(direct.out).first == 16);
+  }
+  SECTION("constraints are refused, not dropped") {
+    const std::filesystem::path dir = Scratch("from_constraints");
+    const std::filesystem::path constraints = dir / "constraints.yaml";
+    std::ofstream(constraints) << "constraints:\n  targets:\n  - {target: Buffer, type: temporal, factors: M<=4}\n";
+    const auto result = loopfront::testing::RunLoopfront("export timeloop --timeloop " + v03 + " '" +
+                                                         constraints.string() + "' --output '" +
+                                                         (dir / "out").string() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("expected Timeloop files without constraints") != std::string::npos);
+    CHECK(!std::filesystem::exists(dir / "out"));
+  }
+  SECTION("both --timeloop and --arch is an error") {
+    const auto result = loopfront::testing::RunLoopfront("export timeloop --arch gemmini --timeloop " + v03 +
+                                                         " --output '" + Scratch("both").string() + "'");
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("expected either --timeloop FILE... or --arch") != std::string::npos);
+  }
 }
