@@ -16,7 +16,7 @@ namespace {
 
 constexpr int kMaxWordBits = 64;
 
-constexpr std::array<std::pair<OpKind, std::string_view>, 9> kKindNames = {{
+constexpr std::array<std::pair<OpKind, std::string_view>, 12> kKindNames = {{
     {OpKind::kContraction, "contraction"},
     {OpKind::kSoftmax, "softmax"},
     {OpKind::kLayerNorm, "layernorm"},
@@ -26,6 +26,9 @@ constexpr std::array<std::pair<OpKind, std::string_view>, 9> kKindNames = {{
     {OpKind::kMul, "mul"},
     {OpKind::kAdd, "add"},
     {OpKind::kScale, "scale"},
+    {OpKind::kRope, "rope"},
+    {OpKind::kGather, "gather"},
+    {OpKind::kTopK, "topk"},
 }};
 
 constexpr std::array<std::pair<MathFunction, std::string_view>, kNumMathFunctions> kFunctionNames = {{
@@ -53,11 +56,20 @@ constexpr std::array<std::pair<TensorRole, std::string_view>, 3> kRoleNames = {{
     {TensorRole::kOutput, "output"},
 }};
 
-constexpr std::array<std::pair<OpClass, std::string_view>, 4> kClassNames = {{
+constexpr std::array<std::pair<OpClass, std::string_view>, 7> kClassNames = {{
     {OpClass::kMhaProjection, "mha_projection"},
     {OpClass::kMhaActToAct, "mha_act_to_act"},
     {OpClass::kFfnProjection, "ffn_projection"},
     {OpClass::kOther, "other"},
+    {OpClass::kEmbedding, "embedding"},
+    {OpClass::kLmHead, "lm_head"},
+    {OpClass::kMoeRouter, "moe_router"},
+}};
+
+constexpr std::array<std::pair<TensorData, std::string_view>, 3> kDataNames = {{
+    {TensorData::kActivation, "activation"},
+    {TensorData::kParameter, "parameter"},
+    {TensorData::kKvCache, "kv_cache"},
 }};
 
 template <typename Enum, std::size_t kSize>
@@ -286,6 +298,9 @@ std::string_view ToString(OpClass op_class) { return NameOf(kClassNames, op_clas
 std::optional<OpKind> ParseOpKind(std::string_view text) { return ValueOf(kKindNames, text); }
 std::optional<TensorRole> ParseTensorRole(std::string_view text) { return ValueOf(kRoleNames, text); }
 std::optional<OpClass> ParseOpClass(std::string_view text) { return ValueOf(kClassNames, text); }
+std::string_view ToString(TensorData data) { return NameOf(kDataNames, data); }
+std::optional<TensorData> ParseTensorData(std::string_view text) { return ValueOf(kDataNames, text); }
+std::vector<std::string> TensorDataNames() { return NamesOf(kDataNames); }
 std::vector<std::string> OpKindNames() { return NamesOf(kKindNames); }
 std::vector<std::string> TensorRoleNames() { return NamesOf(kRoleNames); }
 std::vector<std::string> OpClassNames() { return NamesOf(kClassNames); }
@@ -368,6 +383,17 @@ VectorOpProfile DefaultVectorProfile(OpKind kind) {
       return {.passes = 1, .ops_per_element = {1}, .functions = {Mix({{kMul, 1}})}};
     case OpKind::kAdd:
       return {.passes = 1, .ops_per_element = {1}, .functions = {Mix({{kAdd, 1}})}};
+    case OpKind::kRope:
+      // x·cos θ + rotate_half(x)·sin θ (Su et al. 2021, RoFormer eq. 34): two multiplies and an
+      // add; cos θ and sin θ come from a table computed once per position (not counted).
+      return {.passes = 1, .ops_per_element = {3}, .functions = {Mix({{kMul, 2}, {kAdd, 1}})}};
+    case OpKind::kGather:
+      // An embedding lookup copies rows: data movement, no arithmetic.
+      return {.passes = 1, .ops_per_element = {0}, .functions = {Mix({})}};
+    case OpKind::kTopK:
+      // Top-1 by default: one compare-select per element along the reduced dim; a builder sets
+      // k compare-selects per element for top-k (k passes of a running max, Mixtral's router).
+      return {.passes = 1, .ops_per_element = {1}, .functions = {Mix({{kMax, 1}})}};
   }
   throw util::InternalError("DefaultVectorProfile: unknown kind");
 }

@@ -18,10 +18,14 @@ template <typename Enum, std::size_t kSize>
 using NameTable = std::array<std::pair<Enum, std::string_view>, kSize>;
 
 constexpr NameTable<Phase, 2> kPhaseNames = {{{Phase::kPrefill, "prefill"}, {Phase::kDecode, "decode"}}};
-constexpr NameTable<Activation, 2> kActivationNames = {{{Activation::kGelu, "gelu"}, {Activation::kSwiGlu, "swiglu"}}};
+constexpr NameTable<Activation, 3> kActivationNames = {
+    {{Activation::kGelu, "gelu"}, {Activation::kSwiGlu, "swiglu"}, {Activation::kGeGlu, "geglu"}}};
 constexpr NameTable<Norm, 2> kNormNames = {{{Norm::kLayerNorm, "layernorm"}, {Norm::kRmsNorm, "rmsnorm"}}};
 constexpr NameTable<NormPlacement, 2> kPlacementNames = {
     {{NormPlacement::kPost, "post"}, {NormPlacement::kPre, "pre"}}};
+constexpr NameTable<Positions, 3> kPositionsNames = {
+    {{Positions::kNone, "none"}, {Positions::kAbsolute, "absolute"}, {Positions::kRotary, "rotary"}}};
+constexpr NameTable<LmHead, 3> kLmHeadNames = {{{LmHead::kNone, "none"}, {LmHead::kLast, "last"}, {LmHead::kAll, "all"}}};
 
 template <typename Enum, std::size_t kSize>
 std::string_view NameOf(const NameTable<Enum, kSize>& table, Enum value) {
@@ -288,5 +292,11 @@ std::vector<std::string> PhaseNames() { return NamesOf(kPhaseNames); }
 std::vector<std::string> ActivationNames() { return NamesOf(kActivationNames); }
 std::vector<std::string> NormNames() { return NamesOf(kNormNames); }
 std::vector<std::string> NormPlacementNames() { return NamesOf(kPlacementNames); }
+std::string_view ToString(Positions positions) { return NameOf(kPositionsNames, positions); }
+std::string_view ToString(LmHead lm_head) { return NameOf(kLmHeadNames, lm_head); }
+std::optional<Positions> ParsePositions(std::string_view text) { return ValueOf(kPositionsNames, text); }
+std::optional<LmHead> ParseLmHead(std::string_view text) { return ValueOf(kLmHeadNames, text); }
+std::vector<std::string> PositionsNames() { return NamesOf(kPositionsNames); }
+std::vector<std::string> LmHeadNames() { return NamesOf(kLmHeadNames); }
 
 }  // namespace loopfront::workload

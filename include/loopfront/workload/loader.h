@@ -47,8 +47,9 @@ struct WorkloadOverrides {
   std::optional<std::int64_t> batch{};
   std::optional<Phase> phase{};
   std::optional<std::int64_t> kv_len{};
+  std::optional<Precision> precision{};  // `--precision w4a16kv8`
 
-  bool empty() const { return !seq_len && !batch && !phase && !kv_len; }
+  bool empty() const { return !seq_len && !batch && !phase && !kv_len && !precision; }
 };
 
 // Resolves `name_or_path` (io::LooksLikePath decides), reads it, applies `overrides`, and checks

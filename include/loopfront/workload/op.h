@@ -49,6 +49,9 @@ enum class OpKind : std::uint8_t {
   kMul,    // element-wise product (the SwiGLU gate)
   kAdd,    // residual add
   kScale,  // requantize / scale by a constant
+  kRope,    // rotary position embedding: x·cos + rotate_half(x)·sin (2 mul + 1 add per element)
+  kGather,  // embedding lookup: copies the rows a token index selects (no arithmetic)
+  kTopK,    // top-k selection along reduced_dim (a MoE router): k compare-selects per element
 };
 
 // The math a vector op does per element, as a host CPU prices it (arch::Host's per-function
@@ -61,7 +64,22 @@ inline constexpr int kNumMathFunctions = 9;
 using FunctionMix = std::array<double, kNumMathFunctions>;
 
 // The survey's Table 2 grouping used by `analyze --by class`.
-enum class OpClass : std::uint8_t { kMhaProjection, kMhaActToAct, kFfnProjection, kOther };
+// Classes appended for LLMs: embedding (token gather, position and segment adds), lm_head (the
+// final vocabulary projection), moe_router (router matmul, softmax, top-k, expert combine);
+// mixture-of-experts expert MLPs count as ffn_projection.
+enum class OpClass : std::uint8_t {
+  kMhaProjection,
+  kMhaActToAct,
+  kFfnProjection,
+  kOther,
+  kEmbedding,
+  kLmHead,
+  kMoeRouter,
+};
+
+// What a tensor holds, for precision and parameter counts: a model parameter (weights, embedding
+// tables), the KV cache (K and V), or an activation (everything else).
+enum class TensorData : std::uint8_t { kActivation, kParameter, kKvCache };
 
 struct Dim {
   std::string name;
@@ -93,6 +111,7 @@ struct Tensor {
   std::vector<int> dims;  // indices into Op::dims, outermost first
   int word_bits = 8;
   std::vector<std::vector<IndexTerm>> affine_indices{};  // empty for a plain tensor
+  TensorData data = TensorData::kActivation;
   bool operator==(const Tensor&) const = default;
 
   bool IsAffine() const { return !affine_indices.empty(); }
@@ -111,6 +130,15 @@ struct Op {
   std::vector<FunctionMix> functions;
   std::optional<int> reduced_dim;  // vector ops that reduce along a dim (softmax, norms)
   std::int64_t count = 1;
+  // Elements of model parameters this op holds over the whole workload (every layer and expert,
+  // biases included; an embedding table shared with the LM head counted at its first op only).
+  // Builders set it; op lists: Σ over `parameter` tensors, elements × count, once per name.
+  std::int64_t parameters = 0;
+  // Contractions of a workload with explicit precision: the bits of one partial sum. Unset: every
+  // level stores one element per word (Timeloop's semantics: a level's word_bits is the width of
+  // everything it holds). Set: the dataflow model counts a tensor's words at a level as
+  // elements × bits / word_bits (partial sums at accumulator_bits below the outermost level).
+  std::optional<int> accumulator_bits{};
 
   bool operator==(const Op&) const = default;
 
@@ -153,6 +181,9 @@ std::vector<std::string> CheckOp(const Op& op);
 std::string_view ToString(TensorRole role);
 std::string_view ToString(OpKind kind);
 std::string_view ToString(OpClass op_class);
+std::string_view ToString(TensorData data);
+std::optional<TensorData> ParseTensorData(std::string_view text);
+std::vector<std::string> TensorDataNames();
 std::optional<OpKind> ParseOpKind(std::string_view text);
 std::optional<TensorRole> ParseTensorRole(std::string_view text);
 std::optional<OpClass> ParseOpClass(std::string_view text);

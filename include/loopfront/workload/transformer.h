@@ -44,9 +44,38 @@
 namespace loopfront::workload {
 
 enum class Phase : std::uint8_t { kPrefill, kDecode };
-enum class Activation : std::uint8_t { kGelu, kSwiGlu };
+// The MLP: gelu = w2(gelu(w1·x)); swiglu = w2(silu(w1·x) ⊙ w3·x) (LLaMA, Mistral, Qwen2, Phi-3);
+// geglu = w2(gelu(w1·x) ⊙ w3·x) (Gemma). Shazeer 2020, "GLU Variants Improve Transformer".
+enum class Activation : std::uint8_t { kGelu, kSwiGlu, kGeGlu };
 enum class Norm : std::uint8_t { kLayerNorm, kRmsNorm };
 enum class NormPlacement : std::uint8_t { kPost, kPre };
+// How token positions enter: none; absolute = a learned position table added to the token
+// embedding (BERT, GPT-2, ViT); rotary = RoPE applied to Q and K in every block (Su et al. 2021;
+// LLaMA, Mistral, Qwen2, Gemma, Phi-3).
+enum class Positions : std::uint8_t { kNone, kAbsolute, kRotary };
+// Which rows the LM head computes logits for: none, the last position of each sequence (what
+// generation needs; the default for decoders), or every position (training, scoring).
+enum class LmHead : std::uint8_t { kNone, kLast, kAll };
+
+// Word sizes in bits per tensor class (`precision:`; `--precision w4a16kv8`). Weights are the
+// model's parameters (projections, embedding table, LM head, experts, router), kv_cache the K and V
+// tensors (what a decode step caches), activations every other tensor, accumulators the partial
+// sums of a contraction's output (Op::accumulator_bits).
+struct Precision {
+  int weights = 8;
+  int activations = 8;
+  int kv_cache = 8;
+  int accumulators = 32;
+  bool operator==(const Precision&) const = default;
+};
+
+// A mixture-of-experts MLP (Mixtral; Jiang et al. 2024, arXiv 2401.04088): a router picks
+// `experts_per_token` of `experts` expert MLPs for each token. experts = 0: a dense MLP.
+struct MixtureOfExperts {
+  std::int64_t experts = 0;
+  std::int64_t experts_per_token = 0;
+  bool operator==(const MixtureOfExperts&) const = default;
+};
 
 // A vision Transformer's patch embedding (ViT, Dosovitskiy et al. 2021, Sec. 3.1): the
 // image_size × image_size image with `channels` channels is cut into patch_size × patch_size
@@ -63,9 +92,16 @@ struct TransformerSpec {
   // Required sizes; 0 = unset (CheckTransformerSpec rejects it).
   std::int64_t d_model = 0;
   std::int64_t heads = 0;
-  std::int64_t d_head = 0;  // d_model must equal heads × d_head
+  std::int64_t d_head = 0;  // attention width = heads × d_head (usually, not necessarily, d_model)
   std::int64_t d_ff = 0;
   std::int64_t layers = 0;
+  // Grouped-query attention: K and V have kv_heads heads, each shared by heads / kv_heads query
+  // heads (1 = multi-query). 0 = heads (multi-head attention).
+  std::int64_t kv_heads = 0;
+  // Per-layer shapes (survey Sec. 6, Tab. 9): when non-empty, one entry per layer, replacing
+  // heads / d_ff for that layer (then every layer is built as its own block, count 1).
+  std::vector<std::int64_t> layer_heads{};
+  std::vector<std::int64_t> layer_d_ff{};
   std::int64_t seq_len = 0;  // tokens per sequence (prefill); decode: default kv_len
   std::int64_t batch = 1;    // sequences processed together
   Phase phase = Phase::kPrefill;
@@ -77,10 +113,32 @@ struct TransformerSpec {
   bool decoder = false;  // causal (GPT, LLaMA); only decoders have a decode phase
   // Prefill only: a `patch_embed` conv (count 1, not per layer) that writes the block input x.
   std::optional<PatchEmbedding> patch_embedding{};
+  // The model's ends. vocab > 0: a token-embedding gather (`embed`) before the blocks and, unless
+  // lm_head is none, a final norm (pre-norm models) and the LM head after them.
+  std::int64_t vocab = 0;
+  Positions positions = Positions::kNone;
+  std::int64_t max_positions = 0;  // rows of an absolute position table (parameters); 0 = seq_len
+  std::int64_t token_types = 0;    // BERT's segment embedding rows (type_vocab_size); 0 = none
+  std::optional<LmHead> lm_head{};  // unset: last for decoders, none for encoders (LmHeadOrDefault)
+  bool tie_embeddings = false;      // the LM head reuses the embedding table (counted once)
+  bool attention_bias = false;      // Q/K/V/O biases (parameters; added in the accumulator)
+  bool mlp_bias = false;            // MLP biases (parameters; added in the accumulator)
+  std::optional<std::int64_t> sliding_window{};  // attention sees at most this many keys
+  MixtureOfExperts moe{};
+  // Unset: every tensor has `bits`. Set: word sizes per tensor class, and contraction outputs
+  // carry Op::accumulator_bits.
+  std::optional<Precision> precision{};
 
   bool operator==(const TransformerSpec&) const = default;
 
   std::int64_t KvLen() const { return kv_len.value_or(seq_len); }
+  // Keys each query attends to: KvLen() capped at the sliding window.
+  std::int64_t AttendedKeys() const {
+    const std::int64_t keys = KvLen();
+    return sliding_window && *sliding_window < keys ? *sliding_window : keys;
+  }
+  std::int64_t KvHeads() const { return kv_heads > 0 ? kv_heads : heads; }
+  LmHead LmHeadOrDefault() const { return lm_head.value_or(decoder ? LmHead::kLast : LmHead::kNone); }
   // Tokens each sequence contributes to this workload: seq_len (prefill) or 1 (decode).
   std::int64_t TokensPerSequence() const { return phase == Phase::kDecode ? 1 : seq_len; }
 };
@@ -102,6 +160,12 @@ std::string_view ToString(Phase phase);
 std::string_view ToString(Activation activation);
 std::string_view ToString(Norm norm);
 std::string_view ToString(NormPlacement placement);
+std::string_view ToString(Positions positions);
+std::string_view ToString(LmHead lm_head);
+std::optional<Positions> ParsePositions(std::string_view text);
+std::optional<LmHead> ParseLmHead(std::string_view text);
+std::vector<std::string> PositionsNames();
+std::vector<std::string> LmHeadNames();
 std::optional<Phase> ParsePhase(std::string_view text);
 std::optional<Activation> ParseActivation(std::string_view text);
 std::optional<Norm> ParseNorm(std::string_view text);
