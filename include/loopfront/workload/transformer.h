@@ -121,8 +121,11 @@ struct TransformerSpec {
   std::int64_t token_types = 0;    // BERT's segment embedding rows (type_vocab_size); 0 = none
   std::optional<LmHead> lm_head{};  // unset: last for decoders, none for encoders (LmHeadOrDefault)
   bool tie_embeddings = false;      // the LM head reuses the embedding table (counted once)
-  bool attention_bias = false;      // Q/K/V/O biases (parameters; added in the accumulator)
-  bool mlp_bias = false;            // MLP biases (parameters; added in the accumulator)
+  // Biases are parameters; the add itself happens in the accumulator (Gemmini's matmul preloads
+  // the bias into its accumulator rows, `tiled_matmul_auto`'s D operand), so they add no op.
+  bool qkv_bias = false;  // Q, K, V projection biases (BERT, GPT-2, Qwen2)
+  bool out_bias = false;  // output projection bias (BERT, GPT-2)
+  bool mlp_bias = false;  // MLP biases (BERT, GPT-2, ViT)
   std::optional<std::int64_t> sliding_window{};  // attention sees at most this many keys
   MixtureOfExperts moe{};
   // Unset: every tensor has `bits`. Set: word sizes per tensor class, and contraction outputs
