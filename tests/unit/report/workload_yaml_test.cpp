@@ -2,8 +2,10 @@
 #include "loopfront/report/workload_yaml.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "loopfront/io/yaml_reader.h"
+#include "loopfront/workload/hf_config.h"
 #include "loopfront/workload/loader.h"
 
 using namespace loopfront::workload;
@@ -74,4 +76,50 @@ TEST_CASE("Written workload YAML carries the header and a comment per commented 
   // Keys at their defaults are left out unless commented.
   CHECK(yaml.find("batch") == std::string::npos);
   CHECK(yaml.find("vocab") == std::string::npos);
+}
+
+TEST_CASE("Every imported Hugging Face config written by import hf loads back to the same spec",
+          "[report][workload_yaml][hf]") {
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(LOOPFRONT_TESTS_DIR) / "data" / "hf")) {
+    if (entry.path().extension() != ".json") continue;
+    ++files;
+    INFO(entry.path().filename().string());
+    const HfImport imported = LoadHfConfig(entry.path().string());
+    const std::string yaml = loopfront::report::HfImportToYaml(imported, entry.path().string());
+    INFO(yaml);
+    Diagnostics diagnostics;
+    const YamlDocument document = YamlDocument::LoadString(yaml, "imported.yaml", diagnostics);
+    const WorkloadSpec loaded = ReadWorkloadDocument(document, "unnamed");
+    CHECK(loaded.name == imported.spec.name);
+    CHECK(*loaded.transformer == *imported.spec.transformer);
+  }
+  CHECK(files == 11);
+}
+
+TEST_CASE("The new transformer keys round-trip too", "[report][workload_yaml]") {
+  const TransformerSpec spec{
+      .name = "llm",
+      .d_model = 672,
+      .heads = 12,
+      .d_head = 56,
+      .d_ff = 2560,
+      .layers = 3,
+      .kv_heads = 2,
+      .layer_heads = {12, 6, 4},
+      .layer_d_ff = {1280, 2560, 768},
+      .seq_len = 128,
+      .norm_placement = NormPlacement::kPre,
+      .decoder = true,
+      .vocab = 1000,
+      .positions = Positions::kAbsolute,
+      .max_positions = 256,
+      .lm_head = LmHead::kAll,
+      .tie_embeddings = true,
+      .qkv_bias = true,
+      .sliding_window = 64,
+      .moe = {.experts = 4, .experts_per_token = 2},
+      .precision = Precision{.weights = 4, .activations = 16, .kv_cache = 8, .accumulators = 32}};
+  CHECK(RoundTrip(spec) == spec);
 }
