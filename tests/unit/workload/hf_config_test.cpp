@@ -383,3 +383,22 @@ TEST_CASE("HF import errors: all at once, each at the offending value", "[worklo
           "got a list");
   }
 }
+
+TEST_CASE("Imported configs count the published parameter totals", "[workload][hf]") {
+  // Published totals, which count every weight matrix, norm weights and biases, tied embeddings
+  // once: GPT-2 and the current LLMs as listed in shared/FACTS.md; Llama-2-7B's 6,738,415,616 and
+  // BERT-Base's 109,482,240 as transformers counts LlamaForCausalLM and BertModel. BERT less its
+  // pooler (768 × 768 + 768 = 590,592), a task head loopfront does not build.
+  const std::pair<std::string, std::int64_t> models[] = {
+      {"bert-base-uncased.json", 108891648}, {"gpt2.json", 124439808},         {"llama2-7b.json", 6738415616},
+      {"llama3-8b.json", 8030261248},        {"llama2-70b.json", 68976648192}, {"mistral-7b.json", 7241732096},
+      {"mixtral-8x7b.json", 46702792704},    {"qwen2-7b.json", 7615616512},    {"gemma-2b.json", 2506172416},
+      {"phi3-mini-4k.json", 3821079552}};
+  for (const auto& [file, published] : models) {
+    INFO(file);
+    const Workload workload = BuildWorkload(LoadWorkloadSpec("hf:" + DataFile(file)));
+    std::int64_t parameters = 0;
+    for (const Op& op : workload.ops()) parameters += op.parameters;
+    CHECK(parameters == published);
+  }
+}
