@@ -212,16 +212,32 @@ bool JsonValue::IsNull() const { return node_->is_null(); }
 bool JsonValue::IsObject() const { return node_->is_object(); }
 bool JsonValue::IsString() const { return node_->is_string(); }
 
+namespace {
+
+// An integer that fits int64 (nlohmann keeps non-negative literals as uint64).
+std::optional<std::int64_t> IntegerOf(const Json& node) {
+  if (node.is_number_unsigned()) {
+    const std::uint64_t value = node.get<std::uint64_t>();
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return static_cast<std::int64_t>(value);
+  }
+  if (node.is_number_integer()) return node.get<std::int64_t>();
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::int64_t> JsonValue::AsPositiveInt() const {
-  if (node_->is_number_unsigned() &&
-      node_->get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) &&
-      node_->get<std::uint64_t>() > 0) {
-    return static_cast<std::int64_t>(node_->get<std::uint64_t>());
-  }
-  if (node_->is_number_integer() && !node_->is_number_unsigned() && node_->get<std::int64_t>() > 0) {
-    return node_->get<std::int64_t>();
-  }
+  const std::optional<std::int64_t> value = IntegerOf(*node_);
+  if (value && *value > 0) return value;
   ErrorExpected("a positive integer");
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> JsonValue::AsNonNegativeInt() const {
+  const std::optional<std::int64_t> value = IntegerOf(*node_);
+  if (value && *value >= 0) return value;
+  ErrorExpected("a non-negative integer");
   return std::nullopt;
 }
 

@@ -416,16 +416,14 @@ class ConfigReader {
     const std::optional<std::pair<JsonValue, std::string>> max_layers =
         Require({"max_window_layers"}, "the first layer index that uses the sliding window, with use_sliding_window");
     if (!size || !max_layers) return;
-    const std::optional<JsonValue> count = max_layers->first;
-    if (count->IsNull()) return;
-    // 0 is allowed here (every layer windowed), so not AsPositiveInt.
-    const std::optional<double> first_windowed = count->AsNumber();
+    const JsonValue& count = max_layers->first;
+    const std::optional<std::int64_t> first_windowed = count.AsNonNegativeInt();
     if (!first_windowed) return;
     if (*first_windowed == 0) {
       spec_.sliding_window = *size;
       Source("sliding_window", "sliding_window (use_sliding_window true, max_window_layers 0: every layer)");
-    } else if (*first_windowed < static_cast<double>(layers_)) {
-      count->ErrorExpected(
+    } else if (*first_windowed < layers_) {
+      count.ErrorExpected(
           fmt::format("0 (every layer windowed) or at least num_hidden_layers ({}) with use_sliding_window true",
                       layers_),
           "; loopfront builds one attention for all layers, and layers from max_window_layers on would use the "

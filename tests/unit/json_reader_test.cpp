@@ -89,3 +89,17 @@ TEST_CASE("Byte offsets become 1-based lines and character columns", "[io][json]
   CHECK(LineColumnOfOffset("éx", 2) == std::pair{1, 2});
   CHECK(LineColumnOfOffset("ab", 99) == std::pair{1, 3});
 }
+
+TEST_CASE("Non-negative JSON integers accept 0 and refuse negatives and fractions", "[io][json]") {
+  Diagnostics diagnostics;
+  const JsonDocument document = JsonDocument::LoadString(
+      R"({"zero": 0, "minus": -1, "half": 0.5, "huge": 18446744073709551615})", "n.json", diagnostics);
+  const auto root = document.root();
+  CHECK(root.Get("zero")->AsNonNegativeInt() == 0);
+  CHECK_FALSE(root.Get("minus")->AsNonNegativeInt());
+  CHECK_FALSE(root.Get("half")->AsNonNegativeInt());
+  // Beyond int64: not an integer loopfront can hold.
+  CHECK_FALSE(root.Get("huge")->AsPositiveInt());
+  REQUIRE(diagnostics.size() == 3);
+  CHECK(diagnostics.items()[0].ToString() == "n.json:1:22: minus: expected a non-negative integer, got -1");
+}

@@ -44,8 +44,9 @@ class JsonValue {
   bool IsString() const;
 
   // Typed reads. On a mismatch they record `expected ..., got ...` at this value and return nullopt.
-  std::optional<std::int64_t> AsPositiveInt() const;  // an integer > 0
-  std::optional<double> AsNumber() const;             // any number
+  std::optional<std::int64_t> AsPositiveInt() const;     // an integer > 0
+  std::optional<std::int64_t> AsNonNegativeInt() const;  // an integer >= 0
+  std::optional<double> AsNumber() const;                // any number
   std::optional<bool> AsBool() const;
   std::optional<std::string> AsString() const;
   // A string that must be one of `choices`; otherwise lists them and suggests the closest.
