@@ -4,6 +4,11 @@
 // (report/timeloop_import.h), each value's origin in a comment, so that `loopfront eval --mapping
 // DIR/mapping.yaml` gives the figures of `loopfront eval --timeloop FILE...`. Prints the paths
 // written.
+//
+// `loopfront import hf CONFIG [--output FILE]`: reads a Hugging Face config.json
+// (workload/hf_config.h) and writes the equivalent `transformer:` workload (report/workload_yaml.h),
+// each value commented with its config key, to FILE (printing its path) or to stdout. Loading that
+// file gives the workload of `--model hf:CONFIG`.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -12,7 +17,9 @@
 
 #include "loopfront/io/output.h"
 #include "loopfront/report/timeloop_import.h"
+#include "loopfront/report/workload_yaml.h"
 #include "loopfront/timeloop/importer.h"
+#include "loopfront/workload/hf_config.h"
 #include "src/cli/commands.h"
 
 namespace loopfront::cli {
@@ -41,6 +48,23 @@ int RunImportTimeloop(const ImportTimeloopArgs& args) {
   return 0;
 }
 
+struct ImportHfArgs {
+  std::string config;
+  std::string output_file;
+};
+
+int RunImportHf(const ImportHfArgs& args) {
+  const workload::HfImport imported = workload::LoadHfConfig(args.config);
+  const std::string yaml = report::HfImportToYaml(imported, args.config);
+  if (args.output_file.empty()) {
+    std::cout << yaml;
+  } else {
+    io::WriteFileAtomically(args.output_file, yaml);
+    std::cout << args.output_file << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddImportCommand(CLI::App& app, CommandRegistry& registry) {
@@ -60,6 +84,15 @@ void AddImportCommand(CLI::App& app, CommandRegistry& registry) {
                    "Folder to write arch.yaml, workload.yaml, mapping.yaml and constraints.yaml into")
       ->required();
   registry.Add(timeloop, [args] { return RunImportTimeloop(*args); });
+
+  auto hf_args = std::make_shared<ImportHfArgs>();
+  CLI::App* hf = import->add_subcommand(
+      "hf",
+      "A Hugging Face config.json (model_type bert, gpt2, llama, mistral, mixtral, qwen2, gemma, phi3 or vit) -> a "
+      "transformer workload YAML, each value commented with its config key (docs/workloads.md)");
+  hf->add_option("config", hf_args->config, "The model's config.json")->required();
+  hf->add_option("--output", hf_args->output_file, "File to write the workload YAML to (default: stdout)");
+  registry.Add(hf, [hf_args] { return RunImportHf(*hf_args); });
 }
 
 }  // namespace loopfront::cli

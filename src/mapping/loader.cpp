@@ -10,6 +10,7 @@
 #include "loopfront/io/presets.h"
 #include "loopfront/mapping/check.h"
 #include "loopfront/util/strings.h"
+#include "loopfront/workload/hf_config.h"
 #include "loopfront/workload/loader.h"
 #include "loopfront/workload/op_spec.h"
 
@@ -341,6 +342,12 @@ void MappingFile::ReadHeader() {
 }
 
 std::string MappingFile::ResolveRelative(const std::string& name_or_path) const {
+  // `hf:PATH` (a Hugging Face config) names a file too: PATH is relative to this file.
+  if (name_or_path.starts_with(workload::kHfPrefix)) {
+    const std::filesystem::path path(name_or_path.substr(workload::kHfPrefix.size()));
+    if (path.is_relative() && !base_dir_.empty()) return std::string(workload::kHfPrefix) + (base_dir_ / path).string();
+    return name_or_path;
+  }
   if (io::LooksLikePath(name_or_path) && std::filesystem::path(name_or_path).is_relative() && !base_dir_.empty()) {
     return (base_dir_ / name_or_path).string();
   }

@@ -13,6 +13,7 @@
 #include "loopfront/io/presets.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
+#include "loopfront/workload/hf_config.h"
 
 namespace loopfront::workload {
 namespace {
@@ -958,6 +959,9 @@ WorkloadSpec ApplyOverrides(WorkloadSpec spec, const WorkloadOverrides& override
 WorkloadSpec LoadWorkloadSpec(std::string_view name_or_path, const WorkloadOverrides& overrides) {
   util::Diagnostics diagnostics;
   const std::string text(name_or_path);
+  if (name_or_path.starts_with(kHfPrefix)) {
+    return ApplyOverrides(LoadHfConfig(std::string(name_or_path.substr(kHfPrefix.size()))).spec, overrides);
+  }
   if (io::LooksLikePath(name_or_path)) {
     const io::YamlDocument document = io::YamlDocument::LoadFile(text, diagnostics);
     const std::string stem = std::filesystem::path(text).stem().string();
@@ -966,8 +970,9 @@ WorkloadSpec LoadWorkloadSpec(std::string_view name_or_path, const WorkloadOverr
   const io::Preset* preset = io::FindPreset(io::PresetKind::kWorkload, name_or_path);
   if (preset == nullptr) {
     const std::vector<std::string> names = io::PresetNames(io::PresetKind::kWorkload);
-    throw util::ConfigError(fmt::format("expected a workload preset ({}) or a path to a YAML file, got '{}'{}",
-                                        util::Join(names, ", "), text, util::DidYouMeanHint(text, names)));
+    throw util::ConfigError(fmt::format(
+        "expected a workload preset ({}), a path to a YAML file or hf:PATH to a Hugging Face config.json, got '{}'{}",
+        util::Join(names, ", "), text, util::DidYouMeanHint(text, names)));
   }
   const io::YamlDocument document =
       io::YamlDocument::LoadString(std::string(preset->text), std::string(preset->path), diagnostics);

@@ -1,10 +1,12 @@
-// The bad-input folder (shared/STYLE.md, "Tests"): every tests/bad_inputs/*.yaml holds one error.
+// The bad-input folder (shared/STYLE.md, "Tests"): every tests/bad_inputs/*.yaml (or *.json) holds one error.
 // Its first line is `# expect: <part of the message>`; an optional second line
 // `# expect-at: LINE:COL` pins the position. For each file, `loopfront validate FILE` must exit
 // with code 2 and print a diagnostic line `FILE:LINE:COL: ...` that contains the expected text
 // (at exactly LINE:COL when given). A file that is not a loopfront document (a Timeloop input)
 // names the command to run on it in a line `# command: ARGS` among its first lines (e.g.
 // `# command: eval --timeloop`): `loopfront ARGS FILE` then replaces `validate FILE`.
+// A JSON case (a Hugging Face config.json, which cannot hold comments) keeps these lines in a
+// sidecar file NAME.json.expect beside it.
 // New cases need no code: drop a file in the folder.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -26,7 +28,9 @@ struct Expectation {
 };
 
 Expectation ReadExpectation(const std::filesystem::path& file) {
-  const std::vector<std::string> lines = loopfront::util::Split(loopfront::testing::ReadWholeFile(file), '\n');
+  const std::filesystem::path expectations =
+      file.extension() == ".json" ? std::filesystem::path(file.string() + ".expect") : file;
+  const std::vector<std::string> lines = loopfront::util::Split(loopfront::testing::ReadWholeFile(expectations), '\n');
   Expectation expectation;
   const std::string expect_prefix = "# expect: ";
   const std::string at_prefix = "# expect-at: ";
@@ -46,7 +50,7 @@ TEST_CASE("Every bad input is rejected with exit code 2, a position and the expe
   const std::filesystem::path folder = std::filesystem::path(LOOPFRONT_TESTS_DIR) / "bad_inputs";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    if (entry.path().extension() == ".yaml" || entry.path().extension() == ".json") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   REQUIRE(files.size() >= 22);

@@ -146,6 +146,7 @@ const std::vector<GoldenCase> kCases = {
     {"analyze_class_table", "analyze --model bert-base --seq 128,512,4096 --by class"},
     {"analyze_op_csv", "analyze --model bert-base --seq 128 --format csv"},
     {"analyze_decode_json", "analyze --model gpt2 --seq 256 --phase decode --format json"},
+    {"import_hf", "import hf tests/data/hf/mixtral-8x7b.json"},
     {"eval_table", "eval --arch gemmini " + kWq + " " + kWqMapping},
     {"eval_json", "eval --arch gemmini " + kWq + " " + kWqMapping + " --format json"},
     {"eval_roofline", "eval --arch gemmini " + kWq + " " + kWqMapping + " --cost-model roofline"},

@@ -147,3 +147,17 @@ TEST_CASE("Bad mapping files are reported at the entry to fix", "[mapping][loade
 
   CHECK_THAT(ErrorsOf("mapping: \"DRAM[m2 n48] scratchpad[q4]\"\n", problem), Contains("m.yaml:1:10: mapping: "));
 }
+
+TEST_CASE("A mapping file's hf: workload is a path relative to the file", "[mapping][loader][hf]") {
+  const std::string text = R"(arch: gemmini
+workload: hf:models/gpt2.json
+op_name: q_proj
+mapping:
+  - level: DRAM
+    temporal: [[m, 2]]
+)";
+  const MappingFile file = MappingFile::FromString(text, "m.yaml", "/data/maps");
+  CHECK(file.ResolveRelative("hf:models/gpt2.json") == "hf:/data/maps/models/gpt2.json");
+  CHECK(file.ResolveRelative("hf:/abs/config.json") == "hf:/abs/config.json");
+  CHECK(file.ResolveRelative("gemmini") == "gemmini");
+}

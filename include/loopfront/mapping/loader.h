@@ -66,8 +66,8 @@ class MappingFile {
   const MappingFileHeader& header() const { return header_; }
   const std::string& file() const { return document_->file(); }
 
-  // A preset name unchanged, or a relative path resolved against the file's folder (how the
-  // header's `arch` and `workload` are read).
+  // A preset name unchanged, or a relative path (also `hf:PATH`) resolved against the file's folder
+  // (how the header's `arch` and `workload` are read).
   std::string ResolveRelative(const std::string& name_or_path) const;
 
   // The architecture (preset name, or a path resolved against the file's folder) and the op the

@@ -56,7 +56,8 @@ struct WorkloadOverrides {
   bool empty() const { return !seq_len && !batch && !phase && !kv_len && !precision; }
 };
 
-// Resolves `name_or_path` (io::LooksLikePath decides), reads it, applies `overrides`, and checks
+// Resolves `name_or_path` (`hf:PATH` = a Hugging Face config.json, workload/hf_config.h; else
+// io::LooksLikePath decides between a file and a preset), reads it, applies `overrides`, and checks
 // the result. An unknown preset is a ConfigError with "did you mean" over the preset names;
 // overrides on an op list, or that make the spec invalid (decode of an encoder), are
 // ConfigErrors naming the command-line option.
