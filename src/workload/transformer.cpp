@@ -607,13 +607,6 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
       problems.push_back("positions: expected none or rotary without a vocab or patch_embedding");
     }
   }
-  if (spec.max_positions > 0 && spec.positions == Positions::kAbsolute) {
-    const std::int64_t needed = spec.phase == Phase::kDecode ? spec.KvLen() : spec.seq_len;
-    if (spec.max_positions < needed) {
-      problems.push_back(fmt::format("max_positions: expected at least {} (the positions the table must cover), got {}",
-                                     needed, spec.max_positions));
-    }
-  }
   // Products are formed in long double first: the sizes are user input and must not overflow int64.
   using Wide = long double;
   const Wide token_rows = Wide(spec.batch) * Wide(spec.TokensPerSequence());

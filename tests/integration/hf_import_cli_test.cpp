@@ -37,23 +37,16 @@ TEST_CASE("analyze --model hf:FILE --seq 2048 --by class --format csv works for 
   REQUIRE(files.size() == 11);
   for (const fs::path& file : files) {
     INFO(file.filename().string());
-    // BERT and GPT-2 learned 512 and 1024 positions: 2048 tokens do not fit their position tables
-    // (workload/transformer.h, max_positions), so they run at their own maximum.
-    const std::string name = file.filename().string();
-    const bool short_table = name == "bert-base-uncased.json" || name == "gpt2.json";
-    const auto result = RunLoopfront("analyze --model 'hf:" + file.string() + "' --seq " +
-                                     (short_table ? "512" : "2048") + " --by class --format csv");
+    // BERT and GPT-2 learned 512 and 1024 positions; 2048 tokens are analysed as if their tables
+    // were extended (workload/transformer.h, max_positions), as the survey runs BERT at 4096.
+    const auto result =
+        RunLoopfront("analyze --model 'hf:" + file.string() + "' --seq 2048 --by class --format csv");
     INFO("stderr:\n" << result.err);
     CHECK(result.exit_code == 0);
     const std::vector<std::string> lines = loopfront::util::Split(result.out, '\n');
     REQUIRE(lines.size() > 2);
     CHECK(lines[0].starts_with("model,"));
     CHECK(result.out.find(",total,") != std::string::npos);
-    if (short_table) {
-      const auto too_long = RunLoopfront("analyze --model 'hf:" + file.string() + "' --seq 2048 --format csv");
-      CHECK(too_long.exit_code == 2);
-      CHECK(too_long.err.find("max_positions: expected at least 2048") != std::string::npos);
-    }
   }
 }
 

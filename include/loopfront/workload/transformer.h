@@ -190,7 +190,8 @@ struct TransformerSpec {
 // per-layer lists of `layers` entries, kv_heads dividing every layer's heads, moe with
 // 1 ≤ experts_per_token ≤ experts, sliding_window ≥ 1, bits and precision in 1..64, lm_head /
 // tie_embeddings / token_types / absolute positions only with a vocab (absolute positions also
-// with a patch embedding), max_positions covering seq_len (prefill) or kv_len (decode), decode
+// with a patch embedding), max_positions only with absolute positions (a longer seq_len is a
+// what-if beyond the learned table, allowed), decode
 // only for decoders, kv_len only for decode, and every op built (projections, attention, LM head,
 // router, experts) below kMaxIterationPoints.
 std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec);

@@ -292,15 +292,22 @@ TEST_CASE("Checks across the new keys: all at once, each at the key to fix", "[w
   CHECK(errors[6] == "w.yaml:11:19: transformer.sliding_window: expected a positive integer, got '-1'");
 }
 
-TEST_CASE("max_positions covers seq_len (prefill) or kv_len (decode)", "[workload][loader]") {
+TEST_CASE("max_positions may be shorter than seq_len or kv_len (a what-if beyond the learned table)",
+          "[workload][loader]") {
   const std::string base =
       "transformer:\n  d_model: 64\n  heads: 4\n  d_ff: 256\n  layers: 2\n  seq_len: 16\n  decoder: true\n"
-      "  vocab: 100\n  positions: absolute\n  max_positions: 32\n";
+      "  vocab: 100\n  positions: absolute\n  max_positions: 8\n";
   CHECK(ErrorsOf(base).empty());
-  CHECK(ErrorsOf(base + "  phase: decode\n  kv_len: 32\n").empty());
-  const std::vector<std::string> errors = ErrorsOf(base + "  phase: decode\n  kv_len: 33\n");
+  CHECK(ErrorsOf(base + "  phase: decode\n  kv_len: 33\n").empty());
+  // The table's rows are the parameters; the add reads one row per token.
+  const Workload workload = BuildWorkload(Read(base));
+  const Op& add = workload.op(*workload.FindOp("pos_embed"));
+  CHECK(add.parameters == 8 * 64);
+  CHECK(add.DimSize("m") == 16);
+  const std::vector<std::string> errors = ErrorsOf(
+      "transformer:\n  d_model: 64\n  heads: 4\n  d_ff: 256\n  layers: 2\n  seq_len: 16\n  max_positions: 8\n");
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0].find("max_positions: expected at least the kv_len (33)") != std::string::npos);
+  CHECK(errors[0].find("max_positions: expected no max_positions without positions: absolute") != std::string::npos);
 }
 
 TEST_CASE("Op-list tensor data: explicit, or parameter for weights no op writes", "[workload][loader]") {
