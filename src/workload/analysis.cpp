@@ -143,11 +143,12 @@ std::vector<WorkSummary> AnalyzeTransformer(const TransformerSpec& spec, GroupBy
   for (std::size_t row = 0; row < first.size(); ++row) {
     const WorkSummary& f1 = first[row];
     const WorkSummary& f2 = second[row];
-    for (const auto& [at, t] :
+    // (the step's rows, its kv_len − 1)
+    for (const auto& [at, offset] :
          {std::pair{&third[row], std::min<std::int64_t>(last, 3) - 1}, std::pair{&last_step[row], last - 1}}) {
-      if (!affine(f1.count, f2.count, at->count, t) || !affine(f1.macs, f2.macs, at->macs, t) ||
-          !affine(f1.flops, f2.flops, at->flops, t) || !affine(f1.bytes, f2.bytes, at->bytes, t) ||
-          !affine(f1.kv_cache_bytes, f2.kv_cache_bytes, at->kv_cache_bytes, t) || at->params != f1.params) {
+      if (!affine(f1.count, f2.count, at->count, offset) || !affine(f1.macs, f2.macs, at->macs, offset) ||
+          !affine(f1.flops, f2.flops, at->flops, offset) || !affine(f1.bytes, f2.bytes, at->bytes, offset) ||
+          !affine(f1.kv_cache_bytes, f2.kv_cache_bytes, at->kv_cache_bytes, offset) || at->params != f1.params) {
         throw util::InternalError(fmt::format("decode work of '{}' is not affine in kv_len", f1.group));
       }
     }
