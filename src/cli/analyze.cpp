@@ -12,6 +12,7 @@
 #include "loopfront/report/analysis.h"
 #include "loopfront/workload/analysis.h"
 #include "loopfront/workload/loader.h"
+#include "loopfront/workload/precision.h"
 #include "src/cli/commands.h"
 
 namespace loopfront::cli {
@@ -20,14 +21,17 @@ namespace {
 struct AnalyzeOptions {
   std::string model{};
   std::vector<std::int64_t> seq_lens{};
-  std::int64_t batch = 0;  // 0 = the workload's own
-  std::string phase{};     // empty = the workload's own
+  std::int64_t batch = 0;   // 0 = the workload's own
+  std::string phase{};      // empty = the workload's own
+  std::string precision{};  // empty = the workload's own (workload/precision.h)
   std::string by = "op";
   std::string format = "table";
 };
 
 int RunAnalyze(const AnalyzeOptions& options) {
   const workload::WorkloadSpec spec = workload::LoadWorkloadSpec(options.model);
+  std::optional<workload::Precision> precision;
+  if (!options.precision.empty()) precision = workload::PrecisionOverride(options.precision, "--precision", spec);
   const workload::GroupBy group_by = options.by == "class" ? workload::GroupBy::kClass : workload::GroupBy::kOp;
   std::vector<std::optional<std::int64_t>> seq_lens(options.seq_lens.begin(), options.seq_lens.end());
   if (seq_lens.empty()) seq_lens.emplace_back();
@@ -38,6 +42,7 @@ int RunAnalyze(const AnalyzeOptions& options) {
     overrides.seq_len = seq_len;
     if (options.batch > 0) overrides.batch = options.batch;
     if (!options.phase.empty()) overrides.phase = workload::ParsePhase(options.phase);
+    overrides.precision = precision;
     const workload::WorkloadSpec resolved = workload::ApplyOverrides(spec, overrides);
     report::AnalyzedConfiguration configuration{.model = resolved.name};
     if (resolved.transformer) {
@@ -59,8 +64,8 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
   auto options = std::make_shared<AnalyzeOptions>();
   CLI::App* analyze = app.add_subcommand(
       "analyze",
-      "Count MACs, FLOPs, bytes (ideal reuse) and arithmetic intensity per op or op class, summed over all "
-      "layers (decode: over generating seq_len tokens with a KV cache)");
+      "Count MACs, FLOPs, bytes (ideal reuse), arithmetic intensity, parameters and KV-cache bytes per op or op "
+      "class, summed over all layers (decode: over generating seq_len tokens with a KV cache)");
   analyze->add_option("--model", options->model, "Workload preset (see `loopfront list`) or YAML file")->required();
   analyze->add_option("--seq", options->seq_lens, "Sequence lengths, comma-separated (default: the workload's)")
       ->delimiter(',')
@@ -69,6 +74,9 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
       ->check(CLI::PositiveNumber);
   analyze->add_option("--phase", options->phase, "prefill or decode (default: the workload's)")
       ->check(CLI::IsMember({"prefill", "decode"}));
+  analyze->add_option("--precision", options->precision,
+                      "Word sizes per tensor class, e.g. w4a16kv8 (w weights, a activations, kv KV cache, acc "
+                      "accumulators; unnamed: the workload's bits, accumulators 32)");
   analyze->add_option("--by", options->by, "Rows per op or per op class")
       ->check(CLI::IsMember({"op", "class"}))
       ->capture_default_str();

@@ -380,6 +380,11 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
     if (!args->model.model.empty() && !args->timeloop_files.empty()) {
       throw OptionError("--timeloop", "expected --timeloop for a single-op search, got it with --model");
     }
+    if (args->model.model.empty() && !args->model.precision.empty()) {
+      throw OptionError("--precision",
+                        "expected --precision with --model (it sets a model's word sizes), got it for "
+                        "a single-op search");
+    }
     if (args->timeloop_files.empty() && args->selection.arch.empty()) {
       throw OptionError("--arch", "expected an architecture (--arch NAME|FILE, or --timeloop FILE...), got none");
     }

@@ -16,6 +16,7 @@
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
 #include "loopfront/workload/loader.h"
+#include "loopfront/workload/precision.h"
 #include "loopfront/workload/transformer.h"
 
 namespace loopfront::cli {
@@ -30,6 +31,10 @@ ResolvedModel ResolveModel(const ModelSearchArgs& args) {
   if (args.batch > 0) request.batch = args.batch;
   if (!args.phase.empty()) request.phase = workload::ParsePhase(args.phase);
   if (args.kv_len > 0) request.kv_len = args.kv_len;
+  if (!args.precision.empty()) {
+    request.precision =
+        workload::PrecisionOverride(args.precision, "--precision", workload::LoadWorkloadSpec(args.model));
+  }
   return experiment::ResolveModel(request);
 }
 
@@ -51,6 +56,9 @@ void AddModelSearchOptions(CLI::App& command, ModelSearchArgs& args) {
                   "With --model --phase decode: kv_len buckets that stand for the generation's steps")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  command.add_option("--precision", args.precision,
+                     "With --model: word sizes per tensor class, e.g. w4a16kv8 (w weights, a activations, kv KV "
+                     "cache, acc accumulators; unnamed: the workload's bits, accumulators 32)");
   command.add_option("--fusion", args.fusion, "With --model: none, or auto (search fused groups)")
       ->capture_default_str()
       ->check(CLI::IsMember({"none", "auto"}));

@@ -9,6 +9,7 @@
 //                            decode step with --kv-len K
 //   --kv-len K               decode: one step attending to K cached keys
 //   --kv-buckets N           decode: kv_len buckets standing for the generation's steps (default 8)
+//   --precision SPEC         word sizes per tensor class, e.g. w4a16kv8 (workload/precision.h)
 //   --fusion none|auto       auto (default): search candidate fused groups and choose the partition
 //   --tilings N              shared tilings screened per fused group (default 24)
 //
@@ -40,6 +41,7 @@ struct ModelSearchArgs {
   std::string phase;         // empty: the workload's
   std::int64_t kv_len = 0;   // 0: none (decode: a whole generation)
   int kv_buckets = 8;
+  std::string precision;  // empty: the workload's (workload/precision.h)
   std::string fusion = "auto";
   int tilings = 24;
 };

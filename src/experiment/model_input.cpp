@@ -10,6 +10,7 @@ ResolvedModel ResolveModel(const ModelRequest& request) {
   overrides.batch = request.batch;
   overrides.phase = request.phase;
   overrides.kv_len = request.kv_len;
+  overrides.precision = request.precision;
   ResolvedModel resolved{.identity = {}, .spec = workload::LoadWorkloadSpec(request.model, overrides), .parts = {}};
   const workload::WorkloadSpec& spec = resolved.spec;
   resolved.identity.model = spec.name;

@@ -41,7 +41,7 @@ Cell OptionalCell(const std::optional<std::int64_t>& value) { return value ? Cel
 std::string ConfigurationText(const AnalyzedConfiguration& configuration) {
   const auto number = [](std::string heading) { return Column{.name = std::move(heading), .align = Align::kRight}; };
   Table table({Column{.name = "group"}, number("count"), number("MACs"), number("FLOPs"), number("bytes"),
-               number("FLOP/byte"), number("% FLOPs")});
+               number("FLOP/byte"), number("% FLOPs"), number("params"), number("KV-cache bytes")});
   const long double total_flops = configuration.rows.back().flops;
   for (const workload::WorkSummary& row : configuration.rows) {
     table.Row()
@@ -51,7 +51,9 @@ std::string ConfigurationText(const AnalyzedConfiguration& configuration) {
         .Add(FormatHuman(row.flops))
         .Add(FormatHuman(row.bytes))
         .Add(fmt::format("{:.2f}", row.ArithmeticIntensity()))
-        .Add(total_flops > 0 ? fmt::format("{:.1f}", double(100 * row.flops / total_flops)) : "-");
+        .Add(total_flops > 0 ? fmt::format("{:.1f}", double(100 * row.flops / total_flops)) : "-")
+        .Add(FormatHuman(row.params))
+        .Add(FormatHuman(row.kv_cache_bytes));
   }
   std::string text = configuration.model;
   if (configuration.seq_len) {
@@ -79,7 +81,9 @@ Table AnalysisTable(const std::vector<AnalyzedConfiguration>& configurations) {
           .Add(row.macs)
           .Add(Quantity(row.flops))
           .Add(Quantity(row.bytes))
-          .Add(row.ArithmeticIntensity());
+          .Add(row.ArithmeticIntensity())
+          .Add(row.params)
+          .Add(Quantity(row.kv_cache_bytes));
     }
   }
   return table;

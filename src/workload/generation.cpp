@@ -42,6 +42,31 @@ std::vector<KvBucket> KvBuckets(std::int64_t seq_len, int max_buckets) {
   return buckets;
 }
 
+std::vector<KvBucket> WindowedKvBuckets(std::int64_t seq_len, std::optional<std::int64_t> window, int max_buckets) {
+  if (!window || *window >= seq_len) return KvBuckets(seq_len, max_buckets);
+  if (*window < 1 || max_buckets < 1) {
+    throw util::InternalError(
+        fmt::format("WindowedKvBuckets({}, {}, {}): expected positive arguments", seq_len, *window, max_buckets));
+  }
+  // Steps with kv_len ≥ W attend to the same W keys: one bucket, exact, represented by W.
+  const KvBucket windowed{.first_kv_len = *window,
+                          .last_kv_len = seq_len,
+                          .representative_kv_len = *window,
+                          .steps = seq_len - *window + 1};
+  if (max_buckets == 1) {
+    // One bucket for everything: its step attends to the rounded-half-up mean of min(t, W) over
+    // t = 1..seq_len, exact for work affine in the attended keys up to the rounding.
+    const std::int64_t keys = *window * (*window + 1) / 2 + (seq_len - *window) * *window;
+    return {KvBucket{.first_kv_len = 1,
+                     .last_kv_len = seq_len,
+                     .representative_kv_len = (2 * keys + seq_len) / (2 * seq_len),
+                     .steps = seq_len}};
+  }
+  std::vector<KvBucket> buckets = *window > 1 ? KvBuckets(*window - 1, max_buckets - 1) : std::vector<KvBucket>{};
+  buckets.push_back(windowed);
+  return buckets;
+}
+
 std::vector<GenerationStep> DecodeGeneration(const TransformerSpec& spec, int max_buckets) {
   TransformerSpec step_spec = spec;
   step_spec.phase = Phase::kDecode;
@@ -51,8 +76,9 @@ std::vector<GenerationStep> DecodeGeneration(const TransformerSpec& spec, int ma
     throw util::InternalError(
         fmt::format("DecodeGeneration('{}') on an invalid spec: {}", spec.name, util::Join(problems, "; ")));
   }
+  if (max_buckets < 1) throw util::InternalError(fmt::format("DecodeGeneration: max_buckets {} < 1", max_buckets));
   std::vector<GenerationStep> steps;
-  for (const KvBucket& bucket : KvBuckets(spec.seq_len, max_buckets)) {
+  for (const KvBucket& bucket : WindowedKvBuckets(spec.seq_len, spec.sliding_window, max_buckets)) {
     GenerationStep step;
     step.spec = step_spec;
     step.spec.kv_len = bucket.representative_kv_len;

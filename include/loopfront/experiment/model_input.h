@@ -24,7 +24,8 @@ struct ModelRequest {
   std::optional<std::int64_t> seq_len{};
   std::optional<std::int64_t> batch{};
   std::optional<workload::Phase> phase{};
-  std::optional<std::int64_t> kv_len{};  // decode: one step at this kv_len instead of a generation
+  std::optional<std::int64_t> kv_len{};            // decode: one step at this kv_len instead of a generation
+  std::optional<workload::Precision> precision{};  // word sizes per tensor class (`--precision`)
   int kv_buckets = workload::kDefaultKvBuckets;
 };
 

@@ -1,8 +1,10 @@
-// `loopfront analyze`'s rows as output: FLOPs, bytes and arithmetic intensity per op or op class
-// (workload/analysis.h), for one or more analysed configurations of a workload.
+// `loopfront analyze`'s rows as output: FLOPs, bytes, arithmetic intensity, parameters and KV-cache
+// bytes per op or op class (workload/analysis.h), for one or more analysed configurations of a
+// workload.
 //
 //   table  per configuration a title line ("bert-base: seq_len 128, batch 1, prefill") and an
-//          aligned table with human-scaled quantities (7.248 G) and each row's share of the FLOPs
+//          aligned table with human-scaled quantities (7.248 G), each row's share of the FLOPs,
+//          then params and KV-cache bytes
 //   csv    one table of every configuration's rows (schemas.h, AnalysisSchema), exact quantities
 //   json   the same rows as an array of objects; seq_len, batch and phase are null for op lists
 #pragma once

@@ -74,7 +74,8 @@ struct ModelFrontSchema {
 inline const ModelFrontSchema kModelFront;
 
 // `analyze`'s rows: one per op or op class (and the total) of each analysed configuration.
-// flops and bytes are exact integers below 2^64 (workload/analysis.h), reals beyond.
+// flops, bytes and kv_cache_bytes are exact integers below 2^64 (workload/analysis.h), reals
+// beyond. params and kv_cache_bytes came later (issue 13) and are appended after the older columns.
 struct AnalysisSchema {
   Column model{.name = "model"};
   Column seq_len{.name = "seq_len", .kind = ColumnKind::kInteger};  // empty for op lists
@@ -86,9 +87,12 @@ struct AnalysisSchema {
   Column flops{.name = "flops", .kind = ColumnKind::kReal};
   Column bytes{.name = "bytes", .kind = ColumnKind::kReal};
   Column arithmetic_intensity{.name = "arithmetic_intensity", .kind = ColumnKind::kReal};
+  Column params{.name = "params", .kind = ColumnKind::kInteger};
+  Column kv_cache_bytes{.name = "kv_cache_bytes", .kind = ColumnKind::kReal};
 
   std::vector<Column> Csv() const {
-    return {model, seq_len, batch, phase, group, count, macs, flops, bytes, arithmetic_intensity};
+    return {model,  seq_len,       batch, phase, group, count, macs, flops, bytes, arithmetic_intensity,
+            params, kv_cache_bytes};
   }
 };
 inline const AnalysisSchema kAnalysis;

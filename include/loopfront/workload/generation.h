@@ -23,10 +23,16 @@
 // of the attention part is at most (last − first) / first of it, i.e. the bucket ratio − 1
 // (≤ seq_len^(1/max_buckets) − 1 + 1/first). The non-attention ops are exact.
 //
+// Sliding window W < seq_len (Mistral): a step with kv_len ≥ W attends to the same W keys
+// (TransformerSpec::AttendedKeys), so the steps kv_len = W … seq_len are identical and form ONE
+// exact bucket represented by W; the range 1 … W − 1 is cut as above into max_buckets − 1 buckets.
+// With max_buckets = 1 the one bucket 1 … seq_len is represented by the rounded mean of min(t, W).
+//
 // Units: lengths in tokens, steps in decode steps. Thread-safety: pure functions.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +57,11 @@ inline constexpr int kDefaultKvBuckets = 8;
 // of them (≥ 1). Throws util::InternalError for seq_len < 1 or max_buckets < 1.
 std::vector<KvBucket> KvBuckets(std::int64_t seq_len, int max_buckets);
 
+// KvBuckets for a generation with a sliding window (see above): at most max_buckets buckets
+// covering 1..seq_len exactly once, increasing; KvBuckets(seq_len, max_buckets) without a window
+// or with window ≥ seq_len. Throws util::InternalError for non-positive arguments.
+std::vector<KvBucket> WindowedKvBuckets(std::int64_t seq_len, std::optional<std::int64_t> window, int max_buckets);
+
 // One decode step of a generation: the spec of a step at the bucket's representative kv_len, and
 // how many steps it stands for.
 struct GenerationStep {
@@ -60,7 +71,7 @@ struct GenerationStep {
 };
 
 // The steps of generating spec.seq_len tokens (the spec must be a valid decoder spec; its phase
-// and kv_len are replaced). Throws util::InternalError on an invalid spec.
+// and kv_len are replaced; its sliding window is honoured, see above). Throws util::InternalError on an invalid spec.
 std::vector<GenerationStep> DecodeGeneration(const TransformerSpec& spec, int max_buckets = kDefaultKvBuckets);
 
 }  // namespace loopfront::workload

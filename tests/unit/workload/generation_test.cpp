@@ -87,3 +87,53 @@ TEST_CASE("DecodeGeneration gives decode steps at the representative kv_len, wei
   const WorkloadSpec bert = LoadWorkloadSpec("bert-base");
   CHECK_THROWS_AS(DecodeGeneration(*bert.transformer, 4), loopfront::util::InternalError);
 }
+
+TEST_CASE("A sliding window makes the steps kv_len ≥ W one exact bucket", "[workload][generation]") {
+  // 100 steps, window 10: 1..9 cut into at most 7 buckets, then 10..100 as 10.
+  const std::vector<KvBucket> buckets = WindowedKvBuckets(100, 10, 8);
+  REQUIRE(buckets.size() <= 8);
+  CHECK(buckets.back() == KvBucket{.first_kv_len = 10, .last_kv_len = 100, .representative_kv_len = 10, .steps = 91});
+  const std::vector<KvBucket> head(buckets.begin(), buckets.end() - 1);
+  CHECK(head == KvBuckets(9, 7));
+  std::int64_t steps = 0;
+  std::int64_t next = 1;
+  for (const KvBucket& bucket : buckets) {
+    CHECK(bucket.first_kv_len == next);
+    next = bucket.last_kv_len + 1;
+    steps += bucket.steps;
+  }
+  CHECK(steps == 100);
+
+  // No window, or one no shorter than the generation: the plain buckets.
+  CHECK(WindowedKvBuckets(100, std::nullopt, 8) == KvBuckets(100, 8));
+  CHECK(WindowedKvBuckets(100, 100, 8) == KvBuckets(100, 8));
+  CHECK(WindowedKvBuckets(100, 500, 8) == KvBuckets(100, 8));
+  // Window 1: every step attends to one key.
+  CHECK(WindowedKvBuckets(5, 1, 8) ==
+        std::vector<KvBucket>{{.first_kv_len = 1, .last_kv_len = 5, .representative_kv_len = 1, .steps = 5}});
+  // One bucket: the rounded mean of min(t, 4) over t = 1..10 is (1 + 2 + 3 + 4 + 6 × 4) / 10 = 3.4 → 3.
+  CHECK(WindowedKvBuckets(10, 4, 1) ==
+        std::vector<KvBucket>{{.first_kv_len = 1, .last_kv_len = 10, .representative_kv_len = 3, .steps = 10}});
+  // min(t, 2) over t = 1..3: (1 + 2 + 2) / 3 ≈ 1.67 → 2.
+  CHECK(WindowedKvBuckets(3, 2, 1).front().representative_kv_len == 2);
+  CHECK_THROWS_AS(WindowedKvBuckets(10, 0, 8), loopfront::util::InternalError);
+}
+
+TEST_CASE("DecodeGeneration honours the sliding window", "[workload][generation]") {
+  WorkloadSpec spec = LoadWorkloadSpec("gpt2", WorkloadOverrides{.seq_len = 64, .phase = Phase::kDecode});
+  spec.transformer->sliding_window = 16;
+  const std::vector<GenerationStep> steps = DecodeGeneration(*spec.transformer, 4);
+  REQUIRE(steps.size() <= 4);
+  const GenerationStep& windowed = steps.back();
+  CHECK(windowed.bucket.first_kv_len == 16);
+  CHECK(windowed.bucket.steps == 49);
+  CHECK(windowed.spec.kv_len == 16);
+  CHECK(windowed.label == "kv_len 16..64 (as 16)");
+  std::int64_t total_steps = 0;
+  for (const GenerationStep& step : steps) {
+    total_steps += step.bucket.steps;
+    CHECK(step.spec.kv_len == step.bucket.representative_kv_len);
+    CHECK(step.spec.AttendedKeys() <= 16);
+  }
+  CHECK(total_steps == 64);
+}
