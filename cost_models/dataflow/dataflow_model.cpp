@@ -200,7 +200,8 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
     words_in += here.fills;
     parent_reads[parent_idx] += there.reads;
     if (tensor == problem.output_tensor()) {
-      words_out += tiles.words[level_idx][tensor] * nest.changes[level_idx][tensor];
+      words_out +=
+          problem.packing(level_idx, tensor).Words(tiles.words[level_idx][tensor] * nest.changes[level_idx][tensor]);
       parent_updates[parent_idx] += there.updates;
     }
   }
@@ -256,6 +257,26 @@ bool AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping
     }
   }
   return true;
+}
+
+// Precision (mapping::Problem::packing): turns the records' element counts into words of each
+// level — the tile (rule 1) and every action count (rule 6), per instance, each rounded up once to
+// whole words, before rule 8 rounds words to whole accesses. Rounding per action count, not per
+// tile transfer: a level packs consecutive elements of a stream into its words, and rule 8 rounds
+// per instance and action the same way (shared/validation/README.md).
+void PackRecords(const mapping::Problem& problem, Cost& cost) {
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
+      TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
+      const mapping::Packing& packing = problem.packing(level_idx, tensor);
+      if (!record.kept || packing.unpacked()) continue;
+      record.tile_words = packing.Words(record.tile_words);
+      record.reads = packing.Words(record.reads);
+      record.fills = packing.Words(record.fills);
+      record.updates = packing.Words(record.updates);
+      record.link_transfers = packing.Words(record.link_transfers);
+    }
+  }
 }
 
 }  // namespace
@@ -360,6 +381,8 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
       rel = 1;
     }
   }
+
+  if (problem.packed()) PackRecords(problem, cost);
 
   // Rules 8 and 9, per level.
   std::int64_t slowest_cycles = compute_cycles;

@@ -64,7 +64,8 @@ Cost RooflineModel::Evaluate(const mapping::Problem& problem, const mapping::Map
   for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
     if ((on_chip >> tensor) & 1u) continue;
     TensorLevelCost& record = level.tensors[tensor];
-    const std::int64_t words = problem.tensor_size(tensor);
+    // In words of the outermost level: with precision, each tensor at its own word bits (packed).
+    const std::int64_t words = problem.packing(0, tensor).Words(problem.tensor_size(tensor));
     record.kept = true;
     record.tile_words = words;
     record.instances = 1;

@@ -11,7 +11,9 @@
 //            floating-point host's dequantize and quantize of each tensor)
 //   outermost-level cycles: every tensor crosses the outermost level (DRAM) exactly once — inputs
 //            and weights read once, the output written once (as updates) — against that level's
-//            read / write / shared bandwidths, exactly as dataflow's rule 9
+//            read / write / shared bandwidths, exactly as dataflow's rule 9; in words of that
+//            level: one per element, or with precision (mapping::Problem::packing) each tensor's
+//            elements packed at its word bits (the final output at its own, never partial sums)
 //   energy = those outermost-level accesses (whole physical accesses, rounded per tensor and
 //            action as dataflow's rule 8) + MACs × MAC energy + output elements ×
 //            mapping::Problem::vector_energy_pj_per_element + static power × time.

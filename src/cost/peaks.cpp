@@ -40,11 +40,14 @@ std::optional<double> OutermostBandwidthBytesPerCycle(const arch::Architecture& 
 double OutermostTrafficBytes(const mapping::Problem& problem, const Cost& cost) {
   if (!cost.feasible || cost.num_levels == 0) return 0.0;
   const LevelCost& outermost = cost.levels[0];
+  // Without precision a word holds one element of any tensor, so a word of tensor t weighs t's
+  // word_bits; with precision (mapping::Problem::packed) the counts are words of the level, packed.
+  const int level_word_bits = problem.arch().levels.front().word_bits;
   double bytes = 0.0;
   for (int tensor = 0; tensor < cost.num_tensors; ++tensor) {
     const TensorLevelCost& traffic = outermost.tensors[tensor];
     const double words = static_cast<double>(traffic.total_reads() + traffic.total_fills() + traffic.total_updates());
-    bytes += words * problem.op().tensors[tensor].word_bits / 8.0;
+    bytes += words * (problem.packed() ? level_word_bits : problem.op().tensors[tensor].word_bits) / 8.0;
   }
   return bytes;
 }

@@ -276,10 +276,9 @@ CheckResult CheckCapacity(const Mapping& mapping, const Problem& problem, const 
   for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
     const std::int64_t usable = problem.level(level_idx).UsableCapacity(mapping.level(level_idx).double_buffered());
     if (usable == kUnboundedCapacity) continue;
-    std::int64_t needed = 0;
-    for (TensorMask mask = mapping.level(level_idx).keeps(); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
-      needed += tiles.words[level_idx][__builtin_ctz(mask)];
-    }
+    // Tiles in words of the level (with precision, packed: Problem::packing).
+    const std::int64_t needed = problem.TileWordsAt(level_idx, mapping.level(level_idx).keeps(),
+                                                    [&](int tensor) { return tiles.words[level_idx][tensor]; });
     if (needed > usable) {
       CheckResult result = Fail(Violation::kCapacityExceeded);
       result.level = static_cast<std::int8_t>(level_idx);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "loopfront/util/error.h"
 
@@ -253,6 +254,20 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
       if ((spec.spatial_y_dim_roles & role_bit) != 0) table.spatial_dims[1] |= static_cast<DimMask>(1u << dim);
     }
   }
+  if (op.accumulator_bits) {
+    // Precision: bits per element must be positive to count words (CheckOp bounds them for ops).
+    if (*op.accumulator_bits < 1) {
+      fail(fmt::format("op {}.accumulator_bits", op.name), fmt::format("expected ≥ 1, got {}", *op.accumulator_bits));
+    }
+    for (const workload::Tensor& spec : op.tensors) {
+      if (spec.word_bits < 1) {
+        fail(fmt::format("op {}.tensors.{}.word_bits", op.name, spec.name),
+             fmt::format("expected ≥ 1, got {}", spec.word_bits));
+      }
+    }
+    diagnostics.ThrowIfAny();
+    problem.SetUpPacking();
+  }
   problem.compute_level_ = num_levels - 1;
   if (is_vector_op) problem.SetUpVectorEngine();
   problem.mac_energy_pj_ = architecture.mac.energy_pj_per_mac;
@@ -261,6 +276,22 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
   problem.static_energy_pj_per_cycle_ =
       architecture.clock_ghz ? architecture.static_power_mw / *architecture.clock_ghz : 0.0;
   return problem;
+}
+
+void Problem::SetUpPacking() {
+  // DESIGN §2.5, precision: a tensor's element at a level takes bits / word_bits words of it.
+  packed_ = true;
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+    const std::int64_t word_bits = arch_.levels[level_idx].word_bits;
+    for (int tensor = 0; tensor < num_tensors_; ++tensor) {
+      // Below the outermost level a contraction's output is a partial sum; the outermost level
+      // receives the final value, requantized to the tensor's word_bits.
+      const bool partial_sums = !is_vector_op_ && tensor == output_tensor_ && level_idx > 0;
+      const std::int64_t bits = partial_sums ? *op_.accumulator_bits : op_.tensors[tensor].word_bits;
+      const std::int64_t divisor = std::gcd(bits, word_bits);
+      packing_[level_idx][tensor] = Packing{.num = bits / divisor, .den = word_bits / divisor};
+    }
+  }
 }
 
 void Problem::SetUpVectorEngine() {

@@ -56,6 +56,7 @@ void AddShape(HashMixer& mixer, const OpShapeKey& shape) {
     for (const double count : mix) mixer.Add(count);
   }
   mixer.Add(shape.reduced_dim);
+  if (shape.accumulator_bits != 0) mixer.Add(shape.accumulator_bits);
 }
 
 }  // namespace
@@ -66,7 +67,8 @@ OpShapeKey::OpShapeKey(const workload::Op& op)
       passes(op.passes),
       ops_per_element(op.ops_per_element),
       functions(op.functions),
-      reduced_dim(op.reduced_dim ? *op.reduced_dim : -1) {
+      reduced_dim(op.reduced_dim ? *op.reduced_dim : -1),
+      accumulator_bits(op.accumulator_bits.value_or(0)) {
   for (const workload::Tensor& tensor : op.tensors) {
     tensors.push_back(
         {.role = tensor.role, .dims = tensor.dims, .word_bits = tensor.word_bits, .affine_indices = tensor.affine_indices});
@@ -94,6 +96,7 @@ std::string OpShapeKey::ToString() const {
     for (const workload::FunctionMix& mix : functions) text += fmt::format("{},", fmt::join(mix, ":"));
   }
   text += fmt::format("|r{}", reduced_dim);
+  if (accumulator_bits != 0) text += fmt::format("|a{}", accumulator_bits);
   return text;
 }
 

@@ -124,10 +124,8 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
       relevant_dims = static_cast<DimMask>(relevant_dims | problem_.tensor_dims(__builtin_ctz(mask)));
     }
     while (true) {
-      std::int64_t needed = 0;
-      for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
-        needed += mapping::TileWords(problem_, __builtin_ctz(mask), inside[level_idx]);
-      }
+      const std::int64_t needed = problem_.TileWordsAt(
+          level_idx, kept, [&](int tensor) { return mapping::TileWords(problem_, tensor, inside[level_idx]); });
       if (needed <= capacity) break;
       // Candidates: free factors of relevant dims at this level or inside it that have an open
       // temporal slot outside; temporal ones first (they keep the parallelism).
@@ -196,10 +194,8 @@ mapping::Violation Mapspace::CheckFit(const Genome& genome) const {
     }
     const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
-    std::int64_t needed = 0;
-    for (TensorMask mask = genome.keeps[level_idx]; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
-      needed += mapping::TileWords(problem_, __builtin_ctz(mask), inside);
-    }
+    const std::int64_t needed = problem_.TileWordsAt(
+        level_idx, genome.keeps[level_idx], [&](int tensor) { return mapping::TileWords(problem_, tensor, inside); });
     if (needed > capacity) return mapping::Violation::kCapacityExceeded;
   }
   return mapping::Violation::kNone;

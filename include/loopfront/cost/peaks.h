@@ -16,7 +16,8 @@
 // the two) with `overlap_vector_unit`.
 //   outermost-level traffic: the bytes a mapping actually moves across the outermost level (DRAM):
 //       every word read from it, filled into it or updated in it, over all instances and tensors,
-//       at each tensor's own word size — the denominator of the survey's non-ideal arithmetic
+//       at each tensor's own word size (with precision the counts are packed words of the level,
+//       so at the level's word size: the same bytes up to the rounding to whole words) — the denominator of the survey's non-ideal arithmetic
 //       intensity (Sec. 3.3, Table 5), where workload/analysis.h's ideal bytes are the ideal one.
 //   unit work: a unit of a plan (one op, or a fused group) per execution — FLOPs and ideal bytes as
 //       workload/analysis.h counts them (the roofline chart's x and y) and the ceiling above.

@@ -59,6 +59,25 @@ Rate RateFromDouble(double words_per_cycle);
 // ceil(words / rate) cycles, exact (128-bit intermediate); 0 for an unlimited rate.
 std::int64_t CyclesAtRate(std::int64_t words, Rate rate);
 
+// Words of a level that elements of one tensor occupy there (DESIGN §2.5, precision): the exact
+// fraction num/den = bits / word_bits of the level, reduced. {1, 1}, the default, is Timeloop's
+// semantics: one element per word whatever the bits (an op without Op::accumulator_bits).
+// Words(e) = ceil(e × num / den): a partly filled word still takes a whole word (two 4-bit
+// weights per 8-bit word: 3 weights take 2 words; a 16-bit activation takes two 8-bit words).
+struct Packing {
+  std::int64_t num = 1;
+  std::int64_t den = 1;
+  bool unpacked() const { return num == den; }
+  std::int64_t Words(std::int64_t elements) const {
+    if (num == den) return elements;
+    // elements × num can exceed 64 bits; GCC's 128-bit integers keep it exact.
+    __extension__ using Wide = unsigned __int128;
+    const Wide scaled = static_cast<Wide>(elements) * static_cast<Wide>(num);
+    return static_cast<std::int64_t>((scaled + static_cast<Wide>(den) - 1) / static_cast<Wide>(den));
+  }
+  bool operator==(const Packing&) const = default;
+};
+
 // Name of the synthetic dim of multi-pass vector ops.
 inline constexpr std::string_view kPassDimName = "pass";
 
@@ -175,6 +194,25 @@ class Problem {
   double quantize_energy_share() const { return quantize_energy_share_; }
 
   const LevelTable& level(int level_idx) const { return levels_[level_idx]; }
+  // Precision (workload::Op::accumulator_bits set): whether any tensor packs other than one
+  // element per word, and how `tensor` packs at `level_idx` — its Tensor::word_bits over the
+  // level's word_bits, except a contraction's output below the outermost level, which holds
+  // partial sums of accumulator_bits (the outermost level receives the final, requantized output
+  // at its word_bits). Counts of the cost models are then in words of each level: tiles (capacity,
+  // rule 1) and every action count (rule 8), per instance, each rounded up once (Packing::Words).
+  // Without precision: packed() is false and every Packing is {1, 1}.
+  bool packed() const { return packed_; }
+  const Packing& packing(int level_idx, int tensor) const { return packing_[level_idx][tensor]; }
+  // Σ over the tensors of `keeps` of the words their tiles (`tile_elements`, rule 1) take at the level.
+  template <typename TileElements>
+  std::int64_t TileWordsAt(int level_idx, TensorMask keeps, const TileElements& tile_elements) const {
+    std::int64_t words = 0;
+    for (TensorMask mask = keeps; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+      const int tensor = __builtin_ctz(mask);
+      words += packed_ ? packing_[level_idx][tensor].Words(tile_elements(tensor)) : tile_elements(tensor);
+    }
+    return words;
+  }
   double mac_energy_pj() const { return mac_energy_pj_; }
   std::int64_t mac_instances() const { return mac_instances_; }
   std::int64_t fill_latency_cycles() const { return fill_latency_cycles_; }
@@ -190,6 +228,7 @@ class Problem {
   std::string_view level_name(int level_idx) const { return arch_.levels[level_idx].name; }
 
  private:
+  void SetUpPacking();       // precision: packing_ from the op's and the levels' bits (after the tables)
   void SetUpVectorEngine();  // vector ops: compute level, lanes, energies (after the level tables)
   void SetUpHost(const arch::Host& host, double ops_per_element);  // the host's prices and memory cap
 
@@ -223,6 +262,8 @@ class Problem {
   double dequantize_energy_share_ = 0.0;
   double quantize_energy_share_ = 0.0;
   std::array<LevelTable, kMaxLevels> levels_{};
+  bool packed_ = false;
+  std::array<std::array<Packing, kMaxTensors>, kMaxLevels> packing_{};
   double mac_energy_pj_ = 0.0;
   std::int64_t mac_instances_ = 1;
   std::int64_t fill_latency_cycles_ = 0;

@@ -93,6 +93,9 @@ struct OpShapeKey {
   // so that the keys of ops without them stay as they were.
   std::vector<workload::FunctionMix> functions;
   int reduced_dim = -1;  // -1: none
+  // workload::Op::accumulator_bits (precision: the cost models pack words), 0 when unset; in the
+  // key text and hash only when set, so that the keys of ops without precision stay as they were.
+  int accumulator_bits = 0;
 
   bool operator==(const OpShapeKey&) const = default;
   std::string ToString() const;
