@@ -93,6 +93,9 @@ TEST_CASE("Decode totals sum the steps kv_len = 1 … seq_len exactly", "[worklo
         expected[row].macs += step_rows[row].macs;
         expected[row].flops += step_rows[row].flops;
         expected[row].bytes += step_rows[row].bytes;
+        // Parameters are the model's (every step has the same); the KV cache is the last step's.
+        CHECK(step_rows[row].params == expected[row].params);
+        expected[row].kv_cache_bytes = step_rows[row].kv_cache_bytes;
       }
     }
     CHECK(AnalyzeTransformer(spec, GroupBy::kOp) == expected);
