@@ -10,11 +10,14 @@ ResolvedModel ResolveModel(const ModelRequest& request) {
   overrides.batch = request.batch;
   overrides.phase = request.phase;
   overrides.kv_len = request.kv_len;
-  ResolvedModel resolved{.identity = {}, .spec = workload::LoadWorkloadSpec(request.model, overrides), .parts = {}};
+  ResolvedModel resolved{.identity = {}, .spec = workload::LoadSweptWorkloadSpec(request.model, request.sweep, overrides), .parts = {}};
   const workload::WorkloadSpec& spec = resolved.spec;
   resolved.identity.model = spec.name;
+  // A swept workload keeps its name (the swept values are columns); its title names them.
+  const std::string name =
+      request.sweep.empty() ? spec.name : fmt::format("{} with {}", spec.name, workload::SettingsText(request.sweep));
   if (!spec.IsTransformer()) {
-    resolved.identity.description = fmt::format("{} (op list)", spec.name);
+    resolved.identity.description = fmt::format("{} (op list)", name);
     resolved.parts.push_back({workload::BuildWorkload(spec), 1.0, ""});
     return resolved;
   }
@@ -24,16 +27,16 @@ ResolvedModel ResolveModel(const ModelRequest& request) {
   resolved.identity.phase = std::string(workload::ToString(transformer.phase));
   if (transformer.phase == workload::Phase::kPrefill) {
     resolved.identity.description =
-        fmt::format("{} (prefill of {} tokens, batch {})", spec.name, transformer.seq_len, transformer.batch);
+        fmt::format("{} (prefill of {} tokens, batch {})", name, transformer.seq_len, transformer.batch);
     resolved.parts.push_back({workload::BuildWorkload(spec), 1.0, ""});
   } else if (transformer.kv_len) {
     resolved.identity.description =
-        fmt::format("{} (one decode step at kv_len {}, batch {})", spec.name, *transformer.kv_len, transformer.batch);
+        fmt::format("{} (one decode step at kv_len {}, batch {})", name, *transformer.kv_len, transformer.batch);
     resolved.parts.push_back({workload::BuildWorkload(spec), 1.0, fmt::format("kv_len {}", *transformer.kv_len)});
   } else {
     const std::vector<workload::GenerationStep> steps = workload::DecodeGeneration(transformer, request.kv_buckets);
     resolved.identity.description =
-        fmt::format("{} (decode: generation of {} tokens, batch {}, as {} kv_len bucket{})", spec.name,
+        fmt::format("{} (decode: generation of {} tokens, batch {}, as {} kv_len bucket{})", name,
                     transformer.seq_len, transformer.batch, steps.size(), steps.size() == 1 ? "" : "s");
     for (const workload::GenerationStep& step : steps) {
       resolved.parts.push_back(

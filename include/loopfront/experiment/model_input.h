@@ -14,6 +14,7 @@
 #include "loopfront/planner/model_search.h"
 #include "loopfront/workload/generation.h"
 #include "loopfront/workload/loader.h"
+#include "loopfront/workload/shape_sweep.h"
 #include "loopfront/workload/transformer.h"
 
 namespace loopfront::experiment {
@@ -26,6 +27,8 @@ struct ModelRequest {
   std::optional<workload::Phase> phase{};
   std::optional<std::int64_t> kv_len{};  // decode: one step at this kv_len instead of a generation
   int kv_buckets = workload::kDefaultKvBuckets;
+  // Model-shape sweep (workload/shape_sweep.h): `transformer.KEY` settings, in file order.
+  std::vector<workload::KeySetting> sweep{};
 };
 
 // What outputs name the model by (CSV columns model, seq_len, batch, phase).
