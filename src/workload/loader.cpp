@@ -8,6 +8,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 #include "loopfront/io/presets.h"
 #include "loopfront/util/error.h"
@@ -26,11 +27,15 @@ const std::vector<std::string> kOpListDocumentKeys = {"name", "bits", std::strin
 const std::vector<std::string> kTransformerKeys = {"d_model",    "heads", "d_head",         "d_ff",   "layers",
                                                    "seq_len",    "batch", "phase",          "kv_len", "bits",
                                                    "activation", "norm",  "norm_placement", "decoder",
-                                                   "patch_embedding"};
+                                                   "patch_embedding", "kv_heads", "vocab", "positions",
+                                                   "max_positions", "token_types", "lm_head", "tie_embeddings",
+                                                   "qkv_bias", "out_bias", "mlp_bias", "sliding_window", "moe",
+                                                   "precision"};
+const std::vector<std::string> kPrecisionKeys = {"weights", "activations", "kv_cache", "accumulators"};
 const std::vector<std::string> kOpKeys = {"name",      "kind",        "class",          "dims",
                                           "tensors",   "count",       "passes",         "ops_per_element",
                                           "functions", "reduced_dim", "coefficients"};
-const std::vector<std::string> kTensorKeys = {"name", "role", "dims", "bits"};
+const std::vector<std::string> kTensorKeys = {"name", "role", "dims", "bits", "data"};
 
 // Names end up in CSV columns and mapping strings: letters, digits, '_', '-', '.'.
 bool IsPlainName(const std::string& text) {
@@ -105,6 +110,7 @@ struct OpPosition {
   YamlValue op;
   std::optional<YamlValue> name{};
   std::vector<std::optional<YamlValue>> tensor_names{};
+  std::vector<bool> data_given{};  // per tensor: whether the file gave `data:`
 };
 
 // `dims:` of an op: name → positive size, in file order.
@@ -159,6 +165,7 @@ struct TensorRead {
   std::optional<YamlValue> name_node;
   std::optional<YamlValue> role_node;
   std::optional<YamlValue> dims_node;
+  bool data_given = false;
 };
 
 // The named coefficients of an op's affine indices (`coefficients: {Wstride: 2}`).
@@ -289,6 +296,12 @@ TensorRead ReadTensor(const YamlValue& value, const Op& op, bool dims_ok, int de
     const std::optional<int> word_bits = ReadBits(*bits);
     ok = ok && word_bits.has_value();
     if (word_bits) tensor.word_bits = *word_bits;
+  }
+  if (const std::optional<YamlValue> data = map->Get("data")) {
+    const std::optional<std::string> text = data->AsChoice(TensorDataNames());
+    ok = ok && text.has_value();
+    if (text) tensor.data = *ParseTensorData(*text);
+    read.data_given = true;
   }
   if (ok) read.tensor = tensor;
   return read;
@@ -448,6 +461,28 @@ void CheckOpShape(const YamlValue& op_value, const Op& op, const std::vector<Yam
   }
 }
 
+// Tensors without `data:`: a weight no op writes is a model parameter, anything else an
+// activation. Then Op::parameters: each parameter tensor's elements × count, at the first op (in
+// file order) that reads it, so a table shared by two ops counts once.
+void AssignTensorData(std::vector<Op>& ops, const std::vector<OpPosition>& positions) {
+  std::set<std::string> written;
+  for (const Op& op : ops) written.insert(op.Output().name);
+  std::set<std::string> counted;
+  for (std::size_t op_idx = 0; op_idx < ops.size(); ++op_idx) {
+    Op& op = ops[op_idx];
+    for (std::size_t tensor_idx = 0; tensor_idx < op.tensors.size(); ++tensor_idx) {
+      Tensor& tensor = op.tensors[tensor_idx];
+      if (!positions[op_idx].data_given[tensor_idx]) {
+        const bool parameter = tensor.role == TensorRole::kWeight && !written.contains(tensor.name);
+        tensor.data = parameter ? TensorData::kParameter : TensorData::kActivation;
+      }
+      if (tensor.data == TensorData::kParameter && counted.insert(tensor.name).second) {
+        op.parameters += op.TensorElements(tensor) * op.count;
+      }
+    }
+  }
+}
+
 std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& position) {
   const std::size_t errors_before = value.diagnostics().size();
   const std::optional<YamlMap> map = value.AsMap(kOpKeys);
@@ -523,6 +558,7 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
   for (const TensorRead& read : tensors) {
     op.tensors.push_back(*read.tensor);
     position.tensor_names.push_back(read.name_node);
+    position.data_given.push_back(read.data_given);
   }
   CheckOpShape(value, op, dim_keys, tensors, *tensors_value);
   // Softmax and the norms reduce along a dim; by default the innermost dim of the output.
@@ -532,6 +568,82 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
   }
   if (value.diagnostics().size() != errors_before) return std::nullopt;
   return op;
+}
+
+// `heads` or `d_ff`: one positive integer for every layer, or a list with one per layer.
+struct PerLayerRead {
+  std::optional<YamlValue> node{};
+  std::optional<std::int64_t> single{};
+  std::vector<std::int64_t> list{};  // non-empty when the key is a list whose entries all read
+  bool ok = false;
+};
+
+PerLayerRead ReadPerLayer(const YamlMap& map, const std::string& key, const std::string& what) {
+  PerLayerRead read;
+  read.node = map.Require(key, what);
+  if (!read.node) return read;
+  if (!read.node->IsList()) {
+    read.single = read.node->AsPositiveInt();
+    read.ok = read.single.has_value();
+    return read;
+  }
+  const std::optional<std::vector<YamlValue>> items = read.node->AsList();
+  if (!items) return read;
+  if (items->empty()) {
+    read.node->ErrorExpected("a positive integer or a non-empty list of one per layer");
+    return read;
+  }
+  bool ok = true;
+  for (const YamlValue& item : *items) {
+    if (const std::optional<std::int64_t> entry = item.AsPositiveInt()) {
+      read.list.push_back(*entry);
+    } else {
+      ok = false;
+    }
+  }
+  read.ok = ok;
+  if (!ok) read.list.clear();
+  return read;
+}
+
+// `precision:` — missing entries: `bits` for weights, activations and kv_cache, 32 for accumulators.
+std::optional<Precision> ReadPrecision(const YamlValue& value, int bits) {
+  const std::optional<YamlMap> map = value.AsMap(kPrecisionKeys);
+  if (!map) return std::nullopt;
+  // The survey's Sec. 3.4 Gemmini baseline accumulates int8 products in 32-bit partial sums.
+  Precision precision{.weights = bits, .activations = bits, .kv_cache = bits, .accumulators = 32};
+  bool ok = true;
+  const std::pair<std::string, int*> entries[] = {{"weights", &precision.weights},
+                                                  {"activations", &precision.activations},
+                                                  {"kv_cache", &precision.kv_cache},
+                                                  {"accumulators", &precision.accumulators}};
+  for (const auto& [key, target] : entries) {
+    if (const std::optional<YamlValue> entry = map->Get(key)) {
+      const std::optional<int> read = ReadBits(*entry);
+      ok = ok && read.has_value();
+      if (read) *target = *read;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return precision;
+}
+
+std::optional<MixtureOfExperts> ReadMoe(const YamlValue& value) {
+  const std::optional<YamlMap> map = value.AsMap({"experts", "experts_per_token"});
+  if (!map) return std::nullopt;
+  const std::optional<YamlValue> experts_node = map->Require("experts", "the number of expert MLPs per layer");
+  const std::optional<YamlValue> per_token_node =
+      map->Require("experts_per_token", "how many experts each token is routed to (top-k)");
+  if (!experts_node || !per_token_node) return std::nullopt;
+  const std::optional<std::int64_t> experts = experts_node->AsPositiveInt();
+  const std::optional<std::int64_t> per_token = per_token_node->AsPositiveInt();
+  if (!experts.has_value() || !per_token.has_value()) return std::nullopt;
+  const MixtureOfExperts moe{.experts = experts.value(), .experts_per_token = per_token.value()};
+  if (moe.experts_per_token > moe.experts) {
+    per_token_node->ErrorExpected(fmt::format("at most experts ({})", moe.experts));
+    return std::nullopt;
+  }
+  return moe;
 }
 
 }  // namespace
@@ -548,14 +660,27 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
     const std::optional<YamlValue> entry = required ? map->Require(key, what) : map->Get(key);
     return entry ? entry->AsPositiveInt() : std::nullopt;
   };
+  auto non_negative = [&](const std::string& key) -> std::optional<std::int64_t> {
+    const std::optional<YamlValue> entry = map->Get(key);
+    return entry ? entry->AsNonNegativeInt() : std::nullopt;
+  };
+  auto flag = [&](const std::string& key) -> std::optional<bool> {
+    const std::optional<YamlValue> entry = map->Get(key);
+    return entry ? entry->AsBool() : std::nullopt;
+  };
   const std::optional<std::int64_t> d_model = positive("d_model", "the model width", true);
-  const std::optional<std::int64_t> heads = positive("heads", "the number of attention heads", true);
+  const PerLayerRead heads = ReadPerLayer(*map, "heads", "the number of attention heads, or a list of one per layer");
   const std::optional<std::int64_t> d_head = positive("d_head", "", false);
-  const std::optional<std::int64_t> d_ff = positive("d_ff", "the FFN hidden width", true);
+  const PerLayerRead d_ff = ReadPerLayer(*map, "d_ff", "the FFN hidden width, or a list of one per layer");
   const std::optional<std::int64_t> layers = positive("layers", "the number of blocks", true);
   const std::optional<std::int64_t> seq_len = positive("seq_len", "tokens per sequence", true);
   const std::optional<std::int64_t> batch = positive("batch", "", false);
   const std::optional<std::int64_t> kv_len = positive("kv_len", "", false);
+  const std::optional<std::int64_t> kv_heads = positive("kv_heads", "", false);
+  const std::optional<std::int64_t> vocab = non_negative("vocab");
+  const std::optional<std::int64_t> max_positions = positive("max_positions", "", false);
+  const std::optional<std::int64_t> token_types = non_negative("token_types");
+  const std::optional<std::int64_t> sliding_window = positive("sliding_window", "", false);
   std::optional<int> bits;
   if (const std::optional<YamlValue> bits_node = map->Get("bits")) bits = ReadBits(*bits_node);
   const std::optional<Phase> phase = ReadChoice<Phase>(*map, "phase", PhaseNames(), &ParsePhase);
@@ -564,12 +689,16 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
   const std::optional<Norm> norm = ReadChoice<Norm>(*map, "norm", NormNames(), &ParseNorm);
   const std::optional<NormPlacement> placement =
       ReadChoice<NormPlacement>(*map, "norm_placement", NormPlacementNames(), &ParseNormPlacement);
-  std::optional<bool> decoder;
-  if (const std::optional<YamlValue> decoder_node = map->Get("decoder")) decoder = decoder_node->AsBool();
+  const std::optional<Positions> positions =
+      ReadChoice<Positions>(*map, "positions", PositionsNames(), &ParsePositions);
+  const std::optional<LmHead> lm_head = ReadChoice<LmHead>(*map, "lm_head", LmHeadNames(), &ParseLmHead);
+  const std::optional<bool> decoder = flag("decoder");
+  const std::optional<bool> tie_embeddings = flag("tie_embeddings");
+  const std::optional<bool> qkv_bias = flag("qkv_bias");
+  const std::optional<bool> out_bias = flag("out_bias");
+  const std::optional<bool> mlp_bias = flag("mlp_bias");
 
   if (d_model) spec.d_model = *d_model;
-  if (heads) spec.heads = *heads;
-  if (d_ff) spec.d_ff = *d_ff;
   if (layers) spec.layers = *layers;
   if (seq_len) spec.seq_len = *seq_len;
   if (batch) spec.batch = *batch;
@@ -580,6 +709,24 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
   if (norm) spec.norm = *norm;
   if (placement) spec.norm_placement = *placement;
   if (decoder) spec.decoder = *decoder;
+  if (kv_heads) spec.kv_heads = *kv_heads;
+  if (vocab) spec.vocab = *vocab;
+  if (positions) spec.positions = *positions;
+  if (max_positions) spec.max_positions = *max_positions;
+  if (token_types) spec.token_types = *token_types;
+  if (lm_head) spec.lm_head = *lm_head;
+  if (tie_embeddings) spec.tie_embeddings = *tie_embeddings;
+  if (qkv_bias) spec.qkv_bias = *qkv_bias;
+  if (out_bias) spec.out_bias = *out_bias;
+  if (mlp_bias) spec.mlp_bias = *mlp_bias;
+  if (sliding_window) spec.sliding_window = *sliding_window;
+  if (const std::optional<YamlValue> moe_node = map->Get("moe")) {
+    if (const std::optional<MixtureOfExperts> moe = ReadMoe(*moe_node)) spec.moe = *moe;
+  }
+  if (const std::optional<YamlValue> precision_node = map->Get("precision")) {
+    // Missing entries take `bits` (read above, default 8).
+    spec.precision = ReadPrecision(*precision_node, spec.bits);
+  }
   if (const std::optional<YamlValue> patch_node = map->Get("patch_embedding")) {
     if (const std::optional<YamlMap> patch = patch_node->AsMap({"image_size", "patch_size", "channels"})) {
       PatchEmbedding embedding;
@@ -601,24 +748,45 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
     }
   }
 
+  // Per-layer lists: exactly one entry per layer. The scalar heads / d_ff then hold the largest
+  // entry (transformer.h).
+  for (const auto& [read, target, list_target] :
+       {std::tuple{&heads, &spec.heads, &spec.layer_heads}, std::tuple{&d_ff, &spec.d_ff, &spec.layer_d_ff}}) {
+    if (read->single) *target = *read->single;
+    if (read->list.empty()) continue;
+    if (layers && static_cast<std::int64_t>(read->list.size()) != *layers) {
+      read->node->Error(fmt::format("expected one entry per layer (layers: {}), got {} entries", *layers,
+                                    read->list.size()));
+      continue;
+    }
+    *list_target = read->list;
+    *target = *std::max_element(read->list.begin(), read->list.end());
+  }
+
   // Checks across keys, each at the key to change.
-  if (d_model && heads) {
-    const YamlValue d_model_node = *map->Get("d_model");
-    if (map->Has("d_head")) {
-      if (d_head) {
-        spec.d_head = *d_head;
-        const long double product = static_cast<long double>(*heads) * static_cast<long double>(*d_head);
-        if (product != static_cast<long double>(*d_model)) {
-          d_model_node.ErrorExpected(
-              fmt::format("heads × d_head = {} × {} = {:.0f}", *heads, *d_head, static_cast<double>(product)));
-        }
-      }
-    } else if (*d_model % *heads != 0) {
-      d_model_node.ErrorExpected(
-          fmt::format("a multiple of heads ({}), since d_head defaults to d_model / heads", *heads),
+  if (d_head) spec.d_head = *d_head;
+  if (d_model && heads.single && !d_head) {
+    if (*d_model % *heads.single != 0) {
+      map->Get("d_model")->ErrorExpected(
+          fmt::format("a multiple of heads ({}), since d_head defaults to d_model / heads", *heads.single),
           "; or give d_head");
     } else {
-      spec.d_head = *d_model / *heads;
+      spec.d_head = *d_model / *heads.single;
+    }
+  }
+  if (!heads.list.empty() && !map->Has("d_head")) {
+    heads.node->ErrorExpected("a d_head key beside per-layer heads (d_head cannot default to d_model / heads)",
+                              "; add d_head");
+  }
+  if (kv_heads && heads.ok) {
+    const std::vector<std::int64_t> all_heads = heads.list.empty() ? std::vector{*heads.single} : heads.list;
+    for (std::size_t layer = 0; layer < all_heads.size(); ++layer) {
+      if (all_heads[layer] % *kv_heads != 0) {
+        map->Get("kv_heads")->ErrorExpected(
+            fmt::format("a divisor of heads ({}{}), each KV head serving the same number of query heads",
+                        all_heads[layer], heads.list.empty() ? "" : fmt::format(" of layer {}", layer)));
+        break;
+      }
     }
   }
   if (phase == Phase::kDecode && !spec.decoder) {
@@ -627,6 +795,35 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
   }
   if (kv_len && spec.phase != Phase::kDecode) {
     map->Get("kv_len")->ErrorExpected("no kv_len in phase prefill", "; kv_len is the KV-cache length of a decode step");
+  }
+  const bool embeds_tokens = spec.vocab > 0;
+  if (lm_head && *lm_head != LmHead::kNone && !embeds_tokens) {
+    map->Get("lm_head")->ErrorExpected("none without a vocab (the LM head projects onto vocab logits)",
+                                       "; give vocab");
+  }
+  if (tie_embeddings && *tie_embeddings && !embeds_tokens) {
+    map->Get("tie_embeddings")->ErrorExpected("false without a vocab (there is no embedding table to tie)",
+                                              "; give vocab");
+  }
+  if (token_types && *token_types > 0 && !embeds_tokens) {
+    map->Get("token_types")->ErrorExpected("0 without a vocab (segment embeddings are added to token embeddings)",
+                                           "; give vocab");
+  }
+  if (positions == Positions::kAbsolute && !embeds_tokens && !spec.patch_embedding) {
+    map->Get("positions")->ErrorExpected(
+        "none or rotary without a vocab or patch_embedding (absolute positions are added to the embeddings)",
+        "; give vocab");
+  }
+  if (max_positions && spec.positions != Positions::kAbsolute) {
+    map->Get("max_positions")->ErrorExpected("no max_positions without positions: absolute",
+                                             "; it is the number of rows of the learned position table");
+  } else if (max_positions && seq_len) {
+    const std::int64_t needed = spec.phase == Phase::kDecode ? spec.KvLen() : spec.seq_len;
+    if (*max_positions < needed) {
+      map->Get("max_positions")
+          ->ErrorExpected(fmt::format("at least the {} ({}), the positions the table must cover",
+                                      spec.phase == Phase::kDecode ? "kv_len" : "seq_len", needed));
+    }
   }
   if (diagnostics.size() != errors_before) return std::nullopt;
   // What is left (op sizes beyond the limits) has no single key to blame.
@@ -683,6 +880,7 @@ WorkloadSpec ReadOpListDocument(const io::YamlDocument& document, const std::str
   }
   // The graph is only meaningful once every op has been read.
   if (diagnostics.size() == errors_before) {
+    AssignTensorData(spec.ops, positions);
     for (const GraphProblem& problem : FindGraphProblems(spec.ops)) {
       const OpPosition& position = positions[problem.op];
       if (problem.tensor && position.tensor_names[*problem.tensor]) {
@@ -728,6 +926,12 @@ WorkloadSpec ReadWorkloadDocument(const io::YamlDocument& document, const std::s
 
 WorkloadSpec ApplyOverrides(WorkloadSpec spec, const WorkloadOverrides& overrides) {
   if (overrides.empty()) return spec;
+  if (!spec.IsTransformer() && overrides.precision) {
+    throw util::ConfigError(fmt::format(
+        "workload '{}' is an op list: each tensor's word size is its `bits:` in the file, so --precision does not "
+        "apply (it sets the word sizes of a transformer's weights, activations and KV cache)",
+        spec.name));
+  }
   if (!spec.IsTransformer()) {
     throw util::ConfigError(fmt::format(
         "workload '{}' is an op list: its sizes are fixed in the file, so --seq, --batch and --phase do not apply",
@@ -741,6 +945,7 @@ WorkloadSpec ApplyOverrides(WorkloadSpec spec, const WorkloadOverrides& override
     if (*overrides.phase == Phase::kPrefill) transformer.kv_len.reset();
   }
   if (overrides.kv_len) transformer.kv_len = *overrides.kv_len;
+  if (overrides.precision) transformer.precision = *overrides.precision;
   std::vector<util::Diagnostic> diagnostics;
   for (const std::string& problem : CheckTransformerSpec(transformer)) {
     diagnostics.push_back(

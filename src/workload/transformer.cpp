@@ -50,6 +50,14 @@ std::vector<std::string> NamesOf(const NameTable<Enum, kSize>& table) {
   return names;
 }
 
+// Heads and FFN width of one layer (the per-layer lists when given).
+std::int64_t LayerHeads(const TransformerSpec& spec, std::int64_t layer) {
+  return spec.layer_heads.empty() ? spec.heads : spec.layer_heads[static_cast<std::size_t>(layer)];
+}
+std::int64_t LayerDff(const TransformerSpec& spec, std::int64_t layer) {
+  return spec.layer_d_ff.empty() ? spec.d_ff : spec.layer_d_ff[static_cast<std::size_t>(layer)];
+}
+
 // A tensor of the op being built, named by its dims.
 struct TensorUse {
   std::string name;
@@ -191,28 +199,98 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
   for (const auto& [key, value] : sizes) {
     if (value <= 0) problems.push_back(fmt::format("{}: expected a positive integer, got {}", key, value));
   }
+  const std::pair<std::string_view, std::int64_t> non_negative[] = {
+      {"kv_heads", spec.kv_heads}, {"vocab", spec.vocab}, {"max_positions", spec.max_positions},
+      {"token_types", spec.token_types}};
+  for (const auto& [key, value] : non_negative) {
+    if (value < 0) problems.push_back(fmt::format("{}: expected a non-negative integer, got {}", key, value));
+  }
   if (spec.kv_len && *spec.kv_len <= 0) {
     problems.push_back(fmt::format("kv_len: expected a positive integer, got {}", *spec.kv_len));
+  }
+  if (spec.sliding_window && *spec.sliding_window <= 0) {
+    problems.push_back(fmt::format("sliding_window: expected a positive integer, got {}", *spec.sliding_window));
   }
   if (spec.bits <= 0 || spec.bits > kMaxBits) {
     problems.push_back(fmt::format("bits: expected an integer in 1..{}, got {}", kMaxBits, spec.bits));
   }
+  if (const std::optional<Precision>& precision = spec.precision) {
+    const std::pair<std::string_view, int> entries[] = {{"weights", precision->weights},
+                                                        {"activations", precision->activations},
+                                                        {"kv_cache", precision->kv_cache},
+                                                        {"accumulators", precision->accumulators}};
+    for (const auto& [key, value] : entries) {
+      if (value <= 0 || value > kMaxBits) {
+        problems.push_back(fmt::format("precision.{}: expected an integer in 1..{}, got {}", key, kMaxBits, value));
+      }
+    }
+  }
+  if (spec.moe.experts < 0 || spec.moe.experts_per_token < 0 ||
+      (spec.moe.experts > 0 && (spec.moe.experts_per_token < 1 || spec.moe.experts_per_token > spec.moe.experts)) ||
+      (spec.moe.experts == 0 && spec.moe.experts_per_token != 0)) {
+    problems.push_back(fmt::format("moe: expected experts ≥ 1 and 1 ≤ experts_per_token ≤ experts, got {} and {}",
+                                   spec.moe.experts, spec.moe.experts_per_token));
+  }
+  for (const auto& [key, list] : {std::pair{"heads", &spec.layer_heads}, std::pair{"d_ff", &spec.layer_d_ff}}) {
+    if (list->empty()) continue;
+    if (static_cast<std::int64_t>(list->size()) != spec.layers) {
+      problems.push_back(fmt::format("{}: expected one entry per layer (layers: {}), got {} entries", key, spec.layers,
+                                     list->size()));
+    }
+    if (std::any_of(list->begin(), list->end(), [](std::int64_t entry) { return entry <= 0; })) {
+      problems.push_back(fmt::format("{}: expected positive integers per layer", key));
+    }
+  }
   if (!problems.empty()) return problems;
+  for (std::int64_t layer = 0; layer < spec.layers; ++layer) {
+    const std::int64_t heads = LayerHeads(spec, layer);
+    if (spec.kv_heads > 0 && heads % spec.kv_heads != 0) {
+      problems.push_back(fmt::format("kv_heads: expected a divisor of heads ({}), got {}", heads, spec.kv_heads));
+      break;
+    }
+  }
+  if (spec.vocab == 0) {
+    if (spec.lm_head && *spec.lm_head != LmHead::kNone) {
+      problems.push_back("lm_head: expected none without a vocab (the LM head projects onto vocab logits)");
+    }
+    if (spec.tie_embeddings) problems.push_back("tie_embeddings: expected false without a vocab");
+    if (spec.token_types > 0) problems.push_back("token_types: expected 0 without a vocab");
+    if (spec.positions == Positions::kAbsolute && !spec.patch_embedding) {
+      problems.push_back("positions: expected none or rotary without a vocab or patch_embedding");
+    }
+  }
+  if (spec.max_positions > 0 && spec.positions == Positions::kAbsolute) {
+    const std::int64_t needed = spec.phase == Phase::kDecode ? spec.KvLen() : spec.seq_len;
+    if (spec.max_positions < needed) {
+      problems.push_back(fmt::format("max_positions: expected at least {} (the positions the table must cover), got {}",
+                                     needed, spec.max_positions));
+    }
+  }
   // Products are formed in long double first: the sizes are user input and must not overflow int64.
   using Wide = long double;
-  const Wide heads_times_d_head = Wide(spec.heads) * Wide(spec.d_head);
-  if (heads_times_d_head != Wide(spec.d_model)) {
-    problems.push_back(fmt::format("d_model: expected heads × d_head = {} × {} = {:.0f}, got {}", spec.heads,
-                                   spec.d_head, static_cast<double>(heads_times_d_head), spec.d_model));
-  }
   const Wide token_rows = Wide(spec.batch) * Wide(spec.TokensPerSequence());
-  const Wide largest_projection = token_rows * Wide(spec.d_model) * Wide(std::max(spec.d_model, spec.d_ff));
-  const Wide attention =
-      Wide(spec.batch) * Wide(spec.heads) * Wide(spec.TokensPerSequence()) * Wide(spec.KvLen()) * Wide(spec.d_head);
-  if (std::max(largest_projection, attention) >= Wide(kMaxIterationPoints)) {
+  Wide largest = 0;
+  for (std::int64_t layer = 0; layer < spec.layers; ++layer) {
+    const Wide heads = Wide(LayerHeads(spec, layer));
+    const Wide d_ff = Wide(LayerDff(spec, layer));
+    const Wide attention_width = heads * Wide(spec.d_head);
+    const Wide projection = token_rows * Wide(spec.d_model) * std::max({Wide(spec.d_model), attention_width, d_ff});
+    const Wide attention = Wide(spec.batch) * heads * Wide(spec.TokensPerSequence()) * Wide(spec.AttendedKeys()) *
+                           Wide(spec.d_head);
+    largest = std::max({largest, projection, attention});
+  }
+  // The LM head (at most every token row × vocab × d_model), the router and the experts (at most
+  // every token routed to one expert: token_rows × k rows) stay within the same limit.
+  largest = std::max(largest, token_rows * Wide(spec.vocab) * Wide(spec.d_model));
+  if (spec.moe.experts > 0) {
+    largest = std::max(largest, token_rows * Wide(spec.moe.experts_per_token) * Wide(spec.d_model) *
+                                    Wide(std::max(spec.d_ff, spec.d_model)));
+    largest = std::max(largest, token_rows * Wide(spec.moe.experts) * Wide(spec.d_model));
+  }
+  if (largest >= Wide(kMaxIterationPoints)) {
     problems.push_back(fmt::format(
         "expected sizes whose largest op has fewer than 2^53 iteration points, got {:.3g} (batch {} × {} tokens)",
-        static_cast<double>(std::max(largest_projection, attention)), spec.batch, spec.TokensPerSequence()));
+        static_cast<double>(largest), spec.batch, spec.TokensPerSequence()));
   }
   if (spec.phase == Phase::kDecode && !spec.decoder) {
     problems.push_back(

@@ -216,3 +216,131 @@ TEST_CASE("Unknown presets and command-line overrides are checked", "[workload][
   CHECK(decode.transformer->phase == Phase::kDecode);
   CHECK_THROWS_AS(LoadWorkloadSpec("no/such/file.yaml"), ConfigError);
 }
+
+TEST_CASE("The LLM keys of #13 are read into the spec", "[workload][loader]") {
+  const TransformerSpec spec = *Read(
+                                    "transformer:\n"
+                                    "  d_model: 64\n  heads: 8\n  kv_heads: 2\n  d_head: 16\n  d_ff: 256\n"
+                                    "  layers: 2\n  seq_len: 16\n  decoder: true\n  bits: 16\n"
+                                    "  vocab: 1000\n  positions: rotary\n  lm_head: all\n  tie_embeddings: true\n"
+                                    "  qkv_bias: true\n  out_bias: false\n  mlp_bias: true\n  sliding_window: 8\n"
+                                    "  activation: geglu\n"
+                                    "  moe: {experts: 8, experts_per_token: 2}\n"
+                                    "  precision: {weights: 4, kv_cache: 8}\n")
+                                    .transformer;
+  CHECK(spec.kv_heads == 2);
+  CHECK(spec.KvHeads() == 2);
+  CHECK(spec.d_head == 16);  // heads × d_head = 128 ≠ d_model: allowed when d_head is given
+  CHECK(spec.vocab == 1000);
+  CHECK(spec.positions == Positions::kRotary);
+  CHECK(spec.LmHeadOrDefault() == LmHead::kAll);
+  CHECK(spec.tie_embeddings);
+  CHECK(spec.qkv_bias);
+  CHECK_FALSE(spec.out_bias);
+  CHECK(spec.mlp_bias);
+  CHECK(spec.sliding_window == 8);
+  CHECK(spec.AttendedKeys() == 8);
+  CHECK(spec.activation == Activation::kGeGlu);
+  CHECK(spec.moe == MixtureOfExperts{.experts = 8, .experts_per_token = 2});
+  // Missing precision entries: `bits` (16) for activations, 32 for accumulators.
+  CHECK(spec.precision == Precision{.weights = 4, .activations = 16, .kv_cache = 8, .accumulators = 32});
+
+  // Without the new keys: nothing changes (MHA, no vocab, no LM head, no precision).
+  const TransformerSpec plain = *Read(kMinimalTransformer).transformer;
+  CHECK(plain.kv_heads == 0);
+  CHECK(plain.KvHeads() == 4);
+  CHECK(plain.vocab == 0);
+  CHECK(plain.LmHeadOrDefault() == LmHead::kNone);
+  CHECK_FALSE(plain.precision.has_value());
+  CHECK(plain.layer_heads.empty());
+}
+
+TEST_CASE("Per-layer heads and d_ff lists (survey Tab. 9)", "[workload][loader]") {
+  const TransformerSpec spec = *Read(
+                                    "transformer:\n"
+                                    "  d_model: 672\n  heads: [12, 6, 12, 8, 10, 6]\n  d_head: 64\n"
+                                    "  d_ff: [1280, 1280, 2560, 768, 2048, 1024]\n  layers: 6\n  seq_len: 128\n")
+                                    .transformer;
+  CHECK(spec.layer_heads == std::vector<std::int64_t>{12, 6, 12, 8, 10, 6});
+  CHECK(spec.layer_d_ff == std::vector<std::int64_t>{1280, 1280, 2560, 768, 2048, 1024});
+  // The scalars hold the largest entry.
+  CHECK(spec.heads == 12);
+  CHECK(spec.d_ff == 2560);
+}
+
+TEST_CASE("Checks across the new keys: all at once, each at the key to fix", "[workload][loader]") {
+  const std::vector<std::string> errors = ErrorsOf(
+      "transformer:\n"
+      "  d_model: 64\n"
+      "  heads: [4, 8]\n"
+      "  kv_heads: 3\n"
+      "  d_ff: [256, 256, 256]\n"
+      "  layers: 2\n"
+      "  seq_len: 16\n"
+      "  lm_head: all\n"
+      "  moe: {experts: 2, experts_per_token: 3}\n"
+      "  precision: {accumulators: 0}\n"
+      "  sliding_window: -1\n");
+  // Sorted by position.
+  REQUIRE(errors.size() == 7);
+  CHECK(errors[0].starts_with("w.yaml:3:10: transformer.heads: expected a d_head key beside per-layer heads"));
+  CHECK(errors[1].starts_with("w.yaml:4:13: transformer.kv_heads: expected a divisor of heads (4 of layer 0)"));
+  CHECK(errors[2] == "w.yaml:5:9: transformer.d_ff: expected one entry per layer (layers: 2), got 3 entries");
+  CHECK(errors[3].starts_with("w.yaml:8:12: transformer.lm_head: expected none without a vocab"));
+  CHECK(errors[4] == "w.yaml:9:40: transformer.moe.experts_per_token: expected at most experts (2), got '3'");
+  CHECK(errors[5] == "w.yaml:10:29: transformer.precision.accumulators: expected a positive integer, got '0'");
+  CHECK(errors[6] == "w.yaml:11:19: transformer.sliding_window: expected a positive integer, got '-1'");
+}
+
+TEST_CASE("max_positions covers seq_len (prefill) or kv_len (decode)", "[workload][loader]") {
+  const std::string base =
+      "transformer:\n  d_model: 64\n  heads: 4\n  d_ff: 256\n  layers: 2\n  seq_len: 16\n  decoder: true\n"
+      "  vocab: 100\n  positions: absolute\n  max_positions: 32\n";
+  CHECK(ErrorsOf(base).empty());
+  CHECK(ErrorsOf(base + "  phase: decode\n  kv_len: 32\n").empty());
+  const std::vector<std::string> errors = ErrorsOf(base + "  phase: decode\n  kv_len: 33\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("max_positions: expected at least the kv_len (33)") != std::string::npos);
+}
+
+TEST_CASE("Op-list tensor data: explicit, or parameter for weights no op writes", "[workload][loader]") {
+  const WorkloadSpec spec = Read(
+      "ops:\n"
+      "  - name: proj\n    kind: contraction\n    count: 3\n    dims: {m: 4, n: 5, k: 6}\n    tensors:\n"
+      "      - {name: x, role: input, dims: [m, k]}\n"
+      "      - {name: w, role: weight, dims: [k, n]}\n"
+      "      - {name: y, role: output, dims: [m, n]}\n"
+      "  - name: proj2\n    kind: contraction\n    count: 2\n    dims: {m: 4, n: 5, k: 6}\n    tensors:\n"
+      "      - {name: x, role: input, dims: [m, k]}\n"
+      "      - {name: w, role: weight, dims: [k, n]}\n"
+      "      - {name: z, role: output, dims: [m, n]}\n"
+      "  - name: scores\n    kind: contraction\n    dims: {m: 4, n: 4, k: 5}\n    tensors:\n"
+      "      - {name: y, role: input, dims: [m, k]}\n"
+      "      - {name: z, role: weight, dims: [n, k], data: kv_cache}\n"
+      "      - {name: s, role: output, dims: [m, n]}\n");
+  REQUIRE(spec.ops.size() == 3);
+  CHECK(spec.ops[0].tensors[0].data == TensorData::kActivation);
+  CHECK(spec.ops[0].tensors[1].data == TensorData::kParameter);
+  CHECK(spec.ops[2].tensors[1].data == TensorData::kKvCache);
+  CHECK(spec.ops[2].tensors[2].data == TensorData::kActivation);
+  // w (6 × 5) counted once, at its first op: 30 elements × count 3.
+  CHECK(spec.ops[0].parameters == 90);
+  CHECK(spec.ops[1].parameters == 0);
+  CHECK(spec.ops[2].parameters == 0);
+}
+
+TEST_CASE("The precision override applies to transformers and is refused for op lists", "[workload][loader]") {
+  const Precision w4a16{.weights = 4, .activations = 16, .kv_cache = 8, .accumulators = 32};
+  const WorkloadSpec spec = ApplyOverrides(Read(kMinimalTransformer), WorkloadOverrides{.precision = w4a16});
+  CHECK(spec.transformer->precision == w4a16);
+  const WorkloadSpec op_list = Read(
+      "ops:\n  - name: proj\n    kind: contraction\n    dims: {m: 4, n: 5, k: 6}\n    tensors:\n"
+      "      - {name: x, role: input, dims: [m, k]}\n      - {name: w, role: weight, dims: [k, n]}\n"
+      "      - {name: y, role: output, dims: [m, n]}\n");
+  try {
+    ApplyOverrides(op_list, WorkloadOverrides{.precision = w4a16});
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& error) {
+    CHECK(std::string(error.what()).find("--precision does not apply") != std::string::npos);
+  }
+}

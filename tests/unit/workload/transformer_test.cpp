@@ -185,10 +185,14 @@ TEST_CASE("Decode: one token per sequence against a KV cache of kv_len", "[workl
 TEST_CASE("CheckTransformerSpec rejects inconsistent specs", "[workload][transformer]") {
   CHECK(CheckTransformerSpec(BertBase(128)).empty());
   TransformerSpec bad_heads = BertBase(128);
-  bad_heads.d_head = 60;
+  bad_heads.kv_heads = 5;
   REQUIRE(CheckTransformerSpec(bad_heads).size() == 1);
-  CHECK(CheckTransformerSpec(bad_heads)[0].find("heads × d_head") != std::string::npos);
+  CHECK(CheckTransformerSpec(bad_heads)[0].find("kv_heads: expected a divisor of heads (12)") != std::string::npos);
   CHECK_THROWS_AS(BuildTransformer(bad_heads), loopfront::util::InternalError);
+  // heads × d_head may differ from d_model (Gemma-7B: 16 × 256 = 4096 ≠ 3072).
+  TransformerSpec wide_heads = BertBase(128);
+  wide_heads.d_head = 96;
+  CHECK(CheckTransformerSpec(wide_heads).empty());
 
   TransformerSpec encoder_decode = BertBase(128);
   encoder_decode.phase = Phase::kDecode;
