@@ -64,9 +64,10 @@ struct RunArgs {
   bool no_plot = false;
 };
 
-// The point's swept values: its workload keys (transformer.*), then its architecture keys.
+// The point's workload settings (blocks_only, swept transformer.* keys), then its swept architecture keys.
 std::vector<std::pair<std::string, std::string>> SweptValues(const experiment::Point& point) {
   std::vector<std::pair<std::string, std::string>> values;
+  if (point.workload.blocks_only) values.emplace_back("blocks_only", "true");
   for (const workload::KeySetting& setting : point.workload.sweep) values.emplace_back(setting.key, setting.value);
   values.insert(values.end(), point.architecture->sweep.begin(), point.architecture->sweep.end());
   return values;

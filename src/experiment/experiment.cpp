@@ -124,7 +124,8 @@ bool ReadWorkloadSweep(const io::YamlValue& value, const io::YamlMap& entry, std
 // entry's values) as Reposition does. A problem is reported once per key and text, with the
 // settings of the first combination that shows it.
 void RepositionSwept(const util::ConfigError& error, const std::vector<WorkloadAxis>& axes,
-                     const io::YamlValue& sweep, const io::YamlValue& model, std::set<std::string>& reported) {
+                     const io::YamlValue& sweep, const std::optional<io::YamlValue>& blocks_only,
+                     const io::YamlValue& model, std::set<std::string>& reported) {
   for (const util::Diagnostic& diagnostic : error.diagnostics()) {
     if (!diagnostic.file.empty() && diagnostic.line != 0) {
       Reposition(util::ConfigError(std::vector<util::Diagnostic>{diagnostic}), model, "", reported);
@@ -144,12 +145,13 @@ void RepositionSwept(const util::ConfigError& error, const std::vector<WorkloadA
       if (axis_at == nullptr && problem.find(util::Split(axis.key, '.').back()) != std::string::npos) axis_at = &axis;
     }
     const io::YamlValue* at = axis_at != nullptr ? &axis_at->at : nullptr;
+    if (at == nullptr && blocks_only && diagnostic.path == "blocks_only") at = &*blocks_only;
     if (at == nullptr && title_end != std::string::npos) at = &sweep;
     if (at == nullptr) {
       Reposition(util::ConfigError(std::vector<util::Diagnostic>{diagnostic}), model, "", reported);
       continue;
     }
-    const bool own_path = axis_at != nullptr && diagnostic.path == axis_at->key;
+    const bool own_path = (axis_at != nullptr && diagnostic.path == axis_at->key) || diagnostic.path == "blocks_only";
     const std::string path = own_path || diagnostic.path.empty() ? std::string() : diagnostic.path + ": ";
     if (!reported.insert(fmt::format("{}:{}:{}{}", at->line(), at->column(), path, problem)).second) continue;
     at->Error(path + diagnostic.message);
@@ -163,7 +165,7 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
   std::set<std::string> reported;
   for (const io::YamlValue& entry_value : *entries) {
     std::optional<io::YamlMap> entry =
-        entry_value.AsMap({"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets", "sweep"});
+        entry_value.AsMap({"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets", "sweep", "blocks_only"});
     if (!entry) continue;
     std::optional<io::YamlValue> model = entry->Require("model", "a workload preset name or file");
     if (!model) continue;
@@ -206,6 +208,15 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
     } else {
       phases.emplace_back(std::nullopt);
     }
+    bool blocks_only = false;
+    const std::optional<io::YamlValue> blocks_only_value = entry->Get("blocks_only");
+    if (const std::optional<io::YamlValue>& given = blocks_only_value) {
+      if (std::optional<bool> flag = given->AsBool()) {
+        blocks_only = *flag;
+      } else {
+        ok = false;
+      }
+    }
     std::vector<WorkloadAxis> axes;
     const std::optional<io::YamlValue> sweep = entry->Get("sweep");
     if (sweep && !ReadWorkloadSweep(*sweep, *entry, axes)) ok = false;
@@ -230,7 +241,8 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
                            .phase = phases[at[3]],
                            .kv_len = kv_lens[at[4]],
                            .kv_buckets = static_cast<int>(kv_buckets[at[5]].value_or(workload::kDefaultKvBuckets)),
-                           .sweep = {}};
+                           .sweep = {},
+                           .blocks_only = blocks_only};
       for (std::size_t axis = 0; axis < axes.size(); ++axis) {
         request.sweep.push_back({axes[axis].key, axes[axis].values[at[6 + axis]]});
       }
@@ -239,11 +251,13 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
                                         workload::WorkloadOverrides{.seq_len = request.seq_len,
                                                                     .batch = request.batch,
                                                                     .phase = request.phase,
-                                                                    .kv_len = request.kv_len});
+                                                                    .kv_len = request.kv_len},
+                                        request.blocks_only);
         experiment.workloads.push_back(request);
       } catch (const util::ConfigError& error) {
-        if (sweep) {
-          RepositionSwept(error, axes, *sweep, models[at[0]].second, reported);
+        if (sweep || blocks_only) {
+          const io::YamlValue& sweep_at = sweep ? *sweep : *blocks_only_value;
+          RepositionSwept(error, axes, sweep_at, blocks_only_value, models[at[0]].second, reported);
         } else {
           Reposition(error, models[at[0]].second, "", reported);
         }
@@ -616,7 +630,8 @@ std::vector<Point> ExpandPoints(const Experiment& experiment) {
         if (experiment.baseline.searcher) {
           point.config["baseline"] = {{"name", experiment.baseline.name}, {"params", experiment.baseline.params_text}};
         }
-        // Only with a model-shape sweep, so that the ids of points without one stay as they were.
+        // Only when set, so that the ids of points without them stay as they were.
+        if (request.blocks_only) point.config["blocks_only"] = true;
         if (!request.sweep.empty()) {
           nlohmann::ordered_json workload_sweep = nlohmann::ordered_json::object();
           for (const workload::KeySetting& setting : request.sweep) workload_sweep[setting.key] = setting.value;

@@ -10,12 +10,13 @@ ResolvedModel ResolveModel(const ModelRequest& request) {
   overrides.batch = request.batch;
   overrides.phase = request.phase;
   overrides.kv_len = request.kv_len;
-  ResolvedModel resolved{.identity = {}, .spec = workload::LoadSweptWorkloadSpec(request.model, request.sweep, overrides), .parts = {}};
+  ResolvedModel resolved{.identity = {}, .spec = workload::LoadSweptWorkloadSpec(request.model, request.sweep, overrides, request.blocks_only), .parts = {}};
   const workload::WorkloadSpec& spec = resolved.spec;
   resolved.identity.model = spec.name;
   // A swept workload keeps its name (the swept values are columns); its title names them.
-  const std::string name =
-      request.sweep.empty() ? spec.name : fmt::format("{} with {}", spec.name, workload::SettingsText(request.sweep));
+  std::string name = spec.name;
+  if (request.blocks_only) name += " (blocks only)";
+  if (!request.sweep.empty()) name += " with " + workload::SettingsText(request.sweep);
   if (!spec.IsTransformer()) {
     resolved.identity.description = fmt::format("{} (op list)", name);
     resolved.parts.push_back({workload::BuildWorkload(spec), 1.0, ""});

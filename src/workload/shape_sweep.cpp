@@ -48,13 +48,21 @@ std::string SettingsText(std::span<const KeySetting> settings) {
 }
 
 WorkloadSpec LoadSweptWorkloadSpec(std::string_view name_or_path, std::span<const KeySetting> settings,
-                                   const WorkloadOverrides& overrides) {
-  if (settings.empty()) return LoadWorkloadSpec(name_or_path, overrides);
+                                   const WorkloadOverrides& overrides, bool blocks_only) {
+  if (settings.empty() && !blocks_only) return LoadWorkloadSpec(name_or_path, overrides);
   // The workload as written must be valid first (an unknown preset or a broken file says so).
   const WorkloadSpec base = LoadWorkloadSpec(name_or_path);
-  const std::string with = SettingsText(settings);
+  std::string with = SettingsText(settings);
+  if (blocks_only) with = with.empty() ? "blocks only" : "blocks only, " + with;
   if (!base.IsTransformer()) {
     std::vector<util::Diagnostic> problems;
+    if (blocks_only) {
+      problems.push_back(util::Diagnostic{
+          .path = "blocks_only",
+          .message = fmt::format("expected a Transformer workload (top-level key 'transformer'), got the op list '{}': "
+                                 "it has no embedding or LM head to leave out",
+                                 base.name)});
+    }
     for (const KeySetting& setting : settings) {
       problems.push_back(KeyProblem(
           setting, fmt::format("expected a Transformer workload (top-level key 'transformer'), got the op list '{}': "
@@ -67,6 +75,13 @@ WorkloadSpec LoadSweptWorkloadSpec(std::string_view name_or_path, std::span<cons
   const Source source = ReadSource(name_or_path);
   YAML::Node root = YAML::Load(source.text);
   std::vector<util::Diagnostic> problems;
+  if (blocks_only) {
+    YAML::Node transformer = root[std::string(kTransformerKey)];
+    for (const std::string_view key : kEndKeys) transformer.remove(std::string(key));
+    if (transformer["positions"] && transformer["positions"].as<std::string>() == "absolute") {
+      transformer.remove("positions");
+    }
+  }
   for (const KeySetting& setting : settings) {
     if (!setting.key.starts_with(kSweepKeyPrefix)) {
       problems.push_back(KeyProblem(setting, fmt::format("expected a dotted workload key transformer.KEY (e.g. "

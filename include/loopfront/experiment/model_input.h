@@ -29,6 +29,8 @@ struct ModelRequest {
   int kv_buckets = workload::kDefaultKvBuckets;
   // Model-shape sweep (workload/shape_sweep.h): `transformer.KEY` settings, in file order.
   std::vector<workload::KeySetting> sweep{};
+  // The Transformer blocks only: the workload's embeddings and LM head left out (survey Sec. 2.2).
+  bool blocks_only = false;
 };
 
 // What outputs name the model by (CSV columns model, seq_len, batch, phase).

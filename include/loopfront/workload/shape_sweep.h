@@ -31,11 +31,19 @@ struct KeySetting {
   std::string value;  // flow YAML: `672`, `rotary`, `[12, 6, 12]`
 };
 
-// The workload `name_or_path` with every setting set, checked, then with `overrides` applied (as
-// LoadWorkloadSpec). With no settings it is LoadWorkloadSpec. An op list, a key not of the form
-// above, or a value that makes the workload invalid is a ConfigError as described above.
+// The keys a Transformer workload's ends are made of (docs/workloads.md): the token and position
+// embeddings, the segment embeddings and the LM head. `blocks_only` removes them (and `positions`
+// when absolute; rotary positions are applied inside the blocks and stay), so that the workload is
+// its Transformer blocks only, as the survey counts them (Kim et al., arXiv 2302.14017, Sec. 2.2).
+inline constexpr std::string_view kEndKeys[] = {"vocab", "max_positions", "token_types", "lm_head",
+                                                "tie_embeddings"};
+
+// The workload `name_or_path` with its ends removed when `blocks_only`, every setting set,
+// checked, then with `overrides` applied (as LoadWorkloadSpec). With no settings and not
+// blocks_only it is LoadWorkloadSpec. An op list, a key not of the form above, or a value that
+// makes the workload invalid is a ConfigError as described above.
 WorkloadSpec LoadSweptWorkloadSpec(std::string_view name_or_path, std::span<const KeySetting> settings,
-                                   const WorkloadOverrides& overrides = {});
+                                   const WorkloadOverrides& overrides = {}, bool blocks_only = false);
 
 // `key=value, ...` of the settings, as messages and titles name a swept workload.
 std::string SettingsText(std::span<const KeySetting> settings);

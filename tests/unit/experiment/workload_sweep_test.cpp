@@ -148,3 +148,29 @@ TEST_CASE("LoadSweptWorkloadSpec without settings is LoadWorkloadSpec", "[experi
   const std::vector<loopfront::workload::KeySetting> settings = {{"transformer.layers", "2"}};
   CHECK(loopfront::workload::LoadSweptWorkloadSpec("gpt2", settings).transformer->layers == 2);
 }
+
+TEST_CASE("blocks_only leaves out the embeddings and the LM head, and enters the id", "[experiment][sweep]") {
+  const ex::Experiment full = Read("workloads: [{model: gpt2, seq_len: 128}]\n" + kArch);
+  const ex::Experiment blocks = Read("workloads: [{model: gpt2, seq_len: 128, blocks_only: true}]\n" + kArch);
+  REQUIRE(blocks.workloads.size() == 1);
+  CHECK(blocks.workloads[0].blocks_only);
+  const ex::ResolvedModel model = ex::ResolveModel(blocks.workloads[0]);
+  REQUIRE(model.spec.transformer);
+  CHECK(ex::ResolveModel(full.workloads[0]).spec.transformer->vocab == 50257);
+  CHECK(model.spec.transformer->vocab == 0);
+  CHECK(model.spec.transformer->positions == loopfront::workload::Positions::kNone);
+  CHECK_FALSE(model.spec.transformer->tie_embeddings);
+  CHECK(model.identity.description.starts_with("gpt2 (blocks only)"));
+  // The blocks keep their own keys.
+  CHECK(model.spec.transformer->qkv_bias);
+  CHECK(ex::ExpandPoints(blocks).front().config.at("blocks_only") == true);
+  CHECK_FALSE(ex::ExpandPoints(full).front().config.contains("blocks_only"));
+  CHECK(ex::ExpandPoints(blocks).front().id != ex::ExpandPoints(full).front().id);
+  // Past the published 1024 positions, as the survey's analyses go.
+  CHECK(Messages("workloads: [{model: gpt2, seq_len: 4096, phase: decode, blocks_only: true}]\n" + kArch).empty());
+
+  const std::string file = std::string(LOOPFRONT_SOURCE_DIR) + "/workloads/examples/bert-base-attention.yaml";
+  const std::string messages = Messages("workloads:\n  - model: " + file + "\n    blocks_only: true\n" + kArch);
+  CHECK(messages.find("exp.yaml:3:18:") != std::string::npos);
+  CHECK(messages.find("no embedding or LM head to leave out") != std::string::npos);
+}
