@@ -174,3 +174,49 @@ TEST_CASE("blocks_only leaves out the embeddings and the LM head, and enters the
   CHECK(messages.find("exp.yaml:3:18:") != std::string::npos);
   CHECK(messages.find("no embedding or LM head to leave out") != std::string::npos);
 }
+
+TEST_CASE("Swept per-layer lists and nested keys reach the spec", "[experiment][sweep]") {
+  // The survey's Tab. 9 model as a sweep of bert-base: a list inside the list is one per-layer value.
+  const ex::Experiment tab9 = Read(R"(workloads:
+  - model: bert-base
+    seq_len: 128
+    sweep:
+      transformer.layers: 6
+      transformer.heads: [[12, 6, 12, 8, 10, 6]]
+      transformer.d_model: 672
+      transformer.d_ff: [[1280, 1280, 2560, 768, 2048, 1024]]
+)" + kArch);
+  REQUIRE(tab9.workloads.size() == 1);
+  CHECK(tab9.workloads[0].sweep[1].value == "[12, 6, 12, 8, 10, 6]");
+  const ex::ResolvedModel model = ex::ResolveModel(tab9.workloads[0]);
+  CHECK(model.spec.transformer->layer_heads == std::vector<std::int64_t>{12, 6, 12, 8, 10, 6});
+  CHECK(model.spec.transformer->layer_d_ff == std::vector<std::int64_t>{1280, 1280, 2560, 768, 2048, 1024});
+  CHECK(model.spec.transformer->d_model == 672);
+  CHECK(model.spec.transformer->d_head == 64);  // bert-base's, kept: heads × 64 differs from 672
+
+  // Nested keys: the mapping is created when the workload has none.
+  const ex::Experiment nested = Read(R"(workloads:
+  - model: llama2-7b
+    seq_len: 128
+    sweep:
+      transformer.moe.experts: [4, 8]
+      transformer.moe.experts_per_token: 2
+      transformer.precision.weights: 4
+)" + kArch);
+  REQUIRE(nested.workloads.size() == 2);
+  const ex::ResolvedModel eight = ex::ResolveModel(nested.workloads[1]);
+  CHECK(eight.spec.transformer->moe.experts == 8);
+  CHECK(eight.spec.transformer->moe.experts_per_token == 2);
+  REQUIRE(eight.spec.transformer->precision);
+  CHECK(eight.spec.transformer->precision->weights == 4);
+  CHECK(eight.spec.transformer->precision->activations == 8);  // missing entries: bits
+
+  // A key under a scalar is an error at the key.
+  const std::string messages = Messages(R"(workloads:
+  - model: llama2-7b
+    sweep:
+      transformer.layers.count: 4
+)" + kArch);
+  CHECK(messages.find("exp.yaml:4:7:") != std::string::npos);
+  CHECK(messages.find("not a mapping") != std::string::npos);
+}
