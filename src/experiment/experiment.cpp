@@ -123,9 +123,9 @@ bool ReadWorkloadSweep(const io::YamlValue& value, const io::YamlMap& entry, std
 // of the swept workload that names no key at `sweep`; any other (the workload as written, the
 // entry's values) as Reposition does. A problem is reported once per key and text, with the
 // settings of the first combination that shows it.
-void RepositionSwept(const util::ConfigError& error, const std::vector<WorkloadAxis>& axes,
-                     const io::YamlValue& sweep, const std::optional<io::YamlValue>& blocks_only,
-                     const io::YamlValue& model, std::set<std::string>& reported) {
+void RepositionSwept(const util::ConfigError& error, const std::vector<WorkloadAxis>& axes, const io::YamlValue& sweep,
+                     const std::optional<io::YamlValue>& blocks_only, const io::YamlValue& model,
+                     std::set<std::string>& reported) {
   for (const util::Diagnostic& diagnostic : error.diagnostics()) {
     if (!diagnostic.file.empty() && diagnostic.line != 0) {
       Reposition(util::ConfigError(std::vector<util::Diagnostic>{diagnostic}), model, "", reported);
@@ -247,12 +247,11 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
         request.sweep.push_back({axes[axis].key, axes[axis].values[at[6 + axis]]});
       }
       try {
-        workload::LoadSweptWorkloadSpec(request.model, request.sweep,
-                                        workload::WorkloadOverrides{.seq_len = request.seq_len,
-                                                                    .batch = request.batch,
-                                                                    .phase = request.phase,
-                                                                    .kv_len = request.kv_len},
-                                        request.blocks_only);
+        workload::LoadSweptWorkloadSpec(
+            request.model, request.sweep,
+            workload::WorkloadOverrides{
+                .seq_len = request.seq_len, .batch = request.batch, .phase = request.phase, .kv_len = request.kv_len},
+            request.blocks_only);
         experiment.workloads.push_back(request);
       } catch (const util::ConfigError& error) {
         if (sweep || blocks_only) {

@@ -10,7 +10,10 @@ ResolvedModel ResolveModel(const ModelRequest& request) {
   overrides.batch = request.batch;
   overrides.phase = request.phase;
   overrides.kv_len = request.kv_len;
-  ResolvedModel resolved{.identity = {}, .spec = workload::LoadSweptWorkloadSpec(request.model, request.sweep, overrides, request.blocks_only), .parts = {}};
+  ResolvedModel resolved{
+      .identity = {},
+      .spec = workload::LoadSweptWorkloadSpec(request.model, request.sweep, overrides, request.blocks_only),
+      .parts = {}};
   const workload::WorkloadSpec& spec = resolved.spec;
   resolved.identity.model = spec.name;
   // A swept workload keeps its name (the swept values are columns); its title names them.
@@ -37,8 +40,8 @@ ResolvedModel ResolveModel(const ModelRequest& request) {
   } else {
     const std::vector<workload::GenerationStep> steps = workload::DecodeGeneration(transformer, request.kv_buckets);
     resolved.identity.description =
-        fmt::format("{} (decode: generation of {} tokens, batch {}, as {} kv_len bucket{})", name,
-                    transformer.seq_len, transformer.batch, steps.size(), steps.size() == 1 ? "" : "s");
+        fmt::format("{} (decode: generation of {} tokens, batch {}, as {} kv_len bucket{})", name, transformer.seq_len,
+                    transformer.batch, steps.size(), steps.size() == 1 ? "" : "s");
     for (const workload::GenerationStep& step : steps) {
       resolved.parts.push_back(
           {workload::BuildTransformer(step.spec), static_cast<double>(step.bucket.steps), step.label});

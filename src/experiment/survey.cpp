@@ -16,9 +16,9 @@
 #include "loopfront/report/schemas.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
-#include "loopfront/workload/shape_sweep.h"
 #include "loopfront/workload/analysis.h"
 #include "loopfront/workload/loader.h"
+#include "loopfront/workload/shape_sweep.h"
 
 namespace loopfront::experiment {
 namespace {

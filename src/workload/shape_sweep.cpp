@@ -94,8 +94,8 @@ WorkloadSpec LoadSweptWorkloadSpec(std::string_view name_or_path, std::span<cons
     bool ok = true;
     for (std::size_t index = 0; index < parts.size(); ++index) {
       if (parts[index].empty()) {
-        problems.push_back(KeyProblem(
-            setting, fmt::format("expected a dotted key such as transformer.heads, got '{}'", setting.key)));
+        problems.push_back(
+            KeyProblem(setting, fmt::format("expected a dotted key such as transformer.heads, got '{}'", setting.key)));
         ok = false;
         break;
       }
@@ -137,9 +137,9 @@ WorkloadSpec LoadSweptWorkloadSpec(std::string_view name_or_path, std::span<cons
   } catch (const util::ConfigError& error) {
     for (const util::Diagnostic& diagnostic : error.diagnostics()) {
       // The emitted document's positions mean nothing to the user: keep the key path, name the settings.
-      problems.push_back(util::Diagnostic{
-          .path = diagnostic.path,
-          .message = fmt::format("the workload {} is not valid: {}", title, diagnostic.message)});
+      problems.push_back(
+          util::Diagnostic{.path = diagnostic.path,
+                           .message = fmt::format("the workload {} is not valid: {}", title, diagnostic.message)});
     }
     throw util::ConfigError(std::move(problems));
   }

@@ -35,8 +35,7 @@ struct KeySetting {
 // embeddings, the segment embeddings and the LM head. `blocks_only` removes them (and `positions`
 // when absolute; rotary positions are applied inside the blocks and stay), so that the workload is
 // its Transformer blocks only, as the survey counts them (Kim et al., arXiv 2302.14017, Sec. 2.2).
-inline constexpr std::string_view kEndKeys[] = {"vocab", "max_positions", "token_types", "lm_head",
-                                                "tie_embeddings"};
+inline constexpr std::string_view kEndKeys[] = {"vocab", "max_positions", "token_types", "lm_head", "tie_embeddings"};
 
 // The workload `name_or_path` with its ends removed when `blocks_only`, every setting set,
 // checked, then with `overrides` applied (as LoadWorkloadSpec). With no settings and not

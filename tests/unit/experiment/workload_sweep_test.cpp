@@ -1,8 +1,8 @@
 // Model-shape sweeps in experiments (survey Sec. 6; docs/experiments.md, "Dotted workload keys"):
 // `workloads[].sweep` sets `transformer.*` keys of the workload's document, each combination read
 // again with every workload check, errors positioned at the sweep key.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 
@@ -134,8 +134,8 @@ TEST_CASE("Unknown, non-transformer and doubly given sweep keys are errors at th
 
 TEST_CASE("An op-list workload cannot take transformer.* keys", "[experiment][sweep]") {
   const std::string file = std::string(LOOPFRONT_SOURCE_DIR) + "/workloads/examples/bert-base-attention.yaml";
-  const std::string messages = Messages("workloads:\n  - model: " + file +
-                                        "\n    sweep:\n      transformer.heads: [4, 8]\n" + kArch);
+  const std::string messages =
+      Messages("workloads:\n  - model: " + file + "\n    sweep:\n      transformer.heads: [4, 8]\n" + kArch);
   INFO(messages);
   CHECK(messages.find("exp.yaml:4:7:") != std::string::npos);
   CHECK(messages.find("op list") != std::string::npos);

@@ -1,7 +1,8 @@
 #include "loopfront/workload/analysis.h"
-#include "loopfront/workload/shape_sweep.h"
 
 #include <catch2/catch.hpp>
+
+#include "loopfront/workload/shape_sweep.h"
 
 using namespace loopfront::workload;
 

@@ -3,11 +3,12 @@
 // config) builds a workload whose Σ Op::parameters is within 0.5% of it — a check that the preset
 // transcribes the published shape (heads, KV heads, widths, vocabulary, tied embeddings, experts,
 // biases) and that the builder counts each weight once.
+#include "loopfront/io/presets.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 
-#include "loopfront/io/presets.h"
 #include "loopfront/workload/loader.h"
 
 namespace {
