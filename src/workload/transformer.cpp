@@ -266,9 +266,8 @@ void BuildMoeMlp(const TransformerSpec& spec, OpsBuilder& block, const std::stri
   const std::int64_t experts = spec.moe.experts;
   const std::int64_t top_k = spec.moe.experts_per_token;
   const std::int64_t tokens = block.token_rows();
-  const std::int64_t rows = tokens;
   block.Projection("router", OpClass::kMoeRouter, ffn_in, "w_router", "router_logits", d_model, experts, false);
-  const std::vector<Dim> router_dims = {{"m", rows}, {"n", experts}};
+  const std::vector<Dim> router_dims = {{"m", tokens}, {"n", experts}};
   block.Vector("router_softmax", OpKind::kSoftmax, OpClass::kMoeRouter, router_dims, "router_logits", "router_probs",
                "n");
   Op& topk =
@@ -309,7 +308,7 @@ void BuildMoeMlp(const TransformerSpec& spec, OpsBuilder& block, const std::stri
   expert_projection("expert_w2", "expert_act", "w_expert_2", "expert_out", d_ff, d_model);
   // Each token's output: Σ over its k experts of router weight × expert output (k mul + k add).
   Op& combine = block.RowVector("moe_combine", OpKind::kAdd, OpClass::kMoeRouter, {{"expert_out", {}}}, "ffn_out",
-                                d_model, false, rows);
+                                d_model, false, tokens);
   combine.ops_per_element = {2.0 * static_cast<double>(top_k)};
   combine.functions = {MixOf({{MathFunction::kMul, static_cast<double>(top_k)},
                               {MathFunction::kAdd, static_cast<double>(top_k)}})};

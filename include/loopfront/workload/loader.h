@@ -6,9 +6,12 @@
 //
 // Loading is strict and reports every problem of a file at once, as
 // `file:line:col: key.path: expected ..., got ...; hint` (io/yaml_reader.h), through one
-// util::ConfigError. Checks beyond single keys are positioned at the key to fix: d_model vs
-// heads × d_head at d_model, an unknown tensor dim at the dim, a tensor written by two ops at the
-// second writer, a cycle at the op that closes it.
+// util::ConfigError. Checks beyond single keys are positioned at the key to fix: d_model not a
+// multiple of heads at d_model, kv_heads not dividing heads at kv_heads, an unknown tensor dim at
+// the dim, a tensor written by two ops at the second writer, a cycle at the op that closes it.
+// Op-list tensors may say `data: activation|parameter|kv_cache`; without it a weight that no op
+// writes is a parameter, anything else an activation. Op::parameters of an op-list op is the sum
+// of its parameter tensors' elements × count, each tensor name counted at its first op only.
 //
 // Specs are validated completely here; building a Workload from a loaded spec cannot fail.
 // Thread-safety: the functions share no state and may run concurrently.
@@ -40,8 +43,9 @@ struct WorkloadSpec {
   bool IsTransformer() const { return transformer.has_value(); }
 };
 
-// Values from the command line (`analyze --seq --batch --phase`) that replace a transformer
-// spec's. Setting the phase to prefill drops kv_len (it applies to decode only).
+// Values from the command line (`analyze --seq --batch --phase --precision`) that replace a
+// transformer spec's. Setting the phase to prefill drops kv_len (it applies to decode only).
+// precision replaces the spec's precision; op lists refuse it (their bits are per tensor).
 struct WorkloadOverrides {
   std::optional<std::int64_t> seq_len{};
   std::optional<std::int64_t> batch{};

@@ -1,34 +1,73 @@
 // A Transformer described by its published hyper-parameters (DESIGN §2.2), and the builder that
-// turns it into the ops of one block.
+// turns it into ops: the embedding ops, the blocks, and the LM head.
 //
 // One block, in data-flow order (post-norm, as BERT; `norm_placement: pre` moves each norm in
-// front of its sublayer, as GPT-2, LLaMA and ViT):
+// front of its sublayer, as GPT-2, LLaMA and ViT). T = batch·tokens rows, H = heads, G = kv_heads
+// (KvHeads()), D = d_head:
 //
-//   q_proj, k_proj, v_proj    x[m,k]·w[k,n]        mha_projection  (m = batch·tokens, k = n = d_model)
-//   qk_matmul                 q[b,h,m,k]·k[b,h,n,k] mha_act_to_act  (per head: n = keys, k = d_head)
-//   softmax                   over n                other
-//   av_matmul                 p[b,h,m,k]·v[b,h,k,n] mha_act_to_act  (k = keys, n = d_head)
-//   out_proj                  attn[m,k]·w_o[k,n]    mha_projection
+//   q_proj                    x[m,k]·w_q[k,n]        mha_projection  (m = T, k = d_model, n = H·D)
+//   k_proj, v_proj            x[m,k]·w[k,n]          mha_projection  (n = G·D; outputs k, v: kv_cache)
+//   q_rope, k_rope            rope over [m, H·D] / [m, G·D] (positions: rotary) → q_rot, k_rot
+//   qk_matmul                 q[b,h,m,k]·k[b,h,n,k]  mha_act_to_act  (h = H, n = keys, k = D)
+//   softmax                   over n                 other
+//   av_matmul                 p[b,h,m,k]·v[b,h,k,n]  mha_act_to_act  (k = keys, n = D)
+//     grouped-query attention (G < H): dims b, h = G, g = H / G, m, n, k; q, scores, probs and
+//     attn carry g after h, K and V do not (each KV head is read once for its g query heads).
+//     keys = AttendedKeys() = min(kv_len, sliding_window).
+//   out_proj                  attn[m,k]·w_o[k,n]     mha_projection  (k = H·D, n = d_model)
 //   attn_residual, attn_norm  add; layernorm|rmsnorm other
-//   ffn_w1, gelu, ffn_w2      d_model→d_ff→d_model  ffn_projection / other
-//     (swiglu: ffn_w1 → silu, ffn_w3, gate_mul = silu ⊙ w3, then ffn_w2: LLaMA's w1/w3/w2)
-//   ffn_residual, ffn_norm    add; norm             other
+//   ffn_w1, gelu, ffn_w2      d_model→d_ff→d_model   ffn_projection / other
+//     swiglu: ffn_w1 → silu, ffn_w3, gate_mul = silu ⊙ w3, then ffn_w2 (LLaMA's w1/w3/w2);
+//     geglu: the same with gelu in place of silu (Gemma)
+//   ffn_residual, ffn_norm    add; norm              other
 //
-// Tensor names: x (block input), q, k, v, scores, probs, attn, attn_out, then (post-norm)
-// attn_sum → h → ... ffn_out, ffn_sum → y, or (pre-norm) x_norm, h, h_norm, ..., ffn_out → y.
-// FFN intermediates: ffn_hidden → ffn_act (gelu), or gate, gate_act, up → ffn_act (swiglu).
+// Mixture of experts (moe.experts = E > 0, top k = experts_per_token) replaces ffn_w1 … ffn_w2:
+//   router [m = T, n = E, k = d_model], router_softmax and router_topk over n (class moe_router);
+//   expert_w1, expert_silu (swiglu) | expert_gelu, expert_w3, expert_gate_mul, expert_w2
+//   (ffn_projection / other, m = r rows, count = layers × X); moe_combine (add, moe_router, 2k ops
+//   per element: each token's k weighted expert outputs). Under uniform routing each expert is
+//   missed by all T tokens with probability (1 − k/E)^T, so the batch touches
+//   X = round(E·(1 − (1 − k/E)^T)) experts (rounded to nearest, kept in [1, E]), each on
+//   r = ceil(T·k / X) rows: the weights of X experts are read per step (a decode step of batch 1
+//   reads k experts), while Op::parameters counts all E.
 //
-// Every op has count = layers: blocks are identical, so the workload is one block's graph. Left
-// out (docs/workloads.md): embeddings, positional encodings, the final norm and the LM or
-// classifier head, LayerNorm's gamma/beta, the 1/sqrt(d_head) scaling (folded into W_Q) and
-// dropout; the causal mask does not reduce work (a dense kernel computes the masked half too).
+// Before the blocks (count 1, class embedding) when vocab > 0: `embed` (gather of w_embed rows),
+// `pos_embed` (absolute positions: + w_pos), `type_embed` (token_types > 0: + w_type) and
+// `embed_norm` (post-norm models: BERT's embedding LayerNorm); the last writes x. With a patch
+// embedding, `patch_embed` (then `pos_embed` with absolute positions) writes x. After the blocks
+// (count 1) when vocab > 0 and the LM head is not none: `final_norm` (pre-norm models, class
+// other) and `lm_head` (class lm_head, m = batch for `last` and every decode step, T for `all`,
+// k = d_model, n = vocab, weight w_lm, or w_embed with tie_embeddings).
+//
+// Tensor names: x (block input), q, k, v (q_rot, k_rot), scores, probs, attn, attn_out, then
+// (post-norm) attn_sum → h → ... ffn_out, ffn_sum → y, or (pre-norm) x_norm, h, h_norm, ...,
+// ffn_out → y; y_final → logits. FFN intermediates: ffn_hidden → ffn_act (gelu), or gate,
+// gate_act, up → ffn_act (gated). Weights: w_q, w_k, w_v, w_o, w_1, w_2, w_3, w_router,
+// w_expert_1/2/3, w_embed, w_pos, w_type, w_lm.
+//
+// Counts: blocks are identical, so one block's graph runs count = layers. With per-layer lists
+// (layer_heads / layer_d_ff) every layer is its own block, count 1, its op and tensor names
+// prefixed `l0.`, `l1.`, …, layer i reading layer i−1's output y (layer 0 reads x).
+//
+// Op::parameters: the weight elements an op holds over all layers (and all experts), biases
+// included (qkv_bias, out_bias, mlp_bias: one per output column), norms 2·d_model (layernorm's
+// gamma and beta) or d_model (rmsnorm's gamma) per layer although their tensors are left out of
+// the ops; a tied LM head holds 0 (its table is counted at `embed`). Left out
+// (docs/workloads.md): the classifier head, the 1/sqrt(d_head) scaling (folded into W_Q),
+// dropout, the MoE token permutation; the causal mask does not reduce work (a dense kernel
+// computes the masked half too).
 //
 // Phases: `prefill` processes seq_len tokens per sequence at once. `decode` is ONE generation
 // step with a KV cache: one new token per sequence (m = 1 per sequence, so the projections are
-// matrix-vector products for batch 1), and Q×K^T / attention×V read kv_len cached keys/values
-// (n = kv_len for Q×K^T, k = kv_len for ×V; kv_len includes the new token).
+// matrix-vector products for batch 1), and Q×K^T / attention×V read the cached keys/values (n =
+// keys for Q×K^T, k = keys for ×V; kv_len includes the new token).
+// Sliding window (Mistral): each query attends to at most `sliding_window` keys. In prefill too,
+// n = min(seq_len, window), modelling a banded kernel that skips keys outside the window; in
+// decode the rolling cache holds at most `window` keys.
 //
-// Units: sizes are element counts, `bits` is the word size of every tensor.
+// Units: sizes are element counts. Word sizes: without `precision` every tensor has `bits`; with
+// it, parameter tensors have precision.weights, K and V (k, v, k_rot) precision.kv_cache, every
+// other tensor precision.activations, and contractions carry Op::accumulator_bits.
 // Thread-safety: plain values and pure functions.
 #pragma once
 
@@ -99,7 +138,8 @@ struct TransformerSpec {
   // heads (1 = multi-query). 0 = heads (multi-head attention).
   std::int64_t kv_heads = 0;
   // Per-layer shapes (survey Sec. 6, Tab. 9): when non-empty, one entry per layer, replacing
-  // heads / d_ff for that layer (then every layer is built as its own block, count 1).
+  // heads / d_ff for that layer (then every layer is built as its own block, count 1). The
+  // loader then sets heads / d_ff to the list's largest entry.
   std::vector<std::int64_t> layer_heads{};
   std::vector<std::int64_t> layer_d_ff{};
   std::int64_t seq_len = 0;  // tokens per sequence (prefill); decode: default kv_len
@@ -147,16 +187,22 @@ struct TransformerSpec {
 };
 
 // Problems with a spec, one message each, naming the keys (empty = valid): positive sizes,
-// d_model == heads × d_head, decode only for decoders, kv_len only for decode, bits in 1..64, and
-// op sizes within the limits of CheckOp.
+// per-layer lists of `layers` entries, kv_heads dividing every layer's heads, moe with
+// 1 ≤ experts_per_token ≤ experts, sliding_window ≥ 1, bits and precision in 1..64, lm_head /
+// tie_embeddings / token_types / absolute positions only with a vocab (absolute positions also
+// with a patch embedding), max_positions covering seq_len (prefill) or kv_len (decode), decode
+// only for decoders, kv_len only for decode, and every op built (projections, attention, LM head,
+// router, experts) below kMaxIterationPoints.
 std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec);
 
-// The ops of one block, in data-flow order (see above), each with count = layers. The spec must
-// be valid (CheckTransformerSpec empty), else util::InternalError.
+// The ops of the blocks, in data-flow order (see above): one block with count = layers, or every
+// layer's block (per-layer lists). The spec must be valid (CheckTransformerSpec empty), else
+// util::InternalError.
 std::vector<Op> TransformerBlockOps(const TransformerSpec& spec);
-// The `patch_embed` conv of a spec with a patch embedding (MakeConvolution: n = batch, c =
-// channels, m = d_model, p = q = image / patch, r = s = stride = patch; tensors image, w_patch → x;
-// class other, count 1), then TransformerBlockOps, as a Workload named spec.name.
+// The embedding ops (the `patch_embed` conv of a spec with a patch embedding — MakeConvolution:
+// n = batch, c = channels, m = d_model, p = q = image / patch, r = s = stride = patch; tensors
+// image, w_patch → x; class other, count 1 — or the token embedding ops), the blocks, then the
+// final norm and LM head, as a Workload named spec.name. Same validity rule as above.
 Workload BuildTransformer(const TransformerSpec& spec);
 
 std::string_view ToString(Phase phase);

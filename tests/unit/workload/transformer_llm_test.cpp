@@ -17,6 +17,14 @@ const Op& OpNamed(const Workload& workload, const std::string& name) {
   return workload.op(*id);
 }
 
+// `l<layer>.`, the name prefix of a per-layer block.
+std::string LayerPrefix(std::int64_t layer) {
+  std::string prefix = "l";
+  prefix += std::to_string(layer);
+  prefix += '.';
+  return prefix;
+}
+
 bool HasOp(const Workload& workload, const std::string& name) { return workload.FindOp(name).has_value(); }
 
 const Tensor& TensorNamed(const Op& op, const std::string& name) {
@@ -290,7 +298,7 @@ TEST_CASE("Per-layer heads and d_ff (survey Tab. 9): one block per layer, chaine
   const Workload workload = BuildTransformer(spec);
   CHECK(workload.NumOps() == 6 * 14);
   for (std::int64_t layer = 0; layer < 6; ++layer) {
-    const std::string prefix = "l" + std::to_string(layer) + ".";
+    const std::string prefix = LayerPrefix(layer);
     INFO(prefix);
     const Op& q_proj = OpNamed(workload, prefix + "q_proj");
     CHECK(q_proj.count == 1);
@@ -299,14 +307,14 @@ TEST_CASE("Per-layer heads and d_ff (survey Tab. 9): one block per layer, chaine
     CHECK(OpNamed(workload, prefix + "ffn_w1").DimSize("n") == spec.layer_d_ff[layer]);
     CHECK(TensorNamed(q_proj, prefix + "w_q").data == TensorData::kParameter);
     // Layer i reads layer i−1's output.
-    const std::string input = layer == 0 ? "x" : "l" + std::to_string(layer - 1) + ".y";
+    const std::string input = layer == 0 ? "x" : LayerPrefix(layer - 1) + "y";
     CHECK(q_proj.tensors[0].name == input);
   }
   CHECK(workload.Results() == std::vector<std::string>{"l5.y"});
   // 6 layers of d_model × heads·64 per Q projection: 672 × 64 × (12+6+12+8+10+6) = 672 × 64 × 54.
   std::int64_t q_parameters = 0;
   for (std::int64_t layer = 0; layer < 6; ++layer) {
-    q_parameters += OpNamed(workload, "l" + std::to_string(layer) + ".q_proj").parameters;
+    q_parameters += OpNamed(workload, LayerPrefix(layer) + "q_proj").parameters;
   }
   CHECK(q_parameters == 672LL * 64 * 54);
 }
@@ -411,4 +419,22 @@ TEST_CASE("CheckTransformerSpec covers the new keys", "[workload][transformer]")
   CHECK(CheckTransformerSpec(bad).empty());
   bad.lm_head = LmHead::kAll;
   CHECK_FALSE(CheckTransformerSpec(bad).empty());
+}
+
+TEST_CASE("A ViT's absolute positions are added after the patch embedding", "[workload][transformer]") {
+  TransformerSpec vit{.name = "vit", .d_model = 768, .heads = 12, .d_head = 64, .d_ff = 3072, .layers = 12,
+                      .seq_len = 197};
+  vit.norm_placement = NormPlacement::kPre;
+  vit.patch_embedding = PatchEmbedding{.image_size = 224, .patch_size = 16, .channels = 3};
+  // Without positions: patch_embed writes x, as before.
+  CHECK(OpNamed(BuildTransformer(vit), "patch_embed").Output().name == "x");
+  CHECK(OpNamed(BuildTransformer(vit), "patch_embed").parameters == 768LL * 3 * 16 * 16);
+  vit.positions = Positions::kAbsolute;
+  const Workload workload = BuildTransformer(vit);
+  CHECK(OpNamed(workload, "patch_embed").Output().name == "emb_patch");
+  const Op& pos = OpNamed(workload, "pos_embed");
+  CHECK(pos.Output().name == "x");
+  CHECK(pos.parameters == 197LL * 768);
+  CHECK_FALSE(HasOp(workload, "embed_norm"));
+  CHECK_FALSE(HasOp(workload, "lm_head"));
 }
