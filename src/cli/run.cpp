@@ -64,6 +64,15 @@ struct RunArgs {
   bool no_plot = false;
 };
 
+// The point's workload settings (blocks_only, swept transformer.* keys), then its swept architecture keys.
+std::vector<std::pair<std::string, std::string>> SweptValues(const experiment::Point& point) {
+  std::vector<std::pair<std::string, std::string>> values;
+  if (point.workload.blocks_only) values.emplace_back("blocks_only", "true");
+  for (const workload::KeySetting& setting : point.workload.sweep) values.emplace_back(setting.key, setting.value);
+  values.insert(values.end(), point.architecture->sweep.begin(), point.architecture->sweep.end());
+  return values;
+}
+
 std::string OptionalText(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("-");
 }
@@ -127,7 +136,7 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
           .kv_len = OptionalText(request.kv_len),
           .arch = point.architecture->arch,
           .fusion = point.fusion,
-          .sweep = point.architecture->sweep});
+          .sweep = SweptValues(point)});
     }
     std::cout << report::RunPlanText(plan);
     return 0;

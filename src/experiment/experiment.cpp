@@ -14,6 +14,7 @@
 #include "loopfront/util/hash.h"
 #include "loopfront/util/strings.h"
 #include "loopfront/workload/loader.h"
+#include "loopfront/workload/shape_sweep.h"
 
 namespace loopfront::experiment {
 namespace {
@@ -74,6 +75,89 @@ void ForEachCombination(const std::vector<std::size_t>& sizes,
   }
 }
 
+// One swept workload key (`sweep: {transformer.heads: [4, 8]}`) with its values, each as flow YAML.
+struct WorkloadAxis {
+  std::string key;
+  io::YamlValue at;
+  std::vector<std::string> values;
+};
+
+// The entry's `sweep:` keys; false when any is unreadable (reported). The entry's own keys
+// (`seq_len`, `batch`, `phase`, `kv_len`) set those values already: sweeping them too is an error.
+bool ReadWorkloadSweep(const io::YamlValue& value, const io::YamlMap& entry, std::vector<WorkloadAxis>& axes) {
+  std::optional<io::YamlMap> sweep = value.AsOpenMap();
+  if (!sweep) return false;
+  if (sweep->entries().empty()) value.ErrorExpected("a mapping of dotted keys transformer.KEY to values to sweep");
+  bool ok = !sweep->entries().empty();
+  for (const io::YamlMap::Entry& item : sweep->entries()) {
+    std::optional<std::string> key = item.key.AsString();
+    if (!key) {
+      ok = false;
+      continue;
+    }
+    if (!key->starts_with(workload::kSweepKeyPrefix) || key->size() == workload::kSweepKeyPrefix.size()) {
+      item.key.ErrorExpected("a dotted workload key transformer.KEY (e.g. transformer.heads, transformer.moe.experts)");
+      ok = false;
+      continue;
+    }
+    const std::string own = key->substr(workload::kSweepKeyPrefix.size());
+    if (entry.Has(own)) {
+      item.key.ErrorExpected(fmt::format("a key the entry does not set itself, got '{}'", *key),
+                             fmt::format("; the entry's own key '{}' sets it: give the values there", own));
+      ok = false;
+      continue;
+    }
+    WorkloadAxis axis{.key = *key, .at = item.key, .values = {}};
+    for (const io::YamlValue& swept : ValuesOf(item.value)) {
+      // A list inside the list is one value: a per-layer key (`[[12, 6, 12, 8, 10, 6]]`).
+      axis.values.push_back(swept.IsScalar() ? swept.Text() : swept.FlowText());
+    }
+    if (axis.values.empty()) ok = false;
+    axes.push_back(std::move(axis));
+  }
+  return ok;
+}
+
+// Reports `error` (from loading a swept workload) at the sweep key each problem concerns: the key
+// that is its path (or whose last component ends it), else the key its message names; a problem
+// of the swept workload that names no key at `sweep`; any other (the workload as written, the
+// entry's values) as Reposition does. A problem is reported once per key and text, with the
+// settings of the first combination that shows it.
+void RepositionSwept(const util::ConfigError& error, const std::vector<WorkloadAxis>& axes, const io::YamlValue& sweep,
+                     const std::optional<io::YamlValue>& blocks_only, const io::YamlValue& model,
+                     std::set<std::string>& reported) {
+  for (const util::Diagnostic& diagnostic : error.diagnostics()) {
+    if (!diagnostic.file.empty() && diagnostic.line != 0) {
+      Reposition(util::ConfigError(std::vector<util::Diagnostic>{diagnostic}), model, "", reported);
+      continue;
+    }
+    // The problem itself, without the title naming the settings (workload/shape_sweep.h).
+    const std::string marker = " is not valid: ";
+    const std::size_t title_end = diagnostic.message.find(marker);
+    const std::string problem =
+        title_end == std::string::npos ? diagnostic.message : diagnostic.message.substr(title_end + marker.size());
+    const WorkloadAxis* axis_at = nullptr;
+    for (const WorkloadAxis& axis : axes) {
+      const std::string last = util::Split(axis.key, '.').back();
+      if (diagnostic.path == axis.key || diagnostic.path.ends_with("." + last)) axis_at = &axis;
+    }
+    for (const WorkloadAxis& axis : axes) {
+      if (axis_at == nullptr && problem.find(util::Split(axis.key, '.').back()) != std::string::npos) axis_at = &axis;
+    }
+    const io::YamlValue* at = axis_at != nullptr ? &axis_at->at : nullptr;
+    if (at == nullptr && blocks_only && diagnostic.path == "blocks_only") at = &*blocks_only;
+    if (at == nullptr && title_end != std::string::npos) at = &sweep;
+    if (at == nullptr) {
+      Reposition(util::ConfigError(std::vector<util::Diagnostic>{diagnostic}), model, "", reported);
+      continue;
+    }
+    const bool own_path = (axis_at != nullptr && diagnostic.path == axis_at->key) || diagnostic.path == "blocks_only";
+    const std::string path = own_path || diagnostic.path.empty() ? std::string() : diagnostic.path + ": ";
+    if (!reported.insert(fmt::format("{}:{}:{}{}", at->line(), at->column(), path, problem)).second) continue;
+    at->Error(path + diagnostic.message);
+  }
+}
+
 void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
   std::optional<std::vector<io::YamlValue>> entries = value.AsList();
   if (!entries) return;
@@ -81,7 +165,7 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
   std::set<std::string> reported;
   for (const io::YamlValue& entry_value : *entries) {
     std::optional<io::YamlMap> entry =
-        entry_value.AsMap({"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets"});
+        entry_value.AsMap({"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets", "sweep", "blocks_only"});
     if (!entry) continue;
     std::optional<io::YamlValue> model = entry->Require("model", "a workload preset name or file");
     if (!model) continue;
@@ -124,6 +208,18 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
     } else {
       phases.emplace_back(std::nullopt);
     }
+    bool blocks_only = false;
+    const std::optional<io::YamlValue> blocks_only_value = entry->Get("blocks_only");
+    if (const std::optional<io::YamlValue>& given = blocks_only_value) {
+      if (std::optional<bool> flag = given->AsBool()) {
+        blocks_only = *flag;
+      } else {
+        ok = false;
+      }
+    }
+    std::vector<WorkloadAxis> axes;
+    const std::optional<io::YamlValue> sweep = entry->Get("sweep");
+    if (sweep && !ReadWorkloadSweep(*sweep, *entry, axes)) ok = false;
     if (!ok) {
       // The values are not all readable; still check the workloads themselves.
       for (const auto& [name, at] : models) {
@@ -135,25 +231,37 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
       }
       continue;
     }
-    ForEachCombination(
-        {models.size(), seq_lens.size(), batches.size(), phases.size(), kv_lens.size(), kv_buckets.size()},
-        [&](const std::vector<std::size_t>& at) {
-          ModelRequest request{.model = models[at[0]].first,
-                               .seq_len = seq_lens[at[1]],
-                               .batch = batches[at[2]],
-                               .phase = phases[at[3]],
-                               .kv_len = kv_lens[at[4]],
-                               .kv_buckets = static_cast<int>(kv_buckets[at[5]].value_or(workload::kDefaultKvBuckets))};
-          try {
-            workload::LoadWorkloadSpec(request.model, workload::WorkloadOverrides{.seq_len = request.seq_len,
-                                                                                  .batch = request.batch,
-                                                                                  .phase = request.phase,
-                                                                                  .kv_len = request.kv_len});
-            experiment.workloads.push_back(request);
-          } catch (const util::ConfigError& error) {
-            Reposition(error, models[at[0]].second, "", reported);
-          }
-        });
+    std::vector<std::size_t> sizes = {models.size(), seq_lens.size(), batches.size(),
+                                      phases.size(), kv_lens.size(),  kv_buckets.size()};
+    for (const WorkloadAxis& axis : axes) sizes.push_back(axis.values.size());
+    ForEachCombination(sizes, [&](const std::vector<std::size_t>& at) {
+      ModelRequest request{.model = models[at[0]].first,
+                           .seq_len = seq_lens[at[1]],
+                           .batch = batches[at[2]],
+                           .phase = phases[at[3]],
+                           .kv_len = kv_lens[at[4]],
+                           .kv_buckets = static_cast<int>(kv_buckets[at[5]].value_or(workload::kDefaultKvBuckets)),
+                           .sweep = {},
+                           .blocks_only = blocks_only};
+      for (std::size_t axis = 0; axis < axes.size(); ++axis) {
+        request.sweep.push_back({axes[axis].key, axes[axis].values[at[6 + axis]]});
+      }
+      try {
+        workload::LoadSweptWorkloadSpec(
+            request.model, request.sweep,
+            workload::WorkloadOverrides{
+                .seq_len = request.seq_len, .batch = request.batch, .phase = request.phase, .kv_len = request.kv_len},
+            request.blocks_only);
+        experiment.workloads.push_back(request);
+      } catch (const util::ConfigError& error) {
+        if (sweep || blocks_only) {
+          const io::YamlValue& sweep_at = sweep ? *sweep : *blocks_only_value;
+          RepositionSwept(error, axes, sweep_at, blocks_only_value, models[at[0]].second, reported);
+        } else {
+          Reposition(error, models[at[0]].second, "", reported);
+        }
+      }
+    });
   }
 }
 
@@ -520,6 +628,13 @@ std::vector<Point> ExpandPoints(const Experiment& experiment) {
         // Likewise only with a baseline: the ids of points without one stay as they were.
         if (experiment.baseline.searcher) {
           point.config["baseline"] = {{"name", experiment.baseline.name}, {"params", experiment.baseline.params_text}};
+        }
+        // Only when set, so that the ids of points without them stay as they were.
+        if (request.blocks_only) point.config["blocks_only"] = true;
+        if (!request.sweep.empty()) {
+          nlohmann::ordered_json workload_sweep = nlohmann::ordered_json::object();
+          for (const workload::KeySetting& setting : request.sweep) workload_sweep[setting.key] = setting.value;
+          point.config["workload_sweep"] = workload_sweep;
         }
         if (!experiment.random_mappings.ops.empty()) {
           point.config["random_mappings"] = {{"ops", experiment.random_mappings.ops},

@@ -364,7 +364,9 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
 
   const auto* knee = result.fused.Knee();
   if (knee == nullptr) throw util::InternalError("a model search returned an empty front");
+  // Swept workload keys (transformer.*) and architecture keys share the sweep columns.
   Json sweep = Json::object();
+  for (const workload::KeySetting& setting : point.workload.sweep) sweep[setting.key] = setting.value;
   for (const auto& [key, value] : point.architecture->sweep) sweep[key] = value;
   const planner::ModelSearchStatistics& statistics = result.statistics;
   Json json;

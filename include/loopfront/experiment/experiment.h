@@ -6,10 +6,11 @@
 // `file:line:col: key.path: message` (io/yaml_reader.h), through one util::ConfigError.
 //
 // Expansion: the points are the cross product, in a stable order: workload entries in file order,
-// each expanded over its listed values (model × seq_len × batch × phase × kv_len × kv_buckets, the
-// last varying fastest); then architecture entries in file order, each over its sweep keys in file
+// each expanded over its listed values (model × seq_len × batch × phase × kv_len × kv_buckets × its
+// swept `transformer.*` keys in file order, the last varying fastest; workload/shape_sweep.h); then architecture entries in file order, each over its sweep keys in file
 // order; then the fusion settings in file order. A point's id is FNV-1a 64 of the canonical JSON
-// text of its resolved configuration (workload request, architecture name and swept values,
+// text of its resolved configuration (workload request and, when given, its swept workload keys,
+// architecture name and swept values,
 // fusion, searcher and parameters, objectives, cost model, budget, seed, tilings, and the random
 // mapping sampling, the cost model's parameters and the baseline when there are any), its top 48
 // bits as 12 hex digits. It does not depend on the output directory, the thread count or the point's position, so

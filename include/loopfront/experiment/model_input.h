@@ -14,6 +14,7 @@
 #include "loopfront/planner/model_search.h"
 #include "loopfront/workload/generation.h"
 #include "loopfront/workload/loader.h"
+#include "loopfront/workload/shape_sweep.h"
 #include "loopfront/workload/transformer.h"
 
 namespace loopfront::experiment {
@@ -27,6 +28,10 @@ struct ModelRequest {
   std::optional<std::int64_t> kv_len{};            // decode: one step at this kv_len instead of a generation
   std::optional<workload::Precision> precision{};  // word sizes per tensor class (`--precision`)
   int kv_buckets = workload::kDefaultKvBuckets;
+  // Model-shape sweep (workload/shape_sweep.h): `transformer.KEY` settings, in file order.
+  std::vector<workload::KeySetting> sweep{};
+  // The Transformer blocks only: the workload's embeddings and LM head left out (survey Sec. 2.2).
+  bool blocks_only = false;
 };
 
 // What outputs name the model by (CSV columns model, seq_len, batch, phase).

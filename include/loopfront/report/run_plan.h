@@ -26,7 +26,7 @@ struct PlannedPoint {
   std::string kv_len;
   std::string arch;
   std::string fusion;
-  std::vector<std::pair<std::string, std::string>> sweep{};  // swept architecture key = value
+  std::vector<std::pair<std::string, std::string>> sweep{};  // swept workload, then architecture, key = value
 };
 
 struct RunPlan {

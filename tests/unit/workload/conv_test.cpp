@@ -114,7 +114,12 @@ TEST_CASE("ViT-B/16 embeds its patches with a conv that writes the blocks' input
   CHECK(embed.count == 1);
   CHECK(embed.Macs() == 115605504);
   CHECK(embed.TensorElements(embed.tensors[0]) == 3 * 224 * 224);
-  CHECK(vit.Producer("x") == embed_id);
+  // The patches then get their learned positions added (vit-b16: positions absolute), which
+  // writes the blocks' input.
+  const auto pos_id = vit.FindOp("pos_embed");
+  REQUIRE(pos_id);
+  CHECK(vit.Producer("x") == pos_id);
+  CHECK(vit.Producer(vit.op(*pos_id).tensors[0].name) == embed_id);
   CHECK(vit.TopologicalOrder().front() == *embed_id);
   CHECK(vit.op(*vit.FindOp("q_proj")).count == 12);
 }

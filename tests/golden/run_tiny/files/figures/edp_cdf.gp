@@ -41,13 +41,13 @@ do for [format in formats] {
   set grid xtics ytics mxtics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1
   set key outside right top vertical Left reverse samplen 3 spacing 1.2 box lc rgb '#c0c0c0'
   plot \
-    'edp_cdf.dat' index 0 using 4:5 with steps lt 1 dt 1 title 'q_proj, fusion=auto scratchpad_capacity_bytes=65536', \
-    'edp_cdf.dat' index 1 using 4:5 with steps lt 4 dt 1 title 'qk_matmul, fusion=auto scratchpad_capacity_bytes=65536', \
-    'edp_cdf.dat' index 2 using 4:5 with steps lt 1 dt 2 title 'q_proj, fusion=auto scratchpad_capacity_bytes=262144', \
-    'edp_cdf.dat' index 3 using 4:5 with steps lt 4 dt 2 title 'qk_matmul, fusion=auto scratchpad_capacity_bytes=262144', \
-    'edp_cdf.dat' index 4 using 4:5 with steps lt 1 dt 3 title 'q_proj, fusion=none scratchpad_capacity_bytes=65536', \
-    'edp_cdf.dat' index 5 using 4:5 with steps lt 4 dt 3 title 'qk_matmul, fusion=none scratchpad_capacity_bytes=65536', \
-    'edp_cdf.dat' index 6 using 4:5 with steps lt 1 dt 4 title 'q_proj, fusion=none scratchpad_capacity_bytes=262144', \
-    'edp_cdf.dat' index 7 using 4:5 with steps lt 4 dt 4 title 'qk_matmul, fusion=none scratchpad_capacity_bytes=262144'
+    'edp_cdf.dat' index 0 using 4:5 with steps lt 5 dt 1 title 'q_proj, fusion=auto scratchpad_capacity_bytes=65536', \
+    'edp_cdf.dat' index 1 using 4:5 with steps lt 8 dt 1 title 'qk_matmul, fusion=auto scratchpad_capacity_bytes=65536', \
+    'edp_cdf.dat' index 2 using 4:5 with steps lt 5 dt 2 title 'q_proj, fusion=auto scratchpad_capacity_bytes=262144', \
+    'edp_cdf.dat' index 3 using 4:5 with steps lt 8 dt 2 title 'qk_matmul, fusion=auto scratchpad_capacity_bytes=262144', \
+    'edp_cdf.dat' index 4 using 4:5 with steps lt 5 dt 3 title 'q_proj, fusion=none scratchpad_capacity_bytes=65536', \
+    'edp_cdf.dat' index 5 using 4:5 with steps lt 8 dt 3 title 'qk_matmul, fusion=none scratchpad_capacity_bytes=65536', \
+    'edp_cdf.dat' index 6 using 4:5 with steps lt 5 dt 4 title 'q_proj, fusion=none scratchpad_capacity_bytes=262144', \
+    'edp_cdf.dat' index 7 using 4:5 with steps lt 8 dt 4 title 'qk_matmul, fusion=none scratchpad_capacity_bytes=262144'
   unset output
 }

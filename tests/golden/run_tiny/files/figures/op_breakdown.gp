@@ -44,20 +44,24 @@ do for [format in formats] {
   set key outside right top vertical Left reverse maxrows 11 title 'op / group' box lc rgb '#c0c0c0'
   set xlabel 'latency (cycles)'
   plot \
-    'op_breakdown.dat' index 0 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 1 fs solid 0.85 border lc rgb 'white' title 'q_proj', \
-    'op_breakdown.dat' index 1 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 2 fs solid 0.85 border lc rgb 'white' title 'k_proj', \
-    'op_breakdown.dat' index 2 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 3 fs solid 0.85 border lc rgb 'white' title 'v_proj', \
-    'op_breakdown.dat' index 3 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 4 fs solid 0.85 border lc rgb 'white' title 'qk_matmul', \
-    'op_breakdown.dat' index 4 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 5 fs solid 0.85 border lc rgb 'white' title 'softmax', \
-    'op_breakdown.dat' index 5 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 6 fs solid 0.85 border lc rgb 'white' title 'av_matmul', \
-    'op_breakdown.dat' index 6 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 7 fs solid 0.85 border lc rgb 'white' title 'out_proj', \
-    'op_breakdown.dat' index 7 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 8 fs solid 0.85 border lc rgb 'white' title 'attn_residual', \
-    'op_breakdown.dat' index 8 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 9 fs solid 0.85 border lc rgb 'white' title 'attn_norm', \
-    'op_breakdown.dat' index 9 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 10 fs solid 0.85 border lc rgb 'white' title 'ffn_w1', \
-    'op_breakdown.dat' index 10 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 11 fs solid 0.85 border lc rgb 'white' title 'gelu', \
-    'op_breakdown.dat' index 11 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 12 fs solid 0.85 border lc rgb 'white' title 'ffn_w2', \
-    'op_breakdown.dat' index 12 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 13 fs solid 0.85 border lc rgb 'white' title 'ffn_residual', \
-    'op_breakdown.dat' index 13 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 14 fs solid 0.85 border lc rgb 'white' title 'ffn_norm'
+    'op_breakdown.dat' index 0 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 1 fs solid 0.85 border lc rgb 'white' title 'embed', \
+    'op_breakdown.dat' index 1 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 2 fs solid 0.85 border lc rgb 'white' title 'pos_embed', \
+    'op_breakdown.dat' index 2 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 3 fs solid 0.85 border lc rgb 'white' title 'type_embed', \
+    'op_breakdown.dat' index 3 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 4 fs solid 0.85 border lc rgb 'white' title 'embed_norm', \
+    'op_breakdown.dat' index 4 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 5 fs solid 0.85 border lc rgb 'white' title 'q_proj', \
+    'op_breakdown.dat' index 5 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 6 fs solid 0.85 border lc rgb 'white' title 'k_proj', \
+    'op_breakdown.dat' index 6 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 7 fs solid 0.85 border lc rgb 'white' title 'v_proj', \
+    'op_breakdown.dat' index 7 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 8 fs solid 0.85 border lc rgb 'white' title 'qk_matmul', \
+    'op_breakdown.dat' index 8 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 9 fs solid 0.85 border lc rgb 'white' title 'softmax', \
+    'op_breakdown.dat' index 9 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 10 fs solid 0.85 border lc rgb 'white' title 'av_matmul', \
+    'op_breakdown.dat' index 10 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 11 fs solid 0.85 border lc rgb 'white' title 'out_proj', \
+    'op_breakdown.dat' index 11 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 12 fs solid 0.85 border lc rgb 'white' title 'attn_residual', \
+    'op_breakdown.dat' index 12 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 13 fs solid 0.85 border lc rgb 'white' title 'attn_norm', \
+    'op_breakdown.dat' index 13 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 14 fs solid 0.85 border lc rgb 'white' title 'ffn_w1', \
+    'op_breakdown.dat' index 14 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 15 fs solid 0.85 border lc rgb 'white' title 'gelu', \
+    'op_breakdown.dat' index 15 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 16 fs solid 0.85 border lc rgb 'white' title 'ffn_w2', \
+    'op_breakdown.dat' index 16 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 17 fs solid 0.85 border lc rgb 'white' title 'ffn_residual', \
+    'op_breakdown.dat' index 17 using (($6+$7)/2):1:6:7:($1-0.35):($1+0.35) with boxxyerror lt 18 fs solid 0.85 border lc rgb 'white' title 'ffn_norm'
   unset key
   set xlabel 'energy (pJ)'
   plot \
@@ -74,7 +78,11 @@ do for [format in formats] {
     'op_breakdown.dat' index 10 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 11 fs solid 0.85 border lc rgb 'white' notitle, \
     'op_breakdown.dat' index 11 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 12 fs solid 0.85 border lc rgb 'white' notitle, \
     'op_breakdown.dat' index 12 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 13 fs solid 0.85 border lc rgb 'white' notitle, \
-    'op_breakdown.dat' index 13 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 14 fs solid 0.85 border lc rgb 'white' notitle
+    'op_breakdown.dat' index 13 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 14 fs solid 0.85 border lc rgb 'white' notitle, \
+    'op_breakdown.dat' index 14 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 15 fs solid 0.85 border lc rgb 'white' notitle, \
+    'op_breakdown.dat' index 15 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 16 fs solid 0.85 border lc rgb 'white' notitle, \
+    'op_breakdown.dat' index 16 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 17 fs solid 0.85 border lc rgb 'white' notitle, \
+    'op_breakdown.dat' index 17 using (($9+$10)/2):1:9:10:($1-0.35):($1+0.35) with boxxyerror lt 18 fs solid 0.85 border lc rgb 'white' notitle
   unset multiplot
   unset output
 }

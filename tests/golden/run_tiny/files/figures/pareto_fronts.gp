@@ -36,8 +36,8 @@ do for [format in formats] {
   set xlabel 'latency (cycles)'
   set ylabel 'energy (pJ)'
   set logscale xy
-  set xtics ('7.609e+08' 7.609e+08, '7.646e+08' 7.646e+08, '7.683e+08' 7.683e+08, '7.72e+08' 7.72e+08, '7.758e+08' 7.758e+08)
-  set ytics ('4.59e+10' 4.59e+10, '4.85e+10' 4.85e+10, '5.13e+10' 5.13e+10, '5.42e+10' 5.42e+10, '5.73e+10' 5.73e+10)
+  set xtics ('7.704e+08' 7.704e+08, '7.741e+08' 7.741e+08, '7.778e+08' 7.778e+08, '7.815e+08' 7.815e+08, '7.852e+08' 7.852e+08)
+  set ytics ('4.62e+10' 4.62e+10, '4.89e+10' 4.89e+10, '5.16e+10' 5.16e+10, '5.46e+10' 5.46e+10, '5.77e+10' 5.77e+10)
   set mxtics 10
   set mytics 10
   set grid xtics ytics mxtics mytics lc rgb '#e0e0e0' lw 1, lc rgb '#f0f0f0' lw 1

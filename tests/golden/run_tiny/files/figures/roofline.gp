@@ -2,7 +2,7 @@
 # Written by `loopfront plot`. Redraw with `gnuplot roofline.gp` in this folder: it writes
 # roofline.png, .svg and .pdf; choose with  gnuplot -e "formats='png'" roofline.gp
 # Data: roofline.dat; columns: series label unit bounding_level arithmetic_intensity attained_flops_per_cycle flops bytes point_type
-# Dashed and dotted lines: each series' roofs, min(peak, intensity x DRAM bandwidth), one per compute ceiling of its ops (the PE array, the vector unit or host, a fused group's engines combined).
+# Dashed and dotted lines: each series' roofs, min(peak, intensity x DRAM bandwidth), one per compute ceiling of its ops (the PE array, the vector unit or host, a fused group's engines combined). 4 op(s) without FLOPs or bytes are left out (log axes).
 if (!exists("formats")) formats = 'png svg pdf'
 if (!exists("output_stem")) output_stem = 'roofline'
 set linetype 1 lc rgb '#1f77b4' lw 2 pt 7
@@ -32,7 +32,7 @@ do for [format in formats] {
   if (format eq 'pdf') { set terminal pdfcairo noenhanced size 10.91in,6.25in font 'Sans,8' }
   set output output_stem.'.'.format
   reset
-  set title "Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)\nDashed and dotted lines: each series' roofs, min(peak, intensity x DRAM bandwidth), one per compute ceiling of\nits ops (the PE array, the vector unit or host, a fused group's engines combined)."
+  set title "Roofline: per-op arithmetic intensity vs attained throughput (knee of the fused front)\nDashed and dotted lines: each series' roofs, min(peak, intensity x DRAM bandwidth), one per compute ceiling of\nits ops (the PE array, the vector unit or host, a fused group's engines combined). 4 op(s) without FLOPs or\nbytes are left out (log axes)."
   set xlabel 'arithmetic intensity (FLOPs/byte)'
   set ylabel 'attained throughput (FLOPs/cycle)'
   set logscale xy
@@ -44,11 +44,12 @@ do for [format in formats] {
   set offsets 0, 0, graph 0.2, graph 0.2
   set key outside right top vertical Left reverse samplen 3 spacing 1.2 box lc rgb '#c0c0c0'
   plot \
-    'roofline_roofs.dat' index 0 using 3:4 with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 0.126437 FLOPs/cycle, DRAM 8 B/cycle', \
-    'roofline_roofs.dat' index 1 using 3:4 with lines lc rgb '#606060' dt 5 lw 1.5 title 'roof: 0.157143 FLOPs/cycle, DRAM 8 B/cycle', \
-    'roofline_roofs.dat' index 2 using 3:4 with lines lc rgb '#606060' dt 4 lw 1.5 title 'roof: 0.368421 FLOPs/cycle, DRAM 8 B/cycle', \
-    'roofline_roofs.dat' index 3 using 3:4 with lines lc rgb '#606060' dt 3 lw 1.5 title 'roof: 0.409091 FLOPs/cycle, DRAM 8 B/cycle', \
-    'roofline_roofs.dat' index 4 using 3:4 with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 512 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 0 using 3:4 with lines lc rgb '#606060' dt 3 lw 1.5 title 'roof: 0.126437 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 1 using 3:4 with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 0.157143 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 2 using 3:4 with lines lc rgb '#606060' dt 5 lw 1.5 title 'roof: 0.368421 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 3 using 3:4 with lines lc rgb '#606060' dt 4 lw 1.5 title 'roof: 0.409091 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 4 using 3:4 with lines lc rgb '#606060' dt 3 lw 1.5 title 'roof: 0.428571 FLOPs/cycle, DRAM 8 B/cycle', \
+    'roofline_roofs.dat' index 5 using 3:4 with lines lc rgb '#606060' dt 2 lw 1.5 title 'roof: 512 FLOPs/cycle, DRAM 8 B/cycle', \
     'roofline.dat' index 0 using 5:6:9 with points lt 1 pt variable ps 1.6 notitle, \
     keyentry with points lt 1 pt 7 ps 1.6 title 'fusion=auto scratchpad_capacity_bytes=65536', \
     'roofline.dat' index 1 using 5:6:9 with points lt 2 pt variable ps 1.6 notitle, \
@@ -58,7 +59,7 @@ do for [format in formats] {
     'roofline.dat' index 3 using 5:6:9 with points lt 4 pt variable ps 1.6 notitle, \
     keyentry with points lt 4 pt 7 ps 1.6 title 'fusion=none scratchpad_capacity_bytes=262144', \
     'roofline_labels.dat' using 1:2:3 with labels left offset char 0.9,0.5 font ',9' tc rgb '#333333' notitle, \
-    keyentry with points lc rgb 'black' pt 7 ps 1.6 title 'bound by scratchpad', \
-    keyentry with points lc rgb 'black' pt 5 ps 1.6 title 'bound by compute'
+    keyentry with points lc rgb 'black' pt 7 ps 1.6 title 'bound by compute', \
+    keyentry with points lc rgb 'black' pt 5 ps 1.6 title 'bound by scratchpad'
   unset output
 }
