@@ -13,6 +13,7 @@
 #include "loopfront/workload/analysis.h"
 #include "loopfront/workload/loader.h"
 #include "loopfront/workload/precision.h"
+#include "loopfront/workload/shape_sweep.h"
 #include "src/cli/commands.h"
 
 namespace loopfront::cli {
@@ -24,12 +25,13 @@ struct AnalyzeOptions {
   std::int64_t batch = 0;   // 0 = the workload's own
   std::string phase{};      // empty = the workload's own
   std::string precision{};  // empty = the workload's own (workload/precision.h)
+  bool blocks_only = false;  // the Transformer blocks only (workload/shape_sweep.h)
   std::string by = "op";
   std::string format = "table";
 };
 
 int RunAnalyze(const AnalyzeOptions& options) {
-  const workload::WorkloadSpec spec = workload::LoadWorkloadSpec(options.model);
+  const workload::WorkloadSpec spec = workload::LoadSweptWorkloadSpec(options.model, {}, {}, options.blocks_only);
   std::optional<workload::Precision> precision;
   if (!options.precision.empty()) precision = workload::PrecisionOverride(options.precision, "--precision", spec);
   const workload::GroupBy group_by = options.by == "class" ? workload::GroupBy::kClass : workload::GroupBy::kOp;
@@ -77,6 +79,9 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
   analyze->add_option("--precision", options->precision,
                       "Word sizes per tensor class, e.g. w4a16kv8 (w weights, a activations, kv KV cache, acc "
                       "accumulators; unnamed: the workload's bits, accumulators 32)");
+  analyze->add_flag("--blocks-only", options->blocks_only,
+                    "The Transformer blocks only, without embedding, LM head and their tables (as the survey "
+                    "counts a model)");
   analyze->add_option("--by", options->by, "Rows per op or per op class")
       ->check(CLI::IsMember({"op", "class"}))
       ->capture_default_str();

@@ -27,6 +27,7 @@ using experiment::ResolvedModel;
 
 ResolvedModel ResolveModel(const ModelSearchArgs& args) {
   experiment::ModelRequest request{.model = args.model, .kv_buckets = args.kv_buckets};
+  request.blocks_only = args.blocks_only;
   if (args.seq_len > 0) request.seq_len = args.seq_len;
   if (args.batch > 0) request.batch = args.batch;
   if (!args.phase.empty()) request.phase = workload::ParsePhase(args.phase);
@@ -59,6 +60,9 @@ void AddModelSearchOptions(CLI::App& command, ModelSearchArgs& args) {
   command.add_option("--precision", args.precision,
                      "With --model: word sizes per tensor class, e.g. w4a16kv8 (w weights, a activations, kv KV "
                      "cache, acc accumulators; unnamed: the workload's bits, accumulators 32)");
+  command.add_flag("--blocks-only", args.blocks_only,
+                   "With --model: the Transformer blocks only, without embedding, LM head and their tables (as "
+                   "the survey counts a model)");
   command.add_option("--fusion", args.fusion, "With --model: none, or auto (search fused groups)")
       ->capture_default_str()
       ->check(CLI::IsMember({"none", "auto"}));

@@ -42,6 +42,7 @@ struct ModelSearchArgs {
   std::int64_t kv_len = 0;   // 0: none (decode: a whole generation)
   int kv_buckets = 8;
   std::string precision;  // empty: the workload's (workload/precision.h)
+  bool blocks_only = false;  // the Transformer blocks without embedding and LM head (shape_sweep.h)
   std::string fusion = "auto";
   int tilings = 24;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "loopfront/workload/analysis.h"
+#include "loopfront/workload/shape_sweep.h"
 #include "loopfront/workload/loader.h"
 
 namespace {
@@ -102,15 +103,15 @@ TEST_CASE("SurveyRows lists every id of issue 11 once, with empty values where n
 TEST_CASE("Table 3's rows are workload/analysis.h's counts", "[experiment][survey]") {
   const auto rows = ById(loopfront::experiment::SurveyRows(fs::temp_directory_path() / "loopfront_no_output", ""));
   namespace workload = loopfront::workload;
-  const auto analysis = workload::AnalyzeWorkloadSpec(workload::LoadWorkloadSpec("bert-base", {.seq_len = 512}),
-                                                      workload::GroupBy::kClass);
+  const auto analysis = workload::AnalyzeWorkloadSpec(
+      workload::LoadSweptWorkloadSpec("bert-base", {}, {.seq_len = 512}, /*blocks_only=*/true), workload::GroupBy::kClass);
   const workload::WorkSummary& total = analysis.back();
   REQUIRE(total.group == "total");
   CHECK(*rows.at("table3.s512.total.flops").value == static_cast<double>(total.flops));
   CHECK(*rows.at("table3.s512.total.mops").value == static_cast<double>(total.bytes));
   CHECK(*rows.at("table3.s512.total.intensity").value == Approx(total.ArithmeticIntensity()));
   CHECK(rows.at("table3.s512.total.flops").command ==
-        "loopfront analyze --model bert-base --seq 128,512,4096 --by class");
+        "loopfront analyze --model bert-base --blocks-only --seq 128,512,4096 --by class");
 }
 
 TEST_CASE("SurveyRows derives each figure from the experiments' tables", "[experiment][survey]") {
