@@ -402,3 +402,53 @@ TEST_CASE("Imported configs count the published parameter totals", "[workload][h
     CHECK(parameters == published);
   }
 }
+
+TEST_CASE("Each supported model_type's config imports to its preset's workload exactly", "[workload][hf][presets]") {
+  // The presets and the configs are transcribed from the same published config.json. Presets
+  // from before issue #13 keep the survey's 8-bit words (Sec. 2.2) where the config says float16
+  // or float32, so those compare at the preset's bits. A config's num_key_value_heads equal to
+  // num_attention_heads (kv_heads = heads) and a preset without kv_heads build the same ops, so
+  // the built workloads are compared, op by op, not the specs.
+  struct Pair {
+    std::string config;
+    std::string preset;
+  };
+  const std::vector<Pair> pairs = {
+      {"bert-base-uncased.json", "bert-base"}, {"gpt2.json", "gpt2"},           {"llama2-7b.json", "llama2-7b"},
+      {"llama3-8b.json", "llama3-8b"},         {"llama2-70b.json", "llama2-70b"}, {"mistral-7b.json", "mistral-7b"},
+      {"mixtral-8x7b.json", "mixtral-8x7b"},   {"qwen2-7b.json", "qwen2-7b"},   {"gemma-2b.json", "gemma-2b"},
+      {"phi3-mini-4k.json", "phi3-mini"},      {"vit-base-patch16-224.json", "vit-b16"}};
+  for (const Pair& pair : pairs) {
+    INFO(pair.config << " vs preset " << pair.preset);
+    const WorkloadSpec preset = LoadWorkloadSpec(pair.preset);
+    WorkloadSpec imported = LoadWorkloadSpec("hf:" + DataFile(pair.config));
+    REQUIRE(preset.IsTransformer());
+    REQUIRE(imported.IsTransformer());
+    // Both at the preset's context and (for the survey-era presets) word size.
+    imported.transformer->bits = preset.transformer->bits;
+    imported.transformer->seq_len = preset.transformer->seq_len;
+    INFO("imported:\n"
+         << loopfront::report::TransformerSpecToYaml(imported.name, *imported.transformer) << "preset:\n"
+         << loopfront::report::TransformerSpecToYaml(preset.name, *preset.transformer));
+    CHECK(imported.transformer->KvHeads() == preset.transformer->KvHeads());
+    CHECK(BuildWorkload(imported).ops() == BuildWorkload(preset).ops());
+  }
+}
+
+TEST_CASE("The configs of the presets added for #13 import to them at the presets' own context and bits",
+          "[workload][hf][presets]") {
+  for (const auto& [config, preset_name] : std::vector<std::pair<std::string, std::string>>{
+           {"llama3-8b.json", "llama3-8b"},
+           {"llama2-70b.json", "llama2-70b"},
+           {"mistral-7b.json", "mistral-7b"},
+           {"mixtral-8x7b.json", "mixtral-8x7b"},
+           {"qwen2-7b.json", "qwen2-7b"},
+           {"gemma-2b.json", "gemma-2b"},
+           {"phi3-mini-4k.json", "phi3-mini"}}) {
+    INFO(config);
+    const WorkloadSpec imported = LoadWorkloadSpec("hf:" + DataFile(config));
+    const WorkloadSpec preset = LoadWorkloadSpec(preset_name);
+    // Every number, the context (max_position_embeddings) and the torch_dtype's bits included.
+    CHECK(BuildWorkload(imported).ops() == BuildWorkload(preset).ops());
+  }
+}
