@@ -428,9 +428,11 @@ TEST_CASE("The README's experiment example validates and expands into its points
   const auto validate = RunLoopfront("validate '" + file.string() + "'");
   INFO(validate.err);
   CHECK(validate.out == "ok\n");
-  // 2 sequence lengths × (2 scratchpads × 2 accumulator bufferings) × 2 fusion settings.
+  // (2 sequence lengths × 2 weight word sizes) × (2 scratchpads × 2 accumulator bufferings) × 2
+  // fusion settings.
   const auto dry = RunLoopfront("run '" + file.string() + "' --dry-run");
   REQUIRE(dry.exit_code == 0);
-  CHECK_THAT(dry.out, Catch::Contains("16 points (2 workloads x 4 architectures x 2 fusion settings)"));
+  CHECK_THAT(dry.out, Catch::Contains("32 points (4 workloads x 4 architectures x 2 fusion settings)"));
+  CHECK_THAT(dry.out, Catch::Contains("transformer.precision.weights=4"));
   CHECK_THAT(dry.out, Catch::Contains("accumulator.buffering=single"));
 }
