@@ -68,7 +68,8 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
       "analyze",
       "Count MACs, FLOPs, bytes (ideal reuse), arithmetic intensity, parameters and KV-cache bytes per op or op "
       "class, summed over all layers (decode: over generating seq_len tokens with a KV cache)");
-  analyze->add_option("--model", options->model, "Workload preset (see `loopfront list`) or YAML file")->required();
+  analyze->add_option("--model", options->model,
+                      "Workload preset (see `loopfront list`), YAML file, or hf:CONFIG (a Hugging Face config.json)")->required();
   analyze->add_option("--seq", options->seq_lens, "Sequence lengths, comma-separated (default: the workload's)")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);

@@ -43,8 +43,8 @@ ResolvedModel ResolveModel(const ModelSearchArgs& args) {
 
 void AddModelSearchOptions(CLI::App& command, ModelSearchArgs& args) {
   command.add_option("--model", args.model,
-                     "Search a whole model (workload preset or YAML file) instead of one op: its Pareto front with "
-                     "and without fusion");
+                     "Search a whole model (workload preset, YAML file, or hf:CONFIG, a Hugging Face config.json) "
+                     "instead of one op: its Pareto front with and without fusion");
   command.add_option("--seq", args.seq_len, "With --model: tokens per sequence (decode: tokens generated)")
       ->check(CLI::PositiveNumber);
   command.add_option("--batch", args.batch, "With --model: sequences per batch")->check(CLI::PositiveNumber);

@@ -11,6 +11,7 @@
 #include "loopfront/io/presets.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
+#include "loopfront/workload/hf_config.h"
 
 namespace loopfront::workload {
 namespace {
@@ -72,6 +73,32 @@ WorkloadSpec LoadSweptWorkloadSpec(std::string_view name_or_path, std::span<cons
     throw util::ConfigError(std::move(problems));
   }
 
+  if (name_or_path.starts_with(kHfPrefix)) {
+    // A Hugging Face config is JSON, not a workload document: its ends are removed from the
+    // imported spec; dotted keys need the workload file `loopfront import hf` writes.
+    if (!settings.empty()) {
+      std::vector<util::Diagnostic> problems;
+      for (const KeySetting& setting : settings) {
+        problems.push_back(KeyProblem(
+            setting, fmt::format("expected a workload preset or YAML file, got the Hugging Face config '{}': write "
+                                 "it as a workload file with `loopfront import hf CONFIG --output FILE` and sweep "
+                                 "that file",
+                                 name_or_path.substr(kHfPrefix.size()))));
+      }
+      throw util::ConfigError(std::move(problems));
+    }
+    WorkloadSpec spec = base;
+    TransformerSpec& transformer = *spec.transformer;
+    transformer.vocab = 0;
+    transformer.max_positions = 0;
+    transformer.token_types = 0;
+    transformer.lm_head.reset();
+    transformer.tie_embeddings = false;
+    if (transformer.positions == Positions::kAbsolute) {
+      transformer.positions = Positions::kNone;
+    }
+    return ApplyOverrides(std::move(spec), overrides);
+  }
   const Source source = ReadSource(name_or_path);
   YAML::Node root = YAML::Load(source.text);
   std::vector<util::Diagnostic> problems;

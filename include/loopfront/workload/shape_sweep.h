@@ -40,7 +40,9 @@ inline constexpr std::string_view kEndKeys[] = {"vocab", "max_positions", "token
 // The workload `name_or_path` with its ends removed when `blocks_only`, every setting set,
 // checked, then with `overrides` applied (as LoadWorkloadSpec). With no settings and not
 // blocks_only it is LoadWorkloadSpec. An op list, a key not of the form above, or a value that
-// makes the workload invalid is a ConfigError as described above.
+// makes the workload invalid is a ConfigError as described above. A Hugging Face config (`hf:`)
+// takes blocks_only (the same keys cleared in its imported spec) but no settings: those need the
+// workload file `loopfront import hf` writes (a ConfigError at each key says so).
 WorkloadSpec LoadSweptWorkloadSpec(std::string_view name_or_path, std::span<const KeySetting> settings,
                                    const WorkloadOverrides& overrides = {}, bool blocks_only = false);
 

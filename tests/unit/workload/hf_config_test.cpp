@@ -11,6 +11,7 @@
 #include "loopfront/report/workload_yaml.h"
 #include "loopfront/util/error.h"
 #include "loopfront/workload/loader.h"
+#include "loopfront/workload/shape_sweep.h"
 
 using namespace loopfront::workload;
 using loopfront::io::JsonDocument;
@@ -450,5 +451,23 @@ TEST_CASE("The configs of the presets added for #13 import to them at the preset
     const WorkloadSpec preset = LoadWorkloadSpec(preset_name);
     // Every number, the context (max_position_embeddings) and the torch_dtype's bits included.
     CHECK(BuildWorkload(imported).ops() == BuildWorkload(preset).ops());
+  }
+}
+
+TEST_CASE("An hf: model takes blocks_only like its preset, and refuses dotted settings", "[workload][hf][presets]") {
+  const WorkloadSpec imported =
+      LoadSweptWorkloadSpec("hf:" + DataFile("gpt2.json"), {}, {.seq_len = 128}, /*blocks_only=*/true);
+  const WorkloadSpec preset = LoadSweptWorkloadSpec("gpt2", {}, {.seq_len = 128}, /*blocks_only=*/true);
+  CHECK(imported.transformer->vocab == 0);
+  CHECK(imported.transformer->positions == Positions::kNone);
+  CHECK(BuildWorkload(imported).ops() == BuildWorkload(preset).ops());
+  const std::vector<KeySetting> settings = {{.key = "transformer.layers", .value = "6"}};
+  try {
+    LoadSweptWorkloadSpec("hf:" + DataFile("gpt2.json"), settings);
+    FAIL("a dotted setting on an hf: model was accepted");
+  } catch (const ConfigError& error) {
+    REQUIRE(error.diagnostics().size() == 1);
+    CHECK(error.diagnostics()[0].path == "transformer.layers");
+    CHECK(error.diagnostics()[0].message.find("loopfront import hf CONFIG --output FILE") != std::string::npos);
   }
 }
