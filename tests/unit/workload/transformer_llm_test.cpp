@@ -338,7 +338,8 @@ TEST_CASE("Precision sets word bits per tensor class and accumulator bits on con
   spec.vocab = 1000;
   spec.positions = Positions::kRotary;
   // Without precision: every tensor has `bits`, no accumulator bits.
-  for (const Op& op : BuildTransformer(spec).ops()) {
+  const Workload plain = BuildTransformer(spec);  // named: a range-for would outlive a temporary
+  for (const Op& op : plain.ops()) {
     CHECK_FALSE(op.accumulator_bits.has_value());
     for (const Tensor& tensor : op.tensors) CHECK(tensor.word_bits == 8);
   }
