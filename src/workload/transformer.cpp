@@ -178,7 +178,9 @@ class OpsBuilder {
     const VectorOpProfile profile = DefaultVectorProfile(kind);
     op.passes = profile.passes;
     op.ops_per_element = profile.ops_per_element;
-    if (op.IsContraction() && spec_.precision) op.accumulator_bits = spec_.precision->accumulators;
+    // Every op of a workload with precision packs words (a vector op has no partial sums: for it
+    // accumulator_bits only turns packing on).
+    if (spec_.precision) op.accumulator_bits = spec_.precision->accumulators;
     for (std::size_t operand = 0; operand < operands.size(); ++operand) {
       const TensorRole slot_role = operand == 0 ? TensorRole::kInput : second_role;
       op.tensors.push_back(ToTensor(op, operands[operand], operands[operand].role.value_or(slot_role)));

@@ -238,3 +238,38 @@ TEST_CASE("Precision {8, 8, 8, 32} on gemmini costs exactly what unset precision
   }
   CHECK(feasible > 100);
 }
+
+TEST_CASE("A vector op packs too: 16-bit activations take two of gemmini-ibert's 8-bit DRAM words",
+          "[cost][precision]") {
+  // A vector op has no partial sums: with Op::accumulator_bits set (every op of a workload with
+  // precision), its 16-bit input and output take 16 / 8 = 2 words of the 8-bit DRAM.
+  const loopfront::arch::Architecture ibert = loopfront::arch::LoadArchitecture("gemmini-ibert");
+  loopfront::workload::Op op = loopfront::workload::ParseOpSpec("softmax m=64 n=128");
+  for (loopfront::workload::Tensor& tensor : op.tensors) tensor.word_bits = 16;
+  const Problem unset = Problem::Build(op, ibert);
+  op.accumulator_bits = 32;
+  const Problem set = Problem::Build(op, ibert);
+  REQUIRE(set.packed());
+  for (int tensor = 0; tensor < set.num_tensors(); ++tensor) {
+    CHECK(set.packing(0, tensor).num == 2);
+    CHECK(set.packing(0, tensor).den == 1);
+  }
+  const loopfront::search::Mapspace mapspace = loopfront::search::Mapspace::Build(unset);
+  loopfront::util::Rng rng(5);
+  loopfront::search::Genome genome;
+  int compared = 0;
+  for (int sample = 0; sample < 200 && compared < 20; ++sample) {
+    mapspace.Sample(rng, genome);
+    mapspace.Repair(rng, genome);
+    const Mapping mapping = mapspace.Decode(genome);
+    const Cost a = DataflowModel().Evaluate(unset, mapping);
+    const Cost b = DataflowModel().Evaluate(set, mapping);
+    if (!a.feasible || !b.feasible) continue;
+    ++compared;
+    // DRAM keeps the input and the output: every word count there doubles.
+    CHECK(b.levels[0].read_words == 2 * a.levels[0].read_words);
+    CHECK(b.levels[0].write_words == 2 * a.levels[0].write_words);
+    CHECK(loopfront::cost::OutermostTrafficBytes(set, b) == loopfront::cost::OutermostTrafficBytes(unset, a));
+  }
+  CHECK(compared >= 10);
+}

@@ -134,10 +134,11 @@ struct Op {
   // biases included; an embedding table shared with the LM head counted at its first op only).
   // Builders set it; op lists: Σ over `parameter` tensors, elements × count, once per name.
   std::int64_t parameters = 0;
-  // Contractions of a workload with explicit precision: the bits of one partial sum. Unset: every
-  // level stores one element per word (Timeloop's semantics: a level's word_bits is the width of
-  // everything it holds). Set: the dataflow model counts a tensor's words at a level as
-  // elements × bits / word_bits (partial sums at accumulator_bits below the outermost level).
+  // Ops of a workload with explicit precision (every op; a vector op has no partial sums, so for
+  // it this only turns packing on): the bits of one partial sum. Unset: every level stores one
+  // element per word (Timeloop's semantics: a level's word_bits is the width of everything it
+  // holds). Set: the dataflow model counts a tensor's words at a level as elements × bits /
+  // word_bits (a contraction's partial sums at accumulator_bits below the outermost level).
   std::optional<int> accumulator_bits{};
 
   bool operator==(const Op&) const = default;

@@ -67,7 +67,7 @@
 //
 // Units: sizes are element counts. Word sizes: without `precision` every tensor has `bits`; with
 // it, parameter tensors have precision.weights, K and V (k, v, k_rot) precision.kv_cache, every
-// other tensor precision.activations, and contractions carry Op::accumulator_bits.
+// other tensor precision.activations, and every op carries Op::accumulator_bits (packed words).
 // Thread-safety: plain values and pure functions.
 #pragma once
 
@@ -168,8 +168,8 @@ struct TransformerSpec {
   bool mlp_bias = false;  // MLP biases (BERT, GPT-2, ViT)
   std::optional<std::int64_t> sliding_window{};  // attention sees at most this many keys
   MixtureOfExperts moe{};
-  // Unset: every tensor has `bits`. Set: word sizes per tensor class, and contraction outputs
-  // carry Op::accumulator_bits.
+  // Unset: every tensor has `bits`. Set: word sizes per tensor class, and every op carries
+  // Op::accumulator_bits (the cost models then pack words; partial sums at accumulators).
   std::optional<Precision> precision{};
 
   bool operator==(const TransformerSpec&) const = default;

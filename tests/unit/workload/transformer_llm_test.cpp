@@ -347,7 +347,8 @@ TEST_CASE("Precision sets word bits per tensor class and accumulator bits on con
   const Workload workload = BuildTransformer(spec);
   for (const Op& op : workload.ops()) {
     INFO(op.name);
-    CHECK(op.accumulator_bits == (op.IsContraction() ? std::optional<int>(32) : std::nullopt));
+    // Every op packs words; only a contraction has partial sums (at 32 bits).
+    CHECK(op.accumulator_bits == std::optional<int>(32));
     for (const Tensor& tensor : op.tensors) {
       INFO(tensor.name);
       const int expected = tensor.data == TensorData::kParameter ? 4 : tensor.data == TensorData::kKvCache ? 8 : 16;
