@@ -5,16 +5,17 @@
 #   util < io < pareto < workload < arch < mapping < timeloop < cost < search < fusion < planner
 #        < report < experiment < cli
 #
+# The Python module (python/src/) sits beside cli, over the same library: it may include any module.
 # `pareto` (the generic latency/energy front, a template over any payload) depends on nothing but
 # the standard library, so it sits with the foundations. The plug-in folders sit on the layer they
-# plug into: cost_models/ on `cost`, mappers/ on `search`. src/cli/ is the top.
+# plug into: cost_models/ on `cost`, mappers/ on `search`. src/cli/ and python/src/ are the top.
 #
-# Reads every `#include "loopfront/<module>/..."` line of include/, src/, cost_models/ and mappers/,
+# Reads every `#include "loopfront/<module>/..."` line of include/, src/, cost_models/, mappers/ and python/src/,
 # prints each include that points up (file:line: module -> module), and exits 1 if there is any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-layers=(util io pareto workload arch mapping timeloop cost search fusion planner report experiment cli)
+layers=(util io pareto workload arch mapping timeloop cost search fusion planner report experiment cli python)
 declare -A rank
 for index in "${!layers[@]}"; do
   rank[${layers[$index]}]=$index
@@ -27,6 +28,7 @@ module_of() {
     src/*) echo "$1" | cut -d/ -f2 ;;
     cost_models/*) echo cost ;;
     mappers/*) echo search ;;
+    python/src/*) echo python ;;
   esac
 }
 
@@ -47,7 +49,7 @@ while IFS= read -r file; do
       violations=$((violations + 1))
     fi
   done < <(grep -nE '^#include "loopfront/[a-z_]+/' "$file" | sed -E 's|^([0-9]+):#include "loopfront/([a-z_]+)/.*|\1:\2|')
-done < <(find include/loopfront src cost_models mappers -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
+done < <(find include/loopfront src cost_models mappers python/src -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
 
 if ((violations > 0)); then
   echo "check-layers: $violations include(s) against the layer order" >&2

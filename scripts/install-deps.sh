@@ -8,6 +8,8 @@ packages=(
   g++ cmake ninja-build git pkg-config
   libboost-graph-dev libtbb-dev libyaml-cpp-dev catch2 libcli11-dev libfmt-dev nlohmann-json3-dev
   libbenchmark-dev gnuplot-nox
+  # The Python module (python/) and its tests and examples: Debian's python3 with these.
+  pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-matplotlib
 )
 if [[ "${LOOPFRONT_WITH_MPI:-0}" == 1 ]]; then
   packages+=(libopenmpi-dev openmpi-bin)

@@ -1,0 +1,14 @@
+"""loopfront: search the mappings of Transformer ops on DNN accelerators (docs/python.md).
+
+A thin, stable surface over the library the `loopfront` command uses: the same presets, names
+and units (latency in cycles, energy in pJ, EDP in pJ x cycles), the same seeds giving the same
+fronts. Results are plain dicts and lists; tables have `.to_pandas()` (pandas is needed only then).
+"""
+
+from ._loopfront import (  # noqa: F401  (re-exported)
+    ConfigError,
+    InternalError,
+    __version__,
+    git_commit,
+    presets,
+)

@@ -1,0 +1,36 @@
+#include "python/src/bindings.h"
+
+namespace loopfront::python {
+
+py::object ToPython(const nlohmann::ordered_json& value) {
+  switch (value.type()) {
+    case nlohmann::ordered_json::value_t::null:
+    case nlohmann::ordered_json::value_t::discarded:
+      return py::none();
+    case nlohmann::ordered_json::value_t::boolean:
+      return py::bool_(value.get<bool>());
+    case nlohmann::ordered_json::value_t::number_integer:
+      return py::int_(value.get<std::int64_t>());
+    case nlohmann::ordered_json::value_t::number_unsigned:
+      return py::int_(value.get<std::uint64_t>());
+    case nlohmann::ordered_json::value_t::number_float:
+      return py::float_(value.get<double>());
+    case nlohmann::ordered_json::value_t::string:
+      return py::str(value.get_ref<const std::string&>());
+    case nlohmann::ordered_json::value_t::array: {
+      py::list list;
+      for (const nlohmann::ordered_json& item : value) list.append(ToPython(item));
+      return std::move(list);
+    }
+    case nlohmann::ordered_json::value_t::object: {
+      py::dict dict;
+      for (const auto& [key, item] : value.items()) dict[py::str(key)] = ToPython(item);
+      return std::move(dict);
+    }
+    case nlohmann::ordered_json::value_t::binary:
+      break;
+  }
+  throw py::type_error("loopfront: a binary JSON value has no Python form");
+}
+
+}  // namespace loopfront::python

@@ -1,0 +1,28 @@
+"""The module itself: it imports, names its version, lists the presets, and raises its errors."""
+
+import subprocess
+import os
+
+import pytest
+
+import loopfront as lf
+
+
+def test_version_matches_the_cli():
+    out = subprocess.run([os.environ["LOOPFRONT_BINARY"], "--version"], check=True, capture_output=True, text=True)
+    assert out.stdout.split()[1] == lf.__version__
+    assert lf.git_commit in out.stdout
+
+
+def test_presets_are_the_cli_list():
+    presets = lf.presets()
+    assert "gemmini" in presets["architectures"]
+    assert "bert-base" in presets["workloads"]
+    listing = subprocess.run([os.environ["LOOPFRONT_BINARY"], "list"], check=True, capture_output=True, text=True)
+    for name in presets["architectures"] + presets["workloads"]:
+        assert name in listing.stdout
+
+
+def test_errors_are_python_exceptions():
+    assert issubclass(lf.ConfigError, ValueError)
+    assert issubclass(lf.InternalError, RuntimeError)
