@@ -12,3 +12,4 @@ from ._loopfront import (  # noqa: F401  (re-exported)
     git_commit,
     presets,
 )
+from .tables import Table  # noqa: F401

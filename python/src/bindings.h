@@ -27,7 +27,9 @@
 #include <optional>
 #include <thread>
 #include <type_traits>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace loopfront::python {
 
@@ -36,6 +38,11 @@ namespace py = pybind11;
 // A JSON value as Python objects: objects → dict (key order kept), arrays → list, numbers → int or
 // float, null → None.
 py::object ToPython(const nlohmann::ordered_json& value);
+
+// Parameters given as a dict ({"population": 32, "repair": True}) as the CLI's NAME=VALUE strings
+// (`--param`, `--cost-param`): bools as true/false, numbers and strings as str() writes them. None
+// gives none.
+std::vector<std::string> ParamStrings(const py::object& params);
 
 // Waits until `finished` is ready with the GIL released (the caller holds it), taking the GIL every
 // 50 ms to run Python's signal handlers. When one raises (Ctrl-C → KeyboardInterrupt), it asks the

@@ -33,4 +33,23 @@ py::object ToPython(const nlohmann::ordered_json& value) {
   throw py::type_error("loopfront: a binary JSON value has no Python form");
 }
 
+std::vector<std::string> ParamStrings(const py::object& params) {
+  std::vector<std::string> strings;
+  if (params.is_none()) return strings;
+  if (!py::isinstance<py::dict>(params)) {
+    throw py::type_error("loopfront: expected parameters as a dict {name: value}, got " +
+                         std::string(py::str(py::type::of(params).attr("__name__"))));
+  }
+  for (const auto& [key, value] : params.cast<py::dict>()) {
+    std::string text;
+    if (py::isinstance<py::bool_>(value)) {
+      text = value.cast<bool>() ? "true" : "false";
+    } else {
+      text = py::str(value);
+    }
+    strings.push_back(std::string(py::str(key)) + "=" + text);
+  }
+  return strings;
+}
+
 }  // namespace loopfront::python

@@ -26,3 +26,13 @@ def test_presets_are_the_cli_list():
 def test_errors_are_python_exceptions():
     assert issubclass(lf.ConfigError, ValueError)
     assert issubclass(lf.InternalError, RuntimeError)
+
+
+def test_table_keeps_its_columns_when_empty():
+    import pandas
+    table = lf.Table([], columns=["a", "b"])
+    assert list(table.to_pandas().columns) == ["a", "b"]
+    rows = lf.Table([{"a": 1, "b": 2.5}])
+    frame = rows.to_pandas()
+    assert isinstance(frame, pandas.DataFrame)
+    assert frame["b"].tolist() == [2.5]

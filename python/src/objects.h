@@ -1,0 +1,26 @@
+// The C++ side of the Python module's objects that more than one binding file takes as arguments
+// (bindings.h). Architectures are arch::Architecture itself (class `Architecture`, load.cpp).
+#pragma once
+
+#include <string>
+
+#include "loopfront/experiment/model_input.h"
+#include "loopfront/workload/op.h"
+
+namespace loopfront::python {
+
+// `Workload`: what Workload.load was given (the model and its overrides, as `search --model` and an
+// experiment's `model:` take them) and what that resolved to.
+struct Workload {
+  experiment::ModelRequest request;
+  experiment::ResolvedModel resolved;
+};
+
+// `Op`: one op, and how messages and reports name it — the spec text for Op.parse (as `--op`
+// does), "workload:op_name" for an op taken from a workload (as `--workload W --op-name N` does).
+struct Op {
+  workload::Op op;
+  std::string label;
+};
+
+}  // namespace loopfront::python
