@@ -6,8 +6,10 @@ fronts. Results are plain dicts and lists; tables have `.to_pandas()` (pandas is
 """
 
 from ._loopfront import (  # noqa: F401  (re-exported)
+    Architecture,
     ConfigError,
     InternalError,
+    Op,
     __version__,
     git_commit,
     presets,

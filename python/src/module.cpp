@@ -83,6 +83,7 @@ PYBIND11_MODULE(_loopfront, module) {
   module.attr("__version__") = kVersion;
   module.attr("git_commit") = kGitCommit;
   RegisterErrors(module);
+  BindLoad(module);
   module.def("presets", &Presets,
              "The preset names by kind: {'architectures': [...], 'workloads': [...], 'experiments': [...]}");
 }

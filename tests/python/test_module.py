@@ -36,3 +36,10 @@ def test_table_keeps_its_columns_when_empty():
     frame = rows.to_pandas()
     assert isinstance(frame, pandas.DataFrame)
     assert frame["b"].tolist() == [2.5]
+
+
+def test_a_config_error_carries_the_cli_message():
+    with pytest.raises(lf.ConfigError) as raised:
+        lf.Architecture.load("gemmnii")
+    assert "did you mean 'gemmini'" in str(raised.value)
+    assert raised.value.diagnostics[0]["text"] == str(raised.value)
