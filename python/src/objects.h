@@ -5,6 +5,7 @@
 #include <string>
 
 #include "loopfront/experiment/model_input.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/workload/op.h"
 
 namespace loopfront::python {
@@ -21,6 +22,13 @@ struct Workload {
 struct Op {
   workload::Op op;
   std::string label;
+};
+
+// `Constraints`: mapspace constraints resolved against one op on one architecture (a constraints
+// YAML file, docs/search.md, or Timeloop's, from_timeloop); Mapspace and search take them.
+struct Constraints {
+  mapping::Constraints constraints;
+  std::string source;  // the file(s) they came from, for messages
 };
 
 }  // namespace loopfront::python
