@@ -4,7 +4,10 @@ import csv
 import json
 import os
 import pathlib
+import signal
 import subprocess
+import sys
+import time
 
 import pytest
 
@@ -86,10 +89,12 @@ def test_shards_then_read_results(tmp_path):
     assert (summary["knee_edp_pj_cycles"] > 0).all()
 
 
-def test_the_default_output_is_the_files(tmp_path):
+def test_the_default_output_is_the_files_and_plot_draws(tmp_path):
     experiment = write_experiment(tmp_path)
-    assert lf.run(str(experiment), budget_evals=100, threads=1) == f"{tmp_path}/default_out"
+    assert lf.run(experiment, budget_evals=100, threads=1, plot=True) == f"{tmp_path}/default_out"
     assert (tmp_path / "default_out" / "summary.csv").exists()
+    for extension in ("png", "svg", "pdf", "gp", "dat"):
+        assert (tmp_path / "default_out" / "figures" / f"pareto_fronts.{extension}").stat().st_size > 0
 
 
 def test_bad_input_is_a_config_error(tmp_path):
@@ -106,3 +111,26 @@ def test_bad_input_is_a_config_error(tmp_path):
     assert not (tmp_path / "default_out").exists()
     with pytest.raises(lf.ConfigError, match="expected CSV files"):
         lf.read_results(str(tmp_path))
+
+
+def test_ctrl_c_stops_a_run_keeping_what_is_finished(tmp_path):
+    experiment = tmp_path / "long.yaml"
+    experiment.write_text("workloads: [{model: bert-base, seq_len: [128, 256, 512, 1024, 2048, 4096]}]\n"
+                          "architectures: [{arch: gemmini}]\n"
+                          "search: {budget: {seconds: 30}}\n"
+                          "fusion: none\n"
+                          f"output: {tmp_path}/out\n")
+    script = (f"import loopfront as lf\nprint('started', flush=True)\n"
+              f"lf.run({str(experiment)!r}, threads=1)\nprint('finished', flush=True)\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    assert process.stdout.readline().strip() == "started"
+    time.sleep(1.5)
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - interrupted < 5
+    assert "KeyboardInterrupt" in stderr and "finished" not in stdout
+    # The runner stopped as after `loopfront run`'s SIGINT: the manifest and the tables are written.
+    assert (tmp_path / "out" / "manifest.json").exists()
+    assert (tmp_path / "out" / "summary.csv").exists()
