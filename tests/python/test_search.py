@@ -99,6 +99,21 @@ def test_bad_options_are_config_errors_all_at_once(gemmini, matmul):
         lf.search(gemmini, matmul, objectives=3)
 
 
+def test_no_valid_mapping_is_the_clis_config_error(tmp_path, gemmini, matmul):
+    # A 2-word scratchpad: most mappings overflow it, and unrepaired random samples all do here.
+    arch_file = tmp_path / "tiny.yaml"
+    arch_file.write_text(gemmini.to_yaml().replace("capacity_words: 262144", "capacity_words: 2", 1))
+    options = dict(searcher="random", params={"repair": False, "batch_size": 4}, budget_evals=4, seed=1)
+    with pytest.raises(lf.ConfigError) as raised:
+        lf.search(lf.Architecture.load(str(arch_file)), matmul, **options)
+    failed = subprocess.run([os.environ["LOOPFRONT_BINARY"], "search", "--arch", str(arch_file), "--op", OP,
+                             "--searcher", "random", "--param", "repair=false", "--param", "batch_size=4",
+                             "--budget-evals", "4", "--seed", "1"], capture_output=True, text=True)
+    assert failed.returncode == 2
+    assert str(raised.value).startswith(f"no valid mapping of {OP} on gemmini found in 4 evaluations")
+    assert failed.stderr == f"error: {raised.value}\n"
+
+
 def test_a_second_thread_runs_during_a_search(gemmini, matmul):
     ticks = []
     done = threading.Event()
