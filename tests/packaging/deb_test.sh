@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cpack -G DEB` makes a .deb that installs under /usr and works on its own (README, "Install"):
-#  - dpkg-deb -I: Package loopfront, Version, and Depends naming the shared libraries
-#    (dpkg-shlibdeps: libyaml-cpp, libtbb) and python3 (when the module is built);
+#  - dpkg-deb -I: Package loopfront, Version, Depends naming the shared libraries
+#    (dpkg-shlibdeps: libyaml-cpp, libtbb) and python3 (when the module is built), and Suggests
+#    naming the -dev packages a C++ consumer of the CMake package needs;
 #  - dpkg-deb -c: usr/bin/loopfront, the man page, and the module in usr/lib/python3/dist-packages;
 #  - extracted with dpkg-deb -x into a temporary folder, usr/bin/loopfront list runs there and the
 #    module imports from it, so nothing points back at the build or source tree.
@@ -28,6 +29,11 @@ field() { awk -v key="$1:" '$1 == key { $1 = ""; sub(/^ /, ""); print }' <<<"$in
 depends=$(field Depends)
 for library in libyaml-cpp libtbb libstdc++6 libgomp1; do
   grep -q "$library" <<<"$depends" || fail "Depends lacks $library: $depends"
+done
+
+suggests=$(field Suggests)
+for package in libboost-graph-dev libtbb-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev; do
+  grep -q "$package" <<<"$suggests" || fail "Suggests lacks $package (the CMake package's dependencies): $suggests"
 done
 
 contents=$(dpkg-deb -c "$deb")
