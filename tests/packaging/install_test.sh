@@ -3,8 +3,9 @@
 # (README, "Install"):
 #  - the layout: bin/loopfront, lib/libloopfront.a, the public headers with loopfront/version.h,
 #    the CMake package, the man page and the documentation;
-#  - no installed text file names the source or the build tree, and no installed header includes
-#    anything but "loopfront/…" (the source root is not a public include path);
+#  - no installed text file names the source or the build tree, no installed header includes
+#    anything but "loopfront/…" (the source root is not a public include path), and all of them
+#    compile together with only the prefix and the system's include paths;
 #  - prefix/bin/loopfront runs (list, --version) from an unrelated folder;
 #  - the Python package imports from prefix/lib/python3.<minor>/dist-packages (when built);
 #  - a consumer project (tests/packaging/consumer) finds the package with find_package, builds
@@ -38,6 +39,11 @@ leaks=$(grep -rlI -e "$source_dir" -e "$build_dir" "$prefix" || true)
 [[ -z $leaks ]] || fail "installed files name the source or build tree: $leaks"
 bad_includes=$(grep -rn '#include "' "$prefix/include" | grep -v '#include "loopfront/' || true)
 [[ -z $bad_includes ]] || fail "installed headers include non-public paths: $bad_includes"
+
+# Every installed header parses with only the prefix and the system's include paths.
+(cd "$prefix/include" && find loopfront -name '*.h' | sort | sed 's/.*/#include "&"/') >"$scratch/all_headers.cpp"
+g++ -std=c++20 -fsyntax-only -I"$prefix/include" "$scratch/all_headers.cpp" 2>"$scratch/headers.log" ||
+  { cat "$scratch/headers.log" >&2; fail "the installed headers do not compile on their own"; }
 
 cd "$scratch"
 "$prefix/bin/loopfront" --version | grep -q "^loopfront $version " || fail "bin/loopfront --version is not $version"
