@@ -10,6 +10,9 @@ packages=(
   libbenchmark-dev gnuplot-nox
   # The Python module (python/) and its tests and examples: Debian's python3 with these.
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-matplotlib
+  # `cpack -G DEB` and its test (README, "Install"): dpkg-shlibdeps computes the Depends, and CPack
+  # finds the ELF files to give it with file.
+  dpkg-dev file
 )
 if [[ "${LOOPFRONT_WITH_MPI:-0}" == 1 ]]; then
   packages+=(libopenmpi-dev openmpi-bin)
