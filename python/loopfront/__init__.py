@@ -8,9 +8,14 @@ fronts. Results are plain dicts and lists; tables have `.to_pandas()` (pandas is
 from ._loopfront import (  # noqa: F401  (re-exported)
     Architecture,
     ConfigError,
+    Constraints,
     InternalError,
     Op,
+    Workload,
     __version__,
+    analyze,
+    evaluate,
+    from_timeloop,
     git_commit,
     presets,
 )
