@@ -18,5 +18,7 @@ from ._loopfront import (  # noqa: F401  (re-exported)
     from_timeloop,
     git_commit,
     presets,
+    run,
 )
 from .tables import Table  # noqa: F401
+from .results import ModelResult, SearchResult, read_results, search, search_model  # noqa: F401

@@ -9,8 +9,8 @@
 //   convert.cpp   JSON → Python objects
 //   load.cpp      Architecture, Workload, Op, from_timeloop, analyze
 //   evaluate.cpp  evaluate, evaluate_many
-//   search.cpp    Mapspace, searcher (ask/tell), search, search_model
-//   run.cpp       run (experiments)
+//   search.cpp    search, search_model (over search/op_search.h, experiment/model_search.h)
+//   run.cpp       run (experiments, over experiment/loaded_run.h and runner.h)
 // The pure-Python side (python/loopfront/*.py) adds the result classes with .to_pandas(),
 // read_results, and re-exports everything as `loopfront.*`.
 //

@@ -85,6 +85,8 @@ PYBIND11_MODULE(_loopfront, module) {
   RegisterErrors(module);
   BindLoad(module);
   BindEvaluate(module);
+  BindSearch(module);
+  BindRun(module);
   module.def("presets", &Presets,
              "The preset names by kind: {'architectures': [...], 'workloads': [...], 'experiments': [...]}");
 }
