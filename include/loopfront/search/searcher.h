@@ -103,6 +103,8 @@ struct SearchResult {
   SearchStatistics statistics;
 };
 
+class StepSearch;  // search/ask_tell.h
+
 class Searcher {
  public:
   virtual ~Searcher() = default;
@@ -111,6 +113,11 @@ class Searcher {
   virtual SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                               const SearchOptions& options) const = 0;
   virtual std::string_view name() const = 0;
+  // A search of `mapspace` as steps (search/ask_tell.h), or nullptr for a searcher without steps
+  // (has_steps() false). Only the objective, seed and threads of `options` matter, plus the
+  // evaluation budget where the searcher splits it up front (annealing's chains).
+  virtual std::unique_ptr<StepSearch> Steps(const Mapspace& mapspace, const SearchOptions& options) const;
+  virtual bool has_steps() const { return false; }
   // Whether the searcher is a fixed schedule (one mapping chosen by rules, budget and seed ignored,
   // e.g. gemmini_default) rather than a search of the mapspace: it cannot be expected to reach the
   // optimum, and the whole-model search refuses it (it would have to map vector ops and fused
