@@ -9,9 +9,13 @@ from ._loopfront import (  # noqa: F401  (re-exported)
     Architecture,
     ConfigError,
     InternalError,
+    Mapspace,
     Op,
+    Searcher,
     __version__,
     git_commit,
+    evaluate_many,
     presets,
+    searcher,
 )
 from .tables import Table  # noqa: F401

@@ -8,8 +8,9 @@
 //                 RunReleased's signal polling
 //   convert.cpp   JSON → Python objects
 //   load.cpp      Architecture, Workload, Op, from_timeloop, analyze
-//   evaluate.cpp  evaluate, evaluate_many
-//   search.cpp    Mapspace, searcher (ask/tell), search, search_model
+//   evaluate.cpp  evaluate
+//   mapspace.cpp  Mapspace (genes), evaluate_many, searcher (ask/tell)
+//   search.cpp    search, search_model
 //   run.cpp       run (experiments)
 // The pure-Python side (python/loopfront/*.py) adds the result classes with .to_pandas(),
 // read_results, and re-exports everything as `loopfront.*`.
@@ -89,6 +90,7 @@ auto RunReleased(Work&& work) -> std::invoke_result_t<Work&> {
 
 // Declared here, defined per file (see above).
 void BindLoad(py::module_& module);
+void BindMapspace(py::module_& module);
 void BindEvaluate(py::module_& module);
 void BindSearch(py::module_& module);
 void BindRun(py::module_& module);

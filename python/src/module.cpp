@@ -84,6 +84,7 @@ PYBIND11_MODULE(_loopfront, module) {
   module.attr("git_commit") = kGitCommit;
   RegisterErrors(module);
   BindLoad(module);
+  BindMapspace(module);
   module.def("presets", &Presets,
              "The preset names by kind: {'architectures': [...], 'workloads': [...], 'experiments': [...]}");
 }

@@ -210,13 +210,7 @@ void ExportTimeloopFront(const SearchArgs& args, const OpSelection& selection, c
 int RunSearch(const SearchArgs& args) {
   // Validate everything the options alone decide before any work.
   util::Diagnostics diagnostics;
-  const std::optional<search::Objective> objective = search::ParseObjective(args.objectives);
-  if (!objective) {
-    diagnostics.Add(
-        {.path = "--objectives",
-         .message = fmt::format("expected one of {}, got '{}'{}", util::Join(search::ObjectiveNames(), ", "),
-                                args.objectives, util::DidYouMeanHint(args.objectives, search::ObjectiveNames()))});
-  }
+  const std::optional<search::Objective> objective = search::ParseObjective(args.objectives, "--objectives", diagnostics);
   const search::SearcherRegistry& searchers = search::BuiltinSearchers();
   std::unique_ptr<search::Searcher> searcher;
   try {

@@ -39,6 +39,7 @@
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/pareto/front.h"
 #include "loopfront/search/mapspace.h"
+#include "loopfront/util/error.h"
 #include "loopfront/util/registry.h"
 
 namespace loopfront::search {
@@ -49,6 +50,9 @@ std::string_view ToString(Objective objective);  // "latency", "energy", "edp", 
 // Accepts the names above (and "energy,latency"); nullopt otherwise.
 std::optional<Objective> ParseObjective(std::string_view text);
 std::vector<std::string> ObjectiveNames();
+// ParseObjective, adding "<path>: expected one of latency, energy, …, got 'X'; did you mean …" to
+// `diagnostics` when the text is none of them (the CLI's --objectives, the Python module's objectives=).
+std::optional<Objective> ParseObjective(std::string_view text, std::string_view path, util::Diagnostics& diagnostics);
 
 // The scalar a single objective minimizes (latency in cycles, energy in pJ, EDP in pJ × cycles);
 // for the pair, the EDP (what a front's knee minimizes).
