@@ -244,3 +244,17 @@ def test_evaluate_many_releases_the_gil(space):
     stop.set()
     thread.join()
     assert sum(start < t < end for t in ticks) >= min(5, int((end - start) / 0.004))
+
+
+def test_the_docs_examples_run(capsys):
+    """docs/python.md, "Mapspaces and your own search loops": its code blocks, in order, in one namespace."""
+    with open(os.path.join(ROOT, "docs", "python.md"), encoding="utf-8") as docs:
+        text = docs.read()
+    section = text.split("## Mapspaces and your own search loops", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+    assert len(blocks) == 4
+    namespace = {}
+    for block in blocks:
+        exec(compile(block, "docs/python.md", "exec"), namespace)
+    assert namespace["searcher"].best("edp") is not None
+    assert "DRAM[" in capsys.readouterr().out
