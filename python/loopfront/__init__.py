@@ -10,15 +10,19 @@ from ._loopfront import (  # noqa: F401  (re-exported)
     ConfigError,
     Constraints,
     InternalError,
+    Mapspace,
     Op,
+    Searcher,
     Workload,
     __version__,
     analyze,
     evaluate,
     from_timeloop,
     git_commit,
+    evaluate_many,
     presets,
     run,
+    searcher,
 )
 from .tables import Table  # noqa: F401
 from .results import ModelResult, SearchResult, read_results, search, search_model  # noqa: F401

@@ -85,6 +85,7 @@ PYBIND11_MODULE(_loopfront, module) {
   RegisterErrors(module);
   BindLoad(module);
   BindEvaluate(module);
+  BindMapspace(module);
   BindSearch(module);
   BindRun(module);
   module.def("presets", &Presets,
