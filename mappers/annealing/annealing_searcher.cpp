@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <span>
 
+#include "loopfront/search/ask_tell.h"
 #include "loopfront/search/search_run.h"
 #include "loopfront/util/error.h"
 
@@ -52,116 +55,197 @@ std::vector<util::ParamSpec> AnnealingSearcher::Params() {
 }
 
 AnnealingSearcher::AnnealingSearcher(const util::ParamValues& params)
-    : chains_(params.Int("chains")),
-      initial_temperature_(params.Double("initial_temperature")),
-      final_temperature_(params.Double("final_temperature")),
-      steps_per_restart_(params.Int("steps_per_restart")),
-      round_moves_(params.Int("round_moves")),
-      repair_(params.Bool("repair")) {
-  if (final_temperature_ > initial_temperature_) {
+    : settings_{.chains = params.Int("chains"),
+                .initial_temperature = params.Double("initial_temperature"),
+                .final_temperature = params.Double("final_temperature"),
+                .steps_per_restart = params.Int("steps_per_restart"),
+                .round_moves = params.Int("round_moves"),
+                .repair = params.Bool("repair")} {
+  if (settings_.final_temperature > settings_.initial_temperature) {
     throw util::ConfigError(
         {util::Diagnostic{.path = "--param final_temperature",
                           .message = fmt::format("expected at most initial_temperature ({}), got {}",
-                                                 initial_temperature_, final_temperature_)}});
+                                                 settings_.initial_temperature, settings_.final_temperature)}});
   }
+}
+
+namespace {
+
+// Steps (search/ask_tell.h): one move of every chain with budget left. A move is Propose (the
+// chain's first sample, then a mutation of its current state), an evaluation, and Take (the
+// Metropolis decision, cooling, restarts); Search runs a round's moves of each chain back to back
+// with the same two functions.
+class AnnealingSteps final : public StepSearch {
+ public:
+  AnnealingSteps(const Mapspace& mapspace, const SearchOptions& options, const AnnealingSettings& settings,
+                 std::int64_t total_budget)
+      : mapspace_(mapspace), settings_(settings) {
+    // Geometric cooling: T_k = T_0 · α^k reaches the final temperature after steps_per_restart moves.
+    cooling_ = std::pow(settings.final_temperature / settings.initial_temperature,
+                        1.0 / static_cast<double>(settings.steps_per_restart));
+    const std::optional<double> scalar_weight = ScalarLatencyWeight(options.objective);
+    scalar_ = scalar_weight.has_value();
+    const std::int64_t num_chains = settings.chains;
+    const bool unlimited = total_budget == std::numeric_limits<std::int64_t>::max();
+    chains_.reserve(static_cast<std::size_t>(num_chains));
+    for (std::int64_t chain_idx = 0; chain_idx < num_chains; ++chain_idx) {
+      Chain& chain = chains_.emplace_back(util::DeriveSeed(options.seed, {static_cast<std::uint64_t>(chain_idx)}));
+      chain.latency_weight = scalar_          ? *scalar_weight
+                             : num_chains == 1 ? 0.5
+                                               : static_cast<double>(chain_idx) / static_cast<double>(num_chains - 1);
+      chain.budget =
+          unlimited ? total_budget : total_budget / num_chains + (chain_idx < total_budget % num_chains ? 1 : 0);
+    }
+  }
+
+  std::vector<Chain>& chains() { return chains_; }
+
+  // The chain's next candidate.
+  void Propose(Chain& chain, Genome& candidate) const {
+    if (!chain.started) {
+      mapspace_.Sample(chain.rng, candidate);
+    } else {
+      candidate = chain.current;
+      mapspace_.Mutate(chain.rng, candidate);
+    }
+    if (settings_.repair) mapspace_.Repair(chain.rng, candidate);
+  }
+
+  // The chain takes its candidate's evaluation: counts, archive, then the Metropolis decision.
+  void Take(Chain& chain, const Genome& candidate, const Evaluation& evaluation, const mapping::Mapping& mapping) const {
+    ++chain.evaluations;
+    --chain.budget;
+    double value = std::numeric_limits<double>::infinity();
+    if (!evaluation.feasible) {
+      ++chain.invalid_by_violation[static_cast<int>(evaluation.violation)];
+    } else {
+      ++chain.valid_evaluations;
+      value = WeightedLogObjective(chain.latency_weight, evaluation);
+      if (chain.archive.WouldInsert(evaluation.objectives)) {
+        chain.archive.Insert(evaluation.objectives, mapping);
+        if (!scalar_) chain.improved = true;
+      }
+    }
+    if (!chain.started) {
+      chain.current = candidate;
+      chain.current_value = value;
+      chain.best = candidate;
+      chain.best_value = value;
+      chain.temperature = settings_.initial_temperature;
+      chain.started = true;
+      if (scalar_ && std::isfinite(value)) chain.improved = true;
+      return;
+    }
+    const double delta = value - chain.current_value;
+    // Metropolis acceptance; an infeasible current state accepts anything feasible.
+    const bool accept =
+        delta <= 0.0 || (std::isfinite(value) && chain.rng.Uniform() < std::exp(-delta / chain.temperature));
+    if (accept) {
+      chain.current = candidate;
+      chain.current_value = value;
+      if (value < chain.best_value) {
+        chain.best = candidate;
+        chain.best_value = value;
+        if (scalar_) chain.improved = true;
+      }
+    }
+    chain.temperature *= cooling_;
+    if (++chain.moves_since_restart >= settings_.steps_per_restart) {
+      chain.moves_since_restart = 0;
+      chain.temperature = settings_.initial_temperature;
+      chain.current = chain.best;
+      chain.current_value = chain.best_value;
+    }
+  }
+
+  // Search's round of one chain: up to round_moves moves, back to back.
+  void RunRound(Chain& chain, const cost::CostModel& cost_model) const {
+    StartRound(chain);
+    Genome candidate;
+    for (std::int64_t move = 0; move < settings_.round_moves && chain.budget > 0; ++move) {
+      Propose(chain, candidate);
+      const Evaluation evaluation = EvaluateGenome(mapspace_, cost_model, candidate, chain.scratch);
+      Take(chain, candidate, evaluation, chain.scratch);
+    }
+  }
+
+  // Adds the round's counts of the chains to the run; whether any improved.
+  bool EndRound(std::span<const std::size_t> chain_indices, SearchRun& run) const {
+    bool improved = false;
+    for (const std::size_t chain_idx : chain_indices) {
+      const Chain& chain = chains_[chain_idx];
+      run.AddCounts(chain.evaluations, chain.valid_evaluations, chain.invalid_by_violation);
+      improved |= chain.improved;
+    }
+    return improved;
+  }
+
+  void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
+    asked_.clear();
+    for (std::size_t chain_idx = 0; chain_idx < chains_.size(); ++chain_idx) {
+      if (static_cast<std::int64_t>(asked_.size()) >= limit) break;
+      if (chains_[chain_idx].budget > 0) asked_.push_back(chain_idx);
+    }
+    batch.resize(asked_.size());
+    ParallelFor(threads, static_cast<std::int64_t>(asked_.size()),
+                [&](std::int64_t index) { Propose(chains_[asked_[index]], batch[index]); });
+  }
+
+  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
+            std::span<const mapping::Mapping> mappings, SearchRun& run) override {
+    for (std::size_t index = 0; index < batch.size(); ++index) {
+      Chain& chain = chains_[asked_[index]];
+      StartRound(chain);
+      Take(chain, batch[index], evaluations[index], mappings[index]);
+    }
+    return EndRound(asked_, run);
+  }
+
+  // Each chain's archive, merged in chain order (deterministic for any thread count).
+  void Finish(SearchRun& run) const override {
+    for (const Chain& chain : chains_) run.MergeArchive(chain.archive);
+  }
+
+ private:
+  static void StartRound(Chain& chain) {
+    chain.evaluations = 0;
+    chain.valid_evaluations = 0;
+    chain.invalid_by_violation.fill(0);
+    chain.improved = false;
+  }
+
+  const Mapspace& mapspace_;
+  AnnealingSettings settings_;
+  double cooling_ = 1.0;
+  bool scalar_ = false;
+  std::vector<Chain> chains_;
+  std::vector<std::size_t> asked_;  // the chains of the batch asked last, in batch order
+};
+
+}  // namespace
+
+std::unique_ptr<StepSearch> AnnealingSearcher::Steps(const Mapspace& mapspace, const SearchOptions& options) const {
+  const std::int64_t budget = options.budget.max_evaluations > 0 ? options.budget.max_evaluations
+                                                                  : std::numeric_limits<std::int64_t>::max();
+  return std::make_unique<AnnealingSteps>(mapspace, options, settings_, budget);
 }
 
 SearchResult AnnealingSearcher::Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                                        const SearchOptions& options) const {
   SearchRun run(mapspace, options, kName);
-  // Geometric cooling: T_k = T_0 · α^k reaches the final temperature after steps_per_restart moves.
-  const double cooling =
-      std::pow(final_temperature_ / initial_temperature_, 1.0 / static_cast<double>(steps_per_restart_));
-  const std::optional<double> scalar_weight = ScalarLatencyWeight(options.objective);
-  const bool scalar = scalar_weight.has_value();
-  std::vector<Chain> chains;
-  chains.reserve(static_cast<std::size_t>(chains_));
-  const std::int64_t total_budget = run.RemainingEvaluations();
-  const bool unlimited = total_budget == std::numeric_limits<std::int64_t>::max();
-  for (std::int64_t chain_idx = 0; chain_idx < chains_; ++chain_idx) {
-    Chain& chain = chains.emplace_back(util::DeriveSeed(options.seed, {static_cast<std::uint64_t>(chain_idx)}));
-    chain.latency_weight = scalar         ? *scalar_weight
-                           : chains_ == 1 ? 0.5
-                                          : static_cast<double>(chain_idx) / static_cast<double>(chains_ - 1);
-    chain.budget = unlimited ? total_budget : total_budget / chains_ + (chain_idx < total_budget % chains_ ? 1 : 0);
-  }
-
-  // Evaluates the chain's candidate and archives it; returns its objective value.
-  auto evaluate = [&](Chain& chain, const Genome& genome) {
-    const Evaluation evaluation = EvaluateGenome(mapspace, cost_model, genome, chain.scratch);
-    ++chain.evaluations;
-    --chain.budget;
-    if (!evaluation.feasible) {
-      ++chain.invalid_by_violation[static_cast<int>(evaluation.violation)];
-      return std::numeric_limits<double>::infinity();
-    }
-    ++chain.valid_evaluations;
-    const double value = WeightedLogObjective(chain.latency_weight, evaluation);
-    if (chain.archive.WouldInsert(evaluation.objectives)) {
-      chain.archive.Insert(evaluation.objectives, chain.scratch);
-      if (!scalar) chain.improved = true;
-    }
-    return value;
-  };
-
-  auto run_chain_round = [&](Chain& chain) {
-    chain.evaluations = 0;
-    chain.valid_evaluations = 0;
-    chain.invalid_by_violation.fill(0);
-    chain.improved = false;
-    for (std::int64_t move = 0; move < round_moves_ && chain.budget > 0; ++move) {
-      if (!chain.started) {
-        mapspace.Sample(chain.rng, chain.current);
-        if (repair_) mapspace.Repair(chain.rng, chain.current);
-        chain.current_value = evaluate(chain, chain.current);
-        chain.best = chain.current;
-        chain.best_value = chain.current_value;
-        chain.temperature = initial_temperature_;
-        chain.started = true;
-        if (scalar && std::isfinite(chain.current_value)) chain.improved = true;
-        continue;
-      }
-      Genome candidate = chain.current;
-      mapspace.Mutate(chain.rng, candidate);
-      if (repair_) mapspace.Repair(chain.rng, candidate);
-      const double value = evaluate(chain, candidate);
-      const double delta = value - chain.current_value;
-      // Metropolis acceptance; an infeasible current state accepts anything feasible.
-      const bool accept =
-          delta <= 0.0 || (std::isfinite(value) && chain.rng.Uniform() < std::exp(-delta / chain.temperature));
-      if (accept) {
-        chain.current = candidate;
-        chain.current_value = value;
-        if (value < chain.best_value) {
-          chain.best = candidate;
-          chain.best_value = value;
-          if (scalar) chain.improved = true;
-        }
-      }
-      chain.temperature *= cooling;
-      if (++chain.moves_since_restart >= steps_per_restart_) {
-        chain.moves_since_restart = 0;
-        chain.temperature = initial_temperature_;
-        chain.current = chain.best;
-        chain.current_value = chain.best_value;
-      }
-    }
-  };
-
+  AnnealingSteps steps(mapspace, options, settings_, run.RemainingEvaluations());
+  std::vector<Chain>& chains = steps.chains();
+  std::vector<std::size_t> all_chains(chains.size());
+  std::iota(all_chains.begin(), all_chains.end(), std::size_t{0});
   while (!run.ShouldStop()) {
-    ParallelFor(run.threads(), chains_, [&](std::int64_t chain_idx) { run_chain_round(chains[chain_idx]); });
-    bool improved = false;
+    ParallelFor(run.threads(), static_cast<std::int64_t>(chains.size()),
+                [&](std::int64_t chain_idx) { steps.RunRound(chains[chain_idx], cost_model); });
+    run.EndStep(steps.EndRound(all_chains, run));
     bool any_budget = false;
-    for (const Chain& chain : chains) {
-      run.AddCounts(chain.evaluations, chain.valid_evaluations, chain.invalid_by_violation);
-      improved |= chain.improved;
-      any_budget |= chain.budget > 0;
-    }
-    run.EndStep(improved);
+    for (const Chain& chain : chains) any_budget |= chain.budget > 0;
     if (!any_budget) break;
   }
-  // Each chain's archive, merged in chain order (deterministic for any thread count).
-  for (const Chain& chain : chains) run.MergeArchive(chain.archive);
+  steps.Finish(run);
   return run.Finish();
 }
 

@@ -14,10 +14,14 @@
 //
 // Step = one round of `round_moves` moves of every chain (parallel over chains). Chain c draws from
 // its own stream DeriveSeed(seed, {c}) and gets an equal share of the evaluation budget, so results
-// do not depend on the thread count. Thread-safety: immutable; Search is const.
+// do not depend on the thread count. As ask/tell steps (search/ask_tell.h), a step is one move of every
+// chain (moves within a chain are sequential: each depends on the last decision); Search runs the
+// same per-move functions, a round's moves of a chain back to back.
+// Thread-safety: immutable; Search is const.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +29,16 @@
 #include "loopfront/util/params.h"
 
 namespace loopfront::search {
+
+// The searcher's parameters (Params below).
+struct AnnealingSettings {
+  std::int64_t chains = 8;
+  double initial_temperature = 0.05;
+  double final_temperature = 0.0005;
+  std::int64_t steps_per_restart = 4000;
+  std::int64_t round_moves = 512;
+  bool repair = true;
+};
 
 class AnnealingSearcher final : public Searcher {
  public:
@@ -38,14 +52,11 @@ class AnnealingSearcher final : public Searcher {
   SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                       const SearchOptions& options) const override;
   std::string_view name() const override { return kName; }
+  std::unique_ptr<StepSearch> Steps(const Mapspace& mapspace, const SearchOptions& options) const override;
+  bool has_steps() const override { return true; }
 
  private:
-  std::int64_t chains_;
-  double initial_temperature_;
-  double final_temperature_;
-  std::int64_t steps_per_restart_;
-  std::int64_t round_moves_;
-  bool repair_;
+  AnnealingSettings settings_;
 };
 
 }  // namespace loopfront::search

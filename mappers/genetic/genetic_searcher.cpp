@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "loopfront/search/ask_tell.h"
 #include "loopfront/search/search_run.h"
 
 namespace loopfront::search {
@@ -124,6 +125,7 @@ const Individual& Tournament(const std::vector<Individual>& population, util::Rn
   return second.crowding > first.crowding ? second : first;
 }
 
+
 }  // namespace
 
 std::vector<util::ParamSpec> GeneticSearcher::Params() {
@@ -143,59 +145,99 @@ GeneticSearcher::GeneticSearcher(const util::ParamValues& params)
       mutations_(params.Double("mutations")),
       repair_(params.Bool("repair")) {}
 
+namespace {
+
+// Steps (search/ask_tell.h): one generation each; child i of generation g draws from
+// DeriveSeed(seed, {g, i}). Told, the children join the parents for the elitist survival.
+class GeneticSteps final : public StepSearch {
+ public:
+  GeneticSteps(const Mapspace& mapspace, const SearchOptions& options, std::int64_t population,
+               double crossover_probability, double mutations, bool repair)
+      : mapspace_(mapspace),
+        objective_(options.objective),
+        seed_(options.seed),
+        population_(population),
+        crossover_probability_(crossover_probability),
+        whole_mutations_(static_cast<int>(std::floor(mutations))),
+        extra_mutation_(mutations - std::floor(mutations)),
+        repair_(repair),
+        children_(static_cast<std::size_t>(population)) {
+    parents_.reserve(static_cast<std::size_t>(population));
+    pool_.reserve(2 * static_cast<std::size_t>(population));
+  }
+
+  void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
+    batch.resize(static_cast<std::size_t>(std::min(population_, limit)));
+    const bool initial = parents_.empty();
+    ParallelFor(threads, static_cast<std::int64_t>(batch.size()), [&](std::int64_t index) {
+      util::Rng rng(util::DeriveSeed(seed_, {generation_, static_cast<std::uint64_t>(index)}));
+      Genome& child = batch[index];
+      if (initial) {
+        mapspace_.Sample(rng, child);
+      } else {
+        const Individual& first = Tournament(parents_, rng);
+        const Individual& second = Tournament(parents_, rng);
+        if (rng.Chance(crossover_probability_)) {
+          mapspace_.Crossover(first.genome, second.genome, rng, child);
+        } else {
+          child = first.genome;
+        }
+        const int mutations = whole_mutations_ + (rng.Chance(extra_mutation_) ? 1 : 0);
+        for (int mutation = 0; mutation < mutations; ++mutation) mapspace_.Mutate(rng, child);
+      }
+      if (repair_) mapspace_.Repair(rng, child);
+    });
+  }
+
+  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
+            std::span<const mapping::Mapping> mappings, SearchRun& run) override {
+    const std::size_t count = batch.size();
+    bool improved = false;
+    for (std::size_t index = 0; index < count; ++index) {
+      Individual& child = children_[index];
+      child.genome = batch[index];
+      child.evaluation = evaluations[index];
+      SetValues(objective_, child);
+      improved |= run.Record(child.evaluation, mappings[index]);
+    }
+    // Elitist survival of the best `population` of parents + children.
+    pool_.assign(parents_.begin(), parents_.end());
+    pool_.insert(pool_.end(), children_.begin(), children_.begin() + static_cast<std::ptrdiff_t>(count));
+    survival_.Rank(pool_);
+    const std::size_t survivors = std::min(static_cast<std::size_t>(population_), pool_.size());
+    parents_.clear();
+    for (std::size_t position = 0; position < survivors; ++position) parents_.push_back(pool_[survival_.order()[position]]);
+    ++generation_;
+    return improved;
+  }
+
+ private:
+  const Mapspace& mapspace_;
+  Objective objective_;
+  std::uint64_t seed_;
+  std::int64_t population_;
+  double crossover_probability_;
+  int whole_mutations_;
+  double extra_mutation_;
+  bool repair_;
+  std::uint64_t generation_ = 0;
+  std::vector<Individual> parents_;
+  std::vector<Individual> children_;
+  std::vector<Individual> pool_;
+  Survival survival_;
+};
+
+}  // namespace
+
+std::unique_ptr<StepSearch> GeneticSearcher::Steps(const Mapspace& mapspace, const SearchOptions& options) const {
+  return std::make_unique<GeneticSteps>(mapspace, options, population_, crossover_probability_, mutations_, repair_);
+}
+
 SearchResult GeneticSearcher::Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                                      const SearchOptions& options) const {
   SearchRun run(mapspace, options, kName);
-  const auto capacity = static_cast<std::size_t>(population_);
-  std::vector<Individual> population;
-  std::vector<Individual> children(capacity);
-  std::vector<Individual> pool;
-  population.reserve(capacity);
-  pool.reserve(2 * capacity);
-  std::vector<mapping::Mapping> mappings(capacity);
-  Survival survival;
-  const auto whole_mutations = static_cast<int>(std::floor(mutations_));
-  const double extra_mutation = mutations_ - whole_mutations;
-
-  for (std::uint64_t generation = 0; !run.ShouldStop(); ++generation) {
-    const std::int64_t count = std::min<std::int64_t>(population_, run.RemainingEvaluations());
-    const bool initial = population.empty();
-    ParallelFor(run.threads(), count, [&](std::int64_t index) {
-      util::Rng rng(util::DeriveSeed(options.seed, {generation, static_cast<std::uint64_t>(index)}));
-      Individual& child = children[index];
-      if (initial) {
-        mapspace.Sample(rng, child.genome);
-      } else {
-        const Individual& first = Tournament(population, rng);
-        const Individual& second = Tournament(population, rng);
-        if (rng.Chance(crossover_probability_)) {
-          mapspace.Crossover(first.genome, second.genome, rng, child.genome);
-        } else {
-          child.genome = first.genome;
-        }
-        const int mutations = whole_mutations + (rng.Chance(extra_mutation) ? 1 : 0);
-        for (int mutation = 0; mutation < mutations; ++mutation) mapspace.Mutate(rng, child.genome);
-      }
-      if (repair_) mapspace.Repair(rng, child.genome);
-      child.evaluation = EvaluateGenome(mapspace, cost_model, child.genome, mappings[index]);
-      SetValues(options.objective, child);
-    });
-    bool improved = false;
-    for (std::int64_t index = 0; index < count; ++index) {
-      improved |= run.Record(children[index].evaluation, mappings[index]);
-    }
-    run.EndStep(improved);
-
-    // Elitist survival of the best `population_` of parents + children.
-    pool.assign(population.begin(), population.end());
-    pool.insert(pool.end(), children.begin(), children.begin() + count);
-    survival.Rank(pool);
-    const std::size_t survivors = std::min(capacity, pool.size());
-    population.clear();
-    for (std::size_t position = 0; position < survivors; ++position)
-      population.push_back(pool[survival.order()[position]]);
-  }
-  return run.Finish();
+  GeneticSteps steps(mapspace, options, population_, crossover_probability_, mutations_, repair_);
+  return RunSteps(steps, mapspace, cost_model, run);
 }
 
 }  // namespace loopfront::search

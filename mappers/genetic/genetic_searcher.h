@@ -13,11 +13,13 @@
 // Every feasible child also enters the run's Pareto archive, which is the result.
 //
 // Step = one generation; child i of generation g draws from DeriveSeed(seed, {g, i}) (parents are
-// read-only during the generation), so results do not depend on the thread count.
+// read-only during the generation), so results do not depend on the thread count. Search runs these
+// steps (search/ask_tell.h), which a caller may also drive by ask/tell.
 // Thread-safety: immutable; Search is const.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +40,8 @@ class GeneticSearcher final : public Searcher {
   SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                       const SearchOptions& options) const override;
   std::string_view name() const override { return kName; }
+  std::unique_ptr<StepSearch> Steps(const Mapspace& mapspace, const SearchOptions& options) const override;
+  bool has_steps() const override { return true; }
 
  private:
   std::int64_t population_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "loopfront/search/ask_tell.h"
 #include "loopfront/search/search_run.h"
 #include "loopfront/util/signals.h"
 
@@ -43,25 +44,49 @@ std::vector<util::ParamSpec> RandomSearcher::Params() {
 RandomSearcher::RandomSearcher(const util::ParamValues& params)
     : batch_size_(params.Int("batch_size")), repair_(params.Bool("repair")) {}
 
+namespace {
+
+// Steps (search/ask_tell.h): batch b holds samples drawn from DeriveSeed(seed, {b, i}).
+class RandomSteps final : public StepSearch {
+ public:
+  RandomSteps(const Mapspace& mapspace, std::uint64_t seed, std::int64_t batch_size, bool repair)
+      : mapspace_(mapspace), seed_(seed), batch_size_(batch_size), repair_(repair) {}
+
+  void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
+    batch.resize(static_cast<std::size_t>(std::min(batch_size_, limit)));
+    ParallelFor(threads, static_cast<std::int64_t>(batch.size()), [&](std::int64_t index) {
+      util::Rng rng(util::DeriveSeed(seed_, {batch_index_, static_cast<std::uint64_t>(index)}));
+      DrawSample(mapspace_, rng, repair_, batch[index]);
+    });
+  }
+
+  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
+            std::span<const mapping::Mapping> mappings, SearchRun& run) override {
+    bool improved = false;
+    for (std::size_t index = 0; index < batch.size(); ++index) improved |= run.Record(evaluations[index], mappings[index]);
+    ++batch_index_;
+    return improved;
+  }
+
+ private:
+  const Mapspace& mapspace_;
+  std::uint64_t seed_;
+  std::int64_t batch_size_;
+  bool repair_;
+  std::uint64_t batch_index_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<StepSearch> RandomSearcher::Steps(const Mapspace& mapspace, const SearchOptions& options) const {
+  return std::make_unique<RandomSteps>(mapspace, options.seed, batch_size_, repair_);
+}
+
 SearchResult RandomSearcher::Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                                     const SearchOptions& options) const {
   SearchRun run(mapspace, options, kName);
-  const auto batch_size = static_cast<std::size_t>(batch_size_);
-  std::vector<Evaluation> evaluations(batch_size);
-  std::vector<mapping::Mapping> mappings(batch_size);
-  for (std::uint64_t batch = 0; !run.ShouldStop(); ++batch) {
-    const std::int64_t count = std::min<std::int64_t>(batch_size_, run.RemainingEvaluations());
-    ParallelFor(run.threads(), count, [&](std::int64_t index) {
-      util::Rng rng(util::DeriveSeed(options.seed, {batch, static_cast<std::uint64_t>(index)}));
-      Genome genome;
-      DrawSample(mapspace, rng, repair_, genome);
-      evaluations[index] = EvaluateGenome(mapspace, cost_model, genome, mappings[index]);
-    });
-    bool improved = false;
-    for (std::int64_t index = 0; index < count; ++index) improved |= run.Record(evaluations[index], mappings[index]);
-    run.EndStep(improved);
-  }
-  return run.Finish();
+  RandomSteps steps(mapspace, options.seed, batch_size_, repair_);
+  return RunSteps(steps, mapspace, cost_model, run);
 }
 
 }  // namespace loopfront::search

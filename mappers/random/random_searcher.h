@@ -3,13 +3,15 @@
 // random-pruned search without its pruning, and the baseline every other searcher must beat.
 //
 // Step = one batch of `batch_size` samples; sample i of batch b draws from the stream
-// DeriveSeed(seed, {b, i}), so results do not depend on the thread count.
+// DeriveSeed(seed, {b, i}), so results do not depend on the thread count. Search runs these steps
+// (search/ask_tell.h), which a caller may also drive by ask/tell.
 // SampleValidMappings draws the same kind of samples from one sequential stream, for the
 // random-mapping distributions of experiments (survey Sec. 5.5.1, Fig. 19).
 // Thread-safety: immutable; Search is const.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +41,8 @@ class RandomSearcher final : public Searcher {
   SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                       const SearchOptions& options) const override;
   std::string_view name() const override { return kName; }
+  std::unique_ptr<StepSearch> Steps(const Mapspace& mapspace, const SearchOptions& options) const override;
+  bool has_steps() const override { return true; }
 
  private:
   std::int64_t batch_size_;

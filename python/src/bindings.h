@@ -8,7 +8,8 @@
 //                 RunReleased's signal polling
 //   convert.cpp   JSON → Python objects
 //   load.cpp      Architecture, Workload, Op, from_timeloop, analyze
-//   evaluate.cpp  evaluate, evaluate_many
+//   evaluate.cpp  evaluate
+//   mapspace.cpp  Mapspace (genes), evaluate_many, searcher (ask/tell)
 //   search.cpp    search, search_model (over search/op_search.h, experiment/model_search.h)
 //   run.cpp       run (experiments, over experiment/loaded_run.h and runner.h)
 // The pure-Python side (python/loopfront/*.py) adds the result classes with .to_pandas(),
@@ -89,6 +90,7 @@ auto RunReleased(Work&& work) -> std::invoke_result_t<Work&> {
 
 // Declared here, defined per file (see above).
 void BindLoad(py::module_& module);
+void BindMapspace(py::module_& module);
 void BindEvaluate(py::module_& module);
 void BindSearch(py::module_& module);
 void BindRun(py::module_& module);

@@ -84,6 +84,8 @@ PYBIND11_MODULE(_loopfront, module) {
   module.attr("git_commit") = kGitCommit;
   RegisterErrors(module);
   BindLoad(module);
+  BindEvaluate(module);
+  BindMapspace(module);
   BindSearch(module);
   BindRun(module);
   module.def("presets", &Presets,

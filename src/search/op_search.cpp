@@ -22,13 +22,8 @@ Budget BudgetFrom(std::optional<std::int64_t> evaluations, double seconds, std::
 
 std::optional<OpSearchPlan> PlanOpSearch(const OpSearchSettings& settings, util::Diagnostics& diagnostics) {
   const std::size_t problems_before = diagnostics.size();
-  const std::optional<Objective> objective = ParseObjective(settings.objectives);
-  if (!objective) {
-    diagnostics.Add(
-        {.path = settings.objectives_option,
-         .message = fmt::format("expected one of {}, got '{}'{}", util::Join(ObjectiveNames(), ", "),
-                                settings.objectives, util::DidYouMeanHint(settings.objectives, ObjectiveNames()))});
-  }
+  const std::optional<Objective> objective =
+      ParseObjective(settings.objectives, settings.objectives_option, diagnostics);
   OpSearchPlan plan;
   try {
     plan.searcher = BuiltinSearchers().Create(settings.searcher, settings.params);

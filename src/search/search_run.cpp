@@ -8,19 +8,24 @@
 namespace loopfront::search {
 
 Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
-                          mapping::Mapping& mapping) {
+                          mapping::Mapping& mapping, cost::Cost* cost) {
   mapspace.Decode(genome, mapping);
   if (mapspace.has_factor_bounds() && !mapspace.WithinBounds(genome)) {
     // Repair moves factors without looking at bounds (mapspace.h): such a mapping is not in the space.
+    if (cost != nullptr) {
+      *cost = cost::Cost{};
+      cost->check.violation = mapping::Violation::kFactorOutOfBounds;
+    }
     return Evaluation{.feasible = false, .violation = mapping::Violation::kFactorOutOfBounds};
   }
-  const cost::Cost cost = cost_model.Evaluate(mapspace.problem(), mapping);
+  const cost::Cost result = cost_model.Evaluate(mapspace.problem(), mapping);
   Evaluation evaluation;
-  evaluation.feasible = cost.feasible;
-  evaluation.violation = cost.check.violation;
-  if (cost.feasible) {
-    evaluation.objectives = {static_cast<double>(cost.cycles), cost.energy_pj};
+  evaluation.feasible = result.feasible;
+  evaluation.violation = result.check.violation;
+  if (result.feasible) {
+    evaluation.objectives = {static_cast<double>(result.cycles), result.energy_pj};
   }
+  if (cost != nullptr) *cost = result;
   return evaluation;
 }
 

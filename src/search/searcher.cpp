@@ -30,6 +30,16 @@ std::optional<Objective> ParseObjective(std::string_view text) {
 
 std::vector<std::string> ObjectiveNames() { return {"latency", "energy", "edp", "latency,energy"}; }
 
+std::optional<Objective> ParseObjective(std::string_view text, std::string_view path, util::Diagnostics& diagnostics) {
+  const std::optional<Objective> objective = ParseObjective(text);
+  if (!objective) {
+    diagnostics.Add({.path = std::string(path),
+                     .message = fmt::format("expected one of {}, got '{}'{}", util::Join(ObjectiveNames(), ", "), text,
+                                            util::DidYouMeanHint(text, ObjectiveNames()))});
+  }
+  return objective;
+}
+
 double ScalarObjective(Objective objective, const pareto::Objectives& objectives) {
   switch (objective) {
     case Objective::kLatency:

@@ -203,6 +203,12 @@ class Mapspace {
   std::uint64_t num_bypass_choices() const { return size_.bypass_choices; }
   void SetKeeps(std::uint64_t index, Genome& genome) const;
 
+  // The tensors whose keep at a level is a gene (bypass choice), those the level always keeps, and
+  // whether the level has a buffering gene (search/genes.h lays these out as integers).
+  mapping::TensorMask choosable_keeps(int level_idx) const { return levels_[level_idx].choosable; }
+  mapping::TensorMask always_kept(int level_idx) const { return levels_[level_idx].always_kept; }
+  bool buffering_choice(int level_idx) const { return levels_[level_idx].buffering_choice; }
+
   // Whether a genome double-buffers a level: its gene, or the level's only option.
   bool DoubleBuffered(const Genome& genome, int level_idx) const {
     const LevelSpace& level = levels_[level_idx];

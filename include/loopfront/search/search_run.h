@@ -56,9 +56,11 @@ struct Evaluation {
   pareto::Objectives objectives{};
 };
 
-// Decodes `genome` into `mapping` and evaluates it. Allocation-free.
+// Decodes `genome` into `mapping` and evaluates it; with `cost`, also the cost model's whole Cost
+// (a genome outside the constraints' factor bounds is not evaluated: an infeasible Cost whose
+// violation is kFactorOutOfBounds). Allocation-free.
 Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
-                          mapping::Mapping& mapping);
+                          mapping::Mapping& mapping, cost::Cost* cost = nullptr);
 
 // The value a searcher minimizes for an objective, in log space so that latency and energy are
 // comparable: weight × ln(latency) + (1 − weight) × ln(energy). +inf for an infeasible evaluation.

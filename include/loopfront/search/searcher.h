@@ -39,6 +39,7 @@
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/pareto/front.h"
 #include "loopfront/search/mapspace.h"
+#include "loopfront/util/error.h"
 #include "loopfront/util/registry.h"
 
 namespace loopfront::search {
@@ -49,6 +50,9 @@ std::string_view ToString(Objective objective);  // "latency", "energy", "edp", 
 // Accepts the names above (and "energy,latency"); nullopt otherwise.
 std::optional<Objective> ParseObjective(std::string_view text);
 std::vector<std::string> ObjectiveNames();
+// ParseObjective, adding "<path>: expected one of latency, energy, …, got 'X'; did you mean …" to
+// `diagnostics` when the text is none of them (the CLI's --objectives, the Python module's objectives=).
+std::optional<Objective> ParseObjective(std::string_view text, std::string_view path, util::Diagnostics& diagnostics);
 
 // The scalar a single objective minimizes (latency in cycles, energy in pJ, EDP in pJ × cycles);
 // for the pair, the EDP (what a front's knee minimizes).
@@ -103,6 +107,8 @@ struct SearchResult {
   SearchStatistics statistics;
 };
 
+class StepSearch;  // search/ask_tell.h
+
 class Searcher {
  public:
   virtual ~Searcher() = default;
@@ -111,6 +117,11 @@ class Searcher {
   virtual SearchResult Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                               const SearchOptions& options) const = 0;
   virtual std::string_view name() const = 0;
+  // A search of `mapspace` as steps (search/ask_tell.h), or nullptr for a searcher without steps
+  // (has_steps() false). Only the objective, seed and threads of `options` matter, plus the
+  // evaluation budget where the searcher splits it up front (annealing's chains).
+  virtual std::unique_ptr<StepSearch> Steps(const Mapspace& mapspace, const SearchOptions& options) const;
+  virtual bool has_steps() const { return false; }
   // Whether the searcher is a fixed schedule (one mapping chosen by rules, budget and seed ignored,
   // e.g. gemmini_default) rather than a search of the mapspace: it cannot be expected to reach the
   // optimum, and the whole-model search refuses it (it would have to map vector ops and fused

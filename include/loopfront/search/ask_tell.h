@@ -1,0 +1,104 @@
+// Searches as steps (ask/tell, after Timeloop's Next/Report and the ask/tell loops of Python
+// optimizers): a searcher proposes a batch of genomes, someone evaluates them, the searcher takes
+// the evaluations and proposes the next batch. Searcher::Search runs the same steps with loopfront's
+// own cost model (RunSteps); AskTell lets a caller outside the library (the Python module's
+// `searcher(...)`) evaluate the batches itself — with another cost model, a simulator, or loopfront's.
+//
+// One code path: random, genetic and annealing implement StepSearch, and their Search is RunSteps
+// over it (annealing runs each chain's moves back to back inside a round, with the same per-move
+// Propose/Take functions its steps use, so that a round is one parallel region, not one per move).
+// So an ask/tell loop that evaluates every asked batch with EvaluateGenome and asks at most the
+// evaluations left of a budget gets exactly Search's front for the same seed and evaluation budget.
+//
+// Steps of each searcher (what Ask returns):
+//   random     one batch of `batch_size` uniform samples (repaired when `repair`)
+//   genetic    one generation: the initial population, then `population` children
+//   annealing  one move of every chain: its first sample, then a mutation of its current state
+// Exhaustive and gemmini_default have no steps (an enumeration and a fixed schedule): AskTell
+// refuses them with a util::ConfigError naming the searchers that have.
+//
+// Thread-safety: a StepSearch and an AskTell are used by one thread at a time; Ask proposes in
+// parallel (ParallelFor) and is deterministic for any thread count.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loopfront/cost/cost_model.h"
+#include "loopfront/mapping/mapping.h"
+#include "loopfront/pareto/front.h"
+#include "loopfront/search/mapspace.h"
+#include "loopfront/search/search_run.h"
+#include "loopfront/search/searcher.h"
+
+namespace loopfront::search {
+
+// One search in progress, step by step (Searcher::Steps creates it for a mapspace and options).
+class StepSearch {
+ public:
+  virtual ~StepSearch() = default;
+  // The genomes of the next step into `batch` (resized): at most `limit` (≥ 1) of them, proposed over
+  // `threads`. Empty when the search has nothing left to propose.
+  virtual void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) = 0;
+  // The evaluations of the batch last asked, in its order, with the genomes as evaluated (a caller
+  // may have changed them) and their decoded mappings; records them in `run` (its archive and
+  // counts). Returns whether the step improved the result (SearchRun::Record's rule).
+  virtual bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
+                    std::span<const mapping::Mapping> mappings, SearchRun& run) = 0;
+  // Puts into `run`'s archive what the search keeps elsewhere (annealing: its chains' archives, in
+  // chain order). Called once, before SearchRun::Finish.
+  virtual void Finish(SearchRun& run) const { (void)run; }
+};
+
+// Runs `steps` until `run` says stop: Ask (at most the evaluations left), evaluate the batch in
+// parallel with EvaluateGenome, Tell, SearchRun::EndStep. Returns the run's result.
+SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
+                      SearchRun& run);
+
+// A search driven from outside: Ask gives the genomes to evaluate, Tell takes their evaluations.
+// No budget: the caller decides when to stop. The names of the searchers with steps: StepSearcherNames.
+class AskTell {
+ public:
+  // The searcher `name` of BuiltinSearchers with `params` (NAME=VALUE, as `--param`); throws
+  // util::ConfigError for an unknown searcher or parameter ("did you mean"), and for a searcher
+  // without steps.
+  AskTell(std::shared_ptr<const Mapspace> mapspace, std::string_view name, const std::vector<std::string>& params,
+          Objective objective, std::uint64_t seed, int threads);
+  ~AskTell();
+  AskTell(const AskTell&) = delete;
+  AskTell& operator=(const AskTell&) = delete;
+
+  // The next batch: at most `limit` genomes (limit ≤ 0: the searcher's whole step). Throws
+  // util::ConfigError when the last batch was not told yet.
+  const std::vector<Genome>& Ask(std::int64_t limit = 0);
+  // The evaluations of the batch last asked, in order (the genomes as evaluated). Throws
+  // util::ConfigError when no batch is waiting or the counts differ from the batch asked.
+  void Tell(std::span<const Genome> genomes, std::span<const Evaluation> evaluations);
+
+  bool waiting() const { return waiting_; }
+  const Mapspace& mapspace() const { return *mapspace_; }
+  std::string_view searcher() const { return searcher_->name(); }
+  // Evaluations told so far, and the statistics of the run (steps = batches told).
+  std::int64_t evaluations() const { return run_->evaluations(); }
+  // The result so far for the objective: the front of every feasible evaluation told (a scalar
+  // objective: its best point(s)), as Searcher::Search returns it.
+  SearchResult Result() const;
+
+ private:
+  std::shared_ptr<const Mapspace> mapspace_;
+  std::unique_ptr<Searcher> searcher_;
+  std::unique_ptr<SearchRun> run_;
+  std::unique_ptr<StepSearch> steps_;
+  std::vector<Genome> batch_;
+  std::vector<mapping::Mapping> mappings_;
+  bool waiting_ = false;
+};
+
+// The registered searchers that have steps (AskTell takes them), in registration order.
+std::vector<std::string> StepSearcherNames();
+
+}  // namespace loopfront::search
