@@ -8,14 +8,21 @@ fronts. Results are plain dicts and lists; tables have `.to_pandas()` (pandas is
 from ._loopfront import (  # noqa: F401  (re-exported)
     Architecture,
     ConfigError,
+    Constraints,
     InternalError,
     Mapspace,
     Op,
     Searcher,
+    Workload,
     __version__,
+    analyze,
+    evaluate,
+    from_timeloop,
     git_commit,
     evaluate_many,
     presets,
+    run,
     searcher,
 )
 from .tables import Table  # noqa: F401
+from .results import ModelResult, SearchResult, read_results, search, search_model  # noqa: F401

@@ -10,8 +10,8 @@
 //   load.cpp      Architecture, Workload, Op, from_timeloop, analyze
 //   evaluate.cpp  evaluate
 //   mapspace.cpp  Mapspace (genes), evaluate_many, searcher (ask/tell)
-//   search.cpp    search, search_model
-//   run.cpp       run (experiments)
+//   search.cpp    search, search_model (over search/op_search.h, experiment/model_search.h)
+//   run.cpp       run (experiments, over experiment/loaded_run.h and runner.h)
 // The pure-Python side (python/loopfront/*.py) adds the result classes with .to_pandas(),
 // read_results, and re-exports everything as `loopfront.*`.
 //

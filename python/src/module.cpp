@@ -84,7 +84,10 @@ PYBIND11_MODULE(_loopfront, module) {
   module.attr("git_commit") = kGitCommit;
   RegisterErrors(module);
   BindLoad(module);
+  BindEvaluate(module);
   BindMapspace(module);
+  BindSearch(module);
+  BindRun(module);
   module.def("presets", &Presets,
              "The preset names by kind: {'architectures': [...], 'workloads': [...], 'experiments': [...]}");
 }

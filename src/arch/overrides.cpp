@@ -115,4 +115,27 @@ std::optional<Architecture> ApplyOverrides(const Architecture& base, std::string
   }
 }
 
+Architecture ApplyOverrides(const Architecture& base, std::string_view base_name,
+                            std::span<const std::pair<std::string, std::string>> assignments,
+                            const std::string& source) {
+  YAML::Emitter emitter;
+  emitter << YAML::BeginMap;
+  for (const auto& [key, value] : assignments) emitter << YAML::Key << key << YAML::Value << value;
+  emitter << YAML::EndMap;
+  util::Diagnostics diagnostics;
+  const io::YamlDocument document = io::YamlDocument::LoadString(emitter.c_str(), source, diagnostics);
+  std::vector<Override> overrides;
+  if (const std::optional<io::YamlMap> entries = document.root().AsOpenMap()) {
+    for (const io::YamlMap::Entry& entry : entries->entries()) {
+      overrides.push_back({entry.key.Text(), entry.value.Text(), entry.key});
+    }
+  }
+  diagnostics.ThrowIfAny();
+  std::set<std::string> reported;
+  std::optional<Architecture> architecture = ApplyOverrides(base, base_name, overrides, document.root(), reported);
+  diagnostics.ThrowIfAny();
+  if (!architecture) throw util::InternalError("ApplyOverrides refused the overrides without saying why");
+  return std::move(*architecture);
+}
+
 }  // namespace loopfront::arch

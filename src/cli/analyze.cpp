@@ -1,17 +1,14 @@
 // `loopfront analyze`: FLOPs, bytes and arithmetic intensity of a workload per op or per op class
 // (the survey's Sec. 2.2 analysis), for one or more sequence lengths. The counting lives in
-// workload/analysis.h and the rendering as a table, CSV or JSON in report/analysis.h; this file
-// parses options.
+// workload/analysis.h, the configurations and their rendering as a table, CSV or JSON in
+// report/analysis.h; this file parses options.
 // Every row is computed before anything is printed, so bad input leaves no partial output.
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "loopfront/report/analysis.h"
-#include "loopfront/workload/analysis.h"
-#include "loopfront/workload/loader.h"
 #include "loopfront/workload/precision.h"
 #include "loopfront/workload/shape_sweep.h"
 #include "src/cli/commands.h"
@@ -32,31 +29,16 @@ struct AnalyzeOptions {
 
 int RunAnalyze(const AnalyzeOptions& options) {
   const workload::WorkloadSpec spec = workload::LoadSweptWorkloadSpec(options.model, {}, {}, options.blocks_only);
-  std::optional<workload::Precision> precision;
-  if (!options.precision.empty()) precision = workload::PrecisionOverride(options.precision, "--precision", spec);
-  const workload::GroupBy group_by = options.by == "class" ? workload::GroupBy::kClass : workload::GroupBy::kOp;
-  std::vector<std::optional<std::int64_t>> seq_lens(options.seq_lens.begin(), options.seq_lens.end());
-  if (seq_lens.empty()) seq_lens.emplace_back();
-
-  std::vector<report::AnalyzedConfiguration> configurations;
-  for (const std::optional<std::int64_t>& seq_len : seq_lens) {
-    workload::WorkloadOverrides overrides;
-    overrides.seq_len = seq_len;
-    if (options.batch > 0) overrides.batch = options.batch;
-    if (!options.phase.empty()) overrides.phase = workload::ParsePhase(options.phase);
-    overrides.precision = precision;
-    const workload::WorkloadSpec resolved = workload::ApplyOverrides(spec, overrides);
-    report::AnalyzedConfiguration configuration{.model = resolved.name};
-    if (resolved.transformer) {
-      configuration.seq_len = resolved.transformer->seq_len;
-      configuration.batch = resolved.transformer->batch;
-      configuration.phase = std::string(workload::ToString(resolved.transformer->phase));
-    }
-    configuration.rows = workload::AnalyzeWorkloadSpec(resolved, group_by);
-    configurations.push_back(std::move(configuration));
+  report::AnalysisRequest request{
+      .seq_lens = options.seq_lens,
+      .group_by = options.by == "class" ? workload::GroupBy::kClass : workload::GroupBy::kOp};
+  if (!options.precision.empty()) {
+    request.precision = workload::PrecisionOverride(options.precision, "--precision", spec);
   }
-
-  std::cout << report::ReportAnalysis(report::ParseFormat(options.format), configurations).out;
+  if (options.batch > 0) request.batch = options.batch;
+  if (!options.phase.empty()) request.phase = workload::ParsePhase(options.phase);
+  std::cout << report::ReportAnalysis(report::ParseFormat(options.format), report::AnalyzeConfigurations(spec, request))
+                   .out;
   return 0;
 }
 

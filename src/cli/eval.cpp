@@ -22,7 +22,6 @@
 #include "loopfront/arch/loader.h"
 #include "loopfront/cost/cost.h"
 #include "loopfront/io/presets.h"
-#include "loopfront/mapping/check.h"
 #include "loopfront/mapping/loader.h"
 #include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
@@ -43,14 +42,7 @@ struct EvalArgs {
 int EvaluateAndPrint(const mapping::Problem& problem, const mapping::Mapping& mapping,
                      const cost::CostModel& cost_model, const std::string& op_label, const std::string& file,
                      const std::string& format) {
-  const cost::Cost cost = cost_model.Evaluate(problem, mapping);
-  if (!cost.feasible) {
-    throw util::ConfigError(
-        {util::Diagnostic{.file = file,
-                          .path = "mapping",
-                          .message = fmt::format("the {} cost model cannot evaluate this mapping: {}",
-                                                 cost_model.name(), mapping::Describe(cost.check, problem))}});
-  }
+  const cost::Cost cost = report::EvaluateGivenMapping(cost_model, problem, mapping, file);
   std::cout << report::ReportEval(report::ParseFormat(format), problem, mapping, cost, op_label,
                                   std::string(cost_model.name()))
                    .out;
@@ -82,7 +74,7 @@ int RunEval(const EvalArgs& args) {
   if (args.mapping_path.empty()) {
     throw util::ConfigError("expected --mapping FILE|\"LINE\" (or --timeloop FILE...), got neither");
   }
-  const mapping::MappingFile file = LoadMappingArgument(args.mapping_path);
+  const mapping::MappingFile file = mapping::LoadMappingArgument(args.mapping_path);
   const OpSelection selection = ResolveOpSelection(args.selection, file);
 
   const mapping::Mapping mapping = file.Read(selection.problem);

@@ -64,7 +64,7 @@ int RunExportTimeloop(const ExportTimeloopArgs& args) {
     if (args.mapping_path.empty()) {
       throw util::ConfigError("expected --mapping FILE|\"LINE\" (or --timeloop FILE...), got neither");
     }
-    const mapping::MappingFile file = LoadMappingArgument(args.mapping_path);
+    const mapping::MappingFile file = mapping::LoadMappingArgument(args.mapping_path);
     const OpSelection selection = ResolveOpSelection(args.selection, file);
     const mapping::Mapping mapping = file.Read(selection.problem);
     return report::ExportTimeloopChecked(selection.problem, mapping, *selection.cost_model, file.file());

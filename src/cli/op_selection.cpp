@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -142,12 +141,6 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& cli_options, const mapp
   // Where both name the same thing, they must agree.
   if ((cli_names_arch || cli_names_op) && file_problem) CheckAgreement(*file_problem, selection, file.file());
   return selection;
-}
-
-mapping::MappingFile LoadMappingArgument(const std::string& mapping_path) {
-  const bool one_line = !std::filesystem::exists(mapping_path) && mapping_path.find('[') != std::string::npos;
-  if (!one_line) return mapping::MappingFile::Load(mapping_path);
-  return mapping::MappingFile::FromString("mapping: " + nlohmann::json(mapping_path).dump() + "\n", "--mapping");
 }
 
 }  // namespace loopfront::cli

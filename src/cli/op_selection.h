@@ -61,9 +61,4 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& options, const mapping:
 // The op named by `op_spec`, or by `workload` + `op_name` (exactly one of the two forms).
 workload::Op ResolveOp(const std::string& op_spec, const std::string& workload, const std::string& op_name);
 
-// The mapping of `--mapping FILE|"LINE"` (`eval`, `export timeloop`): a mapping in the one-line
-// form `search` prints (not an existing file, with a '[') is read as it is, anything else names a
-// mapping file.
-mapping::MappingFile LoadMappingArgument(const std::string& mapping_path);
-
 }  // namespace loopfront::cli

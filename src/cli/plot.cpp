@@ -26,18 +26,10 @@ struct PlotArguments {
 int PlotOutput(const std::string& output_dir_text, const std::string& formats_text) {
   const PlotArguments arguments{output_dir_text, formats_text};
   const std::vector<experiment::FigureFormat> formats = experiment::ParseFigureFormats(arguments.formats);
-  // Checked before anything is written: without gnuplot there would only be half the result.
-  const std::optional<std::filesystem::path> gnuplot = experiment::FindGnuplot();
-  if (!gnuplot) {
-    throw util::ConfigError(
-        fmt::format("plot: expected gnuplot on PATH, found none; install the Debian package {} (apt-get install {})",
-                    experiment::kGnuplotPackage, experiment::kGnuplotPackage));
-  }
   const std::filesystem::path output_dir = arguments.output_dir;
-  const std::vector<experiment::FigureSource> figures = experiment::WriteFigureSources(output_dir);
+  const std::vector<experiment::FigureSource> figures = experiment::PlotFolder(output_dir, formats);
   const std::filesystem::path figures_dir = output_dir / "figures";
   if (figures.empty()) std::cerr << "plot: nothing to draw, fronts.csv and ops.csv hold no rows\n";
-  experiment::RenderFigures(figures_dir, figures, formats, *gnuplot);
   std::vector<std::string> extensions = {"dat", "gp"};
   for (experiment::FigureFormat format : formats) extensions.emplace_back(experiment::FigureExtension(format));
   for (const experiment::FigureSource& figure : figures) {

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "loopfront/experiment/experiment.h"
+#include "loopfront/experiment/loaded_run.h"
 #include "loopfront/experiment/runner.h"
 #include "loopfront/experiment/shard.h"
 #include "loopfront/report/run_plan.h"
@@ -77,35 +78,20 @@ std::string OptionalText(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("-");
 }
 
-// The experiment as this command runs it: the file with the overrides applied, its points, the
-// shard and the output directory. The points refer to `spec`, so a LoadedRun stays where it is made.
-struct LoadedRun {
-  experiment::Experiment spec;
-  std::vector<experiment::Point> points{};
-  experiment::Shard shard{};
-  std::filesystem::path output{};
-};
-
-std::unique_ptr<const LoadedRun> LoadRun(const RunArgs& args) {
-  auto run = std::make_unique<LoadedRun>(LoadedRun{experiment::LoadExperiment(args.path)});
-  experiment::Experiment& loaded = run->spec;
-  experiment::ApplySearchOverrides(
-      loaded,
-      {.budget_evaluations = args.budget_evaluations, .budget_seconds = args.budget_seconds, .seed = args.seed});
-  run->points = experiment::ExpandPoints(loaded);
-  if (!args.shard.empty()) {
-    run->shard = experiment::ParseShard(args.shard);
-  } else if (const auto from_slurm = experiment::ShardFromSlurm(experiment::SlurmEnvironment())) {
-    run->shard = *from_slurm;
-  }
-  run->output = args.output.empty() ? loaded.output : args.output;
-  return run;
+// The experiment as this command runs it (experiment/loaded_run.h).
+std::unique_ptr<const experiment::LoadedRun> LoadRun(const RunArgs& args) {
+  return experiment::LoadRun({.path = args.path,
+                              .overrides = {.budget_evaluations = args.budget_evaluations,
+                                            .budget_seconds = args.budget_seconds,
+                                            .seed = args.seed},
+                              .shard = args.shard,
+                              .output = args.output});
 }
 
 // The whole command in one process, or on rank 0 of an MPI run, whose `schedule` hands the points
 // to the other ranks.
 int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {}) {
-  const std::unique_ptr<const LoadedRun> loaded = LoadRun(args);
+  const std::unique_ptr<const experiment::LoadedRun> loaded = LoadRun(args);
   const experiment::Experiment& spec = loaded->spec;
   const std::vector<experiment::Point>& points = loaded->points;
   const experiment::Shard& shard = loaded->shard;
@@ -188,7 +174,7 @@ int RunOnRanks(const RunArgs& args) {
   const experiment::MpiSession session;
   if (session.size() == 1) return RunRun(args);
   if (session.rank() != 0) {
-    std::unique_ptr<const LoadedRun> loaded;
+    std::unique_ptr<const experiment::LoadedRun> loaded;
     std::string load_error;
     try {
       loaded = LoadRun(args);

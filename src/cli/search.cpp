@@ -40,12 +40,12 @@
 #include "loopfront/report/schemas.h"
 #include "loopfront/report/timeloop_folder.h"
 #include "loopfront/search/mapspace.h"
+#include "loopfront/search/op_search.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
-#include "loopfront/util/threads.h"
 #include "src/cli/commands.h"
 #include "src/cli/op_selection.h"
 #include "src/cli/search_model.h"
@@ -210,18 +210,21 @@ void ExportTimeloopFront(const SearchArgs& args, const OpSelection& selection, c
 int RunSearch(const SearchArgs& args) {
   // Validate everything the options alone decide before any work.
   util::Diagnostics diagnostics;
-  const std::optional<search::Objective> objective = search::ParseObjective(args.objectives, "--objectives", diagnostics);
-  const search::SearcherRegistry& searchers = search::BuiltinSearchers();
-  std::unique_ptr<search::Searcher> searcher;
-  try {
-    searcher = searchers.Create(args.searcher, args.params);
-  } catch (const util::ConfigError& error) {
-    for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
-  }
+  const std::optional<search::OpSearchPlan> plan = search::PlanOpSearch(
+      {.objectives = args.objectives,
+       .searcher = args.searcher,
+       .params = args.params,
+       .budget_evaluations = args.evaluations_given ? std::optional(args.budget_evaluations) : std::nullopt,
+       .budget_seconds = args.budget_seconds,
+       .budget_stall = args.budget_stall,
+       .seed = args.seed,
+       .threads = args.threads,
+       .max_padding_waste = args.max_padding_waste},
+      diagnostics);
   std::unique_ptr<search::Searcher> baseline_searcher;
   if (!args.baseline.empty()) {
     try {
-      baseline_searcher = searchers.Create(args.baseline);
+      baseline_searcher = search::BuiltinSearchers().Create(args.baseline);
     } catch (const util::ConfigError& error) {
       for (util::Diagnostic diagnostic : error.diagnostics()) {
         diagnostic.path = "--baseline";
@@ -241,28 +244,10 @@ int RunSearch(const SearchArgs& args) {
   }
   std::optional<std::vector<pareto::Objectives>> reference_front;
   if (!args.reference_front_path.empty()) reference_front = ReadReferenceFront(args.reference_front_path);
-  const search::Mapspace mapspace =
-      search::Mapspace::Build(selection.problem, constraints, {.max_padding_waste = args.max_padding_waste});
-
-  search::SearchOptions options;
-  options.objective = *objective;
-  // The default evaluation budget stands in only when no budget was given: a user who asks for
-  // 10 seconds, or for a stall limit, gets that.
-  options.budget.max_evaluations =
-      !args.evaluations_given && (args.budget_seconds > 0 || args.budget_stall > 0) ? 0 : args.budget_evaluations;
-  options.budget.max_seconds = args.budget_seconds;
-  options.budget.max_stall_steps = args.budget_stall;
-  options.seed = args.seed;
-  options.threads = args.threads > 0 ? args.threads : util::DefaultThreadCount();
+  const search::Mapspace mapspace = search::Mapspace::Build(selection.problem, constraints, plan->mapspace);
   util::InstallStopHandlers();
-  const search::SearchResult result = searcher->Search(mapspace, *selection.cost_model, options);
-  const search::SearchStatistics& statistics = result.statistics;
-  if (result.front.empty()) {
-    throw util::ConfigError(fmt::format(
-        "no valid mapping of {} on {} found in {} evaluations (invalid: {}); check the op, the architecture, the "
-        "constraints and the cost model",
-        selection.op_label, selection.architecture.name, statistics.evaluations, search::InvalidReasons(statistics)));
-  }
+  const search::SearchResult result =
+      search::RunOpSearch(*plan, mapspace, *selection.cost_model, selection.op_label, selection.architecture.name);
 
   // Quality against a reference, when asked.
   report::SearchQuality quality{.hypervolume_reference = hv_reference};
@@ -288,7 +273,8 @@ int RunSearch(const SearchArgs& args) {
   // The baseline: its searcher's knee on the same mapspace, budget and seed.
   std::optional<report::SearchBaseline> baseline;
   if (baseline_searcher) {
-    const search::SearchResult baseline_result = baseline_searcher->Search(mapspace, *selection.cost_model, options);
+    const search::SearchResult baseline_result =
+        baseline_searcher->Search(mapspace, *selection.cost_model, plan->options);
     if (baseline_result.front.empty()) {
       throw OptionError("--baseline",
                         fmt::format("baseline {} found no valid mapping of {} (invalid: {})", args.baseline,
@@ -305,7 +291,7 @@ int RunSearch(const SearchArgs& args) {
                                     .cost_model = args.selection.cost_model,
                                     .searcher = args.searcher,
                                     .seed = args.seed,
-                                    .objective = *objective};
+                                    .objective = plan->options.objective};
   const report::Output output =
       report::ReportSearch(report::ParseFormat(args.format), header, selection.problem, result, quality, baseline);
   std::cout << output.out;

@@ -9,7 +9,7 @@
 #include "loopfront/arch/loader.h"
 #include "loopfront/cost/cost_model.h"
 #include "loopfront/experiment/model_input.h"
-#include "loopfront/planner/model_search.h"
+#include "loopfront/experiment/model_search.h"
 #include "loopfront/report/model_search.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
@@ -22,7 +22,6 @@
 namespace loopfront::cli {
 namespace {
 
-using experiment::ModelIdentity;
 using experiment::ResolvedModel;
 
 ResolvedModel ResolveModel(const ModelSearchArgs& args) {
@@ -94,39 +93,21 @@ int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) 
   collect([&] { model = ResolveModel(args); });
   diagnostics.ThrowIfAny();
 
-  planner::ModelSearchOptions options;
-  // As `search` does for one op: the default evaluation budget stands in only when no budget was
-  // given, so that --budget-seconds or --budget-stall alone is what limits each search.
-  if (shared.budget_evaluations_given) {
-    options.op_budget.max_evaluations = shared.budget_evaluations;
-  } else if (shared.budget_seconds > 0 || shared.budget_stall > 0) {
-    options.op_budget.max_evaluations = 0;
-  }
-  options.op_budget.max_seconds = shared.budget_seconds;
-  options.op_budget.max_stall_steps = shared.budget_stall;
-  options.seed = shared.seed;
-  options.threads = shared.threads;
-  options.fusion = args.fusion == "auto";
-  options.screened_tilings = args.tilings;
-  options.mapspace.max_padding_waste = shared.max_padding_waste;
   util::InstallStopHandlers();
-  const planner::ModelSearchResult result =
-      planner::SearchModel(model->parts, *architecture, *cost_model, *searcher, options);
-
-  const ModelIdentity& identity = model->identity;
-  const report::ModelSearchHeader header{.model = identity.model,
-                                         .seq_len = identity.seq_len,
-                                         .batch = identity.batch,
-                                         .phase = identity.phase,
-                                         .description = identity.description,
-                                         .architecture = architecture->name,
-                                         .cost_model = shared.cost_model,
-                                         .searcher = shared.searcher,
-                                         .seed = shared.seed,
-                                         .fusion = args.fusion};
-  const std::vector<planner::BreakdownRow> knee_breakdown = result.Breakdown(result.fused.Knee()->payload, *cost_model);
-  const report::Output output =
-      report::ReportModelSearch(report::ParseFormat(shared.format), header, result, knee_breakdown);
+  const experiment::ModelSearchOutcome outcome = experiment::SearchResolvedModel(
+      *model, *architecture, *cost_model, *searcher,
+      {.cost_model = shared.cost_model,
+       .searcher = shared.searcher,
+       .budget_evaluations = shared.budget_evaluations_given ? std::optional(shared.budget_evaluations) : std::nullopt,
+       .budget_seconds = shared.budget_seconds,
+       .budget_stall = shared.budget_stall,
+       .seed = shared.seed,
+       .threads = shared.threads,
+       .max_padding_waste = shared.max_padding_waste,
+       .fusion = args.fusion == "auto",
+       .tilings = args.tilings});
+  const report::Output output = report::ReportModelSearch(report::ParseFormat(shared.format), outcome.header,
+                                                          outcome.result, outcome.knee_breakdown);
   std::cout << output.out;
   std::cerr << output.err;
   return 0;

@@ -1015,4 +1015,18 @@ void RenderFigures(const std::filesystem::path& figures_dir, const std::vector<F
   }
 }
 
+std::vector<FigureSource> PlotFolder(const std::filesystem::path& output_dir,
+                                     const std::vector<FigureFormat>& formats) {
+  // Checked before anything is written: without gnuplot there would only be half the result.
+  const std::optional<std::filesystem::path> gnuplot = FindGnuplot();
+  if (!gnuplot) {
+    throw util::ConfigError(
+        fmt::format("plot: expected gnuplot on PATH, found none; install the Debian package {} (apt-get install {})",
+                    kGnuplotPackage, kGnuplotPackage));
+  }
+  std::vector<FigureSource> figures = WriteFigureSources(output_dir);
+  RenderFigures(output_dir / "figures", figures, formats, *gnuplot);
+  return figures;
+}
+
 }  // namespace loopfront::experiment

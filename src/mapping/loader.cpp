@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "loopfront/arch/loader.h"
@@ -442,6 +444,13 @@ std::string MappingToYaml(const Mapping& mapping, const Problem& problem, const 
 void SaveMapping(const std::filesystem::path& path, const Mapping& mapping, const Problem& problem,
                  const MappingFileHeader& header) {
   io::WriteFileAtomically(path, MappingToYaml(mapping, problem, header));
+}
+
+MappingFile LoadMappingArgument(const std::string& mapping_or_path, const std::string& label) {
+  const bool one_line =
+      !std::filesystem::exists(mapping_or_path) && mapping_or_path.find('[') != std::string::npos;
+  if (!one_line) return MappingFile::Load(mapping_or_path);
+  return MappingFile::FromString("mapping: " + nlohmann::json(mapping_or_path).dump() + "\n", label);
 }
 
 }  // namespace loopfront::mapping

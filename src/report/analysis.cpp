@@ -67,6 +67,32 @@ std::string ConfigurationText(const AnalyzedConfiguration& configuration) {
 
 }  // namespace
 
+std::vector<AnalyzedConfiguration> AnalyzeConfigurations(const workload::WorkloadSpec& spec,
+                                                         const AnalysisRequest& request) {
+  std::vector<std::optional<std::int64_t>> seq_lens(request.seq_lens.begin(), request.seq_lens.end());
+  if (seq_lens.empty()) seq_lens.emplace_back();
+
+  std::vector<AnalyzedConfiguration> configurations;
+  for (const std::optional<std::int64_t>& seq_len : seq_lens) {
+    workload::WorkloadOverrides overrides;
+    overrides.seq_len = seq_len;
+    overrides.batch = request.batch;
+    overrides.phase = request.phase;
+    overrides.kv_len = request.kv_len;
+    overrides.precision = request.precision;
+    const workload::WorkloadSpec resolved = workload::ApplyOverrides(spec, overrides);
+    AnalyzedConfiguration configuration{.model = resolved.name};
+    if (resolved.transformer) {
+      configuration.seq_len = resolved.transformer->seq_len;
+      configuration.batch = resolved.transformer->batch;
+      configuration.phase = std::string(workload::ToString(resolved.transformer->phase));
+    }
+    configuration.rows = workload::AnalyzeWorkloadSpec(resolved, request.group_by);
+    configurations.push_back(std::move(configuration));
+  }
+  return configurations;
+}
+
 Table AnalysisTable(const std::vector<AnalyzedConfiguration>& configurations) {
   Table table(kAnalysis.Csv());
   for (const AnalyzedConfiguration& configuration : configurations) {

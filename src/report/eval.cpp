@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "loopfront/arch/architecture.h"
+#include "loopfront/mapping/check.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/util/error.h"
 
@@ -59,6 +60,19 @@ std::string BoundingText(const mapping::Problem& problem, const cost::Cost& cost
 }
 
 }  // namespace
+
+cost::Cost EvaluateGivenMapping(const cost::CostModel& cost_model, const mapping::Problem& problem,
+                                const mapping::Mapping& mapping, const std::string& file) {
+  cost::Cost cost = cost_model.Evaluate(problem, mapping);
+  if (!cost.feasible) {
+    throw util::ConfigError(
+        {util::Diagnostic{.file = file,
+                          .path = "mapping",
+                          .message = fmt::format("the {} cost model cannot evaluate this mapping: {}",
+                                                 cost_model.name(), mapping::Describe(cost.check, problem))}});
+  }
+  return cost;
+}
 
 std::string EvalText(const mapping::Problem& problem, const mapping::Mapping& mapping, const cost::Cost& cost,
                      const std::string& op_label, const std::string& cost_model) {

@@ -149,6 +149,13 @@ Table ModelFrontTable(const planner::ModelSearchResult& result, const pareto::Fr
   return FrontTable(front, kModelFront.Point(), [&](const planner::ModelPlan& plan) { return result.PlanLabel(plan); });
 }
 
+Table ModelCsvTable(const ModelSearchHeader& header, const planner::ModelSearchResult& result) {
+  Table table(kModelFront.Csv());
+  AddFrontRows(table, header, header.fusion, ModelFrontTable(result, result.fused));
+  if (header.fusion == "auto") AddFrontRows(table, header, "none", ModelFrontTable(result, result.unfused));
+  return table;
+}
+
 nlohmann::ordered_json ToJson(const planner::ModelSearchStatistics& statistics, bool with_wall_seconds) {
   Json json = {{"ops", statistics.ops},
                {"op_searches", statistics.op_searches},
@@ -309,10 +316,7 @@ Output ReportModelSearch(Format format, const ModelSearchHeader& header, const p
   Output output;
   switch (format) {
     case Format::kCsv: {
-      Table table(kModelFront.Csv());
-      AddFrontRows(table, header, header.fusion, front_table);
-      if (fusion) AddFrontRows(table, header, "none", ModelFrontTable(result, result.unfused));
-      output.out = WriteCsv(table);
+      output.out = WriteCsv(ModelCsvTable(header, result));
       output.err = fmt::format("knee (point {}, {}):\n", knee_index, result.PlanLabel(knee->payload)) +
                    BreakdownText(knee_breakdown, knee->objectives, several_parts);
       output.err += "search: " + StatisticsText(result.statistics) + "\n";

@@ -50,6 +50,16 @@ Table SearchFrontTable(const pareto::Front<mapping::Mapping>& front, const mappi
                     [&](const mapping::Mapping& mapping) { return mapping::ToString(mapping, problem); });
 }
 
+Table SearchCsvTable(const SearchHeader& header, const Table& front) {
+  Table table(kSearchFront.Csv());
+  for (std::size_t row = 0; row < front.rows(); ++row) {
+    // The seed as the signed integer earlier versions printed.
+    table.Row().Add(header.op_label).Add(header.searcher).Add(static_cast<std::int64_t>(header.seed));
+    for (const Cell& cell : front.row(row)) table.Add(cell);
+  }
+  return table;
+}
+
 nlohmann::ordered_json ToJson(const search::SearchStatistics& statistics) {
   nlohmann::ordered_json json;
   json["evaluations"] = statistics.evaluations;
@@ -93,13 +103,7 @@ Output ReportSearch(Format format, const SearchHeader& header, const mapping::Pr
   Output output;
   switch (format) {
     case Format::kCsv: {
-      Table table(kSearchFront.Csv());
-      for (std::size_t row = 0; row < front.rows(); ++row) {
-        // The seed as the signed integer earlier versions printed.
-        table.Row().Add(header.op_label).Add(header.searcher).Add(static_cast<std::int64_t>(header.seed));
-        for (const Cell& cell : front.row(row)) table.Add(cell);
-      }
-      output.out = WriteCsv(table);
+      output.out = WriteCsv(SearchCsvTable(header, front));
       output.err = "search: " + StatisticsText(statistics) + "\n";
       if (!quality_text.empty()) output.err += "search: " + quality_text + "\n";
       return output;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "loopfront/arch/loader.h"
@@ -237,4 +238,28 @@ TEST_CASE("arch::ApplyOverrides sets swept keys, a capacity in bytes or words, a
   REQUIRE(diagnostics.size() == 1);
   CHECK_THAT(diagnostics.items()[0].message,
              Catch::Contains("got 'scratchpad.capacty_bytes.x' (no 'capacty_bytes' there)"));
+}
+
+TEST_CASE("arch::ApplyOverrides from key=value pairs throws every problem at its key", "[arch][loader]") {
+  namespace arch = loopfront::arch;
+  namespace util = loopfront::util;
+  const arch::Architecture gemmini = arch::LoadArchitecture("gemmini");
+  const std::vector<std::pair<std::string, std::string>> set = {{"scratchpad.capacity_words", "1024"},
+                                                                {"pe_array.rows", "32"}};
+  const arch::Architecture smaller = arch::ApplyOverrides(gemmini, "gemmini", set, "overrides");
+  CHECK(smaller.levels[1].capacity_words == 1024);
+  CHECK(smaller.mac.mesh_y == 32);  // pe_array rows run along y
+  const std::vector<std::pair<std::string, std::string>> none;
+  CHECK(arch::ApplyOverrides(gemmini, "gemmini", none, "overrides") == gemmini);
+  const std::vector<std::pair<std::string, std::string>> bad = {{"pe_array.rows", "8"},
+                                                                {"scratchpda.capacity_bytes", "1"}};
+  try {
+    arch::ApplyOverrides(gemmini, "gemmini", bad, "overrides");
+    FAIL("expected a ConfigError");
+  } catch (const util::ConfigError& error) {
+    REQUIRE(error.diagnostics().size() == 1);
+    const std::string text = error.diagnostics()[0].ToString();
+    CHECK_THAT(text, Catch::StartsWith("overrides:2:1: "));
+    CHECK_THAT(text, Catch::Contains("did you mean 'scratchpad'"));
+  }
 }

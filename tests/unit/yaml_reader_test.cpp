@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "loopfront/io/yaml_json.h"
+
 using loopfront::io::YamlDocument;
 using loopfront::util::Diagnostics;
 
@@ -70,4 +72,13 @@ TEST_CASE("A misspelled required key is one error, not two", "[io]") {
   REQUIRE(diagnostics.size() == 2);
   CHECK(diagnostics.items()[0].ToString().find("did you mean 'd_model'?") != std::string::npos);
   CHECK(diagnostics.items()[1].ToString().find("expected key 'heads'") != std::string::npos);
+}
+
+TEST_CASE("YamlToJson keeps order and reads scalars as the typed reads do", "[io]") {
+  Diagnostics diagnostics;
+  const YamlDocument document = YamlDocument::LoadString(
+      "b: 2\na: [1.5, true, '3', x, ~]\nc: {d: -4}\n", "doc.yaml", diagnostics);
+  const nlohmann::ordered_json json = loopfront::io::YamlToJson(document.root());
+  CHECK(json.dump() == R"({"b":2,"a":[1.5,true,"3","x",null],"c":{"d":-4}})");
+  CHECK(diagnostics.empty());
 }

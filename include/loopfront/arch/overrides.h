@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "loopfront/arch/architecture.h"
 #include "loopfront/io/yaml_reader.h"
@@ -35,5 +36,13 @@ struct Override {
 std::optional<Architecture> ApplyOverrides(const Architecture& base, std::string_view base_name,
                                            std::span<const Override> overrides, const io::YamlValue& sweep,
                                            std::set<std::string>& reported);
+
+// `base` with `assignments` (dotted key, value text) set, as a program gives them (the Python
+// module's Architecture.load overrides): written as a YAML mapping named `source` in messages, one
+// line per key, whose keys are the positions of the errors, and applied as above. Throws
+// util::ConfigError with every problem, each naming its key.
+Architecture ApplyOverrides(const Architecture& base, std::string_view base_name,
+                            std::span<const std::pair<std::string, std::string>> assignments,
+                            const std::string& source);
 
 }  // namespace loopfront::arch

@@ -59,4 +59,10 @@ void RenderFigures(const std::filesystem::path& figures_dir, const std::vector<F
 // The Debian package that provides gnuplot with the cairo (PNG, PDF) and SVG terminals.
 inline constexpr std::string_view kGnuplotPackage = "gnuplot-nox";
 
+// `loopfront plot DIR` without its printing (the CLI and the Python API's run(plot=True)): checks
+// that gnuplot is installed before writing anything (util::ConfigError naming kGnuplotPackage), then
+// WriteFigureSources and RenderFigures into DIR/figures/. Returns the figures drawn (none when the
+// CSVs hold no rows).
+std::vector<FigureSource> PlotFolder(const std::filesystem::path& output_dir, const std::vector<FigureFormat>& formats);
+
 }  // namespace loopfront::experiment

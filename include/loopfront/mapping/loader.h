@@ -89,6 +89,11 @@ class MappingFile {
   MappingFileHeader header_;
 };
 
+// The mapping of `--mapping FILE|"LINE"` (`eval`, `export timeloop`, the Python module's evaluate):
+// a mapping in the one-line form `search` prints (not an existing file, with a '[') is read as it
+// is, named `label` in messages; anything else names a mapping file.
+MappingFile LoadMappingArgument(const std::string& mapping_or_path, const std::string& label = "--mapping");
+
 // A document that MappingFile reads back to an equal Mapping: the header keys that are set, then
 // one entry per level with its keeps, temporal and spatial loops (flow-style lists).
 std::string MappingToYaml(const Mapping& mapping, const Problem& problem, const MappingFileHeader& header = {});

@@ -16,6 +16,8 @@
 
 #include "loopfront/report/table.h"
 #include "loopfront/workload/analysis.h"
+#include "loopfront/workload/loader.h"
+#include "loopfront/workload/transformer.h"
 
 namespace loopfront::report {
 
@@ -27,6 +29,21 @@ struct AnalyzedConfiguration {
   std::optional<std::string> phase{};
   std::vector<workload::WorkSummary> rows{};
 };
+
+// What `loopfront analyze` (and the Python module's analyze) asks of a loaded workload spec: the
+// values that replace the spec's, one configuration per sequence length.
+struct AnalysisRequest {
+  std::vector<std::int64_t> seq_lens{};           // empty: one configuration at the spec's own
+  std::optional<std::int64_t> batch{};            // absent: the spec's own, as the others
+  std::optional<workload::Phase> phase{};
+  std::optional<std::int64_t> kv_len{};
+  std::optional<workload::Precision> precision{};  // workload::PrecisionOverride of the spec
+  workload::GroupBy group_by = workload::GroupBy::kOp;
+};
+
+// Analyses every configuration of `spec`. Throws util::ConfigError for overrides the spec refuses.
+std::vector<AnalyzedConfiguration> AnalyzeConfigurations(const workload::WorkloadSpec& spec,
+                                                         const AnalysisRequest& request);
 
 // Every configuration's rows (AnalysisSchema columns).
 Table AnalysisTable(const std::vector<AnalyzedConfiguration>& configurations);

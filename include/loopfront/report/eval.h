@@ -17,11 +17,18 @@
 #include <string>
 
 #include "loopfront/cost/cost.h"
+#include "loopfront/cost/cost_model.h"
 #include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/report/table.h"
 
 namespace loopfront::report {
+
+// Evaluates the mapping a user gave (`eval`, the Python module's evaluate): its cost, or, when the
+// cost model cannot evaluate it, a util::ConfigError at `file`, key `mapping`, with
+// mapping::Describe's reason ("the dataflow cost model cannot evaluate this mapping: ...").
+cost::Cost EvaluateGivenMapping(const cost::CostModel& cost_model, const mapping::Problem& problem,
+                                const mapping::Mapping& mapping, const std::string& file);
 
 // The level-by-level explanation; `cost` must be feasible.
 std::string EvalText(const mapping::Problem& problem, const mapping::Mapping& mapping, const cost::Cost& cost,

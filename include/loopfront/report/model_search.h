@@ -42,6 +42,10 @@ struct ModelSearchHeader {
 // The front's points (ModelFrontSchema::Point columns), fastest first.
 Table ModelFrontTable(const planner::ModelSearchResult& result, const pareto::Front<planner::ModelPlan>& front);
 
+// The rows of `search --model --format csv` (ModelFrontSchema::Csv columns): the fused front's
+// (fusion = header.fusion), then with fusion auto the no-fusion front's (fusion = none).
+Table ModelCsvTable(const ModelSearchHeader& header, const planner::ModelSearchResult& result);
+
 // The statistics as a JSON object: ops, op_searches, candidate_groups, fusable_groups (=
 // feasible_groups), member_searches, evaluations, search_seconds, wall_seconds (only
 // `with_wall_seconds`: a point result keeps its own wall time under `timing`), threads.

@@ -56,6 +56,10 @@ struct SearchBaseline {
 // The front's points (SearchFrontSchema::Point columns), fastest first.
 Table SearchFrontTable(const pareto::Front<mapping::Mapping>& front, const mapping::Problem& problem);
 
+// The rows of `search --format csv` (SearchFrontSchema::Csv columns): the identity columns of
+// `header`, then each row of `front` (SearchFrontTable).
+Table SearchCsvTable(const SearchHeader& header, const Table& front);
+
 // The statistics as JSON: evaluations, valid_evaluations, valid_fraction, wall_seconds,
 // evaluations_per_second, threads, steps, stop_reason, mapspace_log10_size, mapspace_size (when
 // exact), invalid_by_reason.
