@@ -159,10 +159,12 @@ bool GeneLayout::Decode(std::span<const std::int64_t> genes, Genome& genome, std
       return false;
     }
   }
-  if (!mapspace.IsWellFormed(genome)) {
+  // Factors outside a constraint's bounds decode: searchers' repairs produce them, and they
+  // evaluate as infeasible (kFactorOutOfBounds), as in a search.
+  if (!mapspace.IsWellFormed(genome, /*within_bounds=*/false)) {
     problem =
-        "not a genome of this mapspace: an order that breaks an order constraint"
-        ", factors outside a constraint's bounds, or an on-chip tensor kept nowhere";
+        "not a genome of this mapspace: an order that breaks an order constraint, a tensor kept or bypassed "
+        "against a constraint, or an on-chip tensor kept nowhere";
     return false;
   }
   return true;

@@ -122,7 +122,7 @@ mapping::Mapping Mapspace::Decode(const Genome& genome) const {
   return mapping;
 }
 
-bool Mapspace::IsWellFormed(const Genome& genome) const {
+bool Mapspace::IsWellFormed(const Genome& genome, bool within_bounds) const {
   for (int dim = 0; dim < kMaxDims; ++dim) {
     if (dim >= num_dims_) {
       if (genome.padding[dim] != 0) return false;
@@ -146,7 +146,9 @@ bool Mapspace::IsWellFormed(const Genome& genome) const {
         return false;
       }
     }
-    if (dim_space.bounded && !DimWithinBounds(dim, genome.padding[dim], genome.factor_slots[dim])) return false;
+    if (within_bounds && dim_space.bounded && !DimWithinBounds(dim, genome.padding[dim], genome.factor_slots[dim])) {
+      return false;
+    }
   }
   for (int level_idx = 0; level_idx < kMaxLevels; ++level_idx) {
     const auto& order = genome.orders[level_idx];

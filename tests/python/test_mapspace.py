@@ -187,6 +187,23 @@ def test_ask_tell_with_loopfronts_model_gives_the_cli_front(space, name, params)
     assert searcher.best("latency")["latency_cycles"] == front[0]["latency_cycles"]
 
 
+def test_ask_tell_under_factor_bounds(tmp_path):
+    """The searchers' repairs may leave a constraint's bounds: such rows decode, and evaluate as infeasible."""
+    path = tmp_path / "bounds.yaml"
+    path.write_text("levels:\n  scratchpad: {temporal: {m: {max: 2}, n: {max: 2}, k: {max: 2}}}\n"
+                    "  accumulator: {temporal: {m: {max: 2}, n: {max: 2}, k: {max: 2}}}\n")
+    bounded = lf.Mapspace(GEMMINI, MATMUL, constraints=path)
+    searcher = lf.searcher("genetic", bounded, seed=3, params={"population": 16})
+    violations = set()
+    for _ in range(20):
+        genes = searcher.ask()
+        table = lf.evaluate_many(GEMMINI, MATMUL, genes, mapspace=bounded)
+        violations |= {row["violation"] for row in table}
+        searcher.tell(genes, table)
+    assert searcher.evaluations == 320 and len(searcher.front) > 0
+    assert "factor_out_of_bounds" in violations
+
+
 def test_tell_takes_cost_pairs_with_infeasible_ones(space):
     searcher = lf.searcher("genetic", space, seed=2, params={"population": 8})
     genes = searcher.ask()

@@ -17,7 +17,9 @@
 // DecodeGenes sorts each run of equal primes' slots, so a row that lists them in another order
 // decodes to the same genome and mapping. Any other row that is not a well-formed genome
 // (Mapspace::IsWellFormed: an order that is not a permutation or breaks an order constraint, a
-// keep that leaves an on-chip tensor nowhere, factors outside a constraint's bounds) is refused.
+// keep against a constraint or that leaves an on-chip tensor nowhere) is refused. Factors outside a
+// constraint's bounds are not refused: the searchers' repairs produce them (mapspace.h), and they
+// evaluate as infeasible (mapping::Violation::kFactorOutOfBounds), in a search as from genes.
 //
 // Thread-safety: a GeneLayout is immutable after construction; Encode and Decode are const.
 #pragma once

@@ -216,8 +216,9 @@ class Mapspace {
   }
 
   // Whether every gene is in range, canonical and consistent with the constraints (for tests and
-  // debugging; cheap but not meant for the hot path).
-  bool IsWellFormed(const Genome& genome) const;
+  // debugging; cheap but not meant for the hot path). With `within_bounds` false, factors outside a
+  // constraint's bounds pass (Repair may leave them; EvaluateGenome reports kFactorOutOfBounds).
+  bool IsWellFormed(const Genome& genome, bool within_bounds = true) const;
   // A canonical text of the genes, for debugging.
   std::string Describe(const Genome& genome) const;
 

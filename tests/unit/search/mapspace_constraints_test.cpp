@@ -27,11 +27,7 @@ namespace {
 constexpr loopfront::search::MapspaceOptions kNoPadding{.max_padding_waste = 0.0};
 
 Constraints Resolve(const std::string& text, const loopfront::mapping::Problem& problem) {
-  loopfront::util::Diagnostics diagnostics;
-  const auto document = loopfront::io::YamlDocument::LoadString(text, "c.yaml", diagnostics);
-  const auto spec = loopfront::mapping::ParseConstraints(document.root());
-  diagnostics.ThrowIfAny();
-  return loopfront::mapping::ResolveConstraints(spec, problem);
+  return loopfront::testing::ResolveConstraintsText(text, problem);
 }
 
 std::vector<std::string> Errors(const std::string& text, const loopfront::mapping::Problem& problem) {

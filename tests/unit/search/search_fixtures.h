@@ -5,7 +5,10 @@
 #include <string>
 
 #include "loopfront/arch/architecture.h"
+#include "loopfront/io/yaml_reader.h"
+#include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/problem.h"
+#include "loopfront/util/error.h"
 #include "loopfront/workload/op_spec.h"
 
 namespace loopfront::testing {
@@ -49,6 +52,15 @@ inline arch::Architecture SmallArchitecture(std::int64_t buffer_words = 128, std
 inline mapping::Problem SmallProblem(const std::string& op_spec,
                                      const arch::Architecture& architecture = SmallArchitecture()) {
   return mapping::Problem::Build(workload::ParseOpSpec(op_spec), architecture);
+}
+
+// Constraints written as YAML (docs/search.md), resolved against `problem`; throws util::ConfigError.
+inline mapping::Constraints ResolveConstraintsText(const std::string& text, const mapping::Problem& problem) {
+  util::Diagnostics diagnostics;
+  const auto document = io::YamlDocument::LoadString(text, "c.yaml", diagnostics);
+  const auto spec = mapping::ParseConstraints(document.root());
+  diagnostics.ThrowIfAny();
+  return mapping::ResolveConstraints(spec, problem);
 }
 
 }  // namespace loopfront::testing
