@@ -168,7 +168,6 @@ def test_ctrl_c_interrupts_a_long_search():
     assert process.returncode != 0
 
 
-@pytest.mark.skipif(not hasattr(lf, "Workload"), reason="loopfront.Workload (Workload.load) is not in this build")
 def test_search_model_gives_the_clis_fronts(gemmini):
     workload = lf.Workload.load("bert-base", seq_len=128, blocks_only=True)
     result = lf.search_model(workload, gemmini, budget_evals=300, tilings=2, seed=1)
