@@ -399,23 +399,6 @@ py::object EvaluateMany(const arch::Architecture& architecture, const Op& op, co
 
 // --- Searcher (ask/tell) -----------------------------------------------------------------------------
 
-// "latency,energy", ("latency", "energy") or ["edp"] as the CLI's --objectives text.
-std::string ObjectivesText(const py::object& objectives) {
-  if (py::isinstance<py::str>(objectives)) return objectives.cast<std::string>();
-  if (py::isinstance<py::list>(objectives) || py::isinstance<py::tuple>(objectives)) {
-    std::string text;
-    for (const py::handle item : objectives) {
-      if (!py::isinstance<py::str>(item)) {
-        throw py::type_error("loopfront: objectives: expected names (str), got a " + TypeName(item));
-      }
-      text += (text.empty() ? "" : ",") + item.cast<std::string>();
-    }
-    return text;
-  }
-  throw py::type_error("loopfront: objectives: expected \"latency,energy\" or a tuple of names, got " +
-                       TypeName(objectives));
-}
-
 search::Objective ReadObjectives(const py::object& objectives) {
   util::Diagnostics diagnostics;
   const std::optional<search::Objective> objective =

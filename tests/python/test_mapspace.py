@@ -275,3 +275,29 @@ def test_the_docs_examples_run(capsys):
         exec(compile(block, "docs/python.md", "exec"), namespace)
     assert namespace["searcher"].best("edp") is not None
     assert "DRAM[" in capsys.readouterr().out
+
+
+def test_evaluate_many_equals_a_loop_of_evaluate(space):
+    genes = space.sample(200, seed=21, repair=True)
+    texts = space.decode(genes)
+    table = lf.evaluate_many(GEMMINI, MATMUL, genes, mapspace=space)
+    assert sum(row["feasible"] for row in table) >= 50
+    for text, row in zip(texts, table):
+        if row["feasible"]:
+            one = lf.evaluate(GEMMINI, MATMUL, text)
+            assert (one["cycles"], one["energy_pj"], one["edp_pj_cycles"]) == (
+                row["latency_cycles"], row["energy_pj"], row["edp_pj_cycles"])
+        else:
+            with pytest.raises(lf.ConfigError):
+                lf.evaluate(GEMMINI, MATMUL, text)
+
+
+@pytest.mark.parametrize("name,params", [("random", {"batch_size": 100}), ("genetic", {"population": 24}),
+                                         ("annealing", {"chains": 5, "round_moves": 7})])
+def test_ask_tell_with_loopfronts_model_gives_search_s_front(space, name, params):
+    budget = 997
+    searcher = ask_tell_front(space, name, budget, 7, params)
+    result = lf.search(GEMMINI, MATMUL, searcher=name, params=params, seed=7, budget_evals=budget, threads=1)
+    assert [row["mapping"] for row in searcher.front] == [row["mapping"] for row in result.front]
+    assert [row["energy_pj"] for row in searcher.front] == [row["energy_pj"] for row in result.front]
+    assert searcher.best("edp")["mapping"] == result.best("edp")["mapping"]
