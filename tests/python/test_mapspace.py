@@ -123,6 +123,10 @@ def test_constraints_from_a_file(tmp_path):
         lf.Mapspace(GEMMINI, MATMUL, constraints=str(path))
     with pytest.raises(TypeError):
         lf.Mapspace(GEMMINI, MATMUL, constraints=3)
+    path.write_text("levels:\n  DRAM:\n    temporal: {m: 1}\n")
+    from_object = lf.Mapspace(GEMMINI, MATMUL, constraints=lf.Constraints.load(str(path), GEMMINI, MATMUL))
+    assert from_object.size() == constrained.size()
+    assert (from_object.sample(5) == constrained.sample(5)).all()
 
 
 def test_evaluate_many_genes_and_texts_agree(space):
