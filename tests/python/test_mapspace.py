@@ -305,3 +305,14 @@ def test_ask_tell_with_loopfronts_model_gives_search_s_front(space, name, params
     assert [row["mapping"] for row in searcher.front] == [row["mapping"] for row in result.front]
     assert [row["energy_pj"] for row in searcher.front] == [row["energy_pj"] for row in result.front]
     assert searcher.best("edp")["mapping"] == result.best("edp")["mapping"]
+
+
+def test_a_searcher_refuses_a_second_thread_while_it_works(space):
+    searcher = lf.searcher("random", space, params={"batch_size": 300000}, threads=1)
+    asking = threading.Thread(target=searcher.ask)
+    asking.start()
+    time.sleep(0.05)  # the ask takes ~0.4 s (GIL released)
+    with pytest.raises(RuntimeError, match="in use by another thread"):
+        searcher.front
+    asking.join()
+    assert len(searcher.front) == 0  # free again
