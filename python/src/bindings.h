@@ -45,6 +45,10 @@ py::object ToPython(const nlohmann::ordered_json& value);
 // gives none.
 std::vector<std::string> ParamStrings(const py::object& params);
 
+// Objectives as the CLI's --objectives text: a str as it is ("latency,energy"), a tuple or list of
+// names joined by commas (("latency", "energy")). Anything else is a TypeError.
+std::string ObjectivesText(const py::object& objectives);
+
 // Waits until `finished` is ready with the GIL released (the caller holds it), taking the GIL every
 // 50 ms to run Python's signal handlers. When one raises (Ctrl-C → KeyboardInterrupt), it asks the
 // running search to stop at its next step (util::RequestStop) and keeps waiting; it returns that

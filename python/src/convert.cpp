@@ -52,4 +52,21 @@ std::vector<std::string> ParamStrings(const py::object& params) {
   return strings;
 }
 
+std::string ObjectivesText(const py::object& objectives) {
+  if (py::isinstance<py::str>(objectives)) return objectives.cast<std::string>();
+  if (py::isinstance<py::tuple>(objectives) || py::isinstance<py::list>(objectives)) {
+    std::string text;
+    for (const py::handle item : objectives) {
+      if (!py::isinstance<py::str>(item)) {
+        throw py::type_error("loopfront: expected objectives as names (str), got " +
+                             std::string(py::str(py::type::of(item).attr("__name__"))));
+      }
+      text += (text.empty() ? "" : ",") + item.cast<std::string>();
+    }
+    return text;
+  }
+  throw py::type_error("loopfront: expected objectives as a str (\"latency,energy\") or a tuple of names, got " +
+                       std::string(py::str(py::type::of(objectives).attr("__name__"))));
+}
+
 }  // namespace loopfront::python

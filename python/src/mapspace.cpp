@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,11 +43,26 @@ struct MapspaceObject {
   std::string label;  // "<op label> on <architecture>"
 };
 
-// `Searcher`: an ask/tell search of one mapspace.
+// `Searcher`: an ask/tell search of one mapspace. Its calls release the GIL, so `in_use` refuses a
+// second thread's call while one runs (an AskTell is used by one thread at a time).
 struct SearcherObject {
   std::shared_ptr<const MapspaceObject> space;
   std::unique_ptr<search::AskTell> ask_tell;
   std::string objectives;
+  std::mutex in_use;
+};
+
+// Holds a searcher's `in_use` for one call; another thread's call meanwhile is a RuntimeError.
+class SearcherCall {
+ public:
+  explicit SearcherCall(SearcherObject& searcher) : lock_(searcher.in_use, std::try_to_lock) {
+    if (!lock_.owns_lock()) {
+      throw std::runtime_error("loopfront: this Searcher is in use by another thread (ask/tell one thread at a time)");
+    }
+  }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
 };
 
 util::ConfigError ArgumentError(const std::string& path, const std::string& message) {
@@ -399,23 +416,6 @@ py::object EvaluateMany(const arch::Architecture& architecture, const Op& op, co
 
 // --- Searcher (ask/tell) -----------------------------------------------------------------------------
 
-// "latency,energy", ("latency", "energy") or ["edp"] as the CLI's --objectives text.
-std::string ObjectivesText(const py::object& objectives) {
-  if (py::isinstance<py::str>(objectives)) return objectives.cast<std::string>();
-  if (py::isinstance<py::list>(objectives) || py::isinstance<py::tuple>(objectives)) {
-    std::string text;
-    for (const py::handle item : objectives) {
-      if (!py::isinstance<py::str>(item)) {
-        throw py::type_error("loopfront: objectives: expected names (str), got a " + TypeName(item));
-      }
-      text += (text.empty() ? "" : ",") + item.cast<std::string>();
-    }
-    return text;
-  }
-  throw py::type_error("loopfront: objectives: expected \"latency,energy\" or a tuple of names, got " +
-                       TypeName(objectives));
-}
-
 search::Objective ReadObjectives(const py::object& objectives) {
   util::Diagnostics diagnostics;
   const std::optional<search::Objective> objective =
@@ -439,6 +439,7 @@ std::unique_ptr<SearcherObject> MakeSearcher(const std::string& name, const std:
 }
 
 py::object Ask(SearcherObject& searcher, const std::optional<std::int64_t>& count) {
+  const SearcherCall call(searcher);
   if (count && *count < 1) throw ArgumentError("n", "expected at least 1 mapping, got " + std::to_string(*count));
   std::vector<std::int64_t> values = RunReleased([&] {
     const std::vector<search::Genome>& batch = searcher.ask_tell->Ask(count.value_or(0));
@@ -522,13 +523,17 @@ void Tell(SearcherObject& searcher, const py::object& genes, const py::object& c
   const Rows rows = ReadGeneRows(genes);
   const std::vector<search::Genome> genomes = DecodeRows(*searcher.space->layout, rows);
   const std::vector<search::Evaluation> evaluations = ReadCosts(costs);
+  const SearcherCall call(searcher);
   RunReleased([&] { searcher.ask_tell->Tell(genomes, evaluations); });
 }
 
 // The front so far as a Table (the report layer's front columns: point, latency_cycles, energy_pj,
 // edp_pj_cycles, mapping), fastest first.
-py::object Front(const SearcherObject& searcher) {
-  const search::SearchResult result = searcher.ask_tell->Result();
+py::object Front(SearcherObject& searcher) {
+  const search::SearchResult result = [&] {
+    const SearcherCall call(searcher);
+    return searcher.ask_tell->Result();
+  }();
   const report::Table table = report::SearchFrontTable(result.front, searcher.space->mapspace->problem());
   std::vector<std::string> columns;
   for (const report::Column& column : report::kSearchFront.Point()) columns.push_back(column.name);
@@ -536,14 +541,17 @@ py::object Front(const SearcherObject& searcher) {
   return MakeTable(rows, columns);
 }
 
-py::object Best(const SearcherObject& searcher, const std::string& objective_name) {
+py::object Best(SearcherObject& searcher, const std::string& objective_name) {
   util::Diagnostics diagnostics;
   const std::optional<search::Objective> objective = search::ParseObjective(objective_name, "objective", diagnostics);
   diagnostics.ThrowIfAny();
   if (*objective == search::Objective::kLatencyEnergy) {
     throw ArgumentError("objective", "expected one of latency, energy, edp, got the pair '" + objective_name + "'");
   }
-  const search::SearchResult result = searcher.ask_tell->Result();
+  const search::SearchResult result = [&] {
+    const SearcherCall call(searcher);
+    return searcher.ask_tell->Result();
+  }();
   const auto& points = result.front.points();
   if (points.empty()) return py::none();
   std::size_t best = 0;

@@ -28,24 +28,6 @@
 namespace loopfront::python {
 namespace {
 
-// `objectives` as the CLI's text: "latency,energy", or a tuple/list of names joined by commas.
-std::string ObjectivesText(const py::object& objectives) {
-  if (py::isinstance<py::str>(objectives)) return objectives.cast<std::string>();
-  if (py::isinstance<py::tuple>(objectives) || py::isinstance<py::list>(objectives)) {
-    std::string text;
-    for (const py::handle item : objectives) {
-      if (!py::isinstance<py::str>(item)) {
-        throw py::type_error("loopfront: expected objectives as names (str), got " +
-                             std::string(py::str(py::type::of(item).attr("__name__"))));
-      }
-      text += (text.empty() ? "" : ",") + item.cast<std::string>();
-    }
-    return text;
-  }
-  throw py::type_error("loopfront: expected objectives as a str (\"latency,energy\") or a tuple of names, got " +
-                       std::string(py::str(py::type::of(objectives).attr("__name__"))));
-}
-
 // The numeric options both searches share, checked as the CLI's option checks do.
 struct NumericOptions {
   std::optional<std::int64_t> budget_evals;

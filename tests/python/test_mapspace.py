@@ -123,6 +123,10 @@ def test_constraints_from_a_file(tmp_path):
         lf.Mapspace(GEMMINI, MATMUL, constraints=str(path))
     with pytest.raises(TypeError):
         lf.Mapspace(GEMMINI, MATMUL, constraints=3)
+    path.write_text("levels:\n  DRAM:\n    temporal: {m: 1}\n")
+    from_object = lf.Mapspace(GEMMINI, MATMUL, constraints=lf.Constraints.load(str(path), GEMMINI, MATMUL))
+    assert from_object.size() == constrained.size()
+    assert (from_object.sample(5) == constrained.sample(5)).all()
 
 
 def test_evaluate_many_genes_and_texts_agree(space):
@@ -275,3 +279,40 @@ def test_the_docs_examples_run(capsys):
         exec(compile(block, "docs/python.md", "exec"), namespace)
     assert namespace["searcher"].best("edp") is not None
     assert "DRAM[" in capsys.readouterr().out
+
+
+def test_evaluate_many_equals_a_loop_of_evaluate(space):
+    genes = space.sample(200, seed=21, repair=True)
+    texts = space.decode(genes)
+    table = lf.evaluate_many(GEMMINI, MATMUL, genes, mapspace=space)
+    assert sum(row["feasible"] for row in table) >= 50
+    for text, row in zip(texts, table):
+        if row["feasible"]:
+            one = lf.evaluate(GEMMINI, MATMUL, text)
+            assert (one["cycles"], one["energy_pj"], one["edp_pj_cycles"]) == (
+                row["latency_cycles"], row["energy_pj"], row["edp_pj_cycles"])
+        else:
+            with pytest.raises(lf.ConfigError):
+                lf.evaluate(GEMMINI, MATMUL, text)
+
+
+@pytest.mark.parametrize("name,params", [("random", {"batch_size": 100}), ("genetic", {"population": 24}),
+                                         ("annealing", {"chains": 5, "round_moves": 7})])
+def test_ask_tell_with_loopfronts_model_gives_search_s_front(space, name, params):
+    budget = 997
+    searcher = ask_tell_front(space, name, budget, 7, params)
+    result = lf.search(GEMMINI, MATMUL, searcher=name, params=params, seed=7, budget_evals=budget, threads=1)
+    assert [row["mapping"] for row in searcher.front] == [row["mapping"] for row in result.front]
+    assert [row["energy_pj"] for row in searcher.front] == [row["energy_pj"] for row in result.front]
+    assert searcher.best("edp")["mapping"] == result.best("edp")["mapping"]
+
+
+def test_a_searcher_refuses_a_second_thread_while_it_works(space):
+    searcher = lf.searcher("random", space, params={"batch_size": 300000}, threads=1)
+    asking = threading.Thread(target=searcher.ask)
+    asking.start()
+    time.sleep(0.05)  # the ask takes ~0.4 s (GIL released)
+    with pytest.raises(RuntimeError, match="in use by another thread"):
+        searcher.front
+    asking.join()
+    assert len(searcher.front) == 0  # free again

@@ -94,14 +94,7 @@ TEST_CASE("An ask/tell loop gives Search's front for the same seed and budget", 
 }
 
 TEST_CASE("Ask/tell under factor bounds equals Search too (repairs may leave the bounds)", "[search][ask_tell]") {
-  const auto problem = loopfront::testing::SmallProblem("matmul m=16 n=8 k=8");
-  const auto constraints = loopfront::testing::ResolveConstraintsText(R"(
-levels:
-  DRAM: {temporal: {k: {max: 2}}, order: [n]}
-  buffer: {temporal: {m: {min: 2}, n: rest}, must_keep: [B]}
-)",
-                                                                      problem);
-  const auto mapspace = std::make_shared<const Mapspace>(Mapspace::Build(problem, constraints));
+  const auto mapspace = std::make_shared<const Mapspace>(loopfront::testing::SmallBoundedMapspace());
   for (const std::string searcher : {"random", "genetic", "annealing"}) {
     INFO(searcher);
     loopfront::search::SearchOptions options;

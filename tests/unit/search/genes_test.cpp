@@ -75,14 +75,7 @@ TEST_CASE("Genes round-trip sampled genomes", "[search][genes]") {
     CheckRoundTrip(Mapspace::Build(PresetProblem("tpu-like", "matmul m=512 n=512 k=512")), 200);
   }
   SECTION("constraints: bounds, rest, order, must_keep") {
-    const auto problem = loopfront::testing::SmallProblem("matmul m=16 n=8 k=8");
-    const auto constraints = loopfront::testing::ResolveConstraintsText(R"(
-levels:
-  DRAM: {temporal: {k: {max: 2}}, order: [n]}
-  buffer: {temporal: {m: {min: 2}, n: rest}, must_keep: [B]}
-)",
-                                                                        problem);
-    const Mapspace mapspace = Mapspace::Build(problem, constraints);
+    const Mapspace mapspace = loopfront::testing::SmallBoundedMapspace();
     REQUIRE(mapspace.has_factor_bounds());
     CHECK(CheckRoundTrip(mapspace, 300) > 0);  // repaired out of bounds, and still decoded
   }

@@ -8,6 +8,7 @@
 #include "loopfront/io/yaml_reader.h"
 #include "loopfront/mapping/constraints.h"
 #include "loopfront/mapping/problem.h"
+#include "loopfront/search/mapspace.h"
 #include "loopfront/util/error.h"
 #include "loopfront/workload/op_spec.h"
 
@@ -61,6 +62,18 @@ inline mapping::Constraints ResolveConstraintsText(const std::string& text, cons
   const auto spec = mapping::ParseConstraints(document.root());
   diagnostics.ThrowIfAny();
   return mapping::ResolveConstraints(spec, problem);
+}
+
+// A mapspace with factor bounds, an order, `rest` and must_keep on the small architecture, where
+// repairs do leave the bounds (genes and ask/tell tests).
+inline search::Mapspace SmallBoundedMapspace() {
+  const mapping::Problem problem = SmallProblem("matmul m=16 n=8 k=8");
+  return search::Mapspace::Build(problem, ResolveConstraintsText(R"(
+levels:
+  DRAM: {temporal: {k: {max: 2}}, order: [n]}
+  buffer: {temporal: {m: {min: 2}, n: rest}, must_keep: [B]}
+)",
+                                                                 problem));
 }
 
 }  // namespace loopfront::testing
