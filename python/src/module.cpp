@@ -2,6 +2,7 @@
 // and the signal polling of RunReleased. The package python/loopfront/__init__.py re-exports it.
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <csignal>
 #include <string>
 #include <vector>
@@ -42,8 +43,20 @@ py::dict Presets() {
   return presets;
 }
 
+// The keyword argument that stands for a command-line option a diagnostic names: the library's
+// registries and checks name `--param`, `--cost-param`, `--budget-evals`, … as the CLI spells them;
+// the functions of this module take them as params, cost_params, budget_evals, … . Other paths
+// (YAML keys, keywords already) stay.
+std::string KeywordPath(const std::string& path) {
+  if (path.rfind("--", 0) != 0) return path;
+  std::string keyword = path.substr(2);
+  std::replace(keyword.begin(), keyword.end(), '-', '_');
+  if (keyword == "param" || keyword == "cost_param") keyword += 's';
+  return keyword;
+}
+
 // ConfigError carries the CLI's message (one `file:line:col: key.path: expected …, got …` line per
-// problem) and the problems as dicts in `.diagnostics`.
+// problem, an option named by its keyword) and the problems as dicts in `.diagnostics`.
 void RegisterErrors(py::module_& module) {
   static py::exception<util::ConfigError> config_error(module, "ConfigError", PyExc_ValueError);
   static py::exception<util::InternalError> internal_error(module, "InternalError", PyExc_RuntimeError);
@@ -57,7 +70,10 @@ void RegisterErrors(py::module_& module) {
       if (pointer) std::rethrow_exception(pointer);
     } catch (const util::ConfigError& error) {
       py::list diagnostics;
-      for (const util::Diagnostic& diagnostic : error.diagnostics()) {
+      std::string message;
+      for (util::Diagnostic diagnostic : error.diagnostics()) {
+        diagnostic.path = KeywordPath(diagnostic.path);
+        message += (message.empty() ? "" : "\n") + diagnostic.ToString();
         py::dict item;
         item["file"] = diagnostic.file;
         item["line"] = diagnostic.line;
@@ -67,7 +83,7 @@ void RegisterErrors(py::module_& module) {
         item["text"] = diagnostic.ToString();
         diagnostics.append(item);
       }
-      py::object instance = py::reinterpret_borrow<py::object>(config_error)(py::str(error.what()));
+      py::object instance = py::reinterpret_borrow<py::object>(config_error)(py::str(message));
       instance.attr("diagnostics") = diagnostics;
       PyErr_SetObject(config_error.ptr(), instance.ptr());
     } catch (const util::InternalError& error) {

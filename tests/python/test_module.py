@@ -43,3 +43,15 @@ def test_a_config_error_carries_the_cli_message():
         lf.Architecture.load("gemmnii")
     assert "did you mean 'gemmini'" in str(raised.value)
     assert raised.value.diagnostics[0]["text"] == str(raised.value)
+
+
+def test_errors_name_keywords_not_command_line_options():
+    gemmini = lf.Architecture.load("gemmini")
+    op = lf.Op.parse("matmul m=64 n=64 k=64")
+    with pytest.raises(lf.ConfigError) as raised:
+        lf.search(gemmini, op, params={"popsize": 3}, cost_params={"x": 1})
+    message = str(raised.value)
+    assert message.startswith("params: expected NAME=VALUE with NAME one of population")
+    assert "\ncost_params: expected NAME=VALUE with NAME one of (none) (cost_model dataflow), got 'x=1'" in message
+    assert "--param" not in message
+    assert raised.value.diagnostics[0]["path"] == "params"
