@@ -85,38 +85,6 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& options) {
   return selection;
 }
 
-namespace {
-
-// Throws when the command line and the mapping file name different architectures or ops.
-void CheckAgreement(const mapping::Problem& from_file, const OpSelection& selection, const std::string& file) {
-  arch::Architecture file_arch = from_file.arch();
-  file_arch.name = selection.architecture.name;
-  std::vector<util::Diagnostic> diagnostics;
-  if (!(file_arch == selection.architecture)) {
-    diagnostics.push_back(util::Diagnostic{
-        .file = file,
-        .path = "arch",
-        .message = fmt::format("expected the architecture given by --arch ('{}'), got a different one ('{}'); "
-                               "drop one of the two",
-                               selection.architecture.name, from_file.arch().name)});
-  }
-  workload::Op file_op = from_file.op();
-  file_op.name = selection.op.name;
-  file_op.count = selection.op.count;
-  file_op.op_class = selection.op.op_class;
-  if (!(file_op == selection.op)) {
-    diagnostics.push_back(util::Diagnostic{
-        .file = file,
-        .path = "op",
-        .message = fmt::format("expected the op given on the command line ({}), got a different one; drop one "
-                               "of the two",
-                               selection.op_label)});
-  }
-  if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
-}
-
-}  // namespace
-
 OpSelection ResolveOpSelection(const OpSelectionOptions& cli_options, const mapping::MappingFile& file) {
   const mapping::MappingFileHeader& header = file.header();
   // Loading what the header names first reports its errors at the header's keys.
@@ -139,7 +107,10 @@ OpSelection ResolveOpSelection(const OpSelectionOptions& cli_options, const mapp
   }
   OpSelection selection = ResolveOpSelection(options);
   // Where both name the same thing, they must agree.
-  if ((cli_names_arch || cli_names_op) && file_problem) CheckAgreement(*file_problem, selection, file.file());
+  if ((cli_names_arch || cli_names_op) && file_problem) {
+    mapping::CheckHeaderAgreement(*file_problem, selection.architecture, selection.op, file.file(), "given by --arch",
+                                  fmt::format("given on the command line ({})", selection.op_label));
+  }
   return selection;
 }
 

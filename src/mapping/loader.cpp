@@ -446,6 +446,31 @@ void SaveMapping(const std::filesystem::path& path, const Mapping& mapping, cons
   io::WriteFileAtomically(path, MappingToYaml(mapping, problem, header));
 }
 
+void CheckHeaderAgreement(const Problem& from_file, const arch::Architecture& architecture, const workload::Op& op,
+                          const std::string& file, std::string_view arch_source, std::string_view op_source) {
+  arch::Architecture file_arch = from_file.arch();
+  file_arch.name = architecture.name;
+  std::vector<util::Diagnostic> diagnostics;
+  if (!(file_arch == architecture)) {
+    diagnostics.push_back(util::Diagnostic{
+        .file = file,
+        .path = "arch",
+        .message = fmt::format("expected the architecture {} ('{}'), got a different one ('{}'); drop one of the two",
+                               arch_source, architecture.name, from_file.arch().name)});
+  }
+  workload::Op file_op = from_file.op();
+  file_op.name = op.name;
+  file_op.count = op.count;
+  file_op.op_class = op.op_class;
+  if (!(file_op == op)) {
+    diagnostics.push_back(util::Diagnostic{
+        .file = file,
+        .path = "op",
+        .message = fmt::format("expected the op {}, got a different one; drop one of the two", op_source)});
+  }
+  if (!diagnostics.empty()) throw util::ConfigError(std::move(diagnostics));
+}
+
 MappingFile LoadMappingArgument(const std::string& mapping_or_path, const std::string& label) {
   const bool one_line =
       !std::filesystem::exists(mapping_or_path) && mapping_or_path.find('[') != std::string::npos;

@@ -90,3 +90,20 @@ def test_errors_carry_file_positions(tmp_path):
 def test_argument_types():
     with pytest.raises(TypeError):
         lf.evaluate("gemmini", lf.Op.parse(MATMUL), "DRAM[m512]")
+
+
+def test_a_mapping_file_naming_another_architecture_or_op_is_refused(tmp_path):
+    gemmini = lf.Architecture.load("gemmini")
+    op = lf.Op.parse(MATMUL)
+    line = front_mappings("gemmini", MATMUL)[0]
+    agreeing = tmp_path / "agreeing.yaml"
+    agreeing.write_text(f"arch: gemmini\nop: {json.dumps(MATMUL)}\nmapping: {json.dumps(line)}\n")
+    assert lf.evaluate(gemmini, op, str(agreeing)) == lf.evaluate(gemmini, op, line)
+    other = tmp_path / "other.yaml"
+    other.write_text(f"arch: tpu-like\nop: \"matmul m=64 n=64 k=64\"\nmapping: {json.dumps(line)}\n")
+    with pytest.raises(lf.ConfigError) as raised:
+        lf.evaluate(gemmini, op, str(other))
+    paths = [diagnostic["path"] for diagnostic in raised.value.diagnostics]
+    assert paths == ["arch", "op"]
+    assert "expected the architecture given as `arch` ('gemmini'), got a different one ('tpu-like')" in str(raised.value)
+    assert f"expected the op given as `op` ({MATMUL}), got a different one" in str(raised.value)

@@ -94,6 +94,15 @@ class MappingFile {
 // is, named `label` in messages; anything else names a mapping file.
 MappingFile LoadMappingArgument(const std::string& mapping_or_path, const std::string& label = "--mapping");
 
+// Where a mapping file's header names the architecture and the op (`from_file`, HeaderProblem) and
+// the caller names them too (`architecture`, `op`), they must agree (names, counts and op classes
+// aside): a util::ConfigError at `file`'s `arch` and `op` keys for each that differs, saying
+// "expected the architecture <arch_source> ('name'), got a different one ('name'); drop one of the
+// two" and "expected the op <op_source>, got a different one; …" (`eval`: "given by --arch", "given
+// on the command line (SPEC)"; the Python module's evaluate names its arguments).
+void CheckHeaderAgreement(const Problem& from_file, const arch::Architecture& architecture, const workload::Op& op,
+                          const std::string& file, std::string_view arch_source, std::string_view op_source);
+
 // A document that MappingFile reads back to an equal Mapping: the header keys that are set, then
 // one entry per level with its keeps, temporal and spatial loops (flow-style lists).
 std::string MappingToYaml(const Mapping& mapping, const Problem& problem, const MappingFileHeader& header = {});
