@@ -32,6 +32,8 @@
 #include <utility>
 #include <vector>
 
+#include "loopfront/util/error.h"
+
 namespace loopfront::python {
 
 namespace py = pybind11;
@@ -48,6 +50,14 @@ std::vector<std::string> ParamStrings(const py::object& params);
 // Objectives as the CLI's --objectives text: a str as it is ("latency,energy"), a tuple or list of
 // names joined by commas (("latency", "energy")). Anything else is a TypeError.
 std::string ObjectivesText(const py::object& objectives);
+
+// The checks of the options several functions share, worded as the CLI's option checks, into
+// `diagnostics` at the keyword: a count or budget ≥ 0 (NaN refused), max_padding_waste in
+// [0, search::kMaxPaddingWasteLimit], threads ≥ 0 (0 = every core).
+void CheckNonNegative(const char* keyword, double value, util::Diagnostics& diagnostics);
+void CheckMaxPaddingWaste(double value, util::Diagnostics& diagnostics);
+// `threads` as the functions take it: 0 = util::DefaultThreadCount(); a negative count is a ConfigError.
+int ThreadCount(int threads);
 
 // Waits until `finished` is ready with the GIL released (the caller holds it), taking the GIL every
 // 50 ms to run Python's signal handlers. When one raises (Ctrl-C → KeyboardInterrupt), it asks the

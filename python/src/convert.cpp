@@ -1,5 +1,10 @@
 #include "python/src/bindings.h"
 
+#include <fmt/format.h>
+
+#include "loopfront/search/mapspace.h"
+#include "loopfront/util/threads.h"
+
 namespace loopfront::python {
 
 py::object ToPython(const nlohmann::ordered_json& value) {
@@ -67,6 +72,26 @@ std::string ObjectivesText(const py::object& objectives) {
   }
   throw py::type_error("loopfront: expected objectives as a str (\"latency,energy\") or a tuple of names, got " +
                        std::string(py::str(py::type::of(objectives).attr("__name__"))));
+}
+
+void CheckNonNegative(const char* keyword, double value, util::Diagnostics& diagnostics) {
+  if (!(value >= 0)) diagnostics.Add({.path = keyword, .message = fmt::format("expected a number >= 0, got {}", value)});
+}
+
+void CheckMaxPaddingWaste(double value, util::Diagnostics& diagnostics) {
+  // As `--max-padding-waste` (CLI::Range(0.0, kMaxPaddingWasteLimit)).
+  if (!(value >= 0.0 && value <= search::kMaxPaddingWasteLimit)) {
+    diagnostics.Add({.path = "max_padding_waste",
+                     .message = fmt::format("expected a fraction in [0, {}], got {}", search::kMaxPaddingWasteLimit,
+                                            value)});
+  }
+}
+
+int ThreadCount(int threads) {
+  util::Diagnostics diagnostics;
+  CheckNonNegative("threads", threads, diagnostics);
+  diagnostics.ThrowIfAny();
+  return threads > 0 ? threads : util::DefaultThreadCount();
 }
 
 }  // namespace loopfront::python

@@ -213,10 +213,7 @@ std::vector<std::int64_t> EncodeAll(const search::GeneLayout& layout, std::span<
   return values;
 }
 
-int ThreadCount(int threads) {
-  if (threads < 0) throw ArgumentError("threads", "expected 0 (every core) or a positive count, got " + std::to_string(threads));
-  return threads > 0 ? threads : util::DefaultThreadCount();
-}
+}  // namespace
 
 // --- Mapspace ----------------------------------------------------------------------------------------
 
@@ -231,8 +228,13 @@ mapping::Constraints ResolveConstraintsArgument(const py::object& constraints, c
                        TypeName(constraints));
 }
 
+namespace {
+
 std::shared_ptr<MapspaceObject> MakeMapspace(const arch::Architecture& architecture, const Op& op,
                                              const py::object& constraints, double max_padding_waste) {
+  util::Diagnostics diagnostics;
+  CheckMaxPaddingWaste(max_padding_waste, diagnostics);
+  diagnostics.ThrowIfAny();
   const mapping::Problem problem = RunReleased([&] { return mapping::Problem::Build(op.op, architecture); });
   const mapping::Constraints resolved = ResolveConstraintsArgument(constraints, problem);
   auto object = std::make_shared<MapspaceObject>();

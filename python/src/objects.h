@@ -6,6 +6,8 @@
 
 #include "loopfront/experiment/model_input.h"
 #include "loopfront/mapping/constraints.h"
+#include "loopfront/mapping/problem.h"
+#include "python/src/bindings.h"
 #include "loopfront/workload/op.h"
 
 namespace loopfront::python {
@@ -30,5 +32,10 @@ struct Constraints {
   mapping::Constraints constraints;
   std::string source;  // the file(s) they came from, for messages
 };
+
+// A `constraints=` argument (Mapspace, search): None (no constraints), a Constraints object, or the
+// path of a constraints YAML file (str or os.PathLike) read against `problem`; else a TypeError.
+// Defined in mapspace.cpp.
+mapping::Constraints ResolveConstraintsArgument(const py::object& constraints, const mapping::Problem& problem);
 
 }  // namespace loopfront::python

@@ -38,20 +38,11 @@ struct NumericOptions {
 };
 
 void CheckNumericOptions(const NumericOptions& options, util::Diagnostics& diagnostics) {
-  auto non_negative = [&](const char* name, double value) {
-    if (value < 0) {
-      diagnostics.Add({.path = name, .message = fmt::format("expected a number >= 0, got {}", value)});
-    }
-  };
-  if (options.budget_evals) non_negative("budget_evals", static_cast<double>(*options.budget_evals));
-  if (options.budget_seconds) non_negative("budget_seconds", *options.budget_seconds);
-  if (options.budget_stall) non_negative("budget_stall", static_cast<double>(*options.budget_stall));
-  non_negative("threads", options.threads);
-  // As `--max-padding-waste` (CLI::Range(0.0, 0.99)).
-  if (!(options.max_padding_waste >= 0.0 && options.max_padding_waste <= 0.99)) {
-    diagnostics.Add({.path = "max_padding_waste",
-                     .message = fmt::format("expected a fraction in [0, 0.99], got {}", options.max_padding_waste)});
-  }
+  if (options.budget_evals) CheckNonNegative("budget_evals", static_cast<double>(*options.budget_evals), diagnostics);
+  if (options.budget_seconds) CheckNonNegative("budget_seconds", *options.budget_seconds, diagnostics);
+  if (options.budget_stall) CheckNonNegative("budget_stall", static_cast<double>(*options.budget_stall), diagnostics);
+  CheckNonNegative("threads", options.threads, diagnostics);
+  CheckMaxPaddingWaste(options.max_padding_waste, diagnostics);
 }
 
 // A report table as the Python side builds its Table from: {"columns": [...], "rows": [{...}, ...]}.
@@ -90,17 +81,8 @@ py::dict Search(const arch::Architecture& architecture, const Op& op, const std:
     for (const util::Diagnostic& diagnostic : error.diagnostics()) diagnostics.Add(diagnostic);
   }
   diagnostics.ThrowIfAny();
-  mapping::Constraints resolved;
-  if (!constraints.is_none()) {
-    try {
-      resolved = constraints.cast<const Constraints&>().constraints;
-    } catch (const py::cast_error&) {
-      throw py::type_error("loopfront: expected constraints as a loopfront.Constraints, got " +
-                           std::string(py::str(py::type::of(constraints).attr("__name__"))));
-    }
-  }
-
   const mapping::Problem problem = mapping::Problem::Build(op.op, architecture);
+  const mapping::Constraints resolved = ResolveConstraintsArgument(constraints, problem);
   const search::SearchResult result = RunReleased([&] {
     const search::Mapspace mapspace = search::Mapspace::Build(problem, resolved, plan->mapspace);
     return search::RunOpSearch(*plan, mapspace, *cost_model, op.label, architecture.name);

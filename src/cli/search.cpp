@@ -342,7 +342,7 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
       ->add_option("--max-padding-waste", args->max_padding_waste,
                    "Largest fraction of a dim's padded iterations that may be padding (0 = no padding)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 0.99));
+      ->check(CLI::Range(0.0, search::kMaxPaddingWasteLimit));
   command->add_option("--reference-front", args->reference_front_path,
                       "CSV of a reference front (e.g. a longer run's --format csv) to compare against");
   command->add_option("--baseline", args->baseline,

@@ -97,6 +97,28 @@ def test_bad_options_are_config_errors_all_at_once(gemmini, matmul):
         lf.search(gemmini, matmul, params={"populaton": 8}, budget_evals=100)
     with pytest.raises(TypeError):
         lf.search(gemmini, matmul, objectives=3)
+    with pytest.raises(lf.ConfigError) as raised:
+        lf.search(gemmini, matmul, budget_seconds=float("nan"), threads=-1)
+    assert str(raised.value) == "budget_seconds: expected a number >= 0, got nan\nthreads: expected a number >= 0, got -1"
+    for build in (lambda: lf.Mapspace(gemmini, matmul, max_padding_waste=0.995),
+                  lambda: lf.evaluate_many(gemmini, matmul, [], threads=-1)):
+        with pytest.raises(lf.ConfigError, match=r"(max_padding_waste: expected a fraction in \[0, 0.99\], got 0.995|"
+                                                 r"threads: expected a number >= 0, got -1)"):
+            build()
+
+
+def test_constraints_are_an_object_or_a_path(tmp_path, gemmini, matmul):
+    path = tmp_path / "constraints.yaml"
+    path.write_text("levels:\n  DRAM: {temporal: {k: {max: 4}}}\n")
+    by_path = lf.search(gemmini, matmul, constraints=str(path), budget_evals=2000)
+    by_object = lf.search(gemmini, matmul, constraints=lf.Constraints.load(str(path), gemmini, matmul),
+                          budget_evals=2000)
+    assert by_path.to_csv() == by_object.to_csv()
+    expected = cli("search", "--arch", "gemmini", "--op", OP, "--constraints", str(path), "--budget-evals", "2000",
+                   "--format", "csv")
+    assert by_path.to_csv() == expected
+    with pytest.raises(TypeError):
+        lf.search(gemmini, matmul, constraints=3, budget_evals=10)
 
 
 def test_no_valid_mapping_is_the_clis_config_error(tmp_path, gemmini, matmul):

@@ -121,6 +121,10 @@ struct Genome {
   bool operator==(const Genome&) const = default;
 };
 
+// The largest max_padding_waste a user may give (`--max-padding-waste`, the Python API): at 0.99 a
+// dim may already be padded a hundredfold.
+inline constexpr double kMaxPaddingWasteLimit = 0.99;
+
 struct MapspaceOptions {
   // Largest per-dim padding waste 1 − size / padded size; 0 disables padding.
   double max_padding_waste = 0.10;
