@@ -1,18 +1,40 @@
 """Tables: lists of row dicts with the report layer's columns, and .to_pandas()."""
 
+import os
+
+
+# Where Debian's python3-pandas (and python3-numpy) live. They are built for Debian's python3; an
+# interpreter of the same minor version (this module's extension loaded, so it is one: a pyenv or
+# venv python3.11) can import them too.
+_DEBIAN_DIST_PACKAGES = "/usr/lib/python3/dist-packages"
+
 
 def _pandas():
-    """pandas, imported only when a frame is asked for (Debian: python3-pandas)."""
+    """pandas, imported only when a frame is asked for (Debian: python3-pandas).
+
+    When this interpreter has no pandas of its own, Debian's is tried: its folder is appended to
+    the end of sys.path (it shadows nothing already importable).
+    """
+    import sys
+
     try:
         import pandas
-    except ImportError as error:  # pragma: no cover - depends on the interpreter
-        import sys
-
-        raise ImportError(
-            f"to_pandas() needs pandas, which {sys.executable} does not have "
-            "(Debian: apt install python3-pandas, and use /usr/bin/python3)"
-        ) from error
+    except ImportError as error:
+        if _DEBIAN_DIST_PACKAGES in sys.path or not os.path.isdir(_DEBIAN_DIST_PACKAGES):
+            raise _missing_pandas(sys.executable) from error
+        sys.path.append(_DEBIAN_DIST_PACKAGES)
+        try:
+            import pandas
+        except ImportError as second_error:
+            raise _missing_pandas(sys.executable) from second_error
     return pandas
+
+
+def _missing_pandas(executable):
+    return ImportError(
+        f"to_pandas() needs pandas, which {executable} does not have "
+        "(Debian: apt install python3-pandas, and use /usr/bin/python3)"
+    )
 
 
 class Table(list):

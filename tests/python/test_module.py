@@ -55,3 +55,15 @@ def test_errors_name_keywords_not_command_line_options():
     assert "\ncost_params: expected NAME=VALUE with NAME one of (none) (cost_model dataflow), got 'x=1'" in message
     assert "--param" not in message
     assert raised.value.diagnostics[0]["path"] == "params"
+
+
+def test_to_pandas_takes_debians_pandas_when_the_interpreter_has_none():
+    # `-S`: no site module, so Debian's dist-packages is not on sys.path, as for a pyenv or venv
+    # python3 of the same minor version; to_pandas() must still find Debian's pandas.
+    import sys
+
+    program = ("import sys; import loopfront as lf; "
+               "assert '/usr/lib/python3/dist-packages' not in sys.path; "
+               "print(lf.Table([{'a': 1}]).to_pandas().shape)")
+    out = subprocess.run([sys.executable, "-S", "-c", program], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "(1, 1)"
