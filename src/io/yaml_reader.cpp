@@ -161,6 +161,33 @@ std::optional<double> YamlValue::AsNonNegativeDouble() const {
   return value;
 }
 
+std::optional<std::int64_t> YamlValue::AsIntIn(const util::IntRange& range) const {
+  if (!LooksLikeInt()) {
+    ErrorExpected(util::DescribeRange(range));
+    return std::nullopt;
+  }
+  const std::int64_t value = *util::ParseInt64(node_->node.Scalar());
+  if (!range.Contains(value)) {
+    Error(util::OutOfRangeMessage(range, value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> YamlValue::AsDoubleIn(const util::RealRange& range) const {
+  util::Diagnostics scratch;
+  const std::optional<double> value = ReportingTo(scratch).AsDouble();
+  if (!value) {
+    ErrorExpected(util::DescribeRange(range));
+    return std::nullopt;
+  }
+  if (!range.Contains(*value)) {
+    Error(util::OutOfRangeMessage(range, *value));
+    return std::nullopt;
+  }
+  return value;
+}
+
 std::optional<bool> YamlValue::AsBool() const {
   if (node_->node.IsScalar() && !IsQuoted(node_->node)) {
     if (node_->node.Scalar() == "true") return true;

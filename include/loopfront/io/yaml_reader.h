@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 
 namespace loopfront::io {
 
@@ -60,6 +61,11 @@ class YamlValue {
   std::optional<double> AsDouble() const;
   std::optional<double> AsPositiveDouble() const;
   std::optional<double> AsNonNegativeDouble() const;
+  // An integer / a number inside `range` (util/ranges.h); otherwise `expected an integer in
+  // [min, max], got <value>` (or the type mismatch). Every numeric key of a loader reads through
+  // these, with its documented domain.
+  std::optional<std::int64_t> AsIntIn(const util::IntRange& range) const;
+  std::optional<double> AsDoubleIn(const util::RealRange& range) const;
   std::optional<bool> AsBool() const;
   std::optional<std::string> AsString() const;
   // A string that must be one of `choices`; otherwise lists them and suggests the closest.
