@@ -16,6 +16,27 @@ using mapping::kMaxTensors;
 using mapping::TensorMask;
 
 using PerTensor = std::array<std::int64_t, kMaxTensors>;
+using mapping::kSaturatedCount;
+
+// Why the counts below stay inside an int64 (issue #15): the padded iteration space is at most
+// 2^52 points (mapping/check.cpp), and every per-instance count of rules 5-7 (content, share,
+// part, link transfers) is at most the padded points. Packing multiplies a count by up to
+// 4096 (bits / word_bits) and saturates at kSaturatedCount, so a record may exceed this bound
+// only through packing; such a mapping is infeasible (Violation::kCountOverflow). Below it, a
+// level's sums of ≤ kMaxTensors × 2 counts stay below 2^62. Cycles from words / rate (rates
+// ≥ 1e-6 by the loaders' kBandwidthRange) and a vector engine's cycles saturate at
+// kSaturatedCount and are added with SaturatingAdd; a mapping whose cycles reach it is infeasible.
+// Energies are doubles: counts < 2^58 × 1e9 pJ × 2^40 instances ≈ 3e38 pJ, finite.
+constexpr std::int64_t kMaxRecordCount = std::int64_t{1} << 58;
+
+// A mapping whose counts left the range the cost model computes in (see above).
+void CountOverflow(int level_idx, std::int64_t limit, Cost& cost) {
+  mapping::CheckResult check;
+  check.violation = mapping::Violation::kCountOverflow;
+  check.level = static_cast<std::int8_t>(level_idx);
+  check.limit = limit;
+  cost = InfeasibleCost(check);
+}
 
 // Iterates the set bits of a tensor mask.
 template <typename Function>
@@ -53,7 +74,9 @@ inline std::int64_t TimeloopBandwidthCycles(double demand, mapping::Rate rate, s
   if (rate.unlimited()) return compute_cycles;
   const double bandwidth = static_cast<double>(rate.num) / static_cast<double>(rate.den);
   if (!(bandwidth < demand)) return compute_cycles;
-  return static_cast<std::int64_t>(std::ceil(static_cast<double>(compute_cycles) / (bandwidth / demand)));
+  const double cycles = std::ceil(static_cast<double>(compute_cycles) / (bandwidth / demand));
+  // Converting a double ≥ 2^63 would be undefined: saturate.
+  return cycles >= static_cast<double>(kSaturatedCount) ? kSaturatedCount : static_cast<std::int64_t>(cycles);
 }
 
 // What the walk over the loop nest, outermost first, knows at the top of each level.
@@ -163,6 +186,8 @@ std::int64_t VectorComputeCycles(const mapping::Problem& problem, const NestAnal
   // Round up, but not a value that is an integer up to floating-point noise (3 × 1/3 ops).
   const double nearest = std::round(exact);
   const double cycles = std::fabs(exact - nearest) <= 1e-9 * std::max(1.0, exact) ? nearest : std::ceil(exact);
+  // Up to 2^52 elements × 1e6 cycles each: saturate rather than convert a double ≥ 2^63.
+  if (cycles >= static_cast<double>(kSaturatedCount)) return kSaturatedCount;
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(cycles));
 }
 
@@ -382,7 +407,20 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     }
   }
 
-  if (problem.packed()) PackRecords(problem, cost);
+  if (problem.packed()) {
+    PackRecords(problem, cost);
+    // Only packing can push a record past kMaxRecordCount (see the top of this file).
+    for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+      for (int tensor = 0; tensor < num_tensors; ++tensor) {
+        const TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
+        if ((record.tile_words | record.reads | record.fills | record.updates | record.link_transfers) >=
+            kMaxRecordCount) {
+          CountOverflow(level_idx, kMaxRecordCount, cost);
+          return;
+        }
+      }
+    }
+  }
 
   // Rules 8 and 9, per level.
   std::int64_t slowest_cycles = compute_cycles;
@@ -457,8 +495,8 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     const std::int64_t stall = SingleBufferStallCycles(problem, level_idx, parent, tiles, nest, cost);
     LevelCost& level = cost.levels[level_idx];
     level.stall_cycles = stall;
-    level.cycles = std::max(level.cycles, compute_cycles + stall);
-    stalled_cycles += stall;
+    level.cycles = std::max(level.cycles, mapping::SaturatingAdd(compute_cycles, stall));
+    stalled_cycles = mapping::SaturatingAdd(stalled_cycles, stall);
     if (worst_stall_level == kComputeBound || stall > cost.levels[worst_stall_level].stall_cycles) {
       worst_stall_level = level_idx;
     }
@@ -468,6 +506,10 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     bounding_level = worst_stall_level;
   }
 
+  if (slowest_cycles >= kSaturatedCount) {
+    CountOverflow(bounding_level == kComputeBound ? -1 : bounding_level, kSaturatedCount, cost);
+    return;
+  }
   cost.bounding_level = bounding_level;
   if (is_vector_op) {
     // DESIGN §2.1.1: padded elements are computed too; useful operations exclude them.

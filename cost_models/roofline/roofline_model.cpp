@@ -28,10 +28,26 @@ VectorWork VectorOpWork(const mapping::Problem& problem) {
   const double elements = static_cast<double>(problem.tensor_size(problem.output_tensor()));
   const double operations = elements * problem.vector_ops_per_element();
   const double cycles = elements * problem.vector_cycles_per_element() / static_cast<double>(problem.vector_lanes());
-  return {.cycles = static_cast<std::int64_t>(std::ceil(cycles)),
+  // Up to 2^52 elements × 1e6 cycles each: saturate rather than convert a double ≥ 2^63 (the
+  // model then reports Violation::kCountOverflow).
+  const double whole_cycles = std::ceil(cycles);
+  return {.cycles = whole_cycles >= static_cast<double>(mapping::kSaturatedCount)
+                        ? mapping::kSaturatedCount
+                        : static_cast<std::int64_t>(whole_cycles),
           .operations = operations,
           .ops_per_cycle = EngineOpsPerCycle(problem),
           .energy_pj = elements * problem.vector_energy_pj_per_element()};
+}
+
+// Words of one tensor the model sums without overflow: 4 × 2^58 < 2^61.
+constexpr std::int64_t kMaxWords = std::int64_t{1} << 58;
+
+Cost CountOverflow(int level_idx, std::int64_t limit) {
+  mapping::CheckResult check;
+  check.violation = mapping::Violation::kCountOverflow;
+  check.level = static_cast<std::int8_t>(level_idx);
+  check.limit = limit;
+  return InfeasibleCost(check);
 }
 
 }  // namespace
@@ -66,6 +82,9 @@ Cost RooflineModel::Evaluate(const mapping::Problem& problem, const mapping::Map
     TensorLevelCost& record = level.tensors[tensor];
     // In words of the outermost level: with precision, each tensor at its own word bits (packed).
     const std::int64_t words = problem.packing(0, tensor).Words(problem.tensor_size(tensor));
+    // Tensors have at most 2^52 elements (mapping::Problem); only packing (× up to 4096 bits per
+    // 1-bit word) can push the words, and the sums of ≤ kMaxTensors of them, near an int64's end.
+    if (words >= kMaxWords) return CountOverflow(0, kMaxWords);
     record.kept = true;
     record.tile_words = words;
     record.instances = 1;
@@ -93,6 +112,9 @@ Cost RooflineModel::Evaluate(const mapping::Problem& problem, const mapping::Map
   level.bandwidth_bound = SlowestBandwidth(cost.compute_cycles, read_cycles, write_cycles, shared_cycles);
   for (int level_idx = 1; level_idx < problem.num_levels(); ++level_idx) {
     cost.levels[level_idx].cycles = cost.compute_cycles;
+  }
+  if (level.cycles >= mapping::kSaturatedCount) {
+    return CountOverflow(level.cycles > cost.compute_cycles ? 0 : -1, mapping::kSaturatedCount);
   }
   cost.bounding_level = level.cycles > cost.compute_cycles ? 0 : kComputeBound;
   cost.cycles = level.cycles + (contraction ? problem.fill_latency_cycles() : 0);

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <set>
 
+#include "loopfront/util/checked.h"
+#include "loopfront/util/ranges.h"
+
 namespace loopfront::arch {
 namespace {
 
@@ -15,9 +18,31 @@ constexpr std::array<std::string_view, 5> kDimRoleNames = {"batch", "output_row"
 
 bool IsFiniteNonNegative(double value) { return std::isfinite(value) && value >= 0.0; }
 
+// The loader's domains (util/ranges.h), checked again for architectures built in code (Python,
+// tests): the cost model relies on them to keep its counts inside an int64.
+void CheckReal(double value, const util::RealRange& range, const std::string& path, std::vector<std::string>& out) {
+  if (!range.Contains(value)) out.push_back(fmt::format("{}: {}", path, util::OutOfRangeMessage(range, value)));
+}
+
+void CheckInt(std::int64_t value, const util::IntRange& range, const std::string& path,
+              std::vector<std::string>& out) {
+  if (!range.Contains(value)) out.push_back(fmt::format("{}: {}", path, util::OutOfRangeMessage(range, value)));
+}
+
 void CheckBandwidth(const std::optional<double>& bandwidth, const std::string& path, std::vector<std::string>& out) {
-  if (bandwidth && !(std::isfinite(*bandwidth) && *bandwidth > 0.0)) {
-    out.push_back(fmt::format("{}: expected a positive number of words per cycle, got {}", path, *bandwidth));
+  if (bandwidth) CheckReal(*bandwidth, util::kBandwidthRange, path, out);
+}
+
+// mesh_x, mesh_y in kCountRange and instances = mesh_x × mesh_y ≤ kMaxCount.
+void CheckMesh(std::int64_t mesh_x, std::int64_t mesh_y, std::int64_t instances, const std::string& path,
+               std::vector<std::string>& out) {
+  const std::optional<std::int64_t> product = util::CheckedMul(mesh_x, mesh_y);
+  if (!util::kCountRange.Contains(mesh_x) || !util::kCountRange.Contains(mesh_y) || !product ||
+      *product > util::kMaxCount) {
+    out.push_back(fmt::format("{}.mesh: expected mesh_x and mesh_y with mesh_x × mesh_y in {}, got {}×{}", path,
+                              util::DescribeRange(util::kCountRange), mesh_x, mesh_y));
+  } else if (instances != *product) {
+    out.push_back(fmt::format("{}.instances: expected mesh_x × mesh_y = {}, got {}", path, *product, instances));
   }
 }
 
@@ -73,30 +98,17 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
     if (!seen_names.insert(level.name).second) {
       problems.push_back(fmt::format("{}.name: expected unique level names, got '{}' twice", path, level.name));
     }
-    if (level.capacity_words && *level.capacity_words <= 0) {
-      problems.push_back(
-          fmt::format("{}.capacity_words: expected a positive number, got {}", path, *level.capacity_words));
-    }
-    if (level.word_bits <= 0)
-      problems.push_back(fmt::format("{}.word_bits: expected > 0, got {}", path, level.word_bits));
-    if (level.vector_words <= 0) {
-      problems.push_back(fmt::format("{}.vector_words: expected > 0, got {}", path, level.vector_words));
-    }
-    if (level.mesh_x <= 0 || level.mesh_y <= 0) {
-      problems.push_back(
-          fmt::format("{}.mesh: expected positive mesh_x and mesh_y, got {}×{}", path, level.mesh_x, level.mesh_y));
-    } else if (level.instances != level.mesh_x * level.mesh_y) {
-      problems.push_back(fmt::format("{}.instances: expected mesh_x × mesh_y = {}, got {}", path,
-                                     level.mesh_x * level.mesh_y, level.instances));
-    }
+    if (level.capacity_words) CheckInt(*level.capacity_words, util::kCountRange, path + ".capacity_words", problems);
+    CheckInt(level.word_bits, util::kBitsRange, path + ".word_bits", problems);
+    CheckInt(level.vector_words, util::kCountRange, path + ".vector_words", problems);
+    CheckMesh(level.mesh_x, level.mesh_y, level.instances, path, problems);
     CheckBandwidth(level.read_bandwidth_words_per_cycle, path + ".read_bandwidth_words_per_cycle", problems);
     CheckBandwidth(level.write_bandwidth_words_per_cycle, path + ".write_bandwidth_words_per_cycle", problems);
     CheckBandwidth(level.shared_bandwidth_words_per_cycle, path + ".shared_bandwidth_words_per_cycle", problems);
     const ActionEnergy& energy = level.energy_per_access;
-    if (!IsFiniteNonNegative(energy.read_pj) || !IsFiniteNonNegative(energy.write_pj) ||
-        !IsFiniteNonNegative(energy.update_pj)) {
-      problems.push_back(path + ".energy: expected finite non-negative energies per access");
-    }
+    CheckReal(energy.read_pj, util::kEnergyPjRange, path + ".energy_pj_per_access.read", problems);
+    CheckReal(energy.write_pj, util::kEnergyPjRange, path + ".energy_pj_per_access.write", problems);
+    CheckReal(energy.update_pj, util::kEnergyPjRange, path + ".energy_pj_per_access.update", problems);
     if (!(IsFiniteNonNegative(level.area_um2) && level.area_um2 <= kMaxAreaUm2)) {
       problems.push_back(
           fmt::format("{}.area_um2: expected a value from 0 to {:g}, got {}", path, kMaxAreaUm2, level.area_um2));
@@ -130,23 +142,16 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
     }
   }
   const MacArray& mac = architecture.mac;
-  if (mac.mesh_x <= 0 || mac.mesh_y <= 0 || mac.instances != mac.mesh_x * mac.mesh_y) {
-    problems.push_back(
-        fmt::format("mac: expected positive mesh_x, mesh_y and instances = mesh_x × mesh_y, got {}×{} "
-                    "and {}",
-                    mac.mesh_x, mac.mesh_y, mac.instances));
-  }
-  if (!IsFiniteNonNegative(mac.energy_pj_per_mac)) problems.emplace_back("mac.energy_pj: expected a finite value ≥ 0");
-  if (mac.fill_latency_cycles < 0) problems.emplace_back("mac.fill_latency_cycles: expected ≥ 0");
+  CheckMesh(mac.mesh_x, mac.mesh_y, mac.instances, "mac", problems);
+  CheckReal(mac.energy_pj_per_mac, util::kEnergyPjRange, "mac.energy_pj", problems);
+  CheckInt(mac.fill_latency_cycles, util::kNonNegativeCountRange, "mac.fill_latency_cycles", problems);
   if (!(IsFiniteNonNegative(mac.area_um2) && mac.area_um2 <= kMaxAreaUm2)) {
     problems.push_back(fmt::format("mac.area_um2: expected a value from 0 to {:g}, got {}", kMaxAreaUm2, mac.area_um2));
   }
   if (architecture.vector_unit) {
     const VectorUnit& unit = *architecture.vector_unit;
-    if (unit.lanes <= 0) problems.push_back(fmt::format("vector_unit.lanes: expected > 0, got {}", unit.lanes));
-    if (!IsFiniteNonNegative(unit.energy_pj_per_op)) {
-      problems.emplace_back("vector_unit.energy_pj_per_op: expected a finite value ≥ 0");
-    }
+    CheckInt(unit.lanes, util::kCountRange, "vector_unit.lanes", problems);
+    CheckReal(unit.energy_pj_per_op, util::kEnergyPjRange, "vector_unit.energy_pj_per_op", problems);
     if (architecture.LevelIndex(unit.reads_level) < 0) {
       problems.push_back(
           fmt::format("vector_unit.reads_level: expected the name of a storage level, got '{}'", unit.reads_level));
@@ -154,38 +159,35 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
   }
   if (architecture.host) {
     const Host& host = *architecture.host;
-    if (!(std::isfinite(host.ops_per_cycle) && host.ops_per_cycle > 0.0)) {
-      problems.push_back(fmt::format("host.ops_per_cycle: expected > 0, got {}", host.ops_per_cycle));
-    }
-    if (!IsFiniteNonNegative(host.energy_pj_per_op))
-      problems.emplace_back("host.energy_pj_per_op: expected a finite value ≥ 0");
+    CheckReal(host.ops_per_cycle, util::kBandwidthRange, "host.ops_per_cycle", problems);
+    CheckReal(host.energy_pj_per_op, util::kEnergyPjRange, "host.energy_pj_per_op", problems);
     if (architecture.LevelIndex(host.reads_level) < 0) {
       problems.push_back(
           fmt::format("host.reads_level: expected the name of a storage level, got '{}'", host.reads_level));
     }
-    if (host.bandwidth_bytes_per_cycle &&
-        !(std::isfinite(*host.bandwidth_bytes_per_cycle) && *host.bandwidth_bytes_per_cycle > 0.0)) {
-      problems.push_back(
-          fmt::format("host.bandwidth_bytes_per_cycle: expected > 0, got {}", *host.bandwidth_bytes_per_cycle));
+    CheckBandwidth(host.bandwidth_bytes_per_cycle, "host.bandwidth_bytes_per_cycle", problems);
+    // Its share per instance of the level it reads becomes a rate of that level (mapping::Problem).
+    const int level_idx = architecture.LevelIndex(host.reads_level);
+    if (host.bandwidth_bytes_per_cycle && level_idx >= 0 && problems.empty()) {
+      const StorageLevel& level = architecture.levels[level_idx];
+      CheckBandwidth(*host.bandwidth_bytes_per_cycle * 8.0 / static_cast<double>(level.word_bits) /
+                         static_cast<double>(level.instances),
+                     "host.bandwidth_bytes_per_cycle (in words per cycle per instance)", problems);
     }
     if (host.functions) {
       for (int function = 0; function < workload::kNumMathFunctions; ++function) {
         const HostFunctionCost& cost = (*host.functions)[function];
         const std::string_view name = workload::ToString(static_cast<workload::MathFunction>(function));
-        if (!IsFiniteNonNegative(cost.cycles_per_element)) {
-          problems.push_back(fmt::format("host.functions.{}.cycles_per_element: expected a finite value ≥ 0", name));
-        }
-        if (!IsFiniteNonNegative(cost.energy_pj_per_element)) {
-          problems.push_back(fmt::format("host.functions.{}.energy_pj_per_element: expected a finite value ≥ 0", name));
-        }
+        CheckReal(cost.cycles_per_element, util::kCyclesPerOperationRange,
+                  fmt::format("host.functions.{}.cycles_per_element", name), problems);
+        CheckReal(cost.energy_pj_per_element, util::kEnergyPjRange,
+                  fmt::format("host.functions.{}.energy_pj_per_element", name), problems);
       }
     }
   }
-  if (architecture.clock_ghz && !(std::isfinite(*architecture.clock_ghz) && *architecture.clock_ghz > 0.0)) {
-    problems.push_back(fmt::format("clock_ghz: expected > 0, got {}", *architecture.clock_ghz));
-  }
-  if (!IsFiniteNonNegative(architecture.static_power_mw)) {
-    problems.emplace_back("static_power_mw: expected a finite value ≥ 0");
+  if (architecture.clock_ghz) CheckReal(*architecture.clock_ghz, util::kClockGhzRange, "clock_ghz", problems);
+  if (!util::kStaticPowerMwRange.Contains(architecture.static_power_mw)) {
+    CheckReal(architecture.static_power_mw, util::kStaticPowerMwRange, "static_power_mw", problems);
   } else if (architecture.static_power_mw > 0.0 && !architecture.clock_ghz) {
     problems.emplace_back("static_power_mw: a static power needs clock_ghz to turn cycles into time");
   }

@@ -10,7 +10,9 @@
 
 #include "loopfront/arch/limits.h"
 #include "loopfront/io/presets.h"
+#include "loopfront/util/checked.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::arch {
@@ -19,7 +21,18 @@ namespace {
 using io::YamlMap;
 using io::YamlValue;
 
-constexpr std::int64_t kMaxWordBits = 1024;
+using util::IntRange;
+using util::RealRange;
+
+// A level's word: up to 1024 bits (a wide SRAM row; kBitsRange's 4096 is for elements, which
+// pack into words).
+constexpr IntRange kWordBitsRange{1, 1024};
+// multiple_buffering divides a capacity: 1 = single-buffered, 2 = double-buffered; beyond 1024
+// copies of a tile nothing is a buffer any more.
+constexpr RealRange kMultipleBufferingRange{1.0, 1024.0};
+// A host's generic rate, in operations per cycle: the same span as a bandwidth (kBandwidthRange),
+// so that elements / rate stays far inside an int64 of cycles.
+constexpr RealRange kOpsPerCycleRange = util::kBandwidthRange;
 
 const std::vector<std::string> kDocumentKeys = {"name", std::string(kArchitectureKey)};
 const std::vector<std::string> kArchitectureKeys = {"levels",         "pe_array",           "vector_unit",
@@ -80,10 +93,10 @@ class ArchitectureReader {
     const std::optional<YamlMap> map = root_.AsMap(kArchitectureKeys);
     if (!map) return std::nullopt;
     if (const std::optional<YamlValue> value = map->Get("clock_ghz")) {
-      if (const std::optional<double> clock = value->AsPositiveDouble()) architecture_.clock_ghz = *clock;
+      if (const std::optional<double> clock = value->AsDoubleIn(util::kClockGhzRange)) architecture_.clock_ghz = *clock;
     }
     const std::optional<YamlValue> static_power = map->Get("static_power_mw");
-    if (static_power) architecture_.static_power_mw = static_power->AsNonNegativeDouble().value_or(0.0);
+    if (static_power) architecture_.static_power_mw = static_power->AsDoubleIn(util::kStaticPowerMwRange).value_or(0.0);
     if (const std::optional<YamlValue> value = map->Get("online_softmax")) {
       architecture_.online_softmax = value->AsBool().value_or(false);
     }
@@ -112,6 +125,7 @@ class ArchitectureReader {
     }
     // The meshes are compared with the PE array's, so only when it was read.
     if (pe_rows_ && pe_cols_) CheckMeshes();
+    CheckHostBandwidth();
     if (root_.diagnostics().size() != errors_before) return std::nullopt;
     // Everything CheckArchitecture tests is checked above with positions; anything it still finds
     // is reported at the level it names (or the architecture), so that no problem goes unreported.
@@ -167,10 +181,7 @@ class ArchitectureReader {
       }
     }
     if (const std::optional<YamlValue> bits = map->Get("word_bits")) {
-      const std::optional<std::int64_t> word_bits = bits->AsPositiveInt();
-      if (word_bits && *word_bits > kMaxWordBits) {
-        bits->ErrorExpected(fmt::format("a word size from 1 to {} bits", kMaxWordBits));
-      } else if (word_bits) {
+      if (const std::optional<std::int64_t> word_bits = bits->AsIntIn(kWordBitsRange)) {
         level.word_bits = static_cast<int>(*word_bits);
       }
     }
@@ -179,28 +190,29 @@ class ArchitectureReader {
     if (bytes && words) {
       words->Error("expected capacity_bytes or capacity_words, got both");
     } else if (bytes) {
-      if (const std::optional<std::int64_t> capacity = bytes->AsPositiveInt()) {
-        if (*capacity > (std::int64_t{1} << 56)) {
-          bytes->ErrorExpected("at most 2^56 bytes");
-        } else if (CapacityWordsFromBytes(*capacity, level.word_bits) < 1) {
+      if (const std::optional<std::int64_t> capacity = bytes->AsIntIn(util::kCountRange)) {
+        if (CapacityWordsFromBytes(*capacity, level.word_bits) < 1) {
           bytes->ErrorExpected(fmt::format("room for at least one {}-bit word", level.word_bits));
         } else {
           level.capacity_words = CapacityWordsFromBytes(*capacity, level.word_bits);
         }
       }
     } else if (words) {
-      if (const std::optional<std::int64_t> capacity = words->AsPositiveInt()) level.capacity_words = *capacity;
+      if (const std::optional<std::int64_t> capacity = words->AsIntIn(util::kCountRange)) {
+        level.capacity_words = *capacity;
+      }
     }
     if (const std::optional<YamlValue> access = map->Get("access_words")) {
-      level.vector_words = access->AsPositiveInt().value_or(1);
+      level.vector_words = access->AsIntIn(util::kCountRange).value_or(1);
     }
     positions.mesh_x = map->Get("mesh_x");
     positions.mesh_y = map->Get("mesh_y");
-    if (positions.mesh_x) level.mesh_x = positions.mesh_x->AsPositiveInt().value_or(1);
-    if (positions.mesh_y) level.mesh_y = positions.mesh_y->AsPositiveInt().value_or(1);
-    level.instances = level.mesh_x * level.mesh_y;
+    if (positions.mesh_x) level.mesh_x = positions.mesh_x->AsIntIn(util::kCountRange).value_or(1);
+    if (positions.mesh_y) level.mesh_y = positions.mesh_y->AsIntIn(util::kCountRange).value_or(1);
+    level.instances = MeshInstances(level.mesh_x, level.mesh_y, positions.mesh_y ? positions.mesh_y : positions.mesh_x,
+                                    "mesh_x × mesh_y");
     if (const std::optional<YamlValue> instances = map->Get("instances")) {
-      const std::optional<std::int64_t> count = instances->AsPositiveInt();
+      const std::optional<std::int64_t> count = instances->AsIntIn(util::kCountRange);
       if (count && *count != level.instances) {
         instances->ErrorExpected(
             fmt::format("mesh_x × mesh_y = {} × {} = {} instances", level.mesh_x, level.mesh_y, level.instances),
@@ -215,12 +227,8 @@ class ArchitectureReader {
       ReadEnergy(*energy, level.energy_per_access);
     }
     if (const std::optional<YamlValue> buffering = map->Get("multiple_buffering")) {
-      if (const std::optional<double> factor = buffering->AsPositiveDouble()) {
-        if (*factor < 1.0) {
-          buffering->ErrorExpected("a number ≥ 1 (1 = single-buffered, 2 = double-buffered)");
-        } else {
-          level.multiple_buffering = *factor;
-        }
+      if (const std::optional<double> factor = buffering->AsDoubleIn(kMultipleBufferingRange)) {
+        level.multiple_buffering = *factor;
       }
     }
     if (const std::optional<YamlValue> buffering = map->Get("buffering")) {
@@ -254,7 +262,7 @@ class ArchitectureReader {
 
   static void ReadBandwidth(const YamlMap& map, const std::string& key, std::optional<double>& out) {
     if (const std::optional<YamlValue> value = map.Get(key)) {
-      if (const std::optional<double> bandwidth = value->AsPositiveDouble()) out = *bandwidth;
+      if (const std::optional<double> bandwidth = value->AsDoubleIn(util::kBandwidthRange)) out = *bandwidth;
     }
   }
 
@@ -262,15 +270,15 @@ class ArchitectureReader {
     const std::optional<YamlMap> map = value.AsMap(kEnergyKeys);
     if (!map) return;
     if (const std::optional<YamlValue> read = map->Require("read", "pJ per read access")) {
-      energy.read_pj = read->AsNonNegativeDouble().value_or(0.0);
+      energy.read_pj = read->AsDoubleIn(util::kEnergyPjRange).value_or(0.0);
     }
     if (const std::optional<YamlValue> write = map->Require("write", "pJ per fill access")) {
-      energy.write_pj = write->AsNonNegativeDouble().value_or(0.0);
+      energy.write_pj = write->AsDoubleIn(util::kEnergyPjRange).value_or(0.0);
     }
     // An update (read-modify-write of a partial sum) costs a write unless the file says otherwise.
     energy.update_pj = energy.write_pj;
     if (const std::optional<YamlValue> update = map->Get("update")) {
-      energy.update_pj = update->AsNonNegativeDouble().value_or(0.0);
+      energy.update_pj = update->AsDoubleIn(util::kEnergyPjRange).value_or(0.0);
     }
   }
 
@@ -329,14 +337,14 @@ class ArchitectureReader {
     MacArray& mac = architecture_.mac;
     pe_rows_ = map->Require("rows", "MAC rows (the y axis)");
     pe_cols_ = map->Require("cols", "MAC columns (the x axis)");
-    if (pe_rows_) mac.mesh_y = pe_rows_->AsPositiveInt().value_or(1);
-    if (pe_cols_) mac.mesh_x = pe_cols_->AsPositiveInt().value_or(1);
-    mac.instances = mac.mesh_x * mac.mesh_y;
+    if (pe_rows_) mac.mesh_y = pe_rows_->AsIntIn(util::kCountRange).value_or(1);
+    if (pe_cols_) mac.mesh_x = pe_cols_->AsIntIn(util::kCountRange).value_or(1);
+    mac.instances = MeshInstances(mac.mesh_x, mac.mesh_y, pe_cols_ ? pe_cols_ : pe_rows_, "rows × cols");
     if (const std::optional<YamlValue> energy = map->Require("mac_energy_pj", "pJ per MAC")) {
-      mac.energy_pj_per_mac = energy->AsNonNegativeDouble().value_or(0.0);
+      mac.energy_pj_per_mac = energy->AsDoubleIn(util::kEnergyPjRange).value_or(0.0);
     }
     if (const std::optional<YamlValue> fill = map->Get("fill_latency_cycles")) {
-      mac.fill_latency_cycles = fill->AsNonNegativeInt().value_or(0);
+      mac.fill_latency_cycles = fill->AsIntIn(util::kNonNegativeCountRange).value_or(0);
     }
     if (const std::optional<YamlValue> area = map->Get("mac_area_um2")) mac.area_um2 = ReadArea(*area);
   }
@@ -369,10 +377,10 @@ class ArchitectureReader {
     if (!map) return;
     VectorUnit unit;
     if (const std::optional<YamlValue> lanes = map->Require("lanes", "elements processed per cycle")) {
-      unit.lanes = lanes->AsPositiveInt().value_or(1);
+      unit.lanes = lanes->AsIntIn(util::kCountRange).value_or(1);
     }
     if (const std::optional<YamlValue> energy = map->Require("energy_pj_per_op", "pJ per operation")) {
-      unit.energy_pj_per_op = energy->AsNonNegativeDouble().value_or(0.0);
+      unit.energy_pj_per_op = energy->AsDoubleIn(util::kEnergyPjRange).value_or(0.0);
     }
     if (const std::optional<YamlValue> level = map->Require("reads_level", "the storage level it reads")) {
       unit.reads_level = ReadLevelName(*level);
@@ -396,18 +404,19 @@ class ArchitectureReader {
     } else {
       if (const std::optional<YamlValue> rate =
               map->Require("ops_per_cycle", "vector-op operations per cycle, or a functions table")) {
-        host.ops_per_cycle = rate->AsPositiveDouble().value_or(1.0);
+        host.ops_per_cycle = rate->AsDoubleIn(kOpsPerCycleRange).value_or(1.0);
       }
       if (const std::optional<YamlValue> energy =
               map->Require("energy_pj_per_op", "pJ per operation, or a functions table")) {
-        host.energy_pj_per_op = energy->AsNonNegativeDouble().value_or(0.0);
+        host.energy_pj_per_op = energy->AsDoubleIn(util::kEnergyPjRange).value_or(0.0);
       }
     }
     if (const std::optional<YamlValue> level = map->Require("reads_level", "the storage level the host reads")) {
       host.reads_level = ReadLevelName(*level);
     }
     if (const std::optional<YamlValue> bandwidth = map->Get("bandwidth_bytes_per_cycle")) {
-      host.bandwidth_bytes_per_cycle = bandwidth->AsPositiveDouble();
+      host.bandwidth_bytes_per_cycle = bandwidth->AsDoubleIn(util::kBandwidthRange);
+      host_bandwidth_ = bandwidth;
     }
     if (const std::optional<YamlValue> floating = map->Get("floating_point")) {
       host.floating_point = floating->AsBool().value_or(false);
@@ -427,10 +436,10 @@ class ArchitectureReader {
       const std::optional<YamlMap> costs = entry->AsMap(kHostFunctionKeys);
       if (!costs) continue;
       if (const std::optional<YamlValue> cycles = costs->Require("cycles_per_element", "accelerator cycles")) {
-        table[function].cycles_per_element = cycles->AsNonNegativeDouble().value_or(0.0);
+        table[function].cycles_per_element = cycles->AsDoubleIn(util::kCyclesPerOperationRange).value_or(0.0);
       }
       if (const std::optional<YamlValue> energy = costs->Require("energy_pj_per_element", "pJ")) {
-        table[function].energy_pj_per_element = energy->AsNonNegativeDouble().value_or(0.0);
+        table[function].energy_pj_per_element = energy->AsDoubleIn(util::kEnergyPjRange).value_or(0.0);
       }
     }
     return table;
@@ -472,6 +481,38 @@ class ArchitectureReader {
     }
   }
 
+  // mesh_x × mesh_y (or the PE array's cols × rows), at most kMaxCount instances: every count of
+  // the cost model multiplies by instances, and 2^40 × 2^40 would not even fit an int64.
+  static std::int64_t MeshInstances(std::int64_t mesh_x, std::int64_t mesh_y, const std::optional<YamlValue>& at,
+                                    std::string_view what) {
+    const std::optional<std::int64_t> product = util::CheckedMul(mesh_x, mesh_y);
+    if (!product || *product > util::kMaxCount) {
+      if (at) {
+        at->Error(fmt::format("expected {} ≤ {} instances, got {} × {}", what, util::kMaxCount, mesh_x, mesh_y));
+      }
+      return 1;
+    }
+    return *product;
+  }
+
+  // The host's bandwidth, shared by the instances of the level it reads, must leave each instance
+  // at least kBandwidthRange.min words per cycle: below it the cost model's cycle counts (words /
+  // bandwidth) would leave the int64 range it proves for the bandwidths a file can write.
+  void CheckHostBandwidth() const {
+    if (!host_bandwidth_ || !architecture_.host || !architecture_.host->bandwidth_bytes_per_cycle) return;
+    const int level_idx = architecture_.LevelIndex(architecture_.host->reads_level);
+    if (level_idx < 0) return;
+    const StorageLevel& level = architecture_.levels[level_idx];
+    const double words_per_cycle = *architecture_.host->bandwidth_bytes_per_cycle * 8.0 /
+                                   static_cast<double>(level.word_bits) / static_cast<double>(level.instances);
+    if (words_per_cycle < util::kBandwidthRange.min) {
+      host_bandwidth_->Error(fmt::format(
+          "expected at least {} words per cycle for each of the {} instances of level '{}' ({}-bit words), got {}",
+          util::FormatNumber(util::kBandwidthRange.min), level.instances, level.name, level.word_bits,
+          util::FormatNumber(words_per_cycle)));
+    }
+  }
+
   void ReportUnpositioned(const std::string& problem) const {
     // CheckArchitecture messages start with a key path such as `levels[2].mesh: ...`.
     int level_idx = -1;
@@ -488,6 +529,7 @@ class ArchitectureReader {
   std::vector<LevelPositions> positions_;
   std::optional<YamlValue> pe_rows_;
   std::optional<YamlValue> pe_cols_;
+  std::optional<YamlValue> host_bandwidth_;
 };
 
 std::string Number(double value) { return fmt::format("{}", value); }

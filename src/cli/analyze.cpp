@@ -12,6 +12,7 @@
 #include "loopfront/workload/precision.h"
 #include "loopfront/workload/shape_sweep.h"
 #include "src/cli/commands.h"
+#include "src/cli/numeric_options.h"
 
 namespace loopfront::cli {
 namespace {
@@ -54,9 +55,9 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
                       "Workload preset (see `loopfront list`), YAML file, or hf:CONFIG (a Hugging Face config.json)")->required();
   analyze->add_option("--seq", options->seq_lens, "Sequence lengths, comma-separated (default: the workload's)")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
+      ->check(IntIn(util::kCountRange));
   analyze->add_option("--batch", options->batch, "Sequences per batch (default: the workload's)")
-      ->check(CLI::PositiveNumber);
+      ->check(IntIn(util::kCountRange));
   analyze->add_option("--phase", options->phase, "prefill or decode (default: the workload's)")
       ->check(CLI::IsMember({"prefill", "decode"}));
   analyze->add_option("--precision", options->precision,

@@ -22,6 +22,7 @@
 #include "loopfront/report/crosscheck.h"
 #include "loopfront/util/error.h"
 #include "src/cli/commands.h"
+#include "src/cli/numeric_options.h"
 
 namespace loopfront::cli {
 namespace {
@@ -100,7 +101,7 @@ void AddCrosscheckCommand(CLI::App& app, CommandRegistry& registry) {
   command
       ->add_option("--energy-tolerance", args->energy_tolerance,
                    "Relative tolerance on energies (counts and cycles must match exactly)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(RealIn(util::kFractionRange))
       ->capture_default_str();
   command->add_flag("--verbose", args->verbose, "Also print one line per case");
   registry.Add(command, [args] { return RunCrosscheck(*args); });

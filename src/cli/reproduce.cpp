@@ -22,6 +22,7 @@
 #include "loopfront/util/signals.h"
 #include "loopfront/version.h"
 #include "src/cli/commands.h"
+#include "src/cli/numeric_options.h"
 
 namespace loopfront::cli {
 namespace {
@@ -89,9 +90,9 @@ void AddReproduceCommand(CLI::App& app, CommandRegistry& registry) {
       ->add_option("--budget-evals", args->budget_evaluations,
                    "Evaluations per op search in every experiment (default: each experiment's own; also caps "
                    "the random mappings sampled per op)")
-      ->check(CLI::PositiveNumber);
+      ->check(IntIn(util::kCountRange));
   reproduce->add_option("--threads", args->threads, "Threads (0 = every CPU this process may use)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(IntIn(util::IntRange{0, util::kThreadsRange.max}))
       ->capture_default_str();
   reproduce->add_flag("--quiet", args->quiet, "No progress or per-experiment lines on stderr");
   reproduce->add_flag("--verbose", args->verbose, "One line per finished point on stderr");

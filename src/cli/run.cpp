@@ -31,6 +31,7 @@
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "src/cli/commands.h"
+#include "src/cli/numeric_options.h"
 
 #ifdef LOOPFRONT_MPI
 #include "loopfront/experiment/mpi_runner.h"
@@ -213,12 +214,12 @@ void AddRunCommand(CLI::App& app, CommandRegistry& registry) {
   run->add_flag("--dry-run", args->dry_run, "List the expanded points with their ids and swept values; run nothing");
   run->add_option("--output", args->output, "Output directory (default: the file's `output`)");
   run->add_option("--budget-evals", args->budget_evaluations, "Evaluations per op search (replaces search.budget)")
-      ->check(CLI::PositiveNumber);
+      ->check(IntIn(util::kCountRange));
   run->add_option("--budget-seconds", args->budget_seconds, "Seconds per op search (replaces search.budget)")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--seed", args->seed, "Seed (replaces search.seed)");
+      ->check(RealIn(util::kPositiveSecondsRange));
+  run->add_option("--seed", args->seed, "Seed (replaces search.seed)")->check(IntIn(util::kSeedRange));
   run->add_option("--threads", args->threads, "Threads (replaces `threads`; default: the CPUs this process may use)")
-      ->check(CLI::Range(1, 4096));
+      ->check(IntIn(util::kThreadsRange));
   run->add_flag("--force", args->force, "Rerun points whose result file exists");
   run->add_option("--shard", args->shard,
                   "Run the points with index = I mod N (default: from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT)");

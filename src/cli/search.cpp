@@ -30,6 +30,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@
 #include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
 #include "src/cli/commands.h"
+#include "src/cli/numeric_options.h"
 #include "src/cli/op_selection.h"
 #include "src/cli/search_model.h"
 
@@ -97,11 +99,16 @@ std::vector<pareto::Objectives> ReadReferenceFront(const std::string& path) {
 std::optional<pareto::Objectives> ParseHvReference(const std::string& text) {
   if (text.empty()) return std::nullopt;
   const std::vector<std::string> parts = util::Split(text, ',');
-  try {
-    if (parts.size() == 2) return pareto::Objectives{std::stod(parts[0]), std::stod(parts[1])};
-  } catch (const std::exception&) {
+  // A reference point is a latency and an energy: finite and non-negative (NaN or infinity would
+  // make every hypervolume NaN or infinite).
+  constexpr util::RealRange kReferenceRange{0.0, std::numeric_limits<double>::max()};
+  const std::optional<double> latency = parts.size() == 2 ? ParseReal(parts[0]) : std::nullopt;
+  const std::optional<double> energy = parts.size() == 2 ? ParseReal(parts[1]) : std::nullopt;
+  if (latency && energy && kReferenceRange.Contains(*latency) && kReferenceRange.Contains(*energy)) {
+    return pareto::Objectives{*latency, *energy};
   }
-  throw OptionError("--hv-reference", fmt::format("expected LATENCY_CYCLES,ENERGY_PJ, got '{}'", text));
+  throw OptionError("--hv-reference",
+                    fmt::format("expected LATENCY_CYCLES,ENERGY_PJ, two finite numbers ≥ 0, got '{}'", text));
 }
 
 // The whole-model search: the options it shares with this command, and the single-op ones given.
@@ -317,20 +324,22 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
                    "Stop after this many evaluations (0 = no limit; the default applies only when neither "
                    "--budget-seconds nor --budget-stall is given)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber)
+      ->check(IntIn(util::kNonNegativeCountRange))
       ->each([args](const std::string&) { args->evaluations_given = true; });
   command->add_option("--budget-seconds", args->budget_seconds, "Stop after this many wall seconds (0 = no limit)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(RealIn(util::kSecondsRange));
   command
       ->add_option("--budget-stall", args->budget_stall,
                    "Stop after this many steps (batches, generations, rounds) without improvement (0 = no limit)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  command->add_option("--seed", args->seed, "Seed of every random stream")->capture_default_str();
+      ->check(IntIn(util::kNonNegativeCountRange));
+  command->add_option("--seed", args->seed, "Seed of every random stream")
+      ->capture_default_str()
+      ->check(IntIn(util::kSeedRange));
   command
       ->add_option("--threads", args->threads, "Threads (default: the CPUs this process may use, or OMP_NUM_THREADS)")
-      ->check(CLI::PositiveNumber);
+      ->check(IntIn(util::kThreadsRange));
   command->add_option("--constraints", args->constraints_path,
                       "YAML file of mapspace constraints (mapping/constraints.h, docs/search.md)");
   command
@@ -342,7 +351,7 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
       ->add_option("--max-padding-waste", args->max_padding_waste,
                    "Largest fraction of a dim's padded iterations that may be padding (0 = no padding)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, search::kMaxPaddingWasteLimit));
+      ->check(RealIn(util::RealRange{0.0, search::kMaxPaddingWasteLimit}));
   command->add_option("--reference-front", args->reference_front_path,
                       "CSV of a reference front (e.g. a longer run's --format csv) to compare against");
   command->add_option("--baseline", args->baseline,
@@ -352,7 +361,19 @@ void AddSearchCommand(CLI::App& app, CommandRegistry& registry) {
                       "Also write each front point as Timeloop/Accelergy input files in DIR/point_NNN/ (N = the "
                       "`point` column; DIR/front.csv is the front), checked to read back to its figures; DIR must be "
                       "absent or empty; not with --model (docs/timeloop.md, \"Export\")");
-  command->add_option("--hv-reference", args->hv_reference, "Hypervolume reference point LATENCY_CYCLES,ENERGY_PJ");
+  command
+      ->add_option("--hv-reference", args->hv_reference,
+                   "Hypervolume reference point LATENCY_CYCLES,ENERGY_PJ (two finite numbers ≥ 0)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            try {
+              ParseHvReference(text);
+            } catch (const util::ConfigError& error) {
+              return error.diagnostics().front().message;
+            }
+            return {};
+          },
+          "L,E", "HvReference"));
   command->add_option("--format", args->format, "Output format")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "csv", "json"}));

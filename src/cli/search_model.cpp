@@ -18,6 +18,7 @@
 #include "loopfront/workload/loader.h"
 #include "loopfront/workload/precision.h"
 #include "loopfront/workload/transformer.h"
+#include "src/cli/numeric_options.h"
 
 namespace loopfront::cli {
 namespace {
@@ -45,17 +46,18 @@ void AddModelSearchOptions(CLI::App& command, ModelSearchArgs& args) {
                      "Search a whole model (workload preset, YAML file, or hf:CONFIG, a Hugging Face config.json) "
                      "instead of one op: its Pareto front with and without fusion");
   command.add_option("--seq", args.seq_len, "With --model: tokens per sequence (decode: tokens generated)")
-      ->check(CLI::PositiveNumber);
-  command.add_option("--batch", args.batch, "With --model: sequences per batch")->check(CLI::PositiveNumber);
+      ->check(IntIn(util::kCountRange));
+  command.add_option("--batch", args.batch, "With --model: sequences per batch")
+      ->check(IntIn(util::kCountRange));
   command.add_option("--phase", args.phase, "With --model: prefill, or decode (a whole generation)")
       ->check(CLI::IsMember(workload::PhaseNames()));
   command.add_option("--kv-len", args.kv_len, "With --model --phase decode: one decode step at this kv_len")
-      ->check(CLI::PositiveNumber);
+      ->check(IntIn(util::kCountRange));
   command
       .add_option("--kv-buckets", args.kv_buckets,
                   "With --model --phase decode: kv_len buckets that stand for the generation's steps")
       ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
+      ->check(IntIn(util::IntRange{1, 4096}));
   command.add_option("--precision", args.precision,
                      "With --model: word sizes per tensor class, e.g. w4a16kv8 (w weights, a activations, kv KV "
                      "cache, acc accumulators; unnamed: the workload's bits, accumulators 32)");
@@ -67,7 +69,7 @@ void AddModelSearchOptions(CLI::App& command, ModelSearchArgs& args) {
       ->check(CLI::IsMember({"none", "auto"}));
   command.add_option("--tilings", args.tilings, "With --model: shared tilings screened per fused group")
       ->capture_default_str()
-      ->check(CLI::Range(1, 10000));
+      ->check(IntIn(util::IntRange{1, 10000}));
 }
 
 int RunModelSearch(const ModelSearchArgs& args, const SharedSearchArgs& shared) {

@@ -72,6 +72,8 @@ std::string_view ToString(Violation violation) {
       return "iteration_space_too_large";
     case Violation::kCapacityExceeded:
       return "capacity_exceeded";
+    case Violation::kCountOverflow:
+      return "count_overflow";
     case Violation::kUnsupportedOp:
       return "unsupported_op";
     case Violation::kLevelBelowComputeLevel:
@@ -381,6 +383,12 @@ std::string Describe(const CheckResult& result, const Problem& problem) {
     case Violation::kFactorOutOfBounds:
       return fmt::format("a factor of dim {} at level {} is outside the bounds of the search's constraints",
                          dim_name(result.dim), level_name(result.level));
+    case Violation::kCountOverflow:
+      return fmt::format(
+          "{} needs {} or more cycles or words, beyond what the cost model counts (a bandwidth or a rate too slow "
+          "for its traffic)",
+          result.level >= 0 ? fmt::format("level {}", level_name(result.level)) : std::string("the compute"),
+          result.limit);
     case Violation::kUnsupportedOp:
       if (problem.is_vector_op() && problem.compute_level() < 0) {
         return fmt::format("op {} is a vector op, but the architecture has neither a vector unit nor a host",

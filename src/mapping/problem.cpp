@@ -6,7 +6,10 @@
 #include <cmath>
 #include <numeric>
 
+#include "loopfront/util/checked.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
+#include "loopfront/util/strings.h"
 
 namespace loopfront::mapping {
 namespace {
@@ -32,18 +35,34 @@ Rate OptionalRate(const std::optional<double>& words_per_cycle) {
 std::string_view ToString(Axis axis) { return axis == Axis::kX ? "x" : "y"; }
 
 Rate RateFromDouble(double words_per_cycle) {
+  // The loaders keep every bandwidth inside kBandwidthRange (and the host's per-instance share
+  // too, arch/loader.cpp); outside it the int64 convergents below could not hold the value.
+  if (!util::kBandwidthRange.Contains(words_per_cycle)) {
+    throw util::InternalError(fmt::format("RateFromDouble({}) outside {}", util::FormatNumber(words_per_cycle),
+                                          util::DescribeRange(util::kBandwidthRange)));
+  }
   // Continued-fraction expansion; convergents p/q approach the value from alternating sides.
+  // 1e-6 ≥ 1 / 2^30, so every rate of the range has a convergent with q ≤ kMaxDenominator.
   constexpr std::int64_t kMaxDenominator = std::int64_t{1} << 30;
   std::int64_t p_prev = 1, q_prev = 0;  // convergent k-1
+  // floor(x) ≤ 1e12 is exact in an int64.
   std::int64_t p = static_cast<std::int64_t>(std::floor(words_per_cycle)), q = 1;
   double remainder = words_per_cycle - std::floor(words_per_cycle);
   while (std::fabs(static_cast<double>(p) / static_cast<double>(q) - words_per_cycle) > 1e-12 * words_per_cycle &&
          remainder > 0.0) {
     const double inverse = 1.0 / remainder;
+    // A term above kMaxDenominator gives q_next > kMaxDenominator: stop before converting a
+    // value that may not fit an int64.
+    if (inverse > static_cast<double>(kMaxDenominator)) break;
     const auto term = static_cast<std::int64_t>(std::floor(inverse));
     remainder = inverse - std::floor(inverse);
-    const std::int64_t p_next = term * p + p_prev;
-    const std::int64_t q_next = term * q + q_prev;
+    // p ≈ x·q ≤ 1e12 · 2^30 can exceed an int64: an overflowing convergent ends the expansion.
+    std::int64_t p_next = 0;
+    std::int64_t q_next = 0;
+    if (__builtin_mul_overflow(term, p, &p_next) || __builtin_add_overflow(p_next, p_prev, &p_next) ||
+        __builtin_mul_overflow(term, q, &q_next) || __builtin_add_overflow(q_next, q_prev, &q_next)) {
+      break;
+    }
     if (q_next > kMaxDenominator) break;
     p_prev = p;
     q_prev = q;
@@ -51,7 +70,8 @@ Rate RateFromDouble(double words_per_cycle) {
     q = q_next;
   }
   if (p <= 0) {
-    // A tiny positive bandwidth below 1/2^30 words per cycle: keep it positive.
+    // Not reached for rates ≥ 1e-6 (the first convergent of x < 1 is 1 / floor(1/x)); kept so
+    // that a rate is never zero.
     return Rate{1, kMaxDenominator};
   }
   return Rate{p, q};
@@ -61,11 +81,13 @@ std::int64_t CyclesAtRate(std::int64_t words, Rate rate) {
   if (rate.unlimited() || words <= 0) return 0;
   // Whole words per cycle (the common case) need no 128-bit division.
   if (rate.den == 1) return (words + rate.num - 1) / rate.num;
-  // words × den can exceed 64 bits (words ≤ 2^52, den ≤ 2^30); GCC's 128-bit integers are exact.
+  // words × den can exceed 64 bits (words < 2^63, den ≤ 2^30); GCC's 128-bit integers are exact.
   __extension__ using Wide = unsigned __int128;
   const Wide scaled = static_cast<Wide>(words) * static_cast<Wide>(rate.den);
   const Wide num = static_cast<Wide>(rate.num);
-  return static_cast<std::int64_t>((scaled + num - 1) / num);
+  const Wide cycles = (scaled + num - 1) / num;
+  // A slow rate (≥ 1e-6) can make the quotient exceed an int64: saturate, never wrap.
+  return cycles > static_cast<Wide>(kSaturatedCount) ? kSaturatedCount : static_cast<std::int64_t>(cycles);
 }
 
 Problem Problem::Build(const workload::Op& op, const arch::Architecture& architecture, ProblemOptions options) {
@@ -189,9 +211,20 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
           entry.dims[entry.num_terms] = static_cast<std::int8_t>(term.dim);
           entry.coefficients[entry.num_terms] = term.coefficient;
           ++entry.num_terms;
-          extent += term.coefficient * (problem.dim_size_[term.dim] - 1);
+          // coefficient ≤ 2^20 times a size ≤ 2^52 can leave an int64: checked, never wrapped.
+          const std::optional<std::int64_t> span =
+              util::CheckedMul(term.coefficient, problem.dim_size_[term.dim] - 1);
+          const std::optional<std::int64_t> sum = span ? util::CheckedAdd(extent, *span) : std::nullopt;
+          extent = sum.value_or(kMaxIterationPoints + 1);
         }
-        size *= extent;
+        const std::optional<std::int64_t> product = util::CheckedMul(size, extent);
+        size = product.value_or(kMaxIterationPoints + 1);
+        if (size > kMaxIterationPoints) {
+          fail(fmt::format("op {}.tensors.{}", op.name, spec.name),
+               "expected at most 2^52 elements in the tensor's affine bounding box");
+          size = 1;
+          break;
+        }
       }
       problem.affine_tensors_ = static_cast<TensorMask>(problem.affine_tensors_ | (1u << tensor));
     }

@@ -52,7 +52,22 @@ ModelSearchResult SearchModel(std::vector<ModelPart> parts, const arch::Architec
     planner.PartitionPart(part_idx);
   }
   planner.FoldParts();
-  return planner.TakeResult();
+  ModelSearchResult result = planner.TakeResult();
+  // Every op has a front here, but a sum of fronts can still drop every plan (a latency or energy
+  // that is not finite never enters a front): an empty model front is a result to report, never
+  // a pointer to follow (issue #15: `search --model` dereferenced it).
+  if (result.fused.empty() || result.unfused.empty()) {
+    if (util::StopRequested()) {
+      throw util::ConfigError("interrupted before the model had a feasible plan; nothing to report");
+    }
+    throw util::ConfigError({util::Diagnostic{
+        .path = "--model",
+        .message = fmt::format("no feasible mapping: every candidate plan of the model on {} has a latency or energy "
+                               "that is not a finite number ({} op searches, {} evaluations); check the "
+                               "architecture's energies, bandwidths and clock",
+                               architecture.name, result.statistics.op_searches, result.statistics.evaluations)}});
+  }
+  return result;
 }
 
 std::string ModelSearchResult::PlanLabel(const ModelPlan& plan) const {

@@ -57,6 +57,7 @@ enum class Violation : std::uint8_t {
   kRequiredTensorBypassed,   // level, tensor: a contraction's tensor the level must keep, bypassed
   kFactorOutOfBounds,        // level, dim: a factor outside a constraint's bounds (search::Mapspace only)
   kTooManySlidingLoops,      // level, tensor, value = loops, limit = kMaxSlidingLoops (rule 4a's 2^n visits)
+  kCountOverflow,            // level (-1: the compute), limit = the cap: cycles or words beyond the cost model's int64 counts
   kUnsupportedOp,            // the cost model cannot evaluate the op on this architecture; keep last
 };
 // Number of Violation values, for per-violation statistics (kUnsupportedOp is the last value).

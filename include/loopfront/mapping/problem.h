@@ -45,6 +45,17 @@ std::string_view ToString(Axis axis);  // "x" or "y"
 
 // A bandwidth in words per cycle as the exact fraction num/den, so that the bandwidth roofline
 // (shared/validation/README.md rule 9) is evaluated in integers. den == 0 means unlimited.
+// The count (of cycles or words) the cost models saturate to when a count would leave the int64
+// range (words / a rate of 1e-6, a host's 1e6 cycles per element, 4096-bit elements packed into
+// 1-bit words): 2^62, so that adding two saturated counts (then saturating again) never overflows.
+// A mapping whose counts reach it is reported infeasible (Violation::kCountOverflow), never printed.
+inline constexpr std::int64_t kSaturatedCount = std::int64_t{1} << 62;
+
+// a + b for counts in [0, kSaturatedCount], saturated at kSaturatedCount.
+inline std::int64_t SaturatingAdd(std::int64_t a, std::int64_t b) {
+  return b >= kSaturatedCount - a ? kSaturatedCount : a + b;
+}
+
 struct Rate {
   std::int64_t num = 0;
   std::int64_t den = 0;
@@ -53,10 +64,12 @@ struct Rate {
 };
 
 // The closest fraction to `words_per_cycle` (continued fractions, relative error ≤ 1e-12 or
-// denominator ≤ 2^30): 1.5 → 3/2, 0.1 → 1/10, 8 → 8/1.
+// denominator ≤ 2^30): 1.5 → 3/2, 0.1 → 1/10, 8 → 8/1. Defined on util::kBandwidthRange (the
+// loaders' domain of bandwidths); outside it throws InternalError.
 Rate RateFromDouble(double words_per_cycle);
 
-// ceil(words / rate) cycles, exact (128-bit intermediate); 0 for an unlimited rate.
+// ceil(words / rate) cycles, exact (128-bit intermediate), at most kSaturatedCount; 0 for an
+// unlimited rate.
 std::int64_t CyclesAtRate(std::int64_t words, Rate rate);
 
 // Words of a level that elements of one tensor occupy there (DESIGN §2.5, precision): the exact
@@ -73,7 +86,10 @@ struct Packing {
     // elements × num can exceed 64 bits; GCC's 128-bit integers keep it exact.
     __extension__ using Wide = unsigned __int128;
     const Wide scaled = static_cast<Wide>(elements) * static_cast<Wide>(num);
-    return static_cast<std::int64_t>((scaled + static_cast<Wide>(den) - 1) / static_cast<Wide>(den));
+    const Wide words = (scaled + static_cast<Wide>(den) - 1) / static_cast<Wide>(den);
+    // Up to 4096-bit elements in 1-bit words multiply a count by 4096: saturate (the cost model
+    // then reports Violation::kCountOverflow), never wrap.
+    return words > static_cast<Wide>(kSaturatedCount) ? kSaturatedCount : static_cast<std::int64_t>(words);
   }
   bool operator==(const Packing&) const = default;
 };

@@ -73,6 +73,13 @@ inline constexpr RealRange kStaticPowerMwRange{0.0, 1e9};
 inline constexpr RealRange kFractionRange{0.0, 1.0};
 // Seconds of wall time a user may give as a budget or a timeout: up to ~31.7 years.
 inline constexpr RealRange kSecondsRange{0.0, 1e9};
+// Cycles per operation or per element (a host's function prices): up to the inverse of the
+// slowest rate kBandwidthRange allows (one operation per million cycles); elements × cycles
+// (≤ 2^52 × 1e6) then stays a finite double, which the cost model saturates to its cycle cap.
+inline constexpr RealRange kCyclesPerOperationRange{0.0, 1e6};
+// A wall-time budget that must be a limit (`run --budget-seconds`, which replaces the whole
+// budget): at least a millisecond, below which no search evaluates anything; at most kSecondsRange.
+inline constexpr RealRange kPositiveSecondsRange{1e-3, 1e9};
 
 // "an integer in [1, 1099511627776]"; with an unbounded side "an integer ≥ 1" / "an integer ≤ 5".
 std::string DescribeRange(const IntRange& range);
