@@ -29,7 +29,7 @@ TEST_CASE("Numeric flags out of their documented range are usage errors naming t
       {"search " + op + " --budget-evals 99999999999999999999",
        "--budget-evals: expected an integer in [0, 1099511627776], got '99999999999999999999'"},
       {"search " + op + " --budget-stall -5", "--budget-stall: expected an integer in [0, 1099511627776], got -5"},
-      {"search " + op + " --seed -1", "--seed: expected an integer in [0, 9223372036854775807], got -1"},
+      {"search " + op + " --seed -1", "--seed: expected an integer ≥ 0, got -1"},
       {"search " + op + " --max-padding-waste nan", "--max-padding-waste: expected a number in [0, 0.99], got nan"},
       {"search " + op + " --hv-reference nan,1", "--hv-reference: expected LATENCY_CYCLES,ENERGY_PJ"},
       {"search " + op + " --hv-reference 1,inf", "--hv-reference: expected LATENCY_CYCLES,ENERGY_PJ"},
@@ -43,7 +43,7 @@ TEST_CASE("Numeric flags out of their documented range are usage errors naming t
       {"run '" + exp + "' --threads 0", "--threads: expected an integer in [1, 65536], got 0"},
       {"run '" + exp + "' --budget-seconds nan", "--budget-seconds: expected a number in [0.001, 1000000000], got nan"},
       {"run '" + exp + "' --budget-evals 0", "--budget-evals: expected an integer in [1, 1099511627776], got 0"},
-      {"run '" + exp + "' --seed -1", "--seed: expected an integer in [0, 9223372036854775807], got -1"},
+      {"run '" + exp + "' --seed -1", "--seed: expected an integer ≥ 0, got -1"},
       {"reproduce survey --threads -1", "--threads: expected an integer in [0, 65536], got -1"},
       {"reproduce survey --budget-evals 1e3", "--budget-evals: expected an integer in [1, 1099511627776], got '1e3'"},
   };
