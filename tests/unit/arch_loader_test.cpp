@@ -147,7 +147,7 @@ TEST_CASE("Bad architecture files are reported with positions and suggestions", 
   text = kMinimal;
   text.replace(text.find("capacity_bytes: 1024"), 20, "capacity_bytes: 0");
   CHECK_THAT(ErrorsOf(text),
-             Catch::Contains("test.yaml:6:23: architecture.levels[1].capacity_bytes: expected a positive integer"));
+             Catch::Contains("test.yaml:6:23: architecture.levels[1].capacity_bytes: expected an integer in [1, 1099511627776], got 0"));
 
   text = kMinimal;
   text.replace(text.find("mesh_x: 4"), 9, "mesh_x: 3");

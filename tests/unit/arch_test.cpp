@@ -58,7 +58,7 @@ TEST_CASE("CheckArchitecture lists every inconsistency with its key path", "[arc
   CHECK(HasProblem(problems, "levels[3].mesh: expected a mesh dividing the next inner MAC mesh 16×16, got 16×3"));
   CHECK(HasProblem(problems, "levels[3].instances"));
   CHECK(HasProblem(problems, "levels[1].name: expected unique level names, got 'DRAM' twice"));
-  CHECK(HasProblem(problems, "levels[1].read_bandwidth_words_per_cycle: expected a positive number"));
+  CHECK(HasProblem(problems, "levels[1].read_bandwidth_words_per_cycle: expected a number in [1e-06, 1000000000000], got 0"));
   CHECK(HasProblem(problems, "levels[1].multiple_buffering"));
   CHECK(HasProblem(problems, "static_power_mw: a static power needs clock_ghz"));
   CHECK(HasProblem(problems, "vector_unit.reads_level: expected the name of a storage level, got 'acc'"));
