@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 
 namespace loopfront::python {
 
@@ -51,13 +52,19 @@ std::vector<std::string> ParamStrings(const py::object& params);
 // names joined by commas (("latency", "energy")). Anything else is a TypeError.
 std::string ObjectivesText(const py::object& objectives);
 
-// The checks of the options several functions share, worded as the CLI's option checks, into
-// `diagnostics` at the keyword: a count or budget ≥ 0 (NaN refused), max_padding_waste in
-// [0, search::kMaxPaddingWasteLimit], threads ≥ 0 (0 = every core).
-void CheckNonNegative(const char* keyword, double value, util::Diagnostics& diagnostics);
+// The checks of the options several functions share, with the domains of the CLI's flags
+// (util/ranges.h, src/cli/numeric_options.h) and the same wording, into `diagnostics` at the
+// keyword: `budget_evals: expected an integer in [0, 1099511627776], got -1`. NaN is never inside.
+void CheckInRange(const char* keyword, std::int64_t value, const util::IntRange& range,
+                  util::Diagnostics& diagnostics);
+void CheckInRange(const char* keyword, double value, const util::RealRange& range, util::Diagnostics& diagnostics);
+// max_padding_waste in [0, search::kMaxPaddingWasteLimit], as `--max-padding-waste`.
 void CheckMaxPaddingWaste(double value, util::Diagnostics& diagnostics);
-// `threads` as the functions take it: 0 = util::DefaultThreadCount(); a negative count is a ConfigError.
+// `threads` as the functions take it: 0 = util::DefaultThreadCount(), else util::kThreadsRange;
+// anything else is a ConfigError.
 int ThreadCount(int threads);
+// The domain of a `threads` keyword: 0 (every CPU this process may use) or util::kThreadsRange.
+inline constexpr util::IntRange kThreadsKeywordRange{0, util::kThreadsRange.max};
 
 // Waits until `finished` is ready with the GIL released (the caller holds it), taking the GIL every
 // 50 ms to run Python's signal handlers. When one raises (Ctrl-C → KeyboardInterrupt), it asks the

@@ -74,22 +74,23 @@ std::string ObjectivesText(const py::object& objectives) {
                        std::string(py::str(py::type::of(objectives).attr("__name__"))));
 }
 
-void CheckNonNegative(const char* keyword, double value, util::Diagnostics& diagnostics) {
-  if (!(value >= 0)) diagnostics.Add({.path = keyword, .message = fmt::format("expected a number >= 0, got {}", value)});
+void CheckInRange(const char* keyword, std::int64_t value, const util::IntRange& range,
+                  util::Diagnostics& diagnostics) {
+  if (!range.Contains(value)) diagnostics.Add({.path = keyword, .message = util::OutOfRangeMessage(range, value)});
+}
+
+void CheckInRange(const char* keyword, double value, const util::RealRange& range, util::Diagnostics& diagnostics) {
+  if (!range.Contains(value)) diagnostics.Add({.path = keyword, .message = util::OutOfRangeMessage(range, value)});
 }
 
 void CheckMaxPaddingWaste(double value, util::Diagnostics& diagnostics) {
-  // As `--max-padding-waste` (CLI::Range(0.0, kMaxPaddingWasteLimit)).
-  if (!(value >= 0.0 && value <= search::kMaxPaddingWasteLimit)) {
-    diagnostics.Add({.path = "max_padding_waste",
-                     .message = fmt::format("expected a fraction in [0, {}], got {}", search::kMaxPaddingWasteLimit,
-                                            value)});
-  }
+  // As `--max-padding-waste`.
+  CheckInRange("max_padding_waste", value, util::RealRange{0.0, search::kMaxPaddingWasteLimit}, diagnostics);
 }
 
 int ThreadCount(int threads) {
   util::Diagnostics diagnostics;
-  CheckNonNegative("threads", threads, diagnostics);
+  CheckInRange("threads", std::int64_t{threads}, kThreadsKeywordRange, diagnostics);
   diagnostics.ThrowIfAny();
   return threads > 0 ? threads : util::DefaultThreadCount();
 }

@@ -37,17 +37,10 @@ std::string Run(const std::filesystem::path& experiment_path, const std::optiona
                 std::optional<std::uint64_t> seed, std::optional<int> threads, bool force,
                 const std::optional<std::tuple<std::int64_t, std::int64_t>>& shard, bool plot, bool quiet) {
   util::Diagnostics diagnostics;
-  // As `loopfront run`'s option checks (positive numbers, threads 1 to 4096).
-  if (budget_evals && *budget_evals <= 0) {
-    diagnostics.Add({.path = "budget_evals", .message = fmt::format("expected a number > 0, got {}", *budget_evals)});
-  }
-  if (budget_seconds && !(*budget_seconds > 0)) {
-    diagnostics.Add(
-        {.path = "budget_seconds", .message = fmt::format("expected a number > 0, got {}", *budget_seconds)});
-  }
-  if (threads && (*threads < 1 || *threads > 4096)) {
-    diagnostics.Add({.path = "threads", .message = fmt::format("expected 1 to 4096, got {}", *threads)});
-  }
+  // The domains of `loopfront run`'s flags (src/cli/run.cpp).
+  if (budget_evals) CheckInRange("budget_evals", *budget_evals, util::kCountRange, diagnostics);
+  if (budget_seconds) CheckInRange("budget_seconds", *budget_seconds, util::kPositiveSecondsRange, diagnostics);
+  if (threads) CheckInRange("threads", std::int64_t{*threads}, util::kThreadsRange, diagnostics);
   diagnostics.ThrowIfAny();
 
   py::kwargs given;

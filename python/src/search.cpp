@@ -38,10 +38,11 @@ struct NumericOptions {
 };
 
 void CheckNumericOptions(const NumericOptions& options, util::Diagnostics& diagnostics) {
-  if (options.budget_evals) CheckNonNegative("budget_evals", static_cast<double>(*options.budget_evals), diagnostics);
-  if (options.budget_seconds) CheckNonNegative("budget_seconds", *options.budget_seconds, diagnostics);
-  if (options.budget_stall) CheckNonNegative("budget_stall", static_cast<double>(*options.budget_stall), diagnostics);
-  CheckNonNegative("threads", options.threads, diagnostics);
+  // The domains of `loopfront search`'s flags (src/cli/search.cpp).
+  if (options.budget_evals) CheckInRange("budget_evals", *options.budget_evals, util::kNonNegativeCountRange, diagnostics);
+  if (options.budget_seconds) CheckInRange("budget_seconds", *options.budget_seconds, util::kSecondsRange, diagnostics);
+  if (options.budget_stall) CheckInRange("budget_stall", *options.budget_stall, util::kNonNegativeCountRange, diagnostics);
+  CheckInRange("threads", std::int64_t{options.threads}, kThreadsKeywordRange, diagnostics);
   CheckMaxPaddingWaste(options.max_padding_waste, diagnostics);
 }
 
