@@ -403,11 +403,23 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   if (std::optional<io::YamlValue> budget_value = search->Get("budget")) {
     if (std::optional<io::YamlMap> budget = budget_value->AsMap({"evaluations", "seconds", "stall"})) {
       search::Budget read{.max_evaluations = 0, .max_seconds = 0.0, .max_stall_steps = 0};
-      if (auto evaluations = budget->Get("evaluations"))
-        read.max_evaluations = evaluations->AsIntIn(util::kNonNegativeCountRange).value_or(0);
-      if (auto seconds = budget->Get("seconds")) read.max_seconds = seconds->AsDoubleIn(util::kSecondsRange).value_or(0.0);
-      if (auto stall = budget->Get("stall")) read.max_stall_steps = stall->AsIntIn(util::kNonNegativeCountRange).value_or(0);
-      if (read.max_evaluations == 0 && read.max_seconds == 0.0 && read.max_stall_steps == 0) {
+      bool readable = true;  // a limit out of its range is reported as such, not also as "no limit"
+      if (auto evaluations = budget->Get("evaluations")) {
+        const std::optional<std::int64_t> number = evaluations->AsIntIn(util::kNonNegativeCountRange);
+        readable = readable && number.has_value();
+        read.max_evaluations = number.value_or(0);
+      }
+      if (auto seconds = budget->Get("seconds")) {
+        const std::optional<double> number = seconds->AsDoubleIn(util::kSecondsRange);
+        readable = readable && number.has_value();
+        read.max_seconds = number.value_or(0.0);
+      }
+      if (auto stall = budget->Get("stall")) {
+        const std::optional<std::int64_t> number = stall->AsIntIn(util::kNonNegativeCountRange);
+        readable = readable && number.has_value();
+        read.max_stall_steps = number.value_or(0);
+      }
+      if (readable && read.max_evaluations == 0 && read.max_seconds == 0.0 && read.max_stall_steps == 0) {
         budget_value->ErrorExpected("a budget with at least one positive limit (evaluations, seconds or stall)");
       }
       settings.budget = read;
@@ -613,9 +625,8 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
           experiment.name = *text;
         } else {
           name->ErrorExpected(
-              fmt::format("a name usable as a folder name (a letter or digit, then letters, digits, '.', '_', '-', "
-                          "'+'; at most 128 characters), got '{}'",
-                          *text),
+              "a name usable as a folder name (a letter or digit, then letters, digits, '.', '_', '-', '+'; at most "
+              "128 characters)",
               "; the default output folder is results/<name>");
         }
       }

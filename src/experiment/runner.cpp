@@ -33,6 +33,7 @@
 #include "loopfront/util/hash.h"
 #include "loopfront/util/random.h"
 #include "loopfront/util/signals.h"
+#include "loopfront/util/strings.h"
 #include "loopfront/util/threads.h"
 #include "loopfront/version.h"
 #include "mappers/random/random_searcher.h"
