@@ -8,8 +8,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <limits>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,8 +54,7 @@ void CheckArchitecture(const io::YamlDocument& document, const std::string& defa
 }
 
 // The mapping is checked completely when the file names its architecture and op; else its shape.
-void CheckExperiment(const io::YamlDocument& document, const std::string& default_name,
-                     const CheckOptions& options) {
+void CheckExperiment(const io::YamlDocument& document, const std::string& default_name, const CheckOptions& options) {
   experiment::ReadExperimentDocument(document, default_name, {.max_points = options.max_points});
 }
 
@@ -129,8 +128,9 @@ void AddValidateCommand(CLI::App& app, CommandRegistry& registry) {
       "validate",
       "Check a YAML file (workload, op list, architecture, mapping or experiment) and print ok or every error in it");
   validate->add_option("FILE", *path, "The YAML file to check")->required();
-  validate->add_option("--max-points", options->max_points,
-                       "Points an experiment may expand into (default 1000000; docs/experiments.md)")
+  validate
+      ->add_option("--max-points", options->max_points,
+                   "Points an experiment may expand into (default 1000000; docs/experiments.md)")
       ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
   registry.Add(validate, [path, options] { return RunValidate(*path, *options); });
 }

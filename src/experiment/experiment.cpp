@@ -11,8 +11,8 @@
 #include "loopfront/arch/loader.h"
 #include "loopfront/arch/overrides.h"
 #include "loopfront/io/param_reader.h"
-#include "loopfront/util/error.h"
 #include "loopfront/util/checked.h"
+#include "loopfront/util/error.h"
 #include "loopfront/util/hash.h"
 #include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
@@ -635,7 +635,8 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
     PointCount count;
     const std::optional<io::YamlValue> workloads = map->Get("workloads");
     const std::optional<io::YamlValue> architectures = map->Get("architectures");
-    if (workloads) count.workloads = CountEntries(*workloads, {"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets"});
+    if (workloads)
+      count.workloads = CountEntries(*workloads, {"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets"});
     if (architectures) count.architectures = CountEntries(*architectures, {});
     count.fusions = SweptCount(map->Get("fusion"));
     const std::optional<std::int64_t> total = count.total();

@@ -25,15 +25,16 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 // The keys of a point's configuration that every point of an experiment shares (ExpandPoints).
-const std::vector<std::string> kSearchKeys = {"searcher", "params",   "objectives", "cost_model",     "cost_params",
-                                              "budget",   "seed",     "tilings",    "random_mappings", "baseline"};
+const std::vector<std::string> kSearchKeys = {"searcher", "params", "objectives", "cost_model",      "cost_params",
+                                              "budget",   "seed",   "tilings",    "random_mappings", "baseline"};
 
 std::string Hex64(std::uint64_t value) { return fmt::format("{:016x}", value); }
 
 // What a file-type-checked path is, in words, or empty for a regular file (symlinks followed).
 std::string NotARegularFile(const fs::path& path) {
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return errno == ENOENT ? "" : std::string("cannot be read: ") + std::strerror(errno);
+  if (::stat(path.c_str(), &info) != 0)
+    return errno == ENOENT ? "" : std::string("cannot be read: ") + std::strerror(errno);
   if (S_ISREG(info.st_mode)) return "";
   if (S_ISDIR(info.st_mode)) return "is a directory, not a point file";
   if (S_ISFIFO(info.st_mode)) return "is a FIFO, not a point file";
@@ -78,7 +79,8 @@ std::string Mismatch(const Json& document, const std::string& id, const std::str
     }
     return fmt::format("written with another {} ({})", util::Join(differing, "/"), util::Join(values, ", "));
   }
-  const std::string recorded = binding->at("point_hash").is_string() ? binding->at("point_hash").get<std::string>() : "";
+  const std::string recorded =
+      binding->at("point_hash").is_string() ? binding->at("point_hash").get<std::string>() : "";
   const std::string own = PointHash(*config);
   if (recorded != own) return "its binding hash does not match its configuration (edited or corrupt)";
   if (!expected.Has(id) || document.value("point_id", std::string()) != id) return "written for another experiment";
@@ -107,7 +109,8 @@ bool ExpectedPoints::Has(const std::string& id) const { return std::binary_searc
 namespace {
 
 std::string Digest(const std::vector<std::string>& ids, const Json& search) {
-  return Hex64(util::Fnv1a64(fmt::format("loopfront-experiment\n{}\n{}\n{}", kVersion, util::Join(ids, ","), search.dump())));
+  return Hex64(
+      util::Fnv1a64(fmt::format("loopfront-experiment\n{}\n{}\n{}", kVersion, util::Join(ids, ","), search.dump())));
 }
 
 }  // namespace
@@ -202,8 +205,9 @@ constexpr const char* kFolderLockName = ".loopfront.lock";
 int TryLock(const fs::path& path, int operation) {
   const int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (descriptor < 0) {
-    throw util::ConfigError(std::vector<util::Diagnostic>{util::Diagnostic{
-        .file = path.string(), .message = std::string("expected a writable output folder, got: ") + std::strerror(errno)}});
+    throw util::ConfigError(std::vector<util::Diagnostic>{
+        util::Diagnostic{.file = path.string(),
+                         .message = std::string("expected a writable output folder, got: ") + std::strerror(errno)}});
   }
   while (::flock(descriptor, operation | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
@@ -254,7 +258,8 @@ OutputLock OutputLock::Acquire(const fs::path& folder, const Shard& shard) {
   }
   const fs::path shard_lock = folder / fmt::format(".loopfront.shard-{}-of-{}.lock", shard.index, shard.count);
   lock.shard_descriptor_ = TryLock(shard_lock, LOCK_EX);
-  if (lock.shard_descriptor_ < 0) ThrowBusy(folder, shard_lock, fmt::format("run of shard {}/{}", shard.index, shard.count));
+  if (lock.shard_descriptor_ < 0)
+    ThrowBusy(folder, shard_lock, fmt::format("run of shard {}/{}", shard.index, shard.count));
   WritePid(lock.shard_descriptor_);
   // Alone in the folder? Then this shard may clean up; either way it ends holding the lock shared.
   lock.folder_descriptor_ = TryLock(folder_lock, LOCK_EX);

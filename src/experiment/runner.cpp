@@ -1,9 +1,12 @@
 #include "loopfront/experiment/runner.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,9 +19,6 @@
 #include <set>
 #include <sstream>
 #include <string_view>
-#include <fcntl.h>
-#include <stdio.h>
-#include <unistd.h>
 
 #include "loopfront/cost/peaks.h"
 #include "loopfront/experiment/output_folder.h"
@@ -423,7 +423,8 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
   // Held until the tables and the manifest are written (experiment/output_folder.h).
   const OutputLock lock = OutputLock::Acquire(options.output, options.shard);
   if (lock.exclusive()) {
-    for (const fs::path& removed : RemoveStaleTemporaries(options.output)) report.removed_temporaries.push_back(removed.string());
+    for (const fs::path& removed : RemoveStaleTemporaries(options.output))
+      report.removed_temporaries.push_back(removed.string());
   }
   const ExpectedPoints expected = ExpectPoints(experiment, points);
   std::set<std::string> set_aside;
@@ -435,8 +436,8 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
     const PointFileCheck check = CheckPointFile(file, point.id, PointHash(point.config), expected);
     if (check.state == PointFileCheck::State::kNotAFile) {
       // Never removed: it is not ours. The point cannot be written until the user moves it.
-      report.failures.push_back(fmt::format("point {} (#{}): {}; move it away to run the point", point.id, point.index,
-                                            check.problem));
+      report.failures.push_back(
+          fmt::format("point {} (#{}): {}; move it away to run the point", point.id, point.index, check.problem));
       continue;
     }
     if (check.state == PointFileCheck::State::kStale) set_aside.insert(check.problem + "; the point runs again");
@@ -710,7 +711,8 @@ std::string ExperimentDifference(const ExpectedPoints& first, const ExpectedPoin
   for (const auto& [key, value] : second.search.items()) {
     if (!first.search.contains(key)) differences.push_back(fmt::format("{} null vs {}", key, value.dump()));
   }
-  if (first.ids != second.ids) differences.push_back(fmt::format("{} vs {} points", first.ids.size(), second.ids.size()));
+  if (first.ids != second.ids)
+    differences.push_back(fmt::format("{} vs {} points", first.ids.size(), second.ids.size()));
   if (differences.empty()) differences.emplace_back("written by different loopfront versions");
   return util::Join(differences, ", ");
 }
@@ -730,9 +732,9 @@ RebuiltTables MergeOutputs(const std::vector<fs::path>& sources, const fs::path&
   for (const fs::path& source : sources) read.push_back(ReadMergeSource(source));
   for (const MergeSource& source : read) {
     if (source.expected.digest != read.front().expected.digest) {
-      throw util::ConfigError(fmt::format("{} and {} hold different experiments ({}): expected shards of one experiment",
-                                          read.front().folder.string(), source.folder.string(),
-                                          ExperimentDifference(read.front().expected, source.expected)));
+      throw util::ConfigError(fmt::format(
+          "{} and {} hold different experiments ({}): expected shards of one experiment", read.front().folder.string(),
+          source.folder.string(), ExperimentDifference(read.front().expected, source.expected)));
     }
   }
   const ExpectedPoints& expected = read.front().expected;
@@ -757,9 +759,9 @@ RebuiltTables MergeOutputs(const std::vector<fs::path>& sources, const fs::path&
   }
   std::error_code error;
   if (!destination_is_source && fs::exists(destination, error) && !fs::is_empty(destination, error)) {
-    throw util::ConfigError(fmt::format(
-        "{}: expected a new or empty destination, or one of the sources, got a folder with files in it",
-        destination.string()));
+    throw util::ConfigError(
+        fmt::format("{}: expected a new or empty destination, or one of the sources, got a folder with files in it",
+                    destination.string()));
   }
   // Every source file checked before anything is written: a foreign, stale or corrupt one refuses all.
   std::map<std::string, fs::path> chosen;  // id → the first source's file
@@ -794,7 +796,8 @@ RebuiltTables MergeOutputs(const std::vector<fs::path>& sources, const fs::path&
   } cleanup{staging};
   const auto fail = [&](const std::string& what, const std::error_code& code) {
     throw util::ConfigError(std::vector<util::Diagnostic>{util::Diagnostic{
-        .file = destination.string(), .message = fmt::format("expected a writable destination, got: {}: {}", what, code.message())}});
+        .file = destination.string(),
+        .message = fmt::format("expected a writable destination, got: {}: {}", what, code.message())}});
   };
   fs::create_directories(staging / "points", error);
   if (error) fail("cannot create " + staging.string(), error);
@@ -807,7 +810,8 @@ RebuiltTables MergeOutputs(const std::vector<fs::path>& sources, const fs::path&
   if (destination_is_source) {
     for (const fs::directory_entry& entry : fs::directory_iterator(destination, error)) {
       const std::string name = entry.path().filename().string();
-      if (name == "points" || name == "manifest.json" || name.starts_with(".loopfront.") || name.ends_with(".csv")) continue;
+      if (name == "points" || name == "manifest.json" || name.starts_with(".loopfront.") || name.ends_with(".csv"))
+        continue;
       fs::copy(entry.path(), staging / name, fs::copy_options::recursive | fs::copy_options::copy_symlinks, error);
       if (error) fail("cannot copy " + entry.path().string(), error);
     }

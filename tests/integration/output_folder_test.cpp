@@ -1,6 +1,8 @@
 // Output folders bound to their experiment (issue 15, item 3; experiment/output_folder.h): a rerun
 // with another budget, a foreign, truncated or non-file point, merges of mismatched shards or into a
 // points/ folder, stale temporaries, two runs at once, and the point limit — each as a user meets it.
+#include "loopfront/experiment/output_folder.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -15,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "loopfront/experiment/output_folder.h"
 #include "loopfront/io/csv_reader.h"
 #include "tests/integration/cli_runner.h"
 #include "tests/integration/experiment_fixtures.h"
@@ -103,7 +104,7 @@ TEST_CASE("Resume uses only point files bound to the experiment's points", "[cli
     CHECK(back.exit_code == 0);
     CHECK(back.err.find("0 run now, 4 already done") != std::string::npos);
     CHECK(SummaryIds(out) == std::set<std::string>{points[0].stem().string(), points[1].stem().string(),
-                                                     points[2].stem().string(), points[3].stem().string()});
+                                                   points[2].stem().string(), points[3].stem().string()});
   }
 
   SECTION("a point file of another seed under a point's name is reported and redone") {
@@ -117,7 +118,8 @@ TEST_CASE("Resume uses only point files bound to the experiment's points", "[cli
     INFO(rerun.err);
     REQUIRE(rerun.exit_code == 0);
     CHECK(rerun.err.find("1 run now, 3 already done") != std::string::npos);
-    CHECK(rerun.err.find(points[1].string() + ": written with another seed (seed 7 instead of 1); replaced by this run") !=
+    CHECK(rerun.err.find(points[1].string() +
+                         ": written with another seed (seed 7 instead of 1); replaced by this run") !=
           std::string::npos);
     CHECK(rerun.err.find((out / "points" / "0123456789ab.json").string() + ": written with another seed") !=
           std::string::npos);
@@ -145,7 +147,8 @@ TEST_CASE("Resume uses only point files bound to the experiment's points", "[cli
     const auto rerun = Run(experiment);
     INFO(rerun.err);
     REQUIRE(rerun.exit_code == 0);
-    CHECK(rerun.err.find(points[3].string() + ": written by an older loopfront (no binding hash)") != std::string::npos);
+    CHECK(rerun.err.find(points[3].string() + ": written by an older loopfront (no binding hash)") !=
+          std::string::npos);
     CHECK(rerun.err.find("1 run now, 3 already done") != std::string::npos);
   }
 
@@ -231,8 +234,8 @@ TEST_CASE("merge checks every source first, refuses mixes, and replaces its dest
     CHECK(merge.err.find(shard0.string() + " and " + shard1.string() + " hold different experiments (budget") !=
           std::string::npos);
     CHECK(Snapshot(shard0) == before);
-    const auto into_new = RunLoopfront("merge " + Quote(shard0) + " " + Quote(shard1) + " --output " +
-                                       Quote(directory / "merged"));
+    const auto into_new =
+        RunLoopfront("merge " + Quote(shard0) + " " + Quote(shard1) + " --output " + Quote(directory / "merged"));
     CHECK(into_new.exit_code == 2);
     CHECK_FALSE(fs::exists(directory / "merged"));
   }

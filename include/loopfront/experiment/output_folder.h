@@ -56,10 +56,10 @@ nlohmann::ordered_json SearchPart(const nlohmann::ordered_json& config);
 
 // The points an output folder is expected to hold.
 struct ExpectedPoints {
-  std::string experiment;                // its name
-  std::vector<std::string> ids;          // sorted
-  nlohmann::ordered_json search;         // SearchPart of its points (they share it)
-  std::string digest;                    // FNV-1a 64 of the version, the ids and `search`, 16 hex digits
+  std::string experiment;                         // its name
+  std::vector<std::string> ids;                   // sorted
+  nlohmann::ordered_json search;                  // SearchPart of its points (they share it)
+  std::string digest;                             // FNV-1a 64 of the version, the ids and `search`, 16 hex digits
   std::vector<nlohmann::ordered_json> configs{};  // from an expansion: every point's config (for messages)
   bool Has(const std::string& id) const;
 };

@@ -116,13 +116,13 @@ struct RunOptions {
 };
 
 struct RunReport {
-  std::int64_t points_total = 0;        // in the experiment
-  std::int64_t points_in_shard = 0;     // this shard's
-  std::int64_t skipped = 0;             // already done (resume)
-  std::int64_t ran = 0;                 // finished and written now
-  std::vector<std::string> failures{};  // "<id>: <reason>" of points that could not be searched
-  int stop_signal = 0;                  // SIGINT/SIGTERM that stopped the run, 0 if none
-  std::vector<std::string> set_aside{};  // "<path>: <why>" of files in points/ not used (output_folder.h)
+  std::int64_t points_total = 0;                   // in the experiment
+  std::int64_t points_in_shard = 0;                // this shard's
+  std::int64_t skipped = 0;                        // already done (resume)
+  std::int64_t ran = 0;                            // finished and written now
+  std::vector<std::string> failures{};             // "<id>: <reason>" of points that could not be searched
+  int stop_signal = 0;                             // SIGINT/SIGTERM that stopped the run, 0 if none
+  std::vector<std::string> set_aside{};            // "<path>: <why>" of files in points/ not used (output_folder.h)
   std::vector<std::string> removed_temporaries{};  // stale temporaries removed on start
 };
 
@@ -144,8 +144,8 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
 
 // What RebuildTables read and wrote.
 struct RebuiltTables {
-  std::int64_t points = 0;           // point files read
-  std::vector<std::string> files{};  // the tables written, in the order below
+  std::int64_t points = 0;               // point files read
+  std::vector<std::string> files{};      // the tables written, in the order below
   std::vector<std::string> set_aside{};  // "<path>: <why>" of the point files not used
 };
 
