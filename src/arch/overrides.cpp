@@ -42,6 +42,7 @@ std::optional<Architecture> ApplyOverrides(const Architecture& base, std::string
   YAML::Node architecture = root["architecture"];
   std::vector<std::string> assignments;
   bool ok = true;
+  std::set<const Override*> unknown;  // keys that name nothing: not applied, so no value problem is theirs
   for (const Override& item : overrides) {
     const YAML::Node value(item.value);
     assignments.push_back(fmt::format("{}={}", item.key, EmitFlow(value)));
@@ -78,6 +79,7 @@ std::optional<Architecture> ApplyOverrides(const Architecture& base, std::string
       if (found && reported.insert("key:" + item.key).second)
         item.at.ErrorExpected("a dotted key such as scratchpad.capacity_bytes");
       ok = false;
+      unknown.insert(&item);
       continue;
     }
     const std::string& last = parts.back();
@@ -86,7 +88,8 @@ std::optional<Architecture> ApplyOverrides(const Architecture& base, std::string
     if (last == "capacity_words") node.remove("capacity_bytes");
     node[last] = item.value;
   }
-  if (!ok) return std::nullopt;
+  // An unknown key does not stop the check of the others' values: the architecture with the known
+  // overrides applied is still read, so that every problem of the sweep is reported at once.
   YAML::Emitter emitter;
   emitter << root;
   const std::string with = util::Join(assignments, ", ");
@@ -95,18 +98,28 @@ std::optional<Architecture> ApplyOverrides(const Architecture& base, std::string
       io::YamlDocument::LoadString(emitter.c_str(), fmt::format("{} with {}", base_name, with), diagnostics);
   try {
     diagnostics.ThrowIfAny();
-    return ReadArchitectureDocument(document, base.name);
+    Architecture read = ReadArchitectureDocument(document, base.name);
+    if (!ok) return std::nullopt;
+    return read;
   } catch (const util::ConfigError& error) {
     // Position each problem at the sweep key it most likely comes from.
     for (const util::Diagnostic& diagnostic : error.diagnostics()) {
-      const io::YamlValue* at = &sweep;
+      // The key whose last component ends the problem's path, else the first whose name it mentions.
+      const io::YamlValue* at = nullptr;
       for (const Override& item : overrides) {
+        if (unknown.contains(&item)) continue;
         const std::string last = util::Split(item.key, '.').back();
-        if (diagnostic.path.find(last) != std::string::npos || diagnostic.message.find(last) != std::string::npos) {
+        if (at == nullptr && (diagnostic.path == last || diagnostic.path.ends_with("." + last))) at = &item.at;
+      }
+      for (const Override& item : overrides) {
+        if (unknown.contains(&item)) continue;
+        const std::string last = util::Split(item.key, '.').back();
+        if (at == nullptr &&
+            (diagnostic.path.find(last) != std::string::npos || diagnostic.message.find(last) != std::string::npos)) {
           at = &item.at;
-          break;
         }
       }
+      if (at == nullptr) at = &sweep;
       const std::string message = (diagnostic.path.empty() ? "" : diagnostic.path + ": ") + diagnostic.message;
       if (!reported.insert(fmt::format("{}:{}:{}", at->line(), at->column(), message)).second) continue;
       at->Error(fmt::format("the architecture {} with {} is not valid: {}", base_name, with, message));

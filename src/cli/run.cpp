@@ -1,5 +1,5 @@
 // `loopfront run EXP.yaml [--dry-run] [--output DIR] [--budget-evals N] [--budget-seconds S]
-// [--seed S] [--threads N] [--force] [--shard I/N] [--quiet] [--verbose] [--no-plot]`: runs an
+// [--seed S] [--threads N] [--force] [--shard I/N] [--quiet] [--verbose] [--no-plot] [--max-points N]`: runs an
 // experiment (experiment/experiment.h, experiment/runner.h; docs/experiments.md). The overrides
 // replace the file's values for a quick or scaled run without editing it; they enter the points'
 // resolved configurations, hence their ids (except --output and --threads). At the end it runs
@@ -18,6 +18,7 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,7 @@ struct RunArgs {
   bool quiet = false;
   bool verbose = false;
   bool no_plot = false;
+  std::int64_t max_points = util::kDefaultMaxPoints;
 };
 
 // The point's workload settings (blocks_only, swept transformer.* keys), then its swept architecture keys.
@@ -86,7 +88,8 @@ std::unique_ptr<const experiment::LoadedRun> LoadRun(const RunArgs& args) {
                                             .budget_seconds = args.budget_seconds,
                                             .seed = args.seed},
                               .shard = args.shard,
-                              .output = args.output});
+                              .output = args.output,
+                              .limits = {.max_points = args.max_points}});
 }
 
 // The whole command in one process, or on rank 0 of an MPI run, whose `schedule` hands the points
@@ -109,13 +112,18 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
                          .output = output.string(),
                          .baseline = spec.baseline.name,
                          .baseline_params = spec.baseline.params_text};
+    const experiment::ExpectedPoints expected = experiment::ExpectPoints(spec, points);
     for (const experiment::Point& point : points) {
       if (!shard.Owns(point.index)) continue;
       const experiment::ModelRequest& request = point.workload;
+      // Done only when its file is a result of this point (experiment/output_folder.h).
+      const bool done = experiment::CheckPointFile(experiment::PointFile(output, point.id), point.id,
+                                                   experiment::PointHash(point.config), expected)
+                            .state == experiment::PointFileCheck::State::kDone;
       plan.points.push_back(report::PlannedPoint{
           .index = point.index,
           .id = point.id,
-          .done = std::filesystem::exists(experiment::PointFile(output, point.id)) && !args.force,
+          .done = done && !args.force,
           .model = request.model,
           .seq_len = OptionalText(request.seq_len),
           .batch = OptionalText(request.batch),
@@ -141,6 +149,9 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
   options.schedule = schedule;
   const experiment::RunReport report = experiment::RunExperiment(spec, points, options);
 
+  for (const std::string& removed : report.removed_temporaries)
+    std::cerr << "note: removed " << removed << ", a temporary left by a killed run\n";
+  for (const std::string& line : report.set_aside) std::cerr << "warning: not used: " << line << '\n';
   for (const std::string& failure : report.failures) std::cerr << "error: " << failure << '\n';
   if (!args.quiet || report.stop_signal != 0) {
     std::cerr << fmt::format("{}: {} of {} points in shard {}/{} ({} run now, {} already done{}){}\n", spec.name,
@@ -226,6 +237,9 @@ void AddRunCommand(CLI::App& app, CommandRegistry& registry) {
   run->add_flag("--quiet", args->quiet, "No progress or summary on stderr");
   run->add_flag("--verbose", args->verbose, "One line per finished point on stderr");
   run->add_flag("--no-plot", args->no_plot, "Do not mention or make figures at the end");
+  run->add_option("--max-points", args->max_points,
+                  "Points the experiment may expand into; more is refused before expanding (default 1000000)")
+      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
 #ifdef LOOPFRONT_MPI
   run->footer(
       "MPI build: `mpirun -n K loopfront run EXP.yaml` runs the points on ranks 1..K-1, handed out one at a time "

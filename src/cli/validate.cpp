@@ -6,8 +6,10 @@
 // row with its key, its name and a function that reads it the way its loader does.
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +27,13 @@ namespace loopfront::cli {
 namespace {
 
 // Reads and builds a document of one kind; throws util::ConfigError with every problem found.
-using CheckFunction = void (*)(const io::YamlDocument& document, const std::string& default_name);
+// What the command line adds to a check (`--max-points` for experiments).
+struct CheckOptions {
+  std::int64_t max_points = util::kDefaultMaxPoints;
+};
+
+using CheckFunction = void (*)(const io::YamlDocument& document, const std::string& default_name,
+                               const CheckOptions& options);
 
 struct DocumentKind {
   std::string_view key;   // a top-level key that identifies the kind
@@ -33,24 +41,24 @@ struct DocumentKind {
   CheckFunction check;
 };
 
-void CheckTransformerWorkload(const io::YamlDocument& document, const std::string& default_name) {
+void CheckTransformerWorkload(const io::YamlDocument& document, const std::string& default_name, const CheckOptions&) {
   workload::BuildWorkload(workload::ReadTransformerDocument(document, default_name));
 }
 
-void CheckOpList(const io::YamlDocument& document, const std::string& default_name) {
+void CheckOpList(const io::YamlDocument& document, const std::string& default_name, const CheckOptions&) {
   workload::BuildWorkload(workload::ReadOpListDocument(document, default_name));
 }
 
-void CheckArchitecture(const io::YamlDocument& document, const std::string& default_name) {
+void CheckArchitecture(const io::YamlDocument& document, const std::string& default_name, const CheckOptions&) {
   arch::ReadArchitectureDocument(document, default_name);
 }
 
 // The mapping is checked completely when the file names its architecture and op; else its shape.
-void CheckExperiment(const io::YamlDocument& document, const std::string& default_name) {
-  experiment::ReadExperimentDocument(document, default_name);
+void CheckExperiment(const io::YamlDocument& document, const std::string& default_name, const CheckOptions& options) {
+  experiment::ReadExperimentDocument(document, default_name, {.max_points = options.max_points});
 }
 
-void CheckMappingFile(const io::YamlDocument& document, const std::string& /*default_name*/) {
+void CheckMappingFile(const io::YamlDocument& document, const std::string& /*default_name*/, const CheckOptions&) {
   const mapping::MappingFile file = mapping::MappingFile::Load(document.file());
   if (const std::optional<mapping::Problem> problem = file.HeaderProblem()) file.Read(*problem);
 }
@@ -100,13 +108,13 @@ const DocumentKind* Recognize(const io::YamlValue& root) {
                                                util::Join(expected, ", "), found, hint)}});
 }
 
-int RunValidate(const std::string& path) {
+int RunValidate(const std::string& path, const CheckOptions& options) {
   util::Diagnostics diagnostics;
   const io::YamlDocument document = io::YamlDocument::LoadFile(path, diagnostics);
   diagnostics.ThrowIfAny();  // unreadable file or YAML syntax error
   const DocumentKind* kind = Recognize(document.root());
   if (kind == nullptr) ThrowUnrecognized(document);
-  kind->check(document, std::filesystem::path(path).stem().string());
+  kind->check(document, experiment::DefaultName(path), options);
   std::cout << "ok\n";
   return 0;
 }
@@ -115,11 +123,16 @@ int RunValidate(const std::string& path) {
 
 void AddValidateCommand(CLI::App& app, CommandRegistry& registry) {
   auto path = std::make_shared<std::string>();
+  auto options = std::make_shared<CheckOptions>();
   CLI::App* validate = app.add_subcommand(
       "validate",
       "Check a YAML file (workload, op list, architecture, mapping or experiment) and print ok or every error in it");
   validate->add_option("FILE", *path, "The YAML file to check")->required();
-  registry.Add(validate, [path] { return RunValidate(*path); });
+  validate
+      ->add_option("--max-points", options->max_points,
+                   "Points an experiment may expand into (default 1000000; docs/experiments.md)")
+      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+  registry.Add(validate, [path, options] { return RunValidate(*path, *options); });
 }
 
 }  // namespace loopfront::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -10,8 +11,10 @@
 #include "loopfront/arch/loader.h"
 #include "loopfront/arch/overrides.h"
 #include "loopfront/io/param_reader.h"
+#include "loopfront/util/checked.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/hash.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
 #include "loopfront/workload/loader.h"
 #include "loopfront/workload/shape_sweep.h"
@@ -182,7 +185,9 @@ void ReadWorkloads(const io::YamlValue& value, Experiment& experiment) {
       std::vector<std::optional<std::int64_t>> values;
       if (std::optional<io::YamlValue> given = entry->Get(key)) {
         for (const io::YamlValue& item : ValuesOf(*given)) {
-          std::optional<std::int64_t> number = item.AsPositiveInt();
+          // kv_buckets becomes an int bucket count; the others are token and sequence counts.
+          std::optional<std::int64_t> number =
+              item.AsIntIn(key == "kv_buckets" ? util::kKvBucketsRange : util::kCountRange);
           if (!number) ok = false;
           values.push_back(number);
         }
@@ -398,18 +403,30 @@ void ReadSearch(const io::YamlValue& value, Experiment& experiment) {
   if (std::optional<io::YamlValue> budget_value = search->Get("budget")) {
     if (std::optional<io::YamlMap> budget = budget_value->AsMap({"evaluations", "seconds", "stall"})) {
       search::Budget read{.max_evaluations = 0, .max_seconds = 0.0, .max_stall_steps = 0};
-      if (auto evaluations = budget->Get("evaluations"))
-        read.max_evaluations = evaluations->AsNonNegativeInt().value_or(0);
-      if (auto seconds = budget->Get("seconds")) read.max_seconds = seconds->AsNonNegativeDouble().value_or(0.0);
-      if (auto stall = budget->Get("stall")) read.max_stall_steps = stall->AsNonNegativeInt().value_or(0);
-      if (read.max_evaluations == 0 && read.max_seconds == 0.0 && read.max_stall_steps == 0) {
+      bool readable = true;  // a limit out of its range is reported as such, not also as "no limit"
+      if (auto evaluations = budget->Get("evaluations")) {
+        const std::optional<std::int64_t> number = evaluations->AsIntIn(util::kNonNegativeCountRange);
+        readable = readable && number.has_value();
+        read.max_evaluations = number.value_or(0);
+      }
+      if (auto seconds = budget->Get("seconds")) {
+        const std::optional<double> number = seconds->AsDoubleIn(util::kSecondsRange);
+        readable = readable && number.has_value();
+        read.max_seconds = number.value_or(0.0);
+      }
+      if (auto stall = budget->Get("stall")) {
+        const std::optional<std::int64_t> number = stall->AsIntIn(util::kNonNegativeCountRange);
+        readable = readable && number.has_value();
+        read.max_stall_steps = number.value_or(0);
+      }
+      if (readable && read.max_evaluations == 0 && read.max_seconds == 0.0 && read.max_stall_steps == 0) {
         budget_value->ErrorExpected("a budget with at least one positive limit (evaluations, seconds or stall)");
       }
       settings.budget = read;
     }
   }
   if (std::optional<io::YamlValue> seed = search->Get("seed")) {
-    if (std::optional<std::int64_t> number = seed->AsNonNegativeInt())
+    if (std::optional<std::int64_t> number = seed->AsIntIn(util::kSeedRange))
       settings.seed = static_cast<std::uint64_t>(*number);
   }
   if (std::optional<io::YamlValue> tilings = search->Get("tilings")) {
@@ -497,7 +514,7 @@ void ReadRandomMappings(const io::YamlValue& value, Experiment& experiment) {
   if (!map) return;
   RandomMappings& random = experiment.random_mappings;
   if (auto samples = map->Require("samples", "the number of random valid mappings per op")) {
-    random.samples = samples->AsPositiveInt().value_or(0);
+    random.samples = samples->AsIntIn(util::kCountRange).value_or(0);
   }
   std::optional<io::YamlValue> ops = map->Require("ops", "a list of op names");
   if (!ops) return;
@@ -525,6 +542,66 @@ void ReadRandomMappings(const io::YamlValue& value, Experiment& experiment) {
   for (const auto& [name, at] : names) random.ops.push_back(name);
 }
 
+// How many values a key sweeps: a list's length, else 1 (read without reporting: the readers report).
+std::int64_t SweptCount(const std::optional<io::YamlValue>& value) {
+  if (!value || !value->IsList()) return 1;
+  util::Diagnostics ignored;
+  const std::optional<std::vector<io::YamlValue>> items = value->ReportingTo(ignored).AsList();
+  return items ? std::max<std::int64_t>(1, static_cast<std::int64_t>(items->size())) : 1;
+}
+
+// The points an experiment expands into, counted from its lists' lengths alone (nothing is loaded
+// or allocated per point), overflow-checked: nullopt beyond 2^63 - 1.
+struct PointCount {
+  std::optional<std::int64_t> workloads = 0;
+  std::optional<std::int64_t> architectures = 0;
+  std::int64_t fusions = 1;
+  std::optional<std::int64_t> total() const {
+    if (!workloads || !architectures) return std::nullopt;
+    return util::CheckedProduct({*workloads, *architectures, fusions});
+  }
+};
+
+// Σ over a list's entries of the product of their swept keys' counts; `keys` empty: every key of `sweep:`.
+std::optional<std::int64_t> CountEntries(const io::YamlValue& list, const std::vector<std::string>& keys) {
+  util::Diagnostics ignored;
+  const std::optional<std::vector<io::YamlValue>> entries = list.ReportingTo(ignored).AsList();
+  if (!entries) return 0;
+  std::optional<std::int64_t> sum = 0;
+  for (const io::YamlValue& entry_value : *entries) {
+    const std::optional<io::YamlMap> entry = entry_value.ReportingTo(ignored).AsOpenMap();
+    if (!entry) continue;
+    std::optional<std::int64_t> product = 1;
+    for (const std::string& key : keys) {
+      if (product) product = util::CheckedMul(*product, SweptCount(entry->Get(key)));
+    }
+    if (const std::optional<io::YamlValue> sweep = entry->Get("sweep")) {
+      if (const std::optional<io::YamlMap> axes = sweep->ReportingTo(ignored).AsOpenMap()) {
+        for (const io::YamlMap::Entry& axis : axes->entries()) {
+          if (product) product = util::CheckedMul(*product, SweptCount(axis.value));
+        }
+      }
+    }
+    if (!product || !sum) return std::nullopt;
+    sum = util::CheckedAdd(*sum, *product);
+  }
+  return sum;
+}
+
+std::string CountText(const std::optional<std::int64_t>& count) {
+  return count ? std::to_string(*count) : std::string("more than 9223372036854775807");
+}
+
+// A name that is one safe file-name component (the default output folder is results/<name>): a
+// letter or digit, then letters, digits, `.`, `_`, `-`, `+`; at most 128 characters.
+bool IsSafeName(const std::string& name) {
+  if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name.front()))) return false;
+  return std::all_of(name.begin(), name.end(), [](char character) {
+    return std::isalnum(static_cast<unsigned char>(character)) || character == '.' || character == '_' ||
+           character == '-' || character == '+';
+  });
+}
+
 nlohmann::ordered_json OptionalNumber(const std::optional<std::int64_t>& value) {
   if (!value) return nullptr;
   return *value;
@@ -532,7 +609,8 @@ nlohmann::ordered_json OptionalNumber(const std::optional<std::int64_t>& value) 
 
 }  // namespace
 
-Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::string& default_name) {
+Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::string& default_name,
+                                  const LoadLimits& limits) {
   const io::YamlValue root = document.root();
   util::Diagnostics& diagnostics = root.diagnostics();
   Experiment experiment;
@@ -541,10 +619,44 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
   std::optional<io::YamlMap> map = root.AsMap({"name", "workloads", "architectures", "search", "fusion", "cost_model",
                                                "baseline", "threads", "output", "random_mappings"});
   if (map) {
-    if (auto name = map->Get("name")) experiment.name = name->AsString().value_or(default_name);
-    if (auto workloads = map->Require("workloads", "a list of workloads")) ReadWorkloads(*workloads, experiment);
-    if (auto architectures = map->Require("architectures", "a list of architectures")) {
+    if (auto name = map->Get("name")) {
+      if (std::optional<std::string> text = name->AsString()) {
+        if (IsSafeName(*text)) {
+          experiment.name = *text;
+        } else {
+          name->ErrorExpected(
+              "a name usable as a folder name (a letter or digit, then letters, digits, '.', '_', '-', '+'; at most "
+              "128 characters)",
+              "; the default output folder is results/<name>");
+        }
+      }
+    }
+    // Counted before anything is expanded: a few lines can describe billions of points.
+    PointCount count;
+    const std::optional<io::YamlValue> workloads = map->Get("workloads");
+    const std::optional<io::YamlValue> architectures = map->Get("architectures");
+    if (workloads)
+      count.workloads = CountEntries(*workloads, {"model", "seq_len", "batch", "phase", "kv_len", "kv_buckets"});
+    if (architectures) count.architectures = CountEntries(*architectures, {});
+    count.fusions = SweptCount(map->Get("fusion"));
+    const std::optional<std::int64_t> total = count.total();
+    const bool too_many = !total || *total > limits.max_points;
+    if (too_many) {
+      (workloads ? *workloads : root)
+          .Error(fmt::format("expected at most {} points (raise the limit with --max-points), got {}: {} workloads × "
+                             "{} architectures × {} fusion settings",
+                             limits.max_points, CountText(total), CountText(count.workloads),
+                             CountText(count.architectures), count.fusions));
+    }
+    if (workloads && !too_many) {
+      ReadWorkloads(*workloads, experiment);
+    } else if (!workloads) {
+      map->Require("workloads", "a list of workloads");
+    }
+    if (architectures && !too_many) {
       ReadArchitectures(*architectures, experiment);
+    } else if (!architectures) {
+      map->Require("architectures", "a list of architectures");
     }
     if (auto search = map->Get("search")) {
       ReadSearch(*search, experiment);
@@ -561,12 +673,9 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
     ReadCostModel(map->Get("cost_model"), root, experiment);
     if (auto baseline = map->Get("baseline")) ReadBaseline(*baseline, root, experiment);
     if (auto threads = map->Get("threads")) {
-      if (std::optional<std::int64_t> number = threads->AsNonNegativeInt()) {
-        if (*number > 4096) {
-          threads->ErrorExpected("at most 4096 threads");
-        } else {
-          experiment.threads = static_cast<int>(*number);
-        }
+      // 0 = every CPU this process may use (util::DefaultThreadCount), else as `--threads`.
+      if (std::optional<std::int64_t> number = threads->AsIntIn(util::IntRange{0, util::kThreadsRange.max})) {
+        experiment.threads = static_cast<int>(*number);
       }
     }
     if (auto output = map->Get("output")) experiment.output = output->AsString().value_or("");
@@ -577,11 +686,18 @@ Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::s
   return experiment;
 }
 
-Experiment LoadExperiment(const std::string& path) {
+Experiment LoadExperiment(const std::string& path, const LoadLimits& limits) {
   util::Diagnostics diagnostics;
   const io::YamlDocument document = io::YamlDocument::LoadFile(path, diagnostics);
   diagnostics.ThrowIfAny();
-  return ReadExperimentDocument(document, std::filesystem::path(path).stem().string());
+  return ReadExperimentDocument(document, DefaultName(path), limits);
+}
+
+std::string DefaultName(const std::string& path) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  // A stem holds no '/', but "." or a leading dot would make results/<name> the results folder itself
+  // or a hidden one.
+  return stem.empty() || stem.front() == '.' ? "experiment" + stem : stem;
 }
 
 std::string PointId(const nlohmann::ordered_json& config) {

@@ -3,7 +3,7 @@
 namespace loopfront::experiment {
 
 std::unique_ptr<const LoadedRun> LoadRun(const RunRequest& request) {
-  auto run = std::make_unique<LoadedRun>(LoadedRun{LoadExperiment(request.path)});
+  auto run = std::make_unique<LoadedRun>(LoadedRun{LoadExperiment(request.path, request.limits)});
   Experiment& loaded = run->spec;
   ApplySearchOverrides(loaded, request.overrides);
   run->points = ExpandPoints(loaded);

@@ -1,9 +1,12 @@
 #include "loopfront/experiment/runner.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +21,7 @@
 #include <string_view>
 
 #include "loopfront/cost/peaks.h"
+#include "loopfront/experiment/output_folder.h"
 #include "loopfront/io/output.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/planner/baseline_model.h"
@@ -29,6 +33,7 @@
 #include "loopfront/util/hash.h"
 #include "loopfront/util/random.h"
 #include "loopfront/util/signals.h"
+#include "loopfront/util/strings.h"
 #include "loopfront/util/threads.h"
 #include "loopfront/version.h"
 #include "mappers/random/random_searcher.h"
@@ -57,22 +62,6 @@ std::string ReadText(const fs::path& path) {
   std::ostringstream text;
   text << stream.rdbuf();
   return text.str();
-}
-
-// The point files of `output`, sorted by name (temporary files of an interrupted write are skipped).
-std::vector<fs::path> PointFiles(const fs::path& output) {
-  std::vector<fs::path> files;
-  const fs::path directory = output / "points";
-  std::error_code error;
-  if (!fs::is_directory(directory, error)) return files;
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && !name.starts_with(".") && entry.path().extension() == ".json") {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 // FLOPs and ideal bytes per execution of an op or fused group, and its compute ceiling (cost/peaks.h).
@@ -374,6 +363,9 @@ Json RunPoint(const Experiment& experiment, const Point& point, int threads) {
   json["index"] = point.index;
   json["experiment"] = experiment.name;
   json["config"] = point.config;
+  // What determined this result (experiment/output_folder.h): resume, merge and the tables use the
+  // file only while it matches the point they expect.
+  json["binding"] = {{"point_hash", PointHash(point.config)}, {"loopfront_version", kVersion}};
   json["identity"] = {{"model", model.identity.model},
                       {"seq_len", model.identity.seq_len},
                       {"batch", model.identity.batch},
@@ -428,11 +420,28 @@ PointOutcome RunPointOutcome(const Experiment& experiment, const Point& point, i
 RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& points, const RunOptions& options) {
   RunReport report;
   report.points_total = static_cast<std::int64_t>(points.size());
+  // Held until the tables and the manifest are written (experiment/output_folder.h).
+  const OutputLock lock = OutputLock::Acquire(options.output, options.shard);
+  if (lock.exclusive()) {
+    for (const fs::path& removed : RemoveStaleTemporaries(options.output))
+      report.removed_temporaries.push_back(removed.string());
+  }
+  const ExpectedPoints expected = ExpectPoints(experiment, points);
+  std::set<std::string> set_aside;
   std::vector<const Point*> pending;
   for (const Point& point : points) {
     if (!options.shard.Owns(point.index)) continue;
     ++report.points_in_shard;
-    if (!options.force && fs::exists(PointFile(options.output, point.id))) {
+    const fs::path file = PointFile(options.output, point.id);
+    const PointFileCheck check = CheckPointFile(file, point.id, PointHash(point.config), expected);
+    if (check.state == PointFileCheck::State::kNotAFile) {
+      // Never removed: it is not ours. The point cannot be written until the user moves it.
+      report.failures.push_back(
+          fmt::format("point {} (#{}): {}; move it away to run the point", point.id, point.index, check.problem));
+      continue;
+    }
+    if (check.state == PointFileCheck::State::kStale) set_aside.insert(check.problem + "; the point runs again");
+    if (!options.force && check.state == PointFileCheck::State::kDone) {
       ++report.skipped;
       continue;
     }
@@ -448,6 +457,7 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
   manifest["points_total"] = report.points_total;
   manifest["points_in_shard"] = report.points_in_shard;
   manifest["points_skipped"] = report.skipped;
+  manifest["binding"] = BindingJson(expected);
   const fs::path manifest_path = options.output / "manifest.json";
   io::WriteFileAtomically(manifest_path, manifest.dump(2) + "\n");
 
@@ -501,7 +511,17 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
   std::sort(report.failures.begin(), report.failures.end());
   report.stop_signal = util::StopSignal();
 
-  const std::int64_t present = RebuildTables(options.output).points;
+  const RebuiltTables rebuilt = RebuildTables(options.output, expected);
+  const std::int64_t present = rebuilt.points;
+  // A stale file that this run replaced is said once, as such; what is still set aside, RebuildTables says.
+  for (const std::string& line : set_aside) {
+    const std::string path = line.substr(0, line.find(": "));
+    if (CheckPointFile(path, fs::path(path).stem().string(), "", expected).state == PointFileCheck::State::kDone) {
+      report.set_aside.push_back(line.substr(0, line.size() - std::string_view("; the point runs again").size()) +
+                                 "; replaced by this run");
+    }
+  }
+  report.set_aside.insert(report.set_aside.end(), rebuilt.set_aside.begin(), rebuilt.set_aside.end());
   manifest["end_time"] = UtcNow();
   manifest["points_run"] = report.ran;
   manifest["points_failed"] = static_cast<std::int64_t>(report.failures.size());
@@ -511,13 +531,20 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
   return report;
 }
 
-RebuiltTables RebuildTables(const fs::path& output) {
+RebuiltTables RebuildTables(const fs::path& output, const ExpectedPoints& expected) {
   std::vector<PointRecord> records;
   std::set<std::string> sweep_keys;
-  for (const fs::path& file : PointFiles(output)) {
+  std::vector<std::string> set_aside;
+  for (const fs::path& file : PointEntries(output)) {
+    const std::string id = file.stem().string();
+    PointFileCheck check = CheckPointFile(file, id, "", expected);
+    if (check.state != PointFileCheck::State::kDone) {
+      set_aside.push_back(check.problem);
+      continue;
+    }
     PointRecord record;
     try {
-      record.json = Json::parse(ReadText(file));
+      record.json = std::move(check.document);
       record.index = record.json.at("index").get<std::int64_t>();
       record.id = record.json.at("point_id").get<std::string>();
       for (const auto& [key, value] : record.json.at("sweep").items()) sweep_keys.insert(key);
@@ -614,7 +641,7 @@ RebuiltTables RebuildTables(const fs::path& output) {
     throw util::ConfigError(
         fmt::format("{}: a point's random mappings are incomplete ({})", output.string(), error.what()));
   }
-  RebuiltTables rebuilt{.points = static_cast<std::int64_t>(records.size())};
+  RebuiltTables rebuilt{.points = static_cast<std::int64_t>(records.size()), .files = {}, .set_aside = set_aside};
   const auto write = [&](std::string_view file_name, const report::Table& table) {
     io::WriteFileAtomically(output / file_name, report::WriteCsv(table));
     rebuilt.files.emplace_back(file_name);
@@ -628,29 +655,191 @@ RebuiltTables RebuildTables(const fs::path& output) {
   return rebuilt;
 }
 
+namespace {
+
+// The folder as an absolute, normalized path without a trailing separator (for comparing folders).
+fs::path FolderPath(const fs::path& folder) {
+  fs::path absolute = fs::weakly_canonical(fs::absolute(folder));
+  if (absolute.filename().empty()) absolute = absolute.parent_path();
+  return absolute;
+}
+
+bool IsWithin(const fs::path& inner, const fs::path& outer) {
+  return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first == outer.end();
+}
+
+// A source of `merge`: its manifest's binding, read without trusting anything else in it.
+struct MergeSource {
+  fs::path folder;
+  ExpectedPoints expected;
+};
+
+MergeSource ReadMergeSource(const fs::path& source) {
+  std::error_code error;
+  if (!fs::is_directory(source / "points", error)) {
+    throw util::ConfigError(
+        fmt::format("{}: expected an experiment output directory (with points/), got none", source.string()));
+  }
+  const fs::path manifest_path = source / "manifest.json";
+  std::optional<ExpectedPoints> expected;
+  if (fs::is_regular_file(manifest_path, error)) {
+    try {
+      expected = ExpectedFromManifest(Json::parse(ReadText(manifest_path)));
+    } catch (const nlohmann::json::exception& parse_error) {
+      throw util::ConfigError(
+          fmt::format("{}: truncated or corrupt manifest ({})", manifest_path.string(), parse_error.what()));
+    }
+  }
+  if (!expected) {
+    throw util::ConfigError(fmt::format(
+        "{}: expected a manifest.json with the experiment's binding, got {} (written by an older loopfront or not "
+        "by `loopfront run`): rerun the shard with this loopfront (the finished points run again)",
+        source.string(), fs::exists(manifest_path, error) ? "one without it" : "none"));
+  }
+  return {source, std::move(*expected)};
+}
+
+// How two sources' experiments differ, for the message refusing to merge them.
+std::string ExperimentDifference(const ExpectedPoints& first, const ExpectedPoints& second) {
+  std::vector<std::string> differences;
+  if (first.experiment != second.experiment)
+    differences.push_back(fmt::format("experiment '{}' vs '{}'", first.experiment, second.experiment));
+  for (const auto& [key, value] : first.search.items()) {
+    const Json other = second.search.value(key, Json());
+    if (other != value) differences.push_back(fmt::format("{} {} vs {}", key, value.dump(), other.dump()));
+  }
+  for (const auto& [key, value] : second.search.items()) {
+    if (!first.search.contains(key)) differences.push_back(fmt::format("{} null vs {}", key, value.dump()));
+  }
+  if (first.ids != second.ids)
+    differences.push_back(fmt::format("{} vs {} points", first.ids.size(), second.ids.size()));
+  if (differences.empty()) differences.emplace_back("written by different loopfront versions");
+  return util::Join(differences, ", ");
+}
+
+// Exchanges two directory entries atomically (renameat2 RENAME_EXCHANGE); false when the filesystem
+// cannot (then the caller renames in two steps).
+bool ExchangePaths(const fs::path& first, const fs::path& second) {
+  return ::renameat2(AT_FDCWD, first.c_str(), AT_FDCWD, second.c_str(), RENAME_EXCHANGE) == 0;
+}
+
+}  // namespace
+
 RebuiltTables MergeOutputs(const std::vector<fs::path>& sources, const fs::path& destination,
                            const std::string& command_line) {
+  if (sources.empty()) throw util::ConfigError("merge: expected at least one output directory");
+  std::vector<MergeSource> read;
+  for (const fs::path& source : sources) read.push_back(ReadMergeSource(source));
+  for (const MergeSource& source : read) {
+    if (source.expected.digest != read.front().expected.digest) {
+      throw util::ConfigError(fmt::format(
+          "{} and {} hold different experiments ({}): expected shards of one experiment", read.front().folder.string(),
+          source.folder.string(), ExperimentDifference(read.front().expected, source.expected)));
+    }
+  }
+  const ExpectedPoints& expected = read.front().expected;
+  // The destination must not be where a later run reads point files from: inside a points/ folder.
+  const fs::path destination_path = FolderPath(destination);
+  for (const fs::path& part : destination_path) {
+    if (part == "points") {
+      throw util::ConfigError(fmt::format(
+          "{}: expected a destination outside every points/ folder, got one inside {} (a later run or merge would "
+          "read the merged tables and manifest as point files)",
+          destination.string(), destination_path.string()));
+    }
+  }
+  bool destination_is_source = false;
+  for (const MergeSource& source : read) {
+    const fs::path source_path = FolderPath(source.folder);
+    destination_is_source = destination_is_source || source_path == destination_path;
+    if (IsWithin(source_path, destination_path / "points")) {
+      throw util::ConfigError(fmt::format("{}: expected a destination that does not hold the source {} in its points/",
+                                          destination.string(), source.folder.string()));
+    }
+  }
   std::error_code error;
+  if (!destination_is_source && fs::exists(destination, error) && !fs::is_empty(destination, error)) {
+    throw util::ConfigError(
+        fmt::format("{}: expected a new or empty destination, or one of the sources, got a folder with files in it",
+                    destination.string()));
+  }
+  // Every source file checked before anything is written: a foreign, stale or corrupt one refuses all.
+  std::map<std::string, fs::path> chosen;  // id → the first source's file
+  std::vector<std::string> problems;
+  for (const MergeSource& source : read) {
+    for (const fs::path& file : PointEntries(source.folder)) {
+      const std::string id = file.stem().string();
+      const PointFileCheck check = CheckPointFile(file, id, "", expected);
+      if (check.state != PointFileCheck::State::kDone) {
+        problems.push_back(check.problem);
+        continue;
+      }
+      chosen.emplace(id, file);
+    }
+  }
+  if (!problems.empty()) {
+    throw util::ConfigError(fmt::format("merge: nothing written; these files are not results of the experiment:\n  {}",
+                                        util::Join(problems, "\n  ")));
+  }
+  // Built beside the destination, then put in its place at once (experiment/output_folder.h).
+  const OutputLock lock = OutputLock::Acquire(destination, Shard{});
+  RemoveStaleTemporaries(destination);
+  const fs::path staging = destination_path.parent_path() /
+                           fmt::format(".{}.merge.tmp.{}", destination_path.filename().string(), ::getpid());
+  fs::remove_all(staging, error);
+  struct Cleanup {
+    fs::path path;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  } cleanup{staging};
+  const auto fail = [&](const std::string& what, const std::error_code& code) {
+    throw util::ConfigError(std::vector<util::Diagnostic>{util::Diagnostic{
+        .file = destination.string(),
+        .message = fmt::format("expected a writable destination, got: {}: {}", what, code.message())}});
+  };
+  fs::create_directories(staging / "points", error);
+  if (error) fail("cannot create " + staging.string(), error);
+  for (const auto& [id, file] : chosen) {
+    fs::copy_file(file, staging / "points" / file.filename(), error);
+    if (error) fail("cannot copy " + file.string(), error);
+  }
+  // What else the destination holds (figures/, the user's notes) stays; its tables, manifest, points
+  // and lock files are rebuilt.
+  if (destination_is_source) {
+    for (const fs::directory_entry& entry : fs::directory_iterator(destination, error)) {
+      const std::string name = entry.path().filename().string();
+      if (name == "points" || name == "manifest.json" || name.starts_with(".loopfront.") || name.ends_with(".csv"))
+        continue;
+      fs::copy(entry.path(), staging / name, fs::copy_options::recursive | fs::copy_options::copy_symlinks, error);
+      if (error) fail("cannot copy " + entry.path().string(), error);
+    }
+  }
+  RebuiltTables rebuilt = RebuildTables(staging, expected);
   std::vector<std::string> source_names;
-  for (const fs::path& source : sources) {
-    if (!fs::is_directory(source / "points", error)) {
-      throw util::ConfigError(
-          fmt::format("{}: expected an experiment output directory (with points/), got none", source.string()));
-    }
-    source_names.push_back(source.string());
-  }
-  for (const fs::path& source : sources) {
-    if (fs::equivalent(source, destination, error)) continue;
-    for (const fs::path& file : PointFiles(source)) {
-      io::WriteFileAtomically(destination / "points" / file.filename(), ReadText(file));
-    }
-  }
-  const RebuiltTables rebuilt = RebuildTables(destination);
+  for (const fs::path& source : sources) source_names.push_back(source.string());
   Json manifest = Manifest(command_line);
+  manifest["experiment"] = expected.experiment;
   manifest["merged_from"] = source_names;
   manifest["merge_time"] = UtcNow();
   manifest["points_present"] = rebuilt.points;
-  io::WriteFileAtomically(destination / "manifest.json", manifest.dump(2) + "\n");
+  manifest["binding"] = BindingJson(expected);
+  io::WriteFileAtomically(staging / "manifest.json", manifest.dump(2) + "\n");
+  if (fs::exists(destination_path, error)) {
+    if (!ExchangePaths(staging, destination_path)) {
+      // Two renames: a kill between them leaves the old folder at the staging name, removed on the next start.
+      const fs::path old = staging.string() + ".old";
+      fs::rename(destination_path, old, error);
+      if (error) fail("cannot replace " + destination_path.string(), error);
+      fs::rename(staging, destination_path, error);
+      if (error) fail("cannot replace " + destination_path.string(), error);
+      fs::rename(old, staging, error);
+    }
+  } else {
+    fs::rename(staging, destination_path, error);
+    if (error) fail("cannot create " + destination_path.string(), error);
+  }
   return rebuilt;
 }
 

@@ -57,13 +57,14 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
 
 // What differs from run to run without being a result: wall times, rates, dates, the commit and
 // the scratch folder's path; and the version (project(VERSION) in CMakeLists.txt), which must be
-// the one this build carries (loopfront/version.h) but must not make every release rewrite them.
+// the one this build carries (loopfront/version.h) but must not make every release rewrite them —
+// with the output folders' binding hashes, which hash the version (experiment/output_folder.h).
 std::string Normalize(std::string text, const std::string& output_dir) {
   ReplaceAll(text, output_dir, "<out>");
   ReplaceAll(text, std::string("\"version\": \"") + kVersion + "\"", "\"version\": \"<version>\"");
   static const std::vector<std::pair<std::regex, std::string>> kMasks = {
       {std::regex(
-           R"re(("(?:wall_seconds|search_seconds|evaluations_per_second|started|finished|start_time|end_time|git_commit|command_line)": )("[^"]*"|[-+.eE0-9]+))re"),
+           R"re(("(?:wall_seconds|search_seconds|evaluations_per_second|started|finished|start_time|end_time|git_commit|command_line|point_hash|experiment_digest|loopfront_version)": )("[^"]*"|[-+.eE0-9]+))re"),
        "$1\"<masked>\""},
       {std::regex(R"(wall time [.0-9]+ s, [.0-9]+ evaluations/s)"), "wall time <t> s, <n> evaluations/s"},
       {std::regex(R"(searches [.0-9]+ s, total [.0-9]+ s)"), "searches <t> s, total <t> s"},

@@ -257,8 +257,12 @@ TEST_CASE("arch::ApplyOverrides from key=value pairs throws every problem at its
     arch::ApplyOverrides(gemmini, "gemmini", bad, "overrides");
     FAIL("expected a ConfigError");
   } catch (const util::ConfigError& error) {
-    REQUIRE(error.diagnostics().size() == 1);
-    const std::string text = error.diagnostics()[0].ToString();
+    // Both: the unknown key does not hide the problem of the other key's value (issue 15, item 2).
+    // (In position order.)
+    REQUIRE(error.diagnostics().size() == 2);
+    CHECK_THAT(error.diagnostics()[0].ToString(), Catch::StartsWith("overrides:1:1: "));
+    CHECK_THAT(error.diagnostics()[0].ToString(), Catch::Contains("pe_array.rows=8"));
+    const std::string text = error.diagnostics()[1].ToString();
     CHECK_THAT(text, Catch::StartsWith("overrides:2:1: "));
     CHECK_THAT(text, Catch::Contains("did you mean 'scratchpad'"));
   }

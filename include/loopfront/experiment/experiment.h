@@ -36,6 +36,7 @@
 #include "loopfront/experiment/model_input.h"
 #include "loopfront/io/yaml_reader.h"
 #include "loopfront/search/searcher.h"
+#include "loopfront/util/ranges.h"
 
 namespace loopfront::experiment {
 
@@ -94,10 +95,24 @@ struct Experiment {
   std::shared_ptr<const cost::CostModel> cost_model;
 };
 
-// Reads and checks an experiment file; throws util::ConfigError with every problem found.
-Experiment LoadExperiment(const std::string& path);
+// Limits of what an experiment file may ask for, checked before anything is expanded.
+struct LoadLimits {
+  // The points it may expand into (util::kDefaultMaxPoints; `--max-points` on run and validate). The
+  // count (workload combinations × architecture combinations × fusion settings, overflow-checked) is
+  // taken from the lists' lengths before any workload or architecture is loaded.
+  std::int64_t max_points = util::kDefaultMaxPoints;
+};
+
+// Reads and checks an experiment file; throws util::ConfigError with every problem found. The
+// `name:` must be one safe file-name component (a letter or digit, then letters, digits, `.`, `_`,
+// `-`, `+`; ≤ 128 characters), since the default output folder is results/<name>.
+Experiment LoadExperiment(const std::string& path, const LoadLimits& limits = {});
 // The same for an already loaded document (`loopfront validate`).
-Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::string& default_name);
+Experiment ReadExperimentDocument(const io::YamlDocument& document, const std::string& default_name,
+                                  const LoadLimits& limits = {});
+// The name of an experiment file without `name:`: its stem, prefixed with `experiment` when it is
+// empty or starts with a dot (`.hidden.yaml` → `experiment.hidden`).
+std::string DefaultName(const std::string& path);
 
 // Command-line overrides of an experiment's search (`loopfront run`, `loopfront reproduce`): they
 // replace the file's values for a quick or scaled run without editing it, and enter the points'

@@ -19,6 +19,7 @@ struct RunRequest {
   std::string shard{};                   // "I/N"; empty: from the Slurm array variables, else 0/1
   std::string shard_option = "--shard";  // how an error names it
   std::filesystem::path output{};        // empty: the file's `output`
+  LoadLimits limits{};                   // `--max-points`
 };
 
 // The points refer to `spec`, so a LoadedRun stays where it is made.

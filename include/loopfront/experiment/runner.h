@@ -54,8 +54,22 @@
 //
 // Determinism: with an evaluation budget a point's fronts do not depend on the thread count or on
 // how many points run concurrently (planner/model_search.h); only timing fields differ.
-// Units: cycles, pJ, pJ × cycles, FLOPs, bytes, s. Thread-safety: RunExperiment uses TBB inside;
-// the functions must not run concurrently on the same output directory.
+// Output folders are bound to their experiment (experiment/output_folder.h, docs/experiments.md): a
+// point file counts as done, and enters the tables, only when its `binding.point_hash` matches the
+// point it is named after; any other file in points/ (another budget, seed, searcher, experiment or
+// version; truncated or corrupt) is reported, one line each, and a point whose file is such is run
+// again and its file replaced. A directory, FIFO or other non-file at a point's path is never
+// opened nor removed: the point fails (exit 2) until the user moves it. `merge` refuses (exit 2,
+// nothing written) sources of different experiments, any such file, and a destination inside a
+// points/ folder; it builds the merged folder beside the destination and puts it in place at once.
+//
+// Concurrency: RunExperiment and MergeOutputs lock the output folder (flock; OutputLock): a whole
+// run and a merge exclusively, the shards of one experiment shared (they write disjoint point
+// files, as before) with one exclusive lock per shard index. A second run on a folder fails at once
+// with the folder and the holder's pid. The holder of the exclusive lock removes the temporaries
+// a killed run left (`.NAME.tmp.PID.N`, `.DIR.merge.tmp.PID`). MPI: rank 0 alone writes and locks.
+//
+// Units: cycles, pJ, pJ × cycles, FLOPs, bytes, s. Thread-safety: RunExperiment uses TBB inside.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +80,7 @@
 #include <vector>
 
 #include "loopfront/experiment/experiment.h"
+#include "loopfront/experiment/output_folder.h"
 #include "loopfront/experiment/shard.h"
 
 namespace loopfront::experiment {
@@ -101,12 +116,14 @@ struct RunOptions {
 };
 
 struct RunReport {
-  std::int64_t points_total = 0;        // in the experiment
-  std::int64_t points_in_shard = 0;     // this shard's
-  std::int64_t skipped = 0;             // already done (resume)
-  std::int64_t ran = 0;                 // finished and written now
-  std::vector<std::string> failures{};  // "<id>: <reason>" of points that could not be searched
-  int stop_signal = 0;                  // SIGINT/SIGTERM that stopped the run, 0 if none
+  std::int64_t points_total = 0;                   // in the experiment
+  std::int64_t points_in_shard = 0;                // this shard's
+  std::int64_t skipped = 0;                        // already done (resume)
+  std::int64_t ran = 0;                            // finished and written now
+  std::vector<std::string> failures{};             // "<id>: <reason>" of points that could not be searched
+  int stop_signal = 0;                             // SIGINT/SIGTERM that stopped the run, 0 if none
+  std::vector<std::string> set_aside{};            // "<path>: <why>" of files in points/ not used (output_folder.h)
+  std::vector<std::string> removed_temporaries{};  // stale temporaries removed on start
 };
 
 // The path of a point's result file.
@@ -127,17 +144,22 @@ RunReport RunExperiment(const Experiment& experiment, const std::vector<Point>& 
 
 // What RebuildTables read and wrote.
 struct RebuiltTables {
-  std::int64_t points = 0;           // point files read
-  std::vector<std::string> files{};  // the tables written, in the order below
+  std::int64_t points = 0;               // point files read
+  std::vector<std::string> files{};      // the tables written, in the order below
+  std::vector<std::string> set_aside{};  // "<path>: <why>" of the point files not used
 };
 
 // Rebuilds summary.csv, fronts.csv, ops.csv, groups.csv (and edp_samples.csv when sampled,
-// baseline_ops.csv with a baseline) of `output` from output/points/*.json. Throws
-// util::ConfigError on an unreadable point file.
-RebuiltTables RebuildTables(const std::filesystem::path& output);
+// baseline_ops.csv with a baseline) of `output` from the files of output/points/*.json that are
+// results of `expected`'s points (CheckPointFile); the others are listed in `set_aside`, so the
+// tables never mix budgets or experiments.
+RebuiltTables RebuildTables(const std::filesystem::path& output, const ExpectedPoints& expected);
 
-// Copies every points/*.json of `sources` into `destination` (which may be one of them) and
-// rebuilds its tables and manifest; `points` counts the points now in `destination`.
+// Merges the outputs of one experiment's shards into `destination` (which may be one of them):
+// checks every source (same experiment, per their manifests' binding; every point file a result of
+// it) before writing anything, builds the merged folder beside `destination` and renames it into
+// place; `points` counts the points now in `destination`. Throws util::ConfigError (nothing
+// written) on any mismatch or when `destination` lies inside a points/ folder.
 RebuiltTables MergeOutputs(const std::vector<std::filesystem::path>& sources, const std::filesystem::path& destination,
                            const std::string& command_line);
 

@@ -80,6 +80,14 @@ inline constexpr RealRange kCyclesPerOperationRange{0.0, 1e6};
 // A wall-time budget that must be a limit (`run --budget-seconds`, which replaces the whole
 // budget): at least a millisecond, below which no search evaluates anything; at most kSecondsRange.
 inline constexpr RealRange kPositiveSecondsRange{1e-3, 1e9};
+// Buckets of a decode pass's KV length (workload/shape_sweep.h, `kv_buckets`): each bucket is a
+// model part searched on its own, so 4096 is already far beyond a useful resolution; it keeps the
+// count an int.
+inline constexpr IntRange kKvBucketsRange{1, 4096};
+// Points an experiment may expand into unless `--max-points` raises it: 1,000,000 points at a
+// fraction of a second each is already days of CPU time, and the expansion holds every point (with
+// its architecture) in memory: beyond this, a small file is far more likely a mistake than a plan.
+inline constexpr std::int64_t kDefaultMaxPoints = 1'000'000;
 
 // "an integer in [1, 1099511627776]"; with an unbounded side "an integer ≥ 1" / "an integer ≤ 5".
 std::string DescribeRange(const IntRange& range);
