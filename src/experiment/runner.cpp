@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "loopfront/cost/peaks.h"
+#include "loopfront/io/input.h"
 #include "loopfront/io/output.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/planner/baseline_model.h"
@@ -51,13 +52,7 @@ std::string UtcNow() {
   return text;
 }
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw util::ConfigError(fmt::format("{}: cannot read the file", path.string()));
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
+std::string ReadText(const fs::path& path) { return io::ReadInputFileOrThrow(path, "point file"); }
 
 // The point files of `output`, sorted by name (temporary files of an interrupted write are skipped).
 std::vector<fs::path> PointFiles(const fs::path& output) {
@@ -517,7 +512,12 @@ RebuiltTables RebuildTables(const fs::path& output) {
   for (const fs::path& file : PointFiles(output)) {
     PointRecord record;
     try {
-      record.json = Json::parse(ReadText(file));
+      const std::string text = ReadText(file);
+      // A point file is loopfront's own output, but a user may have edited or replaced it: its
+      // nesting and numbers are checked like any JSON input before nlohmann reads it.
+      util::Diagnostics problems;
+      if (!io::CheckJsonText(text, file.string(), problems)) problems.ThrowIfAny();
+      record.json = Json::parse(text);
       record.index = record.json.at("index").get<std::int64_t>();
       record.id = record.json.at("point_id").get<std::string>();
       for (const auto& [key, value] : record.json.at("sweep").items()) sweep_keys.insert(key);

@@ -73,6 +73,9 @@ inline constexpr RealRange kStaticPowerMwRange{0.0, 1e9};
 inline constexpr RealRange kFractionRange{0.0, 1.0};
 // Seconds of wall time a user may give as a budget or a timeout: up to ~31.7 years.
 inline constexpr RealRange kSecondsRange{0.0, 1e9};
+// The size limit of one input file in bytes (`--max-input-bytes`, io/input.h): at least one byte;
+// at most 2^40 (1 TiB), since a whole input is held in memory while it loads.
+inline constexpr IntRange kInputBytesRange{1, kMaxCount};
 
 // "an integer in [1, 1099511627776]"; with an unbounded side "an integer ≥ 1" / "an integer ≤ 5".
 std::string DescribeRange(const IntRange& range);
