@@ -84,7 +84,7 @@ TEST_CASE("An unreadable input is 'permission denied', exit 2", "[integration][l
   fs::remove_all(directory);
 }
 
-TEST_CASE("--max-input-bytes bounds every input file; 64 MiB by default", "[integration][limits]") {
+TEST_CASE("The input size limit (--max-input-bytes) bounds every input file, 64 MiB by default", "[integration][limits]") {
   const fs::path directory = Scratch("size");
   const fs::path file = directory / "arch.yaml";
   const std::string text = SmallArchitecture();
@@ -160,7 +160,7 @@ TEST_CASE("100,000 levels of JSON or YAML are refused at the level past the limi
   fs::remove_all(directory);
 }
 
-TEST_CASE("Control characters in labels are escaped on the terminal; CSV quotes them", "[report][limits]") {
+TEST_CASE("Control characters in labels are escaped on the terminal, CSV quotes them", "[report][limits]") {
   CHECK(loopfront::util::EscapeControl("a\nb\tc\x1b[31md\x7f") == "a\\nb\\tc\\x1b[31md\\x7f");
   CHECK(loopfront::util::EscapeControl("caf\xc3\xa9 \xc2\x9b") == "caf\xc3\xa9 \\u009b");
   CHECK(loopfront::util::EscapeControl("a\\b", true) == "a\\\\b");
