@@ -658,12 +658,12 @@ std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<st
     } else if (std::filesystem::is_regular_file(path, error)) {
       cases.push_back(path);
     } else {
-      diagnostics.Add(util::Diagnostic{.file = path.string(),
-                                       .line = 0,
-                                       .column = 0,
-                                       .path = "",
-                                       .message = "expected a reference-case file or folder, got a path that does not "
-                                                  "exist"});
+      // Not a folder nor a regular file: say which (a FIFO, a device, a symlink loop, nothing).
+      const io::InputText input = io::ReadInputFile(path);
+      diagnostics.Add(util::Diagnostic{
+          .file = path.string(),
+          .message = input.ok() ? "expected a reference-case file or folder, got a path that does not exist"
+                                : "expected a reference-case file or folder, got " + input.problem});
     }
   }
   diagnostics.ThrowIfAny();
