@@ -662,8 +662,9 @@ std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<st
       const io::InputText input = io::ReadInputFile(path);
       diagnostics.Add(util::Diagnostic{
           .file = path.string(),
-          .message = input.ok() ? "expected a reference-case file or folder, got a path that does not exist"
-                                : "expected a reference-case file or folder, got " + input.problem});
+          .message = input.ok() || !std::filesystem::exists(std::filesystem::symlink_status(path))
+                         ? "expected a reference-case file or folder, got a path that does not exist"
+                         : "expected a reference-case file or folder, got " + input.problem});
     }
   }
   diagnostics.ThrowIfAny();
