@@ -20,6 +20,7 @@ from ._loopfront import (  # noqa: F401  (re-exported)
     evaluate_many,
     from_timeloop,
     git_commit,
+    max_input_bytes,
     presets,
     run,
     searcher,

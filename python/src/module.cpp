@@ -3,11 +3,15 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <csignal>
 #include <string>
 #include <vector>
 
+#include "loopfront/io/input.h"
 #include "loopfront/io/presets.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/signals.h"
 #include "loopfront/version.h"
@@ -104,6 +108,20 @@ PYBIND11_MODULE(_loopfront, module) {
   BindMapspace(module);
   BindSearch(module);
   BindRun(module);
+  // The CLI's --max-input-bytes: one setting of the library, read by every loader (io/input.h).
+  module.def(
+      "max_input_bytes", [](std::optional<std::int64_t> bytes) {
+        if (bytes) {
+          if (!util::kInputBytesRange.Contains(*bytes)) {
+            throw util::ConfigError("max_input_bytes: " + util::OutOfRangeMessage(util::kInputBytesRange, *bytes));
+          }
+          io::SetMaxInputBytes(*bytes);
+        }
+        return io::MaxInputBytes();
+      },
+      py::arg("bytes") = py::none(),
+      "The size limit of every input file in bytes (64 MiB by default; the CLI's --max-input-bytes); "
+      "max_input_bytes(n) sets it to n in [1, 2**40] first. Returns the limit in force.");
   module.def("presets", &Presets,
              "The preset names by kind: {'architectures': [...], 'workloads': [...], 'experiments': [...]}");
 }

@@ -4,11 +4,19 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string>
 
+#include "loopfront/io/input.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
+#include "loopfront/util/strings.h"
 #include "loopfront/version.h"
 #include "src/cli/commands.h"
 
@@ -18,6 +26,15 @@ constexpr int kExitOk = 0;
 constexpr int kExitInternal = 1;
 constexpr int kExitBadInput = 2;
 
+// "PATH1 → PATH2: permission denied" (as many paths as the error names).
+std::string FilesystemErrorText(const std::filesystem::filesystem_error& error) {
+  std::string paths = error.path1().string();
+  if (!error.path2().empty()) paths += " -> " + error.path2().string();
+  std::string reason = error.code().message();
+  if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+  return paths.empty() ? reason : paths + ": " + reason;
+}
+
 int Run(int argc, char** argv) {
   CLI::App app{
       "loopfront: Pareto-optimal mappings (latency vs energy) of Transformer ops on DNN accelerators.\n"
@@ -25,6 +42,17 @@ int Run(int argc, char** argv) {
   app.name("loopfront");
   app.set_version_flag("--version", fmt::format("loopfront {} ({})", loopfront::kVersion, loopfront::kGitCommit));
   app.require_subcommand(1);
+
+  // A global option (before or after the subcommand, thanks to fallthrough): every command that
+  // reads input files reads them through io::ReadInputFile, which holds the limit.
+  std::string max_input_bytes_text;
+  app.add_option("--max-input-bytes", max_input_bytes_text,
+                 fmt::format("Largest input file read, in bytes (default {} = {}); a larger file, a FIFO or a device "
+                             "is refused",
+                             loopfront::io::kDefaultMaxInputBytes,
+                             loopfront::io::DescribeBytes(loopfront::io::kDefaultMaxInputBytes)))
+      ->type_name("BYTES");
+  app.fallthrough();
 
   loopfront::cli::CommandRegistry registry;
   loopfront::cli::AddListCommand(app, registry);
@@ -47,6 +75,19 @@ int Run(int argc, char** argv) {
     const int cli_code = app.exit(error);
     return cli_code == 0 ? kExitOk : kExitBadInput;
   }
+  if (!max_input_bytes_text.empty()) {
+    const std::optional<std::int64_t> bytes = loopfront::util::ParseInt64(max_input_bytes_text);
+    if (!bytes) {
+      throw loopfront::util::ConfigError(fmt::format("--max-input-bytes: expected {}, got '{}'",
+                                                     loopfront::util::DescribeRange(loopfront::util::kInputBytesRange),
+                                                     max_input_bytes_text));
+    }
+    if (!loopfront::util::kInputBytesRange.Contains(*bytes)) {
+      throw loopfront::util::ConfigError("--max-input-bytes: " +
+                                         loopfront::util::OutOfRangeMessage(loopfront::util::kInputBytesRange, *bytes));
+    }
+    loopfront::io::SetMaxInputBytes(*bytes);
+  }
   for (const auto& [subcommand, action] : registry.actions()) {
     if (subcommand->parsed()) return action();
   }
@@ -67,6 +108,14 @@ int main(int argc, char** argv) {
   } catch (const loopfront::util::InternalError& error) {
     std::cerr << "internal error (a bug in loopfront, please report it): " << error.what() << '\n';
     return kExitInternal;
+  } catch (const std::filesystem::filesystem_error& error) {
+    // A std::filesystem call that escaped its caller's checks. Every path loopfront touches is one
+    // the user chose (an input, an output folder, a folder of cases) or lies inside one, so a
+    // failure on it (a directory where a file was expected, permission denied, a symlink loop, a
+    // full disk) is the user's to fix: exit 2 with the paths and the system's reason, not an
+    // "internal error". loopfront's own bugs never surface as filesystem_error.
+    std::cerr << "error: " << FilesystemErrorText(error) << '\n';
+    return kExitBadInput;
   } catch (const std::exception& error) {
     std::cerr << "internal error (a bug in loopfront, please report it): " << error.what() << '\n';
     return kExitInternal;

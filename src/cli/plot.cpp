@@ -10,6 +10,7 @@
 #include <string>
 
 #include "loopfront/util/error.h"
+#include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
 #include "src/cli/commands.h"
 
@@ -27,8 +28,16 @@ int PlotOutput(const std::string& output_dir_text, const std::string& formats_te
   const PlotArguments arguments{output_dir_text, formats_text};
   const std::vector<experiment::FigureFormat> formats = experiment::ParseFigureFormats(arguments.formats);
   const std::filesystem::path output_dir = arguments.output_dir;
+  // Ctrl-C or scancel while gnuplot draws: the figure being drawn is dropped, the finished ones
+  // stay, and the exit code says which signal stopped the command (as `run` does).
+  util::InstallStopHandlers();
   const std::vector<experiment::FigureSource> figures = experiment::PlotFolder(output_dir, formats);
   const std::filesystem::path figures_dir = output_dir / "figures";
+  if (util::StopRequested()) {
+    std::cerr << fmt::format("plot: stopped by signal {} after {} figure(s); the figures written are complete\n",
+                             util::StopSignal(), figures.size());
+    return 128 + util::StopSignal();
+  }
   if (figures.empty()) std::cerr << "plot: nothing to draw, fronts.csv and ops.csv hold no rows\n";
   std::vector<std::string> extensions = {"dat", "gp"};
   for (experiment::FigureFormat format : formats) extensions.emplace_back(experiment::FigureExtension(format));

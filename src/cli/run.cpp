@@ -168,7 +168,10 @@ int RunRun(const RunArgs& args, const experiment::PointScheduler& schedule = {})
   // Figures: what `loopfront plot` draws. The CSVs are the result; a failed plot only warns.
   if (!args.no_plot && report.stop_signal == 0) {
     try {
-      if (PlotOutput(output.string()) != 0) std::cerr << "warning: plotting failed; the CSVs are complete\n";
+      const int plot_status = PlotOutput(output.string());
+      // Stopped while plotting (Ctrl-C, scancel): the CSVs are complete, the exit code says stopped.
+      if (util::StopRequested()) return 128 + util::StopSignal();
+      if (plot_status != 0) std::cerr << "warning: plotting failed; the CSVs are complete\n";
     } catch (const util::ConfigError& error) {
       std::cerr << "warning: no figures (" << error.what() << "); the CSVs are complete\n";
     }

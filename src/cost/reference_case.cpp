@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "loopfront/io/input.h"
 #include "loopfront/timeloop/importer.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
@@ -507,14 +508,13 @@ ExpectedResults ReadExpected(const Json& root, JsonReader& reader) {
 
 ReferenceCase LoadReferenceCase(const std::filesystem::path& file) {
   const std::string file_name = file.string();
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) {
-    throw util::ConfigError(
-        {util::Diagnostic{.file = file_name, .line = 0, .column = 0, .path = "", .message = "cannot read the file"}});
+  const std::string text = io::ReadInputFileOrThrow(file, "reference case (JSON file)");
+  {
+    // Nesting and numbers are checked before nlohmann reads them: the readers below recurse,
+    // and 1e999 would become inf.
+    util::Diagnostics problems;
+    if (!io::CheckJsonText(text, file_name, problems)) problems.ThrowIfAny();
   }
-  std::stringstream buffer;
-  buffer << stream.rdbuf();
-  const std::string text = buffer.str();
   Json root;
   try {
     root = Json::parse(text);
@@ -658,12 +658,13 @@ std::vector<std::filesystem::path> ExpandReferenceCasePaths(const std::vector<st
     } else if (std::filesystem::is_regular_file(path, error)) {
       cases.push_back(path);
     } else {
-      diagnostics.Add(util::Diagnostic{.file = path.string(),
-                                       .line = 0,
-                                       .column = 0,
-                                       .path = "",
-                                       .message = "expected a reference-case file or folder, got a path that does not "
-                                                  "exist"});
+      // Not a folder nor a regular file: say which (a FIFO, a device, a symlink loop, nothing).
+      const io::InputText input = io::ReadInputFile(path);
+      diagnostics.Add(util::Diagnostic{
+          .file = path.string(),
+          .message = input.ok() || !std::filesystem::exists(std::filesystem::symlink_status(path))
+                         ? "expected a reference-case file or folder, got a path that does not exist"
+                         : "expected a reference-case file or folder, got " + input.problem});
     }
   }
   diagnostics.ThrowIfAny();

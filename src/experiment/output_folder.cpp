@@ -13,6 +13,7 @@
 #include <regex>
 #include <sstream>
 
+#include "loopfront/io/input.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/hash.h"
 #include "loopfront/util/strings.h"
@@ -40,14 +41,6 @@ std::string NotARegularFile(const fs::path& path) {
   if (S_ISFIFO(info.st_mode)) return "is a FIFO, not a point file";
   if (S_ISSOCK(info.st_mode)) return "is a socket, not a point file";
   return "is a device, not a point file";
-}
-
-std::string ReadRegularFile(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw util::ConfigError(fmt::format("{}: cannot read the file", path.string()));
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
 }
 
 // Why a parsed point file is not a result of the point `id` of `expected`, or empty when it is.
@@ -160,9 +153,23 @@ PointFileCheck CheckPointFile(const fs::path& path, const std::string& id, const
     return check;
   }
   if (!fs::exists(path, error)) return check;  // a dangling symlink: as absent
+  const io::InputText input = io::ReadInputFile(path);
+  if (!input.ok()) {
+    check.state = PointFileCheck::State::kStale;
+    check.problem = fmt::format("{}: expected a readable point file, got {}", path.string(), input.problem);
+    return check;
+  }
+  // A user may have edited or replaced a point file: its nesting and numbers are checked like any
+  // JSON input before nlohmann (which recurses) reads it.
+  util::Diagnostics text_problems;
+  if (!io::CheckJsonText(input.text, path.string(), text_problems)) {
+    check.state = PointFileCheck::State::kStale;
+    check.problem = text_problems.items().front().ToString();
+    return check;
+  }
   Json document;
   try {
-    document = Json::parse(ReadRegularFile(path));
+    document = Json::parse(input.text);
   } catch (const nlohmann::json::exception& parse_error) {
     check.state = PointFileCheck::State::kStale;
     check.problem = fmt::format("{}: truncated or corrupt ({})", path.string(), parse_error.what());

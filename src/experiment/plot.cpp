@@ -1,12 +1,14 @@
 #include "loopfront/experiment/plot.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -21,6 +23,7 @@
 #include "loopfront/io/output.h"
 #include "loopfront/report/schemas.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/signals.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::experiment {
@@ -41,16 +44,19 @@ constexpr int kCharPixels = 9;
 constexpr int kPlotPixels = 1000;
 
 std::string Quoted(std::string_view text) {
-  // Data-file strings are double-quoted; gnuplot has no escape inside them, so inner quotes become '.
+  // Data-file strings are double-quoted; gnuplot has no escape inside them, so inner quotes become
+  // ', and control characters (a label's line break would split the data line) are shown escaped.
   std::string quoted = "\"";
-  for (char character : text) quoted += character == '"' ? '\'' : character;
+  for (char character : util::EscapeControl(text)) quoted += character == '"' ? '\'' : character;
   return quoted + "\"";
 }
 
-// A single-quoted gnuplot string literal (inner ' doubled).
+// A single-quoted gnuplot string literal (inner ' doubled; gnuplot reads nothing else in one).
+// Control characters are shown escaped: a line break would end the command mid-string and let the
+// rest of a label run as gnuplot commands.
 std::string GpString(std::string_view text) {
   std::string quoted = "'";
-  for (char character : text) {
+  for (char character : util::EscapeControl(text)) {
     if (character == '\'') quoted += '\'';
     quoted += character;
   }
@@ -185,8 +191,9 @@ std::string Script(const ScriptSpec& spec) {
       "# {caption}\n"
       "if (!exists(\"formats\")) formats = 'png svg pdf'\n"
       "if (!exists(\"output_stem\")) output_stem = '{name}'\n",
-      fmt::arg("title", spec.title), fmt::arg("name", spec.name), fmt::arg("columns", spec.data_columns),
-      fmt::arg("caption", spec.caption));
+      // Comment lines: a line break in a title or caption would end the comment and run the rest.
+      fmt::arg("title", util::EscapeControl(spec.title)), fmt::arg("name", spec.name),
+      fmt::arg("columns", util::EscapeControl(spec.data_columns)), fmt::arg("caption", util::EscapeControl(spec.caption)));
   for (int colour = 0; colour < kColourCount; ++colour) {
     script += fmt::format("set linetype {} lc rgb '{}' lw 2 pt 7\n", colour + 1, kColours[colour]);
   }
@@ -262,9 +269,12 @@ std::string KeyPlacement(const std::vector<std::string>& entries, int& width_pix
 // A gnuplot double-quoted title: `title`, then `caption` wrapped at about 110 characters a line.
 std::string WrappedTitle(std::string_view title, std::string_view caption) {
   constexpr std::size_t kLineChars = 110;
-  std::string text(title);
+  // gnuplot reads backslash escapes in double-quoted strings: the text's own backslashes and
+  // control characters are escaped (doubled backslashes print as one), only the line breaks added
+  // below are gnuplot's "\n".
+  std::string text = util::EscapeControl(title, /*escape_backslash=*/true);
   std::string line;
-  for (const std::string& word : util::Split(caption, ' ')) {
+  for (const std::string& word : util::Split(util::EscapeControl(caption, /*escape_backslash=*/true), ' ')) {
     if (!line.empty() && line.size() + 1 + word.size() > kLineChars) {
       text += "\\n" + line;
       line.clear();
@@ -854,10 +864,18 @@ std::optional<FigureSource> EdpCdf(const io::CsvFile& samples, const std::filesy
   return FigureSource{.name = spec.name, .caption = spec.caption, .data_rows = rows};
 }
 
-// Runs gnuplot with `arguments` in `directory`; returns its exit status and what it wrote to stderr.
-std::pair<int, std::string> RunInDirectory(const std::filesystem::path& program,
-                                           const std::vector<std::string>& arguments,
-                                           const std::filesystem::path& directory) {
+// How a gnuplot run ended.
+struct ChildEnd {
+  int exit_status = 0;  // WEXITSTATUS, or 128 when it died by a signal
+  int signal = 0;       // the signal that ended it, 0 if it exited
+  std::string messages{};  // what it wrote to stderr
+};
+
+// Runs gnuplot with `arguments` in `directory`. While it runs, a stop request (SIGINT/SIGTERM to
+// loopfront alone, util/signals.h) terminates it: a figure takes seconds, and a user or scancel
+// asking to stop should not wait for every remaining one.
+ChildEnd RunInDirectory(const std::filesystem::path& program, const std::vector<std::string>& arguments,
+                        const std::filesystem::path& directory) {
   int pipe_ends[2];
   if (::pipe2(pipe_ends, O_CLOEXEC) != 0) throw util::InternalError(fmt::format("pipe: {}", std::strerror(errno)));
   std::vector<char*> argv;
@@ -881,19 +899,54 @@ std::pair<int, std::string> RunInDirectory(const std::filesystem::path& program,
     ::_exit(127);
   }
   ::close(pipe_ends[1]);
-  std::string messages;
+  ChildEnd end;
+  // Poll (not a blocking read, which SA_RESTART would resume after a signal) so that a stop
+  // request is seen within kPollMilliseconds.
+  constexpr int kPollMilliseconds = 50;
+  // A gnuplot that ignores SIGTERM gets SIGKILL after this long.
+  constexpr int kKillAfterPolls = 40;
+  int polls_since_terminate = -1;
   char buffer[4096];
   while (true) {
+    if (util::StopRequested() && polls_since_terminate < 0) {
+      ::kill(child, SIGTERM);
+      polls_since_terminate = 0;
+    } else if (polls_since_terminate >= 0 && ++polls_since_terminate == kKillAfterPolls) {
+      ::kill(child, SIGKILL);
+    }
+    struct pollfd descriptor {
+      .fd = pipe_ends[0], .events = POLLIN, .revents = 0
+    };
+    const int ready = ::poll(&descriptor, 1, kPollMilliseconds);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) continue;
     const ssize_t got = ::read(pipe_ends[0], buffer, sizeof buffer);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
-    messages.append(buffer, static_cast<std::size_t>(got));
+    end.messages.append(buffer, static_cast<std::size_t>(got));
   }
   ::close(pipe_ends[0]);
+  // The pipe closes when gnuplot exits (or hands its stderr to nobody): reap it, still honouring a
+  // stop request that arrives now.
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  while (true) {
+    const pid_t reaped = ::waitpid(child, &status, WNOHANG);
+    if (reaped == child || (reaped < 0 && errno != EINTR)) break;
+    if (util::StopRequested() && polls_since_terminate < 0) {
+      ::kill(child, SIGTERM);
+      polls_since_terminate = 0;
+    } else if (polls_since_terminate >= 0 && ++polls_since_terminate == kKillAfterPolls) {
+      ::kill(child, SIGKILL);
+    }
+    ::poll(nullptr, 0, kPollMilliseconds);
   }
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, messages};
+  if (WIFSIGNALED(status)) {
+    end.signal = WTERMSIG(status);
+    end.exit_status = 128;
+  } else {
+    end.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  }
+  return end;
 }
 
 }  // namespace
@@ -984,35 +1037,54 @@ std::optional<std::filesystem::path> FindGnuplot() {
   return std::nullopt;
 }
 
-void RenderFigures(const std::filesystem::path& figures_dir, const std::vector<FigureSource>& figures,
-                   const std::vector<FigureFormat>& formats, const std::filesystem::path& gnuplot) {
+std::size_t RenderFigures(const std::filesystem::path& figures_dir, const std::vector<FigureSource>& figures,
+                          const std::vector<FigureFormat>& formats, const std::filesystem::path& gnuplot) {
   std::vector<std::string> extensions;
   for (FigureFormat format : formats) extensions.emplace_back(FigureExtension(format));
+  std::size_t drawn = 0;
   for (const FigureSource& figure : figures) {
+    // A stop request: launch no further gnuplot (the figures drawn so far are whole).
+    if (util::StopRequested()) break;
     // gnuplot writes hidden temporary files that are renamed once it has finished them all.
     const std::string stem = fmt::format(".{}.tmp.{}", figure.name, ::getpid());
     const std::string settings = fmt::format("formats='{}'; output_stem='{}'", util::Join(extensions, " "), stem);
-    const auto [status, messages] = RunInDirectory(gnuplot, {"-e", settings, figure.name + ".gp"}, figures_dir);
+    const ChildEnd end = RunInDirectory(gnuplot, {"-e", settings, figure.name + ".gp"}, figures_dir);
     const auto remove_temporaries = [&] {
       for (const std::string& extension : extensions) {
         std::error_code ignored;
         std::filesystem::remove(figures_dir / (stem + "." + extension), ignored);
       }
     };
-    if (status != 0) {
+    // gnuplot ended by SIGINT or SIGTERM is a stop, not a failure: Ctrl-C (sent to the whole
+    // process group) or scancel reached it, and loopfront too unless only gnuplot was signalled,
+    // in which case its signal stands for the stop request.
+    if (end.signal == SIGINT || end.signal == SIGTERM) util::RequestStop(end.signal);
+    if (util::StopRequested()) {
       remove_temporaries();
-      throw util::InternalError(fmt::format("gnuplot failed (exit {}) on {}:\n{}", status,
-                                            (figures_dir / (figure.name + ".gp")).string(), messages));
+      break;
+    }
+    if (end.exit_status != 0) {
+      remove_temporaries();
+      throw util::InternalError(
+          fmt::format("gnuplot failed ({}) on {}:\n{}",
+                      end.signal != 0 ? fmt::format("signal {}", end.signal) : fmt::format("exit {}", end.exit_status),
+                      (figures_dir / (figure.name + ".gp")).string(), end.messages));
     }
     for (const std::string& extension : extensions) {
       const std::filesystem::path rendered = figures_dir / (stem + "." + extension);
-      if (!std::filesystem::exists(rendered) || std::filesystem::file_size(rendered) == 0) {
+      std::error_code error;
+      if (!std::filesystem::exists(rendered) || std::filesystem::file_size(rendered, error) == 0 || error) {
         remove_temporaries();
-        throw util::InternalError(fmt::format("gnuplot wrote no {} for {}:\n{}", extension, figure.name, messages));
+        throw util::InternalError(fmt::format("gnuplot wrote no {} for {}:\n{}", extension, figure.name, end.messages));
       }
-      std::filesystem::rename(rendered, figures_dir / (figure.name + "." + extension));
     }
+    // Renamed only once every format is whole, so a figure is either all there or as it was.
+    for (const std::string& extension : extensions) {
+      std::filesystem::rename(figures_dir / (stem + "." + extension), figures_dir / (figure.name + "." + extension));
+    }
+    ++drawn;
   }
+  return drawn;
 }
 
 std::vector<FigureSource> PlotFolder(const std::filesystem::path& output_dir,
@@ -1025,7 +1097,7 @@ std::vector<FigureSource> PlotFolder(const std::filesystem::path& output_dir,
                     kGnuplotPackage, kGnuplotPackage));
   }
   std::vector<FigureSource> figures = WriteFigureSources(output_dir);
-  RenderFigures(output_dir / "figures", figures, formats, *gnuplot);
+  figures.resize(RenderFigures(output_dir / "figures", figures, formats, *gnuplot));
   return figures;
 }
 

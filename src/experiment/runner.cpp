@@ -22,6 +22,7 @@
 
 #include "loopfront/cost/peaks.h"
 #include "loopfront/experiment/output_folder.h"
+#include "loopfront/io/input.h"
 #include "loopfront/io/output.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/planner/baseline_model.h"
@@ -56,13 +57,7 @@ std::string UtcNow() {
   return text;
 }
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw util::ConfigError(fmt::format("{}: cannot read the file", path.string()));
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
+std::string ReadText(const fs::path& path) { return io::ReadInputFileOrThrow(path, "point file"); }
 
 // FLOPs and ideal bytes per execution of an op or fused group, and its compute ceiling (cost/peaks.h).
 using OpWork = cost::UnitWork;

@@ -4,9 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
+#include "loopfront/io/input.h"
 #include "loopfront/util/error.h"
 
 namespace loopfront::io {
@@ -81,15 +80,7 @@ std::vector<std::vector<std::string>> SplitRecords(std::string_view text, const 
 }  // namespace
 
 CsvFile CsvFile::Read(const std::filesystem::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    ThrowCsvError(path.string(), 0,
-                  std::filesystem::exists(path) ? "expected a readable CSV file, got one that cannot be opened"
-                                                : "expected a CSV file, got no such file");
-  }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return Parse(text.str(), path.string());
+  return Parse(ReadInputFileOrThrow(path, "CSV file"), path.string());
 }
 
 CsvFile CsvFile::Parse(std::string_view text, const std::string& name) {

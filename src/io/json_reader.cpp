@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <unordered_map>
 
+#include "loopfront/io/input.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::io {
@@ -298,7 +297,7 @@ std::string JsonValue::Describe() const {
   if (node_->is_null()) return "nothing (null)";
   if (node_->is_object()) return "an object";
   if (node_->is_array()) return "a list";
-  if (node_->is_string()) return fmt::format("the string \"{}\"", node_->get<std::string>());
+  if (node_->is_string()) return fmt::format("the string \"{}\"", util::EscapeControl(node_->get<std::string>()));
   return node_->dump();
 }
 
@@ -306,28 +305,32 @@ JsonDocument::JsonDocument(std::shared_ptr<const JsonTree> tree, util::Diagnosti
     : tree_(std::move(tree)), diagnostics_(diagnostics), ok_(ok) {}
 
 JsonDocument JsonDocument::LoadFile(const std::string& path, util::Diagnostics& diagnostics) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream || std::filesystem::is_directory(path)) {
+  const InputText input = ReadInputFile(path);
+  if (!input.ok()) {
     // A relative path is shown resolved too: where a caller reports this at another file's value
     // (an experiment's `model:`), the current directory it was taken from is not obvious.
     const std::filesystem::path given(path);
     const std::string where =
         given.is_relative() ? fmt::format(" ({})", std::filesystem::absolute(given).string()) : std::string();
-    diagnostics.Add(
-        util::Diagnostic{.file = path, .message = "expected a readable JSON file, got none at that path" + where});
+    diagnostics.Add(util::Diagnostic{
+        .file = path, .message = fmt::format("expected a readable JSON file, got {}{}", input.problem, where)});
     auto tree = std::make_shared<JsonTree>();
     tree->file = path;
     return JsonDocument(std::move(tree), &diagnostics, false);
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return LoadString(text.str(), path, diagnostics);
+  return LoadString(input.text, path, diagnostics);
 }
 
 JsonDocument JsonDocument::LoadString(const std::string& text, const std::string& name,
                                       util::Diagnostics& diagnostics) {
   auto tree = std::make_shared<JsonTree>();
   tree->file = name;
+  // Nesting beyond kMaxNestingDepth (the position scanner below recurses per level) and numbers
+  // that are no finite double are refused where they are written, before nlohmann reads them.
+  if (!CheckJsonText(text, name, diagnostics)) {
+    tree->root = nullptr;
+    return JsonDocument(std::move(tree), &diagnostics, false);
+  }
   try {
     tree->root = Json::parse(text);
   } catch (const Json::parse_error& error) {

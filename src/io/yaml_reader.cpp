@@ -1,17 +1,16 @@
 #include "loopfront/io/yaml_reader.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "loopfront/io/input.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::io {
@@ -86,8 +85,9 @@ std::string YamlValue::Describe() const {
   if (IsNullNode(node_->node)) return "nothing (null)";
   if (node_->node.IsSequence()) return "a list";
   if (node_->node.IsMap()) return "a mapping";
-  if (IsQuoted(node_->node)) return fmt::format("the string \"{}\"", node_->node.Scalar());
-  return fmt::format("'{}'", node_->node.Scalar());
+  // A scalar may hold line breaks (a block scalar, an escaped "\n"): shown escaped, on one line.
+  if (IsQuoted(node_->node)) return fmt::format("the string \"{}\"", util::EscapeControl(node_->node.Scalar()));
+  return fmt::format("'{}'", util::EscapeControl(node_->node.Scalar()));
 }
 
 void YamlValue::Error(const std::string& message) const {
@@ -337,9 +337,23 @@ YamlDocument::YamlDocument(std::shared_ptr<const YamlNode> node, std::shared_ptr
 YamlDocument YamlDocument::LoadString(const std::string& text, const std::string& name,
                                       util::Diagnostics& diagnostics) {
   auto file = std::make_shared<const std::string>(name);
+  // yaml-cpp's parser recurses once per level (and stops itself only at ~1000 levels, with a
+  // message that does not say why): deeper text is refused before it parses.
+  if (!CheckYamlNesting(text, name, diagnostics)) {
+    return YamlDocument(std::make_shared<const YamlNode>(), file, &diagnostics, false);
+  }
   try {
     YAML::Node node = YAML::Load(text);
     return YamlDocument(std::make_shared<const YamlNode>(YamlNode{node}), file, &diagnostics, true);
+  } catch (const YAML::DeepRecursion& error) {
+    // Nesting the pre-scan undercounts (a list at its parent key's indentation counts once, not
+    // twice), caught by yaml-cpp's own guard: the same message.
+    diagnostics.Add(util::Diagnostic{.file = name,
+                                     .line = error.mark.is_null() ? 0 : error.mark.line + 1,
+                                     .column = error.mark.is_null() ? 0 : error.mark.column + 1,
+                                     .path = "",
+                                     .message = NestingMessage()});
+    return YamlDocument(std::make_shared<const YamlNode>(), file, &diagnostics, false);
   } catch (const YAML::Exception& error) {
     diagnostics.Add(util::Diagnostic{.file = name,
                                      .line = error.mark.is_null() ? 0 : error.mark.line + 1,
@@ -351,15 +365,12 @@ YamlDocument YamlDocument::LoadString(const std::string& text, const std::string
 }
 
 YamlDocument YamlDocument::LoadFile(const std::string& path, util::Diagnostics& diagnostics) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream || std::filesystem::is_directory(path)) {
-    diagnostics.Add(util::Diagnostic{.file = path, .message = "expected a readable YAML file, got none at that path"});
+  const std::optional<std::string> text = ReadInputFile(path, "YAML file", diagnostics);
+  if (!text) {
     return YamlDocument(std::make_shared<const YamlNode>(), std::make_shared<const std::string>(path), &diagnostics,
                         false);
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return LoadString(text.str(), path, diagnostics);
+  return LoadString(*text, path, diagnostics);
 }
 
 YamlValue YamlDocument::root() const { return YamlValue(node_, "", file_, diagnostics_); }

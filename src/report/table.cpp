@@ -175,7 +175,9 @@ std::string WriteText(const Table& table, const TextStyle& style) {
     std::vector<std::string>& line = lines.emplace_back();
     const std::vector<Cell>& row = table.row(row_index);
     for (std::size_t column = 0; column < row.size(); ++column) {
-      line.push_back(CellText(row[column], columns[column].text_format));
+      // Aligned text goes to a terminal: a label's line breaks and escape sequences are shown
+      // escaped (CSV quotes them instead, JSON escapes them itself).
+      line.push_back(util::EscapeControl(CellText(row[column], columns[column].text_format)));
     }
   }
   std::vector<std::size_t> widths(columns.size());

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "loopfront/util/strings.h"
+
 namespace loopfront::util {
 namespace {
 
@@ -20,12 +22,21 @@ std::string JoinDiagnostics(const std::vector<Diagnostic>& diagnostics) {
 }  // namespace
 
 std::string Diagnostic::ToString() const {
+  // File names, key paths and messages echo the user's text (a key, a label, a value): control
+  // characters in them are shown escaped, so a diagnostic is one line and cannot drive the
+  // terminal. A message's own line breaks (a list of choices, gnuplot's output) stay.
   std::string prefix;
   if (!file.empty()) {
-    prefix = line > 0 ? fmt::format("{}:{}:{}: ", file, line, column) : fmt::format("{}: ", file);
+    prefix = line > 0 ? fmt::format("{}:{}:{}: ", EscapeControl(file), line, column)
+                      : fmt::format("{}: ", EscapeControl(file));
   }
-  if (!path.empty()) prefix += path + ": ";
-  return prefix + message;
+  if (!path.empty()) prefix += EscapeControl(path) + ": ";
+  std::string shown;
+  for (const std::string& message_line : Split(message, '\n')) {
+    if (!shown.empty()) shown += '\n';
+    shown += EscapeControl(message_line);
+  }
+  return prefix + shown;
 }
 
 ConfigError::ConfigError(std::vector<Diagnostic> diagnostics)

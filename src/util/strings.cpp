@@ -80,4 +80,31 @@ std::string FormatNumber(double value) {
   return fmt::format("{}", value);
 }
 
+std::string EscapeControl(std::string_view text, bool escape_backslash) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte == '\n') {
+      escaped += "\\n";
+    } else if (byte == '\r') {
+      escaped += "\\r";
+    } else if (byte == '\t') {
+      escaped += "\\t";
+    } else if (byte == '\\' && escape_backslash) {
+      escaped += "\\\\";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      escaped += fmt::format("\\x{:02x}", byte);
+    } else if (byte == 0xc2 && at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[at + 1]) <= 0x9f) {
+      // A C1 control (U+0080–U+009F; U+009B is a one-byte CSI on some terminals).
+      escaped += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[at + 1]));
+      ++at;
+    } else {
+      escaped += static_cast<char>(byte);
+    }
+  }
+  return escaped;
+}
+
 }  // namespace loopfront::util

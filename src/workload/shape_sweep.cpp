@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "loopfront/io/input.h"
 #include "loopfront/io/presets.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
@@ -26,10 +27,7 @@ struct Source {
 Source ReadSource(std::string_view name_or_path) {
   if (io::LooksLikePath(name_or_path)) {
     const std::string path(name_or_path);
-    std::ifstream stream(path);
-    std::stringstream text;
-    text << stream.rdbuf();
-    return {text.str(), std::filesystem::path(path).stem().string()};
+    return {io::ReadInputFileOrThrow(path, "YAML file"), std::filesystem::path(path).stem().string()};
   }
   const io::Preset* preset = io::FindPreset(io::PresetKind::kWorkload, name_or_path);
   if (preset == nullptr) throw util::InternalError("a checked workload preset is missing");

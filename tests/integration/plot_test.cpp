@@ -3,9 +3,13 @@
 // the CLI. Rendering checks need gnuplot and are skipped, with a warning, without it.
 #include "loopfront/experiment/plot.h"
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -281,7 +285,7 @@ TEST_CASE("plot names the file and the column that is missing", "[plot]") {
   CHECK_FALSE(fs::exists(folder / "figures"));
   fs::remove(folder / "fronts.csv");
   CHECK_THROWS_WITH(loopfront::experiment::WriteFigureSources(folder),
-                    Catch::Contains("fronts.csv") && Catch::Contains("no such file"));
+                    Catch::Contains("fronts.csv") && Catch::Contains("none at that path"));
   fs::remove_all(folder);
 }
 
@@ -363,4 +367,103 @@ TEST_CASE("plot draws roofs that several series share once, in grey", "[plot]") 
             .find("'scratchpad_capacity_bytes=262144 roof: 512 FLOPs/cycle, DRAM unlimited'") != std::string::npos);
   fs::remove_all(folder);
   fs::remove_all(unlimited);
+}
+
+namespace {
+
+// A fake gnuplot on PATH (issue 15, item 4): its first run writes the requested PNG at once, every
+// later run announces itself in `sleeping` and sleeps, so a test can signal `loopfront plot` while
+// it waits on a child, deterministically and fast.
+fs::path WriteSleepingGnuplot(const fs::path& directory) {
+  const fs::path bin = directory / "bin";
+  fs::create_directories(bin);
+  const fs::path script = bin / "gnuplot";
+  std::ofstream(script) << "#!/bin/sh\n"
+                        << "stem=$(printf '%s' \"$2\" | sed -n \"s/.*output_stem='\\([^']*\\)'.*/\\1/p\")\n"
+                        << "if [ -e '" << (directory / "drew_one").string() << "' ]; then\n"
+                        << "  touch '" << (directory / "sleeping").string() << "'\n"
+                        << "  exec sleep 60\n"
+                        << "fi\n"
+                        << "printf '\\211PNG' > \"$stem.png\"\n"
+                        << "touch '" << (directory / "drew_one").string() << "'\n";
+  fs::permissions(script, fs::perms::owner_all);
+  return bin;
+}
+
+// Starts `loopfront plot FOLDER --formats png` in a process group of its own with `bin` first on
+// PATH; returns its pid (= its group id).
+pid_t StartPlot(const fs::path& folder, const fs::path& bin) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::setpgid(0, 0);
+    const std::string path = bin.string() + ":" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
+    ::setenv("PATH", path.c_str(), 1);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+    ::execl(LOOPFRONT_BINARY, LOOPFRONT_BINARY, "plot", folder.c_str(), "--formats", "png", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::setpgid(child, child);
+  return child;
+}
+
+bool WaitForFile(const fs::path& file) {
+  for (int tries = 0; tries < 400; ++tries) {
+    if (fs::exists(file)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
+}
+
+// The exit code of `child`, or -1 when it does not end within 20 s (then it is killed).
+int WaitExit(pid_t child) {
+  for (int tries = 0; tries < 800; ++tries) {
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) == child) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ::kill(-child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  return -1;
+}
+
+void CheckOnlyWholeFigures(const fs::path& figures) {
+  CHECK(fs::exists(figures / "pareto_fronts.png"));
+  CHECK_FALSE(fs::exists(figures / "op_breakdown.png"));
+  for (const fs::directory_entry& entry : fs::directory_iterator(figures)) {
+    INFO(entry.path().string());
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Ctrl-C while gnuplot draws: exit 130, whole figures only", "[plot][signals]") {
+  const fs::path folder = WriteOutputFolder("sigint", false);
+  const fs::path bin = WriteSleepingGnuplot(folder);
+  const pid_t plot = StartPlot(folder, bin);
+  REQUIRE(WaitForFile(folder / "sleeping"));
+  ::kill(-plot, SIGINT);  // the terminal sends Ctrl-C to the whole foreground group
+  CHECK(WaitExit(plot) == 130);
+  CheckOnlyWholeFigures(folder / "figures");
+  fs::remove_all(folder);
+}
+
+TEST_CASE("scancel's SIGTERM to the group, or to loopfront alone, while plotting: exit 143", "[plot][signals]") {
+  for (const bool whole_group : {true, false}) {
+    INFO((whole_group ? "group" : "loopfront alone"));
+    const fs::path folder = WriteOutputFolder(whole_group ? "sigterm_group" : "sigterm_alone", false);
+    const fs::path bin = WriteSleepingGnuplot(folder);
+    const pid_t plot = StartPlot(folder, bin);
+    REQUIRE(WaitForFile(folder / "sleeping"));
+    const auto start = std::chrono::steady_clock::now();
+    // Alone: loopfront must end its sleeping gnuplot itself rather than wait 60 s for it.
+    ::kill(whole_group ? -plot : plot, SIGTERM);
+    CHECK(WaitExit(plot) == 143);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    CheckOnlyWholeFigures(folder / "figures");
+    ::kill(-plot, SIGKILL);  // nothing should be left of the group; if something is, end it
+    fs::remove_all(folder);
+  }
 }

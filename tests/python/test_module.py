@@ -67,3 +67,18 @@ def test_to_pandas_takes_debians_pandas_when_the_interpreter_has_none():
                "print(lf.Table([{'a': 1}]).to_pandas().shape)")
     out = subprocess.run([sys.executable, "-S", "-c", program], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "(1, 1)"
+
+
+def test_max_input_bytes_bounds_every_loaded_file(tmp_path):
+    assert lf.max_input_bytes() == 64 << 20
+    arch = tmp_path / "arch.yaml"
+    arch.write_text(open(os.path.join(os.path.dirname(__file__), "..", "..", "architectures", "gemmini.yaml")).read())
+    try:
+        assert lf.max_input_bytes(100) == 100
+        with pytest.raises(lf.ConfigError, match="larger than the 100 bytes input limit"):
+            lf.Architecture.load(str(arch))
+    finally:
+        lf.max_input_bytes(64 << 20)
+    with pytest.raises(lf.ConfigError, match=r"expected an integer in \[1, 1099511627776\], got 0"):
+        lf.max_input_bytes(0)
+    assert lf.max_input_bytes() == 64 << 20

@@ -52,8 +52,13 @@ std::vector<FigureSource> WriteFigureSources(const std::filesystem::path& output
 std::optional<std::filesystem::path> FindGnuplot();
 
 // Runs `gnuplot` on each figure's script in `figures_dir`, writing <name>.<ext> for each format
-// through temporary names. Throws util::InternalError with gnuplot's messages when it fails.
-void RenderFigures(const std::filesystem::path& figures_dir, const std::vector<FigureSource>& figures,
+// through temporary names renamed once all formats of a figure are whole. Throws
+// util::InternalError with gnuplot's messages when it fails. Returns how many figures (the first
+// ones of `figures`) were drawn: fewer than all after a stop request (util/signals.h: SIGINT or
+// SIGTERM to loopfront, or a gnuplot ended by either, which requests the stop itself). On a stop
+// the running gnuplot is terminated, its temporaries removed and no further one launched; the
+// caller exits with 128 + util::StopSignal().
+std::size_t RenderFigures(const std::filesystem::path& figures_dir, const std::vector<FigureSource>& figures,
                    const std::vector<FigureFormat>& formats, const std::filesystem::path& gnuplot);
 
 // The Debian package that provides gnuplot with the cairo (PNG, PDF) and SVG terminals.
@@ -62,7 +67,7 @@ inline constexpr std::string_view kGnuplotPackage = "gnuplot-nox";
 // `loopfront plot DIR` without its printing (the CLI and the Python API's run(plot=True)): checks
 // that gnuplot is installed before writing anything (util::ConfigError naming kGnuplotPackage), then
 // WriteFigureSources and RenderFigures into DIR/figures/. Returns the figures drawn (none when the
-// CSVs hold no rows).
+// CSVs hold no rows; only the first ones after a stop request, see RenderFigures).
 std::vector<FigureSource> PlotFolder(const std::filesystem::path& output_dir, const std::vector<FigureFormat>& formats);
 
 }  // namespace loopfront::experiment

@@ -88,6 +88,9 @@ inline constexpr IntRange kKvBucketsRange{1, 4096};
 // fraction of a second each is already days of CPU time, and the expansion holds every point (with
 // its architecture) in memory: beyond this, a small file is far more likely a mistake than a plan.
 inline constexpr std::int64_t kDefaultMaxPoints = 1'000'000;
+// The size limit of one input file in bytes (`--max-input-bytes`, io/input.h): at least one byte;
+// at most 2^40 (1 TiB), since a whole input is held in memory while it loads.
+inline constexpr IntRange kInputBytesRange{1, kMaxCount};
 
 // "an integer in [1, 1099511627776]"; with an unbounded side "an integer ≥ 1" / "an integer ≤ 5".
 std::string DescribeRange(const IntRange& range);

@@ -31,4 +31,11 @@ std::optional<std::int64_t> ParseInt64(std::string_view text);
 // in full (CSV and text outputs through report/table.h, parameter ranges in messages) uses it.
 std::string FormatNumber(double value);
 
+// `text` safe to show on a terminal or put on one line of a file: control characters (C0, DEL and
+// the C1 range U+0080–U+009F) become escapes — \n, \r, \t, \\ for a backslash only when
+// `escape_backslash`, others \xHH (ESC is \x1b) — so that a label holding a newline or a terminal
+// escape sequence can neither break a line-based format nor drive the user's terminal. Other UTF-8
+// text passes unchanged.
+std::string EscapeControl(std::string_view text, bool escape_backslash = false);
+
 }  // namespace loopfront::util
