@@ -73,6 +73,14 @@ inline constexpr RealRange kStaticPowerMwRange{0.0, 1e9};
 inline constexpr RealRange kFractionRange{0.0, 1.0};
 // Seconds of wall time a user may give as a budget or a timeout: up to ~31.7 years.
 inline constexpr RealRange kSecondsRange{0.0, 1e9};
+// Bits of one tensor element (a workload's `bits`, `precision`, an op list's tensor `bits`, an op
+// spec's bits=): fp64 and int64 are the widest number formats a workload uses, and op.h counts an
+// element's bits as at most 64. kBitsRange bounds an architecture's (wider) word instead.
+inline constexpr IntRange kElementBitsRange{1, 64};
+// Operations per element and pass of a vector op (`ops_per_element`, the counts of `functions`):
+// a softmax pass takes 1 to 5; 10^6 leaves every exotic activation room while elements × ops
+// (< 2^52 × 10^6 ≈ 4.5e21) stays far inside a double.
+inline constexpr RealRange kOpsPerElementRange{0.0, 1e6};
 
 // "an integer in [1, 1099511627776]"; with an unbounded side "an integer ≥ 1" / "an integer ≤ 5".
 std::string DescribeRange(const IntRange& range);
