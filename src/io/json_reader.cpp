@@ -233,6 +233,19 @@ std::optional<std::int64_t> JsonValue::AsPositiveInt() const {
   return std::nullopt;
 }
 
+std::optional<std::int64_t> JsonValue::AsIntIn(const util::IntRange& range) const {
+  const std::optional<std::int64_t> value = IntegerOf(*node_);
+  if (!value) {
+    ErrorExpected(util::DescribeRange(range));
+    return std::nullopt;
+  }
+  if (!range.Contains(*value)) {
+    Error(util::OutOfRangeMessage(range, *value));
+    return std::nullopt;
+  }
+  return value;
+}
+
 std::optional<std::int64_t> JsonValue::AsNonNegativeInt() const {
   const std::optional<std::int64_t> value = IntegerOf(*node_);
   if (value && *value >= 0) return value;

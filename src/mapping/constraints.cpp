@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 #include "loopfront/io/yaml_reader.h"
+#include "loopfront/util/checked.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::mapping {
@@ -51,12 +54,12 @@ void ParseFactors(const io::YamlValue& value, FactorKind kind, LevelConstraintsS
       FactorBoundSpec spec{.dim = At(entry.key, *dim), .bound = {}};
       bool ok = true;
       if (const auto min = bounds->Get("min")) {
-        const std::optional<std::int64_t> read = min->AsPositiveInt();
+        const std::optional<std::int64_t> read = min->AsIntIn(util::kCountRange);
         ok &= read.has_value();
         spec.bound.min = read.value_or(1);
       }
       if (const auto max = bounds->Get("max")) {
-        const std::optional<std::int64_t> read = max->AsPositiveInt();
+        const std::optional<std::int64_t> read = max->AsIntIn(util::kCountRange);
         ok &= read.has_value();
         spec.bound.max = read.value_or(0);
       }
@@ -80,7 +83,7 @@ void ParseFactors(const io::YamlValue& value, FactorKind kind, LevelConstraintsS
       factor.ErrorExpected("a positive factor, bounds {min: A, max: B} or `rest` (what the other levels leave)");
       continue;
     }
-    const std::optional<std::int64_t> fixed = factor.AsPositiveInt();
+    const std::optional<std::int64_t> fixed = factor.AsIntIn(util::kCountRange);
     if (!fixed) continue;
     if (kind == FactorKind::kSpatial) {
       level.bounds[index].push_back({.dim = At(entry.key, *dim), .bound = {.min = *fixed, .max = *fixed}});
@@ -211,6 +214,23 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
     return dim;
   };
 
+  // The product of each dim's fixed factors over every level, checked as it grows: the mapspace
+  // multiplies them in int64, and a product above 2^40 (util::kMaxCount, above any dim) could only
+  // be mapped by padding a dim more than a thousandfold. Reported at the factor that crosses it.
+  std::array<std::int64_t, mapping::kMaxDims> fixed_product{};
+  fixed_product.fill(1);
+  auto add_fixed = [&](int dim, std::int64_t factor, const util::Diagnostic& where) {
+    const std::optional<std::int64_t> product = util::CheckedMul(fixed_product[dim], factor);
+    if (!product || *product > util::kMaxCount) {
+      error(where, fmt::format("expected fixed factors of dim '{}' whose product over all levels is at most {}, got "
+                               "{} × {}",
+                               problem.dim_name(dim), util::kMaxCount, fixed_product[dim], factor));
+      return false;
+    }
+    fixed_product[dim] = *product;
+    return true;
+  };
+
   Constraints constraints;
   for (const LevelConstraintsSpec& level_spec : spec.levels) {
     const int level_idx = problem.LevelIndex(level_spec.level.value);
@@ -237,7 +257,7 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
     }
     for (const auto& [name, factor] : level_spec.temporal) {
       const int dim = find_dim(name);
-      if (dim >= 0) level.temporal_factor[dim] = factor;
+      if (dim >= 0 && add_fixed(dim, factor, name.where)) level.temporal_factor[dim] = factor;
     }
     for (int axis = 0; axis < mapping::kNumAxes; ++axis) {
       std::int64_t product = 1;
@@ -251,7 +271,8 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
                             name.value, arch::ToString(problem.dim_role(dim))));
           continue;
         }
-        product *= factor;
+        if (!add_fixed(dim, factor, name.where)) continue;
+        product = util::CheckedMul(product, factor).value_or(util::kMaxCount + 1);
         if (product > table.fanout[axis]) {
           error(name.where, fmt::format("expected spatial factors on axis {} of level {} with a product ≤ its fanout "
                                         "{}, got {}",

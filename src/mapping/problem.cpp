@@ -14,9 +14,10 @@
 namespace loopfront::mapping {
 namespace {
 
-// Iteration spaces above this are rejected so that every product of loop factors fits in int64
-// with room for the per-instance × instances multiplications of the cost models.
-constexpr std::int64_t kMaxIterationPoints = std::int64_t{1} << 52;
+// Iteration spaces (with the pass dim) reaching workload::kMaxIterationPoints are rejected so that
+// every product of loop factors fits in int64 with room for the per-instance × instances
+// multiplications of the cost models. The workload loaders check the same bound with positions.
+constexpr std::int64_t kMaxIterationPoints = workload::kMaxIterationPoints;
 
 arch::DimRole ClassifyDim(bool in_input, bool in_weight, bool in_output) {
   if (in_input && in_weight && in_output) return arch::DimRole::kBatch;
@@ -153,8 +154,8 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
     }
     problem.dim_size_[dim] = size < 1 ? 1 : size;
     if (__builtin_mul_overflow(iteration_points, problem.dim_size_[dim], &iteration_points) ||
-        iteration_points > kMaxIterationPoints) {
-      fail(fmt::format("op {}", op.name), "expected at most 2^52 iteration points");
+        iteration_points >= kMaxIterationPoints) {
+      fail(fmt::format("op {}", op.name), "expected fewer than 2^52 iteration points");
       iteration_points = 1;
     }
   }
@@ -202,7 +203,7 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
         IndexTable& entry = table.indices[index];
         std::int64_t extent = 1;
         for (const workload::IndexTerm& term : spec.affine_indices[index]) {
-          if (term.dim < 0 || term.dim >= op_dims || term.coefficient < 1 || term.coefficient > (1 << 20)) {
+          if (term.dim < 0 || term.dim >= op_dims || term.coefficient < 1 || term.coefficient > workload::kMaxCoefficient) {
             fail(fmt::format("op {}.tensors.{}", op.name, spec.name),
                  fmt::format("expected terms over the op's dims with coefficients in 1..2^20, got dim #{} × {}",
                              term.dim, term.coefficient));

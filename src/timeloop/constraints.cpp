@@ -316,7 +316,7 @@ void ReadConstraint(const YamlValue& target, const std::string& level_name, cons
   std::map<std::string, FactorKind> axis_of;
   if (spatial) {
     if (const std::optional<YamlValue> split_value = entry.Get("split")) {
-      const std::optional<std::int64_t> split = split_value->AsNonNegativeInt();
+      const std::optional<std::int64_t> split = split_value->AsIntIn(util::kNonNegativeCountRange);
       if (!permutation_value) {
         split_value->Error("expected `split` with a `permutation` (it splits the permutation's dims between x and y)");
       } else if (split && permutation) {

@@ -15,6 +15,7 @@
 #include "loopfront/mapping/limits.h"
 #include "loopfront/timeloop/constraints.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::timeloop {
@@ -227,7 +228,7 @@ class Importer {
             both->ErrorExpected("energy or max_energy (with average_energy and min_energy), not both");
           }
           for (const char* key : {"average_energy", "min_energy"}) {
-            if (const std::optional<YamlValue> value = action->Get(key)) value->AsNonNegativeDouble();
+            if (const std::optional<YamlValue> value = action->Get(key)) value->AsDoubleIn(util::kEnergyPjRange);
           }
         } else if (from_summary && (action->Has("average_energy") || action->Has("min_energy"))) {
           action_item.Error(
@@ -237,7 +238,7 @@ class Importer {
           energy_value = action->Require("energy", "its energy in pJ");
         }
         const std::optional<std::string> action_text = action_name ? action_name->AsString() : std::nullopt;
-        const double energy = energy_value ? energy_value->AsNonNegativeDouble().value_or(-1.0) : -1.0;
+        const double energy = energy_value ? energy_value->AsDoubleIn(util::kEnergyPjRange).value_or(-1.0) : -1.0;
         if (const std::optional<YamlValue> arguments = from_summary ? std::nullopt : action->Get("arguments");
             arguments && !(arguments->IsMap() && arguments->Keys().empty()) && !arguments->IsNull()) {
           arguments->ErrorExpected("no arguments ({})",
@@ -396,7 +397,7 @@ class Importer {
         }
         std::int64_t default_value = 1;
         if (const std::optional<YamlValue> value = coefficient->Get("default")) {
-          default_value = value->AsPositiveInt().value_or(1);
+          default_value = value->AsIntIn(util::kCountRange).value_or(1);
         }
         if (text) coefficient_values[*text] = default_value;
       }
@@ -458,9 +459,9 @@ class Importer {
           const std::string name = entry.key.Text();
           const auto dim = std::find(dim_names.begin(), dim_names.end(), name);
           if (dim != dim_names.end()) {
-            op.dims[static_cast<std::size_t>(dim - dim_names.begin())].size = entry.value.AsPositiveInt().value_or(1);
+            op.dims[static_cast<std::size_t>(dim - dim_names.begin())].size = entry.value.AsIntIn(util::kCountRange).value_or(1);
           } else if (std::find(coefficient_names.begin(), coefficient_names.end(), name) != coefficient_names.end()) {
-            if (const std::optional<std::int64_t> value = entry.value.AsPositiveInt()) coefficient_values[name] = *value;
+            if (const std::optional<std::int64_t> value = entry.value.AsIntIn(util::kCountRange)) coefficient_values[name] = *value;
           } else {
             std::vector<std::string> names = dim_names;
             names.insert(names.end(), coefficient_names.begin(), coefficient_names.end());
@@ -624,8 +625,8 @@ class Importer {
     if (!spatial) return;
     const std::optional<YamlMap> mesh = spatial->AsMap({"meshX", "meshY"});
     if (!mesh) return;
-    if (const std::optional<YamlValue> x = mesh->Get("meshX")) state.mesh_x *= x->AsPositiveInt().value_or(1);
-    if (const std::optional<YamlValue> y = mesh->Get("meshY")) state.mesh_y *= y->AsPositiveInt().value_or(1);
+    if (const std::optional<YamlValue> x = mesh->Get("meshX")) state.mesh_x *= x->AsIntIn(util::kCountRange).value_or(1);
+    if (const std::optional<YamlValue> y = mesh->Get("meshY")) state.mesh_y *= y->AsIntIn(util::kCountRange).value_or(1);
   }
 
   // What loopfront does not model in a tree node: sparse optimizations and (a container's) networks.
@@ -883,7 +884,7 @@ class Importer {
     };
     // v0.3 `instances` (Timeloop's buffer.cpp: it replaces the count the ranges give).
     if (const std::optional<YamlValue> value = form_ == Form::kV03Subtree ? get("instances") : std::nullopt) {
-      if (const std::optional<std::int64_t> count = value->AsPositiveInt()) {
+      if (const std::optional<std::int64_t> count = value->AsIntIn(util::kCountRange)) {
         if (instances != 1 && *count != instances) {
           value->ErrorExpected(fmt::format("the instances the names' ranges give ({})", instances));
         }
@@ -898,14 +899,14 @@ class Importer {
       mesh_x = tree_mesh->first;
       mesh_y = tree_mesh->second;
     } else if (mesh_x_value && mesh_y_value) {
-      mesh_x = mesh_x_value->AsPositiveInt().value_or(1);
-      mesh_y = mesh_y_value->AsPositiveInt().value_or(1);
+      mesh_x = mesh_x_value->AsIntIn(util::kCountRange).value_or(1);
+      mesh_y = mesh_y_value->AsIntIn(util::kCountRange).value_or(1);
     } else if (mesh_x_value) {
       // Timeloop's ValidateTopology: meshY = instances / meshX.
-      mesh_x = mesh_x_value->AsPositiveInt().value_or(1);
+      mesh_x = mesh_x_value->AsIntIn(util::kCountRange).value_or(1);
       mesh_y = std::max<std::int64_t>(1, instances / mesh_x);
     } else if (mesh_y_value) {
-      mesh_y = mesh_y_value->AsPositiveInt().value_or(1);
+      mesh_y = mesh_y_value->AsIntIn(util::kCountRange).value_or(1);
       mesh_x = std::max<std::int64_t>(1, instances / mesh_y);
     }
     if (mesh_x * mesh_y != instances) {
@@ -939,9 +940,9 @@ class Importer {
     std::optional<std::int64_t> word_bits;
     const std::optional<YamlValue> word_bits_value = get("word_bits");
     const std::optional<YamlValue> datawidth_value = get("datawidth");
-    if (word_bits_value) word_bits = word_bits_value->AsPositiveInt();
+    if (word_bits_value) word_bits = word_bits_value->AsIntIn(util::kCountRange);
     if (datawidth_value) {
-      const std::optional<std::int64_t> datawidth = datawidth_value->AsPositiveInt();
+      const std::optional<std::int64_t> datawidth = datawidth_value->AsIntIn(util::kCountRange);
       if (word_bits && datawidth && *datawidth != *word_bits) {
         datawidth_value->ErrorExpected(fmt::format("the same value as word_bits ({})", *word_bits));
       }
@@ -954,9 +955,9 @@ class Importer {
     level.word_bits = static_cast<int>(word_bits.value_or(8));
     std::optional<std::int64_t> width;
     const std::optional<YamlValue> width_value = get("width");
-    if (width_value) width = width_value->AsPositiveInt();
+    if (width_value) width = width_value->AsIntIn(util::kCountRange);
     if (const std::optional<YamlValue> value = get("block_size")) {
-      level.vector_words = value->AsPositiveInt().value_or(1);
+      level.vector_words = value->AsIntIn(util::kCountRange).value_or(1);
       if (width && *width != level.vector_words * level.word_bits) {
         value->ErrorExpected(fmt::format("width / word_bits ({} / {})", *width, level.word_bits),
                              "; a width of several blocks (cluster_size above 1) is not supported yet");
@@ -982,12 +983,12 @@ class Importer {
       (entries_value ? *entries_value : *size_kb_value)
           .ErrorExpected("one of depth, entries and sizeKB", "; they all give the capacity");
     } else if (depth_value) {
-      if (const std::optional<std::int64_t> depth = depth_value->AsPositiveInt())
+      if (const std::optional<std::int64_t> depth = depth_value->AsIntIn(util::kCountRange))
         level.capacity_words = *depth * level.vector_words;
     } else if (entries_value) {
-      if (const std::optional<std::int64_t> entries = entries_value->AsPositiveInt()) level.capacity_words = *entries;
+      if (const std::optional<std::int64_t> entries = entries_value->AsIntIn(util::kCountRange)) level.capacity_words = *entries;
     } else if (size_kb_value) {
-      if (const std::optional<std::int64_t> size_kb = size_kb_value->AsPositiveInt()) {
+      if (const std::optional<std::int64_t> size_kb = size_kb_value->AsIntIn(util::kCountRange)) {
         level.capacity_words = *size_kb * 1024 * 8 / level.word_bits;
       }
     }
@@ -996,7 +997,7 @@ class Importer {
         {"write_bandwidth", &level.write_bandwidth_words_per_cycle},
         {"shared_bandwidth", &level.shared_bandwidth_words_per_cycle}};
     for (const auto& [key, bandwidth] : bandwidths) {
-      if (const std::optional<YamlValue> value = get(key)) *bandwidth = value->AsPositiveDouble();
+      if (const std::optional<YamlValue> value = get(key)) *bandwidth = value->AsDoubleIn(util::kBandwidthRange);
     }
     if (const std::optional<YamlValue> value = get("multiple_buffering")) {
       if (const std::optional<double> buffering = value->AsDouble()) {
@@ -1008,7 +1009,7 @@ class Importer {
       }
     }
     if (const std::optional<YamlValue> value = get("cluster_size")) {
-      if (const std::optional<std::int64_t> cluster = value->AsPositiveInt(); cluster && *cluster != 1) {
+      if (const std::optional<std::int64_t> cluster = value->AsIntIn(util::kCountRange); cluster && *cluster != 1) {
         value->ErrorExpected("1", "; cluster_size above 1 is not supported yet");
       }
     }
@@ -1224,7 +1225,7 @@ class Importer {
       if (!spatial) {
         value->Error("expected `split` only in a `type: spatial` entry");
       } else {
-        split = value->AsNonNegativeInt().value_or(split);
+        split = value->AsIntIn(util::kNonNegativeCountRange).value_or(split);
       }
     }
     if (!factors) return;

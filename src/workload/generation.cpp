@@ -56,10 +56,14 @@ std::vector<KvBucket> WindowedKvBuckets(std::int64_t seq_len, std::optional<std:
   if (max_buckets == 1) {
     // One bucket for everything: its step attends to the rounded-half-up mean of min(t, W) over
     // t = 1..seq_len, exact for work affine in the attended keys up to the rounding.
-    const std::int64_t keys = *window * (*window + 1) / 2 + (seq_len - *window) * *window;
+    // seq_len and the window may reach 2^40 (util::kCountRange): the key count (up to 2^80) is
+    // formed in 128 bits; the mean it gives is at most the window.
+    __extension__ using Wide = __int128;
+    const Wide window_keys = Wide(*window);
+    const Wide keys = window_keys * (window_keys + 1) / 2 + Wide(seq_len - *window) * window_keys;
     return {KvBucket{.first_kv_len = 1,
                      .last_kv_len = seq_len,
-                     .representative_kv_len = (2 * keys + seq_len) / (2 * seq_len),
+                     .representative_kv_len = static_cast<std::int64_t>((2 * keys + seq_len) / (2 * Wide(seq_len))),
                      .steps = seq_len}};
   }
   std::vector<KvBucket> buckets = *window > 1 ? KvBuckets(*window - 1, max_buckets - 1) : std::vector<KvBucket>{};

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::workload {
@@ -190,7 +191,7 @@ class ConfigReader {
                                               const std::string& spec_key) {
     const std::optional<std::pair<JsonValue, std::string>> found = Require(keys, what);
     if (!found) return std::nullopt;
-    const std::optional<std::int64_t> value = found->first.AsPositiveInt();
+    const std::optional<std::int64_t> value = found->first.AsIntIn(util::kCountRange);
     if (value && !spec_key.empty()) Source(spec_key, found->second);
     return value;
   }
@@ -233,7 +234,7 @@ class ConfigReader {
                      : Find({"head_dim"});
     }
     if (head_dim) {
-      if (const std::optional<std::int64_t> value = head_dim->first.AsPositiveInt()) {
+      if (const std::optional<std::int64_t> value = head_dim->first.AsIntIn(util::kCountRange)) {
         spec_.d_head = *value;
         Source("d_head", "head_dim");
       }
@@ -254,7 +255,7 @@ class ConfigReader {
 
     if (type_.reads_kv_heads) {
       if (const std::optional<std::pair<JsonValue, std::string>> kv = Find({"num_key_value_heads"})) {
-        if (const std::optional<std::int64_t> value = kv->first.AsPositiveInt()) {
+        if (const std::optional<std::int64_t> value = kv->first.AsIntIn(util::kCountRange)) {
           if (heads_ && *heads_ % *value != 0) {
             kv->first.ErrorExpected(fmt::format("a divisor of num_attention_heads ({})", *heads_),
                                     "; each KV head serves the same number of query heads");
@@ -306,7 +307,7 @@ class ConfigReader {
     if (type_.gpt2_names) {
       // GPT2MLP: inner_dim = n_inner if not None else 4 * hidden_size.
       if (const std::optional<std::pair<JsonValue, std::string>> inner = Find({"n_inner"})) {
-        if (const std::optional<std::int64_t> value = inner->first.AsPositiveInt()) {
+        if (const std::optional<std::int64_t> value = inner->first.AsIntIn(util::kCountRange)) {
           spec_.d_ff = *value;
           Source("d_ff", "n_inner");
         }
@@ -396,7 +397,7 @@ class ConfigReader {
       return;
     }
     if (const std::optional<std::pair<JsonValue, std::string>> window = Find({"sliding_window"})) {
-      if (const std::optional<std::int64_t> value = window->first.AsPositiveInt()) {
+      if (const std::optional<std::int64_t> value = window->first.AsIntIn(util::kCountRange)) {
         spec_.sliding_window = *value;
         Source("sliding_window", "sliding_window");
       }
@@ -412,12 +413,12 @@ class ConfigReader {
     if (!enabled || !*enabled) return;
     const std::optional<std::pair<JsonValue, std::string>> window = Find({"sliding_window"});
     if (!window) return;  // null: Qwen2Attention has no window either
-    const std::optional<std::int64_t> size = window->first.AsPositiveInt();
+    const std::optional<std::int64_t> size = window->first.AsIntIn(util::kCountRange);
     const std::optional<std::pair<JsonValue, std::string>> max_layers =
         Require({"max_window_layers"}, "the first layer index that uses the sliding window, with use_sliding_window");
     if (!size || !max_layers) return;
     const JsonValue& count = max_layers->first;
-    const std::optional<std::int64_t> first_windowed = count.AsNonNegativeInt();
+    const std::optional<std::int64_t> first_windowed = count.AsIntIn(util::kNonNegativeCountRange);
     if (!first_windowed) return;
     if (*first_windowed == 0) {
       spec_.sliding_window = *size;

@@ -11,6 +11,8 @@
 #include <tuple>
 
 #include "loopfront/io/presets.h"
+#include "loopfront/util/checked.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/strings.h"
 #include "loopfront/workload/hf_config.h"
@@ -20,8 +22,6 @@ namespace {
 
 using io::YamlMap;
 using io::YamlValue;
-
-constexpr int kMaxBits = 64;
 
 const std::vector<std::string> kTransformerDocumentKeys = {"name", std::string(kTransformerKey)};
 const std::vector<std::string> kOpListDocumentKeys = {"name", "bits", std::string(kOpListKey)};
@@ -37,6 +37,8 @@ const std::vector<std::string> kOpKeys = {"name",      "kind",        "class",  
                                           "tensors",   "count",       "passes",         "ops_per_element",
                                           "functions", "reduced_dim", "coefficients"};
 const std::vector<std::string> kTensorKeys = {"name", "role", "dims", "bits", "data"};
+// A stride or dilation of an affine index (workload/limits.h).
+constexpr util::IntRange kCoefficientRange{1, kMaxCoefficient};
 
 // Names end up in CSV columns and mapping strings: letters, digits, '_', '-', '.'.
 bool IsPlainName(const std::string& text) {
@@ -65,12 +67,8 @@ std::optional<std::string> ReadName(const YamlValue& value) {
 }
 
 std::optional<int> ReadBits(const YamlValue& value) {
-  const std::optional<std::int64_t> bits = value.AsPositiveInt();
+  const std::optional<std::int64_t> bits = value.AsIntIn(util::kElementBitsRange);
   if (!bits) return std::nullopt;
-  if (*bits > kMaxBits) {
-    value.ErrorExpected(fmt::format("a word size in bits from 1 to {}", kMaxBits));
-    return std::nullopt;
-  }
   return static_cast<int>(*bits);
 }
 
@@ -114,8 +112,9 @@ struct OpPosition {
   std::vector<bool> data_given{};  // per tensor: whether the file gave `data:`
 };
 
-// `dims:` of an op: name → positive size, in file order.
-bool ReadDims(const YamlValue& value, Op& op, std::vector<YamlValue>& dim_keys) {
+// `dims:` of an op: name → size in kCountRange, in file order. A vector op (`vector_op`) may not
+// name a dim `pass`: the mapping layer adds a dim of that name over its passes.
+bool ReadDims(const YamlValue& value, Op& op, std::vector<YamlValue>& dim_keys, bool vector_op) {
   const std::optional<YamlMap> dims = value.AsOpenMap();
   if (!dims) return false;
   bool ok = true;
@@ -130,7 +129,14 @@ bool ReadDims(const YamlValue& value, Op& op, std::vector<YamlValue>& dim_keys) 
       ok = false;
       continue;
     }
-    const std::optional<std::int64_t> size = entry.value.AsPositiveInt();
+    if (vector_op && name == kPassDimName) {
+      entry.key.Error(fmt::format("expected a dim name other than '{}' on a vector op, got '{}' (the name of the "
+                                  "dim over its passes)",
+                                  kPassDimName, name));
+      ok = false;
+      continue;
+    }
+    const std::optional<std::int64_t> size = entry.value.AsIntIn(util::kCountRange);
     if (!size) {
       ok = false;
       continue;
@@ -184,6 +190,10 @@ std::optional<std::vector<IndexTerm>> ReadAffineIndex(const YamlValue& value, co
   }
   std::vector<IndexTerm> index;
   bool ok = true;
+  if (terms->size() > static_cast<std::size_t>(kMaxIndexTerms)) {
+    value.Error(fmt::format("expected at most {} terms per affine index, got {}", kMaxIndexTerms, terms->size()));
+    return std::nullopt;
+  }
   for (const YamlValue& term : *terms) {
     const std::optional<std::vector<YamlValue>> parts = term.AsList();
     if (!parts || parts->empty() || parts->size() > 2) {
@@ -213,7 +223,7 @@ std::optional<std::vector<IndexTerm>> ReadAffineIndex(const YamlValue& value, co
         }
         parsed.coefficient = found->second;
         parsed.coefficient_name = *text;
-      } else if (const std::optional<std::int64_t> number = coefficient.AsPositiveInt()) {
+      } else if (const std::optional<std::int64_t> number = coefficient.AsIntIn(kCoefficientRange)) {
         parsed.coefficient = *number;
       } else {
         ok = false;
@@ -323,7 +333,7 @@ std::vector<FunctionMix> ReadFunctionMixes(const YamlValue& value) {
     if (!map) continue;
     FunctionMix mix{};
     for (const YamlMap::Entry& entry : map->entries()) {
-      const std::optional<double> count = entry.value.AsNonNegativeDouble();
+      const std::optional<double> count = entry.value.AsDoubleIn(util::kOpsPerElementRange);
       const std::optional<std::string> name = entry.key.AsString();
       const std::optional<MathFunction> function = name ? ParseMathFunction(*name) : std::nullopt;
       if (count && function) mix[static_cast<int>(*function)] = *count;
@@ -342,7 +352,7 @@ void ReadVectorSettings(const YamlMap& map, Op& op, bool dims_ok) {
   const std::optional<YamlValue> ops_node = map.Get("ops_per_element");
   const std::optional<YamlValue> functions_node = map.Get("functions");
   std::optional<std::int64_t> passes;
-  if (passes_node) passes = passes_node->AsPositiveInt();
+  if (passes_node) passes = passes_node->AsIntIn(util::kCountRange);
   if (functions_node) {
     const std::size_t errors_before = map.self().diagnostics().size();
     std::vector<FunctionMix> functions = ReadFunctionMixes(*functions_node);
@@ -366,7 +376,7 @@ void ReadVectorSettings(const YamlMap& map, Op& op, bool dims_ok) {
     if (!items) return;
     std::vector<double> ops_per_element;
     for (const YamlValue& item : *items) {
-      if (const std::optional<double> ops = item.AsNonNegativeDouble()) ops_per_element.push_back(*ops);
+      if (const std::optional<double> ops = item.AsDoubleIn(util::kOpsPerElementRange)) ops_per_element.push_back(*ops);
     }
     if (items->empty()) {
       ops_node->ErrorExpected("a non-empty list of operations per element, one per pass");
@@ -402,8 +412,21 @@ void ReadVectorSettings(const YamlMap& map, Op& op, bool dims_ok) {
 }
 
 // Checks across the keys of one op, positioned at the key to change.
-void CheckOpShape(const YamlValue& op_value, const Op& op, const std::vector<YamlValue>& dim_keys,
-                  const std::vector<TensorRead>& tensors, const YamlValue& tensors_value) {
+void CheckOpShape(const YamlMap& op_map, const Op& op, const YamlValue& dims_value,
+                  const std::vector<YamlValue>& dim_keys, const std::vector<TensorRead>& tensors,
+                  const YamlValue& tensors_value) {
+  // The mapping layer's limits (workload/limits.h): dims with the pass dim, tensors, points.
+  const bool has_pass_dim = !op.IsContraction() && op.passes > 1;
+  const std::size_t mapped_dims = op.dims.size() + (has_pass_dim ? 1 : 0);
+  if (mapped_dims > static_cast<std::size_t>(kMaxOpDims)) {
+    dims_value.Error(fmt::format("expected at most {} dims{}, got {}", kMaxOpDims,
+                                 has_pass_dim ? " with the pass dim of a multi-pass vector op" : "", mapped_dims));
+    return;
+  }
+  if (tensors.size() > static_cast<std::size_t>(kMaxOpTensors)) {
+    tensors_value.Error(fmt::format("expected at most {} tensors per op, got {}", kMaxOpTensors, tensors.size()));
+    return;
+  }
   const Tensor* first_output = nullptr;
   bool reads_something = false;
   std::vector<bool> dim_used(op.dims.size(), false);
@@ -454,18 +477,52 @@ void CheckOpShape(const YamlValue& op_value, const Op& op, const std::vector<Yam
           fmt::format("expected every dim to be indexed by some tensor, got '{}' indexed by none", op.dims[dim].name));
     }
   }
-  long double points = 1;
+  // Up to 8 sizes of up to 2^40 can overflow int64, so the product is formed in long double; it is
+  // exact below 2^52, the only range where it is used as an integer.
+  long double points = has_pass_dim ? static_cast<long double>(op.passes) : 1;
   for (const Dim& dim : op.dims) points *= static_cast<long double>(dim.size);
   if (points >= static_cast<long double>(kMaxIterationPoints)) {
-    op_value.Error(
-        fmt::format("expected fewer than 2^53 iteration points per op, got {:.3g}", static_cast<double>(points)));
+    dims_value.Error(fmt::format("expected fewer than 2^52 iteration points per op{} (the product of the dims), got "
+                                 "{:.3g}",
+                                 has_pass_dim ? " with its passes" : "", static_cast<double>(points)));
+    return;
+  }
+  for (const TensorRead& read : tensors) {
+    const Tensor& tensor = *read.tensor;
+    if (!tensor.IsAffine()) continue;
+    long double elements = 1;
+    for (const std::vector<IndexTerm>& index : tensor.affine_indices) {
+      long double extent = 1;
+      for (const IndexTerm& term : index) {
+        extent += static_cast<long double>(term.coefficient) * static_cast<long double>(op.dims[term.dim].size - 1);
+      }
+      elements *= extent;
+    }
+    if (elements >= static_cast<long double>(kMaxIterationPoints)) {
+      read.dims_node->Error(fmt::format("expected fewer than 2^52 elements in tensor '{}', got {:.3g}", tensor.name,
+                                        static_cast<double>(elements)));
+      return;
+    }
+  }
+  // One op's work over its executions, count × points, is counted in int64 (workload/analysis.h).
+  if (!util::CheckedMul(static_cast<std::int64_t>(points), op.count)) {
+    const std::optional<YamlValue> count = op_map.Get("count");
+    (count ? *count : op_map.self())
+        .Error(fmt::format("expected a count whose product with the op's {:.3g} iteration points stays below 2^63, "
+                           "got {}",
+                           static_cast<double>(points), op.count));
   }
 }
 
 // Tensors without `data:`: a weight no op writes is a model parameter, anything else an
 // activation. Then Op::parameters: each parameter tensor's elements × count, at the first op (in
-// file order) that reads it, so a table shared by two ops counts once.
+// file order) that reads it, so a table shared by two ops counts once. The workload's totals
+// (Σ count, Σ MACs × count, Σ parameters) are counted in int64 by workload/analysis.h: an op that
+// makes one of them overflow is an error at that op.
 void AssignTensorData(std::vector<Op>& ops, const std::vector<OpPosition>& positions) {
+  std::optional<std::int64_t> total_count = 0;
+  std::optional<std::int64_t> total_macs = 0;
+  std::optional<std::int64_t> total_parameters = 0;
   std::set<std::string> written;
   for (const Op& op : ops) written.insert(op.Output().name);
   std::set<std::string> counted;
@@ -478,8 +535,21 @@ void AssignTensorData(std::vector<Op>& ops, const std::vector<OpPosition>& posit
         tensor.data = parameter ? TensorData::kParameter : TensorData::kActivation;
       }
       if (tensor.data == TensorData::kParameter && counted.insert(tensor.name).second) {
-        op.parameters += op.TensorElements(tensor) * op.count;
+        const std::optional<std::int64_t> parameters = util::CheckedMul(op.TensorElements(tensor), op.count);
+        const std::optional<std::int64_t> sum = parameters ? util::CheckedAdd(op.parameters, *parameters) : std::nullopt;
+        if (sum) op.parameters = *sum;
+        total_parameters = sum && total_parameters ? util::CheckedAdd(*total_parameters, *parameters) : std::nullopt;
       }
+    }
+    if (total_count) total_count = util::CheckedAdd(*total_count, op.count);
+    // CheckOpShape proved that Macs() × count fits.
+    if (total_macs) total_macs = util::CheckedAdd(*total_macs, op.Macs() * op.count);
+    if (!total_count || !total_macs || !total_parameters) {
+      positions[op_idx].op.Error(fmt::format(
+          "expected a workload whose total {} stays below 2^63, got more with op '{}' (reduce its count or dims)",
+          !total_count ? "op count" : !total_macs ? "MACs (Σ MACs × count)" : "parameters (Σ elements × count)",
+          op.name));
+      return;
     }
   }
 }
@@ -504,12 +574,14 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
     if (const std::optional<std::string> text = op_class->AsChoice(OpClassNames())) op.op_class = *ParseOpClass(*text);
   }
   if (const std::optional<YamlValue> count = map->Get("count")) {
-    if (const std::optional<std::int64_t> value_read = count->AsPositiveInt()) op.count = *value_read;
+    if (const std::optional<std::int64_t> value_read = count->AsIntIn(util::kCountRange)) op.count = *value_read;
   }
   std::vector<YamlValue> dim_keys;
+  std::optional<YamlValue> dims_value;
   bool dims_ok = false;
   if (const std::optional<YamlValue> dims = map->Require("dims", "a mapping of dim names to sizes")) {
-    dims_ok = ReadDims(*dims, op, dim_keys);
+    dims_ok = ReadDims(*dims, op, dim_keys, kind_ok && !op.IsContraction());
+    dims_value = dims;
   }
 
   Coefficients coefficients;
@@ -517,7 +589,7 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
     if (const std::optional<YamlMap> entries = coefficients_value->AsOpenMap()) {
       for (const YamlMap::Entry& entry : entries->entries()) {
         const std::optional<std::string> name = ReadName(entry.key);
-        const std::optional<std::int64_t> number = entry.value.AsPositiveInt();
+        const std::optional<std::int64_t> number = entry.value.AsIntIn(kCoefficientRange);
         if (name && number) coefficients[*name] = *number;
       }
     }
@@ -561,7 +633,7 @@ std::optional<Op> ReadOp(const YamlValue& value, int default_bits, OpPosition& p
     position.tensor_names.push_back(read.name_node);
     position.data_given.push_back(read.data_given);
   }
-  CheckOpShape(value, op, dim_keys, tensors, *tensors_value);
+  CheckOpShape(*map, op, *dims_value, dim_keys, tensors, *tensors_value);
   // Softmax and the norms reduce along a dim; by default the innermost dim of the output.
   const bool reduces = op.kind == OpKind::kSoftmax || op.kind == OpKind::kLayerNorm || op.kind == OpKind::kRmsNorm;
   if (reduces && !op.reduced_dim && value.diagnostics().size() == errors_before) {
@@ -584,7 +656,7 @@ PerLayerRead ReadPerLayer(const YamlMap& map, const std::string& key, const std:
   read.node = map.Require(key, what);
   if (!read.node) return read;
   if (!read.node->IsList()) {
-    read.single = read.node->AsPositiveInt();
+    read.single = read.node->AsIntIn(util::kCountRange);
     read.ok = read.single.has_value();
     return read;
   }
@@ -596,7 +668,7 @@ PerLayerRead ReadPerLayer(const YamlMap& map, const std::string& key, const std:
   }
   bool ok = true;
   for (const YamlValue& item : *items) {
-    if (const std::optional<std::int64_t> entry = item.AsPositiveInt()) {
+    if (const std::optional<std::int64_t> entry = item.AsIntIn(util::kCountRange)) {
       read.list.push_back(*entry);
     } else {
       ok = false;
@@ -636,8 +708,8 @@ std::optional<MixtureOfExperts> ReadMoe(const YamlValue& value) {
   const std::optional<YamlValue> per_token_node =
       map->Require("experts_per_token", "how many experts each token is routed to (top-k)");
   if (!experts_node || !per_token_node) return std::nullopt;
-  const std::optional<std::int64_t> experts = experts_node->AsPositiveInt();
-  const std::optional<std::int64_t> per_token = per_token_node->AsPositiveInt();
+  const std::optional<std::int64_t> experts = experts_node->AsIntIn(util::kCountRange);
+  const std::optional<std::int64_t> per_token = per_token_node->AsIntIn(util::kCountRange);
   if (!experts.has_value() || !per_token.has_value()) return std::nullopt;
   const MixtureOfExperts moe{.experts = experts.value(), .experts_per_token = per_token.value()};
   if (moe.experts_per_token > moe.experts) {
@@ -659,11 +731,11 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
   spec.name = name;
   auto positive = [&](const std::string& key, const std::string& what, bool required) -> std::optional<std::int64_t> {
     const std::optional<YamlValue> entry = required ? map->Require(key, what) : map->Get(key);
-    return entry ? entry->AsPositiveInt() : std::nullopt;
+    return entry ? entry->AsIntIn(util::kCountRange) : std::nullopt;
   };
   auto non_negative = [&](const std::string& key) -> std::optional<std::int64_t> {
     const std::optional<YamlValue> entry = map->Get(key);
-    return entry ? entry->AsNonNegativeInt() : std::nullopt;
+    return entry ? entry->AsIntIn(util::kNonNegativeCountRange) : std::nullopt;
   };
   auto flag = [&](const std::string& key) -> std::optional<bool> {
     const std::optional<YamlValue> entry = map->Get(key);
@@ -733,14 +805,14 @@ std::optional<TransformerSpec> ReadTransformerSpec(const YamlValue& value, const
       PatchEmbedding embedding;
       const std::optional<YamlValue> image = patch->Require("image_size", "the image's width and height in pixels");
       const std::optional<YamlValue> size = patch->Require("patch_size", "a patch's width and height in pixels");
-      if (const std::optional<std::int64_t> value = image ? image->AsPositiveInt() : std::nullopt) {
+      if (const std::optional<std::int64_t> value = image ? image->AsIntIn(util::kCountRange) : std::nullopt) {
         embedding.image_size = *value;
       }
-      if (const std::optional<std::int64_t> value = size ? size->AsPositiveInt() : std::nullopt) {
+      if (const std::optional<std::int64_t> value = size ? size->AsIntIn(util::kCountRange) : std::nullopt) {
         embedding.patch_size = *value;
       }
       if (const std::optional<YamlValue> channels = patch->Get("channels")) {
-        embedding.channels = channels->AsPositiveInt().value_or(embedding.channels);
+        embedding.channels = channels->AsIntIn(util::kCountRange).value_or(embedding.channels);
       }
       if (embedding.image_size > 0 && embedding.patch_size > 0 && embedding.image_size % embedding.patch_size != 0) {
         image->ErrorExpected(fmt::format("a multiple of patch_size ({})", embedding.patch_size));

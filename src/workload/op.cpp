@@ -9,7 +9,9 @@
 #include <set>
 #include <utility>
 
+#include "loopfront/util/checked.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 
 namespace loopfront::workload {
 namespace {
@@ -201,9 +203,30 @@ std::vector<std::string> CheckOp(const Op& op) {
     if (!dim_names.insert(dim.name).second) problem(fmt::format("dim '{}' appears twice", dim.name));
     if (dim.size <= 0) problem(fmt::format("dim '{}' has non-positive size {}", dim.name, dim.size));
   }
+  const bool has_pass_dim = !op.IsContraction() && op.passes > 1;
+  const std::size_t mapped_dims = op.dims.size() + (has_pass_dim ? 1 : 0);
+  if (mapped_dims > static_cast<std::size_t>(kMaxOpDims)) {
+    problem(fmt::format("has {} dims{}, more than {}", mapped_dims, has_pass_dim ? " with the pass dim" : "",
+                        kMaxOpDims));
+  }
+  if (op.tensors.size() > static_cast<std::size_t>(kMaxOpTensors)) {
+    problem(fmt::format("has {} tensors, more than {}", op.tensors.size(), kMaxOpTensors));
+  }
+  if (!op.IsContraction() && op.DimIndex(kPassDimName) >= 0) {
+    problem(fmt::format("a vector op may not name a dim '{}' (the name of its passes' dim)", kPassDimName));
+  }
   if (!problems.empty()) return problems;  // sizes and indices below assume valid dims
-  if (!CheckedProduct(op, AllDims(op))) problem("iteration space reaches 2^53 points");
-  if (op.count <= 0) problem(fmt::format("non-positive count {}", op.count));
+  const std::optional<std::int64_t> points = CheckedProduct(op, AllDims(op));
+  const std::optional<std::int64_t> mapped_points =
+      points ? util::CheckedMul(*points, has_pass_dim ? op.passes : 1) : std::nullopt;
+  if (!mapped_points || *mapped_points >= kMaxIterationPoints) {
+    problem(fmt::format("iteration space{} reaches 2^52 points", has_pass_dim ? " with its passes" : ""));
+  }
+  if (!util::kCountRange.Contains(op.count)) {
+    problem(fmt::format("count: {}", util::OutOfRangeMessage(util::kCountRange, op.count)));
+  } else if (points && !util::CheckedMul(*points, op.count)) {
+    problem(fmt::format("count {} × {} iteration points exceeds 2^63", op.count, *points));
+  }
 
   std::set<std::string> tensor_names;
   std::vector<bool> dim_used(op.dims.size(), false);
@@ -232,16 +255,21 @@ std::vector<std::string> CheckOp(const Op& op) {
         if (index.empty()) problem(fmt::format("tensor '{}' has an affine index without terms", tensor.name));
         for (const IndexTerm& term : index) {
           term_dims.push_back(term.dim);
-          if (term.coefficient < 1) {
-            problem(fmt::format("tensor '{}' has a coefficient {} < 1", tensor.name, term.coefficient));
+          if (term.coefficient < 1 || term.coefficient > kMaxCoefficient) {
+            problem(fmt::format("tensor '{}' has a coefficient {} outside [1, {}]", tensor.name, term.coefficient,
+                                kMaxCoefficient));
             terms_valid = false;
           }
+        }
+        if (index.size() > static_cast<std::size_t>(kMaxIndexTerms)) {
+          problem(fmt::format("tensor '{}' has an affine index of {} terms, more than {}", tensor.name, index.size(),
+                              kMaxIndexTerms));
         }
       }
       if (term_dims != tensor.dims) {
         problem(fmt::format("tensor '{}': its dims are not the dims of its affine indices", tensor.name));
       } else if (terms_valid && seen.size() == tensor.dims.size() && !CheckedAffineProduct(op, tensor)) {
-        problem(fmt::format("tensor '{}' reaches 2^53 elements", tensor.name));
+        problem(fmt::format("tensor '{}' reaches 2^52 elements", tensor.name));
       }
       // Timeloop's sliding-window rules (validation README, rules 1, 4a, 5a, 5b) are written and
       // checked for read-only tensors of contractions only.

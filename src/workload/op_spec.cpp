@@ -9,15 +9,15 @@
 #include <utility>
 
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
 
 namespace loopfront::workload {
 namespace {
 
 constexpr std::int64_t kDefaultBits = 8;  // survey Sec. 2.2: 8-bit everything
-constexpr std::int64_t kMaxBits = 64;
-// Strides and dilations up to 2^20, as Problem::Build accepts coefficients.
-constexpr std::int64_t kMaxConvParameter = std::int64_t{1} << 20;
+// Strides and dilations: the coefficients of an affine index (workload/limits.h).
+constexpr util::IntRange kConvParameterRange{1, kMaxCoefficient};
 
 enum class SpecKind { kMatmul, kBmm, kMatvec, kConv, kDwConv, kSoftmax, kLayerNorm, kRmsNorm, kGelu, kSilu, kAdd, kMul };
 
@@ -130,7 +130,7 @@ class OpSpecParser {
         Problem(fmt::format("name: expected letters, digits, '_', '-' or '.', got '{}'", name->second));
       }
     }
-    const int bits = static_cast<int>(ReadInt(values, "bits", kMaxBits).value_or(kDefaultBits));
+    const int bits = static_cast<int>(ReadInt(values, "bits", util::kElementBitsRange).value_or(kDefaultBits));
     std::map<std::string_view, std::int64_t> sizes;
     for (std::string_view dim : info->required_dims) {
       if (!values.contains(dim)) {
@@ -138,13 +138,13 @@ class OpSpecParser {
                             util::Join(ToStrings(info->required_dims), ", ")));
         continue;
       }
-      if (const std::optional<std::int64_t> size = ReadInt(values, dim, std::nullopt)) sizes[dim] = *size;
+      if (const std::optional<std::int64_t> size = ReadInt(values, dim, util::kCountRange)) sizes[dim] = *size;
     }
     for (std::string_view dim : info->optional_dims) {
-      if (const std::optional<std::int64_t> size = ReadInt(values, dim, std::nullopt)) sizes[dim] = *size;
+      if (const std::optional<std::int64_t> size = ReadInt(values, dim, util::kCountRange)) sizes[dim] = *size;
     }
     for (std::string_view parameter : info->parameters) {
-      if (const std::optional<std::int64_t> value = ReadInt(values, parameter, kMaxConvParameter)) {
+      if (const std::optional<std::int64_t> value = ReadInt(values, parameter, kConvParameterRange)) {
         sizes[parameter] = *value;
       }
     }
@@ -164,15 +164,15 @@ class OpSpecParser {
   }
 
  private:
-  // A positive integer value of `key` (≤ `maximum` if given); nullopt if absent or wrong.
+  // The integer value of `key` inside `range` (dims and sizes: util::kCountRange); nullopt if absent
+  // or wrong.
   std::optional<std::int64_t> ReadInt(const std::map<std::string, std::string, std::less<>>& values,
-                                      std::string_view key, std::optional<std::int64_t> maximum) {
+                                      std::string_view key, const util::IntRange& range) {
     const auto found = values.find(key);
     if (found == values.end()) return std::nullopt;
     const std::optional<std::int64_t> value = util::ParseInt64(found->second);
-    if (!value || *value <= 0 || (maximum && *value > *maximum)) {
-      Problem(fmt::format("{}: expected a positive integer{}, got '{}'", key,
-                          maximum ? fmt::format(" up to {}", *maximum) : std::string(), found->second));
+    if (!value || !range.Contains(*value)) {
+      Problem(fmt::format("{}: expected {}, got '{}'", key, util::DescribeRange(range), found->second));
       return std::nullopt;
     }
     return value;

@@ -52,6 +52,12 @@ std::vector<std::string> NamesOf(const NameTable<Enum, kSize>& table) {
   return names;
 }
 
+// How many layers differ: every layer when the spec has per-layer lists (their length is checked to
+// be `layers`), else one, which stands for all (`layers` may be up to 2^40, too many to visit).
+std::int64_t DistinctLayers(const TransformerSpec& spec) {
+  return spec.layer_heads.empty() && spec.layer_d_ff.empty() ? 1 : spec.layers;
+}
+
 // Heads and FFN width of one layer (the per-layer lists when given).
 std::int64_t LayerHeads(const TransformerSpec& spec, std::int64_t layer) {
   return spec.layer_heads.empty() ? spec.heads : spec.layer_heads[static_cast<std::size_t>(layer)];
@@ -592,7 +598,7 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
     }
   }
   if (!problems.empty()) return problems;
-  for (std::int64_t layer = 0; layer < spec.layers; ++layer) {
+  for (std::int64_t layer = 0; layer < DistinctLayers(spec); ++layer) {
     const std::int64_t heads = LayerHeads(spec, layer);
     if (spec.kv_heads > 0 && heads % spec.kv_heads != 0) {
       problems.push_back(fmt::format("kv_heads: expected a divisor of heads ({}), got {}", heads, spec.kv_heads));
@@ -613,7 +619,7 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
   using Wide = long double;
   const Wide token_rows = Wide(spec.batch) * Wide(spec.TokensPerSequence());
   Wide largest = 0;
-  for (std::int64_t layer = 0; layer < spec.layers; ++layer) {
+  for (std::int64_t layer = 0; layer < DistinctLayers(spec); ++layer) {
     const Wide heads = Wide(LayerHeads(spec, layer));
     const Wide d_ff = Wide(LayerDff(spec, layer));
     const Wide attention_width = heads * Wide(spec.d_head);
@@ -634,8 +640,28 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
   }
   if (largest >= Wide(kMaxIterationPoints)) {
     problems.push_back(fmt::format(
-        "expected sizes whose largest op has fewer than 2^53 iteration points, got {:.3g} (batch {} × {} tokens)",
+        "expected sizes whose largest op has fewer than 2^52 iteration points, got {:.3g} (batch {} × {} tokens)",
         static_cast<double>(largest), spec.batch, spec.TokensPerSequence()));
+  } else {
+    // The workload's totals (Σ MACs × count, Σ parameters; analysis.cpp counts them in int64) over
+    // `layers` blocks: a block has fewer than kMaxOpsPerBlock ops, each below `largest` points and
+    // holding fewer than d_model × widest (+ a bias row) parameters per expert. The tables
+    // (embeddings, positions, LM head) add at most (vocab + max_positions + token_types + 2) rows
+    // of d_model. Bounding the sum by 2^62 proves that no count the builder forms can overflow.
+    constexpr Wide kMaxOpsPerBlock = 32;
+    const Wide experts = Wide(std::max<std::int64_t>(spec.moe.experts, 1));
+    Wide widest = Wide(spec.d_model);
+    for (std::int64_t layer = 0; layer < DistinctLayers(spec); ++layer) {
+      widest = std::max({widest, Wide(LayerHeads(spec, layer)) * Wide(spec.d_head), Wide(LayerDff(spec, layer))});
+    }
+    const Wide block_work = kMaxOpsPerBlock * experts * (largest + Wide(spec.d_model) * (widest + 1));
+    const Wide tables = (Wide(spec.vocab) + Wide(spec.max_positions) + Wide(spec.token_types) + 2) * Wide(spec.d_model);
+    const Wide total = Wide(spec.layers) * block_work + 2 * tables + largest;
+    if (total >= Wide(std::int64_t{1} << 62)) {
+      problems.push_back(fmt::format(
+          "layers: expected a model whose total MACs and parameters stay below 2^62, got up to {:.3g} with {} layers",
+          static_cast<double>(total), spec.layers));
+    }
   }
   if (spec.phase == Phase::kDecode && !spec.decoder) {
     problems.push_back(
@@ -659,7 +685,7 @@ std::vector<std::string> CheckTransformerSpec(const TransformerSpec& spec) {
     } else if (Wide(spec.batch) * Wide(patch->channels) * Wide(spec.d_model) * Wide(patch->image_size) *
                    Wide(patch->image_size) >=
                Wide(kMaxIterationPoints)) {
-      problems.push_back("patch_embedding: expected a conv with fewer than 2^53 iteration points");
+      problems.push_back("patch_embedding: expected a conv with fewer than 2^52 iteration points");
     }
     if (spec.phase != Phase::kPrefill) {
       problems.push_back("patch_embedding: expected phase prefill (the image is embedded once, before the blocks)");

@@ -95,7 +95,7 @@ TEST_CASE("search reports bad searchers, parameters, objectives and constraints 
   CHECK(result.exit_code == 2);
   const auto errors = Lines(result.err);
   REQUIRE(errors.size() == 3);
-  CHECK(errors[0].ends_with(":3:19: levels.weight_reg.temporal.m: expected a positive integer, got '0'"));
+  CHECK(errors[0].ends_with(":3:19: levels.weight_reg.temporal.m: expected an integer in [1, 1099511627776], got 0"));
   CHECK(errors[1].find(":3:22: levels.weight_reg.temporal.x: expected a dim of op matmul") != std::string::npos);
   CHECK(errors[2].find(":4:3: levels.scratch: expected a level of architecture gemmini") != std::string::npos);
 }

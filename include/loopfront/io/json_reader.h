@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "loopfront/util/error.h"
+#include "loopfront/util/ranges.h"
 
 namespace loopfront::io {
 
@@ -47,6 +48,9 @@ class JsonValue {
   std::optional<std::int64_t> AsPositiveInt() const;     // an integer > 0
   std::optional<std::int64_t> AsNonNegativeInt() const;  // an integer >= 0
   std::optional<double> AsNumber() const;                // any number
+  // An integer inside `range` (util/ranges.h); otherwise `expected an integer in [min, max], got
+  // <value>`, as YamlValue::AsIntIn.
+  std::optional<std::int64_t> AsIntIn(const util::IntRange& range) const;
   std::optional<bool> AsBool() const;
   std::optional<std::string> AsString() const;
   // A string that must be one of `choices`; otherwise lists them and suggests the closest.

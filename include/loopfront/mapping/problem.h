@@ -94,8 +94,8 @@ struct Packing {
   bool operator==(const Packing&) const = default;
 };
 
-// Name of the synthetic dim of multi-pass vector ops.
-inline constexpr std::string_view kPassDimName = "pass";
+// Name of the synthetic dim of multi-pass vector ops (workload/limits.h).
+inline constexpr std::string_view kPassDimName = workload::kPassDimName;
 
 inline constexpr std::int64_t kUnboundedCapacity = std::numeric_limits<std::int64_t>::max();
 

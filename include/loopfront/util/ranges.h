@@ -91,6 +91,14 @@ inline constexpr std::int64_t kDefaultMaxPoints = 1'000'000;
 // The size limit of one input file in bytes (`--max-input-bytes`, io/input.h): at least one byte;
 // at most 2^40 (1 TiB), since a whole input is held in memory while it loads.
 inline constexpr IntRange kInputBytesRange{1, kMaxCount};
+// Bits of one tensor element (a workload's `bits`, `precision`, an op list's tensor `bits`, an op
+// spec's bits=): fp64 and int64 are the widest number formats a workload uses, and op.h counts an
+// element's bits as at most 64. kBitsRange bounds an architecture's (wider) word instead.
+inline constexpr IntRange kElementBitsRange{1, 64};
+// Operations per element and pass of a vector op (`ops_per_element`, the counts of `functions`):
+// a softmax pass takes 1 to 5; 10^6 leaves every exotic activation room while elements × ops
+// (< 2^52 × 10^6 ≈ 4.5e21) stays far inside a double.
+inline constexpr RealRange kOpsPerElementRange{0.0, 1e6};
 
 // "an integer in [1, 1099511627776]"; with an unbounded side "an integer ≥ 1" / "an integer ≤ 5".
 std::string DescribeRange(const IntRange& range);

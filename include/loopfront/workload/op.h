@@ -35,6 +35,8 @@
 #include <string_view>
 #include <vector>
 
+#include "loopfront/workload/limits.h"
+
 namespace loopfront::workload {
 
 enum class TensorRole : std::uint8_t { kInput, kWeight, kOutput };
@@ -166,16 +168,15 @@ struct Op {
   std::int64_t IdealBits() const;
 };
 
-// An op's iteration space must stay below 2^53 points, so that every per-execution count (MACs,
-// FLOPs, bytes) is exact in a double as well as in an int64 (docs/workloads.md, "Limits").
-inline constexpr std::int64_t kMaxIterationPoints = std::int64_t{1} << 53;
 
 // Structural problems of an op, one message per problem (empty = valid): dims with unique names
 // and positive sizes, tensors with unique names and in-range, non-repeated dims (affine tensors:
 // terms with coefficients ≥ 1 whose dims are `dims`, only on a contraction's non-output), exactly one
 // output, every dim indexed by some tensor, vector ops with an output over every dim, `passes`
 // matching `ops_per_element` (and `functions` when given, with non-negative counts), a valid `reduced_dim`, a positive
-// count, and an iteration space below kMaxIterationPoints. Loaders check user input themselves (with file positions);
+// count, at most kMaxOpDims dims (with the pass dim) and kMaxOpTensors tensors, no vector-op dim named
+// `pass`, affine indices of at most kMaxIndexTerms terms with coefficients ≤ kMaxCoefficient, and an
+// iteration space (with passes) below kMaxIterationPoints (workload/limits.h). Loaders check user input themselves (with file positions);
 // this is the invariant that everything that builds ops must satisfy.
 std::vector<std::string> CheckOp(const Op& op);
 

@@ -96,7 +96,7 @@ TEST_CASE("A swept value that breaks the workload is an error at its sweep key",
 )" + kArch);
   INFO(messages);
   CHECK(messages.find("exp.yaml:5:7: workloads[0].sweep.transformer.layers: the workload gpt2 with "
-                      "transformer.d_ff=1024, transformer.layers=0 is not valid: expected a positive integer") !=
+                      "transformer.d_ff=1024, transformer.layers=0 is not valid: expected an integer in [1, 1099511627776]") !=
         std::string::npos);
   CHECK(messages.find("transformer.layers=12") == std::string::npos);
   CHECK(std::count(messages.begin(), messages.end(), '\n') == 1);

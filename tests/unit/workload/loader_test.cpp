@@ -99,8 +99,8 @@ TEST_CASE("All errors of a file are reported at once, each with its position", "
   // In file order. The misspelled `layrs` is one error (its did-you-mean names the missing
   // `layers`), not also "missing key 'layers'".
   REQUIRE(errors.size() == 3);
-  CHECK(errors[0] == "w.yaml:3:10: transformer.heads: expected a positive integer, got the string \"4\"");
-  CHECK(errors[1] == "w.yaml:4:9: transformer.d_ff: expected a positive integer, got '0'");
+  CHECK(errors[0] == "w.yaml:3:10: transformer.heads: expected an integer in [1, 1099511627776], got the string \"4\"");
+  CHECK(errors[1] == "w.yaml:4:9: transformer.d_ff: expected an integer in [1, 1099511627776], got 0");
   CHECK(errors[2].starts_with("w.yaml:5:3: transformer.layrs: expected one of the keys"));
   CHECK(errors[2].find("did you mean 'layers'?") != std::string::npos);
 }
@@ -288,8 +288,8 @@ TEST_CASE("Checks across the new keys: all at once, each at the key to fix", "[w
   CHECK(errors[2] == "w.yaml:5:9: transformer.d_ff: expected one entry per layer (layers: 2), got 3 entries");
   CHECK(errors[3].starts_with("w.yaml:8:12: transformer.lm_head: expected none without a vocab"));
   CHECK(errors[4] == "w.yaml:9:40: transformer.moe.experts_per_token: expected at most experts (2), got '3'");
-  CHECK(errors[5] == "w.yaml:10:29: transformer.precision.accumulators: expected a positive integer, got '0'");
-  CHECK(errors[6] == "w.yaml:11:19: transformer.sliding_window: expected a positive integer, got '-1'");
+  CHECK(errors[5] == "w.yaml:10:29: transformer.precision.accumulators: expected an integer in [1, 64], got 0");
+  CHECK(errors[6] == "w.yaml:11:19: transformer.sliding_window: expected an integer in [1, 1099511627776], got -1");
 }
 
 TEST_CASE("max_positions may be shorter than seq_len or kv_len (a what-if beyond the learned table)",

@@ -415,7 +415,7 @@ TEST_CASE("CheckTransformerSpec covers the new keys", "[workload][transformer]")
   bad = spec;
   bad.precision = Precision{.weights = 0};
   CHECK_FALSE(CheckTransformerSpec(bad).empty());
-  // The LM head counts toward the 2^53 limit: 512 rows × 4096 × 2^32 vocab = 2^53; last: 1 row.
+  // The LM head counts toward the 2^52 limit: 512 rows × 4096 × 2^32 vocab = 2^53; last: 1 row.
   bad = spec;
   bad.vocab = std::int64_t{1} << 32;
   CHECK(CheckTransformerSpec(bad).empty());
