@@ -1,0 +1,24 @@
+// An architecture file (arch/loader.h), then a problem with it and one cost-model evaluation of
+// the empty mapping (an architecture the loader accepts must not break the model).
+#include <string>
+
+#include "fuzz_target.h"
+#include "loopfront/arch/loader.h"
+#include "loopfront/cost/cost_model.h"
+#include "loopfront/io/yaml_reader.h"
+#include "loopfront/mapping/mapping.h"
+#include "loopfront/workload/op_spec.h"
+
+LOOPFRONT_FUZZ_TARGET(arch) {
+  loopfront::util::Diagnostics diagnostics;
+  const auto document = loopfront::io::YamlDocument::LoadString(std::string(input), "fuzz.yaml", diagnostics);
+  diagnostics.ThrowIfAny();
+  const auto architecture = loopfront::arch::ReadArchitectureDocument(document, "fuzz");
+  (void)loopfront::arch::ArchitectureToYaml(architecture);
+  const auto problem =
+      loopfront::mapping::Problem::Build(loopfront::workload::ParseOpSpec("matmul m=64 n=64 k=64"), architecture);
+  const auto mapping = loopfront::mapping::EmptyMapping(problem);
+  for (const char* model : {"dataflow", "roofline"}) {
+    (void)loopfront::cost::BuiltinCostModels().Create(model)->Evaluate(problem, mapping);
+  }
+}
