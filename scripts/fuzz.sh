@@ -11,7 +11,9 @@
 # memory), printing the path of the input that shows it (build-fuzz/fuzz-work/artifacts/TARGET/);
 # tests/fuzz/README.md says what to do with it.
 #
-# Environment: LOOPFRONT_FUZZ_WORK (the working folder), LOOPFRONT_FUZZ_NICE (niceness, default 10).
+# Environment: LOOPFRONT_FUZZ_WORK (the working folder), LOOPFRONT_FUZZ_NICE (niceness, default 10),
+# LOOPFRONT_FUZZ_TIMEOUT (seconds of one input before it counts as a hang, default 10: libFuzzer
+# measures wall time, so raise it on a machine busy with other work, or a starved input looks hung).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -113,7 +115,7 @@ for target in "${targets[@]}"; do
   # -rss_limit_mb: an input that makes loopfront allocate gigabytes is a finding too.
   status=0
   TMPDIR=$work nice -n "${LOOPFRONT_FUZZ_NICE:-10}" "$fuzzer" "${dict[@]}" -max_total_time="$seconds" \
-    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -max_len=65536 -timeout="${LOOPFRONT_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
   after=$(find "$corpus" -type f | wc -l)
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
