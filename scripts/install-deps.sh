@@ -13,6 +13,9 @@ packages=(
   # `cpack -G DEB` and its test (README, "Install"): dpkg-shlibdeps computes the Depends, and CPack
   # finds the ELF files to give it with file.
   dpkg-dev file
+  # The fuzz targets (`cmake --preset fuzz`, scripts/fuzz.sh): clang with libFuzzer and the
+  # sanitizer runtimes, LLVM's OpenMP for clang, and llvm-symbolizer for readable stack traces.
+  clang-14 libclang-rt-14-dev libomp-14-dev llvm-14
 )
 if [[ "${LOOPFRONT_WITH_MPI:-0}" == 1 ]]; then
   packages+=(libopenmpi-dev openmpi-bin)

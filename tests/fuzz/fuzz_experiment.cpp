@@ -1,0 +1,16 @@
+// An experiment file (experiment/experiment.h), loaded and expanded into its points (never run).
+// Workloads and architectures it names by a relative path find nothing: the harness works in an
+// empty folder.
+#include <string>
+
+#include "fuzz_target.h"
+#include "loopfront/experiment/experiment.h"
+#include "loopfront/io/yaml_reader.h"
+
+LOOPFRONT_FUZZ_TARGET(experiment) {
+  loopfront::util::Diagnostics diagnostics;
+  const auto document = loopfront::io::YamlDocument::LoadString(std::string(input), "fuzz.yaml", diagnostics);
+  diagnostics.ThrowIfAny();
+  const auto experiment = loopfront::experiment::ReadExperimentDocument(document, "fuzz");
+  (void)loopfront::experiment::ExpandPoints(experiment);
+}
