@@ -12,6 +12,8 @@
 # tests/fuzz/README.md says what to do with it.
 #
 # Environment: LOOPFRONT_FUZZ_WORK (the working folder), LOOPFRONT_FUZZ_NICE (niceness, default 10),
+# LOOPFRONT_FUZZ_SEED (libFuzzer's -seed; default 0, a new random seed each run; .ci/run fixes it so
+# that a CI run explores the same inputs, up to how many fit in the time, on every machine),
 # LOOPFRONT_FUZZ_TIMEOUT (seconds of one input before it counts as a hang, default 10: libFuzzer
 # measures wall time, so raise it on a machine busy with other work, or a starved input looks hung).
 set -euo pipefail
@@ -114,7 +116,7 @@ for target in "${targets[@]}"; do
   # (a limit of the readers, DESIGN §4) does not take all the time. -timeout: a hang is a finding.
   # -rss_limit_mb: an input that makes loopfront allocate gigabytes is a finding too.
   status=0
-  TMPDIR=$work nice -n "${LOOPFRONT_FUZZ_NICE:-10}" "$fuzzer" "${dict[@]}" -max_total_time="$seconds" \
+  TMPDIR=$work nice -n "${LOOPFRONT_FUZZ_NICE:-10}" "$fuzzer" "${dict[@]}" -max_total_time="$seconds" -seed="${LOOPFRONT_FUZZ_SEED:-0}" \
     -max_len=65536 -timeout="${LOOPFRONT_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
   after=$(find "$corpus" -type f | wc -l)

@@ -16,9 +16,9 @@
 #include "loopfront/io/input.h"
 #include "loopfront/util/error.h"
 #include "loopfront/util/ranges.h"
-#include "loopfront/util/strings.h"
 #include "loopfront/version.h"
 #include "src/cli/commands.h"
+#include "src/cli/numeric_options.h"
 
 namespace {
 
@@ -45,13 +45,14 @@ int Run(int argc, char** argv) {
 
   // A global option (before or after the subcommand, thanks to fallthrough): every command that
   // reads input files reads them through io::ReadInputFile, which holds the limit.
-  std::string max_input_bytes_text;
-  app.add_option("--max-input-bytes", max_input_bytes_text,
+  std::optional<std::int64_t> max_input_bytes;
+  app.add_option("--max-input-bytes", max_input_bytes,
                  fmt::format("Largest input file read, in bytes (default {} = {}); a larger file, a FIFO or a device "
                              "is refused",
                              loopfront::io::kDefaultMaxInputBytes,
                              loopfront::io::DescribeBytes(loopfront::io::kDefaultMaxInputBytes)))
-      ->type_name("BYTES");
+      ->type_name("BYTES")
+      ->check(loopfront::cli::IntIn(loopfront::util::kInputBytesRange));
   app.fallthrough();
 
   loopfront::cli::CommandRegistry registry;
@@ -75,19 +76,7 @@ int Run(int argc, char** argv) {
     const int cli_code = app.exit(error);
     return cli_code == 0 ? kExitOk : kExitBadInput;
   }
-  if (!max_input_bytes_text.empty()) {
-    const std::optional<std::int64_t> bytes = loopfront::util::ParseInt64(max_input_bytes_text);
-    if (!bytes) {
-      throw loopfront::util::ConfigError(fmt::format("--max-input-bytes: expected {}, got '{}'",
-                                                     loopfront::util::DescribeRange(loopfront::util::kInputBytesRange),
-                                                     max_input_bytes_text));
-    }
-    if (!loopfront::util::kInputBytesRange.Contains(*bytes)) {
-      throw loopfront::util::ConfigError("--max-input-bytes: " +
-                                         loopfront::util::OutOfRangeMessage(loopfront::util::kInputBytesRange, *bytes));
-    }
-    loopfront::io::SetMaxInputBytes(*bytes);
-  }
+  if (max_input_bytes) loopfront::io::SetMaxInputBytes(*max_input_bytes);
   for (const auto& [subcommand, action] : registry.actions()) {
     if (subcommand->parsed()) return action();
   }
