@@ -152,7 +152,10 @@ OpSelection SelectTimeloopOp(const SearchArgs& args, mapping::Constraints& const
                                   args.constraints_path, design.constraints.levels.front().level.where.file,
                                   design.constraints.levels.front().level.where.line));
   }
-  constraints = design.resolved_constraints;
+  // Resolved again with the search's padding limit: fixed factors no padded size admits are
+  // reported at their place in the Timeloop files (the importer resolved them for `eval`, without it).
+  constraints = mapping::ResolveConstraints(design.constraints, design.problem,
+                                            {.max_padding_waste = args.max_padding_waste});
   OpSelection selection;
   selection.cost_model = cost::BuiltinCostModels().Create(options.cost_model, options.cost_params);
   selection.op_label = design.op.name;
@@ -247,7 +250,8 @@ int RunSearch(const SearchArgs& args) {
       args.timeloop_files.empty() ? ResolveOpSelection(args.selection) : SelectTimeloopOp(args, constraints);
   if (!args.export_timeloop_dir.empty()) CheckTimeloopExport(args, selection);
   if (!args.constraints_path.empty()) {
-    constraints = mapping::LoadConstraints(args.constraints_path, selection.problem);
+    constraints = mapping::LoadConstraints(args.constraints_path, selection.problem,
+                                           {.max_padding_waste = plan->mapspace.max_padding_waste});
   }
   std::optional<std::vector<pareto::Objectives>> reference_front;
   if (!args.reference_front_path.empty()) reference_front = ReadReferenceFront(args.reference_front_path);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <optional>
 #include <tuple>
 
 #include "loopfront/io/yaml_reader.h"
@@ -178,12 +180,12 @@ void SortByPosition(std::vector<util::Diagnostic>& diagnostics) {
 
 }  // namespace
 
-Constraints LoadConstraints(const std::string& path, const mapping::Problem& problem) {
+Constraints LoadConstraints(const std::string& path, const mapping::Problem& problem, const ResolveOptions& options) {
   util::Diagnostics load_diagnostics;
   const ConstraintsSpec spec = LoadConstraintsFile(path, load_diagnostics);
   std::vector<util::Diagnostic> diagnostics = load_diagnostics.items();
   try {
-    Constraints constraints = ResolveConstraints(spec, problem);
+    Constraints constraints = ResolveConstraints(spec, problem, options);
     if (diagnostics.empty()) return constraints;
   } catch (const util::ConfigError& error) {
     diagnostics.insert(diagnostics.end(), error.diagnostics().begin(), error.diagnostics().end());
@@ -192,7 +194,89 @@ Constraints LoadConstraints(const std::string& path, const mapping::Problem& pro
   throw util::ConfigError(std::move(diagnostics));
 }
 
-Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Problem& problem) {
+std::int64_t MaxPaddedSize(std::int64_t size, double max_padding_waste) {
+  // The 1e-9 keeps an exact quotient (size 90 at waste 0.1 → 100) from rounding down.
+  return static_cast<std::int64_t>(std::floor(static_cast<double>(size) / (1.0 - max_padding_waste) + 1e-9));
+}
+
+namespace {
+
+// A factor that fixes part of a dim's iterations, where it was written: what the fit check of
+// ResolveConstraints multiplies. `kind` is a FactorKind; `exact` marks a `{min: A, max: A}` bound
+// or a `spatial` number (a fixed factor on the same slot wins over it, as in the mapspace).
+struct FixedFactor {
+  int dim = 0;
+  int level = 0;
+  int kind = 0;
+  bool exact = false;
+  std::int64_t factor = 1;
+  util::Diagnostic where;
+};
+
+// Whether some size in [size, max_size] is a multiple of `divisor` (the smallest one above size).
+bool DividesASize(std::int64_t divisor, std::int64_t size, std::int64_t max_size) {
+  if (divisor > max_size) return false;
+  const std::int64_t multiple = (size + divisor - 1) / divisor * divisor;  // ≤ size + divisor ≤ 2 max_size
+  return multiple <= max_size;
+}
+
+// Reports, per dim, the first fixed factor (in the order they were resolved) after which the
+// dim's fixed factors divide no size the mapspace may pad it to — the same sizes as
+// search::Mapspace::BuildPaddingCandidates, which otherwise refuses the dim without a position.
+// Per level the fixed part is the temporal factor times the spatial one: a `spatial` number (x × y
+// together) where given, else the spatial_x and spatial_y factors.
+void CheckFixedFactorsFit(const std::vector<FixedFactor>& fixed_factors, const mapping::Problem& problem,
+                          double max_padding_waste, std::vector<util::Diagnostic>& diagnostics) {
+  for (int dim = 0; dim < problem.num_dims(); ++dim) {
+    // The pass dim of a vector op has no factors to choose: the mapspace places it whole.
+    if (dim == problem.pass_dim()) continue;
+    const std::int64_t size = problem.dim_size(dim);
+    const std::int64_t max_size = std::max(size, MaxPaddedSize(size, max_padding_waste));
+    // [level][kind]: 0 = not fixed.
+    std::array<std::array<std::int64_t, kNumFactorKinds>, mapping::kMaxLevels> fixed{};
+    std::array<std::array<std::int64_t, kNumFactorKinds>, mapping::kMaxLevels> exact{};
+    for (const FixedFactor& entry : fixed_factors) {
+      if (entry.dim != dim) continue;
+      (entry.exact ? exact : fixed)[entry.level][entry.kind] = entry.factor;
+      std::vector<std::string> factors;
+      std::optional<std::int64_t> product = 1;
+      auto take = [&](std::int64_t factor) {
+        if (factor <= 1) return;
+        factors.push_back(std::to_string(factor));
+        product = product ? util::CheckedMul(*product, factor) : std::nullopt;
+      };
+      for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+        auto slot = [&](FactorKind kind) {
+          const int index = static_cast<int>(kind);
+          return fixed[level_idx][index] > 0 ? fixed[level_idx][index] : exact[level_idx][index];
+        };
+        take(slot(FactorKind::kTemporal));
+        if (const std::int64_t both_axes = exact[level_idx][static_cast<int>(FactorKind::kSpatial)]; both_axes > 0) {
+          take(both_axes);
+        } else {
+          take(slot(FactorKind::kSpatialX));
+          take(slot(FactorKind::kSpatialY));
+        }
+      }
+      if (product && DividesASize(*product, size, max_size)) continue;
+      util::Diagnostic diagnostic = entry.where;
+      diagnostic.message = fmt::format(
+          "expected fixed factors of dim '{}' whose product divides its size {}{}, got {} (product {})",
+          problem.dim_name(dim), size,
+          max_size > size
+              ? fmt::format(" or a padded size up to {} (max_padding_waste {})", max_size, max_padding_waste)
+              : fmt::format(" (max_padding_waste {} allows no padding)", max_padding_waste),
+          util::Join(factors, " × "), product ? std::to_string(*product) : std::string("above 2^63"));
+      diagnostics.push_back(std::move(diagnostic));
+      break;  // one report per dim: the factors after it only add to the same product
+    }
+  }
+}
+
+}  // namespace
+
+Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Problem& problem,
+                               const ResolveOptions& options) {
   std::vector<util::Diagnostic> diagnostics;
   auto error = [&](const util::Diagnostic& where, std::string message) {
     util::Diagnostic diagnostic = where;
@@ -231,6 +315,10 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
     return true;
   };
 
+  // Every fixed factor with its position, for the fit check after the loop (resolve time only: the
+  // resolved Constraints keep no positions).
+  std::vector<FixedFactor> fixed_factors;
+
   Constraints constraints;
   for (const LevelConstraintsSpec& level_spec : spec.levels) {
     const int level_idx = problem.LevelIndex(level_spec.level.value);
@@ -257,7 +345,15 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
     }
     for (const auto& [name, factor] : level_spec.temporal) {
       const int dim = find_dim(name);
-      if (dim >= 0 && add_fixed(dim, factor, name.where)) level.temporal_factor[dim] = factor;
+      if (dim >= 0 && add_fixed(dim, factor, name.where)) {
+        level.temporal_factor[dim] = factor;
+        fixed_factors.push_back({.dim = dim,
+                                 .level = level_idx,
+                                 .kind = static_cast<int>(FactorKind::kTemporal),
+                                 .exact = false,
+                                 .factor = factor,
+                                 .where = name.where});
+      }
     }
     for (int axis = 0; axis < mapping::kNumAxes; ++axis) {
       std::int64_t product = 1;
@@ -280,6 +376,8 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
                                         problem.level_name(level_idx), table.fanout[axis], product));
         }
         level.spatial_factor[axis][dim] = factor;
+        fixed_factors.push_back(
+            {.dim = dim, .level = level_idx, .kind = axis + 1, .exact = false, .factor = factor, .where = name.where});
       }
     }
     for (const Positioned<std::string>& name : level_spec.order_inner) {
@@ -354,6 +452,14 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
           continue;
         }
         level.bounds[kind][dim] = bound.bound;
+        if (bound.bound.max > 0 && bound.bound.min == bound.bound.max) {
+          fixed_factors.push_back({.dim = dim,
+                                   .level = level_idx,
+                                   .kind = kind,
+                                   .exact = true,
+                                   .factor = bound.bound.max,
+                                   .where = bound.dim.where});
+        }
       }
     }
     for (int kind = 0; kind < kNumFactorKinds; ++kind) {
@@ -485,6 +591,9 @@ Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Probl
         level.double_buffered = double_buffered;
       }
     }
+  }
+  if (options.max_padding_waste) {
+    CheckFixedFactorsFit(fixed_factors, problem, *options.max_padding_waste, diagnostics);
   }
   if (!diagnostics.empty()) {
     SortByPosition(diagnostics);

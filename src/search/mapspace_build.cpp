@@ -11,8 +11,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
+#include "loopfront/util/checked.h"
 #include "loopfront/util/error.h"
 #include "src/search/mapspace_internal.h"
 
@@ -137,7 +139,17 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
         if (fixed == 0 && bound.max > 0 && bound.min == bound.max) fixed = bound.max;
         if (fixed > 0) {
           space.base_factors_[slot][dim] = fixed;
-          fixed_product *= fixed;
+          // Checked: ResolveConstraints bounds the product of the `temporal`/`spatial_x`/`spatial_y`
+          // numbers, but a `{min: A, max: A}` bound is a fixed factor here too, each up to 2^40, and
+          // constraints built in code (fusion) pass no loader at all.
+          const std::optional<std::int64_t> product = util::CheckedMul(fixed_product, fixed);
+          if (!product) {
+            fail(fmt::format("dim {} has fixed factors whose product overflows (above {} × {})", dim_name,
+                             fixed_product, fixed));
+            fixed_product = 0;
+            break;
+          }
+          fixed_product = *product;
           if (!bound.Contains(fixed)) {
             fail(fmt::format("dim {} has a fixed factor {} at level {} ({}) outside its bounds", dim_name, fixed,
                              problem.level_name(level_idx), mapping::ToString(static_cast<mapping::FactorKind>(kind))));
@@ -151,11 +163,13 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
                                          ((constraint.spatial_forbidden[kind - 1] >> dim) & 1u) == 0));
         if (open) dim_space.slots[dim_space.num_slots++] = static_cast<std::uint8_t>(slot);
       }
+      if (fixed_product == 0) break;
       const mapping::FactorBound both_axes = constraint.bounds[static_cast<int>(mapping::FactorKind::kSpatial)][dim];
       if (both_axes.bounded() && both_axes.max != 1) {  // `max: 1` closed both spatial slots above
         space.bounds_[dim][level_idx][static_cast<int>(mapping::FactorKind::kSpatial)] = both_axes;
       }
     }
+    if (fixed_product == 0) continue;  // reported above
     for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
       for (const mapping::FactorBound& bound : space.bounds_[dim][level_idx]) {
         if (bound.bounded()) dim_space.bounded = true;

@@ -86,8 +86,7 @@ std::int64_t Mapspace::BuildPaddingCandidates(double max_padding_waste, std::int
                                               DimSpace& dim_space) {
   // The size itself, then richer sizes within the waste limit, all divisible by the fixed factors
   // and leaving no free factor without an open slot.
-  const auto max_size =
-      static_cast<std::int64_t>(std::floor(static_cast<double>(dim_space.size) / (1.0 - max_padding_waste) + 1e-9));
+  const std::int64_t max_size = mapping::MaxPaddedSize(dim_space.size, max_padding_waste);
   std::vector<std::int64_t> sizes{dim_space.size};
   if (max_size > dim_space.size) {
     for (std::int64_t richer : RicherSizes(dim_space.size, std::min(max_size, kMaxMapspaceDimSize))) {

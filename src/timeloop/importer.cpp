@@ -15,6 +15,7 @@
 #include "loopfront/mapping/limits.h"
 #include "loopfront/timeloop/constraints.h"
 #include "loopfront/util/error.h"
+#include "loopfront/util/checked.h"
 #include "loopfront/util/ranges.h"
 #include "loopfront/util/strings.h"
 
@@ -625,8 +626,28 @@ class Importer {
     if (!spatial) return;
     const std::optional<YamlMap> mesh = spatial->AsMap({"meshX", "meshY"});
     if (!mesh) return;
-    if (const std::optional<YamlValue> x = mesh->Get("meshX")) state.mesh_x *= x->AsIntIn(util::kCountRange).value_or(1);
-    if (const std::optional<YamlValue> y = mesh->Get("meshY")) state.mesh_y *= y->AsIntIn(util::kCountRange).value_or(1);
+    // Each meshX/meshY is ≤ 2^40, but nested levels multiply them: the instances of a node
+    // (mesh_x × mesh_y) are kept ≤ 2^40 (util::kMaxCount, like every count) so that neither the
+    // products here nor the instance count read from them can overflow int64. Reported at the key
+    // that crosses the bound; the state is left as it was.
+    auto multiply = [&](const char* key, std::int64_t& extent, std::int64_t other) {
+      const std::optional<YamlValue> value = mesh->Get(key);
+      if (!value) return;
+      const std::optional<std::int64_t> factor = value->AsIntIn(util::kCountRange);
+      if (!factor) return;
+      const std::optional<std::int64_t> product = util::CheckedMul(extent, *factor);
+      const std::optional<std::int64_t> instances = product ? util::CheckedMul(*product, other) : std::nullopt;
+      if (!instances || *instances > util::kMaxCount) {
+        value->ErrorExpected(fmt::format("a {} whose product with the enclosing meshes (meshX × meshY instances) is "
+                                         "at most {}",
+                                         key, util::kMaxCount),
+                             fmt::format(" under enclosing meshes of {} × {} instances", state.mesh_x, state.mesh_y));
+        return;
+      }
+      extent = *product;
+    };
+    multiply("meshX", state.mesh_x, state.mesh_y);
+    multiply("meshY", state.mesh_y, state.mesh_x);
   }
 
   // What loopfront does not model in a tree node: sparse optimizations and (a container's) networks.

@@ -35,8 +35,10 @@
 // `file:line:col: levels.L.key: expected ..., got ...`: unknown level/dim/tensor (with "did you
 // mean"), non-positive factors, min above max, a dim not allowed on an axis, spatial factors or
 // minimums above the fanout, a tensor the level may not keep, a dim listed twice in the orders,
-// the outermost level not keeping every tensor, keeps with must_keep/bypass. Whether the fixed and
-// bounded factors can cover each dim is checked when the Mapspace is built (it depends on padding).
+// the outermost level not keeping every tensor, keeps with must_keep/bypass. Given the search's
+// max_padding_waste (ResolveOptions), it also reports fixed factors that divide no size a dim may
+// be padded to, at the factor that makes them so (the mapspace would otherwise refuse the dim with
+// no position). Whether the bounds can be met is still checked when the Mapspace is built.
 //
 // Thread-safety: plain values; the functions are re-entrant.
 #pragma once
@@ -147,10 +149,25 @@ struct ConstraintViolation {
 std::vector<ConstraintViolation> CheckConstraints(const mapping::Mapping& mapping, const Constraints& constraints,
                                                   const mapping::Problem& problem);
 
+// The largest size a dim of `size` may be padded to when at most `max_padding_waste` (in [0, 1))
+// of the padded iterations may be wasted: floor(size / (1 − waste)). One formula for the mapspace
+// (search::Mapspace's padding candidates) and the fit check of ResolveConstraints.
+std::int64_t MaxPaddedSize(std::int64_t size, double max_padding_waste);
+
+struct ResolveOptions {
+  // The search's padding limit (search::MapspaceOptions). Given, every dim's fixed factors —
+  // `temporal`/`spatial_x`/`spatial_y` numbers, `{min: A, max: A}` bounds, `spatial` numbers —
+  // must divide a size between the dim's size and MaxPaddedSize: the mapspace pads to no other.
+  // nullopt (eval --timeloop, which checks one given mapping): no such check.
+  std::optional<double> max_padding_waste;
+};
+
 // Throws util::ConfigError listing every problem of `spec` against `problem`.
-Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Problem& problem);
+Constraints ResolveConstraints(const ConstraintsSpec& spec, const mapping::Problem& problem,
+                               const ResolveOptions& options = {});
 // Loads `path` and resolves it against `problem`; throws util::ConfigError with every problem of
 // both stages, in file order.
-Constraints LoadConstraints(const std::string& path, const mapping::Problem& problem);
+Constraints LoadConstraints(const std::string& path, const mapping::Problem& problem,
+                            const ResolveOptions& options = {});
 
 }  // namespace loopfront::mapping

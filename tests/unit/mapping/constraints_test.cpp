@@ -129,6 +129,61 @@ TEST_CASE("Fixed factors that cannot cover a dim are a configuration error", "[s
   CHECK(padded.padding_candidate(problem.DimIndex("m"), 0).padded_size == 15);
 }
 
+// Resolved with the search's padding limit, the same case is refused at the factor, with its
+// position, and agrees with the mapspace on every limit: what resolves, builds.
+TEST_CASE("Fixed factors that divide no padded size are refused where they are written", "[search][constraints]") {
+  const auto problem = SmallProblem("matmul m=12 n=32 k=8");
+  auto resolve = [&](const std::string& text, double max_padding_waste) {
+    loopfront::util::Diagnostics diagnostics;
+    const auto spec = Parse(text, diagnostics);
+    diagnostics.ThrowIfAny();
+    return loopfront::mapping::ResolveConstraints(spec, problem, {.max_padding_waste = max_padding_waste});
+  };
+  auto first_error = [&](const std::string& text, double max_padding_waste) {
+    try {
+      resolve(text, max_padding_waste);
+    } catch (const loopfront::util::ConfigError& error) {
+      return error.diagnostics().front().ToString();
+    }
+    return std::string();
+  };
+  const std::string five = "levels:\n  DRAM:\n    temporal: {m: 5}\n";
+  CHECK(first_error(five, 0.0) ==
+        "c.yaml:3:16: levels.DRAM.temporal.m: expected fixed factors of dim 'm' whose product divides its size 12 "
+        "(max_padding_waste 0 allows no padding), got 5 (product 5)");
+  const Constraints padded = resolve(five, 0.2);  // 15 is within 20% of 12
+  CHECK_NOTHROW(Mapspace::Build(problem, padded, {.max_padding_waste = 0.2}));
+  // Each factor alone fits, the product (4 × 3 × 2 = 24 > 15) does not: reported at the one that
+  // makes it so, whichever kind fixes it (a number, min = max, a `spatial` number).
+  const std::string product =
+      "levels:\n  DRAM:\n    temporal: {m: 4}\n  buffer:\n    temporal: {m: {min: 3, max: 3}}\n"
+      "  registers:\n    temporal: {m: 2}\n";
+  CHECK(first_error(product, 0.2).starts_with("c.yaml:7:16: levels.registers.temporal.m: expected fixed factors of "
+                                              "dim 'm' whose product divides its size 12 or a padded size up to 15"));
+  CHECK(first_error(product, 0.2).ends_with("got 4 × 3 × 2 (product 24)"));
+  // Without the padding limit (eval checks one mapping), no fit check.
+  CHECK_NOTHROW(Resolve(five, problem));
+  // The mapspace agrees with the check on the edges: 2 × 3 = 6 divides 12; 7 divides 14 ≤ 15.
+  for (const auto& [text, max_padding_waste] : std::vector<std::pair<std::string, double>>{
+           {"levels:\n  DRAM:\n    temporal: {m: 2}\n  buffer:\n    temporal: {m: 3}\n", 0.0},
+           {"levels:\n  DRAM:\n    temporal: {m: 7}\n", 0.2}}) {
+    const Constraints constraints = resolve(text, max_padding_waste);
+    CHECK_NOTHROW(Mapspace::Build(problem, constraints, {.max_padding_waste = max_padding_waste}));
+  }
+}
+
+TEST_CASE("Fixed factors whose product overflows are a configuration error of the mapspace", "[search][constraints]") {
+  // Constraints built in code pass no loader: the mapspace checks the product itself.
+  const auto problem = SmallProblem("matmul m=12 n=32 k=8");
+  Constraints constraints;
+  const int m = problem.DimIndex("m");
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    constraints.levels[level_idx].temporal_factor[m] = std::int64_t{1} << 40;
+  }
+  CHECK_THROWS_WITH(Mapspace::Build(problem, constraints, {.max_padding_waste = 0.0}),
+                    Catch::Contains("dim m has fixed factors whose product overflows"));
+}
+
 TEST_CASE("A buffering constraint fixes a level's buffering choice", "[search][constraints]") {
   loopfront::arch::Architecture architecture = loopfront::testing::SmallArchitecture();
   architecture.levels[1].buffering = static_cast<loopfront::arch::BufferingMask>(loopfront::arch::kSingleBuffering |
