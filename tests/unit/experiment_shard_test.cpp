@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <map>
+#include <string>
 
 #include "loopfront/experiment/shard.h"
 #include "loopfront/util/error.h"
@@ -26,6 +28,29 @@ TEST_CASE("Slurm array variables give the default shard", "[experiment]") {
   CHECK(ShardFromSlurm({{"SLURM_ARRAY_TASK_ID", "8"}, {"SLURM_ARRAY_TASK_COUNT", "8"}, {"SLURM_ARRAY_TASK_MIN", "1"}}) ==
         Shard{7, 8});
   CHECK_THROWS_AS(ShardFromSlurm({{"SLURM_ARRAY_TASK_ID", "5"}}), loopfront::util::ConfigError);
+}
+
+// Issue #15: ids beyond int64 or below the array's minimum were parsed into overflowing arithmetic.
+TEST_CASE("Absurd Slurm variables and shards are errors naming the variable, never wrapped", "[experiment][ranges]") {
+  const auto message = [](const std::map<std::string, std::string>& environment) {
+    try {
+      (void)ShardFromSlurm(environment);
+    } catch (const loopfront::util::ConfigError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(message({{"SLURM_ARRAY_TASK_ID", "99999999999999999999"}, {"SLURM_ARRAY_TASK_COUNT", "8"}}),
+             Catch::Contains("SLURM_ARRAY_TASK_ID") && Catch::Contains("99999999999999999999"));
+  CHECK_THAT(message({{"SLURM_ARRAY_TASK_ID", "3"}, {"SLURM_ARRAY_TASK_COUNT", "0"}}),
+             Catch::Contains("SLURM_ARRAY_TASK_COUNT"));
+  CHECK_THAT(message({{"SLURM_ARRAY_TASK_ID", "0"}, {"SLURM_ARRAY_TASK_COUNT", "8"},
+                      {"SLURM_ARRAY_TASK_MIN", "9223372036854775807"}}),
+             Catch::Contains("SLURM_ARRAY_TASK_MIN"));
+  CHECK_THAT(message({{"SLURM_ARRAY_TASK_ID", "-9223372036854775808"}, {"SLURM_ARRAY_TASK_COUNT", "8"}}),
+             Catch::Contains("SLURM_ARRAY_TASK_ID"));
+  CHECK_THROWS_AS(ParseShard("1/99999999999999999999"), loopfront::util::ConfigError);
+  CHECK_THROWS_AS(ParseShard("9223372036854775807/9223372036854775807"), loopfront::util::ConfigError);
 }
 
 TEST_CASE("A stop request is recorded with its signal", "[util]") {
