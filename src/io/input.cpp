@@ -168,12 +168,15 @@ bool CheckJsonText(std::string_view text, const std::string& name, util::Diagnos
       std::size_t end = at;
       while (end < text.size() && IsJsonNumberCharacter(text[end])) ++end;
       const std::string token(text.substr(at, end - at));
-      // nlohmann reads such a literal as ±inf (and writes it back as null): refuse it here, where
-      // its position is known.
+      // nlohmann reads such a literal as ±inf (and writes it back as null), or throws out_of_range
+      // when it ends a number inside a longer token (`1e3081e3`: it converts `1e3081`, then finds
+      // the syntax error): refuse any prefix that is no finite double here, where its position is
+      // known.
       char* parsed_end = nullptr;
       const double value = std::strtod(token.c_str(), &parsed_end);
-      if (parsed_end == token.c_str() + token.size() && !std::isfinite(value)) {
-        AddAt(diagnostics, text, at, name, fmt::format("expected a finite number, got {}", token));
+      if (parsed_end != token.c_str() && !std::isfinite(value)) {
+        const std::string number = token.substr(0, static_cast<std::size_t>(parsed_end - token.c_str()));
+        AddAt(diagnostics, text, at, name, fmt::format("expected a finite number, got {}", number));
         number_reported = true;
       }
       at = end - 1;
