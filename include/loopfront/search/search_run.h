@@ -29,10 +29,10 @@ namespace loopfront::search {
 // Runs body(begin, end) over contiguous ranges that partition [0, count), one range per thread of
 // an OpenMP team of at most `threads` (src/search/parallel_for.cpp, the only file that includes the
 // OpenMP header). threads ≤ 1: body(0, count) on the calling thread, no OpenMP region, so that
-// callers inside TBB tasks stay cheap and never nest runtimes. The team also shrinks to the
-// processors the machine's load leaves idle (the rule of OpenMP's dynamic adjustment, applied to
-// this team only: the process-wide dynamic setting is never changed), unless the user sets
-// OMP_DYNAMIC. The first exception thrown by a body is rethrown after the region.
+// callers inside TBB tasks stay cheap and never nest runtimes. The team is exactly
+// min(threads, count): the process-wide OpenMP dynamic setting is never changed, so OpenMP's
+// dynamic adjustment shrinks it only when the user sets OMP_DYNAMIC=true. The first exception
+// thrown by a body is rethrown after the region.
 void ParallelForRanges(int threads, std::int64_t count, util::FunctionRef<void(std::int64_t, std::int64_t)> body);
 
 // Runs body(index) for index in [0, count) over ParallelForRanges: one indirect call per range, none

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <stdexcept>
 #include <vector>
 
@@ -50,4 +51,24 @@ TEST_CASE("ParallelFor leaves the process-wide OpenMP dynamic setting alone", "[
   });
   CHECK(inside.load() == before);
   CHECK(omp_get_dynamic() == before);
+}
+
+TEST_CASE("ParallelFor forms a team of exactly the threads asked, whatever the machine's load", "[search][parallel]") {
+  // Issue #16: `--threads N` means N. The team used to shrink to the processors the load average
+  // left idle; now only a user's OMP_DYNAMIC=true may let the runtime do that.
+  if (std::getenv("OMP_DYNAMIC") != nullptr) {
+    WARN("OMP_DYNAMIC is set: the runtime decides the team");
+    return;
+  }
+  const int threads = GENERATE(2, 3, 5);
+  std::atomic<int> ranges{0};
+  ParallelForRanges(threads, 100, [&](std::int64_t begin, std::int64_t end) {
+    CHECK(begin < end);
+    ranges++;
+  });
+  CHECK(ranges.load() == threads);
+  // Never more members than indices.
+  std::atomic<int> few{0};
+  ParallelForRanges(threads, 1, [&](std::int64_t, std::int64_t) { few++; });
+  CHECK(few.load() == 1);
 }
