@@ -29,6 +29,10 @@ Cost InfeasibleCost(const mapping::CheckResult& check) {
   return cost;
 }
 
+Score CostModel::EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  return ScoreOf(Evaluate(problem, mapping));
+}
+
 const CostModelRegistry& BuiltinCostModels() {
   static const CostModelRegistry registry = [] {
     CostModelRegistry built(kCostModelKind);

@@ -18,14 +18,14 @@ Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_
     }
     return Evaluation{.feasible = false, .violation = mapping::Violation::kFactorOutOfBounds};
   }
-  const cost::Cost result = cost_model.Evaluate(mapspace.problem(), mapping);
+  // The searchers' inner loop: only the score, unless the caller asks for the whole Cost.
+  const cost::Score score =
+      cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
+                      : cost_model.EvaluateScore(mapspace.problem(), mapping);
   Evaluation evaluation;
-  evaluation.feasible = result.feasible;
-  evaluation.violation = result.check.violation;
-  if (result.feasible) {
-    evaluation.objectives = {static_cast<double>(result.cycles), result.energy_pj};
-  }
-  if (cost != nullptr) *cost = result;
+  evaluation.feasible = score.feasible;
+  evaluation.violation = score.violation;
+  if (score.feasible) evaluation.objectives = {static_cast<double>(score.cycles), score.energy_pj};
   return evaluation;
 }
 

@@ -114,6 +114,21 @@ struct Cost {
   double LevelsEnergyPj() const;
 };
 
+// What a search needs of a Cost (CostModel::EvaluateScore): whether the mapping is feasible, why
+// not, and its latency and energy — equal, bit for bit, to the same fields of the whole Cost.
+struct Score {
+  bool feasible = false;
+  mapping::Violation violation = mapping::Violation::kNone;  // Cost::check.violation
+  std::int64_t cycles = 0;                                   // Cost::cycles (0 when infeasible)
+  double energy_pj = 0.0;                                    // Cost::energy_pj (0 when infeasible)
+};
+
+// The Score of a whole Cost.
+inline Score ScoreOf(const Cost& cost) {
+  return Score{.feasible = cost.feasible, .violation = cost.check.violation, .cycles = cost.cycles,
+               .energy_pj = cost.energy_pj};
+}
+
 // An infeasible cost carrying `check`.
 Cost InfeasibleCost(const mapping::CheckResult& check);
 

@@ -28,6 +28,10 @@ class CostModel {
   virtual ~CostModel() = default;
 
   virtual Cost Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const = 0;
+  // The search's view of Evaluate: ScoreOf(Evaluate(problem, mapping)), bit for bit, under the same
+  // contract. The default does exactly that; a model overrides it with a path that skips what a
+  // search never reads (the per-level records), as the inner loop of every searcher calls this.
+  virtual Score EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const;
 
   // The registered name (snake_case, = folder name) and a one-line description.
   virtual std::string_view name() const = 0;
