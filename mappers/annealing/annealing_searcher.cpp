@@ -112,7 +112,10 @@ class AnnealingSteps final : public StepSearch {
   }
 
   // The chain takes its candidate's evaluation: counts, archive, then the Metropolis decision.
-  void Take(Chain& chain, const Genome& candidate, const Evaluation& evaluation, const mapping::Mapping& mapping) const {
+  // `decoded` is the candidate's mapping when the caller has it (Search's rounds decode to evaluate);
+  // null, the candidate is decoded only if the archive takes it (ask/tell).
+  void Take(Chain& chain, const Genome& candidate, const Evaluation& evaluation,
+            const mapping::Mapping* decoded) const {
     ++chain.evaluations;
     --chain.budget;
     double value = std::numeric_limits<double>::infinity();
@@ -122,7 +125,11 @@ class AnnealingSteps final : public StepSearch {
       ++chain.valid_evaluations;
       value = WeightedLogObjective(chain.latency_weight, evaluation);
       if (chain.archive.WouldInsert(evaluation.objectives)) {
-        chain.archive.Insert(evaluation.objectives, mapping);
+        if (decoded == nullptr) {
+          mapspace_.Decode(candidate, chain.scratch);
+          decoded = &chain.scratch;
+        }
+        chain.archive.Insert(evaluation.objectives, *decoded);
         if (!scalar_) chain.improved = true;
       }
     }
@@ -165,7 +172,7 @@ class AnnealingSteps final : public StepSearch {
     for (std::int64_t move = 0; move < settings_.round_moves && chain.budget > 0; ++move) {
       Propose(chain, candidate);
       const Evaluation evaluation = EvaluateGenome(mapspace_, cost_model, candidate, chain.scratch);
-      Take(chain, candidate, evaluation, chain.scratch);
+      Take(chain, candidate, evaluation, &chain.scratch);
     }
   }
 
@@ -191,12 +198,11 @@ class AnnealingSteps final : public StepSearch {
                 [&](std::int64_t index) { Propose(chains_[asked_[index]], batch[index]); });
   }
 
-  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
-            std::span<const mapping::Mapping> mappings, SearchRun& run) override {
+  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) override {
     for (std::size_t index = 0; index < batch.size(); ++index) {
       Chain& chain = chains_[asked_[index]];
       StartRound(chain);
-      Take(chain, batch[index], evaluations[index], mappings[index]);
+      Take(chain, batch[index], evaluations[index], nullptr);
     }
     return EndRound(asked_, run);
   }

@@ -189,8 +189,7 @@ class GeneticSteps final : public StepSearch {
     });
   }
 
-  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
-            std::span<const mapping::Mapping> mappings, SearchRun& run) override {
+  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) override {
     const std::size_t count = batch.size();
     bool improved = false;
     for (std::size_t index = 0; index < count; ++index) {
@@ -198,7 +197,7 @@ class GeneticSteps final : public StepSearch {
       child.genome = batch[index];
       child.evaluation = evaluations[index];
       SetValues(objective_, child);
-      improved |= run.Record(child.evaluation, mappings[index]);
+      improved |= run.Record(child.evaluation, batch[index]);
     }
     // Elitist survival of the best `population` of parents + children.
     pool_.assign(parents_.begin(), parents_.end());

@@ -60,10 +60,9 @@ class RandomSteps final : public StepSearch {
     });
   }
 
-  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
-            std::span<const mapping::Mapping> mappings, SearchRun& run) override {
+  bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) override {
     bool improved = false;
-    for (std::size_t index = 0; index < batch.size(); ++index) improved |= run.Record(evaluations[index], mappings[index]);
+    for (std::size_t index = 0; index < batch.size(); ++index) improved |= run.Record(evaluations[index], batch[index]);
     ++batch_index_;
     return improved;
   }

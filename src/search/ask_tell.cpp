@@ -20,19 +20,21 @@ SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::C
                       SearchRun& run) {
   std::vector<Genome> batch;
   std::vector<Evaluation> evaluations;
-  std::vector<mapping::Mapping> mappings;
   while (!run.ShouldStop()) {
     steps.Ask(run.RemainingEvaluations(), run.threads(), batch);
     if (batch.empty()) break;
     const auto count = static_cast<std::int64_t>(batch.size());
-    // Grown, never shrunk: the mappings' storage is reused from step to step.
+    // Grown, never shrunk: the storage is reused from step to step.
     if (evaluations.size() < batch.size()) evaluations.resize(batch.size());
-    if (mappings.size() < batch.size()) mappings.resize(batch.size());
-    ParallelFor(run.threads(), count, [&](std::int64_t index) {
-      evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], mappings[index]);
+    // Each range decodes into one mapping of its own: the batch keeps no mappings (Tell decodes the
+    // few the archive takes), so a step's working set is its genomes alone.
+    ParallelForRanges(run.threads(), count, [&](std::int64_t begin, std::int64_t end) {
+      mapping::Mapping mapping;
+      for (std::int64_t index = begin; index < end; ++index) {
+        evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], mapping);
+      }
     });
-    const bool improved = steps.Tell(batch, std::span(evaluations).first(batch.size()),
-                                     std::span(mappings).first(batch.size()), run);
+    const bool improved = steps.Tell(batch, std::span(evaluations).first(batch.size()), run);
     run.EndStep(improved);
   }
   steps.Finish(run);
@@ -92,9 +94,7 @@ void AskTell::Tell(std::span<const Genome> genomes, std::span<const Evaluation> 
         .message = fmt::format("expected the {} mappings asked last and their {} evaluations, got {} and {}",
                                batch_.size(), batch_.size(), genomes.size(), evaluations.size())}});
   }
-  if (mappings_.size() < genomes.size()) mappings_.resize(genomes.size());
-  for (std::size_t index = 0; index < genomes.size(); ++index) mapspace_->Decode(genomes[index], mappings_[index]);
-  const bool improved = steps_->Tell(genomes, evaluations, std::span(mappings_).first(genomes.size()), *run_);
+  const bool improved = steps_->Tell(genomes, evaluations, *run_);
   run_->EndStep(improved);
   waiting_ = false;
 }

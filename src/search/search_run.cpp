@@ -82,6 +82,12 @@ bool SearchRun::Record(const Evaluation& evaluation, const mapping::Mapping& map
   return false;
 }
 
+bool SearchRun::Record(const Evaluation& evaluation, const Genome& genome) {
+  // Decoding is deterministic, so the archive gets the mapping the evaluation was of.
+  if (evaluation.feasible && archive_.WouldInsert(evaluation.objectives)) mapspace_.Decode(genome, decoded_);
+  return Record(evaluation, decoded_);
+}
+
 bool SearchRun::MergeArchive(const pareto::Front<mapping::Mapping>& front) {
   bool improved = false;
   for (const auto& point : front.points()) {

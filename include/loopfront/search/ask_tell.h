@@ -45,10 +45,10 @@ class StepSearch {
   // `threads`. Empty when the search has nothing left to propose.
   virtual void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) = 0;
   // The evaluations of the batch last asked, in its order, with the genomes as evaluated (a caller
-  // may have changed them) and their decoded mappings; records them in `run` (its archive and
-  // counts). Returns whether the step improved the result (SearchRun::Record's rule).
-  virtual bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations,
-                    std::span<const mapping::Mapping> mappings, SearchRun& run) = 0;
+  // may have changed them); records them in `run` (its archive and counts; SearchRun::Record decodes
+  // a genome only when the archive takes it). Returns whether the step improved the result
+  // (SearchRun::Record's rule).
+  virtual bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) = 0;
   // Puts into `run`'s archive what the search keeps elsewhere (annealing: its chains' archives, in
   // chain order). Called once, before SearchRun::Finish.
   virtual void Finish(SearchRun& run) const { (void)run; }
@@ -94,7 +94,6 @@ class AskTell {
   std::unique_ptr<SearchRun> run_;
   std::unique_ptr<StepSearch> steps_;
   std::vector<Genome> batch_;
-  std::vector<mapping::Mapping> mappings_;
   bool waiting_ = false;
 };
 

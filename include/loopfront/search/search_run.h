@@ -82,8 +82,10 @@ class SearchRun {
 
   // Records one evaluation, in the deterministic order of the search. Returns whether it improved
   // the result (changed the front; for a scalar objective, lowered the best value). The mapping is
-  // copied only when the archive takes it.
+  // copied only when the archive takes it; given the genome, it is decoded only then (most
+  // evaluations never enter the archive, so a batch needs no decoded mappings).
   bool Record(const Evaluation& evaluation, const mapping::Mapping& mapping);
+  bool Record(const Evaluation& evaluation, const Genome& genome);
   // Records `count` evaluations known to be infeasible for `violation` without building them (the
   // exhaustive searcher prunes whole subspaces).
   void RecordInfeasible(mapping::Violation violation, std::int64_t count);
@@ -119,6 +121,7 @@ class SearchRun {
   std::int64_t stall_steps_ = 0;
   bool exhausted_ = false;
   SearchStatistics statistics_;
+  mapping::Mapping decoded_;  // Record(evaluation, genome)'s decoding
 };
 
 }  // namespace loopfront::search
