@@ -50,7 +50,13 @@ inline void ForEachTensor(TensorMask mask, Function function) {
 
 // Whole physical accesses for `words` words (rule 8); most levels move one word per access.
 inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words) {
-  return vector_words == 1 ? words : (words + vector_words - 1) / vector_words;
+  if (vector_words == 1) return words;
+  // Most access widths are powers of two (every preset's): there the same quotient is a shift,
+  // as a 64-bit division takes tens of cycles and this runs three times per kept tensor and level.
+  if ((vector_words & (vector_words - 1)) == 0 && words >= 0) {
+    return (words + vector_words - 1) >> __builtin_ctzll(static_cast<unsigned long long>(vector_words));
+  }
+  return (words + vector_words - 1) / vector_words;
 }
 
 // max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
@@ -124,8 +130,10 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
   const int pass_dim = problem.pass_dim();
   std::int64_t instances = 1;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    nest.changes[level_idx] = changes;
-    nest.temporal_outside[level_idx] = temporal_indexing;
+    ForEveryTensorIndex([&](auto tensor) {
+      nest.changes[level_idx][tensor] = changes[tensor];
+      nest.temporal_outside[level_idx][tensor] = temporal_indexing[tensor];
+    });
     nest.instances[level_idx] = instances;
     const mapping::LevelMapping& level = mapping.level(level_idx);
     // Rule 4: every level's loops count, including those of levels that bypass t. A factor-1 loop
@@ -150,9 +158,9 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
         if (((indexed >> tensor) & 1u) != 0) spatial[tensor] *= loop.factor;
       });
     }
-    nest.spatial_here[level_idx] = spatial;
+    ForEveryTensorIndex([&](auto tensor) { nest.spatial_here[level_idx][tensor] = spatial[tensor]; });
   }
-  nest.changes[num_levels] = changes;
+  ForEveryTensorIndex([&](auto tensor) { nest.changes[num_levels][tensor] = changes[tensor]; });
   nest.instances[num_levels] = instances;
   nest.iterations = all_temporal;
   nest.output_iterations = all_temporal_output;
