@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "cost_models/dataflow/sliding_window.h"
@@ -229,8 +230,8 @@ void VectorEngineAccesses(const mapping::Problem& problem, const NestAnalysis& n
 }
 
 // One tensor at one level as rules 5-7 count it, per instance, in words of the level: what the
-// later steps (packing, rules 8 and 9, single-buffer stalls) read. Only records of kept tensors
-// are written and read, so a Records table needs no zero-filling.
+// later steps of EvaluateScore (packing, rules 8 and 9, single-buffer stalls) read. Only records
+// of kept tensors are written and read, so the table needs no zero-filling.
 struct Record {
   std::int64_t tile_words;
   std::int64_t reads;
@@ -238,7 +239,30 @@ struct Record {
   std::int64_t updates;
   std::int64_t link_transfers;
 };
-using Records = std::array<std::array<Record, kMaxTensors>, kMaxLevels>;
+
+// Where the records of rules 5-7 live: EvaluateScore's small scratch table, or Evaluate's Cost
+// (its TensorLevelCost records, which have the same fields). at(level, tensor) is the record.
+class ScratchRecords {
+ public:
+  // User-provided, so that even value-initialization leaves the table unfilled (only the records
+  // of kept tensors are ever written, then read).
+  ScratchRecords() {}  // NOLINT(modernize-use-equals-default)
+  Record& at(int level_idx, int tensor) { return table_[level_idx][tensor]; }
+  const Record& at(int level_idx, int tensor) const { return table_[level_idx][tensor]; }
+
+ private:
+  std::array<std::array<Record, kMaxTensors>, kMaxLevels> table_;
+};
+
+class CostRecords {
+ public:
+  explicit CostRecords(Cost& cost) : cost_(cost) {}
+  TensorLevelCost& at(int level_idx, int tensor) { return cost_.levels[level_idx].tensors[tensor]; }
+  const TensorLevelCost& at(int level_idx, int tensor) const { return cost_.levels[level_idx].tensors[tensor]; }
+
+ private:
+  Cost& cost_;
+};
 // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
 using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
 
@@ -246,9 +270,10 @@ using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
 // per instance, its fills in and its partial sums out at its own bandwidths, and at each parent
 // the words that parent exchanges with it at the parent's bandwidths; the slowest side bounds.
 // Needs the per-level records of rules 5 and 6.
+template <typename RecordTable>
 std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx, const Parents& parent,
                                      const mapping::TileTable& tiles, const NestAnalysis& nest,
-                                     const Records& records) {
+                                     const RecordTable& records) {
   const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
     return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
                      mapping::CyclesAtRate(write_words, table.write_bandwidth),
@@ -262,8 +287,8 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
   for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
     const int parent_idx = parent[level_idx][tensor];
     if (parent_idx < 0) continue;
-    const Record& here = records[level_idx][tensor];
-    const Record& there = records[parent_idx][tensor];
+    const auto& here = records.at(level_idx, tensor);
+    const auto& there = records.at(parent_idx, tensor);
     words_in += here.fills;
     parent_reads[parent_idx] += there.reads;
     if (tensor == problem.output_tensor()) {
@@ -283,9 +308,10 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
 // The records of the affine tensors (sliding_window.h), their parents, and the words the MACs
 // forward to each other (rule 7's link transfers, into `mac_link_transfers`). Returns the
 // violation when a walk of rule 4a would exceed kMaxSlidingLoops loops, else an ok result.
+template <typename RecordTable>
 mapping::CheckResult AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping& mapping,
                                          const mapping::TileTable& tiles, const NestAnalysis& nest, Parents& parent,
-                                         Records& records, PerTensor& mac_link_transfers) {
+                                         RecordTable& records, PerTensor& mac_link_transfers) {
   const int num_levels = problem.num_levels();
   sliding_window::FlatNest flat_nest;
   sliding_window::BuildFlatNest(problem, mapping, flat_nest);
@@ -314,11 +340,12 @@ mapping::CheckResult AffineTensorRecords(const mapping::Problem& problem, const 
       if (child_keeper >= 0) parent[child_keeper][tensor] = static_cast<std::int8_t>(level_idx);
       child_keeper = level_idx;
       // Rule 6 for an input or weight: reads = content (plus rule 5b's sender reads), fills = share.
-      records[level_idx][tensor] = Record{.tile_words = tiles.words[level_idx][tensor],
-                                          .reads = counts.reads[level_idx],
-                                          .fills = counts.fills[level_idx],
-                                          .updates = 0,
-                                          .link_transfers = counts.link_transfers[level_idx]};
+      auto& record = records.at(level_idx, tensor);
+      record.tile_words = tiles.words[level_idx][tensor];
+      record.reads = counts.reads[level_idx];
+      record.fills = counts.fills[level_idx];
+      record.updates = 0;
+      record.link_transfers = counts.link_transfers[level_idx];
     }
   }
   return mapping::CheckResult{};
@@ -329,10 +356,11 @@ mapping::CheckResult AffineTensorRecords(const mapping::Problem& problem, const 
 // whole words, before rule 8 rounds words to whole accesses. Rounding per action count, not per
 // tile transfer: a level packs consecutive elements of a stream into its words, and rule 8 rounds
 // per instance and action the same way (shared/validation/README.md).
-void PackRecords(const mapping::Problem& problem, const mapping::Mapping& mapping, Records& records) {
+template <typename RecordTable>
+void PackRecords(const mapping::Problem& problem, const mapping::Mapping& mapping, RecordTable& records) {
   for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
     ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
-      Record& record = records[level_idx][tensor];
+      auto& record = records.at(level_idx, tensor);
       const mapping::Packing& packing = problem.packing(level_idx, tensor);
       if (packing.unpacked()) return;
       record.tile_words = packing.Words(record.tile_words);
@@ -389,7 +417,14 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
   // next inner keeping level, or the MACs) and is served by its parent.
   Parents parent;
   for (std::array<std::int8_t, kMaxTensors>& row : parent) row.fill(-1);
-  Records records;
+  // Evaluate writes the records straight into the Cost it returns; EvaluateScore into scratch.
+  std::conditional_t<kWholeCost, CostRecords, ScratchRecords> records = [&] {
+    if constexpr (kWholeCost) {
+      return CostRecords(*cost);
+    } else {
+      return ScratchRecords();
+    }
+  }();
   // Affine tensors (convolution inputs) take rules 4a, 5a and 5b; a problem without one skips this.
   const TensorMask affine = problem.affine_tensors();
   if (affine != 0) {
@@ -422,7 +457,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
       const std::int64_t content = child_words * rel;
       const std::int64_t share = tile * nest.changes[level_idx][tensor];
       const bool is_outermost = level_idx == outermost_keeper;
-      Record& record = records[level_idx][tensor];
+      auto& record = records.at(level_idx, tensor);
       record.tile_words = tile;
       record.link_transfers = 0;
       if (is_output) {
@@ -448,7 +483,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
       bool overflow = false;
       ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
-        const Record& record = records[level_idx][tensor];
+        const auto& record = records.at(level_idx, tensor);
         overflow = overflow || (record.tile_words | record.reads | record.fills | record.updates |
                                 record.link_transfers) >= kMaxRecordCount;
       });
@@ -487,7 +522,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     double energy_pj = 0.0;
     // Tensor order: the bits of the mask from the lowest, as the sums above require.
     ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
-      const Record& record = records[level_idx][tensor];
+      auto& record = records.at(level_idx, tensor);
       read_words += record.reads;
       write_words += record.fills + record.updates;
       if (timeloop_cycles) {
@@ -503,16 +538,10 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
       const double tensor_energy_pj = energy_pj_per_instance * instances;
       energy_pj += tensor_energy_pj;
       if constexpr (kWholeCost) {
-        cost->levels[level_idx].tensors[tensor] =
-            TensorLevelCost{.kept = true,
-                            .tile_words = record.tile_words,
-                            .reads = record.reads,
-                            .fills = record.fills,
-                            .updates = record.updates,
-                            .instances = nest.instances[level_idx],
-                            .link_transfers = record.link_transfers,
-                            .energy_pj_per_instance = energy_pj_per_instance,
-                            .energy_pj = tensor_energy_pj};
+        record.kept = true;
+        record.instances = nest.instances[level_idx];
+        record.energy_pj_per_instance = energy_pj_per_instance;
+        record.energy_pj = tensor_energy_pj;
       }
     });
     levels_energy_pj += energy_pj;
@@ -533,7 +562,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
       LevelCost& level = cost->levels[level_idx];
       level.instances = nest.instances[level_idx];
       ForEachTensor(mapping.level(level_idx).keeps(),
-                    [&](int tensor) { level.used_words += records[level_idx][tensor].tile_words; });
+                    [&](int tensor) { level.used_words += records.at(level_idx, tensor).tile_words; });
       level.read_words = read_words;
       level.write_words = write_words;
       level.energy_pj = energy_pj;
