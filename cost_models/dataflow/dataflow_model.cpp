@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "cost_models/dataflow/sliding_window.h"
 #include "loopfront/mapping/check.h"
@@ -29,13 +31,13 @@ using mapping::kSaturatedCount;
 // Energies are doubles: counts < 2^58 × 1e9 pJ × 2^40 instances ≈ 3e38 pJ, finite.
 constexpr std::int64_t kMaxRecordCount = std::int64_t{1} << 58;
 
-// A mapping whose counts left the range the cost model computes in (see above).
-void CountOverflow(int level_idx, std::int64_t limit, Cost& cost) {
+// The violation of a mapping whose counts left the range the cost model computes in (see above).
+mapping::CheckResult CountOverflowCheck(int level_idx, std::int64_t limit) {
   mapping::CheckResult check;
   check.violation = mapping::Violation::kCountOverflow;
   check.level = static_cast<std::int8_t>(level_idx);
   check.limit = limit;
-  cost = InfeasibleCost(check);
+  return check;
 }
 
 // Iterates the set bits of a tensor mask.
@@ -49,7 +51,13 @@ inline void ForEachTensor(TensorMask mask, Function function) {
 
 // Whole physical accesses for `words` words (rule 8); most levels move one word per access.
 inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words) {
-  return vector_words == 1 ? words : (words + vector_words - 1) / vector_words;
+  if (vector_words == 1) return words;
+  // Most access widths are powers of two (every preset's): there the same quotient is a shift,
+  // as a 64-bit division takes tens of cycles and this runs three times per kept tensor and level.
+  if ((vector_words & (vector_words - 1)) == 0 && words >= 0) {
+    return (words + vector_words - 1) >> __builtin_ctzll(static_cast<unsigned long long>(vector_words));
+  }
+  return (words + vector_words - 1) / vector_words;
 }
 
 // max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
@@ -98,6 +106,19 @@ struct NestAnalysis {
   std::int64_t output_iterations = 1;
 };
 
+// Calls function(std::integral_constant<int, tensor>) for every tensor index below kMaxTensors,
+// unrolled at compile time: rows of kMaxTensors locals indexed this way stay in registers (GCC's
+// scalar replacement needs constant indices before its loop unrolling runs). Indexed by a mask's
+// set bits instead, they lived in memory, and copying a row just written element by element
+// stalled the store-to-load forwarding on this hot path.
+template <typename Function>
+inline void ForEveryTensorIndex(Function function) {
+  [&]<int... kTensor>(std::integer_sequence<int, kTensor...>) {
+    (function(std::integral_constant<int, kTensor>{}), ...);
+  }(std::make_integer_sequence<int, kMaxTensors>{});
+}
+
+// Bits past num_tensors are never set in a dim's tensor mask.
 void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mapping, NestAnalysis& nest) {
   const int num_levels = problem.num_levels();
   PerTensor changes;
@@ -110,8 +131,10 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
   const int pass_dim = problem.pass_dim();
   std::int64_t instances = 1;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    nest.changes[level_idx] = changes;
-    nest.temporal_outside[level_idx] = temporal_indexing;
+    ForEveryTensorIndex([&](auto tensor) {
+      nest.changes[level_idx][tensor] = changes[tensor];
+      nest.temporal_outside[level_idx][tensor] = temporal_indexing[tensor];
+    });
     nest.instances[level_idx] = instances;
     const mapping::LevelMapping& level = mapping.level(level_idx);
     // Rule 4: every level's loops count, including those of levels that bypass t. A factor-1 loop
@@ -120,19 +143,25 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
       if (loop.factor == 1) continue;
       all_temporal *= loop.factor;
       if (loop.dim != pass_dim) all_temporal_output *= loop.factor;
-      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
+      const TensorMask indexed = problem.dim_tensors(loop.dim);
+      ForEveryTensorIndex([&](auto tensor) {
+        if (((indexed >> tensor) & 1u) == 0) return;
         changes[tensor] = tensor == output ? all_temporal_output : all_temporal;
         temporal_indexing[tensor] *= loop.factor;
       });
     }
-    PerTensor& spatial = nest.spatial_here[level_idx];
+    PerTensor spatial;
     spatial.fill(1);
     for (const mapping::SpatialLoop& loop : level.spatial()) {
       instances *= loop.factor;
-      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) { spatial[tensor] *= loop.factor; });
+      const TensorMask indexed = problem.dim_tensors(loop.dim);
+      ForEveryTensorIndex([&](auto tensor) {
+        if (((indexed >> tensor) & 1u) != 0) spatial[tensor] *= loop.factor;
+      });
     }
+    ForEveryTensorIndex([&](auto tensor) { nest.spatial_here[level_idx][tensor] = spatial[tensor]; });
   }
-  nest.changes[num_levels] = changes;
+  ForEveryTensorIndex([&](auto tensor) { nest.changes[num_levels][tensor] = changes[tensor]; });
   nest.instances[num_levels] = instances;
   nest.iterations = all_temporal;
   nest.output_iterations = all_temporal_output;
@@ -200,13 +229,51 @@ void VectorEngineAccesses(const mapping::Problem& problem, const NestAnalysis& n
   }
 }
 
+// One tensor at one level as rules 5-7 count it, per instance, in words of the level: what the
+// later steps of EvaluateScore (packing, rules 8 and 9, single-buffer stalls) read. Only records
+// of kept tensors are written and read, so the table needs no zero-filling.
+struct Record {
+  std::int64_t tile_words;
+  std::int64_t reads;
+  std::int64_t fills;
+  std::int64_t updates;
+  std::int64_t link_transfers;
+};
+
+// Where the records of rules 5-7 live: EvaluateScore's small scratch table, or Evaluate's Cost
+// (its TensorLevelCost records, which have the same fields). at(level, tensor) is the record.
+class ScratchRecords {
+ public:
+  // User-provided, so that even value-initialization leaves the table unfilled (only the records
+  // of kept tensors are ever written, then read).
+  ScratchRecords() {}  // NOLINT(modernize-use-equals-default)
+  Record& at(int level_idx, int tensor) { return table_[level_idx][tensor]; }
+  const Record& at(int level_idx, int tensor) const { return table_[level_idx][tensor]; }
+
+ private:
+  std::array<std::array<Record, kMaxTensors>, kMaxLevels> table_;
+};
+
+class CostRecords {
+ public:
+  explicit CostRecords(Cost& cost) : cost_(cost) {}
+  TensorLevelCost& at(int level_idx, int tensor) { return cost_.levels[level_idx].tensors[tensor]; }
+  const TensorLevelCost& at(int level_idx, int tensor) const { return cost_.levels[level_idx].tensors[tensor]; }
+
+ private:
+  Cost& cost_;
+};
+// parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
+using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
+
 // Cycles to move a single-buffered level's tiles to and from its parents (arch/architecture.h):
 // per instance, its fills in and its partial sums out at its own bandwidths, and at each parent
 // the words that parent exchanges with it at the parent's bandwidths; the slowest side bounds.
 // Needs the per-level records of rules 5 and 6.
-std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx,
-                                     const std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>& parent,
-                                     const mapping::TileTable& tiles, const NestAnalysis& nest, const Cost& cost) {
+template <typename RecordTable>
+std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx, const Parents& parent,
+                                     const mapping::TileTable& tiles, const NestAnalysis& nest,
+                                     const RecordTable& records) {
   const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
     return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
                      mapping::CyclesAtRate(write_words, table.write_bandwidth),
@@ -220,8 +287,8 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
   for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
     const int parent_idx = parent[level_idx][tensor];
     if (parent_idx < 0) continue;
-    const TensorLevelCost& here = cost.levels[level_idx].tensors[tensor];
-    const TensorLevelCost& there = cost.levels[parent_idx].tensors[tensor];
+    const auto& here = records.at(level_idx, tensor);
+    const auto& there = records.at(parent_idx, tensor);
     words_in += here.fills;
     parent_reads[parent_idx] += there.reads;
     if (tensor == problem.output_tensor()) {
@@ -238,11 +305,13 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
   return cycles;
 }
 
-// The records of the affine tensors (sliding_window.h), and their parents. Returns false, with
-// `cost` made infeasible, when a walk of rule 4a would exceed kMaxSlidingLoops loops.
-bool AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping& mapping,
-                         const mapping::TileTable& tiles, const NestAnalysis& nest,
-                         std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>& parent, Cost& cost) {
+// The records of the affine tensors (sliding_window.h), their parents, and the words the MACs
+// forward to each other (rule 7's link transfers, into `mac_link_transfers`). Returns the
+// violation when a walk of rule 4a would exceed kMaxSlidingLoops loops, else an ok result.
+template <typename RecordTable>
+mapping::CheckResult AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping& mapping,
+                                         const mapping::TileTable& tiles, const NestAnalysis& nest, Parents& parent,
+                                         RecordTable& records, PerTensor& mac_link_transfers) {
   const int num_levels = problem.num_levels();
   sliding_window::FlatNest flat_nest;
   sliding_window::BuildFlatNest(problem, mapping, flat_nest);
@@ -262,26 +331,24 @@ bool AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping
       check.tensor = static_cast<std::int8_t>(tensor);
       check.value = counts.too_many_loops;
       check.limit = mapping::kMaxSlidingLoops;
-      cost = InfeasibleCost(check);
-      return false;
+      return check;
     }
-    cost.link_transfers[tensor] = counts.mac_link_transfers;
+    mac_link_transfers[tensor] = counts.mac_link_transfers;
     int child_keeper = -1;
     for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
       if (!mapping.level(level_idx).Keeps(tensor)) continue;
       if (child_keeper >= 0) parent[child_keeper][tensor] = static_cast<std::int8_t>(level_idx);
       child_keeper = level_idx;
-      TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
-      record.kept = true;
-      record.tile_words = tiles.words[level_idx][tensor];
-      record.instances = nest.instances[level_idx];
       // Rule 6 for an input or weight: reads = content (plus rule 5b's sender reads), fills = share.
+      auto& record = records.at(level_idx, tensor);
+      record.tile_words = tiles.words[level_idx][tensor];
       record.reads = counts.reads[level_idx];
       record.fills = counts.fills[level_idx];
+      record.updates = 0;
       record.link_transfers = counts.link_transfers[level_idx];
     }
   }
-  return true;
+  return mapping::CheckResult{};
 }
 
 // Precision (mapping::Problem::packing): turns the records' element counts into words of each
@@ -289,43 +356,42 @@ bool AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping
 // whole words, before rule 8 rounds words to whole accesses. Rounding per action count, not per
 // tile transfer: a level packs consecutive elements of a stream into its words, and rule 8 rounds
 // per instance and action the same way (shared/validation/README.md).
-void PackRecords(const mapping::Problem& problem, Cost& cost) {
+template <typename RecordTable>
+void PackRecords(const mapping::Problem& problem, const mapping::Mapping& mapping, RecordTable& records) {
   for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
-    for (int tensor = 0; tensor < problem.num_tensors(); ++tensor) {
-      TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
+    ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
+      auto& record = records.at(level_idx, tensor);
       const mapping::Packing& packing = problem.packing(level_idx, tensor);
-      if (!record.kept || packing.unpacked()) continue;
+      if (packing.unpacked()) return;
       record.tile_words = packing.Words(record.tile_words);
       record.reads = packing.Words(record.reads);
       record.fills = packing.Words(record.fills);
       record.updates = packing.Words(record.updates);
       record.link_transfers = packing.Words(record.link_transfers);
-    }
+    });
   }
 }
 
-}  // namespace
-
-Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
-  // One named result on every path, so that it is constructed in place (NRVO) instead of copying
-  // a few kilobytes per evaluation.
-  Cost cost;
-  EvaluateInto(problem, mapping, cost);
-  return cost;
-}
-
-void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping::Mapping& mapping, Cost& cost) const {
+// The whole evaluation, shared by Evaluate and EvaluateScore so that both compute every number
+// with the same operations in the same order (Score must equal ScoreOf(Cost) bit for bit, and
+// energy sums are order-sensitive). With kWholeCost, `cost` (default-constructed) receives the
+// whole Cost; without, `cost` is unused and only the returned Score is computed, skipping the
+// per-level and per-tensor fields no search reads.
+template <bool kWholeCost>
+Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapping, Cost* cost) {
+  const auto infeasible = [&](const mapping::CheckResult& check) {
+    if constexpr (kWholeCost) *cost = InfeasibleCost(check);
+    return Score{.feasible = false, .violation = check.violation};
+  };
   if (problem.is_vector_op() && problem.compute_level() < 0) {
     // DESIGN §2.1.1: vector ops need a vector unit or a host.
-    cost.check.violation = mapping::Violation::kUnsupportedOp;
-    return;
+    mapping::CheckResult check;
+    check.violation = mapping::Violation::kUnsupportedOp;
+    return infeasible(check);
   }
   mapping::TileTable tiles;
   const mapping::CheckResult check = mapping::CheckMapping(mapping, problem, &tiles);
-  if (!check.ok()) {
-    cost.check = check;
-    return;
-  }
+  if (!check.ok()) return infeasible(check);
 
   const int num_levels = problem.num_levels();
   const int num_tensors = problem.num_tensors();
@@ -347,21 +413,25 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     MacOperandAccesses(problem, mapping, nest, compute_accesses, link_transfers);
   }
 
-  cost.feasible = true;
-  cost.check = check;
-  cost.num_levels = num_levels;
-  cost.num_tensors = num_tensors;
-  cost.compute_cycles = compute_cycles;
-  cost.link_transfers = link_transfers;  // zero past num_tensors; affine tensors: set below
-
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
   // next inner keeping level, or the MACs) and is served by its parent.
-  // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
-  std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels> parent;
+  Parents parent;
   for (std::array<std::int8_t, kMaxTensors>& row : parent) row.fill(-1);
+  // Evaluate writes the records straight into the Cost it returns; EvaluateScore into scratch.
+  std::conditional_t<kWholeCost, CostRecords, ScratchRecords> records = [&] {
+    if constexpr (kWholeCost) {
+      return CostRecords(*cost);
+    } else {
+      return ScratchRecords();
+    }
+  }();
   // Affine tensors (convolution inputs) take rules 4a, 5a and 5b; a problem without one skips this.
   const TensorMask affine = problem.affine_tensors();
-  if (affine != 0 && !AffineTensorRecords(problem, mapping, tiles, nest, parent, cost)) return;
+  if (affine != 0) {
+    const mapping::CheckResult walk =
+        AffineTensorRecords(problem, mapping, tiles, nest, parent, records, link_transfers);
+    if (!walk.ok()) return infeasible(walk);
+  }
   for (int tensor = 0; tensor < num_tensors; ++tensor) {
     if ((affine >> tensor) & 1u) continue;  // AffineTensorRecords
     const bool is_output = tensor == output;
@@ -387,10 +457,9 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
       const std::int64_t content = child_words * rel;
       const std::int64_t share = tile * nest.changes[level_idx][tensor];
       const bool is_outermost = level_idx == outermost_keeper;
-      TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
-      record.kept = true;
+      auto& record = records.at(level_idx, tensor);
       record.tile_words = tile;
-      record.instances = nest.instances[level_idx];
+      record.link_transfers = 0;
       if (is_output) {
         // First-read elision: the first update of each of the part(i,t) elements an instance
         // holds reads nothing, and the first delivery of each needs no fill.
@@ -399,6 +468,7 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
         record.reads = content - part;
         record.fills = is_outermost ? 0 : share - part;
       } else {
+        record.updates = 0;
         record.reads = content;
         record.fills = is_outermost ? 0 : share;
       }
@@ -408,18 +478,26 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
   }
 
   if (problem.packed()) {
-    PackRecords(problem, cost);
+    PackRecords(problem, mapping, records);
     // Only packing can push a record past kMaxRecordCount (see the top of this file).
     for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-      for (int tensor = 0; tensor < num_tensors; ++tensor) {
-        const TensorLevelCost& record = cost.levels[level_idx].tensors[tensor];
-        if ((record.tile_words | record.reads | record.fills | record.updates | record.link_transfers) >=
-            kMaxRecordCount) {
-          CountOverflow(level_idx, kMaxRecordCount, cost);
-          return;
-        }
-      }
+      bool overflow = false;
+      ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
+        const auto& record = records.at(level_idx, tensor);
+        overflow = overflow || (record.tile_words | record.reads | record.fills | record.updates |
+                                record.link_transfers) >= kMaxRecordCount;
+      });
+      if (overflow) return infeasible(CountOverflowCheck(level_idx, kMaxRecordCount));
     }
+  }
+
+  if constexpr (kWholeCost) {
+    cost->feasible = true;
+    cost->check = check;
+    cost->num_levels = num_levels;
+    cost->num_tensors = num_tensors;
+    cost->compute_cycles = compute_cycles;
+    cost->link_transfers = link_transfers;  // zero past num_tensors
   }
 
   // Rules 8 and 9, per level.
@@ -428,8 +506,6 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
   double levels_energy_pj = 0.0;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
     const mapping::LevelTable& table = problem.level(level_idx);
-    LevelCost& level = cost.levels[level_idx];
-    level.instances = nest.instances[level_idx];
     // Rule 9 follows Timeloop's double arithmetic on the levels with Timeloop's semantics: a
     // contraction (T = the compute cycles) on a level without honest buffering, and that has a
     // bandwidth at all. Elsewhere (vector ops, honest buffering) it stays exact.
@@ -442,11 +518,11 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     double read_demand = 0.0;
     double write_demand = 0.0;
     const double compute_cycles_double = static_cast<double>(compute_cycles);
+    const double instances = static_cast<double>(nest.instances[level_idx]);
     double energy_pj = 0.0;
-    for (int tensor = 0; tensor < num_tensors; ++tensor) {
-      TensorLevelCost& record = level.tensors[tensor];
-      if (!record.kept) continue;
-      level.used_words += record.tile_words;
+    // Tensor order: the bits of the mask from the lowest, as the sums above require.
+    ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
+      auto& record = records.at(level_idx, tensor);
       read_words += record.reads;
       write_words += record.fills + record.updates;
       if (timeloop_cycles) {
@@ -455,15 +531,19 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
       }
       // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
       const std::int64_t vector_words = table.vector_words;
-      record.energy_pj_per_instance = static_cast<double>(Accesses(record.reads, vector_words)) * table.read_pj +
-                                      static_cast<double>(Accesses(record.fills, vector_words)) * table.write_pj +
-                                      static_cast<double>(Accesses(record.updates, vector_words)) * table.update_pj;
-      record.energy_pj = record.energy_pj_per_instance * static_cast<double>(record.instances);
-      energy_pj += record.energy_pj;
-    }
-    level.read_words = read_words;
-    level.write_words = write_words;
-    level.energy_pj = energy_pj;
+      const double energy_pj_per_instance =
+          static_cast<double>(Accesses(record.reads, vector_words)) * table.read_pj +
+          static_cast<double>(Accesses(record.fills, vector_words)) * table.write_pj +
+          static_cast<double>(Accesses(record.updates, vector_words)) * table.update_pj;
+      const double tensor_energy_pj = energy_pj_per_instance * instances;
+      energy_pj += tensor_energy_pj;
+      if constexpr (kWholeCost) {
+        record.kept = true;
+        record.instances = nest.instances[level_idx];
+        record.energy_pj_per_instance = energy_pj_per_instance;
+        record.energy_pj = tensor_energy_pj;
+      }
+    });
     levels_energy_pj += energy_pj;
     // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance. On levels with
     // Timeloop's semantics, in Timeloop's doubles (TimeloopBandwidthCycles: its shared demand is
@@ -478,8 +558,17 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
     const std::int64_t shared_cycles =
         bandwidth_cycles(read_words + write_words, write_demand + read_demand, table.shared_bandwidth);
     const std::int64_t cycles = std::max({read_cycles, write_cycles, shared_cycles});
-    level.cycles = cycles;
-    level.bandwidth_bound = SlowestBandwidth(compute_cycles, read_cycles, write_cycles, shared_cycles);
+    if constexpr (kWholeCost) {
+      LevelCost& level = cost->levels[level_idx];
+      level.instances = nest.instances[level_idx];
+      ForEachTensor(mapping.level(level_idx).keeps(),
+                    [&](int tensor) { level.used_words += records.at(level_idx, tensor).tile_words; });
+      level.read_words = read_words;
+      level.write_words = write_words;
+      level.energy_pj = energy_pj;
+      level.cycles = cycles;
+      level.bandwidth_bound = SlowestBandwidth(compute_cycles, read_cycles, write_cycles, shared_cycles);
+    }
     if (cycles > slowest_cycles) {
       slowest_cycles = cycles;
       bounding_level = level_idx;
@@ -490,15 +579,19 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
   // single-buffered level move, so their transfer time adds to the compute cycles.
   std::int64_t stalled_cycles = compute_cycles;
   int worst_stall_level = kComputeBound;
+  std::int64_t worst_stall = 0;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
     if (!problem.level(level_idx).Stalls(mapping.level(level_idx).double_buffered())) continue;
-    const std::int64_t stall = SingleBufferStallCycles(problem, level_idx, parent, tiles, nest, cost);
-    LevelCost& level = cost.levels[level_idx];
-    level.stall_cycles = stall;
-    level.cycles = std::max(level.cycles, mapping::SaturatingAdd(compute_cycles, stall));
+    const std::int64_t stall = SingleBufferStallCycles(problem, level_idx, parent, tiles, nest, records);
+    if constexpr (kWholeCost) {
+      LevelCost& level = cost->levels[level_idx];
+      level.stall_cycles = stall;
+      level.cycles = std::max(level.cycles, mapping::SaturatingAdd(compute_cycles, stall));
+    }
     stalled_cycles = mapping::SaturatingAdd(stalled_cycles, stall);
-    if (worst_stall_level == kComputeBound || stall > cost.levels[worst_stall_level].stall_cycles) {
+    if (worst_stall_level == kComputeBound || stall > worst_stall) {
       worst_stall_level = level_idx;
+      worst_stall = stall;
     }
   }
   if (stalled_cycles > slowest_cycles) {
@@ -507,36 +600,66 @@ void DataflowModel::EvaluateInto(const mapping::Problem& problem, const mapping:
   }
 
   if (slowest_cycles >= kSaturatedCount) {
-    CountOverflow(bounding_level == kComputeBound ? -1 : bounding_level, kSaturatedCount, cost);
-    return;
+    return infeasible(CountOverflowCheck(bounding_level == kComputeBound ? -1 : bounding_level, kSaturatedCount));
   }
-  cost.bounding_level = bounding_level;
+  std::int64_t cycles = 0;
+  double mac_energy_pj = 0.0;
+  double vector_energy_pj = 0.0;
   if (is_vector_op) {
     // DESIGN §2.1.1: padded elements are computed too; useful operations exclude them.
     const double padded_elements = static_cast<double>(nest.output_iterations * nest.instances[num_levels]);
-    const double passes = problem.pass_dim() >= 0 ? static_cast<double>(problem.dim_size(problem.pass_dim())) : 1.0;
-    const double elements = static_cast<double>(problem.iteration_points()) / passes;
-    cost.cycles = slowest_cycles;
-    cost.vector_ops = elements * problem.vector_ops_per_element();
-    cost.vector_energy_pj = padded_elements * problem.vector_energy_pj_per_element();
-    cost.utilization = cost.vector_ops / (static_cast<double>(problem.vector_lanes()) *
-                                          problem.vector_ops_per_cycle_per_lane() * static_cast<double>(cost.cycles));
+    cycles = slowest_cycles;
+    vector_energy_pj = padded_elements * problem.vector_energy_pj_per_element();
+    if constexpr (kWholeCost) {
+      const double passes = problem.pass_dim() >= 0 ? static_cast<double>(problem.dim_size(problem.pass_dim())) : 1.0;
+      const double elements = static_cast<double>(problem.iteration_points()) / passes;
+      cost->vector_ops = elements * problem.vector_ops_per_element();
+      cost->utilization = cost->vector_ops / (static_cast<double>(problem.vector_lanes()) *
+                                              problem.vector_ops_per_cycle_per_lane() * static_cast<double>(cycles));
+    }
   } else {
     // DESIGN §2.5 rule 5: perfect overlap of levels (but single-buffered stalls), plus the array's
     // fill/drain once.
-    cost.cycles = slowest_cycles + problem.fill_latency_cycles();
-    cost.macs = problem.iteration_points();
-    cost.mac_instances = nest.instances[num_levels];
-    cost.padded_macs = compute_cycles * cost.mac_instances;
+    cycles = slowest_cycles + problem.fill_latency_cycles();
+    const std::int64_t mac_instances = nest.instances[num_levels];
+    const std::int64_t padded_macs = compute_cycles * mac_instances;
     // Rule 8: MAC energy = MACs × energy per MAC; padded MACs are executed, so they are charged.
-    cost.mac_energy_pj = static_cast<double>(cost.padded_macs) * problem.mac_energy_pj();
-    cost.utilization = static_cast<double>(cost.macs) /
-                       (static_cast<double>(problem.mac_instances()) * static_cast<double>(cost.cycles));
+    mac_energy_pj = static_cast<double>(padded_macs) * problem.mac_energy_pj();
+    if constexpr (kWholeCost) {
+      cost->macs = problem.iteration_points();
+      cost->mac_instances = mac_instances;
+      cost->padded_macs = padded_macs;
+      cost->utilization = static_cast<double>(cost->macs) /
+                          (static_cast<double>(problem.mac_instances()) * static_cast<double>(cycles));
+    }
   }
-  cost.static_energy_pj = static_cast<double>(cost.cycles) * problem.static_energy_pj_per_cycle();
-  cost.energy_pj = levels_energy_pj + cost.mac_energy_pj + cost.vector_energy_pj + cost.static_energy_pj;
-  cost.edp_pj_cycles = cost.energy_pj * static_cast<double>(cost.cycles);
-  cost.padding_waste = check.padding_waste;
+  const double static_energy_pj = static_cast<double>(cycles) * problem.static_energy_pj_per_cycle();
+  const double energy_pj = levels_energy_pj + mac_energy_pj + vector_energy_pj + static_energy_pj;
+  if constexpr (kWholeCost) {
+    cost->bounding_level = bounding_level;
+    cost->cycles = cycles;
+    cost->mac_energy_pj = mac_energy_pj;
+    cost->vector_energy_pj = vector_energy_pj;
+    cost->static_energy_pj = static_energy_pj;
+    cost->energy_pj = energy_pj;
+    cost->edp_pj_cycles = energy_pj * static_cast<double>(cycles);
+    cost->padding_waste = check.padding_waste;
+  }
+  return Score{.feasible = true, .violation = check.violation, .cycles = cycles, .energy_pj = energy_pj};
+}
+
+}  // namespace
+
+Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  // One named result on every path, so that it is constructed in place (NRVO) instead of copying
+  // a few kilobytes per evaluation.
+  Cost cost;
+  EvaluateCore<true>(problem, mapping, &cost);
+  return cost;
+}
+
+Score DataflowModel::EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  return EvaluateCore<false>(problem, mapping, nullptr);
 }
 
 }  // namespace loopfront::cost

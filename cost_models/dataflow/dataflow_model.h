@@ -18,7 +18,7 @@
 //    energy = elements × ops per element × energy per op; the bandwidth roofline and all access
 //    rules are the same as for contractions.
 //
-// Thread-safety: stateless; Evaluate is const, re-entrant and allocation-free.
+// Thread-safety: stateless; Evaluate and EvaluateScore are const, re-entrant and allocation-free.
 #pragma once
 
 #include <string_view>
@@ -34,12 +34,11 @@ class DataflowModel final : public CostModel {
       "data-reuse analysis of the loop nest with a per-level bandwidth roofline; exact against Timeloop";
 
   Cost Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const override;
+  // ScoreOf(Evaluate(problem, mapping)) bit for bit (one templated core computes both), without
+  // building the per-level records of the Cost.
+  Score EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const override;
   std::string_view name() const override { return kName; }
   std::string_view description() const override { return kDescription; }
-
- private:
-  // Fills a default-constructed `cost`.
-  void EvaluateInto(const mapping::Problem& problem, const mapping::Mapping& mapping, Cost& cost) const;
 };
 
 }  // namespace loopfront::cost

@@ -64,6 +64,24 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
   }
   SlotFactors factors;
   ComputeSlotFactors(genome, factors);
+  // counts[dim][slot]: how many free factors of the dim the genome puts in the slot, kept up to date
+  // with every move, so that counting the candidates of a move and finding the drawn one cost
+  // O(dims) plus one dim's factors instead of a scan of every factor (the draws and the factor
+  // picked are those of the scan: dims ascending, then factor index ascending).
+  std::array<std::array<std::uint8_t, kMaxSlots>, kMaxDims> counts;
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    counts[dim].fill(0);
+    const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
+    for (int index = 0; index < num_factors; ++index) ++counts[dim][genome.factor_slots[dim][index]];
+  }
+  // The index of the `pick`-th free factor of `dim` (in index order) that `matches` its slot.
+  auto find_factor = [&](int dim, int pick, auto matches) {
+    const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
+    for (int index = 0; index < num_factors; ++index) {
+      if (matches(static_cast<int>(genome.factor_slots[dim][index])) && pick-- == 0) return index;
+    }
+    return -1;
+  };
   // Fanout: move spatial factors out of an overflowing axis to a temporal slot of the same level,
   // or the nearest open one outward.
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
@@ -73,30 +91,20 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
       for (int dim = 0; dim < num_dims_; ++dim) product *= factors[slot][dim];
       while (product > slot_fanout_[slot]) {
         int count = 0;
-        for (int dim = 0; dim < num_dims_; ++dim) {
-          const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
-          for (int index = 0; index < num_factors; ++index) count += genome.factor_slots[dim][index] == slot;
-        }
+        for (int dim = 0; dim < num_dims_; ++dim) count += counts[dim][slot];
         if (count == 0) return false;
         int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
-        int moved_dim = -1;
-        int moved_index = -1;
-        for (int dim = 0; dim < num_dims_ && moved_dim < 0; ++dim) {
-          const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
-          for (int index = 0; index < num_factors; ++index) {
-            if (genome.factor_slots[dim][index] == slot && pick-- == 0) {
-              moved_dim = dim;
-              moved_index = index;
-              break;
-            }
-          }
-        }
+        int moved_dim = 0;
+        while (pick >= counts[moved_dim][slot]) pick -= counts[moved_dim++][slot];
+        const int moved_index = find_factor(moved_dim, pick, [slot](int factor_slot) { return factor_slot == slot; });
         const int same_level = SlotId(level_idx, SlotKind::kTemporal);
         const int target =
             OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
         if (target < 0) return false;
         const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
         MoveFactor(moved_dim, moved_index, target, genome);
+        --counts[moved_dim][slot];
+        ++counts[moved_dim][target];
         factors[slot][moved_dim] /= prime;
         factors[target][moved_dim] *= prime;
         product /= prime;
@@ -105,16 +113,24 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
   }
   // Capacity, innermost level first: moving a factor from level ≥ l to a level < l leaves the
   // tiles of the levels above l unchanged, so one pass suffices.
-  std::array<std::array<std::int64_t, kMaxDims>, kMaxLevels + 1> inside{};  // Π factors at levels ≥ l
-  auto recompute_inside = [&](int dim) {
-    inside[num_levels_][dim] = 1;
-    for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
+  // inside[l][dim]: Π factors of the dim at levels ≥ l (rows of dims ≥ num_dims_ are never read).
+  std::array<std::array<std::int64_t, kMaxDims>, kMaxLevels + 1> inside;
+  // Recomputes inside[l][dim] for from_level ≥ l > to_level (those above from_level are current).
+  auto recompute_inside = [&](int dim, int from_level, int to_level) {
+    for (int level_idx = from_level; level_idx > to_level; --level_idx) {
       const int slot = SlotId(level_idx, SlotKind::kTemporal);
       inside[level_idx][dim] =
           inside[level_idx + 1][dim] * factors[slot][dim] * factors[slot + 1][dim] * factors[slot + 2][dim];
     }
   };
-  for (int dim = 0; dim < num_dims_; ++dim) recompute_inside(dim);
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    inside[num_levels_][dim] = 1;
+    recompute_inside(dim, num_levels_ - 1, -1);
+  }
+  // Per dim, its free factors at the current level or inside it, temporal and spatial; a dim with
+  // no open temporal slot outside the level has no candidates and counts none.
+  std::array<int, kMaxDims> temporal_inside;
+  std::array<int, kMaxDims> spatial_inside;
   for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
     const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
@@ -123,54 +139,59 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
     for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
       relevant_dims = static_cast<DimMask>(relevant_dims | problem_.tensor_dims(__builtin_ctz(mask)));
     }
+    bool counted = false;
     while (true) {
       const std::int64_t needed = problem_.TileWordsAt(
           level_idx, kept, [&](int tensor) { return mapping::TileWords(problem_, tensor, inside[level_idx]); });
       if (needed <= capacity) break;
+      if (!counted) {
+        counted = true;
+        for (DimMask dims = relevant_dims; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+          const int dim = __builtin_ctz(dims);
+          temporal_inside[dim] = 0;
+          spatial_inside[dim] = 0;
+          if (NearestOuterTemporalSlot(dim, level_idx) < 0) continue;
+          for (int inner = level_idx; inner < num_levels_; ++inner) {
+            const int slot = SlotId(inner, SlotKind::kTemporal);
+            temporal_inside[dim] += counts[dim][slot];
+            spatial_inside[dim] += counts[dim][slot + 1] + counts[dim][slot + 2];
+          }
+        }
+      }
       // Candidates: free factors of relevant dims at this level or inside it that have an open
       // temporal slot outside; temporal ones first (they keep the parallelism).
       int temporal_count = 0;
       int spatial_count = 0;
       for (DimMask dims = relevant_dims; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
         const int dim = __builtin_ctz(dims);
-        if (NearestOuterTemporalSlot(dim, level_idx) < 0) continue;
-        const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
-        for (int index = 0; index < num_factors; ++index) {
-          const int slot = genome.factor_slots[dim][index];
-          if (SlotLevel(slot) < level_idx) continue;
-          if (SlotKindOf(slot) == SlotKind::kTemporal) {
-            ++temporal_count;
-          } else {
-            ++spatial_count;
-          }
-        }
+        temporal_count += temporal_inside[dim];
+        spatial_count += spatial_inside[dim];
       }
       if (temporal_count + spatial_count == 0) return false;
       const bool temporal = temporal_count > 0;
+      std::array<int, kMaxDims>& candidates = temporal ? temporal_inside : spatial_inside;
       int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(temporal ? temporal_count : spatial_count)));
-      int moved_dim = -1;
-      int moved_index = -1;
-      for (DimMask dims = relevant_dims; dims != 0 && moved_dim < 0; dims &= static_cast<DimMask>(dims - 1)) {
-        const int dim = __builtin_ctz(dims);
-        if (NearestOuterTemporalSlot(dim, level_idx) < 0) continue;
-        const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
-        for (int index = 0; index < num_factors; ++index) {
-          const int slot = genome.factor_slots[dim][index];
-          if (SlotLevel(slot) < level_idx || (SlotKindOf(slot) == SlotKind::kTemporal) != temporal) continue;
-          if (pick-- == 0) {
-            moved_dim = dim;
-            moved_index = index;
-            break;
-          }
-        }
+      DimMask dims = relevant_dims;
+      int moved_dim = __builtin_ctz(dims);
+      while (pick >= candidates[moved_dim]) {
+        pick -= candidates[moved_dim];
+        dims &= static_cast<DimMask>(dims - 1);
+        moved_dim = __builtin_ctz(dims);
       }
+      const int moved_index = find_factor(moved_dim, pick, [level_idx, temporal](int factor_slot) {
+        return SlotLevel(factor_slot) >= level_idx && (SlotKindOf(factor_slot) == SlotKind::kTemporal) == temporal;
+      });
       const int source = genome.factor_slots[moved_dim][moved_index];
       const int target = NearestOuterTemporalSlot(moved_dim, level_idx);
       const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
       MoveFactor(moved_dim, moved_index, target, genome);
+      --counts[moved_dim][source];
+      ++counts[moved_dim][target];
+      --candidates[moved_dim];
       factors[source][moved_dim] /= prime;
       factors[target][moved_dim] *= prime;
-      recompute_inside(moved_dim);
+      // A move from level s ≥ l to level t < l changes inside[] of the levels in (t, s] only.
+      recompute_inside(moved_dim, SlotLevel(source), SlotLevel(target));
     }
   }
   return true;
