@@ -235,6 +235,7 @@ class CostRecords {
  private:
   Cost& cost_;
 };
+
 // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
 using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
 
