@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
-#include <utility>
 
 #include "cost_models/dataflow/sliding_window.h"
 #include "loopfront/mapping/check.h"
@@ -51,13 +50,7 @@ inline void ForEachTensor(TensorMask mask, Function function) {
 
 // Whole physical accesses for `words` words (rule 8); most levels move one word per access.
 inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words) {
-  if (vector_words == 1) return words;
-  // Most access widths are powers of two (every preset's): there the same quotient is a shift,
-  // as a 64-bit division takes tens of cycles and this runs three times per kept tensor and level.
-  if ((vector_words & (vector_words - 1)) == 0 && words >= 0) {
-    return (words + vector_words - 1) >> __builtin_ctzll(static_cast<unsigned long long>(vector_words));
-  }
-  return (words + vector_words - 1) / vector_words;
+  return vector_words == 1 ? words : (words + vector_words - 1) / vector_words;
 }
 
 // max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
@@ -106,19 +99,6 @@ struct NestAnalysis {
   std::int64_t output_iterations = 1;
 };
 
-// Calls function(std::integral_constant<int, tensor>) for every tensor index below kMaxTensors,
-// unrolled at compile time: rows of kMaxTensors locals indexed this way stay in registers (GCC's
-// scalar replacement needs constant indices before its loop unrolling runs). Indexed by a mask's
-// set bits instead, they lived in memory, and copying a row just written element by element
-// stalled the store-to-load forwarding on this hot path.
-template <typename Function>
-inline void ForEveryTensorIndex(Function function) {
-  [&]<int... kTensor>(std::integer_sequence<int, kTensor...>) {
-    (function(std::integral_constant<int, kTensor>{}), ...);
-  }(std::make_integer_sequence<int, kMaxTensors>{});
-}
-
-// Bits past num_tensors are never set in a dim's tensor mask.
 void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mapping, NestAnalysis& nest) {
   const int num_levels = problem.num_levels();
   PerTensor changes;
@@ -131,10 +111,8 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
   const int pass_dim = problem.pass_dim();
   std::int64_t instances = 1;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    ForEveryTensorIndex([&](auto tensor) {
-      nest.changes[level_idx][tensor] = changes[tensor];
-      nest.temporal_outside[level_idx][tensor] = temporal_indexing[tensor];
-    });
+    nest.changes[level_idx] = changes;
+    nest.temporal_outside[level_idx] = temporal_indexing;
     nest.instances[level_idx] = instances;
     const mapping::LevelMapping& level = mapping.level(level_idx);
     // Rule 4: every level's loops count, including those of levels that bypass t. A factor-1 loop
@@ -143,25 +121,19 @@ void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mappin
       if (loop.factor == 1) continue;
       all_temporal *= loop.factor;
       if (loop.dim != pass_dim) all_temporal_output *= loop.factor;
-      const TensorMask indexed = problem.dim_tensors(loop.dim);
-      ForEveryTensorIndex([&](auto tensor) {
-        if (((indexed >> tensor) & 1u) == 0) return;
+      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
         changes[tensor] = tensor == output ? all_temporal_output : all_temporal;
         temporal_indexing[tensor] *= loop.factor;
       });
     }
-    PerTensor spatial;
+    PerTensor& spatial = nest.spatial_here[level_idx];
     spatial.fill(1);
     for (const mapping::SpatialLoop& loop : level.spatial()) {
       instances *= loop.factor;
-      const TensorMask indexed = problem.dim_tensors(loop.dim);
-      ForEveryTensorIndex([&](auto tensor) {
-        if (((indexed >> tensor) & 1u) != 0) spatial[tensor] *= loop.factor;
-      });
+      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) { spatial[tensor] *= loop.factor; });
     }
-    ForEveryTensorIndex([&](auto tensor) { nest.spatial_here[level_idx][tensor] = spatial[tensor]; });
   }
-  ForEveryTensorIndex([&](auto tensor) { nest.changes[num_levels][tensor] = changes[tensor]; });
+  nest.changes[num_levels] = changes;
   nest.instances[num_levels] = instances;
   nest.iterations = all_temporal;
   nest.output_iterations = all_temporal_output;
@@ -263,6 +235,7 @@ class CostRecords {
  private:
   Cost& cost_;
 };
+
 // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
 using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
 

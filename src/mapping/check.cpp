@@ -231,26 +231,47 @@ CheckResult CheckStructure(const Mapping& mapping, const Problem& problem) {
   return result;
 }
 
-void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& tiles) {
-  // Rule 1 per dim first: F_D, the product of dim D's factors at the level and inside it, then
-  // each tensor's tile from its dims' F_D (TileWords: the product, or an affine tensor's bounding
-  // box). The same integer products as multiplying each tensor's tile loop by loop, in another
-  // order (exact: tiles stay below the 2^52 padded points CheckStructure allows), but with one
-  // multiplication per loop instead of one per loop and tensor, and no whole-row copies of a
-  // table just written element by element (a stalled store-to-load forward on this hot path).
-  const int num_levels = problem.num_levels();
-  const int num_tensors = problem.num_tensors();
-  std::array<std::int64_t, kMaxDims> dim_extent;
-  dim_extent.fill(1);
-  for (int tensor = 0; tensor < kMaxTensors; ++tensor) tiles.words[num_levels][tensor] = 1;
-  for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
+namespace {
+
+void ComputeAffineTiles(const Mapping& mapping, const Problem& problem, TileTable& tiles) {
+  // Rule 1 for an affine tensor: Π over its indices of Σ coef × (F_D − 1) + 1, where F_D is the
+  // product of dim D's factors at the level and inside it (the bounding box of the positions).
+  std::array<std::int64_t, kMaxDims> dim_product;
+  dim_product.fill(1);
+  for (int level_idx = problem.num_levels() - 1; level_idx >= 0; --level_idx) {
     const LevelMapping& level = mapping.level(level_idx);
-    for (const TemporalLoop& loop : level.temporal()) dim_extent[loop.dim] *= loop.factor;
-    for (const SpatialLoop& loop : level.spatial()) dim_extent[loop.dim] *= loop.factor;
-    for (int tensor = 0; tensor < num_tensors; ++tensor) {
-      tiles.words[level_idx][tensor] = TileWords(problem, tensor, dim_extent);
+    for (const TemporalLoop& loop : level.temporal()) dim_product[loop.dim] *= loop.factor;
+    for (const SpatialLoop& loop : level.spatial()) dim_product[loop.dim] *= loop.factor;
+    for (TensorMask mask = problem.affine_tensors(); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+      const int tensor = __builtin_ctz(mask);
+      tiles.words[level_idx][tensor] = AffineBoxWords(problem.affine(tensor), dim_product);
     }
   }
+}
+
+}  // namespace
+
+void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& tiles) {
+  const int num_levels = problem.num_levels();
+  // Whole fixed-size rows are copied (entries past num_tensors are unused): cheaper than
+  // variable-length copies on this hot path.
+  tiles.words[num_levels].fill(1);
+  for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
+    std::array<std::int64_t, kMaxTensors> tile = tiles.words[level_idx + 1];
+    const LevelMapping& level = mapping.level(level_idx);
+    for (const TemporalLoop& loop : level.temporal()) {
+      for (TensorMask mask = problem.dim_tensors(loop.dim); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+        tile[__builtin_ctz(mask)] *= loop.factor;
+      }
+    }
+    for (const SpatialLoop& loop : level.spatial()) {
+      for (TensorMask mask = problem.dim_tensors(loop.dim); mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+        tile[__builtin_ctz(mask)] *= loop.factor;
+      }
+    }
+    tiles.words[level_idx] = tile;
+  }
+  if (problem.affine_tensors() != 0) ComputeAffineTiles(mapping, problem, tiles);
 }
 
 CheckResult CheckCapacity(const Mapping& mapping, const Problem& problem, const TileTable& tiles) {

@@ -6,9 +6,8 @@
 // search::Mapspace (Sample, with and without Repair, so infeasible ones are included) on every
 // preset architecture, for a matmul, a bmm, a convolution (affine input tensor), two vector ops
 // and a packed-precision matmul.
-#include <catch2/catch.hpp>
-
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,17 +29,14 @@ using loopfront::cost::Score;
 using loopfront::mapping::Problem;
 
 // Every preset of architectures/*.yaml.
-constexpr std::string_view kPresets[] = {"gemmini",     "gemmini-ibert", "gemmini-survey-model",
+constexpr std::string_view kPresets[] = {"gemmini",      "gemmini-ibert", "gemmini-survey-model",
                                          "eyeriss-like", "simba-like",    "tpu-like"};
 
 // Small enough that many sampled tiles fit the presets' buffers, so both feasible and infeasible
 // mappings are drawn; BERT-like shapes otherwise (docs/mappings.md for the op specs).
 constexpr std::string_view kOps[] = {
-    "matmul m=128 n=768 k=768",
-    "bmm h=12 m=128 n=128 k=64",
-    "conv c=16 m=32 p=14 q=14 r=3 s=3 stride=2",
-    "softmax h=12 m=128 n=128",
-    "layernorm m=128 n=768",
+    "matmul m=128 n=768 k=768", "bmm h=12 m=128 n=128 k=64", "conv c=16 m=32 p=14 q=14 r=3 s=3 stride=2",
+    "softmax h=12 m=128 n=128", "layernorm m=128 n=768",
 };
 
 // Samples per problem and Repair setting: 6 presets × 6 problems × 2 × 3,000 = 216,000 mappings
