@@ -28,8 +28,6 @@ std::int8_t CheckedDim(int dim) {
 
 }  // namespace
 
-void LevelMapping::AddTemporal(int dim, std::int64_t factor) { InsertTemporal(num_temporal_, dim, factor); }
-
 void LevelMapping::InsertTemporal(int position, int dim, std::int64_t factor) {
   if (num_temporal_ >= kMaxTemporalLoopsPerLevel) {
     throw util::InternalError(fmt::format("more than {} temporal loops on one level", kMaxTemporalLoopsPerLevel));
@@ -47,12 +45,12 @@ void LevelMapping::EraseTemporal(int position) {
   temporal_[num_temporal_] = TemporalLoop{};
 }
 
-void LevelMapping::AddSpatial(int dim, std::int64_t factor, Axis axis) {
+void LevelMapping::ThrowBadSpatial(int dim, std::int64_t factor) const {
   if (num_spatial_ >= kMaxSpatialLoopsPerLevel) {
     throw util::InternalError(fmt::format("more than {} spatial loops on one level", kMaxSpatialLoopsPerLevel));
   }
-  spatial_[num_spatial_] = SpatialLoop{.dim = CheckedDim(dim), .axis = axis, .factor = CheckedFactor(factor)};
-  ++num_spatial_;
+  CheckedDim(dim);  // throws when the dim is out of range; else the factor is (LoopFits failed)
+  throw util::InternalError(fmt::format("loop factor {} out of range", factor));
 }
 
 void LevelMapping::EraseSpatial(int position) {
@@ -67,6 +65,23 @@ void LevelMapping::ClearLoops() {
   spatial_ = {};
   num_temporal_ = 0;
   num_spatial_ = 0;
+}
+
+void LevelMapping::Clear() {
+  for (int index = 0; index < num_temporal_; ++index) temporal_[index] = TemporalLoop{};
+  for (int index = 0; index < num_spatial_; ++index) spatial_[index] = SpatialLoop{};
+  num_temporal_ = 0;
+  num_spatial_ = 0;
+  keeps_ = 0;
+  double_buffered_ = false;
+}
+
+void Mapping::Reset(int num_levels) {
+  if (num_levels < 0 || num_levels > kMaxLevels) {
+    throw util::InternalError(fmt::format("a mapping has 0 to {} levels, got {}", kMaxLevels, num_levels));
+  }
+  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) levels_[level_idx].Clear();
+  num_levels_ = num_levels;
 }
 
 Mapping::Mapping(int num_levels) {

@@ -86,7 +86,7 @@ void Mapspace::Decode(const Genome& genome, mapping::Mapping& mapping) const {
   SlotFactors factors;
   ComputeSlotFactors(genome, factors);
   const int pass_level = pass_dim_ >= 0 ? PassLevel(factors) : -1;
-  mapping = mapping::Mapping(num_levels_);
+  mapping.Reset(num_levels_);
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
     mapping::LevelMapping& level = mapping.level(level_idx);
     const int temporal_slot = SlotId(level_idx, SlotKind::kTemporal);

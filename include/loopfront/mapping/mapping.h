@@ -31,6 +31,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,15 +69,32 @@ class LevelMapping {
   bool Keeps(int tensor) const { return (keeps_ >> tensor) & 1u; }
 
   // Append as the innermost temporal loop / another spatial loop. Throw util::InternalError when
-  // the level is full (kMaxTemporalLoopsPerLevel, kMaxSpatialLoopsPerLevel): callers that take
-  // user input check the count first and report a ConfigError.
-  void AddTemporal(int dim, std::int64_t factor);
-  void AddSpatial(int dim, std::int64_t factor, Axis axis);
+  // the level is full (kMaxTemporalLoopsPerLevel, kMaxSpatialLoopsPerLevel), the dim is not below
+  // kMaxDims or the factor is not in [1, 2^31): callers that take user input check first and report
+  // a ConfigError. Inline, because the mapspace's Decode appends every loop of every mapping a
+  // search evaluates: the checks are a few compares, the throwing path is out of line.
+  void AddTemporal(int dim, std::int64_t factor) {
+    if (num_temporal_ >= kMaxTemporalLoopsPerLevel || !LoopFits(dim, factor)) [[unlikely]] {
+      InsertTemporal(num_temporal_, dim, factor);  // throws, naming what is wrong
+      return;
+    }
+    temporal_[num_temporal_++] =
+        TemporalLoop{.dim = static_cast<std::int8_t>(dim), .factor = static_cast<std::int32_t>(factor)};
+  }
+  void AddSpatial(int dim, std::int64_t factor, Axis axis) {
+    if (num_spatial_ >= kMaxSpatialLoopsPerLevel || !LoopFits(dim, factor)) [[unlikely]] {
+      ThrowBadSpatial(dim, factor);
+    }
+    spatial_[num_spatial_++] =
+        SpatialLoop{.dim = static_cast<std::int8_t>(dim), .axis = axis, .factor = static_cast<std::int32_t>(factor)};
+  }
   // Insert at `position` (0 = outermost) / remove the loop at `position`.
   void InsertTemporal(int position, int dim, std::int64_t factor);
   void EraseTemporal(int position);
   void EraseSpatial(int position);
   void ClearLoops();
+  // No loops, no keeps, single-buffered (a default LevelMapping), clearing only the entries in use.
+  void Clear();
   void SetKeeps(TensorMask keeps) { keeps_ = keeps; }
   void SetKeep(int tensor, bool keep) {
     keeps_ = static_cast<TensorMask>(keep ? (keeps_ | (1u << tensor)) : (keeps_ & ~(1u << tensor)));
@@ -85,6 +103,11 @@ class LevelMapping {
   bool operator==(const LevelMapping&) const = default;
 
  private:
+  static constexpr bool LoopFits(int dim, std::int64_t factor) {
+    return dim >= 0 && dim < kMaxDims && factor >= 1 && factor <= std::numeric_limits<std::int32_t>::max();
+  }
+  [[noreturn]] void ThrowBadSpatial(int dim, std::int64_t factor) const;
+
   std::array<TemporalLoop, kMaxTemporalLoopsPerLevel> temporal_{};
   std::array<SpatialLoop, kMaxSpatialLoopsPerLevel> spatial_{};
   std::uint8_t num_temporal_ = 0;
@@ -98,6 +121,11 @@ class Mapping {
   Mapping() = default;
   // `num_levels` empty levels that keep nothing. Throws util::InternalError above kMaxLevels.
   explicit Mapping(int num_levels);
+
+  // Makes this Mapping(num_levels) in place: clears only the levels and loops in use, instead of
+  // building and copying a whole (about 1 KB) Mapping; what the mapspace's Decode does per genome.
+  // Throws util::InternalError above kMaxLevels.
+  void Reset(int num_levels);
 
   int num_levels() const { return num_levels_; }
   const LevelMapping& level(int level_idx) const { return levels_[level_idx]; }

@@ -38,10 +38,8 @@ struct StreamOp {
 // genes and their mutation take part); Q×K^T per head; a softmax (a vector op, with the synthetic
 // `pass` dim); a ResNet-50 3×3 conv (an affine input tile).
 constexpr StreamOp kOps[] = {
-    {"wq", "matmul m=512 n=768 k=768"},
-    {"vit_wq", "matmul m=197 n=768 k=768"},
-    {"qk", "bmm h=12 m=512 n=512 k=64"},
-    {"softmax", "softmax h=12 m=512 n=512"},
+    {"wq", "matmul m=512 n=768 k=768"},           {"vit_wq", "matmul m=197 n=768 k=768"},
+    {"qk", "bmm h=12 m=512 n=512 k=64"},          {"softmax", "softmax h=12 m=512 n=512"},
     {"conv", "conv c=64 m=64 p=56 q=56 r=3 s=3"},
 };
 constexpr const char* kArchitectures[] = {"gemmini", "simba-like", "eyeriss-like"};
