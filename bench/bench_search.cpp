@@ -164,7 +164,7 @@ struct QualityCase {
 };
 
 constexpr QualityCase kQualityCases[] = {
-    {0, "gemmini"}, {1, "gemmini"}, {2, "gemmini"}, {3, "gemmini"},
+    {0, "gemmini"},    {1, "gemmini"},    {2, "gemmini"},    {3, "gemmini"},
     {0, "simba-like"}, {1, "simba-like"}, {2, "simba-like"}, {3, "simba-like"},
 };
 
@@ -254,9 +254,10 @@ void BM_Quality(benchmark::State& state) {
     }
   }
   std::sort(ratios.begin(), ratios.end());
-  state.SetLabel(fmt::format("{} {} {:.2f}{}", CaseLabel(quality_case), searcher_name,
-                             evaluations_per_second > 0 ? seconds * static_cast<double>(evaluations_per_second) : seconds,
-                             evaluations_per_second > 0 ? " evals" : "s"));
+  state.SetLabel(evaluations_per_second > 0
+                     ? fmt::format("{} {} {:.0f} evals", CaseLabel(quality_case), searcher_name,
+                                   seconds * static_cast<double>(evaluations_per_second))
+                     : fmt::format("{} {} {:.2f}s", CaseLabel(quality_case), searcher_name, seconds));
   state.counters["worst_ratio"] = ratios.back();
   // The median of an even count: the mean of the two middle seeds.
   state.counters["median_ratio"] = 0.5 * (ratios[kQualitySeeds / 2 - 1] + ratios[kQualitySeeds / 2]);
