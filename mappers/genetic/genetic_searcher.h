@@ -13,12 +13,13 @@
 // Every feasible child also enters the run's Pareto archive, which is the result.
 //
 // Restarts (not in the paper): elitist survival converges — in a race against Timeloop's mapper
-// (issue 16) seeds 1–10 stopped improving within 0.25 s, the worst at 1.5–1.8× the best-known EDP.
+// (issue 16) seeds 1–5 stopped improving within 0.25 s, the worst at 1.78× the best-known EDP.
 // When no child has survived into the population's first front for `restart_stall` generations,
 // the population is re-sampled from scratch (the archive keeps every point found), so a run of many
 // generations is a sequence of independent converged populations rather than one. The default, 20
-// generations, brought the worst of seeds 1–10 within 0.1% of the best known at 0.3 M evaluations on
-// those ops (measured on the race's Timeloop inputs; mappers/genetic/README.md has the numbers).
+// generations, brought the worst of seeds 1–10 within 2% of the best known (0.1% on all but one op)
+// at 0.3 M evaluations on those ops (measured on the race's Timeloop inputs; mappers/genetic/README.md
+// has the numbers).
 //
 // Step = one generation; child i of generation g draws from DeriveSeed(seed, {g, i}) (parents are
 // read-only during the generation; a restart's samples draw from the same streams), and restarts
