@@ -125,7 +125,6 @@ const Individual& Tournament(const std::vector<Individual>& population, util::Rn
   return second.crowding > first.crowding ? second : first;
 }
 
-
 }  // namespace
 
 std::vector<util::ParamSpec> GeneticSearcher::Params() {
@@ -136,6 +135,9 @@ std::vector<util::ParamSpec> GeneticSearcher::Params() {
       {"mutations", util::ParamType::kDouble, 1.0, 0, 16,
        "mean mutations per child (the integer part always, one more with the fractional part's probability)"},
       {"repair", util::ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of children"},
+      {"restart_stall", util::ParamType::kInt, kDefaultRestartStall, 0, 1'000'000'000,
+       "generations in which no child survives in the first front before the population is re-sampled "
+       "(the archive keeps every point found; 0 = never)"},
   };
 }
 
@@ -143,7 +145,8 @@ GeneticSearcher::GeneticSearcher(const util::ParamValues& params)
     : population_(params.Int("population")),
       crossover_probability_(params.Double("crossover_probability")),
       mutations_(params.Double("mutations")),
-      repair_(params.Bool("repair")) {}
+      repair_(params.Bool("repair")),
+      restart_stall_(params.Int("restart_stall")) {}
 
 namespace {
 
@@ -152,7 +155,7 @@ namespace {
 class GeneticSteps final : public StepSearch {
  public:
   GeneticSteps(const Mapspace& mapspace, const SearchOptions& options, std::int64_t population,
-               double crossover_probability, double mutations, bool repair)
+               double crossover_probability, double mutations, bool repair, std::int64_t restart_stall)
       : mapspace_(mapspace),
         objective_(options.objective),
         seed_(options.seed),
@@ -161,6 +164,7 @@ class GeneticSteps final : public StepSearch {
         whole_mutations_(static_cast<int>(std::floor(mutations))),
         extra_mutation_(mutations - std::floor(mutations)),
         repair_(repair),
+        restart_stall_(restart_stall),
         children_(static_cast<std::size_t>(population)) {
     parents_.reserve(static_cast<std::size_t>(population));
     pool_.reserve(2 * static_cast<std::size_t>(population));
@@ -204,8 +208,22 @@ class GeneticSteps final : public StepSearch {
     pool_.insert(pool_.end(), children_.begin(), children_.begin() + static_cast<std::ptrdiff_t>(count));
     survival_.Rank(pool_);
     const std::size_t survivors = std::min(static_cast<std::size_t>(population_), pool_.size());
+    const std::size_t num_parents = parents_.size();
+    bool child_in_front = false;
     parents_.clear();
-    for (std::size_t position = 0; position < survivors; ++position) parents_.push_back(pool_[survival_.order()[position]]);
+    for (std::size_t position = 0; position < survivors; ++position) {
+      const int pool_index = survival_.order()[position];
+      child_in_front |= static_cast<std::size_t>(pool_index) >= num_parents && pool_[pool_index].rank == 0;
+      parents_.push_back(pool_[pool_index]);
+    }
+    stalled_generations_ = child_in_front ? 0 : stalled_generations_ + 1;
+    if (restart_stall_ > 0 && stalled_generations_ >= restart_stall_) {
+      // Restart: the population has converged (no child has reached its first front for
+      // restart_stall generations). The next Ask samples a fresh one; the run's archive keeps
+      // everything found so far.
+      parents_.clear();
+      stalled_generations_ = 0;
+    }
     ++generation_;
     return improved;
   }
@@ -219,6 +237,8 @@ class GeneticSteps final : public StepSearch {
   int whole_mutations_;
   double extra_mutation_;
   bool repair_;
+  std::int64_t restart_stall_;
+  std::int64_t stalled_generations_ = 0;
   std::uint64_t generation_ = 0;
   std::vector<Individual> parents_;
   std::vector<Individual> children_;
@@ -229,13 +249,14 @@ class GeneticSteps final : public StepSearch {
 }  // namespace
 
 std::unique_ptr<StepSearch> GeneticSearcher::Steps(const Mapspace& mapspace, const SearchOptions& options) const {
-  return std::make_unique<GeneticSteps>(mapspace, options, population_, crossover_probability_, mutations_, repair_);
+  return std::make_unique<GeneticSteps>(mapspace, options, population_, crossover_probability_, mutations_, repair_,
+                                        restart_stall_);
 }
 
 SearchResult GeneticSearcher::Search(const Mapspace& mapspace, const cost::CostModel& cost_model,
                                      const SearchOptions& options) const {
   SearchRun run(mapspace, options, kName);
-  GeneticSteps steps(mapspace, options, population_, crossover_probability_, mutations_, repair_);
+  GeneticSteps steps(mapspace, options, population_, crossover_probability_, mutations_, repair_, restart_stall_);
   return RunSteps(steps, mapspace, cost_model, run);
 }
 

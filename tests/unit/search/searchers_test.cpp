@@ -146,6 +146,33 @@ TEST_CASE("Same seed, same front for 1 and 2 threads", "[search][searchers]") {
   CHECK(SameFront(one, Run("exhaustive", small_space, options)));
 }
 
+TEST_CASE("Genetic re-samples a population that has stalled for restart_stall generations", "[search][searchers]") {
+  const auto problem = SmallProblem("matmul m=97 n=24 k=36");
+  const Mapspace space = Mapspace::Build(problem);
+  // Without crossover or mutation every child is a copy of a parent (an equal-objective duplicate,
+  // never in the first front), so only restarts bring new mappings.
+  const std::vector<std::string> frozen = {"population=4", "crossover_probability=0", "mutations=0"};
+  auto with_restart = [&](const char* restart_stall) {
+    std::vector<std::string> params = frozen;
+    params.emplace_back(restart_stall);
+    return params;
+  };
+  SearchOptions options;
+  options.seed = 7;
+  options.threads = 1;
+  options.budget.max_evaluations = 4;
+  const SearchResult initial = Run("genetic", space, options, with_restart("restart_stall=0"));
+  options.budget.max_evaluations = 4'000;
+  const SearchResult never = Run("genetic", space, options, with_restart("restart_stall=0"));
+  CHECK(SameFront(initial, never));
+  const SearchResult restarted = Run("genetic", space, options, with_restart("restart_stall=1"));
+  CheckFront(restarted, problem);
+  CHECK(restarted.front.Knee()->objectives.EdpPjCycles() < never.front.Knee()->objectives.EdpPjCycles());
+  // Restarts are decided from the evaluations alone: the same front for 2 threads.
+  options.threads = 2;
+  CHECK(SameFront(restarted, Run("genetic", space, options, with_restart("restart_stall=1"))));
+}
+
 TEST_CASE("SampleValidMappings: feasible samples, one stream, bounded draws", "[search][searchers]") {
   const auto problem = SmallProblem("matmul m=97 n=24 k=36");
   const Mapspace space = Mapspace::Build(problem);
