@@ -4,7 +4,6 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "loopfront/search/ask_tell.h"
 #include "loopfront/search/search_run.h"
@@ -14,8 +13,9 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// An individual's fitness; its genome is kept beside it (GeneticSteps), so that ranking and survival
+// move these few bytes instead of whole genomes.
 struct Individual {
-  Genome genome;
   Evaluation evaluation;
   std::array<double, 2> values{};  // objectives to minimize (the second is 0 for a scalar)
   int rank = 0;                    // 0 = first front
@@ -40,15 +40,19 @@ class Survival {
   void Rank(std::vector<Individual>& pool) {
     const int count = static_cast<int>(pool.size());
     order_.resize(count);
-    std::iota(order_.begin(), order_.end(), 0);
     // Feasible individuals by (f1, f2, position); infeasible last.
-    std::sort(order_.begin(), order_.end(), [&](int a, int b) {
-      const bool feasible_a = pool[a].evaluation.feasible;
-      const bool feasible_b = pool[b].evaluation.feasible;
-      if (feasible_a != feasible_b) return feasible_a;
-      if (pool[a].values != pool[b].values) return pool[a].values < pool[b].values;
-      return a < b;
+    // Both sorts order by keys copied next to the position (no indirection per comparison); the
+    // position breaks ties, so the order is total and any sort gives the same one.
+    by_values_.resize(count);
+    for (int index = 0; index < count; ++index) {
+      by_values_[index] = {!pool[index].evaluation.feasible, pool[index].values, index};
+    }
+    std::sort(by_values_.begin(), by_values_.end(), [](const ValuesKey& a, const ValuesKey& b) {
+      if (a.infeasible != b.infeasible) return b.infeasible;
+      if (a.values != b.values) return a.values < b.values;
+      return a.position < b.position;
     });
+    for (int index = 0; index < count; ++index) order_[index] = by_values_[index].position;
     // Assign fronts: in this order, a point is dominated by an earlier one of front r iff the last
     // point of r has f2 ≤ its f2; the last f2 of the fronts increases with r, so binary search.
     front_last_f2_.clear();
@@ -102,27 +106,45 @@ class Survival {
         }
       }
     }
-    std::sort(order_.begin(), order_.end(), [&](int a, int b) {
-      if (pool[a].rank != pool[b].rank) return pool[a].rank < pool[b].rank;
-      if (pool[a].crowding != pool[b].crowding) return pool[a].crowding > pool[b].crowding;
-      return a < b;
+    by_rank_.resize(count);
+    for (int index = 0; index < count; ++index) by_rank_[index] = {pool[index].rank, pool[index].crowding, index};
+    std::sort(by_rank_.begin(), by_rank_.end(), [](const RankKey& a, const RankKey& b) {
+      if (a.rank != b.rank) return a.rank < b.rank;
+      if (a.crowding != b.crowding) return a.crowding > b.crowding;
+      return a.position < b.position;
     });
+    for (int index = 0; index < count; ++index) order_[index] = by_rank_[index].position;
   }
   // Pool positions, best first.
   const std::vector<int>& order() const { return order_; }
 
  private:
+  struct ValuesKey {
+    bool infeasible;
+    std::array<double, 2> values;
+    int position;
+  };
+  struct RankKey {
+    int rank;
+    double crowding;
+    int position;
+  };
   std::vector<int> order_;
+  std::vector<ValuesKey> by_values_;
+  std::vector<RankKey> by_rank_;
   std::vector<double> front_last_f2_;
   std::vector<std::vector<int>> members_;
 };
 
 // Binary tournament (Deb et al. 2002): the lower rank wins, then the larger crowding distance.
-const Individual& Tournament(const std::vector<Individual>& population, util::Rng& rng) {
-  const Individual& first = population[rng.Below(population.size())];
-  const Individual& second = population[rng.Below(population.size())];
-  if (second.rank != first.rank) return second.rank < first.rank ? second : first;
-  return second.crowding > first.crowding ? second : first;
+// Returns the winner's position in `population`.
+std::size_t Tournament(const std::vector<Individual>& population, util::Rng& rng) {
+  const std::size_t first = rng.Below(population.size());
+  const std::size_t second = rng.Below(population.size());
+  if (population[second].rank != population[first].rank) {
+    return population[second].rank < population[first].rank ? second : first;
+  }
+  return population[second].crowding > population[first].crowding ? second : first;
 }
 
 }  // namespace
@@ -179,12 +201,12 @@ class GeneticSteps final : public StepSearch {
       if (initial) {
         mapspace_.Sample(rng, child);
       } else {
-        const Individual& first = Tournament(parents_, rng);
-        const Individual& second = Tournament(parents_, rng);
+        const Genome& first = parent_genomes_[Tournament(parents_, rng)];
+        const Genome& second = parent_genomes_[Tournament(parents_, rng)];
         if (rng.Chance(crossover_probability_)) {
-          mapspace_.Crossover(first.genome, second.genome, rng, child);
+          mapspace_.Crossover(first, second, rng, child);
         } else {
-          child = first.genome;
+          child = first;
         }
         const int mutations = whole_mutations_ + (rng.Chance(extra_mutation_) ? 1 : 0);
         for (int mutation = 0; mutation < mutations; ++mutation) mapspace_.Mutate(rng, child);
@@ -198,7 +220,6 @@ class GeneticSteps final : public StepSearch {
     bool improved = false;
     for (std::size_t index = 0; index < count; ++index) {
       Individual& child = children_[index];
-      child.genome = batch[index];
       child.evaluation = evaluations[index];
       SetValues(objective_, child);
       improved |= run.Record(child.evaluation, batch[index]);
@@ -211,11 +232,16 @@ class GeneticSteps final : public StepSearch {
     const std::size_t num_parents = parents_.size();
     bool child_in_front = false;
     parents_.clear();
+    // The survivors' genomes: from the parents' (pool positions below num_parents) or the batch's.
+    if (next_genomes_.size() < survivors) next_genomes_.resize(survivors);
     for (std::size_t position = 0; position < survivors; ++position) {
-      const int pool_index = survival_.order()[position];
-      child_in_front |= static_cast<std::size_t>(pool_index) >= num_parents && pool_[pool_index].rank == 0;
+      const auto pool_index = static_cast<std::size_t>(survival_.order()[position]);
+      const bool is_child = pool_index >= num_parents;
+      child_in_front |= is_child && pool_[pool_index].rank == 0;
       parents_.push_back(pool_[pool_index]);
+      next_genomes_[position] = is_child ? batch[pool_index - num_parents] : parent_genomes_[pool_index];
     }
+    std::swap(parent_genomes_, next_genomes_);
     stalled_generations_ = child_in_front ? 0 : stalled_generations_ + 1;
     if (restart_stall_ > 0 && stalled_generations_ >= restart_stall_) {
       // Restart: the population has converged (no child has reached its first front for
@@ -241,6 +267,8 @@ class GeneticSteps final : public StepSearch {
   std::int64_t stalled_generations_ = 0;
   std::uint64_t generation_ = 0;
   std::vector<Individual> parents_;
+  std::vector<Genome> parent_genomes_;  // parent_genomes_[i] is parents_[i]'s genome
+  std::vector<Genome> next_genomes_;    // the survivors' genomes, swapped with parent_genomes_
   std::vector<Individual> children_;
   std::vector<Individual> pool_;
   Survival survival_;
