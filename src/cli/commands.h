@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <functional>
 #include <string>
 #include <utility>
@@ -37,6 +38,13 @@ void AddReproduceCommand(CLI::App& app, CommandRegistry& registry);
 
 // This process's command line, from /proc/self/cmdline (for manifests).
 std::string ProcessCommandLine();
+
+// Prints on stderr what an exception escaping a command means to the user (a ConfigError's
+// diagnostics, `file:line:col:` first; an internal error's text; a filesystem error's paths and
+// reason), flushed, and returns the exit code: 2 bad input, 1 internal error. `main` calls it for
+// every command; the MPI `run` calls it on rank 0 before releasing the other ranks, because once a
+// rank exits non-zero mpirun may kill rank 0 before it has written anything.
+int ReportError(std::exception_ptr error);
 
 // What `loopfront plot DIR --formats F` does; `run` calls it at the end of an experiment.
 int PlotOutput(const std::string& output_dir, const std::string& formats = "png,svg,pdf");

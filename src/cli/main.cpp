@@ -1,6 +1,6 @@
-// loopfront's entry point: parses the command line (CLI11) and runs one subcommand. This is the
-// only place that turns exceptions into exit codes (shared/STYLE.md): 0 ok, 1 internal error,
-// 2 bad input or usage. Messages go to stderr, data to stdout.
+// loopfront's entry point: parses the command line (CLI11) and runs one subcommand. ReportError,
+// here, is the only place that turns exceptions into exit codes (shared/STYLE.md): 0 ok, 1 internal
+// error, 2 bad input or usage. Messages go to stderr, data to stdout.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -85,28 +85,41 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace loopfront::cli {
+
+int ReportError(std::exception_ptr error) {
   try {
-    return Run(argc, argv);
-  } catch (const loopfront::util::ConfigError& error) {
-    for (const loopfront::util::Diagnostic& diagnostic : error.diagnostics()) {
+    std::rethrow_exception(error);
+  } catch (const util::ConfigError& config_error) {
+    for (const util::Diagnostic& diagnostic : config_error.diagnostics()) {
       // Positioned diagnostics start with `file:line:col:` so that editors can jump to them.
       std::cerr << (diagnostic.file.empty() ? "error: " : "") << diagnostic.ToString() << '\n';
     }
+    std::cerr.flush();
     return kExitBadInput;
-  } catch (const loopfront::util::InternalError& error) {
-    std::cerr << "internal error (a bug in loopfront, please report it): " << error.what() << '\n';
+  } catch (const util::InternalError& internal_error) {
+    std::cerr << "internal error (a bug in loopfront, please report it): " << internal_error.what() << std::endl;
     return kExitInternal;
-  } catch (const std::filesystem::filesystem_error& error) {
+  } catch (const std::filesystem::filesystem_error& filesystem_error) {
     // A std::filesystem call that escaped its caller's checks. Every path loopfront touches is one
     // the user chose (an input, an output folder, a folder of cases) or lies inside one, so a
     // failure on it (a directory where a file was expected, permission denied, a symlink loop, a
     // full disk) is the user's to fix: exit 2 with the paths and the system's reason, not an
     // "internal error". loopfront's own bugs never surface as filesystem_error.
-    std::cerr << "error: " << FilesystemErrorText(error) << '\n';
+    std::cerr << "error: " << FilesystemErrorText(filesystem_error) << std::endl;
     return kExitBadInput;
-  } catch (const std::exception& error) {
-    std::cerr << "internal error (a bug in loopfront, please report it): " << error.what() << '\n';
+  } catch (const std::exception& other) {
+    std::cerr << "internal error (a bug in loopfront, please report it): " << other.what() << std::endl;
     return kExitInternal;
+  }
+}
+
+}  // namespace loopfront::cli
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (...) {
+    return loopfront::cli::ReportError(std::current_exception());
   }
 }

@@ -203,16 +203,13 @@ int RunOnRanks(const RunArgs& args) {
   }
   experiment::MpiCoordinator coordinator(session);
   int exit_code = 0;
-  // The workers exit with what `main` makes of an exception here: 2 for bad input, 1 for a bug.
   try {
     exit_code = RunRun(args, [&](const std::vector<const experiment::Point*>& pending,
                                  const experiment::PointRecorder& record) { coordinator.Schedule(pending, record); });
-  } catch (const util::ConfigError&) {
-    coordinator.Finish(2);
-    throw;
   } catch (...) {
-    coordinator.Finish(1);
-    throw;
+    // Report first, then release the workers with the same code (2 bad input, 1 a bug): a worker
+    // that exits non-zero makes mpirun kill the job, rank 0 included, which would lose the message.
+    exit_code = ReportError(std::current_exception());
   }
   coordinator.Finish(exit_code);
   return exit_code;
