@@ -9,9 +9,6 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -21,11 +18,10 @@
 #include "loopfront/search/mapspace.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/workload/op_spec.h"
+#include "tests/unit/search/golden_text.h"
 
 namespace loopfront::testing {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct GoldenOp {
   const char* label;
@@ -54,25 +50,6 @@ std::string FrontText(const search::SearchResult& result, const mapping::Problem
                         mapping::ToString(point.payload, problem));
   }
   return text.str();
-}
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Compares `text` with tests/golden/fronts/<file> (writes it first under LOOPFRONT_UPDATE_GOLDEN=1).
-void CheckGolden(const std::string& file, const std::string& text) {
-  const fs::path golden = fs::path(LOOPFRONT_TESTS_DIR) / "golden" / "fronts" / file;
-  if (const char* update = std::getenv("LOOPFRONT_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
-    fs::create_directories(golden.parent_path());
-    std::ofstream(golden) << text;
-  }
-  INFO(golden.string());
-  REQUIRE(fs::exists(golden));
-  CHECK(ReadText(golden) == text);
 }
 
 TEST_CASE("Every searcher finds the golden front at a fixed seed, with 1 and 2 threads",
@@ -104,7 +81,7 @@ TEST_CASE("Every searcher finds the golden front at a fixed seed, with 1 and 2 t
     CHECK(per_thread_count[0] == per_thread_count[1]);
     text += fmt::format("== {}\n{}", name, per_thread_count[0]);
   }
-  CheckGolden(fmt::format("{}_{}.txt", architecture_name, op.label), text);
+  CheckGoldenText(fmt::format("{}_{}.txt", architecture_name, op.label), text);
 }
 
 TEST_CASE("The exhaustive searcher finds the golden front of a whole small mapspace, with 1 and 2 threads",
@@ -132,7 +109,7 @@ TEST_CASE("The exhaustive searcher finds the golden front of a whole small mapsp
   }
   CHECK(per_thread_count[0] == per_thread_count[1]);
   CHECK(per_thread_count[0].find("stop exhausted") != std::string::npos);
-  CheckGolden(small.file, per_thread_count[0]);
+  CheckGoldenText(small.file, per_thread_count[0]);
 }
 
 }  // namespace

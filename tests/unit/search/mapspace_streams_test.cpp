@@ -11,10 +11,6 @@
 
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "loopfront/arch/loader.h"
@@ -22,12 +18,11 @@
 #include "loopfront/search/mapspace.h"
 #include "loopfront/util/random.h"
 #include "loopfront/workload/op_spec.h"
+#include "tests/unit/search/golden_text.h"
 #include "tests/unit/search/search_fixtures.h"
 
 namespace loopfront::testing {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct StreamOp {
   const char* label;
@@ -141,13 +136,6 @@ std::string StreamLine(const char* architecture_name, const StreamOp& op, const 
                      mutations);
 }
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST_CASE("The mapspace's Sample, Repair, Decode, Mutate and Crossover streams are those of the golden digests",
           "[golden_fronts][golden][mapspace_streams][search]") {
   std::string text;
@@ -158,13 +146,7 @@ TEST_CASE("The mapspace's Sample, Repair, Decode, Mutate and Crossover streams a
   // A buffer of 16 words and registers of 1 word: nearly every sample needs several capacity moves
   // at both levels (DRAM is unbounded, so every repair succeeds).
   text += StreamLine("small3-tight", {"wq_tiny", "matmul m=64 n=64 k=64"}, SmallArchitecture(16, 1));
-  const fs::path golden = fs::path(LOOPFRONT_TESTS_DIR) / "golden" / "fronts" / "mapspace_streams.txt";
-  if (const char* update = std::getenv("LOOPFRONT_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
-    std::ofstream(golden) << text;
-  }
-  INFO(golden.string());
-  REQUIRE(fs::exists(golden));
-  CHECK(ReadText(golden) == text);
+  CheckGoldenText("mapspace_streams.txt", text);
 }
 
 }  // namespace
