@@ -46,7 +46,7 @@ const Fixture& Gemmini() {
 }
 
 const Fixture& FiveLevel() {
-  static const Fixture fixture = BuildFixture(LOOPFRONT_BENCH_DIR "/architectures/five_level.yaml");
+  static const Fixture fixture = BuildFixture(LOOPFRONT_SOURCE_DIR "/bench/architectures/five_level.yaml");
   return fixture;
 }
 
