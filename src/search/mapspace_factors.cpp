@@ -203,16 +203,18 @@ void Mapspace::SampleFactors(int dim, util::Rng& rng, Genome& genome) const {
     slots = bounded_factorizations_[candidate.first_bounded + rng.Below(candidate.num_factorizations)];
     return;
   }
-  const int num_slots = dim_space.num_slots;
-  ForEachPrimeRun(candidate, [&](int first, int exponent) {
-    // A uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1) compositions
-    // (stars and bars), unranked — one draw instead of one per position.
-    std::array<std::uint8_t, kMaxFactorsPerDim + 1> positions;
-    const std::uint64_t compositions = NumCompositions(exponent, num_slots);
-    internal::UnrankComposition(rng.Below(compositions), exponent, num_slots, positions.data());
-    for (int item = 0; item < exponent; ++item) slots[first + item] = dim_space.slots[positions[item]];
-  });
-  for (int index = candidate.num_factors; index < kMaxFactorsPerDim; ++index) slots[index] = 0;
+  // Per run, a uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1)
+  // compositions (stars and bars), unranked — one draw instead of one per position — straight into
+  // the dim's open slots. A local row one longer than the genes takes the unranking's scratch write.
+  const PrimeRuns& runs = dim_space.runs[genome.padding[dim]];
+  std::array<std::uint8_t, kMaxFactorsPerDim + 1> row{};
+  const auto slot_of = [&dim_space](int position) { return dim_space.slots[position]; };
+  for (int run = 0; run < runs.num_runs; ++run) {
+    internal::UnrankComposition(rng.Below(runs.compositions[run]), runs.exponent[run], dim_space.num_slots, slot_of,
+                                row.data() + runs.first[run]);
+  }
+  row[candidate.num_factors] = 0;
+  std::copy_n(row.begin(), kMaxFactorsPerDim, slots.begin());
 }
 
 bool Mapspace::MutateMoveFactor(util::Rng& rng, Genome& genome) const {

@@ -67,10 +67,16 @@ inline std::uint64_t NumCompositions(int exponent, int num_slots) {
   return Binomial(exponent + num_slots - 1, num_slots - 1);
 }
 
-// Stars and bars: `exponent` identical factors into `num_slots` slots, written as non-decreasing
-// slot positions (0..num_slots-1) into positions[0..exponent]; positions[exponent] is scratch.
-// Branch-free: the star/bar decisions of a uniform rank are unpredictable by design.
-inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, std::uint8_t* positions) {
+// Stars and bars: `exponent` identical factors into `num_slots` slots, unranked into non-decreasing
+// slot positions p (0..num_slots-1), written as slot_of(p) into out[0..exponent]; out[exponent] is
+// scratch. Branch-free: the star/bar decisions of a uniform rank are unpredictable by design. One
+// star (a prime of exponent 1) needs no walk: its rank is its position.
+template <typename SlotOf>
+inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, SlotOf slot_of, std::uint8_t* out) {
+  if (exponent == 1) {
+    out[0] = slot_of(static_cast<int>(rank));
+    return;
+  }
   const int length = exponent + num_slots - 1;
   int bars_left = num_slots - 1;
   int slot_position = 0;
@@ -80,12 +86,18 @@ inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, s
     // so once the bars are placed every position is a star).
     const std::uint64_t with_star = kBinomials.values[length - position - 1][bars_left];
     const bool bar = rank >= with_star;
-    positions[item] = static_cast<std::uint8_t>(slot_position);
+    out[item] = slot_of(slot_position);
     item += !bar;
     rank -= bar ? with_star : 0;
     bars_left -= bar;
     slot_position += bar;
   }
+}
+
+// The same, writing the slot positions themselves.
+inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, std::uint8_t* positions) {
+  UnrankComposition(
+      rank, exponent, num_slots, [](int position) { return static_cast<std::uint8_t>(position); }, positions);
 }
 
 }  // namespace loopfront::search::internal
