@@ -1,9 +1,10 @@
 // The factor sub-space of the mapspace (mapspace.h, "padding" and "factors"): which size each dim
 // is padded to, and in which slot (level × temporal | spatial x | spatial y) each of its prime
 // factors lies. Padding and factors live together because a padding candidate is nothing but a
-// different multiset of primes to distribute: the candidates are built here, and so are the
-// per-slot factor products every other piece reads (ComputeSlotFactors), the factor sampling and
-// the two mutations that move primes (move one factor, change the padding).
+// different multiset of primes to distribute: the candidates are built here, and so are the factor
+// sampling and the two mutations that move primes (move one factor, change the padding). The
+// per-slot factor products every other piece reads (ComputeSlotFactors) are inline in
+// mapspace_internal.h.
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -117,31 +118,6 @@ std::int64_t Mapspace::BuildPaddingCandidates(double max_padding_waste, std::int
     dim_space.num_choices = internal::SaturatingAdd(dim_space.num_choices, candidate.num_factorizations);
   }
   return max_size;
-}
-
-void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const {
-  for (int slot = 0; slot < num_slots_; ++slot) factors[slot] = base_factors_[slot];
-  for (int dim = 0; dim < num_dims_; ++dim) {
-    const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
-    for (int index = 0; index < candidate.num_factors; ++index) {
-      factors[genome.factor_slots[dim][index]][dim] *= candidate.primes[index];
-    }
-  }
-  // A level holds at most kMaxSpatialLoopsPerLevel spatial loops (mapping/limits.h): spatial
-  // factors beyond them (x before y, dims ascending — Decode's order) run temporally at the level.
-  // Repair moves them there explicitly; until then every consumer sees the same mapping.
-  for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
-    int loops = 0;
-    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
-      const int slot = SlotId(level_idx, kind);
-      for (int dim = 0; dim < num_dims_; ++dim) {
-        if (factors[slot][dim] <= 1 || ++loops <= mapping::kMaxSpatialLoopsPerLevel) continue;
-        factors[SlotId(level_idx, SlotKind::kTemporal)][dim] *= factors[slot][dim];
-        factors[slot][dim] = 1;
-      }
-    }
-  }
-  if (pass_dim_ >= 0) factors[SlotId(PassLevel(factors), SlotKind::kTemporal)][pass_dim_] = dims_[pass_dim_].size;
 }
 
 int Mapspace::PassLevel(const SlotFactors& factors) const {

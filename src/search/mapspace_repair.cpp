@@ -21,7 +21,8 @@ using mapping::TensorMask;
 static_assert(kMaxSlots <= 32);
 constexpr std::uint32_t kTemporalSlots = [] {
   std::uint32_t mask = 0;
-  for (int level_idx = 0; level_idx < kMaxLevels; ++level_idx) mask |= std::uint32_t{1} << SlotId(level_idx, SlotKind::kTemporal);
+  for (int level_idx = 0; level_idx < kMaxLevels; ++level_idx)
+    mask |= std::uint32_t{1} << SlotId(level_idx, SlotKind::kTemporal);
   return mask;
 }();
 
@@ -190,7 +191,8 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
       }
       // The slots at this level or inside it, of the chosen kind.
       const std::uint32_t kind_slots = temporal ? kTemporalSlots : ~kTemporalSlots;
-      const int moved_index = find_factor(moved_dim, pick, kind_slots & (~std::uint32_t{0} << SlotId(level_idx, SlotKind::kTemporal)));
+      const int moved_index =
+          find_factor(moved_dim, pick, kind_slots & (~std::uint32_t{0} << SlotId(level_idx, SlotKind::kTemporal)));
       const int source = genome.factor_slots[moved_dim][moved_index];
       const int target = NearestOuterTemporalSlot(moved_dim, level_idx);
       const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];

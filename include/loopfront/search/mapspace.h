@@ -288,7 +288,6 @@ class Mapspace {
   // mapspace_factors.cpp (padding and factors). Fills a dim's padding candidates and returns the
   // largest padded size the waste limit allows.
   static std::int64_t BuildPaddingCandidates(double max_padding_waste, std::int64_t fixed_product, DimSpace& dim_space);
-  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
   // The level of the `pass` loop for these slot factors (see pass_dim_).
   int PassLevel(const SlotFactors& factors) const;
   void SampleFactors(int dim, util::Rng& rng, Genome& genome) const;
@@ -308,6 +307,8 @@ class Mapspace {
   // moves factor `index` of `dim` to `slot`, keeping the run of equal primes sorted.
   void MoveFactor(int dim, int index, int slot, Genome& genome) const;
   // mapspace_internal.h (inline: several pieces call them per evaluation).
+  // Per-slot per-dim factor products of a genome (what Repair works on and Decode reads).
+  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
   // The nearest open temporal slot of `dim` at a level < `below_level` (searching outward), or -1.
   int NearestOuterTemporalSlot(int dim, int below_level) const;
   int OpenSlotIndex(int dim, int slot) const;
