@@ -17,15 +17,6 @@ using mapping::kMaxDims;
 using mapping::kMaxLevels;
 using mapping::TensorMask;
 
-// Bit s set for every temporal slot s (slot masks fit 32 bits).
-static_assert(kMaxSlots <= 32);
-constexpr std::uint32_t kTemporalSlots = [] {
-  std::uint32_t mask = 0;
-  for (int level_idx = 0; level_idx < kMaxLevels; ++level_idx)
-    mask |= std::uint32_t{1} << SlotId(level_idx, SlotKind::kTemporal);
-  return mask;
-}();
-
 }  // namespace
 
 // The one way a factor changes slot (the factor mutation uses it too). It lives beside Repair, its
@@ -83,13 +74,11 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
     const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
     for (int index = 0; index < num_factors; ++index) ++counts[dim][genome.factor_slots[dim][index]];
   }
-  // The index of the `pick`-th free factor of `dim` (in index order) whose slot is in `slot_mask`
-  // (bit s: slot s).
-  auto find_factor = [&](int dim, int pick, std::uint32_t slot_mask) {
+  // The index of the `pick`-th free factor of `dim` (in index order) that `matches` its slot.
+  auto find_factor = [&](int dim, int pick, auto matches) {
     const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
     for (int index = 0; index < num_factors; ++index) {
-      pick -= static_cast<int>((slot_mask >> genome.factor_slots[dim][index]) & 1u);
-      if (pick < 0) return index;
+      if (matches(static_cast<int>(genome.factor_slots[dim][index])) && pick-- == 0) return index;
     }
     return -1;
   };
@@ -107,7 +96,7 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
         int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
         int moved_dim = 0;
         while (pick >= counts[moved_dim][slot]) pick -= counts[moved_dim++][slot];
-        const int moved_index = find_factor(moved_dim, pick, std::uint32_t{1} << slot);
+        const int moved_index = find_factor(moved_dim, pick, [slot](int factor_slot) { return factor_slot == slot; });
         const int same_level = SlotId(level_idx, SlotKind::kTemporal);
         const int target =
             OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
@@ -189,10 +178,9 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
         dims &= static_cast<DimMask>(dims - 1);
         moved_dim = __builtin_ctz(dims);
       }
-      // The slots at this level or inside it, of the chosen kind.
-      const std::uint32_t kind_slots = temporal ? kTemporalSlots : ~kTemporalSlots;
-      const int moved_index =
-          find_factor(moved_dim, pick, kind_slots & (~std::uint32_t{0} << SlotId(level_idx, SlotKind::kTemporal)));
+      const int moved_index = find_factor(moved_dim, pick, [level_idx, temporal](int factor_slot) {
+        return SlotLevel(factor_slot) >= level_idx && (SlotKindOf(factor_slot) == SlotKind::kTemporal) == temporal;
+      });
       const int source = genome.factor_slots[moved_dim][moved_index];
       const int target = NearestOuterTemporalSlot(moved_dim, level_idx);
       const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
