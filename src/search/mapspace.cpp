@@ -90,20 +90,29 @@ void Mapspace::Decode(const Genome& genome, mapping::Mapping& mapping) const {
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
     mapping::LevelMapping& level = mapping.level(level_idx);
     const int temporal_slot = SlotId(level_idx, SlotKind::kTemporal);
-    bool pass_pending = level_idx == pass_level && dims_[pass_dim_].size > 1;
-    for (int position = 0; position < num_dims_; ++position) {
-      const int dim = genome.orders[level_idx][position];
-      if (dim == pass_dim_) continue;
-      const std::int64_t factor = factors[temporal_slot][dim];
-      if (factor <= 1) continue;
-      if (pass_pending && dim == reduced_dim_) {
-        level.AddTemporal(pass_dim_, dims_[pass_dim_].size);
-        pass_pending = false;
+    if (pass_dim_ < 0) {
+      // Contractions (no pass loop): the loops of factor > 1, in the genome's order.
+      for (int position = 0; position < num_dims_; ++position) {
+        const int dim = genome.orders[level_idx][position];
+        const std::int64_t factor = factors[temporal_slot][dim];
+        if (factor > 1) level.AddTemporal(dim, factor);
       }
-      level.AddTemporal(dim, factor);
+    } else {
+      bool pass_pending = level_idx == pass_level && dims_[pass_dim_].size > 1;
+      for (int position = 0; position < num_dims_; ++position) {
+        const int dim = genome.orders[level_idx][position];
+        if (dim == pass_dim_) continue;
+        const std::int64_t factor = factors[temporal_slot][dim];
+        if (factor <= 1) continue;
+        if (pass_pending && dim == reduced_dim_) {
+          level.AddTemporal(pass_dim_, dims_[pass_dim_].size);
+          pass_pending = false;
+        }
+        level.AddTemporal(dim, factor);
+      }
+      // No temporal loop of the reduced dim here: the pass loop is the innermost temporal loop.
+      if (pass_pending) level.AddTemporal(pass_dim_, dims_[pass_dim_].size);
     }
-    // No temporal loop of the reduced dim here: the pass loop is the innermost temporal loop.
-    if (pass_pending) level.AddTemporal(pass_dim_, dims_[pass_dim_].size);
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);
       const mapping::Axis axis = kind == SlotKind::kSpatialX ? mapping::Axis::kX : mapping::Axis::kY;

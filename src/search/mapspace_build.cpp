@@ -214,6 +214,36 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
     }
   }
   for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
+    LevelSpace& level = space.levels_[level_idx];
+    DimMask placed = 0;
+    for (int position = 0; position < level.num_fixed_order; ++position) {
+      level.initial_order[position] = level.fixed_order[position];
+      placed = static_cast<DimMask>(placed | (1u << level.fixed_order[position]));
+    }
+    const int suffix_start = space.num_dims_ - level.num_fixed_suffix;
+    for (int position = 0; position < level.num_fixed_suffix; ++position) {
+      level.initial_order[suffix_start + position] = level.fixed_suffix[position];
+      placed = static_cast<DimMask>(placed | (1u << level.fixed_suffix[position]));
+    }
+    int position = level.num_fixed_order;
+    for (int dim = 0; dim < space.num_dims_; ++dim) {
+      if (((placed >> dim) & 1u) == 0) level.initial_order[position++] = static_cast<std::uint8_t>(dim);
+    }
+  }
+  for (int dim = 0; dim < space.num_dims_; ++dim) {
+    DimSpace& dim_space = space.dims_[dim];
+    for (int index = 0; index < dim_space.num_candidates; ++index) {
+      PrimeRuns& runs = dim_space.runs[index];
+      runs = PrimeRuns{};
+      ForEachPrimeRun(dim_space.candidates[index], [&](int first, int exponent) {
+        runs.first[runs.num_runs] = static_cast<std::uint8_t>(first);
+        runs.exponent[runs.num_runs] = static_cast<std::uint8_t>(exponent);
+        runs.compositions[runs.num_runs] = internal::NumCompositions(exponent, dim_space.num_slots);
+        ++runs.num_runs;
+      });
+    }
+  }
+  for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
     int possible_loops = 0;
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);

@@ -1,9 +1,10 @@
 // The factor sub-space of the mapspace (mapspace.h, "padding" and "factors"): which size each dim
 // is padded to, and in which slot (level × temporal | spatial x | spatial y) each of its prime
 // factors lies. Padding and factors live together because a padding candidate is nothing but a
-// different multiset of primes to distribute: the candidates are built here, and so are the
-// per-slot factor products every other piece reads (ComputeSlotFactors), the factor sampling and
-// the two mutations that move primes (move one factor, change the padding).
+// different multiset of primes to distribute: the candidates are built here, and so are the factor
+// sampling and the two mutations that move primes (move one factor, change the padding). The
+// per-slot factor products every other piece reads (ComputeSlotFactors) are inline in
+// mapspace_internal.h.
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -119,31 +120,6 @@ std::int64_t Mapspace::BuildPaddingCandidates(double max_padding_waste, std::int
   return max_size;
 }
 
-void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const {
-  for (int slot = 0; slot < num_slots_; ++slot) factors[slot] = base_factors_[slot];
-  for (int dim = 0; dim < num_dims_; ++dim) {
-    const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
-    for (int index = 0; index < candidate.num_factors; ++index) {
-      factors[genome.factor_slots[dim][index]][dim] *= candidate.primes[index];
-    }
-  }
-  // A level holds at most kMaxSpatialLoopsPerLevel spatial loops (mapping/limits.h): spatial
-  // factors beyond them (x before y, dims ascending — Decode's order) run temporally at the level.
-  // Repair moves them there explicitly; until then every consumer sees the same mapping.
-  for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
-    int loops = 0;
-    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
-      const int slot = SlotId(level_idx, kind);
-      for (int dim = 0; dim < num_dims_; ++dim) {
-        if (factors[slot][dim] <= 1 || ++loops <= mapping::kMaxSpatialLoopsPerLevel) continue;
-        factors[SlotId(level_idx, SlotKind::kTemporal)][dim] *= factors[slot][dim];
-        factors[slot][dim] = 1;
-      }
-    }
-  }
-  if (pass_dim_ >= 0) factors[SlotId(PassLevel(factors), SlotKind::kTemporal)][pass_dim_] = dims_[pass_dim_].size;
-}
-
 int Mapspace::PassLevel(const SlotFactors& factors) const {
   if (reduced_dim_ < 0) return compute_level_;
   for (int level_idx = 0; level_idx < compute_level_; ++level_idx) {
@@ -203,16 +179,18 @@ void Mapspace::SampleFactors(int dim, util::Rng& rng, Genome& genome) const {
     slots = bounded_factorizations_[candidate.first_bounded + rng.Below(candidate.num_factorizations)];
     return;
   }
-  const int num_slots = dim_space.num_slots;
-  ForEachPrimeRun(candidate, [&](int first, int exponent) {
-    // A uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1) compositions
-    // (stars and bars), unranked — one draw instead of one per position.
-    std::array<std::uint8_t, kMaxFactorsPerDim + 1> positions;
-    const std::uint64_t compositions = NumCompositions(exponent, num_slots);
-    internal::UnrankComposition(rng.Below(compositions), exponent, num_slots, positions.data());
-    for (int item = 0; item < exponent; ++item) slots[first + item] = dim_space.slots[positions[item]];
-  });
-  for (int index = candidate.num_factors; index < kMaxFactorsPerDim; ++index) slots[index] = 0;
+  // Per run, a uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1)
+  // compositions (stars and bars), unranked — one draw instead of one per position — straight into
+  // the dim's open slots. A local row one longer than the genes takes the unranking's scratch write.
+  const PrimeRuns& runs = dim_space.runs[genome.padding[dim]];
+  std::array<std::uint8_t, kMaxFactorsPerDim + 1> row{};
+  const auto slot_of = [&dim_space](int position) { return dim_space.slots[position]; };
+  for (int run = 0; run < runs.num_runs; ++run) {
+    internal::UnrankComposition(rng.Below(runs.compositions[run]), runs.exponent[run], dim_space.num_slots, slot_of,
+                                row.data() + runs.first[run]);
+  }
+  row[candidate.num_factors] = 0;
+  std::copy_n(row.begin(), kMaxFactorsPerDim, slots.begin());
 }
 
 bool Mapspace::MutateMoveFactor(util::Rng& rng, Genome& genome) const {

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "loopfront/search/mapspace.h"
@@ -67,10 +68,16 @@ inline std::uint64_t NumCompositions(int exponent, int num_slots) {
   return Binomial(exponent + num_slots - 1, num_slots - 1);
 }
 
-// Stars and bars: `exponent` identical factors into `num_slots` slots, written as non-decreasing
-// slot positions (0..num_slots-1) into positions[0..exponent]; positions[exponent] is scratch.
-// Branch-free: the star/bar decisions of a uniform rank are unpredictable by design.
-inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, std::uint8_t* positions) {
+// Stars and bars: `exponent` identical factors into `num_slots` slots, unranked into non-decreasing
+// slot positions p (0..num_slots-1), written as slot_of(p) into out[0..exponent]; out[exponent] is
+// scratch. Branch-free: the star/bar decisions of a uniform rank are unpredictable by design. One
+// star (a prime of exponent 1) needs no walk: its rank is its position.
+template <typename SlotOf>
+inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, SlotOf slot_of, std::uint8_t* out) {
+  if (exponent == 1) {
+    out[0] = slot_of(static_cast<int>(rank));
+    return;
+  }
   const int length = exponent + num_slots - 1;
   int bars_left = num_slots - 1;
   int slot_position = 0;
@@ -80,7 +87,7 @@ inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, s
     // so once the bars are placed every position is a star).
     const std::uint64_t with_star = kBinomials.values[length - position - 1][bars_left];
     const bool bar = rank >= with_star;
-    positions[item] = static_cast<std::uint8_t>(slot_position);
+    out[item] = slot_of(slot_position);
     item += !bar;
     rank -= bar ? with_star : 0;
     bars_left -= bar;
@@ -88,11 +95,46 @@ inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, s
   }
 }
 
+// The same, writing the slot positions themselves.
+inline void UnrankComposition(std::uint64_t rank, int exponent, int num_slots, std::uint8_t* positions) {
+  UnrankComposition(
+      rank, exponent, num_slots, [](int position) { return static_cast<std::uint8_t>(position); }, positions);
+}
+
 }  // namespace loopfront::search::internal
 
 namespace loopfront::search {
 
 // Private members of Mapspace that several pieces call on the hot path: defined here, inline.
+// ComputeSlotFactors belongs to the factor sub-space (mapspace_factors.cpp) but runs in every
+// Repair and Decode: inline, those calls cost no call and no spill of the 768-byte table's address.
+
+inline void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const {
+  // One block copy of the slots in use (a row per slot), not a copy per row: this runs for every
+  // Repair and Decode.
+  std::memcpy(factors.data(), base_factors_.data(), sizeof(factors[0]) * static_cast<std::size_t>(num_slots_));
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+    for (int index = 0; index < candidate.num_factors; ++index) {
+      factors[genome.factor_slots[dim][index]][dim] *= candidate.primes[index];
+    }
+  }
+  // A level holds at most kMaxSpatialLoopsPerLevel spatial loops (mapping/limits.h): spatial
+  // factors beyond them (x before y, dims ascending — Decode's order) run temporally at the level.
+  // Repair moves them there explicitly; until then every consumer sees the same mapping.
+  for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
+    int loops = 0;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      for (int dim = 0; dim < num_dims_; ++dim) {
+        if (factors[slot][dim] <= 1 || ++loops <= mapping::kMaxSpatialLoopsPerLevel) continue;
+        factors[SlotId(level_idx, SlotKind::kTemporal)][dim] *= factors[slot][dim];
+        factors[slot][dim] = 1;
+      }
+    }
+  }
+  if (pass_dim_ >= 0) factors[SlotId(PassLevel(factors), SlotKind::kTemporal)][pass_dim_] = dims_[pass_dim_].size;
+}
 
 inline int Mapspace::OpenSlotIndex(int dim, int slot) const { return open_slot_index_[dim][slot]; }
 

@@ -21,27 +21,14 @@ using mapping::kMaxLevels;
 void Mapspace::SampleOrder(int level_idx, util::Rng& rng, Genome& genome) const {
   const LevelSpace& level = levels_[level_idx];
   std::array<std::uint8_t, kMaxDims>& order = genome.orders[level_idx];
-  DimMask placed = 0;
-  for (int position = 0; position < level.num_fixed_order; ++position) {
-    order[position] = level.fixed_order[position];
-    placed = static_cast<DimMask>(placed | (1u << level.fixed_order[position]));
-  }
-  const int suffix_start = num_dims_ - level.num_fixed_suffix;
-  for (int position = 0; position < level.num_fixed_suffix; ++position) {
-    order[suffix_start + position] = level.fixed_suffix[position];
-    placed = static_cast<DimMask>(placed | (1u << level.fixed_suffix[position]));
-  }
-  int position = level.num_fixed_order;
-  for (int dim = 0; dim < num_dims_; ++dim) {
-    if (((placed >> dim) & 1u) == 0) order[position++] = static_cast<std::uint8_t>(dim);
-  }
+  order = level.initial_order;
   // Fisher–Yates over the free positions.
+  const int suffix_start = num_dims_ - level.num_fixed_suffix;
   for (int last = suffix_start - 1; last > level.num_fixed_order; --last) {
     const int pick = level.num_fixed_order +
                      static_cast<int>(rng.Below(static_cast<std::uint64_t>(last - level.num_fixed_order + 1)));
     std::swap(order[last], order[pick]);
   }
-  for (int rest = num_dims_; rest < kMaxDims; ++rest) order[rest] = 0;
 }
 
 bool Mapspace::MutateSwapLoops(util::Rng& rng, Genome& genome) const {

@@ -227,6 +227,16 @@ class Mapspace {
   std::string Describe(const Genome& genome) const;
 
  private:
+  // The runs of equal primes of one padding candidate (ascending), with the number of exponent
+  // distributions of each over the dim's open slots (stars and bars).
+  struct PrimeRuns {
+    // A size below 2^31 has at most 9 distinct primes (2·3·5·…·23 < 2^31 < 2·3·5·…·29).
+    static constexpr int kMaxRuns = 9;
+    int num_runs = 0;
+    std::array<std::uint8_t, kMaxRuns> first{};
+    std::array<std::uint8_t, kMaxRuns> exponent{};
+    std::array<std::uint64_t, kMaxRuns> compositions{};
+  };
   struct DimSpace {
     std::int64_t size = 1;
     int num_candidates = 1;
@@ -235,12 +245,18 @@ class Mapspace {
     std::array<std::uint8_t, kMaxSlots> slots{};  // open slots, ascending
     std::uint64_t num_choices = 0;                // Σ candidates' factorizations (saturating)
     bool bounded = false;                         // factor bounds: genes come from bounded_factorizations_
+    // Per candidate, its runs of equal primes as SampleFactors walks them (built once by Build, so
+    // that sampling neither scans the primes nor looks up the composition counts).
+    std::array<PrimeRuns, kMaxPaddingCandidates> runs{};
   };
   struct LevelSpace {
     int num_fixed_order = 0;  // the first positions of every order hold these dims
     std::array<std::uint8_t, mapping::kMaxDims> fixed_order{};
     int num_fixed_suffix = 0;  // the last positions hold these dims (order_inner), in this order
     std::array<std::uint8_t, mapping::kMaxDims> fixed_suffix{};
+    // The order SampleOrder shuffles: the fixed prefix, the other dims ascending, the fixed suffix,
+    // zeros past the dims.
+    std::array<std::uint8_t, mapping::kMaxDims> initial_order{};
     mapping::TensorMask always_kept = 0;
     mapping::TensorMask choosable = 0;  // bypass genes
     bool buffering_choice = false;      // a buffering gene (single or double)
@@ -272,7 +288,6 @@ class Mapspace {
   // mapspace_factors.cpp (padding and factors). Fills a dim's padding candidates and returns the
   // largest padded size the waste limit allows.
   static std::int64_t BuildPaddingCandidates(double max_padding_waste, std::int64_t fixed_product, DimSpace& dim_space);
-  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
   // The level of the `pass` loop for these slot factors (see pass_dim_).
   int PassLevel(const SlotFactors& factors) const;
   void SampleFactors(int dim, util::Rng& rng, Genome& genome) const;
@@ -292,6 +307,8 @@ class Mapspace {
   // moves factor `index` of `dim` to `slot`, keeping the run of equal primes sorted.
   void MoveFactor(int dim, int index, int slot, Genome& genome) const;
   // mapspace_internal.h (inline: several pieces call them per evaluation).
+  // Per-slot per-dim factor products of a genome (what Repair works on and Decode reads).
+  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
   // The nearest open temporal slot of `dim` at a level < `below_level` (searching outward), or -1.
   int NearestOuterTemporalSlot(int dim, int below_level) const;
   int OpenSlotIndex(int dim, int slot) const;

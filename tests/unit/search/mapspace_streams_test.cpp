@@ -92,9 +92,13 @@ void AddMapping(const mapping::Mapping& mapping, Digest& digest) {
 
 // One line: the digest of the whole chain and how many repairs and mutations succeeded (a
 // readable hint of what changed when the digest does).
-std::string StreamLine(const char* architecture_name, const StreamOp& op, const arch::Architecture& architecture) {
+// `constraints_yaml` (docs/search.md), when not empty, constrains the mapspace.
+std::string StreamLine(const char* architecture_name, const StreamOp& op, const arch::Architecture& architecture,
+                       const std::string& constraints_yaml = "") {
   const mapping::Problem problem = mapping::Problem::Build(workload::ParseOpSpec(op.spec), architecture);
-  const search::Mapspace mapspace = search::Mapspace::Build(problem);
+  const search::Mapspace mapspace =
+      constraints_yaml.empty() ? search::Mapspace::Build(problem)
+                               : search::Mapspace::Build(problem, ResolveConstraintsText(constraints_yaml, problem));
   util::Rng rng(util::DeriveSeed(kSeed, {}));
   Digest digest;
   search::Genome sampled;
@@ -146,6 +150,14 @@ TEST_CASE("The mapspace's Sample, Repair, Decode, Mutate and Crossover streams a
   // A buffer of 16 words and registers of 1 word: nearly every sample needs several capacity moves
   // at both levels (DRAM is unbounded, so every repair succeeds).
   text += StreamLine("small3-tight", {"wq_tiny", "matmul m=64 n=64 k=64"}, SmallArchitecture(16, 1));
+  // Repair's failure paths. With no DRAM loop of k, a buffer overflowed by k's factors has nowhere
+  // to send them (capacity: no candidates); with no buffer loop of k either, an overflow of the
+  // buffer's y fanout (k's spatial axis) has no temporal slot to go to, and neither has the
+  // registers' capacity overflow. Both end some repairs with false, after some moves.
+  text += StreamLine("small3-tight-k-dram", {"wq_tiny", "matmul m=64 n=64 k=64"}, SmallArchitecture(16, 1),
+                     "levels:\n  DRAM: {temporal: {k: 1}}\n");
+  text += StreamLine("small3-tight-k-inner", {"wq_tiny", "matmul m=64 n=64 k=64"}, SmallArchitecture(16, 1),
+                     "levels:\n  DRAM: {temporal: {k: 1}}\n  buffer: {temporal: {k: 1}}\n");
   CheckGoldenText("mapspace_streams.txt", text);
 }
 
