@@ -5,10 +5,6 @@
 namespace loopfront::mapping {
 namespace {
 
-// Padded iteration spaces above this are rejected so that every count of the cost models fits in
-// int64 (the same bound as Problem's on the real iteration space).
-constexpr std::int64_t kMaxPaddedIterationPoints = std::int64_t{1} << 52;
-
 CheckResult Fail(Violation violation) { return CheckResult{.violation = violation}; }
 
 // Every loop, temporal or spatial, names an existing dim and has a factor of at least 1.

@@ -37,6 +37,10 @@
 
 namespace loopfront::mapping {
 
+// Padded iteration spaces above this are rejected (kIterationSpaceTooLarge) so that every count of
+// the cost models fits in int64 (the same bound as Problem's on the real iteration space).
+inline constexpr std::int64_t kMaxPaddedIterationPoints = std::int64_t{1} << 52;
+
 enum class Violation : std::uint8_t {
   kNone,
   kLevelCountMismatch,       // value = mapping levels, limit = architecture levels
