@@ -95,11 +95,9 @@ inline std::int64_t WrappingMul(std::int64_t a, std::int64_t b) {
 // What one level's own loops contribute to the analysis, independent of every other level: the
 // unit that incremental evaluation reuses when a level's loops did not change.
 struct LevelSummary {
-  // Π of the level's factors, temporal and spatial, over the loops indexing t: the step of rule
-  // 1's tile from the level below to this one.
-  PerTensor factor;
   // Π of the level's temporal factors indexing t (steps of part(i,t), rule 3), and of its spatial
-  // factors indexing t (rel() of rule 5).
+  // factors indexing t (rel() of rule 5); their product is the step of rule 1's tile from the
+  // level below to this one.
   PerTensor temporal_factor;
   PerTensor spatial_factor;
   // For the tensors of temporal_indexed (indexed by a temporal loop > 1 here): Π of the level's
@@ -164,9 +162,6 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
   }
   std::int64_t level_product = 1;
   summary.overflow |= __builtin_mul_overflow(temporal_product, spatial_product, &level_product);
-  for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
-    summary.factor[tensor] = WrappingMul(summary.temporal_factor[tensor], summary.spatial_factor[tensor]);
-  }
   summary.temporal_product = temporal_product;
   summary.temporal_output_product = temporal_output_product;
   summary.spatial_product = spatial_product;
@@ -176,6 +171,11 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
   }
   summary.indexed_by_every_neighbour_step = indexed_by_every_neighbour_step;
 }
+
+// Per level and tensor, rule 1's tile in elements (mapping::TileTable's layout, without its zero-fill).
+struct TileRows {
+  std::array<PerTensor, kMaxLevels + 1> words;
+};
 
 // What the walk over the loop nest knows at the top of each level (outermost first), and the tiles.
 struct NestAnalysis {
@@ -199,9 +199,9 @@ struct NestAnalysis {
   // T without the loops over a vector op's `pass` dim: the output is written once, in the last
   // pass, so it counts as if `pass` had factor 1 (DESIGN §2.1.1). Equal to T for contractions.
   std::int64_t output_iterations;
-  // Rule 1's tiles, and the extents of each dim at each level (for the affine tiles; row
-  // num_levels is all 1).
-  mapping::TileTable tiles;
+  // Rule 1's tiles, and the extents of each dim at each level (for the affine tiles); row
+  // num_levels is all 1. Not zero-filled: the walk writes every row it reads.
+  TileRows tiles;
   std::array<std::array<std::int64_t, kMaxDims>, kMaxLevels + 1> extent;
 };
 
@@ -265,12 +265,13 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   }
   nest.too_large = too_large || points > mapping::kMaxPaddedIterationPoints;
 
-  mapping::TileTable& tiles = nest.tiles;
+  TileRows& tiles = nest.tiles;
   if (last == num_levels - 1) tiles.words[num_levels].fill(1);
   for (int level_idx = last; level_idx >= 0; --level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
-      tiles.words[level_idx][tensor] = WrappingMul(tiles.words[level_idx + 1][tensor], summary.factor[tensor]);
+      tiles.words[level_idx][tensor] = WrappingMul(
+          WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]), summary.spatial_factor[tensor]);
     }
   }
   if (problem.affine_tensors() != 0) {
@@ -408,7 +409,7 @@ using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
 // Needs the per-level records of rules 5 and 6.
 template <typename RecordTable>
 std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx, const Parents& parent,
-                                     const mapping::TileTable& tiles, const NestAnalysis& nest,
+                                     const TileRows& tiles, const NestAnalysis& nest,
                                      const RecordTable& records) {
   const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
     return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
@@ -446,7 +447,7 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
 // violation when a walk of rule 4a would exceed kMaxSlidingLoops loops, else an ok result.
 template <typename RecordTable>
 mapping::CheckResult AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping& mapping,
-                                         const mapping::TileTable& tiles, const NestAnalysis& nest, Parents& parent,
+                                         const TileRows& tiles, const NestAnalysis& nest, Parents& parent,
                                          RecordTable& records, PerTensor& mac_link_transfers) {
   const int num_levels = problem.num_levels();
   sliding_window::FlatNest flat_nest;
@@ -554,8 +555,10 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     }
   }
   const NestAnalysis& nest = cache.nest;
-  const mapping::TileTable& tiles = nest.tiles;
-  if (mapping::CheckResult capacity = mapping::CheckCapacity(mapping, problem, tiles); !capacity.ok()) {
+  const TileRows& tiles = nest.tiles;
+  if (mapping::CheckResult capacity = mapping::CheckCapacityOf(
+          mapping, problem, [&](int level_idx, int tensor) { return tiles.words[level_idx][tensor]; });
+      !capacity.ok()) {
     capacity.padding_waste = check.padding_waste;
     return infeasible(capacity);
   }
