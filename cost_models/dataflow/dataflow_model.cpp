@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <type_traits>
 
 #include "cost_models/dataflow/sliding_window.h"
 #include "loopfront/mapping/check.h"
+#include "loopfront/util/error.h"
 
 namespace loopfront::cost {
 namespace {
 
+using mapping::kMaxDims;
 using mapping::kMaxLevels;
 using mapping::kMaxTensors;
 using mapping::TensorMask;
@@ -80,7 +84,100 @@ inline std::int64_t TimeloopBandwidthCycles(double demand, mapping::Rate rate, s
   return cycles >= static_cast<double>(kSaturatedCount) ? kSaturatedCount : static_cast<std::int64_t>(cycles);
 }
 
-// What the walk over the loop nest, outermost first, knows at the top of each level.
+// Products of the walk below, which may leave int64 only for a mapping whose padded iteration
+// space does (the well-formed entry walks before it knows): unsigned, so that such a product wraps
+// instead of being undefined. That mapping is then reported kIterationSpaceTooLarge and the
+// wrapped products are never read; below 2^52 padded points no product wraps (each divides T × S).
+inline std::int64_t WrappingMul(std::int64_t a, std::int64_t b) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
+}
+
+// What one level's own loops contribute to the analysis, independent of every other level: the
+// unit that incremental evaluation reuses when a level's loops did not change.
+struct LevelSummary {
+  // Π of the level's temporal factors indexing t (steps of part(i,t), rule 3), and of its spatial
+  // factors indexing t (rel() of rule 5); their product is the step of rule 1's tile from the
+  // level below to this one.
+  PerTensor temporal_factor;
+  PerTensor spatial_factor;
+  // For the tensors of temporal_indexed (indexed by a temporal loop > 1 here): Π of the level's
+  // temporal factors from its outermost loop down to the innermost one > 1 indexing t, without the
+  // `pass` loops for the output: this level's part of changes(i,t) of rule 4.
+  PerTensor changes_within;
+  TensorMask temporal_indexed;
+  std::int64_t temporal_product;         // Π temporal factors
+  std::int64_t temporal_output_product;  // the same without the `pass` loops
+  std::int64_t spatial_product;          // Π spatial factors (the level's utilized fanout)
+  bool overflow;                         // a product of the level's factors left int64
+  // Π spatial factors per axis, saturated at kMaxPaddedIterationPoints as mapping::CheckStructure
+  // computes them, against the fanouts.
+  std::array<std::int64_t, mapping::kNumAxes> axis_product;
+  // Rule 7 (read at the innermost level only): the tensors indexed by the fastest-varying spatial
+  // loop > 1 of every axis that has one (MacOperandAccesses).
+  TensorMask indexed_by_every_neighbour_step;
+  // Π of the level's factors of each dim, for the affine tiles of rule 1 (filled only when the
+  // problem has affine tensors).
+  std::array<std::int64_t, kMaxDims> dim_factor;
+};
+
+void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping& level, LevelSummary& summary) {
+  const int output = problem.output_tensor();
+  const int pass_dim = problem.pass_dim();
+  const bool affine = problem.affine_tensors() != 0;
+  summary.temporal_factor.fill(1);
+  summary.spatial_factor.fill(1);
+  summary.temporal_indexed = 0;
+  summary.overflow = false;
+  if (affine) summary.dim_factor.fill(1);
+  std::int64_t temporal_product = 1;
+  std::int64_t temporal_output_product = 1;
+  // Rule 4: a factor-1 loop never matters, so it must not move the "innermost indexing loop" mark.
+  for (const mapping::TemporalLoop& loop : level.temporal()) {
+    if (loop.factor == 1) continue;
+    summary.overflow |= __builtin_mul_overflow(temporal_product, loop.factor, &temporal_product);
+    if (loop.dim != pass_dim) temporal_output_product = WrappingMul(temporal_output_product, loop.factor);
+    const TensorMask indexed = problem.dim_tensors(loop.dim);
+    summary.temporal_indexed |= indexed;
+    ForEachTensor(indexed, [&](int tensor) {
+      summary.changes_within[tensor] = tensor == output ? temporal_output_product : temporal_product;
+      summary.temporal_factor[tensor] = WrappingMul(summary.temporal_factor[tensor], loop.factor);
+    });
+    if (affine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
+  }
+  std::int64_t spatial_product = 1;
+  summary.axis_product = {1, 1};
+  std::array<int, mapping::kNumAxes> fastest_dim{-1, -1};
+  for (const mapping::SpatialLoop& loop : level.spatial()) {
+    summary.overflow |= __builtin_mul_overflow(spatial_product, loop.factor, &spatial_product);
+    std::int64_t& axis_product = summary.axis_product[static_cast<int>(loop.axis)];
+    if (__builtin_mul_overflow(axis_product, loop.factor, &axis_product) ||
+        axis_product > mapping::kMaxPaddedIterationPoints) {
+      axis_product = mapping::kMaxPaddedIterationPoints;
+    }
+    if (loop.factor > 1) fastest_dim[static_cast<int>(loop.axis)] = loop.dim;
+    ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
+      summary.spatial_factor[tensor] = WrappingMul(summary.spatial_factor[tensor], loop.factor);
+    });
+    if (affine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
+  }
+  std::int64_t level_product = 1;
+  summary.overflow |= __builtin_mul_overflow(temporal_product, spatial_product, &level_product);
+  summary.temporal_product = temporal_product;
+  summary.temporal_output_product = temporal_output_product;
+  summary.spatial_product = spatial_product;
+  TensorMask indexed_by_every_neighbour_step = problem.all_tensors();
+  for (const int dim : fastest_dim) {
+    if (dim >= 0) indexed_by_every_neighbour_step &= problem.dim_tensors(dim);
+  }
+  summary.indexed_by_every_neighbour_step = indexed_by_every_neighbour_step;
+}
+
+// Per level and tensor, rule 1's tile in elements (mapping::TileTable's layout, without its zero-fill).
+struct TileRows {
+  std::array<PerTensor, kMaxLevels + 1> words;
+};
+
+// What the walk over the loop nest knows at the top of each level (outermost first), and the tiles.
 struct NestAnalysis {
   // changes(i,t) of rule 4: the product of the temporal factors of all levels outside i, from the
   // outermost loop down to the innermost one that indexes t. Row num_levels is changes(L,t) of
@@ -88,61 +185,136 @@ struct NestAnalysis {
   std::array<PerTensor, kMaxLevels + 1> changes;
   // Product of the temporal factors at levels outside i that index t: part(i,t) of rule 3 is
   // tile(i,t) × this (= size(t) / Π spatial factors outside i indexing t, padding included).
-  std::array<PerTensor, kMaxLevels> temporal_outside;
-  // Product of the spatial factors at level i that index t, for rel() of rule 5.
-  std::array<PerTensor, kMaxLevels> spatial_here;
+  std::array<PerTensor, kMaxLevels + 1> temporal_outside;
   // inst(i) of rule 2; row num_levels is the number of utilized MACs.
   std::array<std::int64_t, kMaxLevels + 1> instances;
-  std::int64_t iterations = 1;  // T: the product of all temporal factors
+  // Π of the temporal factors of the levels outside i (with and without the `pass` loops); row
+  // num_levels is T, and T without `pass` (below).
+  std::array<std::int64_t, kMaxLevels + 1> temporal_outside_all;
+  std::array<std::int64_t, kMaxLevels + 1> temporal_output_outside_all;
+  // Whether T, the instances or T × instances left int64 or the padded iteration space (T × the
+  // MACs' instances) exceeds kMaxPaddedIterationPoints; only the well-formed entry reads it.
+  bool too_large;
+  std::int64_t iterations;  // T: the product of all temporal factors
   // T without the loops over a vector op's `pass` dim: the output is written once, in the last
   // pass, so it counts as if `pass` had factor 1 (DESIGN §2.1.1). Equal to T for contractions.
-  std::int64_t output_iterations = 1;
+  std::int64_t output_iterations;
+  // Rule 1's tiles, and the extents of each dim at each level (for the affine tiles); row
+  // num_levels is all 1. Not zero-filled: the walk writes every row it reads.
+  TileRows tiles;
+  std::array<std::array<std::int64_t, kMaxDims>, kMaxLevels + 1> extent;
 };
 
-void AnalyzeNest(const mapping::Problem& problem, const mapping::Mapping& mapping, NestAnalysis& nest) {
+// Per-level summaries and the analysis built from them, for one mapping: the scratch of one
+// evaluation, or the memory of an incremental chain (DataflowIncrementalState).
+struct NestCache {
+  std::array<LevelSummary, kMaxLevels> summaries;
+  NestAnalysis nest;
+};
+
+// Fills the summaries of the levels in `changed` and rebuilds what depends on them: the rows
+// outer → inner from the outermost changed level, the tiles inner → outer from the innermost one.
+// Rows and tiles of the unchanged part come from the cache; with `changed` = every level, it is
+// the whole walk. Each row is computed from the same operands whichever way it is reached, so the
+// result does not depend on the history of the cache.
+void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, std::uint32_t changed,
+              NestCache& cache) {
   const int num_levels = problem.num_levels();
-  PerTensor changes;
-  PerTensor temporal_indexing;
-  changes.fill(1);
-  temporal_indexing.fill(1);
-  std::int64_t all_temporal = 1;
-  std::int64_t all_temporal_output = 1;
+  NestAnalysis& nest = cache.nest;
+  if (changed == 0) return;  // the same loops as the cached mapping: everything is cached
+  const int first = __builtin_ctz(changed);
+  const int last = 31 - __builtin_clz(changed);
+  for (std::uint32_t mask = changed; mask != 0; mask &= mask - 1) {
+    const int level_idx = __builtin_ctz(mask);
+    SummarizeLevel(problem, mapping.level(level_idx), cache.summaries[level_idx]);
+  }
+  if (first == 0) {
+    nest.changes[0].fill(1);
+    nest.temporal_outside[0].fill(1);
+    nest.instances[0] = 1;
+    nest.temporal_outside_all[0] = 1;
+    nest.temporal_output_outside_all[0] = 1;
+  }
   const int output = problem.output_tensor();
-  const int pass_dim = problem.pass_dim();
-  std::int64_t instances = 1;
-  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    nest.changes[level_idx] = changes;
-    nest.temporal_outside[level_idx] = temporal_indexing;
-    nest.instances[level_idx] = instances;
-    const mapping::LevelMapping& level = mapping.level(level_idx);
-    // Rule 4: every level's loops count, including those of levels that bypass t. A factor-1 loop
-    // never matters, so it must not move the "innermost indexing loop" mark.
-    for (const mapping::TemporalLoop& loop : level.temporal()) {
-      if (loop.factor == 1) continue;
-      all_temporal *= loop.factor;
-      if (loop.dim != pass_dim) all_temporal_output *= loop.factor;
-      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
-        changes[tensor] = tensor == output ? all_temporal_output : all_temporal;
-        temporal_indexing[tensor] *= loop.factor;
-      });
+  for (int level_idx = first; level_idx < num_levels; ++level_idx) {
+    const LevelSummary& summary = cache.summaries[level_idx];
+    const std::int64_t all_temporal = nest.temporal_outside_all[level_idx];
+    const std::int64_t all_temporal_output = nest.temporal_output_outside_all[level_idx];
+    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
+      const bool indexed = ((summary.temporal_indexed >> tensor) & 1u) != 0;
+      nest.changes[level_idx + 1][tensor] =
+          indexed ? WrappingMul(tensor == output ? all_temporal_output : all_temporal, summary.changes_within[tensor])
+                  : nest.changes[level_idx][tensor];
+      nest.temporal_outside[level_idx + 1][tensor] =
+          WrappingMul(nest.temporal_outside[level_idx][tensor], summary.temporal_factor[tensor]);
     }
-    PerTensor& spatial = nest.spatial_here[level_idx];
-    spatial.fill(1);
-    for (const mapping::SpatialLoop& loop : level.spatial()) {
-      instances *= loop.factor;
-      ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) { spatial[tensor] *= loop.factor; });
+    nest.instances[level_idx + 1] = WrappingMul(nest.instances[level_idx], summary.spatial_product);
+    nest.temporal_outside_all[level_idx + 1] = WrappingMul(all_temporal, summary.temporal_product);
+    nest.temporal_output_outside_all[level_idx + 1] = WrappingMul(all_temporal_output, summary.temporal_output_product);
+  }
+  nest.iterations = nest.temporal_outside_all[num_levels];
+  nest.output_iterations = nest.temporal_output_outside_all[num_levels];
+  // The bound of mapping::CheckStructure: Π of every factor (= T × the MACs' instances) ≤ 2^52,
+  // decided without wrapping (a level's own products are checked in SummarizeLevel).
+  bool too_large = false;
+  std::int64_t points = 1;
+  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+    const LevelSummary& summary = cache.summaries[level_idx];
+    too_large = too_large || summary.overflow || __builtin_mul_overflow(points, summary.temporal_product, &points) ||
+                __builtin_mul_overflow(points, summary.spatial_product, &points);
+  }
+  nest.too_large = too_large || points > mapping::kMaxPaddedIterationPoints;
+
+  TileRows& tiles = nest.tiles;
+  if (last == num_levels - 1) tiles.words[num_levels].fill(1);
+  for (int level_idx = last; level_idx >= 0; --level_idx) {
+    const LevelSummary& summary = cache.summaries[level_idx];
+    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
+      tiles.words[level_idx][tensor] = WrappingMul(
+          WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]), summary.spatial_factor[tensor]);
     }
   }
-  nest.changes[num_levels] = changes;
-  nest.instances[num_levels] = instances;
-  nest.iterations = all_temporal;
-  nest.output_iterations = all_temporal_output;
+  if (problem.affine_tensors() != 0) {
+    // Rule 1 for an affine tensor: the bounding box of the positions (mapping::AffineBoxWords).
+    if (last == num_levels - 1) nest.extent[num_levels].fill(1);
+    for (int level_idx = last; level_idx >= 0; --level_idx) {
+      for (int dim = 0; dim < kMaxDims; ++dim) {
+        nest.extent[level_idx][dim] =
+            WrappingMul(nest.extent[level_idx + 1][dim], cache.summaries[level_idx].dim_factor[dim]);
+      }
+      ForEachTensor(problem.affine_tensors(), [&](int tensor) {
+        tiles.words[level_idx][tensor] = mapping::AffineBoxWords(problem.affine(tensor), nest.extent[level_idx]);
+      });
+    }
+  }
+}
+
+// The first fanout a well-formed mapping exceeds, outermost level first and x before y, as
+// mapping::CheckStructure reports it (an ok result when none).
+mapping::CheckResult CheckFanouts(const mapping::Problem& problem, const NestCache& cache) {
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    const mapping::LevelTable& table = problem.level(level_idx);
+    for (int axis = 0; axis < mapping::kNumAxes; ++axis) {
+      const std::int64_t product = cache.summaries[level_idx].axis_product[axis];
+      if (product > table.fanout[axis]) {
+        mapping::CheckResult result;
+        result.violation = mapping::Violation::kFanoutExceeded;
+        result.level = static_cast<std::int8_t>(level_idx);
+        result.axis = static_cast<mapping::Axis>(axis);
+        result.value = product;
+        result.limit = table.fanout[axis];
+        return result;
+      }
+    }
+  }
+  return mapping::CheckResult{};
 }
 
 // Rule 7, the MAC operand rule: how many words C(t) the MACs under one instance of the innermost
 // level access per distinct spatial position, and the words forwarded over neighbour links.
-void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping& mapping, const NestAnalysis& nest,
-                        PerTensor& mac_accesses, PerTensor& link_transfers) {
+void MacOperandAccesses(const mapping::Problem& problem, const NestCache& cache, PerTensor& mac_accesses,
+                        PerTensor& link_transfers) {
+  const NestAnalysis& nest = cache.nest;
   const int num_tensors = problem.num_tensors();
   const std::int64_t iterations = nest.iterations;
   // The innermost loop of the nest is spatial iff the innermost level has a non-trivial spatial
@@ -151,18 +323,10 @@ void MacOperandAccesses(const mapping::Problem& problem, const mapping::Mapping&
   // axis (taken as the last one listed): t can be forwarded along the axis iff that loop does not
   // index t. With one loop per axis (every reference case) this is "t is not indexed by every
   // spatial loop of the innermost level".
-  std::array<int, mapping::kNumAxes> fastest_dim{-1, -1};
-  std::int64_t innermost_fanout = 1;
-  for (const mapping::SpatialLoop& loop : mapping.level(problem.num_levels() - 1).spatial()) {
-    if (loop.factor == 1) continue;
-    innermost_fanout *= loop.factor;
-    fastest_dim[static_cast<int>(loop.axis)] = loop.dim;
-  }
+  const LevelSummary& innermost = cache.summaries[problem.num_levels() - 1];
+  const std::int64_t innermost_fanout = innermost.spatial_product;
   const bool innermost_is_spatial = innermost_fanout > 1;
-  TensorMask indexed_by_every_neighbour_step = problem.all_tensors();
-  for (const int dim : fastest_dim) {
-    if (dim >= 0) indexed_by_every_neighbour_step &= problem.dim_tensors(dim);
-  }
+  const TensorMask indexed_by_every_neighbour_step = innermost.indexed_by_every_neighbour_step;
   for (int tensor = 0; tensor < num_tensors; ++tensor) {
     const bool latched = innermost_is_spatial && ((indexed_by_every_neighbour_step >> tensor) & 1u) == 0;
     if (latched) {
@@ -245,7 +409,7 @@ using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
 // Needs the per-level records of rules 5 and 6.
 template <typename RecordTable>
 std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx, const Parents& parent,
-                                     const mapping::TileTable& tiles, const NestAnalysis& nest,
+                                     const TileRows& tiles, const NestAnalysis& nest,
                                      const RecordTable& records) {
   const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
     return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
@@ -283,7 +447,7 @@ std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_
 // violation when a walk of rule 4a would exceed kMaxSlidingLoops loops, else an ok result.
 template <typename RecordTable>
 mapping::CheckResult AffineTensorRecords(const mapping::Problem& problem, const mapping::Mapping& mapping,
-                                         const mapping::TileTable& tiles, const NestAnalysis& nest, Parents& parent,
+                                         const TileRows& tiles, const NestAnalysis& nest, Parents& parent,
                                          RecordTable& records, PerTensor& mac_link_transfers) {
   const int num_levels = problem.num_levels();
   sliding_window::FlatNest flat_nest;
@@ -345,13 +509,23 @@ void PackRecords(const mapping::Problem& problem, const mapping::Mapping& mappin
   }
 }
 
-// The whole evaluation, shared by Evaluate and EvaluateScore so that both compute every number
-// with the same operations in the same order (Score must equal ScoreOf(Cost) bit for bit, and
-// energy sums are order-sensitive). With kWholeCost, `cost` (default-constructed) receives the
-// whole Cost; without, `cost` is unused and only the returned Score is computed, skipping the
-// per-level and per-tensor fields no search reads.
+// How much of mapping::CheckStructure an evaluation runs: all of it, or for a well-formed mapping
+// (CostModel::EvaluateScoreWellFormed) only the rules such a mapping can break — the fanouts and
+// the bound on the padded iteration space — which the walk over the nest has the numbers for.
+enum class Structure { kCheck, kWellFormed };
+
+// The whole evaluation, shared by Evaluate, EvaluateScore and their well-formed and incremental
+// variants so that all compute every number with the same operations in the same order (Score
+// must equal ScoreOf(Cost) bit for bit, and energy sums are order-sensitive). With kWholeCost,
+// `cost` (default-constructed) receives the whole Cost; without, `cost` is unused and only the
+// returned Score is computed, skipping the per-level and per-tensor fields no search reads.
+// The walk over the nest recomputes the levels in `changed` and takes the others from `cache`
+// (WalkNest); `walked` tells whether it ran, i.e. whether `cache` now holds this mapping's walk
+// (an evaluation that stops at the structure check leaves the cache as it was).
 template <bool kWholeCost>
-Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapping, Cost* cost) {
+Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapping, Structure structure,
+                   std::uint32_t changed, NestCache& cache, bool& walked, Cost* cost) {
+  walked = false;
   const auto infeasible = [&](const mapping::CheckResult& check) {
     if constexpr (kWholeCost) *cost = InfeasibleCost(check);
     return Score{.feasible = false, .violation = check.violation};
@@ -362,9 +536,32 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     check.violation = mapping::Violation::kUnsupportedOp;
     return infeasible(check);
   }
-  mapping::TileTable tiles;
-  const mapping::CheckResult check = mapping::CheckMapping(mapping, problem, &tiles);
-  if (!check.ok()) return infeasible(check);
+  // The structure, then the capacities on the walk's tiles: mapping::CheckMapping's order.
+  mapping::CheckResult check;
+  if (structure == Structure::kCheck) {
+    check = mapping::CheckStructure(mapping, problem);
+    if (!check.ok()) return infeasible(check);
+  }
+  WalkNest(problem, mapping, changed, cache);
+  walked = true;
+  if (structure == Structure::kWellFormed) {
+    if (const mapping::CheckResult fanout = CheckFanouts(problem, cache); !fanout.ok()) return infeasible(fanout);
+    if (cache.nest.too_large) {
+      mapping::CheckResult too_large;
+      too_large.violation = mapping::Violation::kIterationSpaceTooLarge;
+      too_large.value = mapping::kMaxPaddedIterationPoints;  // CheckStructure's saturated count
+      too_large.limit = mapping::kMaxPaddedIterationPoints;
+      return infeasible(too_large);
+    }
+  }
+  const NestAnalysis& nest = cache.nest;
+  const TileRows& tiles = nest.tiles;
+  if (mapping::CheckResult capacity = mapping::CheckCapacityOf(
+          mapping, problem, [&](int level_idx, int tensor) { return tiles.words[level_idx][tensor]; });
+      !capacity.ok()) {
+    capacity.padding_waste = check.padding_waste;
+    return infeasible(capacity);
+  }
 
   const int num_levels = problem.num_levels();
   const int num_tensors = problem.num_tensors();
@@ -372,8 +569,6 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
 
   const bool is_vector_op = problem.is_vector_op();
 
-  NestAnalysis nest;
-  AnalyzeNest(problem, mapping, nest);
   // Words each compute unit (a MAC, or a lane of the vector engine) exchanges with its innermost
   // keeping level per distinct spatial position: C(t) of rule 7.
   PerTensor compute_accesses{};
@@ -383,7 +578,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     VectorEngineAccesses(problem, nest, compute_accesses);
     compute_cycles = VectorComputeCycles(problem, nest);
   } else {
-    MacOperandAccesses(problem, mapping, nest, compute_accesses, link_transfers);
+    MacOperandAccesses(problem, cache, compute_accesses, link_transfers);
   }
 
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
@@ -422,7 +617,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     std::int64_t rel = 1;
     int child_keeper = -1;
     for (int level_idx = num_levels - 1; level_idx >= 0; --level_idx) {
-      rel *= nest.spatial_here[level_idx][tensor];
+      rel *= cache.summaries[level_idx].spatial_factor[tensor];
       if (!mapping.level(level_idx).Keeps(tensor)) continue;
       if (child_keeper >= 0) parent[child_keeper][tensor] = static_cast<std::int8_t>(level_idx);
       child_keeper = level_idx;
@@ -621,18 +816,86 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
   return Score{.feasible = true, .violation = check.violation, .cycles = cycles, .energy_pj = energy_pj};
 }
 
+// Every level of a problem, as WalkNest's `changed`.
+std::uint32_t AllLevels(const mapping::Problem& problem) {
+  return static_cast<std::uint32_t>((std::uint64_t{1} << problem.num_levels()) - 1);
+}
+
+// Whether two levels have the same loops (what LevelSummary depends on; keeps and buffering do not
+// enter the walk).
+bool SameLoops(const mapping::LevelMapping& first, const mapping::LevelMapping& second) {
+  return std::ranges::equal(first.temporal(), second.temporal()) &&
+         std::ranges::equal(first.spatial(), second.spatial());
+}
+
+// The memory of one incremental chain: the loops of the last mapping walked and its walk.
+class DataflowIncrementalState final : public IncrementalState {
+ public:
+  explicit DataflowIncrementalState(const mapping::Problem& problem) : problem_(&problem) {}
+
+  Score Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) {
+    if (&problem != problem_) throw util::InternalError("an incremental state evaluated on another problem");
+    std::uint32_t changed = AllLevels(problem);
+    if (has_walk_ && mapping.num_levels() == problem.num_levels()) {
+      changed = 0;
+      for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+        if (!SameLoops(levels_[level_idx], mapping.level(level_idx))) changed |= std::uint32_t{1} << level_idx;
+      }
+    }
+    bool walked = false;
+    const Score score = EvaluateCore<false>(problem, mapping, Structure::kCheck, changed, cache_, walked, nullptr);
+    reused_levels_ = 0;
+    if (walked) {
+      reused_levels_ = has_walk_ ? problem.num_levels() - std::popcount(changed) : 0;
+      for (std::uint32_t mask = changed; mask != 0; mask &= mask - 1) {
+        const int level_idx = __builtin_ctz(mask);
+        levels_[level_idx] = mapping.level(level_idx);
+      }
+      has_walk_ = true;
+    }
+    return score;
+  }
+
+ private:
+  const mapping::Problem* problem_;
+  bool has_walk_ = false;  // whether cache_ holds the walk of levels_
+  std::array<mapping::LevelMapping, kMaxLevels> levels_;
+  NestCache cache_;
+};
+
 }  // namespace
 
 Cost DataflowModel::Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
   // One named result on every path, so that it is constructed in place (NRVO) instead of copying
   // a few kilobytes per evaluation.
   Cost cost;
-  EvaluateCore<true>(problem, mapping, &cost);
+  NestCache cache;
+  bool walked = false;
+  EvaluateCore<true>(problem, mapping, Structure::kCheck, AllLevels(problem), cache, walked, &cost);
   return cost;
 }
 
 Score DataflowModel::EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
-  return EvaluateCore<false>(problem, mapping, nullptr);
+  NestCache cache;
+  bool walked = false;
+  return EvaluateCore<false>(problem, mapping, Structure::kCheck, AllLevels(problem), cache, walked, nullptr);
+}
+
+Score DataflowModel::EvaluateScoreWellFormed(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  NestCache cache;
+  bool walked = false;
+  return EvaluateCore<false>(problem, mapping, Structure::kWellFormed, AllLevels(problem), cache, walked, nullptr);
+}
+
+std::unique_ptr<IncrementalState> DataflowModel::NewIncrementalState(const mapping::Problem& problem) const {
+  return std::make_unique<DataflowIncrementalState>(problem);
+}
+
+Score DataflowModel::EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
+                                              IncrementalState* state) const {
+  if (state == nullptr) return EvaluateScore(problem, mapping);
+  // NewIncrementalState made it: this model's states are DataflowIncrementalStates.
+  return static_cast<DataflowIncrementalState*>(state)->Evaluate(problem, mapping);
 }
 
 }  // namespace loopfront::cost

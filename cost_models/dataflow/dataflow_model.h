@@ -18,7 +18,8 @@
 //    energy = elements × ops per element × energy per op; the bandwidth roofline and all access
 //    rules are the same as for contractions.
 //
-// Thread-safety: stateless; Evaluate and EvaluateScore are const, re-entrant and allocation-free.
+// Thread-safety: stateless; Evaluate and the EvaluateScore variants are const, re-entrant and
+// allocation-free (an incremental state: one per chain and thread, CostModel::NewIncrementalState).
 #pragma once
 
 #include <string_view>
@@ -37,6 +38,18 @@ class DataflowModel final : public CostModel {
   // ScoreOf(Evaluate(problem, mapping)) bit for bit (one templated core computes both), without
   // building the per-level records of the Cost.
   Score EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const override;
+  // Skips the structure rules a well-formed mapping cannot break; checks the fanouts and the
+  // iteration space on the walk over the nest (CostModel::EvaluateScoreWellFormed).
+  Score EvaluateScoreWellFormed(const mapping::Problem& problem, const mapping::Mapping& mapping) const override;
+  // The state keeps, per level, what the level's own loops contribute (tile, part and change
+  // factors, spatial factors, fanout per axis) and the rows built from them: outer → inner the
+  // changes, temporal-outside products and instances, inner → outer the tiles. A new mapping
+  // recomputes the levels whose loops differ from the last one, the rows from the outermost of them
+  // inwards and the tiles from the innermost of them outwards; the structure and capacity checks,
+  // the records of rules 5-7 and rules 8 and 9 are recomputed every time (they need every level).
+  std::unique_ptr<IncrementalState> NewIncrementalState(const mapping::Problem& problem) const override;
+  Score EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
+                                 IncrementalState* state) const override;
   std::string_view name() const override { return kName; }
   std::string_view description() const override { return kDescription; }
 };

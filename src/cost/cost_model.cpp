@@ -33,6 +33,19 @@ Score CostModel::EvaluateScore(const mapping::Problem& problem, const mapping::M
   return ScoreOf(Evaluate(problem, mapping));
 }
 
+Score CostModel::EvaluateScoreWellFormed(const mapping::Problem& problem, const mapping::Mapping& mapping) const {
+  return EvaluateScore(problem, mapping);
+}
+
+std::unique_ptr<IncrementalState> CostModel::NewIncrementalState(const mapping::Problem& /*problem*/) const {
+  return nullptr;
+}
+
+Score CostModel::EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
+                                          IncrementalState* /*state*/) const {
+  return EvaluateScore(problem, mapping);
+}
+
 const CostModelRegistry& BuiltinCostModels() {
   static const CostModelRegistry registry = [] {
     CostModelRegistry built(kCostModelKind);

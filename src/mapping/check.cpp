@@ -5,10 +5,6 @@
 namespace loopfront::mapping {
 namespace {
 
-// Padded iteration spaces above this are rejected so that every count of the cost models fits in
-// int64 (the same bound as Problem's on the real iteration space).
-constexpr std::int64_t kMaxPaddedIterationPoints = std::int64_t{1} << 52;
-
 CheckResult Fail(Violation violation) { return CheckResult{.violation = violation}; }
 
 // Every loop, temporal or spatial, names an existing dim and has a factor of at least 1.
@@ -275,21 +271,7 @@ void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& til
 }
 
 CheckResult CheckCapacity(const Mapping& mapping, const Problem& problem, const TileTable& tiles) {
-  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
-    const std::int64_t usable = problem.level(level_idx).UsableCapacity(mapping.level(level_idx).double_buffered());
-    if (usable == kUnboundedCapacity) continue;
-    // Tiles in words of the level (with precision, packed: Problem::packing).
-    const std::int64_t needed = problem.TileWordsAt(level_idx, mapping.level(level_idx).keeps(),
-                                                    [&](int tensor) { return tiles.words[level_idx][tensor]; });
-    if (needed > usable) {
-      CheckResult result = Fail(Violation::kCapacityExceeded);
-      result.level = static_cast<std::int8_t>(level_idx);
-      result.value = needed;
-      result.limit = usable;
-      return result;
-    }
-  }
-  return CheckResult{};
+  return CheckCapacityOf(mapping, problem, [&](int level_idx, int tensor) { return tiles.words[level_idx][tensor]; });
 }
 
 CheckResult CheckMapping(const Mapping& mapping, const Problem& problem, TileTable* tiles) {

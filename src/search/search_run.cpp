@@ -18,10 +18,11 @@ Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_
     }
     return Evaluation{.feasible = false, .violation = mapping::Violation::kFactorOutOfBounds};
   }
-  // The searchers' inner loop: only the score, unless the caller asks for the whole Cost.
+  // The searchers' inner loop: only the score, unless the caller asks for the whole Cost. A decoded
+  // mapping is well-formed (mapspace.h), so the model may skip the structure rules it cannot break.
   const cost::Score score =
       cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
-                      : cost_model.EvaluateScore(mapspace.problem(), mapping);
+                      : cost_model.EvaluateScoreWellFormed(mapspace.problem(), mapping);
   Evaluation evaluation;
   evaluation.feasible = score.feasible;
   evaluation.violation = score.violation;

@@ -23,6 +23,23 @@
 
 namespace loopfront::cost {
 
+// What a cost model remembers between evaluations of one chain of related mappings (a searcher
+// that mutates one gene at a time), so that it can recompute only what a change touches
+// (CostModel::EvaluateScoreIncremental). Created by CostModel::NewIncrementalState for one
+// Problem, it belongs to one chain: one state per thread, never shared (it is mutated by every
+// evaluation). Allocated once; evaluating through it allocates nothing.
+class IncrementalState {
+ public:
+  virtual ~IncrementalState() = default;
+  // How many levels of the last evaluated mapping the last evaluation took from the state
+  // instead of recomputing them (0 on the first evaluation, or when every level changed): for
+  // tests and statistics, not for results.
+  int reused_levels() const { return reused_levels_; }
+
+ protected:
+  int reused_levels_ = 0;
+};
+
 class CostModel {
  public:
   virtual ~CostModel() = default;
@@ -32,6 +49,25 @@ class CostModel {
   // contract. The default does exactly that; a model overrides it with a path that skips what a
   // search never reads (the per-level records), as the inner loop of every searcher calls this.
   virtual Score EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const;
+  // EvaluateScore for a mapping known to be well-formed: it passes every rule of
+  // mapping::CheckStructure except, perhaps, the fanouts and the bound on the padded iteration
+  // space — what search::Mapspace::Decode guarantees of every mapping it decodes. Equal to
+  // EvaluateScore(problem, mapping) bit for bit on such mappings (every violation they can have,
+  // fanout, iteration space, capacity and the model's own, is reported the same); on others the
+  // result is unspecified. The default is EvaluateScore; a model may skip the structure checks.
+  virtual Score EvaluateScoreWellFormed(const mapping::Problem& problem, const mapping::Mapping& mapping) const;
+
+  // Incremental evaluation (opt-in). NewIncrementalState returns the memory of one evaluation
+  // chain on `problem`, or nullptr when the model has none (the default). EvaluateScoreIncremental
+  // equals EvaluateScore(problem, mapping) bit for bit, for any mapping and any history of the
+  // state; it reuses what the state holds of the previous mapping evaluated through it (a model's
+  // per-level partial results) and updates the state. `state` must come from this model's
+  // NewIncrementalState for this `problem`, or be nullptr (then it is EvaluateScore, the default).
+  // Thread-safety: const and re-entrant like EvaluateScore, but a state is used by one thread at a
+  // time (one state per chain and thread).
+  virtual std::unique_ptr<IncrementalState> NewIncrementalState(const mapping::Problem& problem) const;
+  virtual Score EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
+                                         IncrementalState* state) const;
 
   // The registered name (snake_case, = folder name) and a one-line description.
   virtual std::string_view name() const = 0;

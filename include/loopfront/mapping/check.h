@@ -37,6 +37,10 @@
 
 namespace loopfront::mapping {
 
+// Padded iteration spaces above this are rejected (kIterationSpaceTooLarge) so that every count of
+// the cost models fits in int64 (the same bound as Problem's on the real iteration space).
+inline constexpr std::int64_t kMaxPaddedIterationPoints = std::int64_t{1} << 52;
+
 enum class Violation : std::uint8_t {
   kNone,
   kLevelCountMismatch,       // value = mapping levels, limit = architecture levels
@@ -119,6 +123,28 @@ void ComputeTiles(const Mapping& mapping, const Problem& problem, TileTable& til
 
 // The capacity rule on precomputed tiles (a structurally valid mapping).
 CheckResult CheckCapacity(const Mapping& mapping, const Problem& problem, const TileTable& tiles);
+
+// The same on tiles held elsewhere: `tile_words(level_idx, tensor)` is rule 1's tile in elements.
+// Inline, for cost models that compute the tiles in their own walk over the nest.
+template <typename TileWords>
+CheckResult CheckCapacityOf(const Mapping& mapping, const Problem& problem, const TileWords& tile_words) {
+  for (int level_idx = 0; level_idx < problem.num_levels(); ++level_idx) {
+    const std::int64_t usable = problem.level(level_idx).UsableCapacity(mapping.level(level_idx).double_buffered());
+    if (usable == kUnboundedCapacity) continue;
+    // Tiles in words of the level (with precision, packed: Problem::packing).
+    const std::int64_t needed = problem.TileWordsAt(level_idx, mapping.level(level_idx).keeps(),
+                                                    [&](int tensor) { return tile_words(level_idx, tensor); });
+    if (needed > usable) {
+      CheckResult result;
+      result.violation = Violation::kCapacityExceeded;
+      result.level = static_cast<std::int8_t>(level_idx);
+      result.value = needed;
+      result.limit = usable;
+      return result;
+    }
+  }
+  return CheckResult{};
+}
 
 // Every rule above. `tiles`, when given, receives the tiles (valid only if the structure is).
 CheckResult CheckMapping(const Mapping& mapping, const Problem& problem, TileTable* tiles = nullptr);

@@ -1,0 +1,157 @@
+// DataflowModel's incremental evaluation (CostModel::EvaluateScoreIncremental) and its entry for
+// well-formed mappings (EvaluateScoreWellFormed) against EvaluateScore, on random mutation chains
+// (issue #16's property test): each chain starts from a search::Mapspace sample (repaired or not,
+// so that infeasible mappings occur), then takes mutation steps (sometimes a crossover with a
+// fresh sample, then sometimes a repair), decoding and evaluating after every step. At every step
+// both entries must give EvaluateScore's Score exactly: feasibility, violation, cycles, and the
+// energy to the last bit. Chains run on every preset architecture for a matmul, a bmm, a
+// convolution (affine input), two vector ops and a packed-precision matmul; half of the chains
+// take a fresh state, the others continue the state of the previous chain (any history must give
+// the same results). The test also counts the steps that reused levels of the previous mapping,
+// so that it fails if the incremental path silently recomputed everything.
+#include <bit>
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cost_models/dataflow/dataflow_model.h"
+#include "loopfront/arch/loader.h"
+#include "loopfront/cost/cost.h"
+#include "loopfront/mapping/problem.h"
+#include "loopfront/search/mapspace.h"
+#include "loopfront/util/random.h"
+#include "loopfront/workload/op_spec.h"
+
+namespace {
+
+using loopfront::cost::DataflowModel;
+using loopfront::cost::Score;
+using loopfront::mapping::Problem;
+
+// Every preset of architectures/*.yaml.
+constexpr std::string_view kPresets[] = {"gemmini",      "gemmini-ibert", "gemmini-survey-model",
+                                         "eyeriss-like", "simba-like",    "tpu-like"};
+
+// Small enough that many sampled tiles fit the presets' buffers (as in dataflow_score_test.cpp).
+constexpr std::string_view kOps[] = {
+    "matmul m=128 n=768 k=768", "bmm h=12 m=128 n=128 k=64", "conv c=16 m=32 p=14 q=14 r=3 s=3 stride=2",
+    "softmax h=12 m=128 n=128", "layernorm m=128 n=768",
+};
+
+// 6 presets × 6 problems × 2,800 chains = 100,800 chains (issue #16: 100,000), of 1 to
+// kMaxSteps mutation steps after the sample.
+constexpr int kChainsPerProblem = 2800;
+constexpr int kMaxSteps = 6;
+
+struct Tally {
+  std::int64_t chains = 0;
+  std::int64_t evaluations = 0;
+  std::int64_t feasible = 0;
+  std::int64_t after_first = 0;  // evaluations with a previous mapping in the state
+  std::int64_t reused = 0;       // of those, the ones that reused at least one level
+};
+
+bool SameScore(const Score& first, const Score& second) {
+  return first.feasible == second.feasible && first.violation == second.violation &&
+         first.cycles == second.cycles &&
+         std::bit_cast<std::uint64_t>(first.energy_pj) == std::bit_cast<std::uint64_t>(second.energy_pj);
+}
+
+// Runs kChainsPerProblem chains on one problem; stops at the first mismatch, reporting it.
+void RunChains(const Problem& problem, std::uint64_t seed, Tally& tally) {
+  const loopfront::search::Mapspace mapspace = loopfront::search::Mapspace::Build(problem);
+  const DataflowModel model;
+  loopfront::util::Rng rng(seed);
+  loopfront::search::Genome genome;
+  loopfront::search::Genome other;
+  loopfront::mapping::Mapping mapping;
+  std::unique_ptr<loopfront::cost::IncrementalState> state;
+  for (int chain = 0; chain < kChainsPerProblem; ++chain) {
+    const bool fresh_state = state == nullptr || rng.Below(2) == 0;
+    if (fresh_state) state = model.NewIncrementalState(problem);
+    REQUIRE(state != nullptr);
+    mapspace.Sample(rng, genome);
+    if (rng.Below(2) == 0) mapspace.Repair(rng, genome);
+    const int steps = 1 + static_cast<int>(rng.Below(kMaxSteps));
+    for (int step = 0; step <= steps; ++step) {
+      if (step > 0) {
+        if (rng.Below(4) == 0) {
+          mapspace.Sample(rng, other);
+          mapspace.Crossover(genome, other, rng, genome);
+        } else {
+          mapspace.Mutate(rng, genome);
+        }
+        if (rng.Below(4) == 0) mapspace.Repair(rng, genome);
+      }
+      mapspace.Decode(genome, mapping);
+      const Score expected = model.EvaluateScore(problem, mapping);
+      const bool had_previous = !fresh_state || step > 0;
+      const Score incremental = model.EvaluateScoreIncremental(problem, mapping, state.get());
+      const Score well_formed = model.EvaluateScoreWellFormed(problem, mapping);
+      ++tally.evaluations;
+      tally.feasible += expected.feasible ? 1 : 0;
+      if (had_previous) {
+        ++tally.after_first;
+        tally.reused += state->reused_levels() > 0 ? 1 : 0;
+      }
+      // One REQUIRE per evaluation would be millions of assertions: compare, report a mismatch.
+      for (const Score& score : {incremental, well_formed}) {
+        if (SameScore(score, expected)) continue;
+        INFO("chain " << chain << " step " << step << (&score == &incremental ? " incremental" : " well-formed"));
+        CHECK(score.feasible == expected.feasible);
+        CHECK(loopfront::mapping::ToString(score.violation) == loopfront::mapping::ToString(expected.violation));
+        CHECK(score.cycles == expected.cycles);
+        CHECK(score.energy_pj == expected.energy_pj);
+        return;
+      }
+    }
+    ++tally.chains;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Incremental and well-formed evaluation equal EvaluateScore on 100,800 random mutation chains",
+          "[cost][dataflow][incremental]") {
+  Tally total;
+  std::uint64_t seed = 1;
+  for (const std::string_view preset : kPresets) {
+    const loopfront::arch::Architecture architecture = loopfront::arch::LoadArchitecture(preset);
+    std::vector<loopfront::workload::Op> ops;
+    for (const std::string_view spec : kOps) ops.push_back(loopfront::workload::ParseOpSpec(std::string(spec)));
+    // Packed precision: 4-bit weights, 16-bit activations, 32-bit partial sums (as in
+    // dataflow_score_test.cpp), which pack at ratios ≠ 1 into every preset's levels.
+    loopfront::workload::Op packed = loopfront::workload::ParseOpSpec("matmul m=128 n=768 k=768");
+    packed.tensors[0].word_bits = 16;
+    packed.tensors[1].word_bits = 4;
+    packed.tensors[2].word_bits = 16;
+    packed.accumulator_bits = 32;
+    ops.push_back(packed);
+    for (std::size_t op_idx = 0; op_idx < ops.size(); ++op_idx) {
+      const Problem problem = Problem::Build(ops[op_idx], architecture);
+      INFO(preset << ": op " << op_idx);
+      CHECK(problem.packed() == (op_idx + 1 == ops.size()));
+      Tally tally;
+      RunChains(problem, seed++, tally);
+      REQUIRE(tally.chains == kChainsPerProblem);
+      // Feasible mappings on every problem, or only the early exits would be compared.
+      CHECK(tally.feasible > 0);
+      total.chains += tally.chains;
+      total.evaluations += tally.evaluations;
+      total.feasible += tally.feasible;
+      total.after_first += tally.after_first;
+      total.reused += tally.reused;
+    }
+  }
+  CHECK(total.chains >= 100000);
+  // Both sides of every check: infeasible mappings (unrepaired samples) and feasible ones.
+  CHECK(total.evaluations - total.feasible > total.evaluations / 10);
+  CHECK(total.feasible > total.evaluations / 10);
+  // A mutation changes one or two levels' loops (or none: a bypass flip), so most evaluations with
+  // a previous mapping reuse some levels; a crossover or a resample may change them all.
+  INFO("reused " << total.reused << " of " << total.after_first);
+  CHECK(total.reused * 2 > total.after_first);
+}
