@@ -833,7 +833,7 @@ class DataflowIncrementalState final : public IncrementalState {
  public:
   explicit DataflowIncrementalState(const mapping::Problem& problem) : problem_(&problem) {}
 
-  Score Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) {
+  Score Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping, Structure structure) {
     if (&problem != problem_) throw util::InternalError("an incremental state evaluated on another problem");
     std::uint32_t changed = AllLevels(problem);
     if (has_walk_ && mapping.num_levels() == problem.num_levels()) {
@@ -843,7 +843,7 @@ class DataflowIncrementalState final : public IncrementalState {
       }
     }
     bool walked = false;
-    const Score score = EvaluateCore<false>(problem, mapping, Structure::kCheck, changed, cache_, walked, nullptr);
+    const Score score = EvaluateCore<false>(problem, mapping, structure, changed, cache_, walked, nullptr);
     reused_levels_ = 0;
     if (walked) {
       reused_levels_ = has_walk_ ? problem.num_levels() - std::popcount(changed) : 0;
@@ -892,10 +892,12 @@ std::unique_ptr<IncrementalState> DataflowModel::NewIncrementalState(const mappi
 }
 
 Score DataflowModel::EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
-                                              IncrementalState* state) const {
-  if (state == nullptr) return EvaluateScore(problem, mapping);
+                                              MappingForm form, IncrementalState* state) const {
+  const bool well_formed = form == MappingForm::kWellFormed;
+  if (state == nullptr) return well_formed ? EvaluateScoreWellFormed(problem, mapping) : EvaluateScore(problem, mapping);
   // NewIncrementalState made it: this model's states are DataflowIncrementalStates.
-  return static_cast<DataflowIncrementalState*>(state)->Evaluate(problem, mapping);
+  return static_cast<DataflowIncrementalState*>(state)->Evaluate(
+      problem, mapping, well_formed ? Structure::kWellFormed : Structure::kCheck);
 }
 
 }  // namespace loopfront::cost

@@ -49,7 +49,7 @@ class DataflowModel final : public CostModel {
   // the records of rules 5-7 and rules 8 and 9 are recomputed every time (they need every level).
   std::unique_ptr<IncrementalState> NewIncrementalState(const mapping::Problem& problem) const override;
   Score EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
-                                 IncrementalState* state) const override;
+                                 MappingForm form, IncrementalState* state) const override;
   std::string_view name() const override { return kName; }
   std::string_view description() const override { return kDescription; }
 };

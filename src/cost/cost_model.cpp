@@ -42,8 +42,8 @@ std::unique_ptr<IncrementalState> CostModel::NewIncrementalState(const mapping::
 }
 
 Score CostModel::EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
-                                          IncrementalState* /*state*/) const {
-  return EvaluateScore(problem, mapping);
+                                          MappingForm form, IncrementalState* /*state*/) const {
+  return form == MappingForm::kWellFormed ? EvaluateScoreWellFormed(problem, mapping) : EvaluateScore(problem, mapping);
 }
 
 const CostModelRegistry& BuiltinCostModels() {

@@ -3,18 +3,21 @@
 // (issue #16's property test): each chain starts from a search::Mapspace sample (repaired or not,
 // so that infeasible mappings occur), then takes mutation steps (sometimes a crossover with a
 // fresh sample, then sometimes a repair), decoding and evaluating after every step. At every step
-// both entries must give EvaluateScore's Score exactly: feasibility, violation, cycles, and the
+// the incremental entry (in both forms: any mapping, and well-formed, as the searchers call it)
+// and the well-formed entry must give EvaluateScore's Score exactly: feasibility, violation, cycles, and the
 // energy to the last bit. Chains run on every preset architecture for a matmul, a bmm, a
 // convolution (affine input), two vector ops and a packed-precision matmul; half of the chains
 // take a fresh state, the others continue the state of the previous chain (any history must give
 // the same results). The test also counts the steps that reused levels of the previous mapping,
 // so that it fails if the incremental path silently recomputed everything.
+#include <array>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cost_models/dataflow/dataflow_model.h"
@@ -28,6 +31,7 @@
 namespace {
 
 using loopfront::cost::DataflowModel;
+using loopfront::cost::MappingForm;
 using loopfront::cost::Score;
 using loopfront::mapping::Problem;
 
@@ -52,6 +56,7 @@ struct Tally {
   std::int64_t feasible = 0;
   std::int64_t after_first = 0;  // evaluations with a previous mapping in the state
   std::int64_t reused = 0;       // of those, the ones that reused at least one level
+  std::int64_t reused_well_formed = 0;  // the same, through the well-formed form
 };
 
 bool SameScore(const Score& first, const Score& second) {
@@ -68,10 +73,15 @@ void RunChains(const Problem& problem, std::uint64_t seed, Tally& tally) {
   loopfront::search::Genome genome;
   loopfront::search::Genome other;
   loopfront::mapping::Mapping mapping;
+  // One state per form, with the same history: the checked one and the well-formed one.
   std::unique_ptr<loopfront::cost::IncrementalState> state;
+  std::unique_ptr<loopfront::cost::IncrementalState> well_formed_state;
   for (int chain = 0; chain < kChainsPerProblem; ++chain) {
     const bool fresh_state = state == nullptr || rng.Below(2) == 0;
-    if (fresh_state) state = model.NewIncrementalState(problem);
+    if (fresh_state) {
+      state = model.NewIncrementalState(problem);
+      well_formed_state = model.NewIncrementalState(problem);
+    }
     REQUIRE(state != nullptr);
     mapspace.Sample(rng, genome);
     if (rng.Below(2) == 0) mapspace.Repair(rng, genome);
@@ -89,18 +99,23 @@ void RunChains(const Problem& problem, std::uint64_t seed, Tally& tally) {
       mapspace.Decode(genome, mapping);
       const Score expected = model.EvaluateScore(problem, mapping);
       const bool had_previous = !fresh_state || step > 0;
-      const Score incremental = model.EvaluateScoreIncremental(problem, mapping, state.get());
+      const Score incremental = model.EvaluateScoreIncremental(problem, mapping, MappingForm::kAny, state.get());
       const Score well_formed = model.EvaluateScoreWellFormed(problem, mapping);
+      const Score incremental_well_formed =
+          model.EvaluateScoreIncremental(problem, mapping, MappingForm::kWellFormed, well_formed_state.get());
       ++tally.evaluations;
       tally.feasible += expected.feasible ? 1 : 0;
       if (had_previous) {
         ++tally.after_first;
         tally.reused += state->reused_levels() > 0 ? 1 : 0;
+        tally.reused_well_formed += well_formed_state->reused_levels() > 0 ? 1 : 0;
       }
       // One REQUIRE per evaluation would be millions of assertions: compare, report a mismatch.
-      for (const Score& score : {incremental, well_formed}) {
+      const std::array<std::pair<const char*, Score>, 3> scores{
+          {{"incremental", incremental}, {"well-formed", well_formed}, {"incremental well-formed", incremental_well_formed}}};
+      for (const auto& [entry, score] : scores) {
         if (SameScore(score, expected)) continue;
-        INFO("chain " << chain << " step " << step << (&score == &incremental ? " incremental" : " well-formed"));
+        INFO("chain " << chain << " step " << step << " " << entry);
         CHECK(score.feasible == expected.feasible);
         CHECK(loopfront::mapping::ToString(score.violation) == loopfront::mapping::ToString(expected.violation));
         CHECK(score.cycles == expected.cycles);
@@ -144,6 +159,7 @@ TEST_CASE("Incremental and well-formed evaluation equal EvaluateScore on 100,800
       total.feasible += tally.feasible;
       total.after_first += tally.after_first;
       total.reused += tally.reused;
+      total.reused_well_formed += tally.reused_well_formed;
     }
   }
   CHECK(total.chains >= 100000);
@@ -154,4 +170,6 @@ TEST_CASE("Incremental and well-formed evaluation equal EvaluateScore on 100,800
   // a previous mapping reuse some levels; a crossover or a resample may change them all.
   INFO("reused " << total.reused << " of " << total.after_first);
   CHECK(total.reused * 2 > total.after_first);
+  INFO("reused through the well-formed form " << total.reused_well_formed << " of " << total.after_first);
+  CHECK(total.reused_well_formed * 2 > total.after_first);
 }

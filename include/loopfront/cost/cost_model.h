@@ -40,6 +40,10 @@ class IncrementalState {
   int reused_levels_ = 0;
 };
 
+// What a caller guarantees of the mapping it evaluates: nothing (EvaluateScore's contract), or
+// that it is well-formed (EvaluateScoreWellFormed's contract: decoded by a search::Mapspace).
+enum class MappingForm { kAny, kWellFormed };
+
 class CostModel {
  public:
   virtual ~CostModel() = default;
@@ -59,15 +63,16 @@ class CostModel {
 
   // Incremental evaluation (opt-in). NewIncrementalState returns the memory of one evaluation
   // chain on `problem`, or nullptr when the model has none (the default). EvaluateScoreIncremental
-  // equals EvaluateScore(problem, mapping) bit for bit, for any mapping and any history of the
-  // state; it reuses what the state holds of the previous mapping evaluated through it (a model's
-  // per-level partial results) and updates the state. `state` must come from this model's
-  // NewIncrementalState for this `problem`, or be nullptr (then it is EvaluateScore, the default).
+  // equals EvaluateScore(problem, mapping) (form kAny) or EvaluateScoreWellFormed(problem, mapping)
+  // (form kWellFormed, same precondition) bit for bit, for any history of the state; it reuses
+  // what the state holds of the previous mapping evaluated through it (a model's per-level partial
+  // results) and updates the state. `state` must come from this model's NewIncrementalState for
+  // this `problem`, or be nullptr (then it is the non-incremental entry of `form`, the default).
   // Thread-safety: const and re-entrant like EvaluateScore, but a state is used by one thread at a
   // time (one state per chain and thread).
   virtual std::unique_ptr<IncrementalState> NewIncrementalState(const mapping::Problem& problem) const;
   virtual Score EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
-                                         IncrementalState* state) const;
+                                         MappingForm form, IncrementalState* state) const;
 
   // The registered name (snake_case, = folder name) and a one-line description.
   virtual std::string_view name() const = 0;
