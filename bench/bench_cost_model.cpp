@@ -80,8 +80,8 @@ enum class Entry { kEvaluate, kScore, kScoreWellFormed, kScoreIncremental };
 
 // Times `entry` over `mappings` in order, cyclically.
 template <Entry kEntry>
-void EvaluateAll(benchmark::State& state, const Fixture& fixture, const std::vector<loopfront::mapping::Mapping>& mappings,
-                 const char* cost_model_name) {
+void EvaluateAll(benchmark::State& state, const Fixture& fixture,
+                 const std::vector<loopfront::mapping::Mapping>& mappings, const char* cost_model_name) {
   const std::unique_ptr<loopfront::cost::CostModel> model =
       loopfront::cost::BuiltinCostModels().Create(cost_model_name);
   const std::unique_ptr<loopfront::cost::IncrementalState> incremental = model->NewIncrementalState(fixture.problem);
@@ -101,8 +101,8 @@ void EvaluateAll(benchmark::State& state, const Fixture& fixture, const std::vec
         score = model->EvaluateScoreWellFormed(fixture.problem, mappings[index]);
       }
       if constexpr (kEntry == Entry::kScoreIncremental) {
-        score = model->EvaluateScoreIncremental(fixture.problem, mappings[index], loopfront::cost::MappingForm::kWellFormed,
-                                                incremental.get());
+        score = model->EvaluateScoreIncremental(fixture.problem, mappings[index],
+                                                loopfront::cost::MappingForm::kWellFormed, incremental.get());
       }
       benchmark::DoNotOptimize(score.cycles);
       benchmark::DoNotOptimize(score.energy_pj);

@@ -270,8 +270,9 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   for (int level_idx = last; level_idx >= 0; --level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
-      tiles.words[level_idx][tensor] = WrappingMul(
-          WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]), summary.spatial_factor[tensor]);
+      tiles.words[level_idx][tensor] =
+          WrappingMul(WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]),
+                      summary.spatial_factor[tensor]);
     }
   }
   if (problem.affine_tensors() != 0) {
@@ -409,8 +410,7 @@ using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
 // Needs the per-level records of rules 5 and 6.
 template <typename RecordTable>
 std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx, const Parents& parent,
-                                     const TileRows& tiles, const NestAnalysis& nest,
-                                     const RecordTable& records) {
+                                     const TileRows& tiles, const NestAnalysis& nest, const RecordTable& records) {
   const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
     return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
                      mapping::CyclesAtRate(write_words, table.write_bandwidth),
@@ -677,9 +677,9 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     // Rule 9 follows Timeloop's double arithmetic on the levels with Timeloop's semantics: a
     // contraction (T = the compute cycles) on a level without honest buffering, and that has a
     // bandwidth at all. Elsewhere (vector ops, honest buffering) it stays exact.
-    const bool timeloop_cycles = !is_vector_op && table.buffering == 0 &&
-                                 !(table.read_bandwidth.unlimited() && table.write_bandwidth.unlimited() &&
-                                   table.shared_bandwidth.unlimited());
+    const bool timeloop_cycles =
+        !is_vector_op && table.buffering == 0 &&
+        !(table.read_bandwidth.unlimited() && table.write_bandwidth.unlimited() && table.shared_bandwidth.unlimited());
     std::int64_t read_words = 0;
     std::int64_t write_words = 0;
     // Rule 9's demands in Timeloop's doubles: per-tensor words / T, summed in tensor order.
@@ -894,7 +894,8 @@ std::unique_ptr<IncrementalState> DataflowModel::NewIncrementalState(const mappi
 Score DataflowModel::EvaluateScoreIncremental(const mapping::Problem& problem, const mapping::Mapping& mapping,
                                               MappingForm form, IncrementalState* state) const {
   const bool well_formed = form == MappingForm::kWellFormed;
-  if (state == nullptr) return well_formed ? EvaluateScoreWellFormed(problem, mapping) : EvaluateScore(problem, mapping);
+  if (state == nullptr)
+    return well_formed ? EvaluateScoreWellFormed(problem, mapping) : EvaluateScore(problem, mapping);
   // NewIncrementalState made it: this model's states are DataflowIncrementalStates.
   return static_cast<DataflowIncrementalState*>(state)->Evaluate(
       problem, mapping, well_formed ? Structure::kWellFormed : Structure::kCheck);

@@ -54,14 +54,13 @@ struct Tally {
   std::int64_t chains = 0;
   std::int64_t evaluations = 0;
   std::int64_t feasible = 0;
-  std::int64_t after_first = 0;  // evaluations with a previous mapping in the state
-  std::int64_t reused = 0;       // of those, the ones that reused at least one level
+  std::int64_t after_first = 0;         // evaluations with a previous mapping in the state
+  std::int64_t reused = 0;              // of those, the ones that reused at least one level
   std::int64_t reused_well_formed = 0;  // the same, through the well-formed form
 };
 
 bool SameScore(const Score& first, const Score& second) {
-  return first.feasible == second.feasible && first.violation == second.violation &&
-         first.cycles == second.cycles &&
+  return first.feasible == second.feasible && first.violation == second.violation && first.cycles == second.cycles &&
          std::bit_cast<std::uint64_t>(first.energy_pj) == std::bit_cast<std::uint64_t>(second.energy_pj);
 }
 
@@ -111,8 +110,9 @@ void RunChains(const Problem& problem, std::uint64_t seed, Tally& tally) {
         tally.reused_well_formed += well_formed_state->reused_levels() > 0 ? 1 : 0;
       }
       // One REQUIRE per evaluation would be millions of assertions: compare, report a mismatch.
-      const std::array<std::pair<const char*, Score>, 3> scores{
-          {{"incremental", incremental}, {"well-formed", well_formed}, {"incremental well-formed", incremental_well_formed}}};
+      const std::array<std::pair<const char*, Score>, 3> scores{{{"incremental", incremental},
+                                                                 {"well-formed", well_formed},
+                                                                 {"incremental well-formed", incremental_well_formed}}};
       for (const auto& [entry, score] : scores) {
         if (SameScore(score, expected)) continue;
         INFO("chain " << chain << " step " << step << " " << entry);
