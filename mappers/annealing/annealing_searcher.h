@@ -38,6 +38,7 @@ struct AnnealingSettings {
   std::int64_t steps_per_restart = 4000;
   std::int64_t round_moves = 512;
   bool repair = true;
+  std::int64_t restart_stall = 3;  // AnnealingSearcher::kDefaultRestartStall
 };
 
 class AnnealingSearcher final : public Searcher {
@@ -45,6 +46,7 @@ class AnnealingSearcher final : public Searcher {
   static constexpr std::string_view kName = "annealing";
   static constexpr std::string_view kDescription =
       "simulated annealing chains at weights of log-latency vs log-energy, geometric cooling, restarts";
+  static constexpr std::int64_t kDefaultRestartStall = 3;
   static std::vector<util::ParamSpec> Params();
 
   explicit AnnealingSearcher(const util::ParamValues& params);
