@@ -52,7 +52,8 @@ std::vector<util::ParamSpec> AnnealingSearcher::Params() {
       {"final_temperature", util::ParamType::kDouble, 0.0005, 1e-12, 100,
        "temperature reached after steps_per_restart moves"},
       {"steps_per_restart", util::ParamType::kInt, 4000, 1, 1'000'000'000,
-       "moves of one cooling schedule; then the chain restarts from its best state"},
+       "moves of one cooling schedule; then the chain restarts from its best state (or a fresh sample: "
+       "restart_stall)"},
       {"round_moves", util::ParamType::kInt, 512, 1, 1'000'000,
        "moves of every chain between synchronizations (budget checks, stall counting)"},
       {"repair", util::ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of every move"},
@@ -82,8 +83,8 @@ namespace {
 
 // Steps (search/ask_tell.h): one move of every chain with budget left. A move is Propose (the
 // chain's first sample, then a mutation of its current state), an evaluation, and Take (the
-// Metropolis decision, cooling, restarts); Search runs a round's moves of each chain back to back
-// with the same two functions.
+// Metropolis decision, cooling, restarts from the best state or a fresh sample); Search runs a round's
+// moves of each chain back to back with the same two functions.
 class AnnealingSteps final : public StepSearch {
  public:
   AnnealingSteps(const Mapspace& mapspace, const SearchOptions& options, const AnnealingSettings& settings,
