@@ -33,8 +33,10 @@ struct Chain {
   std::int64_t stalled_schedules = 0;
   bool started = false;
   bool resample = false;  // the next move is a fresh sample (restart_stall reached)
+  // The lowest value the chain has evaluated, across fresh samples: what the stall budget counts.
+  double record_value = std::numeric_limits<double>::infinity();
   pareto::Front<mapping::Mapping> archive;
-  // Per round: counts and whether the chain's archive (pair) or best value (scalar) improved.
+  // Per round: counts and whether the chain's archive (pair) or record value (scalar) improved.
   std::int64_t evaluations = 0;
   std::int64_t valid_evaluations = 0;
   std::array<std::int64_t, kNumViolations> invalid_by_violation{};
@@ -134,6 +136,10 @@ class AnnealingSteps final : public StepSearch {
     } else {
       ++chain.valid_evaluations;
       value = WeightedLogObjective(chain.latency_weight, evaluation);
+      if (value < chain.record_value) {
+        chain.record_value = value;
+        if (scalar_) chain.improved = true;
+      }
       if (chain.archive.WouldInsert(evaluation.objectives)) {
         if (decoded == nullptr) {
           mapspace_.Decode(candidate, chain.scratch);
@@ -146,7 +152,6 @@ class AnnealingSteps final : public StepSearch {
     if (!chain.started || chain.resample) {
       // A fresh start: the sample is the chain's state and its best (a resampled chain forgets its
       // old best; its archive keeps every point found).
-      if (scalar_ && !chain.started && std::isfinite(value)) chain.improved = true;
       chain.current = candidate;
       chain.current_value = value;
       chain.best = candidate;
@@ -167,7 +172,6 @@ class AnnealingSteps final : public StepSearch {
       if (value < chain.best_value) {
         chain.best = candidate;
         chain.best_value = value;
-        if (scalar_) chain.improved = true;
       }
     }
     chain.temperature *= cooling_;
