@@ -27,9 +27,16 @@ struct Chain {
   double best_value = std::numeric_limits<double>::infinity();
   double temperature = 0.0;
   std::int64_t moves_since_restart = 0;
+  // best_value when the current cooling schedule began, and how many schedules in a row ended
+  // without improving it.
+  double best_value_at_restart = std::numeric_limits<double>::infinity();
+  std::int64_t stalled_schedules = 0;
   bool started = false;
+  bool resample = false;  // the next move is a fresh sample (restart_stall reached)
+  // The lowest value the chain has evaluated, across fresh samples: what the stall budget counts.
+  double record_value = std::numeric_limits<double>::infinity();
   pareto::Front<mapping::Mapping> archive;
-  // Per round: counts and whether the chain's archive (pair) or best value (scalar) improved.
+  // Per round: counts and whether the chain's archive (pair) or record value (scalar) improved.
   std::int64_t evaluations = 0;
   std::int64_t valid_evaluations = 0;
   std::array<std::int64_t, kNumViolations> invalid_by_violation{};
@@ -47,10 +54,14 @@ std::vector<util::ParamSpec> AnnealingSearcher::Params() {
       {"final_temperature", util::ParamType::kDouble, 0.0005, 1e-12, 100,
        "temperature reached after steps_per_restart moves"},
       {"steps_per_restart", util::ParamType::kInt, 4000, 1, 1'000'000'000,
-       "moves of one cooling schedule; then the chain restarts from its best state"},
+       "moves of one cooling schedule; then the chain restarts from its best state (or a fresh sample: "
+       "restart_stall)"},
       {"round_moves", util::ParamType::kInt, 512, 1, 1'000'000,
        "moves of every chain between synchronizations (budget checks, stall counting)"},
       {"repair", util::ParamType::kBool, 1, 0, 1, "repair fanout and capacity overflows of every move"},
+      {"restart_stall", util::ParamType::kInt, kDefaultRestartStall, 0, 1'000'000'000,
+       "cooling schedules in a row that do not improve a chain's best before it restarts from a fresh sample "
+       "(0 = never)"},
   };
 }
 
@@ -60,7 +71,8 @@ AnnealingSearcher::AnnealingSearcher(const util::ParamValues& params)
                 .final_temperature = params.Double("final_temperature"),
                 .steps_per_restart = params.Int("steps_per_restart"),
                 .round_moves = params.Int("round_moves"),
-                .repair = params.Bool("repair")} {
+                .repair = params.Bool("repair"),
+                .restart_stall = params.Int("restart_stall")} {
   if (settings_.final_temperature > settings_.initial_temperature) {
     throw util::ConfigError(
         {util::Diagnostic{.path = "--param final_temperature",
@@ -73,8 +85,8 @@ namespace {
 
 // Steps (search/ask_tell.h): one move of every chain with budget left. A move is Propose (the
 // chain's first sample, then a mutation of its current state), an evaluation, and Take (the
-// Metropolis decision, cooling, restarts); Search runs a round's moves of each chain back to back
-// with the same two functions.
+// Metropolis decision, cooling, restarts from the best state or a fresh sample); Search runs a round's
+// moves of each chain back to back with the same two functions.
 class AnnealingSteps final : public StepSearch {
  public:
   AnnealingSteps(const Mapspace& mapspace, const SearchOptions& options, const AnnealingSettings& settings,
@@ -102,7 +114,7 @@ class AnnealingSteps final : public StepSearch {
 
   // The chain's next candidate.
   void Propose(Chain& chain, Genome& candidate) const {
-    if (!chain.started) {
+    if (!chain.started || chain.resample) {
       mapspace_.Sample(chain.rng, candidate);
     } else {
       candidate = chain.current;
@@ -124,6 +136,10 @@ class AnnealingSteps final : public StepSearch {
     } else {
       ++chain.valid_evaluations;
       value = WeightedLogObjective(chain.latency_weight, evaluation);
+      if (value < chain.record_value) {
+        chain.record_value = value;
+        if (scalar_) chain.improved = true;
+      }
       if (chain.archive.WouldInsert(evaluation.objectives)) {
         if (decoded == nullptr) {
           mapspace_.Decode(candidate, chain.scratch);
@@ -133,14 +149,17 @@ class AnnealingSteps final : public StepSearch {
         if (!scalar_) chain.improved = true;
       }
     }
-    if (!chain.started) {
+    if (!chain.started || chain.resample) {
+      // A fresh start: the sample is the chain's state and its best (a resampled chain forgets its
+      // old best; its archive keeps every point found).
       chain.current = candidate;
       chain.current_value = value;
       chain.best = candidate;
       chain.best_value = value;
+      chain.best_value_at_restart = value;
       chain.temperature = settings_.initial_temperature;
       chain.started = true;
-      if (scalar_ && std::isfinite(value)) chain.improved = true;
+      chain.resample = false;
       return;
     }
     const double delta = value - chain.current_value;
@@ -153,15 +172,23 @@ class AnnealingSteps final : public StepSearch {
       if (value < chain.best_value) {
         chain.best = candidate;
         chain.best_value = value;
-        if (scalar_) chain.improved = true;
       }
     }
     chain.temperature *= cooling_;
     if (++chain.moves_since_restart >= settings_.steps_per_restart) {
       chain.moves_since_restart = 0;
       chain.temperature = settings_.initial_temperature;
-      chain.current = chain.best;
-      chain.current_value = chain.best_value;
+      chain.stalled_schedules = chain.best_value < chain.best_value_at_restart ? 0 : chain.stalled_schedules + 1;
+      chain.best_value_at_restart = chain.best_value;
+      if (settings_.restart_stall > 0 && chain.stalled_schedules >= settings_.restart_stall) {
+        // The chain sits in a basin it has not improved for restart_stall schedules: re-annealing
+        // from its best would keep it there, so its next move is a fresh sample.
+        chain.stalled_schedules = 0;
+        chain.resample = true;
+      } else {
+        chain.current = chain.best;
+        chain.current_value = chain.best_value;
+      }
     }
   }
 

@@ -71,7 +71,7 @@ TEST_CASE("An ask/tell loop gives Search's front for the same seed and budget", 
       {"random", {"batch_size=64", "repair=false"}},
       {"genetic", {"population=24"}},
       {"genetic", {"population=16", "mutations=1.5", "crossover_probability=0.5"}},
-      {"annealing", {"chains=5", "round_moves=7", "steps_per_restart=90"}},
+      {"annealing", {"chains=5", "round_moves=7", "steps_per_restart=90", "restart_stall=1"}},
       {"annealing", {"chains=1"}},
   };
   for (const Case& test : cases) {
