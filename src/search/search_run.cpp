@@ -7,48 +7,27 @@
 
 namespace loopfront::search {
 
-namespace {
-
-// Whether a decoded genome lies outside the constraints' factor bounds. Repair moves factors
-// without looking at bounds (mapspace.h): such a mapping is not in the space, and is not evaluated.
-bool OutOfBounds(const Mapspace& mapspace, const Genome& genome) {
-  return mapspace.has_factor_bounds() && !mapspace.WithinBounds(genome);
-}
-
-constexpr Evaluation kOutOfBounds{.feasible = false, .violation = mapping::Violation::kFactorOutOfBounds};
-
-Evaluation EvaluationOf(const cost::Score& score) {
+Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                          mapping::Mapping& mapping, cost::Cost* cost) {
+  mapspace.Decode(genome, mapping);
+  if (mapspace.has_factor_bounds() && !mapspace.WithinBounds(genome)) {
+    // Repair moves factors without looking at bounds (mapspace.h): such a mapping is not in the space.
+    if (cost != nullptr) {
+      *cost = cost::Cost{};
+      cost->check.violation = mapping::Violation::kFactorOutOfBounds;
+    }
+    return Evaluation{.feasible = false, .violation = mapping::Violation::kFactorOutOfBounds};
+  }
+  // The searchers' inner loop: only the score, unless the caller asks for the whole Cost. A decoded
+  // mapping is well-formed (mapspace.h), so the model may skip the structure rules it cannot break.
+  const cost::Score score =
+      cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
+                      : cost_model.EvaluateScoreWellFormed(mapspace.problem(), mapping);
   Evaluation evaluation;
   evaluation.feasible = score.feasible;
   evaluation.violation = score.violation;
   if (score.feasible) evaluation.objectives = {static_cast<double>(score.cycles), score.energy_pj};
   return evaluation;
-}
-
-}  // namespace
-
-Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
-                          mapping::Mapping& mapping, cost::Cost* cost) {
-  mapspace.Decode(genome, mapping);
-  if (OutOfBounds(mapspace, genome)) {
-    if (cost != nullptr) {
-      *cost = cost::Cost{};
-      cost->check.violation = mapping::Violation::kFactorOutOfBounds;
-    }
-    return kOutOfBounds;
-  }
-  // The searchers' inner loop: only the score, unless the caller asks for the whole Cost. A decoded
-  // mapping is well-formed (mapspace.h), so the model may skip the structure rules it cannot break.
-  return EvaluationOf(cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
-                                      : cost_model.EvaluateScoreWellFormed(mapspace.problem(), mapping));
-}
-
-Evaluation EvaluateGenomeIncremental(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
-                                     mapping::Mapping& mapping, cost::IncrementalState* state) {
-  mapspace.Decode(genome, mapping);
-  if (OutOfBounds(mapspace, genome)) return kOutOfBounds;
-  return EvaluationOf(
-      cost_model.EvaluateScoreIncremental(mapspace.problem(), mapping, cost::MappingForm::kWellFormed, state));
 }
 
 double WeightedLogObjective(double latency_weight, const Evaluation& evaluation) {

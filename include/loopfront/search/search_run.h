@@ -61,12 +61,6 @@ struct Evaluation {
 // violation is kFactorOutOfBounds). Allocation-free.
 Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
                           mapping::Mapping& mapping, cost::Cost* cost = nullptr);
-// EvaluateGenome(mapspace, cost_model, genome, mapping) through an incremental state of the cost
-// model (cost::CostModel::NewIncrementalState; nullptr: plain EvaluateGenome), for a chain of
-// genomes that each differ from the last in a gene or two (annealing): the same Evaluation, bit for
-// bit, recomputing only what the model's state cannot reuse. The state belongs to one chain.
-Evaluation EvaluateGenomeIncremental(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
-                                     mapping::Mapping& mapping, cost::IncrementalState* state);
 
 // The value a searcher minimizes for an objective, in log space so that latency and energy are
 // comparable: weight × ln(latency) + (1 − weight) × ln(energy). +inf for an infeasible evaluation.

@@ -2,7 +2,6 @@
 // order_inner, spatial_axes, must_keep and bypass — honoured by every operation of the mapspace and
 // by every searcher, and counted exactly by size().
 #include <catch2/catch.hpp>
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,7 +11,6 @@
 #include "loopfront/mapping/check.h"
 #include "loopfront/mapping/constraints.h"
 #include "loopfront/search/mapspace.h"
-#include "loopfront/search/search_run.h"
 #include "loopfront/search/searcher.h"
 #include "loopfront/util/error.h"
 #include "tests/unit/search/search_fixtures.h"
@@ -190,53 +188,6 @@ TEST_CASE("Factor bounds hold in every sample, mutation and crossover, and a rep
   }
   CHECK(mutated > 1500);
   INFO(repaired_out);
-}
-
-TEST_CASE("EvaluateGenomeIncremental equals EvaluateGenome along a chain, out-of-bounds genomes included",
-          "[search][constraints][incremental]") {
-  const auto problem = SmallProblem("matmul m=16 n=32 k=8");
-  const Mapspace space = Mapspace::Build(problem, Resolve(kBoundedConstraints, problem));
-  const loopfront::cost::DataflowModel model;
-  // The state is for the problem the mapspace evaluates on (its own copy).
-  const std::unique_ptr<loopfront::cost::IncrementalState> state = model.NewIncrementalState(space.problem());
-  REQUIRE(state != nullptr);
-  loopfront::util::Rng rng(11);
-  Genome genome;
-  Mapping mapping;
-  Mapping incremental_mapping;
-  space.Sample(rng, genome);
-  int out_of_bounds = 0;
-  int feasible = 0;
-  int reused = 0;
-  for (int step = 0; step < 5000; ++step) {
-    // A chain as annealing makes it: mutate, repair (which may leave the bounds), sometimes restart.
-    if (step % 50 == 0) {
-      space.Sample(rng, genome);
-    } else {
-      space.Mutate(rng, genome);
-    }
-    space.Repair(rng, genome);
-    const loopfront::search::Evaluation expected = loopfront::search::EvaluateGenome(space, model, genome, mapping);
-    const loopfront::search::Evaluation incremental =
-        loopfront::search::EvaluateGenomeIncremental(space, model, genome, incremental_mapping, state.get());
-    REQUIRE(incremental.feasible == expected.feasible);
-    REQUIRE(incremental.violation == expected.violation);
-    REQUIRE(incremental.objectives.latency_cycles == expected.objectives.latency_cycles);
-    REQUIRE(incremental.objectives.energy_pj == expected.objectives.energy_pj);
-    out_of_bounds += expected.violation == loopfront::mapping::Violation::kFactorOutOfBounds ? 1 : 0;
-    feasible += expected.feasible ? 1 : 0;
-    reused += state->reused_levels() > 0 ? 1 : 0;
-  }
-  // Both paths of EvaluateGenome were compared, and the state was reused along the chain.
-  CHECK(out_of_bounds > 0);
-  CHECK(feasible > 0);
-  CHECK(reused > 0);
-  // Without a state it is EvaluateGenome too.
-  const loopfront::search::Evaluation plain =
-      loopfront::search::EvaluateGenomeIncremental(space, model, genome, incremental_mapping, nullptr);
-  const loopfront::search::Evaluation expected = loopfront::search::EvaluateGenome(space, model, genome, mapping);
-  CHECK(plain.feasible == expected.feasible);
-  CHECK(plain.objectives.energy_pj == expected.objectives.energy_pj);
 }
 
 TEST_CASE("Every searcher emits only mappings within the constraints", "[search][constraints][searchers]") {
