@@ -15,7 +15,6 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -26,7 +25,7 @@
 #include "loopfront/mapping/problem.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/util/random.h"
-#include "loopfront/workload/op_spec.h"
+#include "tests/unit/dataflow_property_problems.h"
 
 namespace {
 
@@ -34,16 +33,6 @@ using loopfront::cost::DataflowModel;
 using loopfront::cost::MappingForm;
 using loopfront::cost::Score;
 using loopfront::mapping::Problem;
-
-// Every preset of architectures/*.yaml.
-constexpr std::string_view kPresets[] = {"gemmini",      "gemmini-ibert", "gemmini-survey-model",
-                                         "eyeriss-like", "simba-like",    "tpu-like"};
-
-// Small enough that many sampled tiles fit the presets' buffers (as in dataflow_score_test.cpp).
-constexpr std::string_view kOps[] = {
-    "matmul m=128 n=768 k=768", "bmm h=12 m=128 n=128 k=64", "conv c=16 m=32 p=14 q=14 r=3 s=3 stride=2",
-    "softmax h=12 m=128 n=128", "layernorm m=128 n=768",
-};
 
 // 6 presets × 6 problems × 2,800 chains = 100,800 chains (issue #16: 100,000), of 1 to
 // kMaxSteps mutation steps after the sample.
@@ -133,18 +122,9 @@ TEST_CASE("Incremental and well-formed evaluation equal EvaluateScore on 100,800
           "[cost][dataflow][incremental]") {
   Tally total;
   std::uint64_t seed = 1;
-  for (const std::string_view preset : kPresets) {
+  for (const std::string_view preset : loopfront::testing::kDataflowPropertyPresets) {
     const loopfront::arch::Architecture architecture = loopfront::arch::LoadArchitecture(preset);
-    std::vector<loopfront::workload::Op> ops;
-    for (const std::string_view spec : kOps) ops.push_back(loopfront::workload::ParseOpSpec(std::string(spec)));
-    // Packed precision: 4-bit weights, 16-bit activations, 32-bit partial sums (as in
-    // dataflow_score_test.cpp), which pack at ratios ≠ 1 into every preset's levels.
-    loopfront::workload::Op packed = loopfront::workload::ParseOpSpec("matmul m=128 n=768 k=768");
-    packed.tensors[0].word_bits = 16;
-    packed.tensors[1].word_bits = 4;
-    packed.tensors[2].word_bits = 16;
-    packed.accumulator_bits = 32;
-    ops.push_back(packed);
+    const std::vector<loopfront::workload::Op> ops = loopfront::testing::DataflowPropertyOps();
     for (std::size_t op_idx = 0; op_idx < ops.size(); ++op_idx) {
       const Problem problem = Problem::Build(ops[op_idx], architecture);
       INFO(preset << ": op " << op_idx);

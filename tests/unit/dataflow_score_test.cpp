@@ -9,7 +9,6 @@
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,7 +18,7 @@
 #include "loopfront/mapping/problem.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/util/random.h"
-#include "loopfront/workload/op_spec.h"
+#include "tests/unit/dataflow_property_problems.h"
 
 namespace {
 
@@ -27,17 +26,6 @@ using loopfront::cost::Cost;
 using loopfront::cost::DataflowModel;
 using loopfront::cost::Score;
 using loopfront::mapping::Problem;
-
-// Every preset of architectures/*.yaml.
-constexpr std::string_view kPresets[] = {"gemmini",      "gemmini-ibert", "gemmini-survey-model",
-                                         "eyeriss-like", "simba-like",    "tpu-like"};
-
-// Small enough that many sampled tiles fit the presets' buffers, so both feasible and infeasible
-// mappings are drawn; BERT-like shapes otherwise (docs/mappings.md for the op specs).
-constexpr std::string_view kOps[] = {
-    "matmul m=128 n=768 k=768", "bmm h=12 m=128 n=128 k=64", "conv c=16 m=32 p=14 q=14 r=3 s=3 stride=2",
-    "softmax h=12 m=128 n=128", "layernorm m=128 n=768",
-};
 
 // Samples per problem and Repair setting: 6 presets × 6 problems × 2 × 3,000 = 216,000 mappings
 // (about 1.5 s in Release).
@@ -85,18 +73,9 @@ TEST_CASE("EvaluateScore equals ScoreOf(Evaluate) bit for bit on 216,000 sampled
           "[cost][dataflow][score]") {
   Tally total;
   std::uint64_t seed = 1;
-  for (const std::string_view preset : kPresets) {
+  for (const std::string_view preset : loopfront::testing::kDataflowPropertyPresets) {
     const loopfront::arch::Architecture architecture = loopfront::arch::LoadArchitecture(preset);
-    std::vector<loopfront::workload::Op> ops;
-    for (const std::string_view spec : kOps) ops.push_back(loopfront::workload::ParseOpSpec(std::string(spec)));
-    // Packed precision (DESIGN §2.5): 4-bit weights and 16-bit activations with 32-bit partial
-    // sums pack into every preset's 8-bit levels at ratios ≠ 1 (dataflow_precision_test.cpp).
-    loopfront::workload::Op packed = loopfront::workload::ParseOpSpec("matmul m=128 n=768 k=768");
-    packed.tensors[0].word_bits = 16;
-    packed.tensors[1].word_bits = 4;
-    packed.tensors[2].word_bits = 16;
-    packed.accumulator_bits = 32;
-    ops.push_back(packed);
+    const std::vector<loopfront::workload::Op> ops = loopfront::testing::DataflowPropertyOps();
     for (std::size_t op_idx = 0; op_idx < ops.size(); ++op_idx) {
       const Problem problem = Problem::Build(ops[op_idx], architecture);
       INFO(preset << ": op " << op_idx);
