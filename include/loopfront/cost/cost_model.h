@@ -51,7 +51,8 @@ class CostModel {
   virtual Cost Evaluate(const mapping::Problem& problem, const mapping::Mapping& mapping) const = 0;
   // The search's view of Evaluate: ScoreOf(Evaluate(problem, mapping)), bit for bit, under the same
   // contract. The default does exactly that; a model overrides it with a path that skips what a
-  // search never reads (the per-level records), as the inner loop of every searcher calls this.
+  // search never reads (the per-level records), as the inner loop of every searcher calls this
+  // (through EvaluateScoreWellFormed, whose default it is).
   virtual Score EvaluateScore(const mapping::Problem& problem, const mapping::Mapping& mapping) const;
   // EvaluateScore for a mapping known to be well-formed: it passes every rule of
   // mapping::CheckStructure except, perhaps, the fanouts and the bound on the padded iteration
