@@ -18,27 +18,11 @@ std::unique_ptr<StepSearch> Searcher::Steps(const Mapspace& mapspace, const Sear
 
 SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
                       SearchRun& run) {
-  std::vector<Genome> batch;
-  std::vector<Evaluation> evaluations;
-  while (!run.ShouldStop()) {
-    steps.Ask(run.RemainingEvaluations(), run.threads(), batch);
-    if (batch.empty()) break;
-    const auto count = static_cast<std::int64_t>(batch.size());
-    // Grown, never shrunk: the storage is reused from step to step.
-    if (evaluations.size() < batch.size()) evaluations.resize(batch.size());
-    // Each range decodes into one mapping of its own: the batch keeps no mappings (Tell decodes the
-    // few the archive takes), so a step's working set is its genomes alone.
-    ParallelForRanges(run.threads(), count, [&](std::int64_t begin, std::int64_t end) {
-      mapping::Mapping mapping;
-      for (std::int64_t index = begin; index < end; ++index) {
-        evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], mapping);
-      }
-    });
-    const bool improved = steps.Tell(batch, std::span(evaluations).first(batch.size()), run);
-    run.EndStep(improved);
-  }
-  steps.Finish(run);
-  return run.Finish();
+  // Ask proposes the whole batch (in parallel, over the run's threads) before it is evaluated.
+  return RunStepLoop(
+      steps, mapspace, cost_model, run,
+      [&](std::int64_t limit, std::vector<Genome>& batch) { steps.Ask(limit, run.threads(), batch); },
+      [](std::int64_t, Genome&) {});
 }
 
 std::vector<std::string> StepSearcherNames() {

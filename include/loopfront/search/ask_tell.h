@@ -60,27 +60,26 @@ class StepSearch {
 SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
                       SearchRun& run);
 
-// RunSteps for steps whose genomes are proposed one by one, independently of each other (genetic's
-// children): proposing and evaluating each genome share one parallel region per step instead of
-// two, a fork and join less per step (a generation of 64 children is only tens of microseconds of
-// work per thread). The same genomes, evaluations and Tell as RunSteps, so the same result.
-// `Steps` has BeginAsk(limit, batch), which sizes the step's batch (at most `limit`; empty when the
-// search has nothing left), and Propose(index, genome) const, safe to call concurrently.
-template <typename Steps>
-SearchResult RunProposedSteps(Steps& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
-                              SearchRun& run) {
+// The loop of RunSteps and RunProposedSteps: `begin_step(limit, batch)` fills or sizes the step's
+// batch (at most `limit` genomes; empty when the search has nothing left), then each genome is
+// `propose(index, genome)`d and evaluated in one parallel region, then told to `steps`.
+template <typename BeginStep, typename Propose>
+SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
+                         SearchRun& run, BeginStep begin_step, Propose propose) {
   std::vector<Genome> batch;
   std::vector<Evaluation> evaluations;
   while (!run.ShouldStop()) {
-    steps.BeginAsk(run.RemainingEvaluations(), batch);
+    begin_step(run.RemainingEvaluations(), batch);
     if (batch.empty()) break;
     const auto count = static_cast<std::int64_t>(batch.size());
     // Grown, never shrunk: the storage is reused from step to step.
     if (evaluations.size() < batch.size()) evaluations.resize(batch.size());
+    // Each range decodes into one mapping of its own: the batch keeps no mappings (Tell decodes the
+    // few the archive takes), so a step's working set is its genomes alone.
     ParallelForRanges(run.threads(), count, [&](std::int64_t begin, std::int64_t end) {
       mapping::Mapping mapping;
       for (std::int64_t index = begin; index < end; ++index) {
-        steps.Propose(index, batch[index]);
+        propose(index, batch[index]);
         evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], mapping);
       }
     });
@@ -89,6 +88,22 @@ SearchResult RunProposedSteps(Steps& steps, const Mapspace& mapspace, const cost
   }
   steps.Finish(run);
   return run.Finish();
+}
+
+// RunSteps for steps whose genomes are proposed one by one, independently of each other (genetic's
+// children): proposing and evaluating each genome share one parallel region per step instead of
+// two, a fork and join less per step (a generation of 64 children is only tens of microseconds of
+// work per thread). The same genomes, evaluations and Tell as RunSteps, so the same result.
+// `Steps` is a StepSearch with BeginAsk(limit, batch), which sizes the step's batch (at most
+// `limit`; empty when the search has nothing left), and Propose(index, genome) const, safe to call
+// concurrently.
+template <typename Steps>
+SearchResult RunProposedSteps(Steps& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
+                              SearchRun& run) {
+  return RunStepLoop(
+      steps, mapspace, cost_model, run,
+      [&steps](std::int64_t limit, std::vector<Genome>& batch) { steps.BeginAsk(limit, batch); },
+      [&steps](std::int64_t index, Genome& genome) { steps.Propose(index, genome); });
 }
 
 // A search driven from outside: Ask gives the genomes to evaluate, Tell takes their evaluations.
