@@ -121,27 +121,19 @@ void RunChains(const Problem& problem, std::uint64_t seed, Tally& tally) {
 TEST_CASE("Incremental and well-formed evaluation equal EvaluateScore on 100,800 random mutation chains",
           "[cost][dataflow][incremental]") {
   Tally total;
-  std::uint64_t seed = 1;
-  for (const std::string_view preset : loopfront::testing::kDataflowPropertyPresets) {
-    const loopfront::arch::Architecture architecture = loopfront::arch::LoadArchitecture(preset);
-    const std::vector<loopfront::workload::Op> ops = loopfront::testing::DataflowPropertyOps();
-    for (std::size_t op_idx = 0; op_idx < ops.size(); ++op_idx) {
-      const Problem problem = Problem::Build(ops[op_idx], architecture);
-      INFO(preset << ": op " << op_idx);
-      CHECK(problem.packed() == (op_idx + 1 == ops.size()));
-      Tally tally;
-      RunChains(problem, seed++, tally);
-      REQUIRE(tally.chains == kChainsPerProblem);
-      // Feasible mappings on every problem, or only the early exits would be compared.
-      CHECK(tally.feasible > 0);
-      total.chains += tally.chains;
-      total.evaluations += tally.evaluations;
-      total.feasible += tally.feasible;
-      total.after_first += tally.after_first;
-      total.reused += tally.reused;
-      total.reused_well_formed += tally.reused_well_formed;
-    }
-  }
+  loopfront::testing::ForEachPropertyProblem([&](const Problem& problem, std::uint64_t seed) {
+    Tally tally;
+    RunChains(problem, seed, tally);
+    REQUIRE(tally.chains == kChainsPerProblem);
+    // Feasible mappings on every problem, or only the early exits would be compared.
+    CHECK(tally.feasible > 0);
+    total.chains += tally.chains;
+    total.evaluations += tally.evaluations;
+    total.feasible += tally.feasible;
+    total.after_first += tally.after_first;
+    total.reused += tally.reused;
+    total.reused_well_formed += tally.reused_well_formed;
+  });
   CHECK(total.chains >= 100000);
   // Both sides of every check: infeasible mappings (unrepaired samples) and feasible ones.
   CHECK(total.evaluations - total.feasible > total.evaluations / 10);

@@ -4,10 +4,15 @@
 // vector ops and a packed-precision matmul.
 #pragma once
 
+#include <catch2/catch.hpp>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "loopfront/arch/loader.h"
+#include "loopfront/mapping/problem.h"
 #include "loopfront/workload/op_spec.h"
 
 namespace loopfront::testing {
@@ -34,6 +39,24 @@ inline std::vector<workload::Op> DataflowPropertyOps() {
   packed.accumulator_bits = 32;
   ops.push_back(packed);
   return ops;
+}
+
+// Calls `test(problem, seed)` on every preset × op above, in that order, with the seeds 1, 2, 3, …
+// and the preset and op named in Catch's INFO. Checks that only the last op packs, so that a
+// change to the problem list cannot drop the packed case silently.
+template <typename Test>
+void ForEachPropertyProblem(Test test) {
+  std::uint64_t seed = 1;
+  for (const std::string_view preset : kDataflowPropertyPresets) {
+    const arch::Architecture architecture = arch::LoadArchitecture(preset);
+    const std::vector<workload::Op> ops = DataflowPropertyOps();
+    for (std::size_t op_idx = 0; op_idx < ops.size(); ++op_idx) {
+      const mapping::Problem problem = mapping::Problem::Build(ops[op_idx], architecture);
+      INFO(preset << ": op " << op_idx);
+      CHECK(problem.packed() == (op_idx + 1 == ops.size()));
+      test(problem, seed++);
+    }
+  }
 }
 
 }  // namespace loopfront::testing

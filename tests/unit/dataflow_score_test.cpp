@@ -72,25 +72,17 @@ void CompareOn(const Problem& problem, bool repair, std::uint64_t seed, Tally& t
 TEST_CASE("EvaluateScore equals ScoreOf(Evaluate) bit for bit on 216,000 sampled mappings of every preset",
           "[cost][dataflow][score]") {
   Tally total;
-  std::uint64_t seed = 1;
-  for (const std::string_view preset : loopfront::testing::kDataflowPropertyPresets) {
-    const loopfront::arch::Architecture architecture = loopfront::arch::LoadArchitecture(preset);
-    const std::vector<loopfront::workload::Op> ops = loopfront::testing::DataflowPropertyOps();
-    for (std::size_t op_idx = 0; op_idx < ops.size(); ++op_idx) {
-      const Problem problem = Problem::Build(ops[op_idx], architecture);
-      INFO(preset << ": op " << op_idx);
-      // Only the last problem packs (no op spec sets a precision).
-      CHECK(problem.packed() == (op_idx + 1 == ops.size()));
-      Tally tally;
-      for (const bool repair : {false, true}) CompareOn(problem, repair, seed++, tally);
-      // Every preset has a vector unit or a host for the vector ops; every problem must give
-      // feasible mappings, or the comparison would test only the early exits. (On a host, which
-      // reads DRAM without capacity limits, every vector-op mapping is feasible.)
-      CHECK(tally.feasible > 0);
-      total.compared += tally.compared;
-      total.feasible += tally.feasible;
-    }
-  }
+  loopfront::testing::ForEachPropertyProblem([&](const Problem& problem, std::uint64_t seed) {
+    Tally tally;
+    // Two seeds per problem (2·seed − 1 without Repair, 2·seed with it), as before the shared loop.
+    for (const bool repair : {false, true}) CompareOn(problem, repair, repair ? 2 * seed : 2 * seed - 1, tally);
+    // Every preset has a vector unit or a host for the vector ops; every problem must give
+    // feasible mappings, or the comparison would test only the early exits. (On a host, which
+    // reads DRAM without capacity limits, every vector-op mapping is feasible.)
+    CHECK(tally.feasible > 0);
+    total.compared += tally.compared;
+    total.feasible += tally.feasible;
+  });
   CHECK(total.compared >= 100000);
   // Unrepaired samples overflow fanouts and capacities: the infeasible paths are compared too.
   CHECK(total.compared - total.feasible > 10000);
