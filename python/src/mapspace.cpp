@@ -192,16 +192,16 @@ py::object GenesToPython(const std::vector<std::int64_t>& values, std::size_t ro
                                            : std::vector<py::ssize_t>{static_cast<py::ssize_t>(rows),
                                                                       static_cast<py::ssize_t>(width)});
     std::copy(values.begin(), values.end(), array.mutable_data());
-    return std::move(array);
+    return array;
   }
   py::list list;
   for (std::size_t row = 0; row < rows; ++row) {
     py::list items;
     for (std::size_t column = 0; column < width; ++column) items.append(values[row * width + column]);
-    if (single) return std::move(items);
+    if (single) return items;
     list.append(items);
   }
-  return std::move(list);
+  return list;
 }
 
 std::vector<std::int64_t> EncodeAll(const search::GeneLayout& layout, std::span<const search::Genome> genomes) {
