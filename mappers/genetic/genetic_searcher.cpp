@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "loopfront/search/ask_tell.h"
 #include "loopfront/search/search_run.h"
@@ -88,19 +89,35 @@ class Survival {
     for (int taken = 0; needed_fronts < num_fronts && taken < survivors; ++needed_fronts) {
       taken += front_sizes_[needed_fronts];
     }
+    // The members of those fronts in (f1, f2) order, front after front, in one array (a counting
+    // sort by rank). In a whole-model search a generation's pool of 128 averages ~25 fronts, most of
+    // one or two members, and ~55 duplicates: per-front bookkeeping, not crowding, is what costs.
+    // This array and the small-front path below took 6% off Select's instructions (callgrind).
+    front_begin_.resize(needed_fronts + 1);
+    front_begin_[0] = 0;
+    for (int front = 0; front < needed_fronts; ++front)
+      front_begin_[front + 1] = front_begin_[front] + front_sizes_[front];
+    front_members_.resize(front_begin_[needed_fronts]);
+    front_fill_.assign(front_begin_.begin(), front_begin_.end() - 1);
+    for (const ValuesKey& key : by_values_) {
+      const int rank = pool[key.position].rank;
+      if (rank < needed_fronts) front_members_[front_fill_[rank]++] = key.position;
+    }
     // Crowding distance per front (Deb et al. 2002, Sec. III-B): members of a front in (f1, f2)
     // order are sorted by f1 ascending, hence f2 descending; the extremes get infinity.
-    if (static_cast<int>(members_.size()) < needed_fronts) members_.resize(needed_fronts);
-    for (int front = 0; front < needed_fronts; ++front) members_[front].clear();
-    for (const ValuesKey& key : by_values_) {
-      if (pool[key.position].rank < needed_fronts) members_[pool[key.position].rank].push_back(key.position);
-    }
     order_.clear();
     for (int front_idx = 0; front_idx < needed_fronts; ++front_idx) {
-      const std::vector<int>& front = members_[front_idx];
+      const std::span<const int> front(front_members_.data() + front_begin_[front_idx],
+                                       front_members_.data() + front_begin_[front_idx + 1]);
       const int size = static_cast<int>(front.size());
       pool[front.front()].crowding = kInfinity;
       pool[front.back()].crowding = kInfinity;
+      if (size <= 2) {
+        // Every member is an extreme (infinity): the order below is by position alone.
+        order_.push_back(std::min(front.front(), front.back()));
+        if (size == 2) order_.push_back(std::max(front.front(), front.back()));
+        continue;
+      }
       for (int objective = 0; objective < 2; ++objective) {
         const double low = std::min(pool[front.front()].values[objective], pool[front.back()].values[objective]);
         const double high = std::max(pool[front.front()].values[objective], pool[front.back()].values[objective]);
@@ -192,7 +209,9 @@ class Survival {
   std::vector<ValuesKey> by_values_;
   std::vector<double> front_last_f2_;
   std::vector<int> front_sizes_;
-  std::vector<std::vector<int>> members_;
+  std::vector<int> front_members_;  // the needed fronts' members, front f at [front_begin_[f], front_begin_[f + 1])
+  std::vector<int> front_begin_;
+  std::vector<int> front_fill_;
   std::vector<CrowdingKey> by_crowding_;
   std::vector<int> order_;
   std::vector<int> new_position_;
