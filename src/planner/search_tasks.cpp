@@ -1,7 +1,9 @@
 #include "src/planner/search_tasks.h"
 
 #include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <atomic>
@@ -73,15 +75,20 @@ void SearchTable::RunPending(const cost::CostModel& cost_model, const search::Se
     // TBB across tasks, one searcher thread each. Not a parallel_for over the schedule: its range
     // splitting hands one thread the first half (every large search, run one after another) and
     // the other the small ones, which left one thread idle for the last large searches (0.17 s of
-    // 6.3 s in the LLaMA-2 decode benchmark). A shared counter keeps the schedule's order.
+    // 6.3 s in the LLaMA-2 decode benchmark). A shared counter keeps the schedule's order; one
+    // taker per thread (simple_partitioner: one task per index), which stops when a search threw.
     std::atomic<std::size_t> next_position{0};
     tbb::task_arena arena(statistics.threads);
     arena.execute([&] {
-      tbb::parallel_for(0, statistics.threads, [&](int) {
-        for (std::size_t position = next_position++; position < schedule.size(); position = next_position++) {
-          run(position);
-        }
-      });
+      tbb::parallel_for(
+          0, statistics.threads,
+          [&](int) {
+            for (std::size_t position = next_position++;
+                 position < schedule.size() && !tbb::is_current_task_group_canceling(); position = next_position++) {
+              run(position);
+            }
+          },
+          tbb::simple_partitioner());
     });
   }
   statistics.search_seconds += std::chrono::duration<double>(Clock::now() - search_start).count();
