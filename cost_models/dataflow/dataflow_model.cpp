@@ -172,7 +172,8 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
   summary.indexed_by_every_neighbour_step = indexed_by_every_neighbour_step;
 }
 
-// Per level and tensor, rule 1's tile in elements (mapping::TileTable's layout, without its zero-fill).
+// Per level and tensor, rule 1's tile in elements (mapping::TileTable's layout, without its zero-fill;
+// WalkNest fills the columns of the problem's tensors).
 struct TileRows {
   std::array<PerTensor, kMaxLevels + 1> words;
 };
@@ -236,11 +237,13 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
     nest.temporal_output_outside_all[0] = 1;
   }
   const int output = problem.output_tensor();
+  // Rows and tiles of the problem's tensors only: no rule reads a tensor past num_tensors.
+  const int num_tensors = problem.num_tensors();
   for (int level_idx = first; level_idx < num_levels; ++level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     const std::int64_t all_temporal = nest.temporal_outside_all[level_idx];
     const std::int64_t all_temporal_output = nest.temporal_output_outside_all[level_idx];
-    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
+    for (int tensor = 0; tensor < num_tensors; ++tensor) {
       const bool indexed = ((summary.temporal_indexed >> tensor) & 1u) != 0;
       nest.changes[level_idx + 1][tensor] =
           indexed ? WrappingMul(tensor == output ? all_temporal_output : all_temporal, summary.changes_within[tensor])
@@ -269,7 +272,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   if (last == num_levels - 1) tiles.words[num_levels].fill(1);
   for (int level_idx = last; level_idx >= 0; --level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
-    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
+    for (int tensor = 0; tensor < num_tensors; ++tensor) {
       tiles.words[level_idx][tensor] =
           WrappingMul(WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]),
                       summary.spatial_factor[tensor]);
@@ -403,6 +406,12 @@ class CostRecords {
 
 // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
 using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
+// Every entry -1: where rules 5-7 start (a constant, so that starting is one 32-byte copy).
+constexpr Parents kNoParents = [] {
+  Parents parents{};
+  for (std::array<std::int8_t, kMaxTensors>& row : parents) row.fill(-1);
+  return parents;
+}();
 
 // Cycles to move a single-buffered level's tiles to and from its parents (arch/architecture.h):
 // per instance, its fills in and its partial sums out at its own bandwidths, and at each parent
@@ -583,8 +592,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
 
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
   // next inner keeping level, or the MACs) and is served by its parent.
-  Parents parent;
-  for (std::array<std::int8_t, kMaxTensors>& row : parent) row.fill(-1);
+  Parents parent = kNoParents;
   // Evaluate writes the records straight into the Cost it returns; EvaluateScore into scratch.
   std::conditional_t<kWholeCost, CostRecords, ScratchRecords> records = [&] {
     if constexpr (kWholeCost) {
