@@ -53,7 +53,7 @@ inline void ForEachTensor(TensorMask mask, Function function) {
 }
 
 // Whole physical accesses for `words` words (rule 8): ceil(words / vector_words). Levels move a
-// power of two words per access (1, 8 and 16 in the presets), where the quotient is a shift by
+// power of two words per access (1, 2, 8 and 16 in the presets), where the quotient is a shift by
 // `vector_shift` (VectorShift): a 64-bit division costs tens of cycles, and rule 8 takes three per
 // kept tensor and level. The shift equals the division for a non-negative dividend (every count).
 inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words, int vector_shift) {
