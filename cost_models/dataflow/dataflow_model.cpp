@@ -55,16 +55,21 @@ inline void ForEachTensor(TensorMask mask, Function function) {
 // Whole physical accesses for `words` words (rule 8): ceil(words / vector_words). Levels move a
 // power of two words per access (1, 2, 8 and 16 in the presets), where the quotient is a shift by
 // `vector_shift` (VectorShift): a 64-bit division costs tens of cycles, and rule 8 takes three per
-// kept tensor and level. The shift equals the division for a non-negative dividend (every count).
+// kept tensor and level. The shift is the division exactly, for any sign: a negative dividend is
+// first raised by vector_words − 1, so that flooring truncates as `/` does (what compilers emit
+// for a division by a constant power of two).
 inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words, int vector_shift) {
+  if (vector_words == 1) return words;
   const std::int64_t dividend = words + vector_words - 1;
-  return vector_shift >= 0 && dividend >= 0 ? dividend >> vector_shift : dividend / vector_words;
+  if (vector_shift < 0) return dividend / vector_words;
+  return (dividend + ((dividend >> 63) & (vector_words - 1))) >> vector_shift;
 }
 
-// log2(vector_words) when it is a power of two, else -1 (Accesses).
+// log2(vector_words) when it is a power of two, else -1 (Accesses). Not std::has_single_bit: without
+// -mpopcnt (the portable build) it calls libgcc's popcount.
 inline int VectorShift(std::int64_t vector_words) {
-  const auto unsigned_words = static_cast<std::uint64_t>(vector_words);
-  return std::has_single_bit(unsigned_words) ? std::countr_zero(unsigned_words) : -1;
+  const bool power_of_two = vector_words > 0 && (vector_words & (vector_words - 1)) == 0;
+  return power_of_two ? std::countr_zero(static_cast<std::uint64_t>(vector_words)) : -1;
 }
 
 // max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
