@@ -52,9 +52,24 @@ inline void ForEachTensor(TensorMask mask, Function function) {
   }
 }
 
-// Whole physical accesses for `words` words (rule 8); most levels move one word per access.
-inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words) {
-  return vector_words == 1 ? words : (words + vector_words - 1) / vector_words;
+// Whole physical accesses for `words` words (rule 8): ceil(words / vector_words). Levels move a
+// power of two words per access (1, 2, 8 and 16 in the presets), where the quotient is a shift by
+// `vector_shift` (VectorShift): a 64-bit division costs tens of cycles, and rule 8 takes three per
+// kept tensor and level. The shift is the division exactly, for any sign: a negative dividend is
+// first raised by vector_words − 1, so that flooring truncates as `/` does (what compilers emit
+// for a division by a constant power of two).
+inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words, int vector_shift) {
+  if (vector_words == 1) return words;
+  const std::int64_t dividend = words + vector_words - 1;
+  if (vector_shift < 0) return dividend / vector_words;
+  return (dividend + ((dividend >> 63) & (vector_words - 1))) >> vector_shift;
+}
+
+// log2(vector_words) when it is a power of two, else -1 (Accesses). Not std::has_single_bit: without
+// -mpopcnt (the portable build) it calls libgcc's popcount.
+inline int VectorShift(std::int64_t vector_words) {
+  const bool power_of_two = vector_words > 0 && (vector_words & (vector_words - 1)) == 0;
+  return power_of_two ? std::countr_zero(static_cast<std::uint64_t>(vector_words)) : -1;
 }
 
 // max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
@@ -172,7 +187,8 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
   summary.indexed_by_every_neighbour_step = indexed_by_every_neighbour_step;
 }
 
-// Per level and tensor, rule 1's tile in elements (mapping::TileTable's layout, without its zero-fill).
+// Per level and tensor, rule 1's tile in elements (mapping::TileTable's layout, without its zero-fill;
+// WalkNest fills the columns of the problem's tensors).
 struct TileRows {
   std::array<PerTensor, kMaxLevels + 1> words;
 };
@@ -236,11 +252,13 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
     nest.temporal_output_outside_all[0] = 1;
   }
   const int output = problem.output_tensor();
+  // Rows and tiles of the problem's tensors only: no rule reads a tensor past num_tensors.
+  const int num_tensors = problem.num_tensors();
   for (int level_idx = first; level_idx < num_levels; ++level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     const std::int64_t all_temporal = nest.temporal_outside_all[level_idx];
     const std::int64_t all_temporal_output = nest.temporal_output_outside_all[level_idx];
-    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
+    for (int tensor = 0; tensor < num_tensors; ++tensor) {
       const bool indexed = ((summary.temporal_indexed >> tensor) & 1u) != 0;
       nest.changes[level_idx + 1][tensor] =
           indexed ? WrappingMul(tensor == output ? all_temporal_output : all_temporal, summary.changes_within[tensor])
@@ -269,7 +287,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   if (last == num_levels - 1) tiles.words[num_levels].fill(1);
   for (int level_idx = last; level_idx >= 0; --level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
-    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
+    for (int tensor = 0; tensor < num_tensors; ++tensor) {
       tiles.words[level_idx][tensor] =
           WrappingMul(WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]),
                       summary.spatial_factor[tensor]);
@@ -403,6 +421,12 @@ class CostRecords {
 
 // parent[i][t]: the level that serves level i's tiles of t (the next outer keeper), -1 if none.
 using Parents = std::array<std::array<std::int8_t, kMaxTensors>, kMaxLevels>;
+// Every entry -1: where rules 5-7 start (a constant, so that starting is one 32-byte copy).
+constexpr Parents kNoParents = [] {
+  Parents parents{};
+  for (std::array<std::int8_t, kMaxTensors>& row : parents) row.fill(-1);
+  return parents;
+}();
 
 // Cycles to move a single-buffered level's tiles to and from its parents (arch/architecture.h):
 // per instance, its fills in and its partial sums out at its own bandwidths, and at each parent
@@ -583,8 +607,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
 
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
   // next inner keeping level, or the MACs) and is served by its parent.
-  Parents parent;
-  for (std::array<std::int8_t, kMaxTensors>& row : parent) row.fill(-1);
+  Parents parent = kNoParents;
   // Evaluate writes the records straight into the Cost it returns; EvaluateScore into scratch.
   std::conditional_t<kWholeCost, CostRecords, ScratchRecords> records = [&] {
     if constexpr (kWholeCost) {
@@ -687,6 +710,8 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     double write_demand = 0.0;
     const double compute_cycles_double = static_cast<double>(compute_cycles);
     const double instances = static_cast<double>(nest.instances[level_idx]);
+    const std::int64_t vector_words = table.vector_words;
+    const int vector_shift = VectorShift(vector_words);
     double energy_pj = 0.0;
     // Tensor order: the bits of the mask from the lowest, as the sums above require.
     ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
@@ -698,11 +723,10 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
         write_demand += static_cast<double>(record.fills + record.updates) / compute_cycles_double;
       }
       // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
-      const std::int64_t vector_words = table.vector_words;
       const double energy_pj_per_instance =
-          static_cast<double>(Accesses(record.reads, vector_words)) * table.read_pj +
-          static_cast<double>(Accesses(record.fills, vector_words)) * table.write_pj +
-          static_cast<double>(Accesses(record.updates, vector_words)) * table.update_pj;
+          static_cast<double>(Accesses(record.reads, vector_words, vector_shift)) * table.read_pj +
+          static_cast<double>(Accesses(record.fills, vector_words, vector_shift)) * table.write_pj +
+          static_cast<double>(Accesses(record.updates, vector_words, vector_shift)) * table.update_pj;
       const double tensor_energy_pj = energy_pj_per_instance * instances;
       energy_pj += tensor_energy_pj;
       if constexpr (kWholeCost) {
