@@ -263,6 +263,25 @@ TEST_CASE("Energy rounds each action up to whole vector accesses, per instance",
   CHECK(cost.levels[1].tensors[kTensorZ].energy_pj == Approx(3 * 1.0 + 4 * 100.0));
 }
 
+TEST_CASE("Whole vector accesses round up for a width that is not a power of two", "[cost][dataflow]") {
+  // Every preset's widths are powers of two, which rule 8 rounds with a shift; a width of 3 takes
+  // the division. The case above with M2 and Buf vector 3 words. K5: A reads 10 → ceil(10/3) = 4
+  // accesses, fills 10 → 4; Z updates 10 → 4, reads 10 − 2 = 8 → 3. K3: A reads 6 → 2 (exact),
+  // fills 6 → 2; Z updates 6 → 2, reads 4 → 2.
+  const auto buffer_energy = [](const char* k_loop, int tensor) {
+    const Problem problem = Problem::Build(
+        MakeGemm(2, 1, k_loop[1] - '0'),
+        MakeArch(
+            {{.name = "DRAM"}, {.name = "Buf", .vector_words = 3, .read_pj = 1.0, .write_pj = 10.0, .update_pj = 100.0}},
+            1, 1, 0.0));
+    return Run(problem, std::string("DRAM[M2] Buf[") + k_loop + "]").levels[1].tensors[tensor].energy_pj;
+  };
+  CHECK(buffer_energy("K5", kTensorA) == Approx(4 * 1.0 + 4 * 10.0));
+  CHECK(buffer_energy("K5", kTensorZ) == Approx(3 * 1.0 + 4 * 100.0));
+  CHECK(buffer_energy("K3", kTensorA) == Approx(2 * 1.0 + 2 * 10.0));
+  CHECK(buffer_energy("K3", kTensorZ) == Approx(2 * 1.0 + 2 * 100.0));
+}
+
 TEST_CASE("Padding: imperfect factors execute the padded iterations", "[cost][dataflow]") {
   // M3 covered by M4 (one padded row): T = 4·2 = 8 cycles for 6 useful MACs.
   const Problem problem = Problem::Build(MakeGemm(3, 1, 2), MakeArch({{.name = "DRAM"}, {.name = "RF"}}, 1, 1, 1.0));
