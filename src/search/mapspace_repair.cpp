@@ -105,8 +105,11 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);
+      // Only the dims that can have a factor here (every other one is 1 in a well-formed genome).
       std::int64_t product = 1;
-      for (int dim = 0; dim < num_dims_; ++dim) product *= factors[slot][dim];
+      for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+        product *= factors[slot][__builtin_ctz(dims)];
+      }
       while (product > slot_fanout_[slot]) {
         int count = 0;
         for (int dim = 0; dim < num_dims_; ++dim) count += counts[dim][slot];
