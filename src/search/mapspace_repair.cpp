@@ -205,8 +205,7 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
         dims &= static_cast<DimMask>(dims - 1);
         moved_dim = __builtin_ctz(dims);
       }
-      const int moved_index =
-          find_factor(moved_dim, pick, temporal ? temporal_inside_slots : spatial_inside_slots);
+      const int moved_index = find_factor(moved_dim, pick, temporal ? temporal_inside_slots : spatial_inside_slots);
       const int source = genome.factor_slots[moved_dim][moved_index];
       const int target = NearestOuterTemporalSlot(moved_dim, level_idx);
       const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
