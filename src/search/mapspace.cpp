@@ -116,7 +116,9 @@ void Mapspace::Decode(const Genome& genome, mapping::Mapping& mapping) const {
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);
       const mapping::Axis axis = kind == SlotKind::kSpatialX ? mapping::Axis::kX : mapping::Axis::kY;
-      for (int dim = 0; dim < num_dims_; ++dim) {
+      // Dims ascending, as the loops were always added; only those that can have a factor here.
+      for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+        const int dim = __builtin_ctz(dims);
         if (factors[slot][dim] > 1) level.AddSpatial(dim, factors[slot][dim], axis);
       }
     }

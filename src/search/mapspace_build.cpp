@@ -248,7 +248,9 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);
       for (int dim = 0; dim < space.num_dims_; ++dim) {
-        possible_loops += space.open_slot_index_[dim][slot] >= 0 || space.base_factors_[slot][dim] > 1;
+        if (space.open_slot_index_[dim][slot] < 0 && space.base_factors_[slot][dim] <= 1) continue;
+        ++possible_loops;
+        space.spatial_slot_dims_[slot] = static_cast<DimMask>(space.spatial_slot_dims_[slot] | (1u << dim));
       }
     }
     space.spatial_crowding_possible_ |= possible_loops > mapping::kMaxSpatialLoopsPerLevel;

@@ -4,6 +4,7 @@
 // without changing anything, whether it fits. Both read the factor, keeps and buffering genes,
 // never the orders. They share a file because CheckFit is exactly the test Repair establishes.
 #include <array>
+#include <cstdint>
 #include <utility>
 
 #include "loopfront/mapping/check.h"
@@ -19,9 +20,11 @@ using mapping::TensorMask;
 
 }  // namespace
 
-// The one way a factor changes slot (the factor mutation uses it too). It lives beside Repair, its
-// per-evaluation caller, on purpose: in one translation unit GCC knows which registers the call
-// keeps (-fipa-ra), and Repair runs measurably fewer instructions than with it defined elsewhere.
+// The one way a factor changes slot in either direction (the factor mutation and Repair's spatial
+// fold use it; Repair's fanout and capacity moves, always outward, use its one-way form
+// move_outward). It lives beside Repair on purpose: in one translation unit GCC knows which
+// registers the call keeps (-fipa-ra), and Repair runs measurably fewer instructions than with it
+// defined elsewhere.
 void Mapspace::MoveFactor(int dim, int index, int slot, Genome& genome) const {
   const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
   std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
@@ -74,21 +77,39 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
     const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
     for (int index = 0; index < num_factors; ++index) ++counts[dim][genome.factor_slots[dim][index]];
   }
-  // The index of the `pick`-th free factor of `dim` (in index order) that `matches` its slot.
-  auto find_factor = [&](int dim, int pick, auto matches) {
+  // The index of the `pick`-th free factor of `dim` (in index order) whose slot is in `slot_mask`
+  // (bit s: slot s), a shift and a test per factor rather than a slot's level and kind.
+  static_assert(kMaxSlots <= 32, "slot masks are 32-bit");
+  auto find_factor = [&](int dim, int pick, std::uint32_t slot_mask) {
     const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
+    const std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
     for (int index = 0; index < num_factors; ++index) {
-      if (matches(static_cast<int>(genome.factor_slots[dim][index])) && pick-- == 0) return index;
+      if (((slot_mask >> slots[index]) & 1u) != 0 && pick-- == 0) return index;
     }
     return -1;
+  };
+  // MoveFactor for a move outward (to a smaller slot, as every move of Repair is): the factor only
+  // sinks within its run of equal primes, so the larger slots before it shift up by one and the
+  // target takes their place — the genome MoveFactor's swaps give, with a store per step.
+  auto move_outward = [&](int dim, int index, int target, std::int32_t prime) {
+    const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+    std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
+    while (index > 0 && candidate.primes[index - 1] == prime && slots[index - 1] > target) {
+      slots[index] = slots[index - 1];
+      --index;
+    }
+    slots[index] = static_cast<std::uint8_t>(target);
   };
   // Fanout: move spatial factors out of an overflowing axis to a temporal slot of the same level,
   // or the nearest open one outward.
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
       const int slot = SlotId(level_idx, kind);
+      // Only the dims that can have a factor here (every other one is 1 in a well-formed genome).
       std::int64_t product = 1;
-      for (int dim = 0; dim < num_dims_; ++dim) product *= factors[slot][dim];
+      for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+        product *= factors[slot][__builtin_ctz(dims)];
+      }
       while (product > slot_fanout_[slot]) {
         int count = 0;
         for (int dim = 0; dim < num_dims_; ++dim) count += counts[dim][slot];
@@ -96,13 +117,13 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
         int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
         int moved_dim = 0;
         while (pick >= counts[moved_dim][slot]) pick -= counts[moved_dim++][slot];
-        const int moved_index = find_factor(moved_dim, pick, [slot](int factor_slot) { return factor_slot == slot; });
+        const int moved_index = find_factor(moved_dim, pick, std::uint32_t{1} << slot);
         const int same_level = SlotId(level_idx, SlotKind::kTemporal);
         const int target =
             OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
         if (target < 0) return false;
         const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
-        MoveFactor(moved_dim, moved_index, target, genome);
+        move_outward(moved_dim, moved_index, target, prime);
         --counts[moved_dim][slot];
         ++counts[moved_dim][target];
         factors[slot][moved_dim] /= prime;
@@ -135,10 +156,20 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
     const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
     const TensorMask kept = genome.keeps[level_idx];
+    // The slots at this level or inside it, temporal and spatial (the candidates' slots).
+    std::uint32_t temporal_inside_slots = 0;
+    for (int inner = level_idx; inner < num_levels_; ++inner) {
+      temporal_inside_slots |= std::uint32_t{1} << SlotId(inner, SlotKind::kTemporal);
+    }
+    const std::uint32_t spatial_inside_slots = (temporal_inside_slots << 1) | (temporal_inside_slots << 2);
     DimMask relevant_dims = 0;
     for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
       relevant_dims = static_cast<DimMask>(relevant_dims | problem_.tensor_dims(__builtin_ctz(mask)));
     }
+    // Σ temporal_inside and Σ spatial_inside over the relevant dims, once counted, then kept up to
+    // date with every move.
+    int temporal_count = 0;
+    int spatial_count = 0;
     bool counted = false;
     while (true) {
       const std::int64_t needed = problem_.TileWordsAt(
@@ -156,21 +187,17 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
             temporal_inside[dim] += counts[dim][slot];
             spatial_inside[dim] += counts[dim][slot + 1] + counts[dim][slot + 2];
           }
+          temporal_count += temporal_inside[dim];
+          spatial_count += spatial_inside[dim];
         }
       }
       // Candidates: free factors of relevant dims at this level or inside it that have an open
       // temporal slot outside; temporal ones first (they keep the parallelism).
-      int temporal_count = 0;
-      int spatial_count = 0;
-      for (DimMask dims = relevant_dims; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
-        const int dim = __builtin_ctz(dims);
-        temporal_count += temporal_inside[dim];
-        spatial_count += spatial_inside[dim];
-      }
       if (temporal_count + spatial_count == 0) return false;
       const bool temporal = temporal_count > 0;
       std::array<int, kMaxDims>& candidates = temporal ? temporal_inside : spatial_inside;
-      int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(temporal ? temporal_count : spatial_count)));
+      int& candidate_count = temporal ? temporal_count : spatial_count;
+      int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(candidate_count)));
       DimMask dims = relevant_dims;
       int moved_dim = __builtin_ctz(dims);
       while (pick >= candidates[moved_dim]) {
@@ -178,16 +205,15 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
         dims &= static_cast<DimMask>(dims - 1);
         moved_dim = __builtin_ctz(dims);
       }
-      const int moved_index = find_factor(moved_dim, pick, [level_idx, temporal](int factor_slot) {
-        return SlotLevel(factor_slot) >= level_idx && (SlotKindOf(factor_slot) == SlotKind::kTemporal) == temporal;
-      });
+      const int moved_index = find_factor(moved_dim, pick, temporal ? temporal_inside_slots : spatial_inside_slots);
       const int source = genome.factor_slots[moved_dim][moved_index];
       const int target = NearestOuterTemporalSlot(moved_dim, level_idx);
       const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
-      MoveFactor(moved_dim, moved_index, target, genome);
+      move_outward(moved_dim, moved_index, target, prime);
       --counts[moved_dim][source];
       ++counts[moved_dim][target];
       --candidates[moved_dim];
+      --candidate_count;
       factors[source][moved_dim] /= prime;
       factors[target][moved_dim] *= prime;
       // A move from level s ≥ l to level t < l changes inside[] of the levels in (t, s] only.

@@ -182,6 +182,7 @@ class Mapspace {
   // kept tensor from that level or inside it to the nearest open temporal slot outside it, until
   // the kept tiles fit. Which factor moves is drawn from `rng`. Returns whether the genome now
   // fits every fanout and capacity (false: it could not be repaired; it is still well-formed).
+  // The genome must be well-formed (every operation here and search::GeneLayout make no other).
   bool Repair(util::Rng& rng, Genome& genome) const;
   // kNone when the genome fits every fanout and capacity (what Repair establishes), else
   // kFanoutExceeded or kCapacityExceeded. Neither depends on the loop orders.
@@ -192,6 +193,8 @@ class Mapspace {
   bool has_factor_bounds() const { return bounded_dims_ != 0; }
   bool WithinBounds(const Genome& genome) const;
   bool Fits(const Genome& genome) const { return CheckFit(genome) == mapping::Violation::kNone; }
+  // The mapping of a well-formed genome (Decode reads a spatial slot only for the dims it is open
+  // to or that a constraint fixes there).
   void Decode(const Genome& genome, mapping::Mapping& mapping) const;
   mapping::Mapping Decode(const Genome& genome) const;
 
@@ -350,6 +353,12 @@ class Mapspace {
   // Per level: the dims whose relative order is a gene (not fixed by a constraint, not `pass`).
   std::array<mapping::DimMask, mapping::kMaxLevels> order_dims_{};
   MapspaceSize size_;
+
+  // --- Precomputed for Decode and Repair (Build) ---------------------------------------------
+  // Per spatial slot: the dims that can have a factor > 1 there (the slot is open to their free
+  // factors, or a constraint fixes one), so that Decode visits those dims only; no well-formed
+  // genome has a spatial factor > 1 elsewhere. Temporal slots: 0.
+  std::array<mapping::DimMask, kMaxSlots> spatial_slot_dims_{};
 };
 
 }  // namespace loopfront::search
