@@ -29,7 +29,7 @@ void Mapspace::Sample(util::Rng& rng, Genome& genome) const {
         static_cast<std::uint8_t>(candidates > 1 ? rng.Below(static_cast<std::uint64_t>(candidates)) : 0);
     SampleFactors(dim, rng, genome);
   }
-  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) SampleOrder(level_idx, rng, genome);
+  SampleOrders(rng, genome);
   SampleKeeps(rng, genome);
 }
 

@@ -243,6 +243,14 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
       });
     }
   }
+  space.BuildCompositionTables();
+  for (int slot = 0; slot < space.num_slots_; ++slot) {
+    for (int dim = 0; dim < space.num_dims_; ++dim) {
+      if (space.base_factors_[slot][dim] > 1) {
+        space.fixed_slot_dims_[slot] = static_cast<DimMask>(space.fixed_slot_dims_[slot] | (1u << dim));
+      }
+    }
+  }
   for (int level_idx = 0; level_idx < space.num_levels_; ++level_idx) {
     int possible_loops = 0;
     for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {

@@ -7,6 +7,7 @@
 // mapspace_internal.h.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -170,6 +171,57 @@ bool Mapspace::WithinBounds(const Genome& genome) const {
   return FactorsWithinBounds(factors);
 }
 
+void Mapspace::BuildCompositionTables() {
+  for (auto& candidates : composition_table_offset_) {
+    for (auto& offsets : candidates) offsets.fill(kNoCompositionTable);
+  }
+  composition_tables_.clear();
+  // The tables built so far, by (open slots, exponent), for dims that share them.
+  struct Table {
+    std::array<std::uint8_t, kMaxSlots> slots;
+    int num_slots;
+    int exponent;
+    std::uint32_t offset;
+  };
+  std::vector<Table> tables;
+  // First come, first served in (dim, candidate, run) order, so that a Build always lays out the
+  // same tables.
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    const DimSpace& dim_space = dims_[dim];
+    if (dim_space.bounded) continue;  // sampled from bounded_factorizations_
+    const auto slot_of = [&dim_space](int position) { return dim_space.slots[position]; };
+    for (int candidate = 0; candidate < dim_space.num_candidates; ++candidate) {
+      const PrimeRuns& runs = dim_space.runs[candidate];
+      for (int run = 0; run < runs.num_runs; ++run) {
+        const int exponent = runs.exponent[run];
+        if (exponent < 2 || exponent > kCompositionCopyBytes) continue;
+        const auto shared = std::find_if(tables.begin(), tables.end(), [&](const Table& table) {
+          return table.num_slots == dim_space.num_slots && table.exponent == exponent &&
+                 std::equal(table.slots.begin(), table.slots.begin() + table.num_slots, dim_space.slots.begin());
+        });
+        if (shared != tables.end()) {
+          composition_table_offset_[dim][candidate][run] = shared->offset;
+          continue;
+        }
+        const std::uint64_t rows = runs.compositions[run];
+        if (rows > (kCompositionTableBytes - composition_tables_.size()) / static_cast<std::uint64_t>(exponent)) {
+          continue;
+        }
+        const auto offset = static_cast<std::uint32_t>(composition_tables_.size());
+        // UnrankComposition writes one scratch byte past the run.
+        std::array<std::uint8_t, kMaxFactorsPerDim + 1> row{};
+        for (std::uint64_t rank = 0; rank < rows; ++rank) {
+          internal::UnrankComposition(rank, exponent, dim_space.num_slots, slot_of, row.data());
+          composition_tables_.insert(composition_tables_.end(), row.begin(), row.begin() + exponent);
+        }
+        tables.push_back({dim_space.slots, dim_space.num_slots, exponent, offset});
+        composition_table_offset_[dim][candidate][run] = offset;
+      }
+    }
+  }
+  composition_tables_.resize(composition_tables_.size() + kCompositionCopyBytes, 0);
+}
+
 void Mapspace::SampleFactors(int dim, util::Rng& rng, Genome& genome) const {
   const DimSpace& dim_space = dims_[dim];
   const PaddingCandidate& candidate = dim_space.candidates[genome.padding[dim]];
@@ -180,16 +232,26 @@ void Mapspace::SampleFactors(int dim, util::Rng& rng, Genome& genome) const {
     return;
   }
   // Per run, a uniform exponent distribution: a uniform rank among the C(e + s − 1, s − 1)
-  // compositions (stars and bars), unranked — one draw instead of one per position — straight into
-  // the dim's open slots. A local row one longer than the genes takes the unranking's scratch write.
+  // compositions (stars and bars), one draw instead of one per position, then its row of the run's
+  // composition table, or, without a table, unranked by the walk straight into the dim's open slots.
+  // Both write past the run (a table copy kCompositionCopyBytes, the walk one scratch byte) into a
+  // local row long enough for it; the next run overwrites that, and after the last run it is
+  // cleared, so the genes past the factors stay 0.
   const PrimeRuns& runs = dim_space.runs[genome.padding[dim]];
-  std::array<std::uint8_t, kMaxFactorsPerDim + 1> row{};
+  const auto& table_offsets = composition_table_offset_[dim][genome.padding[dim]];
+  std::array<std::uint8_t, kMaxFactorsPerDim + kCompositionCopyBytes + 1> row{};
   const auto slot_of = [&dim_space](int position) { return dim_space.slots[position]; };
   for (int run = 0; run < runs.num_runs; ++run) {
-    internal::UnrankComposition(rng.Below(runs.compositions[run]), runs.exponent[run], dim_space.num_slots, slot_of,
-                                row.data() + runs.first[run]);
+    const std::uint64_t rank = rng.Below(runs.compositions[run]);
+    std::uint8_t* out = row.data() + runs.first[run];
+    if (table_offsets[run] != kNoCompositionTable) {
+      std::memcpy(out, composition_tables_.data() + table_offsets[run] + rank * runs.exponent[run],
+                  kCompositionCopyBytes);
+    } else {
+      internal::UnrankComposition(rank, runs.exponent[run], dim_space.num_slots, slot_of, out);
+    }
   }
-  row[candidate.num_factors] = 0;
+  std::memset(row.data() + candidate.num_factors, 0, kCompositionCopyBytes);
   std::copy_n(row.begin(), kMaxFactorsPerDim, slots.begin());
 }
 

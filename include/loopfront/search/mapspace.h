@@ -77,6 +77,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -257,7 +258,7 @@ class Mapspace {
     std::array<std::uint8_t, mapping::kMaxDims> fixed_order{};
     int num_fixed_suffix = 0;  // the last positions hold these dims (order_inner), in this order
     std::array<std::uint8_t, mapping::kMaxDims> fixed_suffix{};
-    // The order SampleOrder shuffles: the fixed prefix, the other dims ascending, the fixed suffix,
+    // The order SampleOrders shuffles: the fixed prefix, the other dims ascending, the fixed suffix,
     // zeros past the dims.
     std::array<std::uint8_t, mapping::kMaxDims> initial_order{};
     mapping::TensorMask always_kept = 0;
@@ -297,7 +298,8 @@ class Mapspace {
   bool MutateMoveFactor(util::Rng& rng, Genome& genome) const;
   bool MutateChangePadding(util::Rng& rng, Genome& genome) const;
   // mapspace_orders.cpp:
-  void SampleOrder(int level_idx, util::Rng& rng, Genome& genome) const;
+  // Every level's order, outermost level first.
+  void SampleOrders(util::Rng& rng, Genome& genome) const;
   bool MutateSwapLoops(util::Rng& rng, Genome& genome) const;
   // mapspace_keeps.cpp (keeps, bypass and buffering):
   TensorKeepChoices KeepChoices(int tensor) const;
@@ -359,6 +361,38 @@ class Mapspace {
   // factors, or a constraint fixes one), so that Decode visits those dims only; no well-formed
   // genome has a spatial factor > 1 elsewhere. Temporal slots: 0.
   std::array<mapping::DimMask, kMaxSlots> spatial_slot_dims_{};
+
+  // --- Sampling and mutation lookups (issue #16): built once by Build, read on the hot path ------
+  // Composition tables. For a run of 2 to kCompositionCopyBytes equal primes, every exponent
+  // distribution over the dim's open slots in rank order, each as the run's slots (exponent bytes,
+  // what internal::UnrankComposition writes for that rank), so that sampling a run is a lookup and
+  // one fixed-size copy instead of the stars-and-bars walk (exponent + slots − 1 steps). Runs of
+  // one prime need no walk; runs with more distributions than the bytes left fall back to the walk.
+  // Dims with the same open slots share the table of an exponent.
+  // Tables in all: at most 64 KiB per mapspace. Rows are drawn at random, so the tables should stay
+  // in a core's L2 (2 MiB here, 256 KiB and up on any x86 of the last decade) beside the cost
+  // model's working set: a miss to memory would cost more than the walk it saves. 64 KiB holds every
+  // factor table of the BERT ops on gemmini (W_Q: m, n and k have different open slots, so
+  // 220·9 + 495·8 + 495·8 = 9,900 bytes).
+  static constexpr std::size_t kCompositionTableBytes = std::size_t{64} << 10;
+  // Bytes one lookup copies (a 16-byte vector move): a run's slots and whatever follows it, which
+  // the next run (or SampleFactors' final clear) overwrites. A run of more primes is walked.
+  static constexpr int kCompositionCopyBytes = 16;
+  static constexpr std::uint32_t kNoCompositionTable = 0xFFFFFFFFu;
+  // Fills composition_tables_ and the offsets of each (dim, padding candidate, run) in it.
+  void BuildCompositionTables();
+  // Per dim, padding candidate and run (PrimeRuns order): the offset of its table, or
+  // kNoCompositionTable (walked).
+  std::array<std::array<std::array<std::uint32_t, PrimeRuns::kMaxRuns>, kMaxPaddingCandidates>, mapping::kMaxDims>
+      composition_table_offset_{};
+  // The tables, back to back, then kCompositionCopyBytes of zeros (the last row's copy reads past it).
+  std::vector<std::uint8_t> composition_tables_;
+  // mapspace_orders.cpp: per level, the dims whose temporal factor there is > 1 after the spatial
+  // fold, as ComputeSlotFactors has them (the `pass` loop aside): the loops the swap mutation may
+  // reorder, found on dim masks instead of the whole slot-factor table.
+  void TemporalLoopDims(const Genome& genome, std::array<mapping::DimMask, mapping::kMaxLevels>& looped) const;
+  // Per slot, the dims whose fixed factor there is > 1 (Build fills it from base_factors_).
+  std::array<mapping::DimMask, kMaxSlots> fixed_slot_dims_{};
 };
 
 }  // namespace loopfront::search

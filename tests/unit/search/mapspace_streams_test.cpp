@@ -31,11 +31,13 @@ struct StreamOp {
 
 // BERT-Base W_Q at 512 tokens; a ViT-sized W_Q whose m = 197 has padding candidates (so the padding
 // genes and their mutation take part); Q×K^T per head; a softmax (a vector op, with the synthetic
-// `pass` dim); a ResNet-50 3×3 conv (an affine input tile).
+// `pass` dim); a ResNet-50 3×3 conv (an affine input tile); a matmul of exponents 15, 16 and 20
+// whose factor sampling mixes the composition tables with the stars-and-bars walk they fall back
+// to (mapspace_factors.cpp: 2^16 over 5 slots is past the tables' bytes, 2^20 past their width).
 constexpr StreamOp kOps[] = {
     {"wq", "matmul m=512 n=768 k=768"},           {"vit_wq", "matmul m=197 n=768 k=768"},
     {"qk", "bmm h=12 m=512 n=512 k=64"},          {"softmax", "softmax h=12 m=512 n=512"},
-    {"conv", "conv c=64 m=64 p=56 q=56 r=3 s=3"},
+    {"conv", "conv c=64 m=64 p=56 q=56 r=3 s=3"}, {"huge", "matmul m=32768 n=65536 k=1048576"},
 };
 constexpr const char* kArchitectures[] = {"gemmini", "simba-like", "eyeriss-like"};
 constexpr int kRounds = 20000;
