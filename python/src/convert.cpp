@@ -25,12 +25,12 @@ py::object ToPython(const nlohmann::ordered_json& value) {
     case nlohmann::ordered_json::value_t::array: {
       py::list list;
       for (const nlohmann::ordered_json& item : value) list.append(ToPython(item));
-      return std::move(list);
+      return list;
     }
     case nlohmann::ordered_json::value_t::object: {
       py::dict dict;
       for (const auto& [key, item] : value.items()) dict[py::str(key)] = ToPython(item);
-      return std::move(dict);
+      return dict;
     }
     case nlohmann::ordered_json::value_t::binary:
       break;

@@ -16,8 +16,7 @@ std::unique_ptr<StepSearch> Searcher::Steps(const Mapspace& mapspace, const Sear
   return nullptr;
 }
 
-SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
-                      SearchRun& run) {
+SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model, SearchRun& run) {
   // Ask proposes the whole batch (in parallel, over the run's threads) before it is evaluated.
   return RunStepLoop(
       steps, mapspace, cost_model, run,

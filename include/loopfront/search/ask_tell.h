@@ -57,15 +57,14 @@ class StepSearch {
 
 // Runs `steps` until `run` says stop: Ask (at most the evaluations left), evaluate the batch in
 // parallel with EvaluateGenome, Tell, SearchRun::EndStep. Returns the run's result.
-SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
-                      SearchRun& run);
+SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model, SearchRun& run);
 
 // The loop of RunSteps and RunProposedSteps: `begin_step(limit, batch)` fills or sizes the step's
 // batch (at most `limit` genomes; empty when the search has nothing left), then each genome is
 // `propose(index, genome)`d and evaluated in one parallel region, then told to `steps`.
 template <typename BeginStep, typename Propose>
-SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
-                         SearchRun& run, BeginStep begin_step, Propose propose) {
+SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model, SearchRun& run,
+                         BeginStep begin_step, Propose propose) {
   std::vector<Genome> batch;
   std::vector<Evaluation> evaluations;
   while (!run.ShouldStop()) {
