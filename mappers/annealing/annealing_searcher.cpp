@@ -270,14 +270,17 @@ SearchResult AnnealingSearcher::Search(const Mapspace& mapspace, const cost::Cos
   std::vector<Chain>& chains = steps.chains();
   std::vector<std::size_t> all_chains(chains.size());
   std::iota(all_chains.begin(), all_chains.end(), std::size_t{0});
-  while (!run.ShouldStop()) {
-    ParallelFor(run.threads(), static_cast<std::int64_t>(chains.size()),
-                [&](std::int64_t chain_idx) { steps.RunRound(chains[chain_idx], cost_model); });
-    run.EndStep(steps.EndRound(all_chains, run));
-    bool any_budget = false;
-    for (const Chain& chain : chains) any_budget |= chain.budget > 0;
-    if (!any_budget) break;
-  }
+  // One team for all the rounds (search_run.h): no parallel region, and its barrier, per round.
+  WithParallelTeam(run.threads(), [&] {
+    while (!run.ShouldStop()) {
+      ParallelFor(run.threads(), static_cast<std::int64_t>(chains.size()),
+                  [&](std::int64_t chain_idx) { steps.RunRound(chains[chain_idx], cost_model); });
+      run.EndStep(steps.EndRound(all_chains, run));
+      bool any_budget = false;
+      for (const Chain& chain : chains) any_budget |= chain.budget > 0;
+      if (!any_budget) break;
+    }
+  });
   steps.Finish(run);
   return run.Finish();
 }

@@ -24,7 +24,7 @@
 // Step = one generation; child i of generation g draws from DeriveSeed(seed, {g, i}) (parents are
 // read-only during the generation; a restart's samples draw from the same streams), and restarts
 // are decided from the evaluations alone, so results do not depend on the thread count. Search runs these
-// steps, each child proposed and evaluated in one parallel region (search/ask_tell.h,
+// steps, each child proposed and evaluated in one parallel loop (search/ask_tell.h,
 // RunProposedSteps), which a caller may also drive by ask/tell.
 // Thread-safety: immutable; Search is const.
 #pragma once

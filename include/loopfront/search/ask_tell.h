@@ -5,9 +5,9 @@
 // `searcher(...)`) evaluate the batches itself — with another cost model, a simulator, or loopfront's.
 //
 // One code path: random, genetic and annealing implement StepSearch, and their Search is RunSteps
-// over it (genetic proposes and evaluates each child in one parallel region, RunProposedSteps;
+// over it (genetic proposes and evaluates each child in one parallel loop, RunProposedSteps;
 // annealing runs each chain's moves back to back inside a round, with the same per-move
-// Propose/Take functions its steps use, so that a round is one parallel region, not one per move).
+// Propose/Take functions its steps use, so that a round is one parallel loop, not one per move).
 // So an ask/tell loop that evaluates every asked batch with EvaluateGenome and asks at most the
 // evaluations left of a budget gets exactly Search's front for the same seed and evaluation budget.
 //
@@ -61,37 +61,42 @@ SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::C
 
 // The loop of RunSteps and RunProposedSteps: `begin_step(limit, batch)` fills or sizes the step's
 // batch (at most `limit` genomes; empty when the search has nothing left), then each genome is
-// `propose(index, genome)`d and evaluated in one parallel region, then told to `steps`.
+// `propose(index, genome)`d and evaluated in one parallel loop, then told to `steps`. The loops of
+// all the steps run in one thread team (WithParallelTeam).
 template <typename BeginStep, typename Propose>
 SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model, SearchRun& run,
                          BeginStep begin_step, Propose propose) {
   std::vector<Genome> batch;
   std::vector<Evaluation> evaluations;
-  while (!run.ShouldStop()) {
-    begin_step(run.RemainingEvaluations(), batch);
-    if (batch.empty()) break;
-    const auto count = static_cast<std::int64_t>(batch.size());
-    // Grown, never shrunk: the storage is reused from step to step.
-    if (evaluations.size() < batch.size()) evaluations.resize(batch.size());
-    // Each range decodes into one mapping of its own: the batch keeps no mappings (Tell decodes the
-    // few the archive takes), so a step's working set is its genomes alone.
-    ParallelForRanges(run.threads(), count, [&](std::int64_t begin, std::int64_t end) {
-      mapping::Mapping mapping;
-      for (std::int64_t index = begin; index < end; ++index) {
-        propose(index, batch[index]);
-        evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], mapping);
-      }
-    });
-    const bool improved = steps.Tell(batch, std::span(evaluations).first(batch.size()), run);
-    run.EndStep(improved);
-  }
+  // One team for all the steps: its members wait between steps (while Tell runs) instead of
+  // joining a new parallel region every step.
+  WithParallelTeam(run.threads(), [&] {
+    while (!run.ShouldStop()) {
+      begin_step(run.RemainingEvaluations(), batch);
+      if (batch.empty()) break;
+      const auto count = static_cast<std::int64_t>(batch.size());
+      // Grown, never shrunk: the storage is reused from step to step.
+      if (evaluations.size() < batch.size()) evaluations.resize(batch.size());
+      // Each range decodes into one mapping of its own: the batch keeps no mappings (Tell decodes
+      // the few the archive takes), so a step's working set is its genomes alone.
+      ParallelForRanges(run.threads(), count, [&](std::int64_t begin, std::int64_t end) {
+        mapping::Mapping mapping;
+        for (std::int64_t index = begin; index < end; ++index) {
+          propose(index, batch[index]);
+          evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], mapping);
+        }
+      });
+      const bool improved = steps.Tell(batch, std::span(evaluations).first(batch.size()), run);
+      run.EndStep(improved);
+    }
+  });
   steps.Finish(run);
   return run.Finish();
 }
 
 // RunSteps for steps whose genomes are proposed one by one, independently of each other (genetic's
-// children): proposing and evaluating each genome share one parallel region per step instead of
-// two, a fork and join less per step (a generation of 64 children is only tens of microseconds of
+// children): proposing and evaluating each genome share one parallel loop per step instead of
+// two, a hand-out and wait less per step (a generation of 64 children is only tens of microseconds of
 // work per thread). The same genomes, evaluations and Tell as RunSteps, so the same result.
 // `Steps` is a StepSearch with BeginAsk(limit, batch), which sizes the step's batch (at most
 // `limit`; empty when the search has nothing left), and Propose(index, genome) const, safe to call

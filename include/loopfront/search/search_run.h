@@ -7,7 +7,7 @@
 // thread count. Finish turns the archive into the result for the requested objective.
 //
 // Thread-safety: ParallelFor and EvaluateGenome are safe from any thread; a SearchRun is used by
-// the searcher's controlling thread only (between parallel regions).
+// the searcher's controlling thread only (between parallel loops).
 #pragma once
 
 #include <array>
@@ -26,14 +26,27 @@
 
 namespace loopfront::search {
 
-// Runs body(begin, end) over contiguous ranges that partition [0, count), one range per thread of
-// an OpenMP team of at most `threads` (src/search/parallel_for.cpp, the only file that includes the
-// OpenMP header). threads ≤ 1: body(0, count) on the calling thread, no OpenMP region, so that
-// callers inside TBB tasks stay cheap and never nest runtimes. The team is exactly
-// min(threads, count): the process-wide OpenMP dynamic setting is never changed, so OpenMP's
-// dynamic adjustment shrinks it only when the user sets OMP_DYNAMIC=true. The first exception
-// thrown by a body is rethrown after the region.
+// Runs body(begin, end) over contiguous ranges that partition [0, count) (src/search/parallel_for.cpp,
+// the only file that includes the OpenMP header). threads ≤ 1: body(0, count) on the calling
+// thread, no OpenMP region, so that callers inside TBB tasks stay cheap and never nest runtimes.
+// Otherwise:
+// - inside WithParallelTeam's body, on its thread: the team shares the loop in chunks (up to 8 per
+//   member), and the call returns when every chunk is done, without waiting for a member that took
+//   none;
+// - elsewhere: one OpenMP region of exactly min(threads, count) threads, one range each.
+// Teams are never shrunk by loopfront: the process-wide OpenMP dynamic setting is never changed, so
+// OpenMP's dynamic adjustment shrinks them only when the user sets OMP_DYNAMIC=true. The first
+// exception thrown by a body is rethrown after the loop.
 void ParallelForRanges(int threads, std::int64_t count, util::FunctionRef<void(std::int64_t, std::int64_t)> body);
+
+// Runs body() on the calling thread with a team of `threads` threads (one OpenMP region) waiting for
+// its loops: every ParallelForRanges/ParallelFor with threads > 1 that body makes on this thread is
+// shared by the team, whatever its own `threads`. What a search's step loop runs in: a region per
+// loop ends at a barrier that waits for every member, so on a loaded machine each step waited a
+// scheduler slice for a descheduled member; a team waits at that barrier once. Between loops the
+// members spin for up to 200 µs, then sleep. threads ≤ 1, or already inside a team on this thread:
+// just body(). body's exception is rethrown after the team has left.
+void WithParallelTeam(int threads, util::FunctionRef<void()> body);
 
 // Runs body(index) for index in [0, count) over ParallelForRanges: one indirect call per range, none
 // per index. Bodies write only their own index's results, so the outcome never depends on the

@@ -1,17 +1,21 @@
-// ParallelFor (search/search_run.h): every index exactly once for any thread count, exceptions
-// come back to the caller, and the process-wide OpenMP dynamic setting is left alone.
+// ParallelFor and WithParallelTeam (search/search_run.h): every index exactly once for any thread
+// count, alone or in a team, exceptions come back to the caller, and the process-wide OpenMP
+// dynamic setting is left alone.
 #include <omp.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "loopfront/search/search_run.h"
 
 using loopfront::search::ParallelFor;
 using loopfront::search::ParallelForRanges;
+using loopfront::search::WithParallelTeam;
 
 TEST_CASE("ParallelFor runs every index exactly once for any thread count", "[search][parallel]") {
   const int threads = GENERATE(1, 2, 3, 8);
@@ -71,4 +75,106 @@ TEST_CASE("ParallelFor forms a team of exactly the threads asked, whatever the m
   std::atomic<int> few{0};
   ParallelForRanges(threads, 1, [&](std::int64_t, std::int64_t) { few++; });
   CHECK(few.load() == 1);
+}
+
+TEST_CASE("A team runs every index of every loop exactly once", "[search][parallel]") {
+  const int threads = GENERATE(1, 2, 3, 8);
+  // Loops of every size in a row, so that a member late for one loop meets the next one.
+  const std::vector<std::int64_t> counts = {0, 1, 2, 7, 1000, 3, 64, 100'000, 1, 5};
+  std::vector<std::vector<std::atomic<int>>> runs;
+  runs.reserve(counts.size() * 20);
+  WithParallelTeam(threads, [&] {
+    for (int round = 0; round < 20; ++round) {
+      for (const std::int64_t count : counts) {
+        std::vector<std::atomic<int>>& loop = runs.emplace_back(static_cast<std::size_t>(count));
+        ParallelFor(threads, count, [&](std::int64_t index) { loop[static_cast<std::size_t>(index)]++; });
+      }
+    }
+  });
+  int wrong = 0;
+  for (const std::vector<std::atomic<int>>& loop : runs) {
+    for (const std::atomic<int>& run : loop) wrong += run.load() != 1 ? 1 : 0;
+  }
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("A team's chunks are contiguous ranges that partition each loop", "[search][parallel]") {
+  std::vector<std::atomic<int>> covered(1000);
+  std::atomic<int> ranges{0};
+  WithParallelTeam(4, [&] {
+    ParallelForRanges(4, 1000, [&](std::int64_t begin, std::int64_t end) {
+      CHECK(begin < end);
+      ranges++;
+      for (std::int64_t index = begin; index < end; ++index) covered[static_cast<std::size_t>(index)]++;
+    });
+  });
+  // Up to 8 chunks per member.
+  CHECK(ranges.load() >= 1);
+  CHECK(ranges.load() <= 32);
+  for (const std::atomic<int>& times : covered) CHECK(times.load() == 1);
+}
+
+TEST_CASE("A team wakes members that slept between loops", "[search][parallel]") {
+  // Members sleep after spinning 200 µs; 2 ms between loops puts them to sleep every time.
+  std::atomic<int> total{0};
+  WithParallelTeam(2, [&] {
+    for (int loop = 0; loop < 5; ++loop) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      ParallelFor(2, 100, [&](std::int64_t) { total++; });
+    }
+  });
+  CHECK(total.load() == 500);
+}
+
+TEST_CASE("A team has exactly the threads asked, and loops in its members run alone", "[search][parallel]") {
+  if (std::getenv("OMP_DYNAMIC") != nullptr) {
+    WARN("OMP_DYNAMIC is set: the runtime decides the team");
+    return;
+  }
+  const int threads = GENERATE(2, 3);
+  std::atomic<int> team_size{0};
+  std::atomic<int> inner_runs{0};
+  WithParallelTeam(threads, [&] {
+    ParallelFor(threads, 64, [&](std::int64_t index) {
+      if (index == 0) team_size = omp_get_num_threads();
+      // A loop inside a loop: on a member it is a region of its own (nested: one thread), on the
+      // caller it runs alone too; either way every index once, and no deadlock.
+      ParallelFor(threads, 3, [&](std::int64_t) { inner_runs++; });
+    });
+    // A team inside the team: just its body.
+    WithParallelTeam(threads, [&] { ParallelFor(threads, 10, [&](std::int64_t) { inner_runs++; }); });
+  });
+  CHECK(team_size.load() == threads);
+  CHECK(inner_runs.load() == 64 * 3 + 10);
+}
+
+TEST_CASE("A team rethrows a loop's exception and goes on with the next loop", "[search][parallel]") {
+  std::atomic<int> after{0};
+  WithParallelTeam(2, [&] {
+    CHECK_THROWS_AS(ParallelFor(2, 64,
+                                [](std::int64_t index) {
+                                  if (index == 40) throw std::runtime_error("index 40");
+                                }),
+                    std::runtime_error);
+    ParallelFor(2, 64, [&](std::int64_t) { after++; });
+  });
+  CHECK(after.load() == 64);
+}
+
+TEST_CASE("WithParallelTeam rethrows its body's exception after the team left", "[search][parallel]") {
+  const int threads = GENERATE(1, 2);
+  std::atomic<int> runs{0};
+  CHECK_THROWS_AS(WithParallelTeam(threads,
+                                   [&] {
+                                     ParallelFor(threads, 10, [&](std::int64_t) { runs++; });
+                                     throw std::runtime_error("the search failed");
+                                   }),
+                  std::runtime_error);
+  CHECK(runs.load() == 10);
+  // The thread is no longer in a team: a loop forms a region of its own again.
+  std::atomic<int> team_size{0};
+  ParallelFor(2, 2, [&](std::int64_t index) {
+    if (index == 0) team_size = omp_get_num_threads();
+  });
+  if (std::getenv("OMP_DYNAMIC") == nullptr) CHECK(team_size.load() == 2);
 }
