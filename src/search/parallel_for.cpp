@@ -120,7 +120,8 @@ struct TeamState {
 
   // A member's life: wait for a loop, work on it, until the team closes.
   void Serve() {
-    std::uint32_t seen = published.load(std::memory_order_acquire);
+    // Loop 0 is none: a member that starts after the caller published its first loop joins it.
+    std::uint32_t seen = 0;
     for (;;) {
       const auto spin_until = std::chrono::steady_clock::now() + kSpinBeforeSleep;
       std::uint32_t now = published.load(std::memory_order_acquire);
