@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <set>
+#include <span>
 
 #include "loopfront/util/checked.h"
 #include "loopfront/util/ranges.h"
@@ -18,23 +18,30 @@ constexpr std::array<std::string_view, 5> kDimRoleNames = {"batch", "output_row"
 
 bool IsFiniteNonNegative(double value) { return std::isfinite(value) && value >= 0.0; }
 
+// A key path is passed as its prefix (`levels[2]`, empty at the top level) and the key (`.word_bits`),
+// joined only into a message: every mapping::Problem::Build checks its architecture again (a
+// whole-model search builds thousands), so a valid architecture is checked without building a
+// string (it was ~17k instructions per check, issue 16).
+
 // The loader's domains (util/ranges.h), checked again for architectures built in code (Python,
 // tests): the cost model relies on them to keep its counts inside an int64.
-void CheckReal(double value, const util::RealRange& range, const std::string& path, std::vector<std::string>& out) {
-  if (!range.Contains(value)) out.push_back(fmt::format("{}: {}", path, util::OutOfRangeMessage(range, value)));
+void CheckReal(double value, const util::RealRange& range, std::string_view path, std::string_view key,
+               std::vector<std::string>& out) {
+  if (!range.Contains(value)) out.push_back(fmt::format("{}{}: {}", path, key, util::OutOfRangeMessage(range, value)));
 }
 
-void CheckInt(std::int64_t value, const util::IntRange& range, const std::string& path,
+void CheckInt(std::int64_t value, const util::IntRange& range, std::string_view path, std::string_view key,
               std::vector<std::string>& out) {
-  if (!range.Contains(value)) out.push_back(fmt::format("{}: {}", path, util::OutOfRangeMessage(range, value)));
+  if (!range.Contains(value)) out.push_back(fmt::format("{}{}: {}", path, key, util::OutOfRangeMessage(range, value)));
 }
 
-void CheckBandwidth(const std::optional<double>& bandwidth, const std::string& path, std::vector<std::string>& out) {
-  if (bandwidth) CheckReal(*bandwidth, util::kBandwidthRange, path, out);
+void CheckBandwidth(const std::optional<double>& bandwidth, std::string_view path, std::string_view key,
+                    std::vector<std::string>& out) {
+  if (bandwidth) CheckReal(*bandwidth, util::kBandwidthRange, path, key, out);
 }
 
 // mesh_x, mesh_y in kCountRange and instances = mesh_x × mesh_y ≤ kMaxCount.
-void CheckMesh(std::int64_t mesh_x, std::int64_t mesh_y, std::int64_t instances, const std::string& path,
+void CheckMesh(std::int64_t mesh_x, std::int64_t mesh_y, std::int64_t instances, std::string_view path,
                std::vector<std::string>& out) {
   const std::optional<std::int64_t> product = util::CheckedMul(mesh_x, mesh_y);
   if (!util::kCountRange.Contains(mesh_x) || !util::kCountRange.Contains(mesh_y) || !product ||
@@ -90,25 +97,30 @@ std::vector<std::string> Architecture::LevelNames() const {
 std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
   std::vector<std::string> problems;
   if (architecture.levels.empty()) problems.emplace_back("levels: expected at least one storage level, got none");
-  std::set<std::string> seen_names;
   for (int level_idx = 0; level_idx < architecture.num_levels(); ++level_idx) {
     const StorageLevel& level = architecture.levels[level_idx];
-    const std::string path = fmt::format("levels[{}]", level_idx);
-    if (level.name.empty()) problems.push_back(path + ".name: expected a non-empty name");
-    if (!seen_names.insert(level.name).second) {
+    // `levels[<int>]` fits: the buffer is the key path's only storage (no allocation).
+    std::array<char, 32> path_buffer;
+    const std::string_view path(path_buffer.data(),
+                                fmt::format_to_n(path_buffer.data(), path_buffer.size(), "levels[{}]", level_idx).size);
+    if (level.name.empty()) problems.push_back(fmt::format("{}.name: expected a non-empty name", path));
+    // Each name after its first occurrence is reported (levels are few: a scan, no set of names).
+    const auto earlier_levels = std::span(architecture.levels).first(static_cast<std::size_t>(level_idx));
+    if (std::any_of(earlier_levels.begin(), earlier_levels.end(),
+                    [&](const StorageLevel& earlier) { return earlier.name == level.name; })) {
       problems.push_back(fmt::format("{}.name: expected unique level names, got '{}' twice", path, level.name));
     }
-    if (level.capacity_words) CheckInt(*level.capacity_words, util::kCountRange, path + ".capacity_words", problems);
-    CheckInt(level.word_bits, util::kBitsRange, path + ".word_bits", problems);
-    CheckInt(level.vector_words, util::kCountRange, path + ".vector_words", problems);
+    if (level.capacity_words) CheckInt(*level.capacity_words, util::kCountRange, path, ".capacity_words", problems);
+    CheckInt(level.word_bits, util::kBitsRange, path, ".word_bits", problems);
+    CheckInt(level.vector_words, util::kCountRange, path, ".vector_words", problems);
     CheckMesh(level.mesh_x, level.mesh_y, level.instances, path, problems);
-    CheckBandwidth(level.read_bandwidth_words_per_cycle, path + ".read_bandwidth_words_per_cycle", problems);
-    CheckBandwidth(level.write_bandwidth_words_per_cycle, path + ".write_bandwidth_words_per_cycle", problems);
-    CheckBandwidth(level.shared_bandwidth_words_per_cycle, path + ".shared_bandwidth_words_per_cycle", problems);
+    CheckBandwidth(level.read_bandwidth_words_per_cycle, path, ".read_bandwidth_words_per_cycle", problems);
+    CheckBandwidth(level.write_bandwidth_words_per_cycle, path, ".write_bandwidth_words_per_cycle", problems);
+    CheckBandwidth(level.shared_bandwidth_words_per_cycle, path, ".shared_bandwidth_words_per_cycle", problems);
     const ActionEnergy& energy = level.energy_per_access;
-    CheckReal(energy.read_pj, util::kEnergyPjRange, path + ".energy_pj_per_access.read", problems);
-    CheckReal(energy.write_pj, util::kEnergyPjRange, path + ".energy_pj_per_access.write", problems);
-    CheckReal(energy.update_pj, util::kEnergyPjRange, path + ".energy_pj_per_access.update", problems);
+    CheckReal(energy.read_pj, util::kEnergyPjRange, path, ".energy_pj_per_access.read", problems);
+    CheckReal(energy.write_pj, util::kEnergyPjRange, path, ".energy_pj_per_access.write", problems);
+    CheckReal(energy.update_pj, util::kEnergyPjRange, path, ".energy_pj_per_access.update", problems);
     if (!(IsFiniteNonNegative(level.area_um2) && level.area_um2 <= kMaxAreaUm2)) {
       problems.push_back(
           fmt::format("{}.area_um2: expected a value from 0 to {:g}, got {}", path, kMaxAreaUm2, level.area_um2));
@@ -117,20 +129,20 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
       problems.push_back(fmt::format("{}.multiple_buffering: expected ≥ 1, got {}", path, level.multiple_buffering));
     }
     if ((level.required_roles & ~level.keeps_roles) != 0) {
-      problems.push_back(path + ".required_keeps: expected roles the level keeps (a subset of `keeps`)");
+      problems.push_back(fmt::format("{}.required_keeps: expected roles the level keeps (a subset of `keeps`)", path));
     }
     if ((level.buffering & ~(kSingleBuffering | kDoubleBuffering)) != 0) {
-      problems.push_back(path + ".buffering: unknown bits");
+      problems.push_back(fmt::format("{}.buffering: unknown bits", path));
     }
     if (level.buffering != 0 && level.multiple_buffering != 1.0) {
-      problems.push_back(path + ": expected `buffering` or `multiple_buffering`, got both");
+      problems.push_back(fmt::format("{}: expected `buffering` or `multiple_buffering`, got both", path));
     }
     if ((level.buffering & kDoubleBuffering) != 0 && level.capacity_words && *level.capacity_words < 2) {
-      problems.push_back(path + ".buffering: expected a capacity of 2 words or more to double-buffer");
+      problems.push_back(fmt::format("{}.buffering: expected a capacity of 2 words or more to double-buffer", path));
     }
     if ((level.keeps_roles & ~kAllRoles) != 0 || (level.spatial_x_dim_roles & ~kAllDimRoles) != 0 ||
         (level.spatial_y_dim_roles & ~kAllDimRoles) != 0) {
-      problems.push_back(path + ": role masks have unknown bits");
+      problems.push_back(fmt::format("{}: role masks have unknown bits", path));
     }
     // The fanout below this level must be a whole number on both axes.
     const bool is_innermost = level_idx + 1 == architecture.num_levels();
@@ -143,15 +155,15 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
   }
   const MacArray& mac = architecture.mac;
   CheckMesh(mac.mesh_x, mac.mesh_y, mac.instances, "mac", problems);
-  CheckReal(mac.energy_pj_per_mac, util::kEnergyPjRange, "mac.energy_pj", problems);
-  CheckInt(mac.fill_latency_cycles, util::kNonNegativeCountRange, "mac.fill_latency_cycles", problems);
+  CheckReal(mac.energy_pj_per_mac, util::kEnergyPjRange, "mac", ".energy_pj", problems);
+  CheckInt(mac.fill_latency_cycles, util::kNonNegativeCountRange, "mac", ".fill_latency_cycles", problems);
   if (!(IsFiniteNonNegative(mac.area_um2) && mac.area_um2 <= kMaxAreaUm2)) {
     problems.push_back(fmt::format("mac.area_um2: expected a value from 0 to {:g}, got {}", kMaxAreaUm2, mac.area_um2));
   }
   if (architecture.vector_unit) {
     const VectorUnit& unit = *architecture.vector_unit;
-    CheckInt(unit.lanes, util::kCountRange, "vector_unit.lanes", problems);
-    CheckReal(unit.energy_pj_per_op, util::kEnergyPjRange, "vector_unit.energy_pj_per_op", problems);
+    CheckInt(unit.lanes, util::kCountRange, "vector_unit", ".lanes", problems);
+    CheckReal(unit.energy_pj_per_op, util::kEnergyPjRange, "vector_unit", ".energy_pj_per_op", problems);
     if (architecture.LevelIndex(unit.reads_level) < 0) {
       problems.push_back(
           fmt::format("vector_unit.reads_level: expected the name of a storage level, got '{}'", unit.reads_level));
@@ -159,35 +171,38 @@ std::vector<std::string> CheckArchitecture(const Architecture& architecture) {
   }
   if (architecture.host) {
     const Host& host = *architecture.host;
-    CheckReal(host.ops_per_cycle, util::kBandwidthRange, "host.ops_per_cycle", problems);
-    CheckReal(host.energy_pj_per_op, util::kEnergyPjRange, "host.energy_pj_per_op", problems);
+    CheckReal(host.ops_per_cycle, util::kBandwidthRange, "host", ".ops_per_cycle", problems);
+    CheckReal(host.energy_pj_per_op, util::kEnergyPjRange, "host", ".energy_pj_per_op", problems);
     if (architecture.LevelIndex(host.reads_level) < 0) {
       problems.push_back(
           fmt::format("host.reads_level: expected the name of a storage level, got '{}'", host.reads_level));
     }
-    CheckBandwidth(host.bandwidth_bytes_per_cycle, "host.bandwidth_bytes_per_cycle", problems);
+    CheckBandwidth(host.bandwidth_bytes_per_cycle, "host", ".bandwidth_bytes_per_cycle", problems);
     // Its share per instance of the level it reads becomes a rate of that level (mapping::Problem).
     const int level_idx = architecture.LevelIndex(host.reads_level);
     if (host.bandwidth_bytes_per_cycle && level_idx >= 0 && problems.empty()) {
       const StorageLevel& level = architecture.levels[level_idx];
       CheckBandwidth(*host.bandwidth_bytes_per_cycle * 8.0 / static_cast<double>(level.word_bits) /
                          static_cast<double>(level.instances),
-                     "host.bandwidth_bytes_per_cycle (in words per cycle per instance)", problems);
+                     "host", ".bandwidth_bytes_per_cycle (in words per cycle per instance)", problems);
     }
     if (host.functions) {
       for (int function = 0; function < workload::kNumMathFunctions; ++function) {
         const HostFunctionCost& cost = (*host.functions)[function];
-        const std::string_view name = workload::ToString(static_cast<workload::MathFunction>(function));
-        CheckReal(cost.cycles_per_element, util::kCyclesPerOperationRange,
-                  fmt::format("host.functions.{}.cycles_per_element", name), problems);
-        CheckReal(cost.energy_pj_per_element, util::kEnergyPjRange,
-                  fmt::format("host.functions.{}.energy_pj_per_element", name), problems);
+        // `host.functions.<function name>` fits (the names are short words such as `exp`, `convert`).
+        std::array<char, 64> path_buffer;
+        const std::string_view path(path_buffer.data(),
+                                    fmt::format_to_n(path_buffer.data(), path_buffer.size(), "host.functions.{}",
+                                                     workload::ToString(static_cast<workload::MathFunction>(function)))
+                                        .size);
+        CheckReal(cost.cycles_per_element, util::kCyclesPerOperationRange, path, ".cycles_per_element", problems);
+        CheckReal(cost.energy_pj_per_element, util::kEnergyPjRange, path, ".energy_pj_per_element", problems);
       }
     }
   }
-  if (architecture.clock_ghz) CheckReal(*architecture.clock_ghz, util::kClockGhzRange, "clock_ghz", problems);
+  if (architecture.clock_ghz) CheckReal(*architecture.clock_ghz, util::kClockGhzRange, "", "clock_ghz", problems);
   if (!util::kStaticPowerMwRange.Contains(architecture.static_power_mw)) {
-    CheckReal(architecture.static_power_mw, util::kStaticPowerMwRange, "static_power_mw", problems);
+    CheckReal(architecture.static_power_mw, util::kStaticPowerMwRange, "", "static_power_mw", problems);
   } else if (architecture.static_power_mw > 0.0 && !architecture.clock_ghz) {
     problems.emplace_back("static_power_mw: a static power needs clock_ghz to turn cycles into time");
   }
