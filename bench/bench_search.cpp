@@ -3,7 +3,8 @@
 //  (a) Throughput: mappings sampled, repaired, decoded and evaluated per second by the random
 //      searcher on gemmini's W_Q projection (BERT-Base, seq 512), with 1 and 2 threads (issue 16:
 //      ≥ 5 M/s with 2), the same for genetic and annealing; and the cost of each hot-path
-//      operation alone; and the three searchers with one busy thread per CPU alongside (Loaded).
+//      operation alone; the three searchers with one busy thread per CPU alongside (Loaded); and
+//      what a parallel loop costs beyond its work, alone and in a team (ParallelLoop).
 //  (b) Quality vs budget (only with LOOPFRONT_BENCH_QUALITY=1: the reference runs take ~50 minutes
 //      the first time, too long for bench/run.sh by default): for W_Q (m=512 n=768 k=768), Q×K^T per head (m=512 n=512
 //      k=64), FFN W1 (m=512 n=3072 k=768) and Q×K^T of all heads (bmm h=12 m=512 n=512 k=64), on gemmini and
@@ -219,6 +220,30 @@ void BM_Evaluate(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(kModel.Evaluate(space.problem(), mapping));
 }
 BENCHMARK(BM_Evaluate);
+
+// What a parallel loop costs beyond its work, 2 threads: 64 indices of ~100 ns each (a genetic
+// generation's children are ~1 µs each), alone (an OpenMP region per loop) and in a team
+// (WithParallelTeam, what the searchers' steps run in). ns per loop, wall time.
+void BM_ParallelLoop(benchmark::State& state) {
+  const bool team = state.range(0) != 0;
+  std::vector<std::uint64_t> sums(64);
+  const auto loop = [&] {
+    loopfront::search::ParallelFor(2, 64, [&](std::int64_t index) {
+      std::uint64_t sum = static_cast<std::uint64_t>(index);
+      for (int step = 0; step < 100; ++step) sum = sum * 6364136223846793005ULL + 1442695040888963407ULL;
+      sums[static_cast<std::size_t>(index)] = sum;
+    });
+  };
+  if (team) {
+    loopfront::search::WithParallelTeam(2, [&] {
+      for (auto _ : state) loop();
+    });
+  } else {
+    for (auto _ : state) loop();
+  }
+  benchmark::DoNotOptimize(sums.data());
+}
+BENCHMARK(BM_ParallelLoop)->ArgName("team")->Arg(0)->Arg(1)->UseRealTime();
 
 // --- (b) quality vs time ------------------------------------------------------------------------
 
