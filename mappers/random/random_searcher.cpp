@@ -52,12 +52,21 @@ class RandomSteps final : public StepSearch {
   RandomSteps(const Mapspace& mapspace, std::uint64_t seed, std::int64_t batch_size, bool repair)
       : mapspace_(mapspace), seed_(seed), batch_size_(batch_size), repair_(repair) {}
 
-  void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
+  // Sizes `batch` for the next step (at most `limit` samples); Propose then fills it.
+  void BeginAsk(std::int64_t limit, std::vector<Genome>& batch) const {
     batch.resize(static_cast<std::size_t>(std::min(batch_size_, limit)));
-    ParallelFor(threads, static_cast<std::int64_t>(batch.size()), [&](std::int64_t index) {
-      util::Rng rng(util::DeriveSeed(seed_, {batch_index_, static_cast<std::uint64_t>(index)}));
-      DrawSample(mapspace_, rng, repair_, batch[index]);
-    });
+  }
+
+  // Sample `index` of the batch begun: its own stream, so samples may be drawn concurrently, in any order.
+  void Propose(std::int64_t index, Genome& genome) const {
+    util::Rng rng(util::DeriveSeed(seed_, {batch_index_, static_cast<std::uint64_t>(index)}));
+    DrawSample(mapspace_, rng, repair_, genome);
+  }
+
+  void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
+    BeginAsk(limit, batch);
+    ParallelFor(threads, static_cast<std::int64_t>(batch.size()),
+                [&](std::int64_t index) { Propose(index, batch[index]); });
   }
 
   bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) override {
@@ -85,7 +94,8 @@ SearchResult RandomSearcher::Search(const Mapspace& mapspace, const cost::CostMo
                                     const SearchOptions& options) const {
   SearchRun run(mapspace, options, kName);
   RandomSteps steps(mapspace, options.seed, batch_size_, repair_);
-  return RunSteps(steps, mapspace, cost_model, run);
+  // Each sample is drawn and evaluated in one parallel loop (the samples Ask gives, so the same front).
+  return RunProposedSteps(steps, mapspace, cost_model, run);
 }
 
 }  // namespace loopfront::search
