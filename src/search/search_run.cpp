@@ -7,10 +7,18 @@
 
 namespace loopfront::search {
 
-Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
-                          mapping::Mapping& mapping, cost::Cost* cost) {
-  mapspace.Decode(genome, mapping);
-  if (mapspace.has_factor_bounds() && !mapspace.WithinBounds(genome)) {
+namespace {
+
+// EvaluateGenome with or without Repair's slot factors (`repaired` null: none).
+Evaluation Evaluate(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                    const Mapspace::RepairedFactors* repaired, mapping::Mapping& mapping, cost::Cost* cost) {
+  if (repaired != nullptr) {
+    mapspace.Decode(genome, *repaired, mapping);
+  } else {
+    mapspace.Decode(genome, mapping);
+  }
+  if (mapspace.has_factor_bounds() &&
+      !(repaired != nullptr ? mapspace.WithinBounds(genome, *repaired) : mapspace.WithinBounds(genome))) {
     // Repair moves factors without looking at bounds (mapspace.h): such a mapping is not in the space.
     if (cost != nullptr) {
       *cost = cost::Cost{};
@@ -28,6 +36,18 @@ Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_
   evaluation.violation = score.violation;
   if (score.feasible) evaluation.objectives = {static_cast<double>(score.cycles), score.energy_pj};
   return evaluation;
+}
+
+}  // namespace
+
+Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                          mapping::Mapping& mapping, cost::Cost* cost) {
+  return Evaluate(mapspace, cost_model, genome, nullptr, mapping, cost);
+}
+
+Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                          const Mapspace::RepairedFactors& repaired, mapping::Mapping& mapping) {
+  return Evaluate(mapspace, cost_model, genome, &repaired, mapping, nullptr);
 }
 
 double WeightedLogObjective(double latency_weight, const Evaluation& evaluation) {

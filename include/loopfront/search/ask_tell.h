@@ -5,7 +5,7 @@
 // `searcher(...)`) evaluate the batches itself — with another cost model, a simulator, or loopfront's.
 //
 // One code path: random, genetic and annealing implement StepSearch, and their Search is RunSteps
-// over it (genetic proposes and evaluates each child in one parallel loop, RunProposedSteps;
+// over it (random and genetic propose and evaluate each genome in one parallel loop, RunProposedSteps;
 // annealing runs each chain's moves back to back inside a round, with the same per-move
 // Propose/Take functions its steps use, so that a round is one parallel loop, not one per move).
 // So an ask/tell loop that evaluates every asked batch with EvaluateGenome and asks at most the
@@ -61,8 +61,10 @@ SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::C
 
 // The loop of RunSteps and RunProposedSteps: `begin_step(limit, batch)` fills or sizes the step's
 // batch (at most `limit` genomes; empty when the search has nothing left), then each genome is
-// `propose(index, genome)`d and evaluated in one parallel loop, then told to `steps`. The loops of
-// all the steps run in one thread team (WithParallelTeam).
+// `propose(index, genome, repaired)`d and evaluated in one parallel loop, then told to `steps`. The
+// loops of all the steps run in one thread team (WithParallelTeam). `repaired` comes in empty; a
+// propose that repairs the genome last (Mapspace::Repair with it) leaves its slot factors there, and
+// the evaluation decodes from them instead of recomputing them.
 template <typename BeginStep, typename Propose>
 SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model, SearchRun& run,
                          BeginStep begin_step, Propose propose) {
@@ -81,9 +83,11 @@ SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost
       // the few the archive takes), so a step's working set is its genomes alone.
       ParallelForRanges(run.threads(), count, [&](std::int64_t begin, std::int64_t end) {
         mapping::Mapping mapping;
+        Mapspace::RepairedFactors repaired;
         for (std::int64_t index = begin; index < end; ++index) {
-          propose(index, batch[index]);
-          evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], mapping);
+          repaired.Clear();
+          propose(index, batch[index], repaired);
+          evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], repaired, mapping);
         }
       });
       const bool improved = steps.Tell(batch, std::span(evaluations).first(batch.size()), run);
@@ -94,20 +98,22 @@ SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost
   return run.Finish();
 }
 
-// RunSteps for steps whose genomes are proposed one by one, independently of each other (genetic's
-// children): proposing and evaluating each genome share one parallel loop per step instead of
+// RunSteps for steps whose genomes are proposed one by one, independently of each other (random's
+// samples, genetic's children): proposing and evaluating each genome share one parallel loop per step instead of
 // two, a hand-out and wait less per step (a generation of 64 children is only tens of microseconds of
 // work per thread). The same genomes, evaluations and Tell as RunSteps, so the same result.
 // `Steps` is a StepSearch with BeginAsk(limit, batch), which sizes the step's batch (at most
-// `limit`; empty when the search has nothing left), and Propose(index, genome) const, safe to call
-// concurrently.
+// `limit`; empty when the search has nothing left), and Propose(index, genome, repaired) const, safe
+// to call concurrently, which fills `repaired` when it repairs the genome last (RunStepLoop).
 template <typename Steps>
 SearchResult RunProposedSteps(Steps& steps, const Mapspace& mapspace, const cost::CostModel& cost_model,
                               SearchRun& run) {
   return RunStepLoop(
       steps, mapspace, cost_model, run,
       [&steps](std::int64_t limit, std::vector<Genome>& batch) { steps.BeginAsk(limit, batch); },
-      [&steps](std::int64_t index, Genome& genome) { steps.Propose(index, genome); });
+      [&steps](std::int64_t index, Genome& genome, Mapspace::RepairedFactors& repaired) {
+        steps.Propose(index, genome, repaired);
+      });
 }
 
 // A search driven from outside: Ask gives the genomes to evaluate, Tell takes their evaluations.
