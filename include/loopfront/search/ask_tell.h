@@ -22,6 +22,8 @@
 // parallel (ParallelFor) and is deterministic for any thread count.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -65,6 +67,13 @@ SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::C
 // loops of all the steps run in one thread team (WithParallelTeam). `repaired` comes in empty; a
 // propose that repairs the genome last (Mapspace::Repair with it) leaves its slot factors there, and
 // the evaluation decodes from them instead of recomputing them.
+// Each range proposes kProposeBlock genomes, then evaluates them: sampling and repair, then decoding
+// and the cost model, each stay in the instruction cache for a block. One genome at a time, their
+// code together overflowed a 32 KiB L1i (callgrind's cache simulation of random search on W_Q: 7.5
+// L1i misses per evaluated mapping against 0.02 with two loops per step) and ran 4–5% slower.
+// 16: the blocks' slot factors (16 × 1.5 KiB on the stack) stay within a 48 KiB L1d, and a block
+// amortizes the switch over 16 genomes.
+inline constexpr std::int64_t kProposeBlock = 16;
 template <typename BeginStep, typename Propose>
 SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost::CostModel& cost_model, SearchRun& run,
                          BeginStep begin_step, Propose propose) {
@@ -80,14 +89,21 @@ SearchResult RunStepLoop(StepSearch& steps, const Mapspace& mapspace, const cost
       // Grown, never shrunk: the storage is reused from step to step.
       if (evaluations.size() < batch.size()) evaluations.resize(batch.size());
       // Each range decodes into one mapping of its own: the batch keeps no mappings (Tell decodes
-      // the few the archive takes), so a step's working set is its genomes alone.
+      // the few the archive takes), so a step's working set is its genomes alone (and the slot
+      // factors of one block).
       ParallelForRanges(run.threads(), count, [&](std::int64_t begin, std::int64_t end) {
         mapping::Mapping mapping;
-        Mapspace::RepairedFactors repaired;
-        for (std::int64_t index = begin; index < end; ++index) {
-          repaired.Clear();
-          propose(index, batch[index], repaired);
-          evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], repaired, mapping);
+        std::array<Mapspace::RepairedFactors, kProposeBlock> repaired;
+        for (std::int64_t block = begin; block < end; block += kProposeBlock) {
+          const std::int64_t block_end = std::min(end, block + kProposeBlock);
+          for (std::int64_t index = block; index < block_end; ++index) {
+            Mapspace::RepairedFactors& factors = repaired[index - block];
+            factors.Clear();
+            propose(index, batch[index], factors);
+          }
+          for (std::int64_t index = block; index < block_end; ++index) {
+            evaluations[index] = EvaluateGenome(mapspace, cost_model, batch[index], repaired[index - block], mapping);
+          }
         }
       });
       const bool improved = steps.Tell(batch, std::span(evaluations).first(batch.size()), run);
