@@ -28,9 +28,8 @@ Evaluation Evaluate(const Mapspace& mapspace, const cost::CostModel& cost_model,
   }
   // The searchers' inner loop: only the score, unless the caller asks for the whole Cost. A decoded
   // mapping is well-formed (mapspace.h), so the model may skip the structure rules it cannot break.
-  const cost::Score score =
-      cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
-                      : cost_model.EvaluateScoreWellFormed(mapspace.problem(), mapping);
+  const cost::Score score = cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
+                                            : cost_model.EvaluateScoreWellFormed(mapspace.problem(), mapping);
   Evaluation evaluation;
   evaluation.feasible = score.feasible;
   evaluation.violation = score.violation;
