@@ -112,15 +112,15 @@ class AnnealingSteps final : public StepSearch {
 
   std::vector<Chain>& chains() { return chains_; }
 
-  // The chain's next candidate.
-  void Propose(Chain& chain, Genome& candidate) const {
+  // The chain's next candidate; a repaired one leaves its slot factors in `repaired`.
+  void Propose(Chain& chain, Genome& candidate, Mapspace::RepairedFactors& repaired) const {
     if (!chain.started || chain.resample) {
       mapspace_.Sample(chain.rng, candidate);
     } else {
       candidate = chain.current;
       mapspace_.Mutate(chain.rng, candidate);
     }
-    if (settings_.repair) mapspace_.Repair(chain.rng, candidate);
+    if (settings_.repair) mapspace_.Repair(chain.rng, candidate, repaired);
   }
 
   // The chain takes its candidate's evaluation: counts, archive, then the Metropolis decision.
@@ -196,9 +196,11 @@ class AnnealingSteps final : public StepSearch {
   void RunRound(Chain& chain, const cost::CostModel& cost_model) const {
     StartRound(chain);
     Genome candidate;
+    Mapspace::RepairedFactors repaired;
     for (std::int64_t move = 0; move < settings_.round_moves && chain.budget > 0; ++move) {
-      Propose(chain, candidate);
-      const Evaluation evaluation = EvaluateGenome(mapspace_, cost_model, candidate, chain.scratch);
+      repaired.Clear();
+      Propose(chain, candidate, repaired);
+      const Evaluation evaluation = EvaluateGenome(mapspace_, cost_model, candidate, repaired, chain.scratch);
       Take(chain, candidate, evaluation, &chain.scratch);
     }
   }
@@ -221,8 +223,11 @@ class AnnealingSteps final : public StepSearch {
       if (chains_[chain_idx].budget > 0) asked_.push_back(chain_idx);
     }
     batch.resize(asked_.size());
-    ParallelFor(threads, static_cast<std::int64_t>(asked_.size()),
-                [&](std::int64_t index) { Propose(chains_[asked_[index]], batch[index]); });
+    // The caller evaluates the batch later, maybe changed: the factors are not handed on.
+    ParallelFor(threads, static_cast<std::int64_t>(asked_.size()), [&](std::int64_t index) {
+      Mapspace::RepairedFactors unused;
+      Propose(chains_[asked_[index]], batch[index], unused);
+    });
   }
 
   bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) override {

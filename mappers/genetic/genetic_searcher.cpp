@@ -320,7 +320,8 @@ class GeneticSteps final : public StepSearch {
 
   // Child `index` of the generation begun. Reads only the parents: children may be proposed
   // concurrently, in any order.
-  void Propose(std::int64_t index, Genome& child) const {
+  // A repaired child leaves its slot factors in `repaired` (RunStepLoop decodes from them).
+  void Propose(std::int64_t index, Genome& child, Mapspace::RepairedFactors& repaired) const {
     util::Rng rng(util::DeriveSeed(seed_, {generation_, static_cast<std::uint64_t>(index)}));
     if (initial_) {
       mapspace_.Sample(rng, child);
@@ -335,13 +336,16 @@ class GeneticSteps final : public StepSearch {
       const int mutations = whole_mutations_ + (rng.Chance(extra_mutation_) ? 1 : 0);
       for (int mutation = 0; mutation < mutations; ++mutation) mapspace_.Mutate(rng, child);
     }
-    if (repair_) mapspace_.Repair(rng, child);
+    if (repair_) mapspace_.Repair(rng, child, repaired);
   }
 
   void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
     BeginAsk(limit, batch);
-    ParallelFor(threads, static_cast<std::int64_t>(batch.size()),
-                [&](std::int64_t index) { Propose(index, batch[index]); });
+    // The caller evaluates the batch later, maybe changed: the factors are not handed on.
+    ParallelFor(threads, static_cast<std::int64_t>(batch.size()), [&](std::int64_t index) {
+      Mapspace::RepairedFactors unused;
+      Propose(index, batch[index], unused);
+    });
   }
 
   bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) override {

@@ -7,15 +7,6 @@
 #include "loopfront/util/signals.h"
 
 namespace loopfront::search {
-namespace {
-
-// One uniform sample of the mapspace: the searcher's draw, shared by both ways of sampling.
-void DrawSample(const Mapspace& mapspace, util::Rng& rng, bool repair, Genome& genome) {
-  mapspace.Sample(rng, genome);
-  if (repair) mapspace.Repair(rng, genome);
-}
-
-}  // namespace
 
 std::vector<pareto::Objectives> SampleValidMappings(const Mapspace& mapspace, const cost::CostModel& cost_model,
                                                     util::Rng& rng, std::int64_t samples, std::int64_t max_draws) {
@@ -25,7 +16,8 @@ std::vector<pareto::Objectives> SampleValidMappings(const Mapspace& mapspace, co
   mapping::Mapping mapping;
   for (std::int64_t draw = 0; draw < max_draws && static_cast<std::int64_t>(kept.size()) < samples; ++draw) {
     if ((draw & 1023) == 0 && util::StopRequested()) break;
-    DrawSample(mapspace, rng, /*repair=*/false, genome);
+    // The searcher's draw without repair (RandomSteps::Propose).
+    mapspace.Sample(rng, genome);
     if (!mapspace.Fits(genome)) continue;
     const Evaluation evaluation = EvaluateGenome(mapspace, cost_model, genome, mapping);
     if (evaluation.feasible) kept.push_back(evaluation.objectives);
@@ -52,11 +44,25 @@ class RandomSteps final : public StepSearch {
   RandomSteps(const Mapspace& mapspace, std::uint64_t seed, std::int64_t batch_size, bool repair)
       : mapspace_(mapspace), seed_(seed), batch_size_(batch_size), repair_(repair) {}
 
-  void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
+  // Sizes `batch` for the next step (at most `limit` samples); Propose then fills it.
+  void BeginAsk(std::int64_t limit, std::vector<Genome>& batch) const {
     batch.resize(static_cast<std::size_t>(std::min(batch_size_, limit)));
+  }
+
+  // Sample `index` of the batch begun: its own stream, so samples may be drawn concurrently, in any
+  // order. A repaired sample leaves its slot factors in `repaired` (RunStepLoop decodes from them).
+  void Propose(std::int64_t index, Genome& genome, Mapspace::RepairedFactors& repaired) const {
+    util::Rng rng(util::DeriveSeed(seed_, {batch_index_, static_cast<std::uint64_t>(index)}));
+    mapspace_.Sample(rng, genome);
+    if (repair_) mapspace_.Repair(rng, genome, repaired);
+  }
+
+  void Ask(std::int64_t limit, int threads, std::vector<Genome>& batch) override {
+    BeginAsk(limit, batch);
+    // The caller evaluates the batch later, maybe changed: the factors are not handed on.
     ParallelFor(threads, static_cast<std::int64_t>(batch.size()), [&](std::int64_t index) {
-      util::Rng rng(util::DeriveSeed(seed_, {batch_index_, static_cast<std::uint64_t>(index)}));
-      DrawSample(mapspace_, rng, repair_, batch[index]);
+      Mapspace::RepairedFactors unused;
+      Propose(index, batch[index], unused);
     });
   }
 
@@ -85,7 +91,8 @@ SearchResult RandomSearcher::Search(const Mapspace& mapspace, const cost::CostMo
                                     const SearchOptions& options) const {
   SearchRun run(mapspace, options, kName);
   RandomSteps steps(mapspace, options.seed, batch_size_, repair_);
-  return RunSteps(steps, mapspace, cost_model, run);
+  // Each sample is drawn and evaluated in one parallel loop (the samples Ask gives, so the same front).
+  return RunProposedSteps(steps, mapspace, cost_model, run);
 }
 
 }  // namespace loopfront::search

@@ -21,7 +21,7 @@ SearchResult RunSteps(StepSearch& steps, const Mapspace& mapspace, const cost::C
   return RunStepLoop(
       steps, mapspace, cost_model, run,
       [&](std::int64_t limit, std::vector<Genome>& batch) { steps.Ask(limit, run.threads(), batch); },
-      [](std::int64_t, Genome&) {});
+      [](std::int64_t, Genome&, Mapspace::RepairedFactors&) {});
 }
 
 std::vector<std::string> StepSearcherNames() {

@@ -85,6 +85,18 @@ void Mapspace::Crossover(const Genome& first, const Genome& second, util::Rng& r
 void Mapspace::Decode(const Genome& genome, mapping::Mapping& mapping) const {
   SlotFactors factors;
   ComputeSlotFactors(genome, factors);
+  DecodeFactors(genome, factors, mapping);
+}
+
+void Mapspace::Decode(const Genome& genome, const RepairedFactors& repaired, mapping::Mapping& mapping) const {
+  if (repaired.valid_) {
+    DecodeFactors(genome, repaired.factors_, mapping);
+  } else {
+    Decode(genome, mapping);
+  }
+}
+
+void Mapspace::DecodeFactors(const Genome& genome, const SlotFactors& factors, mapping::Mapping& mapping) const {
   const int pass_level = pass_dim_ >= 0 ? PassLevel(factors) : -1;
   mapping.Reset(num_levels_);
   for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {

@@ -171,6 +171,11 @@ bool Mapspace::WithinBounds(const Genome& genome) const {
   return FactorsWithinBounds(factors);
 }
 
+bool Mapspace::WithinBounds(const Genome& genome, const RepairedFactors& repaired) const {
+  if (bounded_dims_ == 0) return true;
+  return repaired.valid_ ? FactorsWithinBounds(repaired.factors_) : WithinBounds(genome);
+}
+
 void Mapspace::BuildCompositionTables() {
   for (auto& candidates : composition_table_offset_) {
     for (auto& offsets : candidates) offsets.fill(kNoCompositionTable);

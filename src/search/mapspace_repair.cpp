@@ -42,6 +42,21 @@ void Mapspace::MoveFactor(int dim, int index, int slot, Genome& genome) const {
 }
 
 bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
+  SlotFactors factors;
+  bool computed = false;
+  return RepairInto(rng, genome, factors, computed);
+}
+
+bool Mapspace::Repair(util::Rng& rng, Genome& genome, RepairedFactors& repaired) const {
+  bool computed = false;
+  const bool fits = RepairInto(rng, genome, repaired.factors_, computed);
+  // Every move after ComputeSlotFactors updates the table with the genome, so on any return after
+  // it the table is the genome's (where the mapspace makes it Decode's, RepairedFactors).
+  repaired.valid_ = computed && repaired_factors_reusable_;
+  return fits;
+}
+
+bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, bool& computed) const {
   // Spatial loops beyond what a level holds: move their free factors to a temporal slot, as
   // ComputeSlotFactors folds them, so that the genome says what the mapping does.
   for (int level_idx = 0; spatial_crowding_possible_ && level_idx < num_levels_; ++level_idx) {
@@ -65,8 +80,8 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome) const {
       }
     }
   }
-  SlotFactors factors;
   ComputeSlotFactors(genome, factors);
+  computed = true;
   // counts[dim][slot]: how many free factors of the dim the genome puts in the slot, kept up to date
   // with every move, so that counting the candidates of a move and finding the drawn one cost
   // O(dims) plus one dim's factors instead of a scan of every factor (the draws and the factor

@@ -7,10 +7,18 @@
 
 namespace loopfront::search {
 
-Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
-                          mapping::Mapping& mapping, cost::Cost* cost) {
-  mapspace.Decode(genome, mapping);
-  if (mapspace.has_factor_bounds() && !mapspace.WithinBounds(genome)) {
+namespace {
+
+// EvaluateGenome with or without Repair's slot factors (`repaired` null: none).
+Evaluation Evaluate(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                    const Mapspace::RepairedFactors* repaired, mapping::Mapping& mapping, cost::Cost* cost) {
+  if (repaired != nullptr) {
+    mapspace.Decode(genome, *repaired, mapping);
+  } else {
+    mapspace.Decode(genome, mapping);
+  }
+  if (mapspace.has_factor_bounds() &&
+      !(repaired != nullptr ? mapspace.WithinBounds(genome, *repaired) : mapspace.WithinBounds(genome))) {
     // Repair moves factors without looking at bounds (mapspace.h): such a mapping is not in the space.
     if (cost != nullptr) {
       *cost = cost::Cost{};
@@ -20,14 +28,25 @@ Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_
   }
   // The searchers' inner loop: only the score, unless the caller asks for the whole Cost. A decoded
   // mapping is well-formed (mapspace.h), so the model may skip the structure rules it cannot break.
-  const cost::Score score =
-      cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
-                      : cost_model.EvaluateScoreWellFormed(mapspace.problem(), mapping);
+  const cost::Score score = cost != nullptr ? cost::ScoreOf(*cost = cost_model.Evaluate(mapspace.problem(), mapping))
+                                            : cost_model.EvaluateScoreWellFormed(mapspace.problem(), mapping);
   Evaluation evaluation;
   evaluation.feasible = score.feasible;
   evaluation.violation = score.violation;
   if (score.feasible) evaluation.objectives = {static_cast<double>(score.cycles), score.energy_pj};
   return evaluation;
+}
+
+}  // namespace
+
+Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                          mapping::Mapping& mapping, cost::Cost* cost) {
+  return Evaluate(mapspace, cost_model, genome, nullptr, mapping, cost);
+}
+
+Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                          const Mapspace::RepairedFactors& repaired, mapping::Mapping& mapping) {
+  return Evaluate(mapspace, cost_model, genome, &repaired, mapping, nullptr);
 }
 
 double WeightedLogObjective(double latency_weight, const Evaluation& evaluation) {

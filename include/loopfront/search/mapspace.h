@@ -144,6 +144,30 @@ enum class MutationKind : std::uint8_t { kMoveFactor, kSwapLoops, kFlipBypass, k
 
 class Mapspace {
  public:
+  // Per-slot per-dim factor products of a genome, fixed factors included.
+  using SlotFactors = std::array<std::array<std::int64_t, mapping::kMaxDims>, kMaxSlots>;
+
+  // The slot factors of the genome Repair just returned, which Decode would otherwise recompute
+  // from the genes: Repair keeps them up to date with every factor it moves, so a caller that
+  // repairs and then evaluates the same genome (a searcher's propose → evaluate loop body) hands
+  // them on instead. Kept beside the genome, not in it: Genome stays small and compared by its
+  // genes only. Holds them only when they are what Decode would compute: not for a mapspace whose
+  // levels may fold spatial loops (Repair's fold and moves can leave a folded fixed factor where a
+  // fresh computation would not) nor for vector ops (a move of the reduced dim can move the `pass`
+  // loop's level). Otherwise, and after Clear or a Repair that failed before it had them, it is
+  // empty and Decode computes as without it. Any change to the genome after Repair must Clear it.
+  class RepairedFactors {
+   public:
+    void Clear() { valid_ = false; }
+    // Whether it holds the factors (for tests; Decode checks it itself).
+    bool valid() const { return valid_; }
+
+   private:
+    friend class Mapspace;
+    SlotFactors factors_;
+    bool valid_ = false;
+  };
+
   // One padding candidate of a dim: its size and its free prime factors (sorted, ascending).
   struct PaddingCandidate {
     std::int64_t padded_size = 1;
@@ -185,6 +209,9 @@ class Mapspace {
   // fits every fanout and capacity (false: it could not be repaired; it is still well-formed).
   // The genome must be well-formed (every operation here and search::GeneLayout make no other).
   bool Repair(util::Rng& rng, Genome& genome) const;
+  // The same repair (the same draws and genome), also leaving the repaired genome's slot factors in
+  // `repaired` where Decode can use them (RepairedFactors says when).
+  bool Repair(util::Rng& rng, Genome& genome, RepairedFactors& repaired) const;
   // kNone when the genome fits every fanout and capacity (what Repair establishes), else
   // kFanoutExceeded or kCapacityExceeded. Neither depends on the loop orders.
   // kFactorOutOfBounds when a (repaired or folded) factor leaves a constraint's bounds.
@@ -198,6 +225,10 @@ class Mapspace {
   // to or that a constraint fixes there).
   void Decode(const Genome& genome, mapping::Mapping& mapping) const;
   mapping::Mapping Decode(const Genome& genome) const;
+  // The same mapping, from `repaired`'s factors when it holds them (Repair's of this very genome).
+  void Decode(const Genome& genome, const RepairedFactors& repaired, mapping::Mapping& mapping) const;
+  // WithinBounds, from `repaired`'s factors when it holds them.
+  bool WithinBounds(const Genome& genome, const RepairedFactors& repaired) const;
 
   // --- Enumeration (exhaustive search), by index --------------------------------------------------
   // Factor configurations (padding and factors of every dim) are numbered in mixed radix over dims;
@@ -267,8 +298,6 @@ class Mapspace {
     bool double_buffered = false;       // without a gene: the level's only option
   };
 
-  // Per-slot per-dim factor products of a genome, fixed factors included.
-  using SlotFactors = std::array<std::array<std::int64_t, mapping::kMaxDims>, kMaxSlots>;
   // One tensor's keep choices below the outermost level: the subsets of its bypass genes, less the
   // empty one when it is on chip and no level keeps it for sure (it must be kept somewhere).
   struct TensorKeepChoices {
@@ -311,6 +340,11 @@ class Mapspace {
   // mapspace_repair.cpp (beside Repair, its per-evaluation caller; the factor mutation calls it too):
   // moves factor `index` of `dim` to `slot`, keeping the run of equal primes sorted.
   void MoveFactor(int dim, int index, int slot, Genome& genome) const;
+  // Repair's work: leaves the repaired genome's slot factors in `factors` and says whether it got
+  // as far as computing them.
+  bool RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, bool& computed) const;
+  // mapspace.cpp: Decode from the genome's slot factors.
+  void DecodeFactors(const Genome& genome, const SlotFactors& factors, mapping::Mapping& mapping) const;
   // mapspace_internal.h (inline: several pieces call them per evaluation).
   // Per-slot per-dim factor products of a genome (what Repair works on and Decode reads).
   void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
@@ -345,6 +379,9 @@ class Mapspace {
   // Whether some level could get more spatial loops than it holds (open or fixed spatial slots of
   // more than kMaxSpatialLoopsPerLevel dims); if not, the fold and its repair are skipped.
   bool spatial_crowding_possible_ = false;
+  // Whether Repair's slot factors are what Decode would compute (RepairedFactors): no spatial fold
+  // and no `pass` loop.
+  bool repaired_factors_reusable_ = false;
   // Factor bounds: per dim and level, by mapping::FactorKind; the dims that have any; the table of
   // their valid factor genes (per dim and padding candidate a run, PaddingCandidate::first_bounded).
   std::array<std::array<std::array<mapping::FactorBound, mapping::kNumFactorKinds>, mapping::kMaxLevels>,

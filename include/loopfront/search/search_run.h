@@ -74,6 +74,10 @@ struct Evaluation {
 // violation is kFactorOutOfBounds). Allocation-free.
 Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
                           mapping::Mapping& mapping, cost::Cost* cost = nullptr);
+// The same evaluation, decoding from `repaired` when it holds the genome's slot factors (a searcher's
+// loop body that has just repaired the genome: Mapspace::RepairedFactors).
+Evaluation EvaluateGenome(const Mapspace& mapspace, const cost::CostModel& cost_model, const Genome& genome,
+                          const Mapspace::RepairedFactors& repaired, mapping::Mapping& mapping);
 
 // The value a searcher minimizes for an objective, in log space so that latency and energy are
 // comparable: weight × ln(latency) + (1 − weight) × ln(energy). +inf for an infeasible evaluation.

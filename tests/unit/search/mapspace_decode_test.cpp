@@ -10,6 +10,7 @@
 #include "loopfront/util/error.h"
 #include "loopfront/util/random.h"
 #include "loopfront/workload/op_spec.h"
+#include "tests/unit/search/search_fixtures.h"
 
 namespace loopfront::testing {
 namespace {
@@ -37,6 +38,61 @@ TEST_CASE("Decode into a reused mapping equals a fresh decode, across genomes an
     REQUIRE(reused == fresh);
     REQUIRE(reused.Hash() == fresh.Hash());
     REQUIRE(reused.num_levels() == space.problem().num_levels());
+  }
+}
+
+// Repair's slot factors (Mapspace::RepairedFactors) reused by Decode must give the mapping a decode
+// from the genes gives, after repairs that moved factors, on the mapspaces where they are kept (a
+// contraction without spatial folding) and where they are not (a level that may fold spatial loops,
+// a vector op's `pass` loop), and the repair itself must draw and move exactly as without them.
+TEST_CASE("Decode from Repair's slot factors equals a decode from the genes", "[mapspace][search]") {
+  auto crowded_architecture = SmallArchitecture();
+  crowded_architecture.levels[1].spatial_x_dim_roles = arch::kAllDimRoles;
+  crowded_architecture.levels[1].spatial_y_dim_roles = arch::kAllDimRoles;
+  struct Case {
+    search::Mapspace space;
+    bool reusable;
+  };
+  const Case cases[] = {
+      {BuildMapspace("gemmini", "matmul m=512 n=768 k=768"), true},
+      {BuildMapspace("eyeriss-like", "conv c=64 m=64 p=56 q=56 r=3 s=3"), true},
+      {search::Mapspace::Build(SmallProblem("bmm b=4 h=4 m=4 n=4 k=4", crowded_architecture)), false},
+      {search::Mapspace::Build(SmallProblem("softmax m=64 n=128")), false},
+      {SmallBoundedMapspace(), true},
+  };
+  for (const Case& test : cases) {
+    const search::Mapspace& space = test.space;
+    INFO("case " << (&test - cases));
+    util::Rng rng(17);
+    search::Genome genome;
+    search::Mapspace::RepairedFactors repaired;
+    mapping::Mapping reused;
+    int moved = 0;
+    int out_of_bounds = 0;
+    for (int round = 0; round < 400; ++round) {
+      // Fresh samples and mutation chains, as the random, genetic and annealing searchers repair them.
+      if (round % 4 == 0) {
+        space.Sample(rng, genome);
+      } else {
+        space.Mutate(rng, genome);
+      }
+      const search::Genome before = genome;
+      search::Genome plain = genome;
+      util::Rng plain_rng = rng;
+      const bool plain_fits = space.Repair(plain_rng, plain);
+      const bool fits = space.Repair(rng, genome, repaired);
+      REQUIRE(fits == plain_fits);
+      REQUIRE(genome == plain);
+      REQUIRE(rng.Next() == plain_rng.Next());
+      REQUIRE(repaired.valid() == test.reusable);
+      space.Decode(genome, repaired, reused);
+      REQUIRE(reused == space.Decode(genome));
+      REQUIRE(space.WithinBounds(genome, repaired) == space.WithinBounds(genome));
+      out_of_bounds += !space.WithinBounds(genome);
+      moved += genome == before ? 0 : 1;
+    }
+    CHECK(moved > 0);
+    if (space.has_factor_bounds()) CHECK(out_of_bounds > 0);
   }
 }
 
