@@ -19,6 +19,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "loopfront/search/search_run.h"
 
@@ -71,55 +72,74 @@ constexpr std::chrono::microseconds kSpinBeforeSleep{200};
 // µs per chunk).
 constexpr std::int64_t kChunksPerMember = 8;
 
-// The claim word: which loop (its sequence number) and how many of its chunks are claimed, in one
-// atomic, so that a member that sees a loop late can never claim a chunk of the next one.
-// Bits 63..32: loop sequence number; 31..16: chunks of the loop; 15..0: chunks claimed.
+// A member's claim word: which loop (its sequence number) and which chunks of its share are left,
+// in one atomic, so that a member that sees a loop late can never claim a chunk of the next one.
+// Bits 63..32: loop sequence number; 31..16: the end of the share; 15..0: its next chunk.
 constexpr std::uint64_t kMaxChunks = 0xFFFF;
-std::uint64_t ClaimWord(std::uint32_t loop, std::uint64_t chunks) { return std::uint64_t{loop} << 32 | chunks << 16; }
+std::uint64_t ClaimWord(std::uint32_t loop, std::int64_t begin, std::int64_t end) {
+  return std::uint64_t{loop} << 32 | static_cast<std::uint64_t>(end) << 16 | static_cast<std::uint64_t>(begin);
+}
 std::uint32_t LoopOf(std::uint64_t word) { return static_cast<std::uint32_t>(word >> 32); }
-std::int64_t ChunksOf(std::uint64_t word) { return static_cast<std::int64_t>(word >> 16 & kMaxChunks); }
-std::int64_t ClaimedOf(std::uint64_t word) { return static_cast<std::int64_t>(word & kMaxChunks); }
+std::int64_t EndOf(std::uint64_t word) { return static_cast<std::int64_t>(word >> 16 & kMaxChunks); }
+std::int64_t NextOf(std::uint64_t word) { return static_cast<std::int64_t>(word & kMaxChunks); }
 
-// The state a team shares. The loop's fields (count, body) are written by the caller before it
-// publishes the loop's claim word (release) and read by a member only after it claimed a chunk of
-// that loop (acquire); the caller does not start another loop before every claimed chunk is done,
-// so they are stable while read.
-struct TeamState {
-  std::int64_t count = 0;
-  const util::FunctionRef<void(std::int64_t, std::int64_t)>* body = nullptr;
+// A member's share of a loop's chunks, on a cache line of its own: claiming from one's own share
+// does not move the line between cores.
+struct alignas(64) Share {
   std::atomic<std::uint64_t> claim{0};
-  std::atomic<std::int64_t> done{0};        // chunks of the current loop finished
-  std::atomic<std::uint32_t> published{0};  // the current loop's sequence number, what members sleep on
-  std::atomic<int> sleepers{0};             // members asleep on `published`
-  std::atomic<bool> closing{false};         // the team's body returned: members leave
+};
+
+// The state a team shares. Each member starts on its own share of a loop's chunks (the contiguous
+// part a static schedule would give it, so a member works on the same data loop after loop, e.g.
+// the same annealing chains), then takes the chunks left in the others' shares. The loop's fields
+// (count, chunks, body) are written by the caller before it publishes the shares' claim words
+// (release) and read by a member only after it claimed a chunk of that loop (acquire); the caller
+// does not start another loop before every claimed chunk is done, so they are stable while read.
+struct TeamState {
+  explicit TeamState(int threads) : shares(static_cast<std::size_t>(threads)) {}
+
+  int members = 1;  // the team actually formed (thread 0 sets it before the first loop)
+  std::vector<Share> shares;
+  std::int64_t count = 0;
+  std::int64_t chunks = 0;
+  const util::FunctionRef<void(std::int64_t, std::int64_t)>* body = nullptr;
+  alignas(64) std::atomic<std::int64_t> done{0};  // chunks of the current loop finished
+  std::atomic<std::uint32_t> published{0};        // the current loop's sequence number, what members sleep on
+  std::atomic<int> sleepers{0};                   // members asleep on `published`
+  std::atomic<bool> closing{false};               // the team's body returned: members leave
   std::atomic<bool> failed{false};
   std::exception_ptr failure;  // the loop's first exception; written once, by whoever set `failed`
   bool in_loop = false;        // the caller is in Run (its own chunks may start loops: they run alone)
 
-  // Claims and runs chunks of loop `loop` until none is left (or the word moved to another loop).
-  void Work(std::uint32_t loop) {
-    std::uint64_t word = claim.load(std::memory_order_acquire);
-    while (LoopOf(word) == loop && ClaimedOf(word) < ChunksOf(word)) {
-      if (!claim.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
-        continue;  // `word` now holds the current value
-      }
-      const std::int64_t chunks = ChunksOf(word);
-      if (!failed.load(std::memory_order_relaxed)) {
-        const Range range = Part(count, chunks, ClaimedOf(word));
-        try {
-          (*body)(range.begin, range.end);
-        } catch (...) {
-          if (!failed.exchange(true, std::memory_order_acq_rel)) failure = std::current_exception();
+  // Member `self` claims and runs chunks of loop `loop`, its own share first, then the others',
+  // until none is left (or the words moved to another loop); then counts them done at once.
+  void Work(std::uint32_t loop, int self) {
+    std::int64_t finished = 0;
+    for (int offset = 0; offset < members; ++offset) {
+      std::atomic<std::uint64_t>& claim = shares[static_cast<std::size_t>((self + offset) % members)].claim;
+      std::uint64_t word = claim.load(std::memory_order_acquire);
+      while (LoopOf(word) == loop && NextOf(word) < EndOf(word)) {
+        if (!claim.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+          continue;  // `word` now holds the current value
         }
+        if (!failed.load(std::memory_order_relaxed)) {
+          const Range range = Part(count, chunks, NextOf(word));
+          try {
+            (*body)(range.begin, range.end);
+          } catch (...) {
+            if (!failed.exchange(true, std::memory_order_acq_rel)) failure = std::current_exception();
+          }
+        }
+        ++finished;
+        word = claim.load(std::memory_order_acquire);
       }
-      // Release: the chunk's results (and `failure`) are visible to the caller that sees the count.
-      done.fetch_add(1, std::memory_order_release);
-      word = claim.load(std::memory_order_acquire);
     }
+    // Release: the chunks' results (and `failure`) are visible to the caller that sees the count.
+    if (finished > 0) done.fetch_add(finished, std::memory_order_release);
   }
 
   // A member's life: wait for a loop, work on it, until the team closes.
-  void Serve() {
+  void Serve(int self) {
     // Loop 0 is none: a member that starts after the caller published its first loop joins it.
     std::uint32_t seen = 0;
     for (;;) {
@@ -141,25 +161,28 @@ struct TeamState {
       }
       if (closing.load(std::memory_order_acquire)) return;
       seen = now;
-      Work(seen);
+      Work(seen, self);
     }
   }
 
   // Runs body over [0, count) with the members: the caller's side of a loop.
-  void Run(std::int64_t loop_count, const util::FunctionRef<void(std::int64_t, std::int64_t)>& loop_body, int members) {
+  void Run(std::int64_t loop_count, const util::FunctionRef<void(std::int64_t, std::int64_t)>& loop_body) {
     in_loop = true;
     count = loop_count;
     body = &loop_body;
     failed.store(false, std::memory_order_relaxed);
     failure = nullptr;
     done.store(0, std::memory_order_relaxed);
-    const std::int64_t chunks =
-        std::min({loop_count, kChunksPerMember * members, static_cast<std::int64_t>(kMaxChunks)});
+    chunks = std::min({loop_count, kChunksPerMember * members, static_cast<std::int64_t>(kMaxChunks)});
     const std::uint32_t loop = published.load(std::memory_order_relaxed) + 1;
-    claim.store(ClaimWord(loop, static_cast<std::uint64_t>(chunks)), std::memory_order_release);
+    for (int member = 0; member < members; ++member) {
+      const Range share = Part(chunks, members, member);
+      shares[static_cast<std::size_t>(member)].claim.store(ClaimWord(loop, share.begin, share.end),
+                                                           std::memory_order_release);
+    }
     published.store(loop, std::memory_order_seq_cst);
     if (sleepers.load(std::memory_order_seq_cst) > 0) published.notify_all();
-    Work(loop);
+    Work(loop, 0);
     // Every chunk is claimed; wait only for those a member is running. Yield after a while, so that
     // a member descheduled on this core can finish its chunk.
     for (int spins = 0; done.load(std::memory_order_acquire) < chunks;) {
@@ -181,9 +204,8 @@ struct TeamState {
   }
 };
 
-// The team of the search running on this thread, if any (WithParallelTeam's body), with its size.
+// The team of the search running on this thread, if any (WithParallelTeam's body).
 thread_local TeamState* current_team = nullptr;
-thread_local int current_members = 1;
 
 }  // namespace
 
@@ -193,25 +215,24 @@ void WithParallelTeam(int threads, util::FunctionRef<void()> body) {
     body();
     return;
   }
-  TeamState state;
+  TeamState state(threads);
   std::exception_ptr failure;
 #pragma omp parallel num_threads(threads)
   {
     if (omp_get_thread_num() == 0) {
       // The runtime may give fewer threads than asked (OMP_DYNAMIC, OMP_THREAD_LIMIT): loops are
       // shared by the team actually formed.
+      state.members = omp_get_num_threads();
       current_team = &state;
-      current_members = omp_get_num_threads();
       try {
         body();
       } catch (...) {
         failure = std::current_exception();
       }
       current_team = nullptr;
-      current_members = 1;
       state.Close();
     } else {
-      state.Serve();
+      state.Serve(omp_get_thread_num());
     }
   }
   if (failure) std::rethrow_exception(failure);
@@ -226,10 +247,10 @@ void ParallelForRanges(int threads, std::int64_t count, util::FunctionRef<void(s
   if (current_team != nullptr) {
     // A loop inside a chunk of the team's loop runs alone, as on the members (where OpenMP does
     // not nest regions).
-    if (current_members <= 1 || current_team->in_loop) {
+    if (current_team->members <= 1 || current_team->in_loop) {
       body(0, count);
     } else {
-      current_team->Run(count, body, current_members);
+      current_team->Run(count, body);
     }
     return;
   }
