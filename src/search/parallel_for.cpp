@@ -4,12 +4,12 @@
 // Two ways to run a loop in parallel:
 // - Alone (no team on this thread): one OpenMP parallel region per call, split statically.
 // - In a team (WithParallelTeam, one OpenMP region for a whole search): the caller publishes the loop,
-//   and the caller and the members claim chunks of it from a shared counter. The caller waits only
-//   for chunks a member has claimed, never for a member that has not started. A parallel region
-//   ends at a barrier, so with a region per step every step waited for its slowest member; on a
-//   loaded machine (a descheduled member) that was a scheduler slice, milliseconds, per genetic
-//   generation of ~60 µs per thread, and 2 threads ran slower than 1 (bench/README.md). A team
-//   pays that barrier once per search.
+//   and the caller and the members claim its chunks, each from its own share first, then from the
+//   others'. The caller waits only for chunks a member has claimed, never for a member that has not
+//   started. A parallel region ends at a barrier, so with a region per step every step waited for
+//   its slowest member; on a loaded machine (a descheduled member) that was a scheduler slice,
+//   milliseconds, per genetic generation of ~60 µs per thread, and 2 threads ran slower than 1
+//   (bench/README.md). A team pays that barrier once per search.
 #include <omp.h>
 
 #include <algorithm>

@@ -31,8 +31,9 @@ namespace loopfront::search {
 // thread, no OpenMP region, so that callers inside TBB tasks stay cheap and never nest runtimes.
 // Otherwise:
 // - inside WithParallelTeam's body, on its thread: the team shares the loop in chunks (up to 8 per
-//   member), and the call returns when every chunk is done, without waiting for a member that took
-//   none;
+//   member; each member starts on its own contiguous share, then takes what is left of the
+//   others'), and the call returns when every chunk is done, without waiting for a member that
+//   took none;
 // - elsewhere: one OpenMP region of exactly min(threads, count) threads, one range each.
 // Teams are never shrunk by loopfront: the process-wide OpenMP dynamic setting is never changed, so
 // OpenMP's dynamic adjustment shrinks them only when the user sets OMP_DYNAMIC=true. The first
