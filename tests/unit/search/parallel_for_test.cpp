@@ -25,17 +25,25 @@ TEST_CASE("ParallelFor runs every index exactly once for any thread count", "[se
   for (const std::atomic<int>& run : runs) CHECK(run.load() == 1);
 }
 
-TEST_CASE("ParallelForRanges partitions the indices into contiguous ranges", "[search][parallel]") {
-  std::vector<std::atomic<int>> covered(100);
+// Runs `loop(count, body)` with a body that checks its range is not empty and counts its indices;
+// checks every index of [0, count) was in exactly one range. Returns the number of ranges.
+template <typename Loop>
+int CountPartition(std::int64_t count, Loop loop) {
+  std::vector<std::atomic<int>> covered(static_cast<std::size_t>(count));
   std::atomic<int> ranges{0};
-  ParallelForRanges(4, 100, [&](std::int64_t begin, std::int64_t end) {
+  loop(count, [&](std::int64_t begin, std::int64_t end) {
     CHECK(begin < end);
     ranges++;
     for (std::int64_t index = begin; index < end; ++index) covered[static_cast<std::size_t>(index)]++;
   });
-  CHECK(ranges.load() >= 1);
-  CHECK(ranges.load() <= 4);
   for (const std::atomic<int>& times : covered) CHECK(times.load() == 1);
+  return ranges.load();
+}
+
+TEST_CASE("ParallelForRanges partitions the indices into contiguous ranges", "[search][parallel]") {
+  const int ranges = CountPartition(100, [](std::int64_t count, auto body) { ParallelForRanges(4, count, body); });
+  CHECK(ranges >= 1);
+  CHECK(ranges <= 4);
 }
 
 TEST_CASE("ParallelFor rethrows a body's exception after the loop", "[search][parallel]") {
@@ -99,19 +107,11 @@ TEST_CASE("A team runs every index of every loop exactly once", "[search][parall
 }
 
 TEST_CASE("A team's chunks are contiguous ranges that partition each loop", "[search][parallel]") {
-  std::vector<std::atomic<int>> covered(1000);
-  std::atomic<int> ranges{0};
-  WithParallelTeam(4, [&] {
-    ParallelForRanges(4, 1000, [&](std::int64_t begin, std::int64_t end) {
-      CHECK(begin < end);
-      ranges++;
-      for (std::int64_t index = begin; index < end; ++index) covered[static_cast<std::size_t>(index)]++;
-    });
-  });
+  const int ranges = CountPartition(
+      1000, [](std::int64_t count, auto body) { WithParallelTeam(4, [&] { ParallelForRanges(4, count, body); }); });
   // Up to 8 chunks per member.
-  CHECK(ranges.load() >= 1);
-  CHECK(ranges.load() <= 32);
-  for (const std::atomic<int>& times : covered) CHECK(times.load() == 1);
+  CHECK(ranges >= 1);
+  CHECK(ranges <= 32);
 }
 
 TEST_CASE("A team wakes members that slept between loops", "[search][parallel]") {
