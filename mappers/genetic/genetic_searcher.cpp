@@ -45,13 +45,47 @@ void SetValues(Objective objective, Individual& individual) {
 //    survivors: nothing reads the others (the survivors' ranks and crowding distances feed the
 //    tournament; a front cut by the survivors is sorted whole, so its prefix is the same).
 // Reused across generations: clearing keeps the capacity, so steady state allocates nothing.
+// A generation calls PrepareParents and PrepareChildren (in either order, or concurrently: each reads
+// its own part of the pool and writes its own members), then Select.
 class Survival {
  public:
-  // Ranks `pool`, whose first `num_parents` individuals are the survivors of the last Select, in its
-  // order (none after Clear), and puts the best `survivors` positions in order().
-  void Select(std::vector<Individual>& pool, int num_parents, int survivors) {
+  // The parents' keys: `pool`'s first `num_parents` individuals, the survivors of the last Select in
+  // its order (none after Clear), in (f1, f2, position) order, and the infeasible ones in pool order.
+  void PrepareParents(const std::vector<Individual>& pool, int num_parents) {
+    if (static_cast<int>(parents_by_values_.size()) != num_parents) {
+      throw util::InternalError("genetic survival: the parents are not the last generation's survivors");
+    }
+    parent_keys_.clear();
+    for (const int index : parents_by_values_) {
+      const Individual& parent = pool[index];
+      if (parent.evaluation.feasible) parent_keys_.push_back({parent.values[0], parent.values[1], index});
+    }
+    infeasible_parents_.clear();
+    for (int index = 0; index < num_parents; ++index) {
+      if (!pool[index].evaluation.feasible) infeasible_parents_.push_back(index);
+    }
+  }
+  // The children's keys: `pool`'s individuals from `num_parents` on, sorted by (f1, f2, position),
+  // and the infeasible ones in pool order.
+  void PrepareChildren(const std::vector<Individual>& pool, int num_parents) {
     const int count = static_cast<int>(pool.size());
-    SortByValues(pool, num_parents);
+    child_keys_.clear();
+    infeasible_children_.clear();
+    for (int index = num_parents; index < count; ++index) {
+      const Individual& child = pool[index];
+      if (child.evaluation.feasible) {
+        child_keys_.push_back({child.values[0], child.values[1], index});
+      } else {
+        infeasible_children_.push_back(index);
+      }
+    }
+    std::sort(child_keys_.begin(), child_keys_.end(), ValuesLess{});
+  }
+  // Ranks `pool` (prepared: PrepareParents, PrepareChildren) and puts the best `survivors` positions
+  // in order().
+  void Select(std::vector<Individual>& pool, int survivors) {
+    const int count = static_cast<int>(pool.size());
+    MergeByValues();
     // Assign fronts: in this order, a point is dominated by an earlier one of front r iff the last
     // point of r has f2 ≤ its f2; the last f2 of the fronts increases with r, so binary search.
     front_last_f2_.clear();
@@ -154,8 +188,10 @@ class Survival {
     for (const ValuesKey& key : by_values_) {
       if (new_position_[key.position] >= 0) parents_by_values_.push_back(new_position_[key.position]);
     }
-    for (const int index : infeasible_) {
-      if (new_position_[index] >= 0) parents_by_values_.push_back(new_position_[index]);
+    for (const std::vector<int>* infeasible : {&infeasible_parents_, &infeasible_children_}) {
+      for (const int index : *infeasible) {
+        if (new_position_[index] >= 0) parents_by_values_.push_back(new_position_[index]);
+      }
     }
   }
   // Forgets the survivors: the next Select's pool has no parents.
@@ -206,35 +242,14 @@ class Survival {
     return static_cast<int>(base - front_last_f2_.data()) + (f2 < *base ? 0 : 1);
   }
 
-  // by_values_: the feasible individuals of the pool by (f1, f2, position); infeasible_: the others,
-  // in pool order (all their objectives are +inf: the order a sort by (feasible first, f1, f2,
-  // position) gives them, after every feasible one, without sorting them). The sort and the merge
-  // order by keys copied next to the position (no indirection per comparison); the position breaks
-  // ties, so the order is total and any sort or merge gives the same one.
-  void SortByValues(const std::vector<Individual>& pool, int num_parents) {
-    const int count = static_cast<int>(pool.size());
-    if (static_cast<int>(parents_by_values_.size()) != num_parents) {
-      throw util::InternalError("genetic survival: the parents are not the last generation's survivors");
-    }
-    parent_keys_.clear();
-    for (const int index : parents_by_values_) {
-      const Individual& parent = pool[index];
-      if (parent.evaluation.feasible) parent_keys_.push_back({parent.values[0], parent.values[1], index});
-    }
-    infeasible_.clear();
-    for (int index = 0; index < num_parents; ++index) {
-      if (!pool[index].evaluation.feasible) infeasible_.push_back(index);
-    }
-    child_keys_.clear();
-    for (int index = num_parents; index < count; ++index) {
-      const Individual& child = pool[index];
-      if (child.evaluation.feasible) {
-        child_keys_.push_back({child.values[0], child.values[1], index});
-      } else {
-        infeasible_.push_back(index);
-      }
-    }
-    std::sort(child_keys_.begin(), child_keys_.end(), ValuesLess{});
+  // by_values_: the feasible individuals of the pool by (f1, f2, position); the infeasible ones are
+  // in infeasible_parents_ then infeasible_children_, in pool order (all their objectives are +inf:
+  // the order a sort by (feasible first, f1, f2, position) gives them, after every feasible one,
+  // without sorting them). The parents are already in that order from the last Select, so only the
+  // children are sorted (PrepareChildren), then merged with them. The sort and the merge order by
+  // keys copied next to the position (no indirection per comparison); the position breaks ties, so
+  // the order is total and any sort or merge gives the same one.
+  void MergeByValues() {
     by_values_.resize(parent_keys_.size() + child_keys_.size());
     std::merge(parent_keys_.begin(), parent_keys_.end(), child_keys_.begin(), child_keys_.end(), by_values_.begin(),
                ValuesLess{});
@@ -244,7 +259,8 @@ class Survival {
   std::vector<ValuesKey> parent_keys_;
   std::vector<ValuesKey> child_keys_;
   std::vector<ValuesKey> by_values_;
-  std::vector<int> infeasible_;
+  std::vector<int> infeasible_parents_;
+  std::vector<int> infeasible_children_;
   std::vector<double> front_last_f2_;
   std::vector<int> front_sizes_;
   std::vector<int> front_members_;  // the needed fronts' members, front f at [front_begin_[f], front_begin_[f + 1])
@@ -306,8 +322,7 @@ class GeneticSteps final : public StepSearch {
         extra_mutation_(mutations - std::floor(mutations)),
         repair_(repair),
         restart_stall_(restart_stall),
-        genomes_(static_cast<std::size_t>(population)),
-        children_(static_cast<std::size_t>(population)) {
+        genomes_(static_cast<std::size_t>(population)) {
     parents_.reserve(static_cast<std::size_t>(population));
     pool_.reserve(2 * static_cast<std::size_t>(population));
   }
@@ -348,21 +363,49 @@ class GeneticSteps final : public StepSearch {
     });
   }
 
+  // Tell is the serial part of a generation (12% of a search's instructions on W_Q / gemmini, 1
+  // thread, callgrind, issue 16): while it runs, the other members of RunStepLoop's team wait. So its
+  // independent first half runs as two parts of one ParallelFor, side by side on a team of two or
+  // more (the calling thread, member 0, starts on part 0, another member on part 1):
+  //  part 0  the children into the pool, their objective values (two logarithms each) and their
+  //          sorted keys (Survival::PrepareChildren);
+  //  part 1  the archive's insertions (SearchRun::Record, in index order), then the parents into the
+  //          pool and their keys (Survival::PrepareParents).
+  // Neither part writes what the other reads (the children's and the parents' pool entries, keys and
+  // lists are disjoint; Record writes only the run), and each runs whole on one thread in the serial
+  // order, so the archive, `improved` and the survivors are those of running them one after the
+  // other, for any thread count. The survival proper (Survival::Select) and the survivors' genomes
+  // follow on the calling thread.
   bool Tell(std::span<const Genome> batch, std::span<const Evaluation> evaluations, SearchRun& run) override {
     const std::size_t count = batch.size();
-    bool improved = false;
-    for (std::size_t index = 0; index < count; ++index) {
-      Individual& child = children_[index];
-      child.evaluation = evaluations[index];
-      SetValues(objective_, child);
-      improved |= run.Record(child.evaluation, batch[index]);
-    }
-    // Elitist survival of the best `population` of parents + children.
-    pool_.assign(parents_.begin(), parents_.end());
-    pool_.insert(pool_.end(), children_.begin(), children_.begin() + static_cast<std::ptrdiff_t>(count));
     const int num_parents = static_cast<int>(parents_.size());
+    pool_.resize(parents_.size() + count);
+    bool improved = false;
+    ParallelFor(run.threads(), 2, [&](std::int64_t part) {
+      if (part == 0) {
+        for (std::size_t index = 0; index < count; ++index) {
+          Individual& child = pool_[static_cast<std::size_t>(num_parents) + index];
+          child.evaluation = evaluations[index];
+          SetValues(objective_, child);
+        }
+        survival_.PrepareChildren(pool_, num_parents);
+      } else {
+        for (std::size_t index = 0; index < count; ++index) improved |= run.Record(evaluations[index], batch[index]);
+        std::copy(parents_.begin(), parents_.end(), pool_.begin());
+        survival_.PrepareParents(pool_, num_parents);
+      }
+    });
+    Survive(batch, num_parents);
+    ++generation_;
+    return improved;
+  }
+
+ private:
+  // The elitist survival of the best `population` of the prepared pool (parents + the told
+  // children), the survivors' genomes, and the restart decision.
+  void Survive(std::span<const Genome> batch, int num_parents) {
     const int survivors = static_cast<int>(std::min(static_cast<std::size_t>(population_), pool_.size()));
-    survival_.Select(pool_, num_parents, survivors);
+    survival_.Select(pool_, survivors);
     // The survivors' genomes: a surviving parent keeps its slot, a surviving child is copied into a
     // slot no survivor holds (survivors ≤ population = slots), so no parent genome is copied.
     slot_taken_.assign(genomes_.size(), false);
@@ -396,11 +439,8 @@ class GeneticSteps final : public StepSearch {
       survival_.Clear();
       stalled_generations_ = 0;
     }
-    ++generation_;
-    return improved;
   }
 
- private:
   const Mapspace& mapspace_;
   Objective objective_;
   std::uint64_t seed_;
@@ -418,7 +458,6 @@ class GeneticSteps final : public StepSearch {
   std::vector<int> parent_slots_;
   std::vector<int> next_slots_;  // the survivors' slots, swapped with parent_slots_
   std::vector<bool> slot_taken_;
-  std::vector<Individual> children_;
   std::vector<Individual> pool_;
   Survival survival_;
 };

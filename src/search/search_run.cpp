@@ -84,17 +84,20 @@ std::int64_t SearchRun::RemainingEvaluations() const {
   return std::max<std::int64_t>(0, options_.budget.max_evaluations - statistics_.evaluations);
 }
 
-bool SearchRun::Record(const Evaluation& evaluation, const mapping::Mapping& mapping) {
+bool SearchRun::Count(const Evaluation& evaluation) {
   ++statistics_.evaluations;
   if (!evaluation.feasible) {
     ++statistics_.invalid_by_violation[static_cast<int>(evaluation.violation)];
     return false;
   }
   ++statistics_.valid_evaluations;
-  if (!archive_.WouldInsert(evaluation.objectives)) return false;
-  archive_.Insert(evaluation.objectives, mapping);
+  return true;
+}
+
+bool SearchRun::Take(const Objectives& objectives, const mapping::Mapping& mapping) {
+  archive_.Insert(objectives, mapping);
   if (options_.objective == Objective::kLatencyEnergy) return true;
-  const double value = ScalarObjective(options_.objective, evaluation.objectives);
+  const double value = ScalarObjective(options_.objective, objectives);
   if (value < best_scalar_) {
     best_scalar_ = value;
     return true;
@@ -102,10 +105,16 @@ bool SearchRun::Record(const Evaluation& evaluation, const mapping::Mapping& map
   return false;
 }
 
+bool SearchRun::Record(const Evaluation& evaluation, const mapping::Mapping& mapping) {
+  if (!Count(evaluation) || !archive_.WouldInsert(evaluation.objectives)) return false;
+  return Take(evaluation.objectives, mapping);
+}
+
 bool SearchRun::Record(const Evaluation& evaluation, const Genome& genome) {
+  if (!Count(evaluation) || !archive_.WouldInsert(evaluation.objectives)) return false;
   // Decoding is deterministic, so the archive gets the mapping the evaluation was of.
-  if (evaluation.feasible && archive_.WouldInsert(evaluation.objectives)) mapspace_.Decode(genome, decoded_);
-  return Record(evaluation, decoded_);
+  mapspace_.Decode(genome, decoded_);
+  return Take(evaluation.objectives, decoded_);
 }
 
 bool SearchRun::MergeArchive(const pareto::Front<mapping::Mapping>& front) {

@@ -7,7 +7,9 @@
 // thread count. Finish turns the archive into the result for the requested objective.
 //
 // Thread-safety: ParallelFor and EvaluateGenome are safe from any thread; a SearchRun is used by
-// the searcher's controlling thread only (between parallel loops).
+// one thread at a time: the searcher's controlling thread between parallel loops, or one member of
+// a loop that the controlling thread waits for (genetic's Tell records on one member while another
+// runs the survival).
 #pragma once
 
 #include <array>
@@ -130,6 +132,13 @@ class SearchRun {
   SearchResult Finish();
 
  private:
+  using Objectives = pareto::Objectives;
+  // Record's parts: counts an evaluation (returns whether it is feasible); inserts a point the
+  // archive would take (WouldInsert checked once, not again per overload) and says whether that
+  // improved the result.
+  bool Count(const Evaluation& evaluation);
+  bool Take(const Objectives& objectives, const mapping::Mapping& mapping);
+
   const Mapspace& mapspace_;
   SearchOptions options_;
   int threads_ = 1;
