@@ -25,7 +25,8 @@
 // read-only during the generation; a restart's samples draw from the same streams), and restarts
 // are decided from the evaluations alone, so results do not depend on the thread count. Search runs these
 // steps, each child proposed and evaluated in one parallel loop (search/ask_tell.h,
-// RunProposedSteps), which a caller may also drive by ask/tell.
+// RunProposedSteps), then told (the archive insertions beside the children's ranking keys, in a
+// loop of two parts; the survival), which a caller may also drive by ask/tell.
 // Thread-safety: immutable; Search is const.
 #pragma once
 
