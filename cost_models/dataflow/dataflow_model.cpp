@@ -72,13 +72,25 @@ inline int VectorShift(std::int64_t vector_words) {
   return power_of_two ? std::countr_zero(static_cast<std::uint64_t>(vector_words)) : -1;
 }
 
+// mapping::CyclesAtRate, inlined for whole words per cycle (every preset's bandwidths): rule 9 and
+// the single-buffer stalls take up to three per level, and the call with its 64-bit division was
+// 4.6% of an evaluation on bench/architectures/five_level.yaml (perf). A power-of-two rate (8, 16,
+// 64 in the presets) divides by a shift, exact here because the dividend is positive (a limited
+// whole-word rate has num ≥ 1: RateFromDouble on the loaders' kBandwidthRange).
+inline std::int64_t WholeWordCyclesAtRate(std::int64_t words, mapping::Rate rate) {
+  if (rate.den != 1 || words <= 0) return mapping::CyclesAtRate(words, rate);
+  const std::int64_t dividend = words + rate.num - 1;
+  if ((rate.num & (rate.num - 1)) == 0) return dividend >> std::countr_zero(static_cast<std::uint64_t>(rate.num));
+  return dividend / rate.num;
+}
+
 // max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
 // words / (num/den) > T  ⇔  words·den > T·num, exact in 128 bits.
 inline std::int64_t BandwidthCycles(std::int64_t words, mapping::Rate rate, std::int64_t compute_cycles) {
   if (rate.unlimited()) return compute_cycles;
   __extension__ using Wide = __int128;
   if (static_cast<Wide>(words) * rate.den <= static_cast<Wide>(compute_cycles) * rate.num) return compute_cycles;
-  return mapping::CyclesAtRate(words, rate);
+  return WholeWordCyclesAtRate(words, rate);
 }
 
 // Rule 9 as Timeloop v3.0.3 evaluates it (BufferLevel::ComputePerformance, in IEEE doubles), for
@@ -92,7 +104,9 @@ inline std::int64_t BandwidthCycles(std::int64_t words, mapping::Rate rate, std:
 // cases is an integer, for which this double is exactly Timeloop's.
 inline std::int64_t TimeloopBandwidthCycles(double demand, mapping::Rate rate, std::int64_t compute_cycles) {
   if (rate.unlimited()) return compute_cycles;
-  const double bandwidth = static_cast<double>(rate.num) / static_cast<double>(rate.den);
+  // x / 1.0 is x exactly in IEEE doubles: whole words per cycle (every preset) skip the division.
+  const double bandwidth = rate.den == 1 ? static_cast<double>(rate.num)
+                                         : static_cast<double>(rate.num) / static_cast<double>(rate.den);
   if (!(bandwidth < demand)) return compute_cycles;
   const double cycles = std::ceil(static_cast<double>(compute_cycles) / (bandwidth / demand));
   // Converting a double ≥ 2^63 would be undefined: saturate.
@@ -450,9 +464,9 @@ template <typename RecordTable>
 std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx, const Parents& parent,
                                      const TileRows& tiles, const NestAnalysis& nest, const RecordTable& records) {
   const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
-    return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
-                     mapping::CyclesAtRate(write_words, table.write_bandwidth),
-                     mapping::CyclesAtRate(read_words + write_words, table.shared_bandwidth)});
+    return std::max({WholeWordCyclesAtRate(read_words, table.read_bandwidth),
+                     WholeWordCyclesAtRate(write_words, table.write_bandwidth),
+                     WholeWordCyclesAtRate(read_words + write_words, table.shared_bandwidth)});
   };
   std::int64_t words_in = 0;
   std::int64_t words_out = 0;
