@@ -78,7 +78,8 @@ inline int VectorShift(std::int64_t vector_words) {
 // 64 in the presets) divides by a shift, exact here because the dividend is positive (a limited
 // whole-word rate has num ≥ 1: RateFromDouble on the loaders' kBandwidthRange).
 inline std::int64_t WholeWordCyclesAtRate(std::int64_t words, mapping::Rate rate) {
-  if (rate.den != 1 || words <= 0) return mapping::CyclesAtRate(words, rate);
+  if (rate.unlimited() || words <= 0) return 0;  // as CyclesAtRate: most calls, at no call's cost
+  if (rate.den != 1) return mapping::CyclesAtRate(words, rate);
   const std::int64_t dividend = words + rate.num - 1;
   if ((rate.num & (rate.num - 1)) == 0) return dividend >> std::countr_zero(static_cast<std::uint64_t>(rate.num));
   return dividend / rate.num;
