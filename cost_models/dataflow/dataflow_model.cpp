@@ -54,10 +54,10 @@ inline void ForEachTensor(TensorMask mask, Function function) {
 
 // Whole physical accesses for `words` words (rule 8): ceil(words / vector_words). Levels move a
 // power of two words per access (1, 2, 8 and 16 in the presets), where the quotient is a shift by
-// `vector_shift` (VectorShift): a 64-bit division costs tens of cycles, and rule 8 takes three per
-// kept tensor and level. The shift is the division exactly, for any sign: a negative dividend is
-// first raised by vector_words − 1, so that flooring truncates as `/` does (what compilers emit
-// for a division by a constant power of two).
+// `vector_shift` (mapping::LevelTable::vector_shift, -1 for other widths): a 64-bit division costs
+// tens of cycles, and rule 8 takes three per kept tensor and level. The shift is the division
+// exactly, for any sign: a negative dividend is first raised by vector_words − 1, so that flooring
+// truncates as `/` does (what compilers emit for a division by a constant power of two).
 inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words, int vector_shift) {
   if (vector_words == 1) return words;
   const std::int64_t dividend = words + vector_words - 1;
@@ -65,11 +65,17 @@ inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words, int 
   return (dividend + ((dividend >> 63) & (vector_words - 1))) >> vector_shift;
 }
 
-// log2(vector_words) when it is a power of two, else -1 (Accesses). Not std::has_single_bit: without
-// -mpopcnt (the portable build) it calls libgcc's popcount.
-inline int VectorShift(std::int64_t vector_words) {
-  const bool power_of_two = vector_words > 0 && (vector_words & (vector_words - 1)) == 0;
-  return power_of_two ? std::countr_zero(static_cast<std::uint64_t>(vector_words)) : -1;
+// mapping::CyclesAtRate, inlined for whole words per cycle (every preset's bandwidths): rule 9 and
+// the single-buffer stalls take up to three per level, and the call with its 64-bit division was
+// 4.6% of an evaluation on bench/architectures/five_level.yaml (perf). A power-of-two rate (8, 16,
+// 64 in the presets) divides by a shift, exact here because the dividend is positive (a limited
+// whole-word rate has num ≥ 1: RateFromDouble on the loaders' kBandwidthRange).
+inline std::int64_t WholeWordCyclesAtRate(std::int64_t words, mapping::Rate rate) {
+  if (rate.unlimited() || words <= 0) return 0;  // as CyclesAtRate: most calls, at no call's cost
+  if (rate.den != 1) return mapping::CyclesAtRate(words, rate);
+  const std::int64_t dividend = words + rate.num - 1;
+  if ((rate.num & (rate.num - 1)) == 0) return dividend >> std::countr_zero(static_cast<std::uint64_t>(rate.num));
+  return dividend / rate.num;
 }
 
 // max(T, ceil(words / rate)) (rule 9), dividing only when the level is bandwidth bound:
@@ -78,7 +84,7 @@ inline std::int64_t BandwidthCycles(std::int64_t words, mapping::Rate rate, std:
   if (rate.unlimited()) return compute_cycles;
   __extension__ using Wide = __int128;
   if (static_cast<Wide>(words) * rate.den <= static_cast<Wide>(compute_cycles) * rate.num) return compute_cycles;
-  return mapping::CyclesAtRate(words, rate);
+  return WholeWordCyclesAtRate(words, rate);
 }
 
 // Rule 9 as Timeloop v3.0.3 evaluates it (BufferLevel::ComputePerformance, in IEEE doubles), for
@@ -92,7 +98,9 @@ inline std::int64_t BandwidthCycles(std::int64_t words, mapping::Rate rate, std:
 // cases is an integer, for which this double is exactly Timeloop's.
 inline std::int64_t TimeloopBandwidthCycles(double demand, mapping::Rate rate, std::int64_t compute_cycles) {
   if (rate.unlimited()) return compute_cycles;
-  const double bandwidth = static_cast<double>(rate.num) / static_cast<double>(rate.den);
+  // x / 1.0 is x exactly in IEEE doubles: whole words per cycle (every preset) skip the division.
+  const double bandwidth =
+      rate.den == 1 ? static_cast<double>(rate.num) : static_cast<double>(rate.num) / static_cast<double>(rate.den);
   if (!(bandwidth < demand)) return compute_cycles;
   const double cycles = std::ceil(static_cast<double>(compute_cycles) / (bandwidth / demand));
   // Converting a double ≥ 2^63 would be undefined: saturate.
@@ -450,9 +458,9 @@ template <typename RecordTable>
 std::int64_t SingleBufferStallCycles(const mapping::Problem& problem, int level_idx, const Parents& parent,
                                      const TileRows& tiles, const NestAnalysis& nest, const RecordTable& records) {
   const auto side_cycles = [](const mapping::LevelTable& table, std::int64_t read_words, std::int64_t write_words) {
-    return std::max({mapping::CyclesAtRate(read_words, table.read_bandwidth),
-                     mapping::CyclesAtRate(write_words, table.write_bandwidth),
-                     mapping::CyclesAtRate(read_words + write_words, table.shared_bandwidth)});
+    return std::max({WholeWordCyclesAtRate(read_words, table.read_bandwidth),
+                     WholeWordCyclesAtRate(write_words, table.write_bandwidth),
+                     WholeWordCyclesAtRate(read_words + write_words, table.shared_bandwidth)});
   };
   std::int64_t words_in = 0;
   std::int64_t words_out = 0;
@@ -713,10 +721,9 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     const mapping::LevelTable& table = problem.level(level_idx);
     // Rule 9 follows Timeloop's double arithmetic on the levels with Timeloop's semantics: a
     // contraction (T = the compute cycles) on a level without honest buffering, and that has a
-    // bandwidth at all. Elsewhere (vector ops, honest buffering) it stays exact.
-    const bool timeloop_cycles =
-        !is_vector_op && table.buffering == 0 &&
-        !(table.read_bandwidth.unlimited() && table.write_bandwidth.unlimited() && table.shared_bandwidth.unlimited());
+    // bandwidth at all (LevelTable::timeloop_bandwidth). Elsewhere (vector ops, honest buffering)
+    // it stays exact.
+    const bool timeloop_cycles = table.timeloop_bandwidth;
     std::int64_t read_words = 0;
     std::int64_t write_words = 0;
     // Rule 9's demands in Timeloop's doubles: per-tensor words / T, summed in tensor order.
@@ -725,7 +732,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     const double compute_cycles_double = static_cast<double>(compute_cycles);
     const double instances = static_cast<double>(nest.instances[level_idx]);
     const std::int64_t vector_words = table.vector_words;
-    const int vector_shift = VectorShift(vector_words);
+    const int vector_shift = table.vector_shift;
     double energy_pj = 0.0;
     // Tensor order: the bits of the mask from the lowest, as the sums above require.
     ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {

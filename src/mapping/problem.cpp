@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -268,6 +269,13 @@ Problem Problem::Build(const workload::Op& op, const arch::Architecture& archite
     table.read_pj = spec.energy_per_access.read_pj;
     table.write_pj = spec.energy_per_access.write_pj;
     table.update_pj = spec.energy_per_access.update_pj;
+    // What the cost models would otherwise re-derive per evaluation (LevelTable::vector_shift and
+    // timeloop_bandwidth; cost_models/dataflow rules 8 and 9).
+    const bool power_of_two = std::has_single_bit(static_cast<std::uint64_t>(table.vector_words));
+    table.vector_shift = power_of_two ? std::countr_zero(static_cast<std::uint64_t>(table.vector_words)) : -1;
+    table.timeloop_bandwidth =
+        !is_vector_op && table.buffering == 0 &&
+        !(table.read_bandwidth.unlimited() && table.write_bandwidth.unlimited() && table.shared_bandwidth.unlimited());
     for (int tensor = 0; tensor < num_tensors; ++tensor) {
       if ((spec.keeps_roles & arch::RoleBit(problem.tensor_role_[tensor])) != 0) {
         table.may_keep = static_cast<TensorMask>(table.may_keep | (1u << tensor));

@@ -7,6 +7,7 @@
 #include "loopfront/mapping/check.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/util/error.h"
+#include "loopfront/workload/op_spec.h"
 #include "tests/unit/cost_fixtures.h"
 
 using loopfront::mapping::Axis;
@@ -186,6 +187,33 @@ TEST_CASE("Bandwidths become exact rationals", "[mapping]") {
   // Large counts stay exact: 2^50 words at 3/7 words per cycle.
   const std::int64_t words = std::int64_t{1} << 50;
   CHECK(CyclesAtRate(words, Rate{3, 7}) == (words * 7 + 2) / 3);
+}
+
+TEST_CASE("Problems derive each level's rule 8 shift and rule 9 semantics once", "[mapping]") {
+  // DRAM: 8-word accesses (2^3) and a shared bandwidth, no honest buffering: Timeloop's rule 9.
+  // GLB: 3-word accesses (no shift) and a read bandwidth, honest buffering: exact rule 9.
+  // RF: 1-word accesses (2^0) and no bandwidth: nothing for rule 9 to follow.
+  const loopfront::arch::Architecture architecture = MakeArch(
+      {{.name = "DRAM", .vector_words = 8, .shared_bandwidth = 8.0},
+       {.name = "GLB",
+        .capacity_words = 128,
+        .vector_words = 3,
+        .read_bandwidth = 2.0,
+        .buffering = loopfront::arch::kSingleBuffering | loopfront::arch::kDoubleBuffering},
+       {.name = "RF", .capacity_words = 16}});
+  const Problem gemm = Problem::Build(MakeGemm(8, 8, 4), architecture);
+  CHECK(gemm.level(0).vector_shift == 3);
+  CHECK(gemm.level(0).timeloop_bandwidth);
+  CHECK(gemm.level(1).vector_shift == -1);
+  CHECK_FALSE(gemm.level(1).timeloop_bandwidth);
+  CHECK(gemm.level(2).vector_shift == 0);
+  CHECK_FALSE(gemm.level(2).timeloop_bandwidth);
+  // A vector op keeps rule 9 exact on every level, the DRAM's shared bandwidth notwithstanding.
+  loopfront::arch::Architecture with_engine = architecture;
+  with_engine.vector_unit = loopfront::arch::VectorUnit{.lanes = 1, .energy_pj_per_op = 1.0, .reads_level = "RF"};
+  const Problem softmax = Problem::Build(loopfront::workload::ParseOpSpec("softmax m=4 n=8"), with_engine);
+  CHECK(softmax.level(0).vector_shift == 3);
+  CHECK_FALSE(softmax.level(0).timeloop_bandwidth);
 }
 
 TEST_CASE("Problems reject ops and architectures beyond the limits", "[mapping]") {

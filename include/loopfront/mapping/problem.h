@@ -122,6 +122,13 @@ struct LevelTable {
   double read_pj = 0.0;      // per physical access
   double write_pj = 0.0;     // per physical access (fills)
   double update_pj = 0.0;    // per physical access
+  // Derived at Build from the fields above, so that the cost models' per-evaluation loops read them
+  // instead of re-deriving them (cost_models/dataflow/README.md): log2(vector_words) when
+  // vector_words is a power of two, else -1 (whole accesses of rule 8 are then a shift) ...
+  int vector_shift = 0;
+  // ... and whether rule 9 follows Timeloop's double arithmetic here: the op is a contraction and
+  // the level has no honest buffering (`buffering` = 0) and at least one limited bandwidth.
+  bool timeloop_bandwidth = false;
   TensorMask may_keep = 0;   // tensors whose role the level may hold
   TensorMask must_keep = 0;  // ⊆ may_keep: a contraction's tensors the level must keep (required_roles)
   std::array<DimMask, kNumAxes> spatial_dims{};  // dims allowed on each axis of the fanout below
