@@ -15,14 +15,15 @@
 // Phases 1–2 alternate part by part (ops of part 0, its groups, ops of part 1, ...): that is the
 // table's order, which decides the record indices and which task names a shared search.
 //
-// Equal groups of different parts (the same FusedGroup over equal member ops: a decode
-// generation's MLP groups in every kv_len bucket) are built, screened, refined and merged once:
-// everything phases 2, 4 and 5 derive for a group is a function of the group, its member ops and
-// the architecture (GroupModel::Build reads nothing else of the workload), so a later equal group
-// takes a copy of the first one's GroupResult and model. Its member searches have the same keys,
-// so the table gave it the same records before too; what the copy saves is rebuilding its model,
-// member problems and keys, and re-combining its fronts: in a LLaMA-2-7B decode generation (8
-// buckets) that was 60% of the planner's serial instructions (callgrind: 202 M → 79 M).
+// Equal groups of different parts (the same FusedGroup over equal member ops: in a decode
+// generation every group but the attention ones, whose ops read the bucket's kv_len) are built,
+// screened, refined and merged once: everything phases 2, 4 and 5 derive for a group is a function
+// of the group, its member ops and the architecture (GroupModel::Build reads nothing else of the
+// workload), so a later equal group takes a copy of the first one's GroupResult and model. Its
+// member searches have the same keys, so the table gave it the same records before too; what the
+// copy saves is rebuilding its model, member problems and keys, and re-combining its fronts: in a
+// LLaMA-2-7B decode generation (8 buckets, 7 of 9 groups equal) that was 60% of the planner's
+// serial instructions (callgrind, op budget 2,000: 202 M → 79 M).
 //
 // Private to src/planner/. Thread-safety: one thread calls the phases; RunQueuedSearches
 // parallelises inside.
