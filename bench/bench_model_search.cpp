@@ -14,7 +14,10 @@
 // Counters: `evaluations`; `searches` (op + member searches); the knee of the front with fusion
 // (`knee_latency`, cycles; `knee_energy`, pJ; `knee_edp`, pJ × cycles) and of the front without
 // (`nofusion_knee_*`); `edp_ratio` = knee EDP with / without fusion. The fusion plan of the knee is
-// printed in the benchmark's label.
+// printed in the benchmark's label. Where the wall time goes (issue 16): `search_seconds`, the
+// wall time of the search batches; `serial_seconds`, the rest of the run (groups, tilings, fronts,
+// partitions, folds: one thread); `busy`, the searches' summed wall times over threads × batch
+// time (1 = no thread idle during the batches; under load it also counts time the OS took away).
 #include <benchmark/benchmark.h>
 
 #include <unistd.h>
@@ -37,6 +40,19 @@ namespace {
 namespace experiment = loopfront::experiment;
 using loopfront::planner::ModelSearchOptions;
 using loopfront::planner::ModelSearchResult;
+
+void AddTimeCounters(benchmark::State& state, const ModelSearchResult& result) {
+  double searching_seconds = 0.0;
+  for (const loopfront::planner::SearchRecord& record : result.records) {
+    searching_seconds += record.result.statistics.wall_seconds;
+  }
+  const auto& statistics = result.statistics;
+  state.counters["search_seconds"] = statistics.search_seconds;
+  state.counters["serial_seconds"] = statistics.wall_seconds - statistics.search_seconds;
+  state.counters["busy"] = statistics.search_seconds > 0
+                               ? searching_seconds / (statistics.search_seconds * statistics.threads)
+                               : 0.0;
+}
 
 void BM_BertBase512GemminiIbert(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
@@ -64,6 +80,7 @@ void BM_BertBase512GemminiIbert(benchmark::State& state) {
   state.counters["nofusion_knee_energy"] = unfused->objectives.energy_pj;
   state.counters["nofusion_knee_edp"] = unfused->objectives.EdpPjCycles();
   state.counters["edp_ratio"] = knee->objectives.EdpPjCycles() / unfused->objectives.EdpPjCycles();
+  AddTimeCounters(state, result);
   state.SetLabel(result.PlanLabel(knee->payload));
 }
 
@@ -95,6 +112,7 @@ void SearchResolvedModel(benchmark::State& state, const experiment::ModelRequest
   state.counters["evaluations"] = static_cast<double>(result.statistics.evaluations);
   state.counters["searches"] = static_cast<double>(result.statistics.op_searches + result.statistics.member_searches);
   state.counters["knee_edp"] = result.fused.Knee()->objectives.EdpPjCycles();
+  AddTimeCounters(state, result);
 }
 
 void BM_Llama2_7bDecode512TpuLike(benchmark::State& state) {

@@ -42,6 +42,7 @@ ModelPlanner::ModelPlanner(std::vector<ModelPart> parts, const arch::Architectur
   result_.part_results.resize(result_.parts.size());
   result_.statistics.threads = options.threads > 0 ? options.threads : util::DefaultThreadCount();
   models_.resize(result_.parts.size());
+  copy_of_.resize(result_.parts.size());
   // A group's member gets the op budget in all (model_search.h, "Budgets"): half for the screening
   // round, spread over its tilings, half for the refinement.
   search::Budget half = options.op_budget;
@@ -76,6 +77,12 @@ void ModelPlanner::QueueScreening(std::size_t part_idx) {
   part.groups = fusion::FindCandidateGroups(workload);
   result_.statistics.candidate_groups += static_cast<std::int64_t>(part.groups.size());
   for (const fusion::FusedGroup& group : part.groups) {
+    copy_of_[part_idx].push_back(EarlierEqualGroup(part_idx, group));
+    if (const auto& earlier = copy_of_[part_idx].back()) {
+      models_[part_idx].push_back(models_[earlier->first][earlier->second]);
+      part.group_results.push_back(result_.part_results[earlier->first].group_results[earlier->second]);
+      continue;
+    }
     GroupResult group_result;
     group_result.group = group;
     group_result.label = group.Label(workload);
@@ -91,6 +98,22 @@ void ModelPlanner::QueueScreening(std::size_t part_idx) {
     models_[part_idx].push_back(std::move(model));
     part.group_results.push_back(std::move(group_result));
   }
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> ModelPlanner::EarlierEqualGroup(
+    std::size_t part_idx, const fusion::FusedGroup& group) const {
+  const workload::Workload& workload = result_.parts[part_idx].workload;
+  for (std::size_t earlier_part = 0; earlier_part < part_idx; ++earlier_part) {
+    const workload::Workload& earlier_workload = result_.parts[earlier_part].workload;
+    const std::vector<fusion::FusedGroup>& groups = result_.part_results[earlier_part].groups;
+    for (std::size_t group_idx = 0; group_idx < groups.size(); ++group_idx) {
+      if (groups[group_idx] != group) continue;
+      const bool equal_ops = std::all_of(group.members.begin(), group.members.end(),
+                                         [&](workload::OpId id) { return workload.op(id) == earlier_workload.op(id); });
+      if (equal_ops) return std::pair{earlier_part, group_idx};
+    }
+  }
+  return std::nullopt;
 }
 
 TilingSearch ModelPlanner::QueueMemberSearches(const fusion::GroupModel& model, const GroupResult& group_result,
@@ -146,6 +169,10 @@ void ModelPlanner::QueueRefinement() {
       GroupResult& group_result = part.group_results[group_idx];
       const std::optional<fusion::GroupModel>& model = models_[part_idx][group_idx];
       if (!model) continue;
+      if (const auto& earlier = copy_of_[part_idx][group_idx]) {
+        group_result.searches = result_.part_results[earlier->first].group_results[earlier->second].searches;
+        continue;
+      }
       std::vector<std::pair<double, int>> scores;
       for (const TilingSearch& search : group_result.searches) {
         const pareto::Front<fusion::MemberChoice> front = CombineTiling(*model, group_result, search);
@@ -192,6 +219,11 @@ void ModelPlanner::BuildGroupFronts(std::size_t part_idx) {
   for (std::size_t group_idx = 0; group_idx < part.group_results.size(); ++group_idx) {
     GroupResult& group_result = part.group_results[group_idx];
     const std::optional<fusion::GroupModel>& model = models_[part_idx][group_idx];
+    if (const auto& earlier = copy_of_[part_idx][group_idx]) {
+      group_result = result_.part_results[earlier->first].group_results[earlier->second];
+      if (!group_result.front.empty()) ++result_.statistics.feasible_groups;
+      continue;
+    }
     pareto::Front<GroupPoint> merged;
     for (int search = 0; search < static_cast<int>(group_result.searches.size()); ++search) {
       const pareto::Front<fusion::MemberChoice> front =

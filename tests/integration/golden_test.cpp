@@ -183,6 +183,10 @@ const std::vector<GoldenCase> kCases = {
     {"search_model_decode",
      "search --model gpt2 --seq 64 --phase decode --arch gemmini --fusion none "
      "--budget-evals 1000 --threads 2"},
+    // With fusion: equal groups of different kv_len buckets are built once (src/planner/model_planner.h).
+    {"search_model_decode_fusion",
+     "search --model gpt2 --seq 64 --phase decode --arch gemmini-ibert --fusion auto "
+     "--budget-evals 1000 --threads 2"},
     {"crosscheck", "crosscheck " LOOPFRONT_SHARED_DIR "/validation/timeloop"},
     {"crosscheck_more",
      "crosscheck " LOOPFRONT_SHARED_DIR "/validation/timeloop " LOOPFRONT_SHARED_DIR "/validation/timeloop-more"},

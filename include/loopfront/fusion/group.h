@@ -42,6 +42,7 @@ struct Intermediate {
   std::string tensor;       // its name in the workload
   int producer_tensor = 0;  // index among members[j]'s tensors (its output)
   int consumer_tensor = 0;  // index among members[j + 1]'s tensors (an input or weight slot)
+  bool operator==(const Intermediate&) const = default;
 };
 
 struct ChainDim {
@@ -50,6 +51,7 @@ struct ChainDim {
   std::vector<int> member_dims;  // per member: the dim index in that member's op
   bool softmax_reduced = false;  // the reduced dim of a softmax member
   bool norm_reduced = false;     // the reduced dim of a LayerNorm / RMSNorm member
+  bool operator==(const ChainDim&) const = default;
 };
 
 struct FusedGroup {

@@ -203,6 +203,41 @@ TEST_CASE("Decode generations of GPT-2 and LLaMA-2-7B run as weighted kv_len buc
       fastest += result.parts[part].weight * result.part_results[part].unfused.MinLatency()->objectives.latency_cycles;
     }
     CHECK(result.unfused.MinLatency()->objectives.latency_cycles == Approx(fastest).epsilon(1e-12));
+    // A group over the same ops in the first and the last step (the MLP) is the same searches and
+    // the same front (the planner builds it once); one that reads the step's kv_len (attention)
+    // has searches of its own.
+    const planner::PartResult& first_part = result.part_results.front();
+    const planner::PartResult& last_part = result.part_results.back();
+    REQUIRE(first_part.group_results.size() == last_part.group_results.size());
+    int same_groups = 0;
+    int own_groups = 0;
+    for (std::size_t group = 0; group < first_part.group_results.size(); ++group) {
+      const planner::GroupResult& first = first_part.group_results[group];
+      const planner::GroupResult& last = last_part.group_results[group];
+      CAPTURE(first.label);
+      REQUIRE(first.group.members == last.group.members);
+      REQUIRE_FALSE(first.searches.empty());
+      bool same_ops = true;
+      for (const workload::OpId id : first.group.members) {
+        same_ops &= result.parts.front().workload.op(id) == result.parts.back().workload.op(id);
+      }
+      if (same_ops) {
+        ++same_groups;
+        REQUIRE(first.searches.size() == last.searches.size());
+        for (std::size_t search = 0; search < first.searches.size(); ++search) {
+          CHECK(first.searches[search].member_records == last.searches[search].member_records);
+        }
+        REQUIRE(first.front.size() == last.front.size());
+        for (std::size_t point = 0; point < first.front.size(); ++point) {
+          CHECK(first.front.points()[point].objectives == last.front.points()[point].objectives);
+        }
+      } else {
+        ++own_groups;
+        CHECK(first.searches.front().member_records != last.searches.front().member_records);
+      }
+    }
+    CHECK(same_groups > 0);
+    CHECK(own_groups > 0);
   }
 }
 
