@@ -381,7 +381,8 @@ class GeneticSteps final : public StepSearch {
     const int num_parents = static_cast<int>(parents_.size());
     pool_.resize(parents_.size() + count);
     bool improved = false;
-    ParallelFor(run.threads(), 2, [&](std::int64_t part) {
+    // Outside a team (ask/tell), a region of its own would cost more than the parts: one thread.
+    ParallelFor(InParallelTeam() ? run.threads() : 1, 2, [&](std::int64_t part) {
       if (part == 0) {
         for (std::size_t index = 0; index < count; ++index) {
           Individual& child = pool_[static_cast<std::size_t>(num_parents) + index];

@@ -238,6 +238,8 @@ void WithParallelTeam(int threads, util::FunctionRef<void()> body) {
   if (failure) std::rethrow_exception(failure);
 }
 
+bool InParallelTeam() { return current_team != nullptr && current_team->members > 1 && !current_team->in_loop; }
+
 void ParallelForRanges(int threads, std::int64_t count, util::FunctionRef<void(std::int64_t, std::int64_t)> body) {
   if (count <= 0) return;
   if (threads <= 1 || count == 1) {

@@ -51,6 +51,11 @@ void ParallelForRanges(int threads, std::int64_t count, util::FunctionRef<void(s
 // just body(). body's exception is rethrown after the team has left.
 void WithParallelTeam(int threads, util::FunctionRef<void()> body);
 
+// Whether a loop started here would be shared by a team of two or more that is already waiting
+// (inside WithParallelTeam's body, on its thread, not within a chunk). For loops too short to pay
+// for a region of their own: elsewhere they are better run on the calling thread.
+bool InParallelTeam();
+
 // Runs body(index) for index in [0, count) over ParallelForRanges: one indirect call per range, none
 // per index. Bodies write only their own index's results, so the outcome never depends on the
 // team size (nor on the thread count).

@@ -13,6 +13,7 @@
 
 #include "loopfront/search/search_run.h"
 
+using loopfront::search::InParallelTeam;
 using loopfront::search::ParallelFor;
 using loopfront::search::ParallelForRanges;
 using loopfront::search::WithParallelTeam;
@@ -146,6 +147,28 @@ TEST_CASE("A team has exactly the threads asked, and loops in its members run al
   });
   CHECK(team_size.load() == threads);
   CHECK(inner_runs.load() == 64 * 3 + 10);
+}
+
+TEST_CASE("InParallelTeam is true only on a team's thread, between its loops", "[search][parallel]") {
+  if (std::getenv("OMP_DYNAMIC") != nullptr) {
+    WARN("OMP_DYNAMIC is set: the runtime decides the team");
+    return;
+  }
+  CHECK_FALSE(InParallelTeam());
+  bool in_one_thread_team = true;
+  WithParallelTeam(1, [&] { in_one_thread_team = InParallelTeam(); });
+  CHECK_FALSE(in_one_thread_team);
+  bool in_team = false;
+  std::atomic<int> in_chunks{0};
+  WithParallelTeam(2, [&] {
+    in_team = InParallelTeam();
+    ParallelFor(2, 16, [&](std::int64_t) {
+      if (InParallelTeam()) in_chunks++;
+    });
+  });
+  CHECK(in_team);
+  CHECK(in_chunks.load() == 0);
+  CHECK_FALSE(InParallelTeam());
 }
 
 TEST_CASE("A team rethrows a loop's exception and goes on with the next loop", "[search][parallel]") {
