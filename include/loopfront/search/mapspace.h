@@ -173,6 +173,9 @@ class Mapspace {
     std::int64_t padded_size = 1;
     int num_factors = 0;
     std::array<std::int32_t, kMaxFactorsPerDim> primes{};
+    // run_first[i]: the index of the first factor of the run of equal primes that holds factor i
+    // (Repair's outward move shifts a factor within its run only).
+    std::array<std::uint8_t, kMaxFactorsPerDim> run_first{};
     std::uint64_t num_factorizations = 1;  // saturating; for a dim with bounds, the valid ones
     double log10_factorizations = 0.0;
     std::uint32_t first_bounded = 0;  // a dim with bounds: its first entry in the bounded table
@@ -348,6 +351,13 @@ class Mapspace {
   // mapspace_internal.h (inline: several pieces call them per evaluation).
   // Per-slot per-dim factor products of a genome (what Repair works on and Decode reads).
   void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
+  // counts[dim][slot]: how many free factors of the dim a genome puts in the slot (Repair's).
+  using SlotCounts = std::array<std::array<std::uint8_t, kMaxSlots>, mapping::kMaxDims>;
+  // The same products, counting each dim's free factors per slot in the same walk over the factors.
+  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors, SlotCounts& counts) const;
+  // Both: `counts` only when kCount (nullptr otherwise).
+  template <bool kCount>
+  void ComputeSlotFactorsImpl(const Genome& genome, SlotFactors& factors, SlotCounts* counts) const;
   // The nearest open temporal slot of `dim` at a level < `below_level` (searching outward), or -1.
   int NearestOuterTemporalSlot(int dim, int below_level) const;
   int OpenSlotIndex(int dim, int slot) const;
