@@ -51,7 +51,18 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome, RepairedFactors& repaired)
   bool computed = false;
   const bool fits = RepairInto(rng, genome, repaired.factors_, computed);
   // Every move after ComputeSlotFactors updates the table with the genome, so on any return after
-  // it the table is the genome's (where the mapspace makes it Decode's, RepairedFactors).
+  // it the table is the genome's (where the mapspace makes it Decode's, RepairedFactors) but for
+  // the `pass` loop: ComputeSlotFactors placed it by the reduced dim's loops before the moves, so it
+  // is placed again by the repaired ones, as ComputeSlotFactors would on the repaired genome (the
+  // pass dim has no genes, so no move touched its column, and only its temporal slots can differ
+  // from the fixed factors).
+  if (computed && pass_dim_ >= 0) {
+    for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+      const int slot = SlotId(level_idx, SlotKind::kTemporal);
+      repaired.factors_[slot][pass_dim_] = base_factors_[slot][pass_dim_];
+    }
+    repaired.factors_[SlotId(PassLevel(repaired.factors_), SlotKind::kTemporal)][pass_dim_] = dims_[pass_dim_].size;
+  }
   repaired.valid_ = computed && repaired_factors_reusable_;
   return fits;
 }
@@ -226,7 +237,8 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
       factors[target][moved_dim] *= prime;
       // A move from level s ≥ l to level t < l takes the prime out of inside[] of the levels in
       // (t, s]; of those, the pass still reads (t, l]. Exact: the prime divides each of them.
-      for (int level = level_idx; level > SlotLevel(target); --level) inside[level][moved_dim] /= prime;
+      const int target_level = SlotLevel(target);
+      for (int level = level_idx; level > target_level; --level) inside[level][moved_dim] /= prime;
     }
   }
   return true;

@@ -153,9 +153,10 @@ class Mapspace {
   // them on instead. Kept beside the genome, not in it: Genome stays small and compared by its
   // genes only. Holds them only when they are what Decode would compute: not for a mapspace whose
   // levels may fold spatial loops (Repair's fold and moves can leave a folded fixed factor where a
-  // fresh computation would not) nor for vector ops (a move of the reduced dim can move the `pass`
-  // loop's level). Otherwise, and after Clear or a Repair that failed before it had them, it is
-  // empty and Decode computes as without it. Any change to the genome after Repair must Clear it.
+  // fresh computation would not). A vector op's `pass` loop, which a move of the reduced dim can
+  // move to another level, is placed again once Repair is done. Otherwise, and after Clear or a
+  // Repair that failed before it had them, it is empty and Decode computes as without it. Any
+  // change to the genome after Repair must Clear it.
   class RepairedFactors {
    public:
     void Clear() { valid_ = false; }
@@ -389,8 +390,7 @@ class Mapspace {
   // Whether some level could get more spatial loops than it holds (open or fixed spatial slots of
   // more than kMaxSpatialLoopsPerLevel dims); if not, the fold and its repair are skipped.
   bool spatial_crowding_possible_ = false;
-  // Whether Repair's slot factors are what Decode would compute (RepairedFactors): no spatial fold
-  // and no `pass` loop.
+  // Whether Repair's slot factors are what Decode would compute (RepairedFactors): no spatial fold.
   bool repaired_factors_reusable_ = false;
   // Factor bounds: per dim and level, by mapping::FactorKind; the dims that have any; the table of
   // their valid factor genes (per dim and padding candidate a run, PaddingCandidate::first_bounded).
