@@ -100,15 +100,17 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
   ComputeSlotFactors(genome, factors, counts);
   computed = true;
   // The index of the `pick`-th free factor of `dim` (in index order) whose slot is in `slot_mask`
-  // (bit s: slot s), a shift and a test per factor rather than a slot's level and kind.
+  // (bit s: slot s), a shift and a subtraction per factor rather than a slot's level and kind. The
+  // counts the draw came from guarantee that factor exists, so the scan needs no bound.
   static_assert(kMaxSlots <= 32, "slot masks are 32-bit");
   auto find_factor = [&](int dim, int pick, std::uint32_t slot_mask) {
-    const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
     const std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
-    for (int index = 0; index < num_factors; ++index) {
-      if (((slot_mask >> slots[index]) & 1u) != 0 && pick-- == 0) return index;
+    int index = 0;
+    while (true) {
+      pick -= static_cast<int>((slot_mask >> slots[index]) & 1u);
+      if (pick < 0) return index;
+      ++index;
     }
-    return -1;
   };
   // MoveFactor for a move outward (to a smaller slot, as every move of Repair is): the factor only
   // sinks within its run of equal primes, so the larger slots before it shift up by one and the
