@@ -263,7 +263,7 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
     }
     space.spatial_crowding_possible_ |= possible_loops > mapping::kMaxSpatialLoopsPerLevel;
   }
-  space.repaired_factors_reusable_ = !space.spatial_crowding_possible_ && space.pass_dim_ < 0;
+  space.repaired_factors_reusable_ = !space.spatial_crowding_possible_;
   space.ComputeSize();
   return space;
 }

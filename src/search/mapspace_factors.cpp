@@ -108,6 +108,9 @@ std::int64_t Mapspace::BuildPaddingCandidates(double max_padding_waste, std::int
     PaddingCandidate candidate;
     candidate.padded_size = padded;
     candidate.num_factors = PrimeFactors(padded / fixed_product, candidate.primes);
+    ForEachPrimeRun(candidate, [&](int first, int exponent) {
+      for (int index = first; index < first + exponent; ++index) candidate.run_first[index] = static_cast<std::uint8_t>(first);
+    });
     if (candidate.num_factors > 0 && dim_space.num_slots == 0) continue;
     candidate.num_factorizations = 1;
     ForEachPrimeRun(candidate, [&](int, int exponent) {

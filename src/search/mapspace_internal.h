@@ -110,13 +110,25 @@ namespace loopfront::search {
 // Repair and Decode: inline, those calls cost no call and no spill of the 768-byte table's address.
 
 inline void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const {
+  ComputeSlotFactorsImpl<false>(genome, factors, nullptr);
+}
+
+inline void Mapspace::ComputeSlotFactors(const Genome& genome, SlotFactors& factors, SlotCounts& counts) const {
+  ComputeSlotFactorsImpl<true>(genome, factors, &counts);
+}
+
+template <bool kCount>
+inline void Mapspace::ComputeSlotFactorsImpl(const Genome& genome, SlotFactors& factors, SlotCounts* counts) const {
   // One block copy of the slots in use (a row per slot), not a copy per row: this runs for every
   // Repair and Decode.
   std::memcpy(factors.data(), base_factors_.data(), sizeof(factors[0]) * static_cast<std::size_t>(num_slots_));
   for (int dim = 0; dim < num_dims_; ++dim) {
     const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+    if constexpr (kCount) (*counts)[dim].fill(0);
     for (int index = 0; index < candidate.num_factors; ++index) {
-      factors[genome.factor_slots[dim][index]][dim] *= candidate.primes[index];
+      const int slot = genome.factor_slots[dim][index];
+      factors[slot][dim] *= candidate.primes[index];
+      if constexpr (kCount) ++(*counts)[dim][slot];
     }
   }
   // A level holds at most kMaxSpatialLoopsPerLevel spatial loops (mapping/limits.h): spatial

@@ -51,7 +51,18 @@ bool Mapspace::Repair(util::Rng& rng, Genome& genome, RepairedFactors& repaired)
   bool computed = false;
   const bool fits = RepairInto(rng, genome, repaired.factors_, computed);
   // Every move after ComputeSlotFactors updates the table with the genome, so on any return after
-  // it the table is the genome's (where the mapspace makes it Decode's, RepairedFactors).
+  // it the table is the genome's (where the mapspace makes it Decode's, RepairedFactors) but for
+  // the `pass` loop: ComputeSlotFactors placed it by the reduced dim's loops before the moves, so it
+  // is placed again by the repaired ones, as ComputeSlotFactors would on the repaired genome (the
+  // pass dim has no genes, so no move touched its column, and only its temporal slots can differ
+  // from the fixed factors).
+  if (computed && pass_dim_ >= 0) {
+    for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
+      const int slot = SlotId(level_idx, SlotKind::kTemporal);
+      repaired.factors_[slot][pass_dim_] = base_factors_[slot][pass_dim_];
+    }
+    repaired.factors_[SlotId(PassLevel(repaired.factors_), SlotKind::kTemporal)][pass_dim_] = dims_[pass_dim_].size;
+  }
   repaired.valid_ = computed && repaired_factors_reusable_;
   return fits;
 }
@@ -80,36 +91,34 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
       }
     }
   }
-  ComputeSlotFactors(genome, factors);
+  // counts[dim][slot]: how many free factors of the dim the genome puts in the slot, counted in the
+  // walk that computes the slot factors and kept up to date with every move, so that counting the
+  // candidates of a move and finding the drawn one cost O(dims) plus one dim's factors instead of a
+  // scan of every factor (the draws and the factor picked are those of the scan: dims ascending,
+  // then factor index ascending).
+  SlotCounts counts;
+  ComputeSlotFactors(genome, factors, counts);
   computed = true;
-  // counts[dim][slot]: how many free factors of the dim the genome puts in the slot, kept up to date
-  // with every move, so that counting the candidates of a move and finding the drawn one cost
-  // O(dims) plus one dim's factors instead of a scan of every factor (the draws and the factor
-  // picked are those of the scan: dims ascending, then factor index ascending).
-  std::array<std::array<std::uint8_t, kMaxSlots>, kMaxDims> counts;
-  for (int dim = 0; dim < num_dims_; ++dim) {
-    counts[dim].fill(0);
-    const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
-    for (int index = 0; index < num_factors; ++index) ++counts[dim][genome.factor_slots[dim][index]];
-  }
   // The index of the `pick`-th free factor of `dim` (in index order) whose slot is in `slot_mask`
-  // (bit s: slot s), a shift and a test per factor rather than a slot's level and kind.
+  // (bit s: slot s), a shift and a subtraction per factor rather than a slot's level and kind. The
+  // counts the draw came from guarantee that factor exists, so the scan needs no bound.
   static_assert(kMaxSlots <= 32, "slot masks are 32-bit");
   auto find_factor = [&](int dim, int pick, std::uint32_t slot_mask) {
-    const int num_factors = dims_[dim].candidates[genome.padding[dim]].num_factors;
     const std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
-    for (int index = 0; index < num_factors; ++index) {
-      if (((slot_mask >> slots[index]) & 1u) != 0 && pick-- == 0) return index;
+    int index = 0;
+    while (true) {
+      pick -= static_cast<int>((slot_mask >> slots[index]) & 1u);
+      if (pick < 0) return index;
+      ++index;
     }
-    return -1;
   };
   // MoveFactor for a move outward (to a smaller slot, as every move of Repair is): the factor only
   // sinks within its run of equal primes, so the larger slots before it shift up by one and the
   // target takes their place — the genome MoveFactor's swaps give, with a store per step.
-  auto move_outward = [&](int dim, int index, int target, std::int32_t prime) {
-    const PaddingCandidate& candidate = dims_[dim].candidates[genome.padding[dim]];
+  auto move_outward = [&](int dim, int index, int target) {
+    const int run_first = dims_[dim].candidates[genome.padding[dim]].run_first[index];
     std::array<std::uint8_t, kMaxFactorsPerDim>& slots = genome.factor_slots[dim];
-    while (index > 0 && candidate.primes[index - 1] == prime && slots[index - 1] > target) {
+    while (index > run_first && slots[index - 1] > target) {
       slots[index] = slots[index - 1];
       --index;
     }
@@ -138,7 +147,7 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
             OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
         if (target < 0) return false;
         const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
-        move_outward(moved_dim, moved_index, target, prime);
+        move_outward(moved_dim, moved_index, target);
         --counts[moved_dim][slot];
         ++counts[moved_dim][target];
         factors[slot][moved_dim] /= prime;
@@ -149,19 +158,16 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
   }
   // Capacity, innermost level first: moving a factor from level ≥ l to a level < l leaves the
   // tiles of the levels above l unchanged, so one pass suffices.
-  // inside[l][dim]: Π factors of the dim at levels ≥ l (rows of dims ≥ num_dims_ are never read).
+  // inside[l][dim]: Π factors of the dim at levels ≥ l (rows of dims ≥ num_dims_ are never read),
+  // for the levels l the pass has yet to reach (rows of levels it has left are no longer kept).
   std::array<std::array<std::int64_t, kMaxDims>, kMaxLevels + 1> inside;
-  // Recomputes inside[l][dim] for from_level ≥ l > to_level (those above from_level are current).
-  auto recompute_inside = [&](int dim, int from_level, int to_level) {
-    for (int level_idx = from_level; level_idx > to_level; --level_idx) {
+  for (int dim = 0; dim < num_dims_; ++dim) {
+    inside[num_levels_][dim] = 1;
+    for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
       const int slot = SlotId(level_idx, SlotKind::kTemporal);
       inside[level_idx][dim] =
           inside[level_idx + 1][dim] * factors[slot][dim] * factors[slot + 1][dim] * factors[slot + 2][dim];
     }
-  };
-  for (int dim = 0; dim < num_dims_; ++dim) {
-    inside[num_levels_][dim] = 1;
-    recompute_inside(dim, num_levels_ - 1, -1);
   }
   // Per dim, its free factors at the current level or inside it, temporal and spatial; a dim with
   // no open temporal slot outside the level has no candidates and counts none.
@@ -171,11 +177,11 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
     const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
     const TensorMask kept = genome.keeps[level_idx];
-    // The slots at this level or inside it, temporal and spatial (the candidates' slots).
-    std::uint32_t temporal_inside_slots = 0;
-    for (int inner = level_idx; inner < num_levels_; ++inner) {
-      temporal_inside_slots |= std::uint32_t{1} << SlotId(inner, SlotKind::kTemporal);
-    }
+    // The slots at this level or inside it, temporal and spatial (the candidates' slots): the
+    // temporal slots of levels ≥ l, every third bit from l's.
+    static_assert(kSlotKinds == 3, "one temporal slot in every three");
+    const std::uint32_t temporal_inside_slots =
+        (std::uint32_t{0x49249249} << SlotId(level_idx, SlotKind::kTemporal)) & ((std::uint32_t{1} << num_slots_) - 1);
     const std::uint32_t spatial_inside_slots = (temporal_inside_slots << 1) | (temporal_inside_slots << 2);
     DimMask relevant_dims = 0;
     for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
@@ -224,15 +230,17 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
       const int source = genome.factor_slots[moved_dim][moved_index];
       const int target = NearestOuterTemporalSlot(moved_dim, level_idx);
       const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
-      move_outward(moved_dim, moved_index, target, prime);
+      move_outward(moved_dim, moved_index, target);
       --counts[moved_dim][source];
       ++counts[moved_dim][target];
       --candidates[moved_dim];
       --candidate_count;
       factors[source][moved_dim] /= prime;
       factors[target][moved_dim] *= prime;
-      // A move from level s ≥ l to level t < l changes inside[] of the levels in (t, s] only.
-      recompute_inside(moved_dim, SlotLevel(source), SlotLevel(target));
+      // A move from level s ≥ l to level t < l takes the prime out of inside[] of the levels in
+      // (t, s]; of those, the pass still reads (t, l]. Exact: the prime divides each of them.
+      const int target_level = SlotLevel(target);
+      for (int level = level_idx; level > target_level; --level) inside[level][moved_dim] /= prime;
     }
   }
   return true;

@@ -153,9 +153,10 @@ class Mapspace {
   // them on instead. Kept beside the genome, not in it: Genome stays small and compared by its
   // genes only. Holds them only when they are what Decode would compute: not for a mapspace whose
   // levels may fold spatial loops (Repair's fold and moves can leave a folded fixed factor where a
-  // fresh computation would not) nor for vector ops (a move of the reduced dim can move the `pass`
-  // loop's level). Otherwise, and after Clear or a Repair that failed before it had them, it is
-  // empty and Decode computes as without it. Any change to the genome after Repair must Clear it.
+  // fresh computation would not). A vector op's `pass` loop, which a move of the reduced dim can
+  // move to another level, is placed again once Repair is done. Otherwise, and after Clear or a
+  // Repair that failed before it had them, it is empty and Decode computes as without it. Any
+  // change to the genome after Repair must Clear it.
   class RepairedFactors {
    public:
     void Clear() { valid_ = false; }
@@ -173,6 +174,9 @@ class Mapspace {
     std::int64_t padded_size = 1;
     int num_factors = 0;
     std::array<std::int32_t, kMaxFactorsPerDim> primes{};
+    // run_first[i]: the index of the first factor of the run of equal primes that holds factor i
+    // (Repair's outward move shifts a factor within its run only).
+    std::array<std::uint8_t, kMaxFactorsPerDim> run_first{};
     std::uint64_t num_factorizations = 1;  // saturating; for a dim with bounds, the valid ones
     double log10_factorizations = 0.0;
     std::uint32_t first_bounded = 0;  // a dim with bounds: its first entry in the bounded table
@@ -348,6 +352,13 @@ class Mapspace {
   // mapspace_internal.h (inline: several pieces call them per evaluation).
   // Per-slot per-dim factor products of a genome (what Repair works on and Decode reads).
   void ComputeSlotFactors(const Genome& genome, SlotFactors& factors) const;
+  // counts[dim][slot]: how many free factors of the dim a genome puts in the slot (Repair's).
+  using SlotCounts = std::array<std::array<std::uint8_t, kMaxSlots>, mapping::kMaxDims>;
+  // The same products, counting each dim's free factors per slot in the same walk over the factors.
+  void ComputeSlotFactors(const Genome& genome, SlotFactors& factors, SlotCounts& counts) const;
+  // Both: `counts` only when kCount (nullptr otherwise).
+  template <bool kCount>
+  void ComputeSlotFactorsImpl(const Genome& genome, SlotFactors& factors, SlotCounts* counts) const;
   // The nearest open temporal slot of `dim` at a level < `below_level` (searching outward), or -1.
   int NearestOuterTemporalSlot(int dim, int below_level) const;
   int OpenSlotIndex(int dim, int slot) const;
@@ -379,8 +390,7 @@ class Mapspace {
   // Whether some level could get more spatial loops than it holds (open or fixed spatial slots of
   // more than kMaxSpatialLoopsPerLevel dims); if not, the fold and its repair are skipped.
   bool spatial_crowding_possible_ = false;
-  // Whether Repair's slot factors are what Decode would compute (RepairedFactors): no spatial fold
-  // and no `pass` loop.
+  // Whether Repair's slot factors are what Decode would compute (RepairedFactors): no spatial fold.
   bool repaired_factors_reusable_ = false;
   // Factor bounds: per dim and level, by mapping::FactorKind; the dims that have any; the table of
   // their valid factor genes (per dim and padding candidate a run, PaddingCandidate::first_bounded).
