@@ -49,9 +49,8 @@ void AddTimeCounters(benchmark::State& state, const ModelSearchResult& result) {
   const auto& statistics = result.statistics;
   state.counters["search_seconds"] = statistics.search_seconds;
   state.counters["serial_seconds"] = statistics.wall_seconds - statistics.search_seconds;
-  state.counters["busy"] = statistics.search_seconds > 0
-                               ? searching_seconds / (statistics.search_seconds * statistics.threads)
-                               : 0.0;
+  state.counters["busy"] =
+      statistics.search_seconds > 0 ? searching_seconds / (statistics.search_seconds * statistics.threads) : 0.0;
 }
 
 void BM_BertBase512GemminiIbert(benchmark::State& state) {

@@ -109,7 +109,8 @@ std::int64_t Mapspace::BuildPaddingCandidates(double max_padding_waste, std::int
     candidate.padded_size = padded;
     candidate.num_factors = PrimeFactors(padded / fixed_product, candidate.primes);
     ForEachPrimeRun(candidate, [&](int first, int exponent) {
-      for (int index = first; index < first + exponent; ++index) candidate.run_first[index] = static_cast<std::uint8_t>(first);
+      for (int index = first; index < first + exponent; ++index)
+        candidate.run_first[index] = static_cast<std::uint8_t>(first);
     });
     if (candidate.num_factors > 0 && dim_space.num_slots == 0) continue;
     candidate.num_factorizations = 1;

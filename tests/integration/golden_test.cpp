@@ -194,10 +194,10 @@ const std::vector<GoldenCase> kCases = {
     {"run_dry", "run tests/golden/tiny_experiment.yaml --output {out} --dry-run"},
     {"run_tiny",
      "run tests/golden/tiny_experiment.yaml --output {out} --threads 2",
-     {"summary.csv", "fronts.csv", "ops.csv", "groups.csv", "baseline_ops.csv", "edp_samples.csv", "manifest.json", "points/",
-      "figures/pareto_fronts.dat", "figures/pareto_fronts.gp", "figures/op_breakdown.dat", "figures/op_breakdown.gp",
-      "figures/roofline.dat", "figures/roofline.gp", "figures/roofline_labels.dat", "figures/roofline_roofs.dat",
-      "figures/edp_cdf.dat", "figures/edp_cdf.gp"}},
+     {"summary.csv", "fronts.csv", "ops.csv", "groups.csv", "baseline_ops.csv", "edp_samples.csv", "manifest.json",
+      "points/", "figures/pareto_fronts.dat", "figures/pareto_fronts.gp", "figures/op_breakdown.dat",
+      "figures/op_breakdown.gp", "figures/roofline.dat", "figures/roofline.gp", "figures/roofline_labels.dat",
+      "figures/roofline_roofs.dat", "figures/edp_cdf.dat", "figures/edp_cdf.gp"}},
 };
 
 }  // namespace

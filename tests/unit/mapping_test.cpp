@@ -193,14 +193,14 @@ TEST_CASE("Problems derive each level's rule 8 shift and rule 9 semantics once",
   // DRAM: 8-word accesses (2^3) and a shared bandwidth, no honest buffering: Timeloop's rule 9.
   // GLB: 3-word accesses (no shift) and a read bandwidth, honest buffering: exact rule 9.
   // RF: 1-word accesses (2^0) and no bandwidth: nothing for rule 9 to follow.
-  const loopfront::arch::Architecture architecture = MakeArch(
-      {{.name = "DRAM", .vector_words = 8, .shared_bandwidth = 8.0},
-       {.name = "GLB",
-        .capacity_words = 128,
-        .vector_words = 3,
-        .read_bandwidth = 2.0,
-        .buffering = loopfront::arch::kSingleBuffering | loopfront::arch::kDoubleBuffering},
-       {.name = "RF", .capacity_words = 16}});
+  const loopfront::arch::Architecture architecture =
+      MakeArch({{.name = "DRAM", .vector_words = 8, .shared_bandwidth = 8.0},
+                {.name = "GLB",
+                 .capacity_words = 128,
+                 .vector_words = 3,
+                 .read_bandwidth = 2.0,
+                 .buffering = loopfront::arch::kSingleBuffering | loopfront::arch::kDoubleBuffering},
+                {.name = "RF", .capacity_words = 16}});
   const Problem gemm = Problem::Build(MakeGemm(8, 8, 4), architecture);
   CHECK(gemm.level(0).vector_shift == 3);
   CHECK(gemm.level(0).timeloop_bandwidth);

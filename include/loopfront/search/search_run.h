@@ -8,8 +8,8 @@
 //
 // Thread-safety: ParallelFor and EvaluateGenome are safe from any thread; a SearchRun is used by
 // one thread at a time: the searcher's controlling thread between parallel loops, or one member of
-// a loop that the controlling thread waits for (genetic's Tell records on one member while another
-// runs the survival).
+// a loop that the controlling thread waits for (genetic's Tell records on one member while the
+// controlling thread sorts the children).
 #pragma once
 
 #include <array>

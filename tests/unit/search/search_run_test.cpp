@@ -24,16 +24,31 @@ Evaluation Feasible(double latency_cycles, double energy_pj) {
   return Evaluation{.feasible = true, .objectives = {latency_cycles, energy_pj}};
 }
 
+SearchOptions WithObjective(Objective objective) {
+  SearchOptions options;
+  options.objective = objective;
+  return options;
+}
+
+// A run over a small matmul's mapspace, and one sampled genome to record evaluations of.
+struct Recording {
+  explicit Recording(Objective objective)
+      : mapspace(Mapspace::Build(loopfront::testing::SmallProblem("matmul m=4 n=4 k=4"))),
+        run(mapspace, WithObjective(objective), "test") {
+    loopfront::util::Rng rng(1);
+    mapspace.Sample(rng, genome);
+  }
+  Mapspace mapspace;
+  SearchRun run;
+  Genome genome;
+};
+
 }  // namespace
 
 TEST_CASE("SearchRun::Record counts every evaluation and archives the non-dominated ones", "[search]") {
-  const Mapspace mapspace = Mapspace::Build(loopfront::testing::SmallProblem("matmul m=4 n=4 k=4"));
-  SearchOptions options;
-  options.objective = Objective::kLatencyEnergy;
-  SearchRun run(mapspace, options, "test");
-  Genome genome;
-  loopfront::util::Rng rng(1);
-  mapspace.Sample(rng, genome);
+  Recording recording(Objective::kLatencyEnergy);
+  SearchRun& run = recording.run;
+  const Genome& genome = recording.genome;
 
   const Evaluation infeasible{.feasible = false, .violation = loopfront::mapping::Violation::kCapacityExceeded};
   CHECK_FALSE(run.Record(infeasible, genome));
@@ -50,7 +65,7 @@ TEST_CASE("SearchRun::Record counts every evaluation and archives the non-domina
   CHECK(run.archive().points()[0].objectives.energy_pj == 50);
   // The archive holds the genome's decoding.
   loopfront::mapping::Mapping decoded;
-  mapspace.Decode(genome, decoded);
+  recording.mapspace.Decode(genome, decoded);
   CHECK(run.archive().points()[0].payload == decoded);
 
   const SearchResult result = run.Finish();
@@ -61,13 +76,9 @@ TEST_CASE("SearchRun::Record counts every evaluation and archives the non-domina
 }
 
 TEST_CASE("SearchRun::Record with a scalar objective improves only when the best value drops", "[search]") {
-  const Mapspace mapspace = Mapspace::Build(loopfront::testing::SmallProblem("matmul m=4 n=4 k=4"));
-  SearchOptions options;
-  options.objective = Objective::kEdp;
-  SearchRun run(mapspace, options, "test");
-  Genome genome;
-  loopfront::util::Rng rng(1);
-  mapspace.Sample(rng, genome);
+  Recording recording(Objective::kEdp);
+  SearchRun& run = recording.run;
+  const Genome& genome = recording.genome;
 
   CHECK(run.Record(Feasible(10, 100), genome));       // EDP 1000
   CHECK(run.Record(Feasible(20, 40), genome));        // EDP 800
