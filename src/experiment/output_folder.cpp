@@ -320,7 +320,7 @@ std::vector<fs::path> RemoveStaleTemporaries(const fs::path& folder) {
   {
     const fs::path parent = absolute.parent_path();
     std::error_code error;
-    const std::string prefix = "." + absolute.filename().string() + ".merge.tmp.";
+    const std::string prefix = fmt::format(".{}.merge.tmp.", absolute.filename().string());
     if (fs::is_directory(parent, error)) {
       for (const fs::directory_entry& entry : fs::directory_iterator(parent, error)) {
         const std::string name = entry.path().filename().string();

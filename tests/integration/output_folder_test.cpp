@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -32,7 +33,7 @@ namespace {
 // A small budget: the four points of WriteSmallExperiment in a fraction of a second each.
 constexpr int kBudget = 150;
 
-std::string Quote(const fs::path& path) { return "'" + path.string() + "'"; }
+std::string Quote(const fs::path& path) { return fmt::format("'{}'", path.string()); }
 
 std::vector<fs::path> PointFiles(const fs::path& out) {
   std::vector<fs::path> files;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -221,7 +222,7 @@ TEST_CASE("export timeloop --timeloop writes other forms as the v0.4 subtree fol
     const auto written = loopfront::testing::RunLoopfront("export timeloop --timeloop " + v03 + " --output '" +
                                                           dir.string() + "'");
     REQUIRE(written.exit_code == 0);
-    const std::string folder = "'" + dir.string() + "/";
+    const std::string folder = fmt::format("'{}/", dir.string());
     const auto read_back = loopfront::testing::RunLoopfront("eval --format json --timeloop " + folder + "arch.yaml' " +
                                                             folder + "problem.yaml' " + folder + "map.yaml' " + folder +
                                                             "ERT.yaml' " + folder + "ART.yaml'");

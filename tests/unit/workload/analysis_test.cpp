@@ -134,36 +134,46 @@ Tensor Plain(std::string name, TensorRole role, std::vector<int> dims, int word_
   return Tensor{.name = std::move(name), .role = role, .dims = std::move(dims), .word_bits = word_bits, .data = data};
 }
 
+// An op with its name, class, dims and kind; the test sets the rest member by member.
+Op Named(std::string name, OpClass op_class, std::vector<Dim> dims, OpKind kind = OpKind::kContraction) {
+  Op op;
+  op.name = std::move(name);
+  op.kind = kind;
+  op.op_class = op_class;
+  op.dims = std::move(dims);
+  return op;
+}
+
 // A hand-built model of 3 layers: an embedding gather, a K projection, and two attention matmuls
 // reading an 8-bit K cache and a 16-bit V cache, plus a second reader of the K cache.
 std::vector<Op> HandBuiltOps() {
-  Op embed{.name = "embed", .kind = OpKind::kGather, .op_class = OpClass::kEmbedding, .dims = {{"m", 4}, {"n", 8}}};
+  Op embed = Named("embed", OpClass::kEmbedding, {{"m", 4}, {"n", 8}}, OpKind::kGather);
   embed.tensors = {Plain("w_embed", TensorRole::kWeight, {0, 1}, 4, TensorData::kParameter),
                    Plain("x", TensorRole::kOutput, {0, 1}, 8)};
   embed.ops_per_element = {0};
   embed.parameters = 100 * 8;  // vocab 100 × d_model 8, once
 
-  Op k_proj{.name = "k_proj", .op_class = OpClass::kMhaProjection, .dims = {{"m", 4}, {"k", 8}, {"n", 6}}};
+  Op k_proj = Named("k_proj", OpClass::kMhaProjection, {{"m", 4}, {"k", 8}, {"n", 6}});
   k_proj.tensors = {Plain("x", TensorRole::kInput, {0, 1}, 8),
                     Plain("w_k", TensorRole::kWeight, {1, 2}, 4, TensorData::kParameter),
                     Plain("k", TensorRole::kOutput, {0, 2}, 8, TensorData::kKvCache)};
   k_proj.count = 3;
   k_proj.parameters = 3 * (8 * 6 + 6);  // 3 layers × (W_K + bias)
 
-  Op qk{.name = "qk_matmul", .op_class = OpClass::kMhaActToAct, .dims = {{"h", 2}, {"m", 4}, {"n", 5}, {"k", 3}}};
+  Op qk = Named("qk_matmul", OpClass::kMhaActToAct, {{"h", 2}, {"m", 4}, {"n", 5}, {"k", 3}});
   qk.tensors = {Plain("q", TensorRole::kInput, {0, 1, 3}, 8),
                 Plain("k_cache", TensorRole::kWeight, {0, 2, 3}, 8, TensorData::kKvCache),
                 Plain("scores", TensorRole::kOutput, {0, 1, 2}, 8)};
   qk.count = 3;
 
-  Op av{.name = "av_matmul", .op_class = OpClass::kMhaActToAct, .dims = {{"h", 2}, {"m", 4}, {"k", 5}, {"n", 3}}};
+  Op av = Named("av_matmul", OpClass::kMhaActToAct, {{"h", 2}, {"m", 4}, {"k", 5}, {"n", 3}});
   av.tensors = {Plain("scores", TensorRole::kInput, {0, 1, 2}, 8),
                 Plain("v_cache", TensorRole::kWeight, {0, 2, 3}, 16, TensorData::kKvCache),
                 Plain("attn", TensorRole::kOutput, {0, 1, 3}, 8)};
   av.count = 3;
 
   // Reads the same K cache again (in the class `other`): the cache is counted once.
-  Op again{.name = "qk_again", .op_class = OpClass::kOther, .dims = {{"h", 2}, {"m", 4}, {"n", 5}, {"k", 3}}};
+  Op again = Named("qk_again", OpClass::kOther, {{"h", 2}, {"m", 4}, {"n", 5}, {"k", 3}});
   again.tensors = {Plain("q", TensorRole::kInput, {0, 1, 3}, 8),
                    Plain("k_cache", TensorRole::kWeight, {0, 2, 3}, 8, TensorData::kKvCache),
                    Plain("scores_again", TensorRole::kOutput, {0, 1, 2}, 8)};
