@@ -185,17 +185,20 @@ class Survival {
     for (int position = 0; position < static_cast<int>(order_.size()); ++position) {
       new_position_[order_[position]] = position;
     }
-    // Every survivor is once in by_values_ or an infeasible list: written by position (as in Survive).
-    parents_by_values_.resize(order_.size());
+    // Every pool member is once in by_values_ or an infeasible list. Without a branch per member
+    // (whether it survives mispredicted, about half do: a twelfth of Tell's own samples, perf): each
+    // one's new position is stored, and the write advances past survivors only, so the vector holds
+    // a slot per pool member until it is cut to the survivors.
+    parents_by_values_.resize(static_cast<std::size_t>(count));
     int* next_parent = parents_by_values_.data();
-    for (const ValuesKey& key : by_values_) {
-      if (new_position_[key.position] >= 0) *next_parent++ = new_position_[key.position];
-    }
-    for (const std::vector<int>* infeasible : {&infeasible_parents_, &infeasible_children_}) {
-      for (const int index : *infeasible) {
-        if (new_position_[index] >= 0) *next_parent++ = new_position_[index];
-      }
-    }
+    const auto append_if_survivor = [&](int index) {
+      *next_parent = new_position_[index];
+      next_parent += *next_parent >= 0 ? 1 : 0;
+    };
+    for (const ValuesKey& key : by_values_) append_if_survivor(key.position);
+    for (const int index : infeasible_parents_) append_if_survivor(index);
+    for (const int index : infeasible_children_) append_if_survivor(index);
+    parents_by_values_.resize(order_.size());
   }
   // Forgets the survivors: the next Select's pool has no parents.
   void Clear() { parents_by_values_.clear(); }
