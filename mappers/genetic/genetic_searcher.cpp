@@ -253,7 +253,7 @@ class Survival {
     }
     return static_cast<int>(base - front_last_f2_.data()) + (f2 < *base ? 0 : 1);
   }
-  // 64: counting is still the faster at 64 fronts and the slower past about 96 (timed above).
+  // 64: counting is still faster at 64 fronts, and slower past about 96 (timed above).
   static constexpr std::size_t kCountedFronts = 64;
   // The number of `values[0, length)` not above f2 by the binary search's comparison, !(f2 < value)
   // (so that a NaN would land where it does there). Two values per comparison, in GCC's generic
@@ -305,7 +305,8 @@ class Survival {
 
 // Binary tournament (Deb et al. 2002): the lower rank wins, then the larger crowding distance.
 // Returns the winner's position in `population`. Inline: g++ 12 kept it out of line, a call with its
-// register saves twice per child (9 M of a W_Q / gemmini search's 1,399 M instructions, callgrind).
+// register saves twice per child (9 M of the 1,399 M instructions of a W_Q / gemmini search of
+// 200,000 evaluations, callgrind).
 inline std::size_t Tournament(const std::vector<Individual>& population, util::Rng& rng) {
   const std::size_t first = rng.Below(population.size());
   const std::size_t second = rng.Below(population.size());
