@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <span>
 
@@ -184,15 +185,20 @@ class Survival {
     for (int position = 0; position < static_cast<int>(order_.size()); ++position) {
       new_position_[order_[position]] = position;
     }
-    parents_by_values_.clear();
-    for (const ValuesKey& key : by_values_) {
-      if (new_position_[key.position] >= 0) parents_by_values_.push_back(new_position_[key.position]);
-    }
-    for (const std::vector<int>* infeasible : {&infeasible_parents_, &infeasible_children_}) {
-      for (const int index : *infeasible) {
-        if (new_position_[index] >= 0) parents_by_values_.push_back(new_position_[index]);
-      }
-    }
+    // Every pool member is once in by_values_ or an infeasible list. Without a branch per member
+    // (whether it survives mispredicted, about half do: a twelfth of Tell's own samples, perf): each
+    // one's new position is stored, and the write advances past survivors only, so the vector holds
+    // a slot per pool member until it is cut to the survivors.
+    parents_by_values_.resize(static_cast<std::size_t>(count));
+    int* next_parent = parents_by_values_.data();
+    const auto append_if_survivor = [&](int index) {
+      *next_parent = new_position_[index];
+      next_parent += *next_parent >= 0 ? 1 : 0;
+    };
+    for (const ValuesKey& key : by_values_) append_if_survivor(key.position);
+    for (const int index : infeasible_parents_) append_if_survivor(index);
+    for (const int index : infeasible_children_) append_if_survivor(index);
+    parents_by_values_.resize(order_.size());
   }
   // Forgets the survivors: the next Select's pool has no parents.
   void Clear() { parents_by_values_.clear(); }
@@ -224,22 +230,48 @@ class Survival {
   };
 
   // The first front whose last f2 exceeds f2 (std::upper_bound over front_last_f2_, which is
-  // nondecreasing), by a binary search whose steps are conditional moves, not branches: in a
-  // whole-model search half the points land in neither the first nor a new front, where the branches
-  // of std::upper_bound mispredict (a tenth of Select's samples, perf, issue 16; with the comparisons
-  // above, Select went from 13.5% to 12.7% of a LLaMA-2 decode search's samples and 2% fewer
-  // instructions: the search is a chain of dependent loads either way). Each step keeps the answer
-  // in [base, base + length]: the fronts before base hold a last f2 ≤ f2.
+  // nondecreasing). Up to kCountedFronts fronts, it is the number of fronts whose last f2 is not
+  // above f2, counted (CountNotAbove); beyond, a binary search whose steps are conditional moves,
+  // not branches: in a whole-model search half the points land in neither the first nor a new
+  // front, where the branches of std::upper_bound mispredict (a tenth of Select's samples, perf,
+  // issue 16). The binary search is a chain of dependent loads; the count's comparisons depend on
+  // nothing but f2. On W_Q / gemmini (pools of 16–31 fronts in 99.8% of the generations) the front
+  // search went from 26% to 16% of Tell's own samples (perf, 1 thread), for 0.6% more instructions
+  // in the whole search (callgrind). Timed alone, per point of a generation of 128 (g++ 12 -O3, this
+  // project's 2-CPU VM): 17–25 ns searched against 10–16 ns counted for 8–32 fronts, 29 against 23
+  // ns at 64, the search faster past about 96 (a scalar objective has up to one front per distinct
+  // point). Each step of the search keeps the answer in [base, base + length]: the fronts before
+  // base hold a last f2 ≤ f2.
   int FrontOf(double f2) const {
     const double* base = front_last_f2_.data();
     std::size_t length = front_last_f2_.size();
-    if (length == 0) return 0;
+    if (length <= kCountedFronts) return CountNotAbove(base, length, f2);
     while (length > 1) {
       const std::size_t half = length / 2;
       base = f2 < base[half] ? base : base + half;
       length -= half;
     }
     return static_cast<int>(base - front_last_f2_.data()) + (f2 < *base ? 0 : 1);
+  }
+  // 64: counting is still faster at 64 fronts, and slower past about 96 (timed above).
+  static constexpr std::size_t kCountedFronts = 64;
+  // The number of `values[0, length)` not above f2 by the binary search's comparison, !(f2 < value)
+  // (so that a NaN would land where it does there). Two values per comparison, in GCC's generic
+  // vectors (SSE2 on x86-64): g++ 12 leaves the plain loop scalar, a comparison and an add per value.
+  static int CountNotAbove(const double* values, std::size_t length, double f2) {
+    using Pair = double __attribute__((vector_size(16)));
+    using PairMask = std::int64_t __attribute__((vector_size(16)));
+    const Pair key = {f2, f2};
+    PairMask above_masks = {0, 0};  // −1 per value above f2
+    std::size_t index = 0;
+    for (; index + 2 <= length; index += 2) {
+      Pair pair;
+      std::memcpy(&pair, values + index, sizeof pair);
+      above_masks += key < pair;
+    }
+    std::size_t above = static_cast<std::size_t>(-(above_masks[0] + above_masks[1]));
+    if (index < length && f2 < values[index]) ++above;
+    return static_cast<int>(length - above);
   }
 
   // by_values_: the feasible individuals of the pool by (f1, f2, position); the infeasible ones are
@@ -272,8 +304,10 @@ class Survival {
 };
 
 // Binary tournament (Deb et al. 2002): the lower rank wins, then the larger crowding distance.
-// Returns the winner's position in `population`.
-std::size_t Tournament(const std::vector<Individual>& population, util::Rng& rng) {
+// Returns the winner's position in `population`. Inline: g++ 12 kept it out of line, a call with its
+// register saves twice per child (9 M of the 1,399 M instructions of a W_Q / gemmini search of
+// 200,000 evaluations, callgrind).
+inline std::size_t Tournament(const std::vector<Individual>& population, util::Rng& rng) {
   const std::size_t first = rng.Below(population.size());
   const std::size_t second = rng.Below(population.size());
   if (population[second].rank != population[first].rank) {
@@ -409,25 +443,30 @@ class GeneticSteps final : public StepSearch {
     survival_.Select(pool_, survivors);
     // The survivors' genomes: a surviving parent keeps its slot, a surviving child is copied into a
     // slot no survivor holds (survivors ≤ population = slots), so no parent genome is copied.
-    slot_taken_.assign(genomes_.size(), false);
+    slot_taken_.assign(genomes_.size(), 0);
     for (const int pool_index : survival_.order()) {
-      if (pool_index < num_parents) slot_taken_[parent_slots_[pool_index]] = true;
+      if (pool_index < num_parents) slot_taken_[parent_slots_[pool_index]] = 1;
     }
-    next_slots_.clear();
+    // Sized once and written by position: a push_back per survivor loads and stores the vector's end
+    // each time (the stores through its elements may alias it).
+    const std::vector<int>& order = survival_.order();
+    const std::size_t num_survivors = order.size();
+    next_slots_.resize(num_survivors);
+    parents_.resize(num_survivors);
     std::size_t free_slot = 0;
     bool child_in_front = false;
-    parents_.clear();
-    for (const int pool_index : survival_.order()) {
-      parents_.push_back(pool_[pool_index]);
+    for (std::size_t position = 0; position < num_survivors; ++position) {
+      const int pool_index = order[position];
+      parents_[position] = pool_[pool_index];
       if (pool_index < num_parents) {
-        next_slots_.push_back(parent_slots_[pool_index]);
+        next_slots_[position] = parent_slots_[pool_index];
         continue;
       }
       child_in_front |= pool_[pool_index].rank == 0;
       while (slot_taken_[free_slot]) ++free_slot;
-      slot_taken_[free_slot] = true;
+      slot_taken_[free_slot] = 1;
       genomes_[free_slot] = batch[pool_index - num_parents];
-      next_slots_.push_back(static_cast<int>(free_slot));
+      next_slots_[position] = static_cast<int>(free_slot);
     }
     std::swap(parent_slots_, next_slots_);
     stalled_generations_ = child_in_front ? 0 : stalled_generations_ + 1;
@@ -458,7 +497,8 @@ class GeneticSteps final : public StepSearch {
   std::vector<Genome> genomes_;  // `population` slots; parents_[i]'s genome is genomes_[parent_slots_[i]]
   std::vector<int> parent_slots_;
   std::vector<int> next_slots_;  // the survivors' slots, swapped with parent_slots_
-  std::vector<bool> slot_taken_;
+  // Bytes, not std::vector<bool>: its bit arithmetic per access was 3% of Tell's instructions.
+  std::vector<std::uint8_t> slot_taken_;
   std::vector<Individual> pool_;
   Survival survival_;
 };

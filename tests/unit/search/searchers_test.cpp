@@ -175,6 +175,33 @@ TEST_CASE("Genetic re-samples a population that has stalled for restart_stall ge
   CHECK(SameFront(restarted, Run("genetic", space, options, with_restart("restart_stall=1"))));
 }
 
+TEST_CASE("Genetic ranks a pool of more fronts than it counts as it did with binary searches only",
+          "[search][searchers][genetic]") {
+  // A scalar objective gives each distinct individual a front of its own: W_Q's pools of 128 hold
+  // more than the 64 fronts up to which the survival counts instead of searching (its fronts of
+  // the objective pair stay below, and the golden fronts cover them). The reference is the knee
+  // of the binary-search-only survival (main at 2c192af, `loopfront search --arch gemmini --op
+  // "matmul m=512 n=768 k=768" --objectives edp --budget-evals 3000 --seed 7`); a search step
+  // that took one front too many on ties gives another knee (1204224 cycles).
+  const auto problem = loopfront::mapping::Problem::Build(loopfront::workload::ParseOpSpec("matmul m=512 n=768 k=768"),
+                                                          loopfront::arch::LoadArchitecture("gemmini"));
+  const Mapspace space = Mapspace::Build(problem);
+  SearchOptions options;
+  options.seed = 7;
+  options.objective = Objective::kEdp;
+  options.budget.max_evaluations = 3'000;
+  for (const int threads : {1, 2}) {
+    options.threads = threads;
+    const SearchResult result = Run("genetic", space, options);
+    REQUIRE(result.front.size() == 1);
+    const auto& knee = result.front.points().front();
+    CHECK(knee.objectives.latency_cycles == 1302528.0);
+    CHECK(knee.objectives.energy_pj == 405522382.84800005);
+    CHECK(loopfront::mapping::ToString(knee.payload, problem) ==
+          "DRAM[k2 n12] scratchpad*1[m2 n2 | x:n16] accumulator*2[n2 k24 m4 | y:k16] weight_reg[m64]");
+  }
+}
+
 TEST_CASE("Annealing re-samples a chain that has stalled for restart_stall schedules", "[search][searchers]") {
   const auto problem = SmallProblem("matmul m=64 n=32 k=32");
   const Mapspace space = Mapspace::Build(problem);
