@@ -43,10 +43,13 @@ void RunTask(const SearchTask& task, const cost::CostModel& cost_model, const se
 }  // namespace
 
 int SearchTable::Add(SearchTask task) {
-  const auto found = index_.find(task.key);
-  if (found != index_.end()) return found->second;
+  const std::size_t hash = SearchKeyHash{}(task.key);
+  const auto [first, last] = index_.equal_range(hash);
+  for (auto entry = first; entry != last; ++entry) {
+    if (tasks_[entry->second].key == task.key) return entry->second;
+  }
   const int index = static_cast<int>(tasks_.size());
-  index_.emplace(task.key, index);
+  index_.emplace(hash, index);
   tasks_.push_back(std::move(task));
   return index;
 }

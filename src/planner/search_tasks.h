@@ -52,7 +52,13 @@ class SearchTable {
 
  private:
   std::vector<SearchTask> tasks_;
-  std::unordered_map<SearchKey, int, SearchKeyHash> index_;
+  // A key's hash (SearchKeyHash) → the tasks whose keys have it (almost always one): Add hashes a key
+  // once and compares it with the tasks' own keys. A map keyed by SearchKey hashed every key again
+  // at each rehash (libstdc++ keeps no hash codes for a noexcept hasher) and copied every key with
+  // its vectors: Add took 41k instructions a call, now 10k, and the planner's serial instructions
+  // (callgrind, op budget 2,000, 1 thread) went 54.6 M → 39.9 M on BERT-Base 512 with fusion and
+  // 78.0 M → 57.0 M on a LLaMA-2-7B decode generation.
+  std::unordered_multimap<std::size_t, int> index_;
   std::size_t tasks_run_ = 0;
 };
 
