@@ -146,17 +146,18 @@ struct LevelSummary {
 // kHasPass: whether the problem has a `pass` dim (Problem::pass_dim, multi-pass vector ops). Without
 // one the output's products equal the others, and the walk skips a dim and a tensor comparison
 // per loop and per tensor (the walk is a third of an evaluation; this is about 5% fewer
-// instructions on contractions, cost_models/dataflow/README.md).
-template <bool kHasPass>
+// instructions on contractions, cost_models/dataflow/README.md). kAffine: whether the problem has
+// affine tensors (Problem::affine_tensors), whose tiles need each dim's factors; without, the walk
+// skips a test per loop.
+template <bool kHasPass, bool kAffine>
 void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping& level, LevelSummary& summary) {
   const int output = problem.output_tensor();
   const int pass_dim = problem.pass_dim();
-  const bool affine = problem.affine_tensors() != 0;
   summary.temporal_factor.fill(1);
   summary.spatial_factor.fill(1);
   summary.temporal_indexed = 0;
   summary.overflow = false;
-  if (affine) summary.dim_factor.fill(1);
+  if constexpr (kAffine) summary.dim_factor.fill(1);
   std::int64_t temporal_product = 1;
   std::int64_t temporal_output_product = 1;
   // Rule 4: a factor-1 loop never matters, so it must not move the "innermost indexing loop" mark.
@@ -178,7 +179,7 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
       }
       summary.temporal_factor[tensor] = WrappingMul(summary.temporal_factor[tensor], loop.factor);
     });
-    if (affine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
+    if constexpr (kAffine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
   }
   std::int64_t spatial_product = 1;
   summary.axis_product = {1, 1};
@@ -194,7 +195,7 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
     ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
       summary.spatial_factor[tensor] = WrappingMul(summary.spatial_factor[tensor], loop.factor);
     });
-    if (affine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
+    if constexpr (kAffine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
   }
   std::int64_t level_product = 1;
   summary.overflow |= __builtin_mul_overflow(temporal_product, spatial_product, &level_product);
@@ -253,8 +254,8 @@ struct NestCache {
 // outer → inner from the outermost changed level, the tiles inner → outer from the innermost one.
 // Rows and tiles of the unchanged part come from the cache; with `changed` = every level, it is
 // the whole walk. Each row is computed from the same operands whichever way it is reached, so the
-// result does not depend on the history of the cache. kHasPass: as for SummarizeLevel.
-template <bool kHasPass>
+// result does not depend on the history of the cache. kHasPass, kAffine: as for SummarizeLevel.
+template <bool kHasPass, bool kAffine>
 void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, std::uint32_t changed,
               NestCache& cache) {
   const int num_levels = problem.num_levels();
@@ -264,7 +265,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   const int last = 31 - __builtin_clz(changed);
   for (std::uint32_t mask = changed; mask != 0; mask &= mask - 1) {
     const int level_idx = __builtin_ctz(mask);
-    SummarizeLevel<kHasPass>(problem, mapping.level(level_idx), cache.summaries[level_idx]);
+    SummarizeLevel<kHasPass, kAffine>(problem, mapping.level(level_idx), cache.summaries[level_idx]);
   }
   if (first == 0) {
     nest.changes[0].fill(1);
@@ -315,7 +316,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
                       summary.spatial_factor[tensor]);
     }
   }
-  if (problem.affine_tensors() != 0) {
+  if constexpr (kAffine) {
     // Rule 1 for an affine tensor: the bounding box of the positions (mapping::AffineBoxWords).
     if (last == num_levels - 1) nest.extent[num_levels].fill(1);
     for (int level_idx = last; level_idx >= 0; --level_idx) {
@@ -590,10 +591,16 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     check = mapping::CheckStructure(mapping, problem);
     if (!check.ok()) return infeasible(check);
   }
-  if (problem.pass_dim() >= 0) {
-    WalkNest<true>(problem, mapping, changed, cache);
+  const bool has_pass = problem.pass_dim() >= 0;
+  const bool has_affine = problem.affine_tensors() != 0;
+  if (has_pass && has_affine) {
+    WalkNest<true, true>(problem, mapping, changed, cache);
+  } else if (has_pass) {
+    WalkNest<true, false>(problem, mapping, changed, cache);
+  } else if (has_affine) {
+    WalkNest<false, true>(problem, mapping, changed, cache);
   } else {
-    WalkNest<false>(problem, mapping, changed, cache);
+    WalkNest<false, false>(problem, mapping, changed, cache);
   }
   walked = true;
   if (structure == Structure::kWellFormed) {
