@@ -221,13 +221,15 @@ struct NestAnalysis {
   // outermost loop down to the innermost one that indexes t. Row num_levels is changes(L,t) of
   // rule 7 (all temporal loops, the MACs as a level of tile 1).
   std::array<PerTensor, kMaxLevels + 1> changes;
-  // Product of the temporal factors at levels outside i that index t: part(i,t) of rule 3 is
-  // tile(i,t) × this (= size(t) / Π spatial factors outside i indexing t, padding included).
-  std::array<PerTensor, kMaxLevels + 1> temporal_outside;
+  // Product of the temporal factors at levels outside i that index the output: part(i,t) of rule
+  // 3 is tile(i,t) × this (= size(t) / Π spatial factors outside i indexing t, padding included).
+  // Only the output's part is read (rule 6's first-read elision), so only its row is kept.
+  std::array<std::int64_t, kMaxLevels + 1> output_temporal_outside;
   // inst(i) of rule 2; row num_levels is the number of utilized MACs.
   std::array<std::int64_t, kMaxLevels + 1> instances;
   // Π of the temporal factors of the levels outside i (with and without the `pass` loops); row
-  // num_levels is T, and T without `pass` (below).
+  // num_levels is T, and T without `pass` (below). Without a `pass` dim the two are equal, and the
+  // walk writes only the first.
   std::array<std::int64_t, kMaxLevels + 1> temporal_outside_all;
   std::array<std::int64_t, kMaxLevels + 1> temporal_output_outside_all;
   // Whether T, the instances or T × instances left int64 or the padded iteration space (T × the
@@ -269,7 +271,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   }
   if (first == 0) {
     nest.changes[0].fill(1);
-    nest.temporal_outside[0].fill(1);
+    nest.output_temporal_outside[0] = 1;
     nest.instances[0] = 1;
     nest.temporal_outside_all[0] = 1;
     nest.temporal_output_outside_all[0] = 1;
@@ -280,21 +282,24 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   for (int level_idx = first; level_idx < num_levels; ++level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     const std::int64_t all_temporal = nest.temporal_outside_all[level_idx];
-    const std::int64_t all_temporal_output = nest.temporal_output_outside_all[level_idx];
+    const std::int64_t all_temporal_output = kHasPass ? nest.temporal_output_outside_all[level_idx] : all_temporal;
     for (int tensor = 0; tensor < num_tensors; ++tensor) {
       const bool indexed = ((summary.temporal_indexed >> tensor) & 1u) != 0;
       const std::int64_t outside = kHasPass && tensor == output ? all_temporal_output : all_temporal;
       nest.changes[level_idx + 1][tensor] =
           indexed ? WrappingMul(outside, summary.changes_within[tensor]) : nest.changes[level_idx][tensor];
-      nest.temporal_outside[level_idx + 1][tensor] =
-          WrappingMul(nest.temporal_outside[level_idx][tensor], summary.temporal_factor[tensor]);
     }
+    nest.output_temporal_outside[level_idx + 1] =
+        WrappingMul(nest.output_temporal_outside[level_idx], summary.temporal_factor[output]);
     nest.instances[level_idx + 1] = WrappingMul(nest.instances[level_idx], summary.spatial_product);
     nest.temporal_outside_all[level_idx + 1] = WrappingMul(all_temporal, summary.temporal_product);
-    nest.temporal_output_outside_all[level_idx + 1] = WrappingMul(all_temporal_output, summary.temporal_output_product);
+    if constexpr (kHasPass) {
+      nest.temporal_output_outside_all[level_idx + 1] =
+          WrappingMul(all_temporal_output, summary.temporal_output_product);
+    }
   }
   nest.iterations = nest.temporal_outside_all[num_levels];
-  nest.output_iterations = nest.temporal_output_outside_all[num_levels];
+  nest.output_iterations = kHasPass ? nest.temporal_output_outside_all[num_levels] : nest.iterations;
   // The bound of mapping::CheckStructure: Π of every factor (= T × the MACs' instances) ≤ 2^52,
   // decided without wrapping (a level's own products are checked in SummarizeLevel).
   bool too_large = false;
@@ -681,7 +686,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
       if (is_output) {
         // First-read elision: the first update of each of the part(i,t) elements an instance
         // holds reads nothing, and the first delivery of each needs no fill.
-        const std::int64_t part = tile * nest.temporal_outside[level_idx][tensor];
+        const std::int64_t part = tile * nest.output_temporal_outside[level_idx];
         record.updates = content;
         record.reads = content - part;
         record.fills = share - part;
