@@ -118,11 +118,13 @@ inline std::int64_t WrappingMul(std::int64_t a, std::int64_t b) {
 // What one level's own loops contribute to the analysis, independent of every other level: the
 // unit that incremental evaluation reuses when a level's loops did not change.
 struct LevelSummary {
-  // Π of the level's temporal factors indexing t (steps of part(i,t), rule 3), and of its spatial
-  // factors indexing t (rel() of rule 5); their product is the step of rule 1's tile from the
-  // level below to this one.
-  PerTensor temporal_factor;
+  // Π of the level's temporal and spatial factors indexing t: the step of rule 1's tile from the
+  // level below to this one; of its spatial factors indexing t (rel() of rule 5); and of its
+  // temporal factors indexing the output (the steps of the output's part(i,t), rule 3, the only
+  // part read). The products are the same in any order (they wrap, modulo 2^64).
+  PerTensor tile_factor;
   PerTensor spatial_factor;
+  std::int64_t output_temporal_factor;
   // For the tensors of temporal_indexed (indexed by a temporal loop > 1 here): Π of the level's
   // temporal factors from its outermost loop down to the innermost one > 1 indexing t, without the
   // `pass` loops for the output: this level's part of changes(i,t) of rule 4.
@@ -153,7 +155,7 @@ template <bool kHasPass, bool kAffine>
 void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping& level, LevelSummary& summary) {
   const int output = problem.output_tensor();
   const int pass_dim = problem.pass_dim();
-  summary.temporal_factor.fill(1);
+  summary.tile_factor.fill(1);
   summary.spatial_factor.fill(1);
   summary.temporal_indexed = 0;
   summary.overflow = false;
@@ -177,10 +179,11 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
       } else {
         summary.changes_within[tensor] = temporal_product;
       }
-      summary.temporal_factor[tensor] = WrappingMul(summary.temporal_factor[tensor], loop.factor);
+      summary.tile_factor[tensor] = WrappingMul(summary.tile_factor[tensor], loop.factor);
     });
     if constexpr (kAffine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
   }
+  summary.output_temporal_factor = summary.tile_factor[output];
   std::int64_t spatial_product = 1;
   summary.axis_product = {1, 1};
   std::array<int, mapping::kNumAxes> fastest_dim{-1, -1};
@@ -194,6 +197,7 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
     if (loop.factor > 1) fastest_dim[static_cast<int>(loop.axis)] = loop.dim;
     ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
       summary.spatial_factor[tensor] = WrappingMul(summary.spatial_factor[tensor], loop.factor);
+      summary.tile_factor[tensor] = WrappingMul(summary.tile_factor[tensor], loop.factor);
     });
     if constexpr (kAffine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
   }
@@ -290,7 +294,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
           indexed ? WrappingMul(outside, summary.changes_within[tensor]) : nest.changes[level_idx][tensor];
     }
     nest.output_temporal_outside[level_idx + 1] =
-        WrappingMul(nest.output_temporal_outside[level_idx], summary.temporal_factor[output]);
+        WrappingMul(nest.output_temporal_outside[level_idx], summary.output_temporal_factor);
     nest.instances[level_idx + 1] = WrappingMul(nest.instances[level_idx], summary.spatial_product);
     nest.temporal_outside_all[level_idx + 1] = WrappingMul(all_temporal, summary.temporal_product);
     if constexpr (kHasPass) {
@@ -317,8 +321,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
     const LevelSummary& summary = cache.summaries[level_idx];
     for (int tensor = 0; tensor < num_tensors; ++tensor) {
       tiles.words[level_idx][tensor] =
-          WrappingMul(WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]),
-                      summary.spatial_factor[tensor]);
+          WrappingMul(tiles.words[level_idx + 1][tensor], summary.tile_factor[tensor]);
     }
   }
   if constexpr (kAffine) {
