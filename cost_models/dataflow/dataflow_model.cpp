@@ -281,13 +281,13 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
     nest.temporal_output_outside_all[0] = 1;
   }
   const int output = problem.output_tensor();
-  // Rows and tiles of the problem's tensors only: no rule reads a tensor past num_tensors.
-  const int num_tensors = problem.num_tensors();
+  // Rows and tiles of every slot, a fixed count the compiler unrolls: the columns past num_tensors
+  // (factors 1, never indexed) are well defined and never read.
   for (int level_idx = first; level_idx < num_levels; ++level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     const std::int64_t all_temporal = nest.temporal_outside_all[level_idx];
     const std::int64_t all_temporal_output = kHasPass ? nest.temporal_output_outside_all[level_idx] : all_temporal;
-    for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
       const bool indexed = ((summary.temporal_indexed >> tensor) & 1u) != 0;
       const std::int64_t outside = kHasPass && tensor == output ? all_temporal_output : all_temporal;
       nest.changes[level_idx + 1][tensor] =
@@ -319,7 +319,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   if (last == num_levels - 1) tiles.words[num_levels].fill(1);
   for (int level_idx = last; level_idx >= 0; --level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
-    for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
       tiles.words[level_idx][tensor] =
           WrappingMul(tiles.words[level_idx + 1][tensor], summary.tile_factor[tensor]);
     }
