@@ -236,6 +236,10 @@ struct NestAnalysis {
   // walk writes only the first.
   std::array<std::int64_t, kMaxLevels + 1> temporal_outside_all;
   std::array<std::int64_t, kMaxLevels + 1> temporal_output_outside_all;
+  // Whether a product of the factors of a level outside i left int64, or Π of their temporal
+  // factors (temporal_outside_all) or of their spatial factors (instances) did: the rows of
+  // too_large, kept so that an incremental walk can resume from any level.
+  std::array<bool, kMaxLevels + 1> overflow_outside;
   // Whether T, the instances or T × instances left int64 or the padded iteration space (T × the
   // MACs' instances) exceeds kMaxPaddedIterationPoints; only the well-formed entry reads it.
   bool too_large;
@@ -279,6 +283,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
     nest.instances[0] = 1;
     nest.temporal_outside_all[0] = 1;
     nest.temporal_output_outside_all[0] = 1;
+    nest.overflow_outside[0] = false;
   }
   const int output = problem.output_tensor();
   // Rows and tiles of every slot, a fixed count the compiler unrolls: the columns past num_tensors
@@ -295,8 +300,11 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
     }
     nest.output_temporal_outside[level_idx + 1] =
         WrappingMul(nest.output_temporal_outside[level_idx], summary.output_temporal_factor);
-    nest.instances[level_idx + 1] = WrappingMul(nest.instances[level_idx], summary.spatial_product);
-    nest.temporal_outside_all[level_idx + 1] = WrappingMul(all_temporal, summary.temporal_product);
+    // The products wrap (WrappingMul) and say whether they did.
+    bool overflow = nest.overflow_outside[level_idx] | summary.overflow;
+    overflow |= __builtin_mul_overflow(nest.instances[level_idx], summary.spatial_product, &nest.instances[level_idx + 1]);
+    overflow |= __builtin_mul_overflow(all_temporal, summary.temporal_product, &nest.temporal_outside_all[level_idx + 1]);
+    nest.overflow_outside[level_idx + 1] = overflow;
     if constexpr (kHasPass) {
       nest.temporal_output_outside_all[level_idx + 1] =
           WrappingMul(all_temporal_output, summary.temporal_output_product);
@@ -305,15 +313,12 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   nest.iterations = nest.temporal_outside_all[num_levels];
   nest.output_iterations = kHasPass ? nest.temporal_output_outside_all[num_levels] : nest.iterations;
   // The bound of mapping::CheckStructure: Π of every factor (= T × the MACs' instances) ≤ 2^52,
-  // decided without wrapping (a level's own products are checked in SummarizeLevel).
-  bool too_large = false;
-  std::int64_t points = 1;
-  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    const LevelSummary& summary = cache.summaries[level_idx];
-    too_large = too_large || summary.overflow || __builtin_mul_overflow(points, summary.temporal_product, &points) ||
-                __builtin_mul_overflow(points, summary.spatial_product, &points);
-  }
-  nest.too_large = too_large || points > mapping::kMaxPaddedIterationPoints;
+  // decided without wrapping. Every factor is ≥ 1, so Π of every factor leaves int64 iff one of
+  // T, the instances or their product does (the rows above and the test here).
+  std::int64_t points = 0;
+  nest.too_large = nest.overflow_outside[num_levels] ||
+                   __builtin_mul_overflow(nest.iterations, nest.instances[num_levels], &points) ||
+                   points > mapping::kMaxPaddedIterationPoints;
 
   TileRows& tiles = nest.tiles;
   if (last == num_levels - 1) tiles.words[num_levels].fill(1);
