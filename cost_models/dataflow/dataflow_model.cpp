@@ -302,8 +302,10 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
         WrappingMul(nest.output_temporal_outside[level_idx], summary.output_temporal_factor);
     // The products wrap (WrappingMul) and say whether they did.
     bool overflow = nest.overflow_outside[level_idx] | summary.overflow;
-    overflow |= __builtin_mul_overflow(nest.instances[level_idx], summary.spatial_product, &nest.instances[level_idx + 1]);
-    overflow |= __builtin_mul_overflow(all_temporal, summary.temporal_product, &nest.temporal_outside_all[level_idx + 1]);
+    overflow |=
+        __builtin_mul_overflow(nest.instances[level_idx], summary.spatial_product, &nest.instances[level_idx + 1]);
+    overflow |=
+        __builtin_mul_overflow(all_temporal, summary.temporal_product, &nest.temporal_outside_all[level_idx + 1]);
     nest.overflow_outside[level_idx + 1] = overflow;
     if constexpr (kHasPass) {
       nest.temporal_output_outside_all[level_idx + 1] =
@@ -325,8 +327,7 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   for (int level_idx = last; level_idx >= 0; --level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
-      tiles.words[level_idx][tensor] =
-          WrappingMul(tiles.words[level_idx + 1][tensor], summary.tile_factor[tensor]);
+      tiles.words[level_idx][tensor] = WrappingMul(tiles.words[level_idx + 1][tensor], summary.tile_factor[tensor]);
     }
   }
   if constexpr (kAffine) {

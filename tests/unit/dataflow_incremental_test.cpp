@@ -186,7 +186,7 @@ TEST_CASE("The well-formed entries reject a padded iteration space above 2^52 as
     const std::unique_ptr<loopfront::cost::IncrementalState> resumed = model.NewIncrementalState(problem);
     model.EvaluateScoreIncremental(problem, loopfront::mapping::ParseMapping(at_bound, problem),
                                    MappingForm::kWellFormed, resumed.get());
-    CHECK(SameScore(model.EvaluateScoreIncremental(problem, mapping, MappingForm::kWellFormed, resumed.get()),
-                    expected));
+    CHECK(
+        SameScore(model.EvaluateScoreIncremental(problem, mapping, MappingForm::kWellFormed, resumed.get()), expected));
   }
 }
