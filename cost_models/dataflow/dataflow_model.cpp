@@ -52,17 +52,20 @@ inline void ForEachTensor(TensorMask mask, Function function) {
   }
 }
 
-// Whole physical accesses for `words` words (rule 8): ceil(words / vector_words). Levels move a
-// power of two words per access (1, 2, 8 and 16 in the presets), where the quotient is a shift by
-// `vector_shift` (mapping::LevelTable::vector_shift, -1 for other widths): a 64-bit division costs
-// tens of cycles, and rule 8 takes three per kept tensor and level. The shift is the division
-// exactly, for any sign: a negative dividend is first raised by vector_words − 1, so that flooring
-// truncates as `/` does (what compilers emit for a division by a constant power of two).
-inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words, int vector_shift) {
-  if (vector_words == 1) return words;
+// Whole physical accesses for `words` words (rule 8): ceil(words / vector_words), as
+// (words + vector_words − 1) / vector_words, in one of three forms that rule 8 picks once per level
+// (the level's width is fixed; rule 8 takes three per kept tensor). Levels move a power of two
+// words per access (1, 2, 8 and 16 in the presets): one word is the words themselves, and wider
+// powers of two a shift by `vector_shift` (mapping::LevelTable::vector_shift), where a 64-bit
+// division costs tens of cycles. The shift is the division exactly, for any sign: a negative
+// dividend is first raised by vector_words − 1, so that flooring truncates as `/` does (what
+// compilers emit for a division by a constant power of two). Other widths divide.
+inline std::int64_t AccessesByShift(std::int64_t words, std::int64_t vector_words, int vector_shift) {
   const std::int64_t dividend = words + vector_words - 1;
-  if (vector_shift < 0) return dividend / vector_words;
   return (dividend + ((dividend >> 63) & (vector_words - 1))) >> vector_shift;
+}
+inline std::int64_t AccessesByDivision(std::int64_t words, std::int64_t vector_words) {
+  return (words + vector_words - 1) / vector_words;
 }
 
 // mapping::CyclesAtRate, inlined for whole words per cycle (every preset's bandwidths): rule 9 and
@@ -755,29 +758,38 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     const std::int64_t vector_words = table.vector_words;
     const int vector_shift = table.vector_shift;
     double energy_pj = 0.0;
-    // Tensor order: the bits of the mask from the lowest, as the sums above require.
-    ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
-      auto& record = records.at(level_idx, tensor);
-      read_words += record.reads;
-      write_words += record.fills + record.updates;
-      if (timeloop_cycles) {
-        read_demand += static_cast<double>(record.reads) / compute_cycles_double;
-        write_demand += static_cast<double>(record.fills + record.updates) / compute_cycles_double;
-      }
-      // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
-      const double energy_pj_per_instance =
-          static_cast<double>(Accesses(record.reads, vector_words, vector_shift)) * table.read_pj +
-          static_cast<double>(Accesses(record.fills, vector_words, vector_shift)) * table.write_pj +
-          static_cast<double>(Accesses(record.updates, vector_words, vector_shift)) * table.update_pj;
-      const double tensor_energy_pj = energy_pj_per_instance * instances;
-      energy_pj += tensor_energy_pj;
-      if constexpr (kWholeCost) {
-        record.kept = true;
-        record.instances = nest.instances[level_idx];
-        record.energy_pj_per_instance = energy_pj_per_instance;
-        record.energy_pj = tensor_energy_pj;
-      }
-    });
+    // Tensor order: the bits of the mask from the lowest, as the sums above require. `accesses`
+    // rounds words to whole accesses in the form for the level's width (AccessesByShift).
+    const auto charge = [&](auto accesses) {
+      ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
+        auto& record = records.at(level_idx, tensor);
+        read_words += record.reads;
+        write_words += record.fills + record.updates;
+        if (timeloop_cycles) {
+          read_demand += static_cast<double>(record.reads) / compute_cycles_double;
+          write_demand += static_cast<double>(record.fills + record.updates) / compute_cycles_double;
+        }
+        // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
+        const double energy_pj_per_instance = static_cast<double>(accesses(record.reads)) * table.read_pj +
+                                              static_cast<double>(accesses(record.fills)) * table.write_pj +
+                                              static_cast<double>(accesses(record.updates)) * table.update_pj;
+        const double tensor_energy_pj = energy_pj_per_instance * instances;
+        energy_pj += tensor_energy_pj;
+        if constexpr (kWholeCost) {
+          record.kept = true;
+          record.instances = nest.instances[level_idx];
+          record.energy_pj_per_instance = energy_pj_per_instance;
+          record.energy_pj = tensor_energy_pj;
+        }
+      });
+    };
+    if (vector_words == 1) {
+      charge([](std::int64_t words) { return words; });
+    } else if (vector_shift >= 0) {
+      charge([&](std::int64_t words) { return AccessesByShift(words, vector_words, vector_shift); });
+    } else {
+      charge([&](std::int64_t words) { return AccessesByDivision(words, vector_words); });
+    }
     levels_energy_pj += energy_pj;
     // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance. On levels with
     // Timeloop's semantics, in Timeloop's doubles (TimeloopBandwidthCycles: its shared demand is
