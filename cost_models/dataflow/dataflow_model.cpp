@@ -657,6 +657,15 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     MacOperandAccesses(problem, cache, compute_accesses, link_transfers);
   }
 
+  // The single-buffered levels that stall the compute (honest buffering, arch/architecture.h):
+  // only they read the parents below.
+  std::uint32_t stalling = 0;
+  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+    if (problem.level(level_idx).Stalls(mapping.level(level_idx).double_buffered())) {
+      stalling |= std::uint32_t{1} << level_idx;
+    }
+  }
+
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
   // next inner keeping level, or the MACs) and is served by its parent.
   Parents parent = kNoParents;
@@ -826,8 +835,8 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
   std::int64_t stalled_cycles = compute_cycles;
   int worst_stall_level = kComputeBound;
   std::int64_t worst_stall = 0;
-  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    if (!problem.level(level_idx).Stalls(mapping.level(level_idx).double_buffered())) continue;
+  for (std::uint32_t mask = stalling; mask != 0; mask &= mask - 1) {
+    const int level_idx = __builtin_ctz(mask);
     const std::int64_t stall = SingleBufferStallCycles(problem, level_idx, parent, tiles, nest, records);
     if constexpr (kWholeCost) {
       LevelCost& level = cost->levels[level_idx];
