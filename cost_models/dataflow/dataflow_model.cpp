@@ -657,8 +657,10 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     MacOperandAccesses(problem, cache, compute_accesses, link_transfers);
   }
 
-  // The single-buffered levels that stall the compute (honest buffering, arch/architecture.h):
-  // only they read the parents below.
+  // The single-buffered levels that stall the compute (honest buffering, arch/architecture.h), for
+  // the stall loop below to visit. Found here as a mask, without a branch per level: whether a
+  // level stalls follows the mapping's (random) buffering choice, and the per-level test the stall
+  // loop used to make was mispredicted (13% of an evaluation's time, cost_models/dataflow/README.md).
   std::uint32_t stalling = 0;
   for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
     if (problem.level(level_idx).Stalls(mapping.level(level_idx).double_buffered())) {
