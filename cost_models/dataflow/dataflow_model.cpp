@@ -52,17 +52,20 @@ inline void ForEachTensor(TensorMask mask, Function function) {
   }
 }
 
-// Whole physical accesses for `words` words (rule 8): ceil(words / vector_words). Levels move a
-// power of two words per access (1, 2, 8 and 16 in the presets), where the quotient is a shift by
-// `vector_shift` (mapping::LevelTable::vector_shift, -1 for other widths): a 64-bit division costs
-// tens of cycles, and rule 8 takes three per kept tensor and level. The shift is the division
-// exactly, for any sign: a negative dividend is first raised by vector_words − 1, so that flooring
-// truncates as `/` does (what compilers emit for a division by a constant power of two).
-inline std::int64_t Accesses(std::int64_t words, std::int64_t vector_words, int vector_shift) {
-  if (vector_words == 1) return words;
+// Whole physical accesses for `words` words (rule 8): ceil(words / vector_words), as
+// (words + vector_words − 1) / vector_words, in one of three forms that rule 8 picks once per level
+// (the level's width is fixed; rule 8 takes three per kept tensor). Levels move a power of two
+// words per access (1, 2, 8 and 16 in the presets): one word is the words themselves, and wider
+// powers of two a shift by `vector_shift` (mapping::LevelTable::vector_shift), where a 64-bit
+// division costs tens of cycles. The shift is the division exactly, for any sign: a negative
+// dividend is first raised by vector_words − 1, so that flooring truncates as `/` does (what
+// compilers emit for a division by a constant power of two). Other widths divide.
+inline std::int64_t AccessesByShift(std::int64_t words, std::int64_t vector_words, int vector_shift) {
   const std::int64_t dividend = words + vector_words - 1;
-  if (vector_shift < 0) return dividend / vector_words;
   return (dividend + ((dividend >> 63) & (vector_words - 1))) >> vector_shift;
+}
+inline std::int64_t AccessesByDivision(std::int64_t words, std::int64_t vector_words) {
+  return (words + vector_words - 1) / vector_words;
 }
 
 // mapping::CyclesAtRate, inlined for whole words per cycle (every preset's bandwidths): rule 9 and
@@ -118,11 +121,13 @@ inline std::int64_t WrappingMul(std::int64_t a, std::int64_t b) {
 // What one level's own loops contribute to the analysis, independent of every other level: the
 // unit that incremental evaluation reuses when a level's loops did not change.
 struct LevelSummary {
-  // Π of the level's temporal factors indexing t (steps of part(i,t), rule 3), and of its spatial
-  // factors indexing t (rel() of rule 5); their product is the step of rule 1's tile from the
-  // level below to this one.
-  PerTensor temporal_factor;
+  // Π of the level's temporal and spatial factors indexing t: the step of rule 1's tile from the
+  // level below to this one; of its spatial factors indexing t (rel() of rule 5); and of its
+  // temporal factors indexing the output (the steps of the output's part(i,t), rule 3, the only
+  // part read). The products are the same in any order (they wrap, modulo 2^64).
+  PerTensor tile_factor;
   PerTensor spatial_factor;
+  std::int64_t output_temporal_factor;
   // For the tensors of temporal_indexed (indexed by a temporal loop > 1 here): Π of the level's
   // temporal factors from its outermost loop down to the innermost one > 1 indexing t, without the
   // `pass` loops for the output: this level's part of changes(i,t) of rule 4.
@@ -146,17 +151,18 @@ struct LevelSummary {
 // kHasPass: whether the problem has a `pass` dim (Problem::pass_dim, multi-pass vector ops). Without
 // one the output's products equal the others, and the walk skips a dim and a tensor comparison
 // per loop and per tensor (the walk is a third of an evaluation; this is about 5% fewer
-// instructions on contractions, cost_models/dataflow/README.md).
-template <bool kHasPass>
+// instructions on contractions, cost_models/dataflow/README.md). kAffine: whether the problem has
+// affine tensors (Problem::affine_tensors), whose tiles need each dim's factors; without, the walk
+// skips a test per loop.
+template <bool kHasPass, bool kAffine>
 void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping& level, LevelSummary& summary) {
   const int output = problem.output_tensor();
   const int pass_dim = problem.pass_dim();
-  const bool affine = problem.affine_tensors() != 0;
-  summary.temporal_factor.fill(1);
+  summary.tile_factor.fill(1);
   summary.spatial_factor.fill(1);
   summary.temporal_indexed = 0;
   summary.overflow = false;
-  if (affine) summary.dim_factor.fill(1);
+  if constexpr (kAffine) summary.dim_factor.fill(1);
   std::int64_t temporal_product = 1;
   std::int64_t temporal_output_product = 1;
   // Rule 4: a factor-1 loop never matters, so it must not move the "innermost indexing loop" mark.
@@ -176,10 +182,11 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
       } else {
         summary.changes_within[tensor] = temporal_product;
       }
-      summary.temporal_factor[tensor] = WrappingMul(summary.temporal_factor[tensor], loop.factor);
+      summary.tile_factor[tensor] = WrappingMul(summary.tile_factor[tensor], loop.factor);
     });
-    if (affine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
+    if constexpr (kAffine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
   }
+  summary.output_temporal_factor = summary.tile_factor[output];
   std::int64_t spatial_product = 1;
   summary.axis_product = {1, 1};
   std::array<int, mapping::kNumAxes> fastest_dim{-1, -1};
@@ -193,8 +200,9 @@ void SummarizeLevel(const mapping::Problem& problem, const mapping::LevelMapping
     if (loop.factor > 1) fastest_dim[static_cast<int>(loop.axis)] = loop.dim;
     ForEachTensor(problem.dim_tensors(loop.dim), [&](int tensor) {
       summary.spatial_factor[tensor] = WrappingMul(summary.spatial_factor[tensor], loop.factor);
+      summary.tile_factor[tensor] = WrappingMul(summary.tile_factor[tensor], loop.factor);
     });
-    if (affine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
+    if constexpr (kAffine) summary.dim_factor[loop.dim] = WrappingMul(summary.dim_factor[loop.dim], loop.factor);
   }
   std::int64_t level_product = 1;
   summary.overflow |= __builtin_mul_overflow(temporal_product, spatial_product, &level_product);
@@ -220,15 +228,21 @@ struct NestAnalysis {
   // outermost loop down to the innermost one that indexes t. Row num_levels is changes(L,t) of
   // rule 7 (all temporal loops, the MACs as a level of tile 1).
   std::array<PerTensor, kMaxLevels + 1> changes;
-  // Product of the temporal factors at levels outside i that index t: part(i,t) of rule 3 is
-  // tile(i,t) × this (= size(t) / Π spatial factors outside i indexing t, padding included).
-  std::array<PerTensor, kMaxLevels + 1> temporal_outside;
+  // Product of the temporal factors at levels outside i that index the output: part(i,t) of rule
+  // 3 is tile(i,t) × this (= size(t) / Π spatial factors outside i indexing t, padding included).
+  // Only the output's part is read (rule 6's first-read elision), so only its row is kept.
+  std::array<std::int64_t, kMaxLevels + 1> output_temporal_outside;
   // inst(i) of rule 2; row num_levels is the number of utilized MACs.
   std::array<std::int64_t, kMaxLevels + 1> instances;
   // Π of the temporal factors of the levels outside i (with and without the `pass` loops); row
-  // num_levels is T, and T without `pass` (below).
+  // num_levels is T, and T without `pass` (below). Without a `pass` dim the two are equal, and the
+  // walk writes only the first.
   std::array<std::int64_t, kMaxLevels + 1> temporal_outside_all;
   std::array<std::int64_t, kMaxLevels + 1> temporal_output_outside_all;
+  // Whether a product of the factors of a level outside i left int64, or Π of their temporal
+  // factors (temporal_outside_all) or of their spatial factors (instances) did: the rows of
+  // too_large, kept so that an incremental walk can resume from any level.
+  std::array<bool, kMaxLevels + 1> overflow_outside;
   // Whether T, the instances or T × instances left int64 or the padded iteration space (T × the
   // MACs' instances) exceeds kMaxPaddedIterationPoints; only the well-formed entry reads it.
   bool too_large;
@@ -253,8 +267,8 @@ struct NestCache {
 // outer → inner from the outermost changed level, the tiles inner → outer from the innermost one.
 // Rows and tiles of the unchanged part come from the cache; with `changed` = every level, it is
 // the whole walk. Each row is computed from the same operands whichever way it is reached, so the
-// result does not depend on the history of the cache. kHasPass: as for SummarizeLevel.
-template <bool kHasPass>
+// result does not depend on the history of the cache. kHasPass, kAffine: as for SummarizeLevel.
+template <bool kHasPass, bool kAffine>
 void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, std::uint32_t changed,
               NestCache& cache) {
   const int num_levels = problem.num_levels();
@@ -264,58 +278,62 @@ void WalkNest(const mapping::Problem& problem, const mapping::Mapping& mapping, 
   const int last = 31 - __builtin_clz(changed);
   for (std::uint32_t mask = changed; mask != 0; mask &= mask - 1) {
     const int level_idx = __builtin_ctz(mask);
-    SummarizeLevel<kHasPass>(problem, mapping.level(level_idx), cache.summaries[level_idx]);
+    SummarizeLevel<kHasPass, kAffine>(problem, mapping.level(level_idx), cache.summaries[level_idx]);
   }
   if (first == 0) {
     nest.changes[0].fill(1);
-    nest.temporal_outside[0].fill(1);
+    nest.output_temporal_outside[0] = 1;
     nest.instances[0] = 1;
     nest.temporal_outside_all[0] = 1;
     nest.temporal_output_outside_all[0] = 1;
+    nest.overflow_outside[0] = false;
   }
   const int output = problem.output_tensor();
-  // Rows and tiles of the problem's tensors only: no rule reads a tensor past num_tensors.
-  const int num_tensors = problem.num_tensors();
+  // Rows and tiles of every slot, a fixed count the compiler unrolls: the columns past num_tensors
+  // (factors 1, never indexed) are well defined and never read.
   for (int level_idx = first; level_idx < num_levels; ++level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
     const std::int64_t all_temporal = nest.temporal_outside_all[level_idx];
-    const std::int64_t all_temporal_output = nest.temporal_output_outside_all[level_idx];
-    for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    const std::int64_t all_temporal_output = kHasPass ? nest.temporal_output_outside_all[level_idx] : all_temporal;
+    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
       const bool indexed = ((summary.temporal_indexed >> tensor) & 1u) != 0;
       const std::int64_t outside = kHasPass && tensor == output ? all_temporal_output : all_temporal;
       nest.changes[level_idx + 1][tensor] =
           indexed ? WrappingMul(outside, summary.changes_within[tensor]) : nest.changes[level_idx][tensor];
-      nest.temporal_outside[level_idx + 1][tensor] =
-          WrappingMul(nest.temporal_outside[level_idx][tensor], summary.temporal_factor[tensor]);
     }
-    nest.instances[level_idx + 1] = WrappingMul(nest.instances[level_idx], summary.spatial_product);
-    nest.temporal_outside_all[level_idx + 1] = WrappingMul(all_temporal, summary.temporal_product);
-    nest.temporal_output_outside_all[level_idx + 1] = WrappingMul(all_temporal_output, summary.temporal_output_product);
+    nest.output_temporal_outside[level_idx + 1] =
+        WrappingMul(nest.output_temporal_outside[level_idx], summary.output_temporal_factor);
+    // The products wrap (WrappingMul) and say whether they did.
+    bool overflow = nest.overflow_outside[level_idx] | summary.overflow;
+    overflow |=
+        __builtin_mul_overflow(nest.instances[level_idx], summary.spatial_product, &nest.instances[level_idx + 1]);
+    overflow |=
+        __builtin_mul_overflow(all_temporal, summary.temporal_product, &nest.temporal_outside_all[level_idx + 1]);
+    nest.overflow_outside[level_idx + 1] = overflow;
+    if constexpr (kHasPass) {
+      nest.temporal_output_outside_all[level_idx + 1] =
+          WrappingMul(all_temporal_output, summary.temporal_output_product);
+    }
   }
   nest.iterations = nest.temporal_outside_all[num_levels];
-  nest.output_iterations = nest.temporal_output_outside_all[num_levels];
+  nest.output_iterations = kHasPass ? nest.temporal_output_outside_all[num_levels] : nest.iterations;
   // The bound of mapping::CheckStructure: Π of every factor (= T × the MACs' instances) ≤ 2^52,
-  // decided without wrapping (a level's own products are checked in SummarizeLevel).
-  bool too_large = false;
-  std::int64_t points = 1;
-  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    const LevelSummary& summary = cache.summaries[level_idx];
-    too_large = too_large || summary.overflow || __builtin_mul_overflow(points, summary.temporal_product, &points) ||
-                __builtin_mul_overflow(points, summary.spatial_product, &points);
-  }
-  nest.too_large = too_large || points > mapping::kMaxPaddedIterationPoints;
+  // decided without wrapping. Every factor is ≥ 1, so Π of every factor leaves int64 iff one of
+  // T, the instances or their product does (the rows above and the test here).
+  std::int64_t points = 0;
+  nest.too_large = nest.overflow_outside[num_levels] ||
+                   __builtin_mul_overflow(nest.iterations, nest.instances[num_levels], &points) ||
+                   points > mapping::kMaxPaddedIterationPoints;
 
   TileRows& tiles = nest.tiles;
   if (last == num_levels - 1) tiles.words[num_levels].fill(1);
   for (int level_idx = last; level_idx >= 0; --level_idx) {
     const LevelSummary& summary = cache.summaries[level_idx];
-    for (int tensor = 0; tensor < num_tensors; ++tensor) {
-      tiles.words[level_idx][tensor] =
-          WrappingMul(WrappingMul(tiles.words[level_idx + 1][tensor], summary.temporal_factor[tensor]),
-                      summary.spatial_factor[tensor]);
+    for (int tensor = 0; tensor < kMaxTensors; ++tensor) {
+      tiles.words[level_idx][tensor] = WrappingMul(tiles.words[level_idx + 1][tensor], summary.tile_factor[tensor]);
     }
   }
-  if (problem.affine_tensors() != 0) {
+  if constexpr (kAffine) {
     // Rule 1 for an affine tensor: the bounding box of the positions (mapping::AffineBoxWords).
     if (last == num_levels - 1) nest.extent[num_levels].fill(1);
     for (int level_idx = last; level_idx >= 0; --level_idx) {
@@ -590,10 +608,16 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     check = mapping::CheckStructure(mapping, problem);
     if (!check.ok()) return infeasible(check);
   }
-  if (problem.pass_dim() >= 0) {
-    WalkNest<true>(problem, mapping, changed, cache);
+  const bool has_pass = problem.pass_dim() >= 0;
+  const bool has_affine = problem.affine_tensors() != 0;
+  if (has_pass && has_affine) {
+    WalkNest<true, true>(problem, mapping, changed, cache);
+  } else if (has_pass) {
+    WalkNest<true, false>(problem, mapping, changed, cache);
+  } else if (has_affine) {
+    WalkNest<false, true>(problem, mapping, changed, cache);
   } else {
-    WalkNest<false>(problem, mapping, changed, cache);
+    WalkNest<false, false>(problem, mapping, changed, cache);
   }
   walked = true;
   if (structure == Structure::kWellFormed) {
@@ -631,6 +655,17 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     compute_cycles = VectorComputeCycles(problem, nest);
   } else {
     MacOperandAccesses(problem, cache, compute_accesses, link_transfers);
+  }
+
+  // The single-buffered levels that stall the compute (honest buffering, arch/architecture.h), for
+  // the stall loop below to visit. Found here as a mask, without a branch per level: whether a
+  // level stalls follows the mapping's (random) buffering choice, and the per-level test the stall
+  // loop used to make was mispredicted (13% of an evaluation's time, cost_models/dataflow/README.md).
+  std::uint32_t stalling = 0;
+  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
+    if (problem.level(level_idx).Stalls(mapping.level(level_idx).double_buffered())) {
+      stalling |= std::uint32_t{1} << level_idx;
+    }
   }
 
   // Rules 5 and 6, per tensor, from the MACs outwards: each keeping level serves its child (the
@@ -674,7 +709,7 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
       if (is_output) {
         // First-read elision: the first update of each of the part(i,t) elements an instance
         // holds reads nothing, and the first delivery of each needs no fill.
-        const std::int64_t part = tile * nest.temporal_outside[level_idx][tensor];
+        const std::int64_t part = tile * nest.output_temporal_outside[level_idx];
         record.updates = content;
         record.reads = content - part;
         record.fills = share - part;
@@ -734,29 +769,38 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
     const std::int64_t vector_words = table.vector_words;
     const int vector_shift = table.vector_shift;
     double energy_pj = 0.0;
-    // Tensor order: the bits of the mask from the lowest, as the sums above require.
-    ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
-      auto& record = records.at(level_idx, tensor);
-      read_words += record.reads;
-      write_words += record.fills + record.updates;
-      if (timeloop_cycles) {
-        read_demand += static_cast<double>(record.reads) / compute_cycles_double;
-        write_demand += static_cast<double>(record.fills + record.updates) / compute_cycles_double;
-      }
-      // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
-      const double energy_pj_per_instance =
-          static_cast<double>(Accesses(record.reads, vector_words, vector_shift)) * table.read_pj +
-          static_cast<double>(Accesses(record.fills, vector_words, vector_shift)) * table.write_pj +
-          static_cast<double>(Accesses(record.updates, vector_words, vector_shift)) * table.update_pj;
-      const double tensor_energy_pj = energy_pj_per_instance * instances;
-      energy_pj += tensor_energy_pj;
-      if constexpr (kWholeCost) {
-        record.kept = true;
-        record.instances = nest.instances[level_idx];
-        record.energy_pj_per_instance = energy_pj_per_instance;
-        record.energy_pj = tensor_energy_pj;
-      }
-    });
+    // Tensor order: the bits of the mask from the lowest, as the sums above require. `accesses`
+    // rounds words to whole accesses in the form for the level's width (AccessesByShift).
+    const auto charge = [&](auto accesses) {
+      ForEachTensor(mapping.level(level_idx).keeps(), [&](int tensor) {
+        auto& record = records.at(level_idx, tensor);
+        read_words += record.reads;
+        write_words += record.fills + record.updates;
+        if (timeloop_cycles) {
+          read_demand += static_cast<double>(record.reads) / compute_cycles_double;
+          write_demand += static_cast<double>(record.fills + record.updates) / compute_cycles_double;
+        }
+        // Rule 8: whole physical accesses, rounded up per action, per tensor, per instance.
+        const double energy_pj_per_instance = static_cast<double>(accesses(record.reads)) * table.read_pj +
+                                              static_cast<double>(accesses(record.fills)) * table.write_pj +
+                                              static_cast<double>(accesses(record.updates)) * table.update_pj;
+        const double tensor_energy_pj = energy_pj_per_instance * instances;
+        energy_pj += tensor_energy_pj;
+        if constexpr (kWholeCost) {
+          record.kept = true;
+          record.instances = nest.instances[level_idx];
+          record.energy_pj_per_instance = energy_pj_per_instance;
+          record.energy_pj = tensor_energy_pj;
+        }
+      });
+    };
+    if (vector_words == 1) {
+      charge([](std::int64_t words) { return words; });
+    } else if (vector_shift >= 0) {
+      charge([&](std::int64_t words) { return AccessesByShift(words, vector_words, vector_shift); });
+    } else {
+      charge([&](std::int64_t words) { return AccessesByDivision(words, vector_words); });
+    }
     levels_energy_pj += energy_pj;
     // Rule 9: ceil(max(T, R/read_bw, W/write_bw, (R+W)/shared_bw)) per instance. On levels with
     // Timeloop's semantics, in Timeloop's doubles (TimeloopBandwidthCycles: its shared demand is
@@ -793,8 +837,8 @@ Score EvaluateCore(const mapping::Problem& problem, const mapping::Mapping& mapp
   std::int64_t stalled_cycles = compute_cycles;
   int worst_stall_level = kComputeBound;
   std::int64_t worst_stall = 0;
-  for (int level_idx = 0; level_idx < num_levels; ++level_idx) {
-    if (!problem.level(level_idx).Stalls(mapping.level(level_idx).double_buffered())) continue;
+  for (std::uint32_t mask = stalling; mask != 0; mask &= mask - 1) {
+    const int level_idx = __builtin_ctz(mask);
     const std::int64_t stall = SingleBufferStallCycles(problem, level_idx, parent, tiles, nest, records);
     if constexpr (kWholeCost) {
       LevelCost& level = cost->levels[level_idx];

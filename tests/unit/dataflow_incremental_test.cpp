@@ -22,9 +22,13 @@
 #include "cost_models/dataflow/dataflow_model.h"
 #include "loopfront/arch/loader.h"
 #include "loopfront/cost/cost.h"
+#include "loopfront/mapping/check.h"
+#include "loopfront/mapping/mapping.h"
 #include "loopfront/mapping/problem.h"
 #include "loopfront/search/mapspace.h"
 #include "loopfront/util/random.h"
+#include "loopfront/util/ranges.h"
+#include "tests/unit/cost_fixtures.h"
 #include "tests/unit/dataflow_property_problems.h"
 
 namespace {
@@ -144,4 +148,45 @@ TEST_CASE("Incremental and well-formed evaluation equal EvaluateScore on 100,800
   CHECK(total.reused * 2 > total.after_first);
   INFO("reused through the well-formed form " << total.reused_well_formed << " of " << total.after_first);
   CHECK(total.reused_well_formed * 2 > total.after_first);
+}
+
+// The bound on the padded iteration space (mapping::kMaxPaddedIterationPoints, 2^52), which the
+// well-formed entries decide from the walk's products instead of mapping::CheckStructure: no
+// random mapping of the property problems comes near it, so these are built by hand. A gemm of
+// 2^40 × 64 × 63 points (util::kMaxCount × 64 × 63, just below 2^52) on DRAM and one unbounded
+// buffer, padded to: 2^40 × 64 × 64 = 2^52 points (the bound itself, allowed); 2^40 × 128 × 64 =
+// 2^53 (too large); and beyond int64 within one level (DRAM's three factors of 2^31 − 1), or
+// only across the two levels (2^51 at each). Each through EvaluateScoreWellFormed and the
+// incremental entry (fresh, and after the mapping at the bound, so that a walk resumes from the
+// changed level) must equal EvaluateScore, which runs CheckStructure.
+TEST_CASE("The well-formed entries reject a padded iteration space above 2^52 as EvaluateScore does",
+          "[cost][dataflow][incremental]") {
+  using loopfront::mapping::Violation;
+  const Problem problem = Problem::Build(
+      loopfront::testing::MakeGemm(loopfront::util::kMaxCount, 64, 63),
+      loopfront::testing::MakeArch({{.name = "DRAM"}, {.name = "BUF", .capacity_words = loopfront::util::kMaxCount}}));
+  const DataflowModel model;
+  const char* const at_bound = "DRAM[M1048576 N64 K64] BUF[M1048576]";
+  const std::pair<const char*, Violation> cases[] = {
+      {at_bound, Violation::kNone},
+      {"DRAM[M1048576 N128 K64] BUF[M1048576]", Violation::kIterationSpaceTooLarge},
+      {"DRAM[M2147483647 N2147483647 K2147483647] BUF[M1048576]", Violation::kIterationSpaceTooLarge},
+      {"DRAM[M1048576 N2147483647] BUF[M1048576 K2147483647]", Violation::kIterationSpaceTooLarge},
+      {"DRAM[M1048576 N64 K64] BUF[M1048576 K2147483647]", Violation::kIterationSpaceTooLarge},
+  };
+  for (const auto& [text, violation] : cases) {
+    INFO(text);
+    const loopfront::mapping::Mapping mapping = loopfront::mapping::ParseMapping(text, problem);
+    const Score expected = model.EvaluateScore(problem, mapping);
+    CHECK(expected.feasible == (violation == Violation::kNone));
+    CHECK(expected.violation == violation);
+    CHECK(SameScore(model.EvaluateScoreWellFormed(problem, mapping), expected));
+    const std::unique_ptr<loopfront::cost::IncrementalState> fresh = model.NewIncrementalState(problem);
+    CHECK(SameScore(model.EvaluateScoreIncremental(problem, mapping, MappingForm::kWellFormed, fresh.get()), expected));
+    const std::unique_ptr<loopfront::cost::IncrementalState> resumed = model.NewIncrementalState(problem);
+    model.EvaluateScoreIncremental(problem, loopfront::mapping::ParseMapping(at_bound, problem),
+                                   MappingForm::kWellFormed, resumed.get());
+    CHECK(
+        SameScore(model.EvaluateScoreIncremental(problem, mapping, MappingForm::kWellFormed, resumed.get()), expected));
+  }
 }
