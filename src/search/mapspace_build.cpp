@@ -262,6 +262,11 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
       }
     }
     space.spatial_crowding_possible_ |= possible_loops > mapping::kMaxSpatialLoopsPerLevel;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      if (space.spatial_slot_dims_[slot] != 0)
+        space.spatial_slots_[space.num_spatial_slots_++] = static_cast<std::uint8_t>(slot);
+    }
   }
   space.repaired_factors_reusable_ = !space.spatial_crowding_possible_;
   space.ComputeSize();

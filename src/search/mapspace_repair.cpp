@@ -125,35 +125,35 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
     slots[index] = static_cast<std::uint8_t>(target);
   };
   // Fanout: move spatial factors out of an overflowing axis to a temporal slot of the same level,
-  // or the nearest open one outward.
-  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
-    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
-      const int slot = SlotId(level_idx, kind);
-      // Only the dims that can have a factor here (every other one is 1 in a well-formed genome).
-      std::int64_t product = 1;
-      for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
-        product *= factors[slot][__builtin_ctz(dims)];
-      }
-      while (product > slot_fanout_[slot]) {
-        int count = 0;
-        for (int dim = 0; dim < num_dims_; ++dim) count += counts[dim][slot];
-        if (count == 0) return false;
-        int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
-        int moved_dim = 0;
-        while (pick >= counts[moved_dim][slot]) pick -= counts[moved_dim++][slot];
-        const int moved_index = find_factor(moved_dim, pick, std::uint32_t{1} << slot);
-        const int same_level = SlotId(level_idx, SlotKind::kTemporal);
-        const int target =
-            OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
-        if (target < 0) return false;
-        const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
-        move_outward(moved_dim, moved_index, target);
-        --counts[moved_dim][slot];
-        ++counts[moved_dim][target];
-        factors[slot][moved_dim] /= prime;
-        factors[target][moved_dim] *= prime;
-        product /= prime;
-      }
+  // or the nearest open one outward. Only the spatial slots that can hold a factor > 1 (Build's
+  // list; every other one holds 1 in a well-formed genome and cannot overflow).
+  for (int spatial_index = 0; spatial_index < num_spatial_slots_; ++spatial_index) {
+    const int slot = spatial_slots_[spatial_index];
+    const int level_idx = SlotLevel(slot);
+    // Only the dims that can have a factor here (every other one is 1 in a well-formed genome).
+    std::int64_t product = 1;
+    for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+      product *= factors[slot][__builtin_ctz(dims)];
+    }
+    while (product > slot_fanout_[slot]) {
+      int count = 0;
+      for (int dim = 0; dim < num_dims_; ++dim) count += counts[dim][slot];
+      if (count == 0) return false;
+      int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
+      int moved_dim = 0;
+      while (pick >= counts[moved_dim][slot]) pick -= counts[moved_dim++][slot];
+      const int moved_index = find_factor(moved_dim, pick, std::uint32_t{1} << slot);
+      const int same_level = SlotId(level_idx, SlotKind::kTemporal);
+      const int target =
+          OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
+      if (target < 0) return false;
+      const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
+      move_outward(moved_dim, moved_index, target);
+      --counts[moved_dim][slot];
+      ++counts[moved_dim][target];
+      factors[slot][moved_dim] /= prime;
+      factors[target][moved_dim] *= prime;
+      product /= prime;
     }
   }
   // Capacity, innermost level first: moving a factor from level ≥ l to a level < l leaves the
