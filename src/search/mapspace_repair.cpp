@@ -173,6 +173,7 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
   // no open temporal slot outside the level has no candidates and counts none.
   std::array<int, kMaxDims> temporal_inside;
   std::array<int, kMaxDims> spatial_inside;
+  const bool packed = problem_.packed();
   for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
     const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
@@ -192,9 +193,22 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
     int temporal_count = 0;
     int spatial_count = 0;
     bool counted = false;
+    // words[tensor]: a kept tensor's tile at this level in words (Problem::TileWordsAt's terms).
+    // A move changes one dim's extent, so only the tiles of the tensors that read that dim are
+    // computed again; the sum is taken afresh, in TileWordsAt's order, after each move.
+    std::array<std::int64_t, mapping::kMaxTensors> words;
+    const auto tensor_words = [&](int tensor) {
+      const std::int64_t elements = mapping::TileWords(problem_, tensor, inside[level_idx]);
+      return packed ? problem_.packing(level_idx, tensor).Words(elements) : elements;
+    };
+    for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+      words[__builtin_ctz(mask)] = tensor_words(__builtin_ctz(mask));
+    }
     while (true) {
-      const std::int64_t needed = problem_.TileWordsAt(
-          level_idx, kept, [&](int tensor) { return mapping::TileWords(problem_, tensor, inside[level_idx]); });
+      std::int64_t needed = 0;
+      for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+        needed += words[__builtin_ctz(mask)];
+      }
       if (needed <= capacity) break;
       if (!counted) {
         counted = true;
@@ -241,6 +255,9 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
       // (t, s]; of those, the pass still reads (t, l]. Exact: the prime divides each of them.
       const int target_level = SlotLevel(target);
       for (int level = level_idx; level > target_level; --level) inside[level][moved_dim] /= prime;
+      for (TensorMask mask = kept & tile_tensors_[moved_dim]; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+        words[__builtin_ctz(mask)] = tensor_words(__builtin_ctz(mask));
+      }
     }
   }
   return true;

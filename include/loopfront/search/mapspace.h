@@ -413,6 +413,10 @@ class Mapspace {
   // spatial slot holds factor 1 in every dim).
   int num_spatial_slots_ = 0;
   std::array<std::uint8_t, kMaxSlots> spatial_slots_{};
+  // Per dim, the tensors whose tile (mapping::TileWords) reads its extent: its dims, and for an
+  // affine tensor every dim of its indices. Repair computes again only these tiles after it moves
+  // one of the dim's factors.
+  std::array<mapping::TensorMask, mapping::kMaxDims> tile_tensors_{};
 
   // --- Sampling and mutation lookups (issue #16): built once by Build, read on the hot path ------
   // Composition tables. For a run of 2 to kCompositionCopyBytes equal primes, every exponent
