@@ -125,17 +125,20 @@ void Mapspace::DecodeFactors(const Genome& genome, const SlotFactors& factors, m
       // No temporal loop of the reduced dim here: the pass loop is the innermost temporal loop.
       if (pass_pending) level.AddTemporal(pass_dim_, dims_[pass_dim_].size);
     }
-    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
-      const int slot = SlotId(level_idx, kind);
-      const mapping::Axis axis = kind == SlotKind::kSpatialX ? mapping::Axis::kX : mapping::Axis::kY;
-      // Dims ascending, as the loops were always added; only those that can have a factor here.
-      for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
-        const int dim = __builtin_ctz(dims);
-        if (factors[slot][dim] > 1) level.AddSpatial(dim, factors[slot][dim], axis);
-      }
-    }
     level.SetKeeps(genome.keeps[level_idx]);
     level.SetDoubleBuffered(DoubleBuffered(genome, level_idx));
+  }
+  // Spatial loops, kept apart from the temporal ones by LevelMapping: only the slots that can hold
+  // one, x before y at a level, dims ascending (as the loops were always added), and in a slot only
+  // the dims that can have a factor there.
+  for (int index = 0; index < num_spatial_slots_; ++index) {
+    const int slot = spatial_slots_[index];
+    mapping::LevelMapping& level = mapping.level(SlotLevel(slot));
+    const mapping::Axis axis = SlotKindOf(slot) == SlotKind::kSpatialX ? mapping::Axis::kX : mapping::Axis::kY;
+    for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+      const int dim = __builtin_ctz(dims);
+      if (factors[slot][dim] > 1) level.AddSpatial(dim, factors[slot][dim], axis);
+    }
   }
 }
 

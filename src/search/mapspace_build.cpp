@@ -262,8 +262,29 @@ Mapspace Mapspace::Build(const mapping::Problem& problem, const mapping::Constra
       }
     }
     space.spatial_crowding_possible_ |= possible_loops > mapping::kMaxSpatialLoopsPerLevel;
+    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
+      const int slot = SlotId(level_idx, kind);
+      if (space.spatial_slot_dims_[slot] != 0)
+        space.spatial_slots_[space.num_spatial_slots_++] = static_cast<std::uint8_t>(slot);
+    }
   }
   space.repaired_factors_reusable_ = !space.spatial_crowding_possible_;
+  for (int tensor = 0; tensor < space.num_tensors_; ++tensor) {
+    DimMask tile_dims = problem.tensor_dims(tensor);
+    if (((problem.affine_tensors() >> tensor) & 1u) != 0) {
+      const mapping::AffineTable& table = problem.affine(tensor);
+      for (int index = 0; index < table.num_indices; ++index) {
+        for (int term = 0; term < table.indices[index].num_terms; ++term) {
+          tile_dims = static_cast<DimMask>(tile_dims | (1u << table.indices[index].dims[term]));
+        }
+      }
+    }
+    for (int dim = 0; dim < space.num_dims_; ++dim) {
+      if (((tile_dims >> dim) & 1u) != 0) {
+        space.tile_tensors_[dim] = static_cast<mapping::TensorMask>(space.tile_tensors_[dim] | (1u << tensor));
+      }
+    }
+  }
   space.ComputeSize();
   return space;
 }

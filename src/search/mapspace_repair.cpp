@@ -125,35 +125,35 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
     slots[index] = static_cast<std::uint8_t>(target);
   };
   // Fanout: move spatial factors out of an overflowing axis to a temporal slot of the same level,
-  // or the nearest open one outward.
-  for (int level_idx = 0; level_idx < num_levels_; ++level_idx) {
-    for (const SlotKind kind : {SlotKind::kSpatialX, SlotKind::kSpatialY}) {
-      const int slot = SlotId(level_idx, kind);
-      // Only the dims that can have a factor here (every other one is 1 in a well-formed genome).
-      std::int64_t product = 1;
-      for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
-        product *= factors[slot][__builtin_ctz(dims)];
-      }
-      while (product > slot_fanout_[slot]) {
-        int count = 0;
-        for (int dim = 0; dim < num_dims_; ++dim) count += counts[dim][slot];
-        if (count == 0) return false;
-        int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
-        int moved_dim = 0;
-        while (pick >= counts[moved_dim][slot]) pick -= counts[moved_dim++][slot];
-        const int moved_index = find_factor(moved_dim, pick, std::uint32_t{1} << slot);
-        const int same_level = SlotId(level_idx, SlotKind::kTemporal);
-        const int target =
-            OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
-        if (target < 0) return false;
-        const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
-        move_outward(moved_dim, moved_index, target);
-        --counts[moved_dim][slot];
-        ++counts[moved_dim][target];
-        factors[slot][moved_dim] /= prime;
-        factors[target][moved_dim] *= prime;
-        product /= prime;
-      }
+  // or the nearest open one outward. Only the spatial slots that can hold a factor > 1 (Build's
+  // list; every other one holds 1 in a well-formed genome and cannot overflow).
+  for (int spatial_index = 0; spatial_index < num_spatial_slots_; ++spatial_index) {
+    const int slot = spatial_slots_[spatial_index];
+    const int level_idx = SlotLevel(slot);
+    // Only the dims that can have a factor here (every other one is 1 in a well-formed genome).
+    std::int64_t product = 1;
+    for (DimMask dims = spatial_slot_dims_[slot]; dims != 0; dims &= static_cast<DimMask>(dims - 1)) {
+      product *= factors[slot][__builtin_ctz(dims)];
+    }
+    while (product > slot_fanout_[slot]) {
+      int count = 0;
+      for (int dim = 0; dim < num_dims_; ++dim) count += counts[dim][slot];
+      if (count == 0) return false;
+      int pick = static_cast<int>(rng.Below(static_cast<std::uint64_t>(count)));
+      int moved_dim = 0;
+      while (pick >= counts[moved_dim][slot]) pick -= counts[moved_dim++][slot];
+      const int moved_index = find_factor(moved_dim, pick, std::uint32_t{1} << slot);
+      const int same_level = SlotId(level_idx, SlotKind::kTemporal);
+      const int target =
+          OpenSlotIndex(moved_dim, same_level) >= 0 ? same_level : NearestOuterTemporalSlot(moved_dim, level_idx);
+      if (target < 0) return false;
+      const std::int32_t prime = dims_[moved_dim].candidates[genome.padding[moved_dim]].primes[moved_index];
+      move_outward(moved_dim, moved_index, target);
+      --counts[moved_dim][slot];
+      ++counts[moved_dim][target];
+      factors[slot][moved_dim] /= prime;
+      factors[target][moved_dim] *= prime;
+      product /= prime;
     }
   }
   // Capacity, innermost level first: moving a factor from level ≥ l to a level < l leaves the
@@ -173,6 +173,7 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
   // no open temporal slot outside the level has no candidates and counts none.
   std::array<int, kMaxDims> temporal_inside;
   std::array<int, kMaxDims> spatial_inside;
+  const bool packed = problem_.packed();
   for (int level_idx = num_levels_ - 1; level_idx >= 0; --level_idx) {
     const std::int64_t capacity = problem_.level(level_idx).UsableCapacity(DoubleBuffered(genome, level_idx));
     if (capacity == mapping::kUnboundedCapacity) continue;
@@ -192,9 +193,22 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
     int temporal_count = 0;
     int spatial_count = 0;
     bool counted = false;
+    // words[tensor]: a kept tensor's tile at this level in words (Problem::TileWordsAt's terms).
+    // A move changes one dim's extent, so only the tiles of the tensors that read that dim are
+    // computed again; the sum is taken afresh, in TileWordsAt's order, after each move.
+    std::array<std::int64_t, mapping::kMaxTensors> words;
+    const auto tensor_words = [&](int tensor) {
+      const std::int64_t elements = mapping::TileWords(problem_, tensor, inside[level_idx]);
+      return packed ? problem_.packing(level_idx, tensor).Words(elements) : elements;
+    };
+    for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+      words[__builtin_ctz(mask)] = tensor_words(__builtin_ctz(mask));
+    }
     while (true) {
-      const std::int64_t needed = problem_.TileWordsAt(
-          level_idx, kept, [&](int tensor) { return mapping::TileWords(problem_, tensor, inside[level_idx]); });
+      std::int64_t needed = 0;
+      for (TensorMask mask = kept; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+        needed += words[__builtin_ctz(mask)];
+      }
       if (needed <= capacity) break;
       if (!counted) {
         counted = true;
@@ -241,6 +255,9 @@ bool Mapspace::RepairInto(util::Rng& rng, Genome& genome, SlotFactors& factors, 
       // (t, s]; of those, the pass still reads (t, l]. Exact: the prime divides each of them.
       const int target_level = SlotLevel(target);
       for (int level = level_idx; level > target_level; --level) inside[level][moved_dim] /= prime;
+      for (TensorMask mask = kept & tile_tensors_[moved_dim]; mask != 0; mask &= static_cast<TensorMask>(mask - 1)) {
+        words[__builtin_ctz(mask)] = tensor_words(__builtin_ctz(mask));
+      }
     }
   }
   return true;

@@ -408,6 +408,15 @@ class Mapspace {
   // factors, or a constraint fixes one), so that Decode visits those dims only; no well-formed
   // genome has a spatial factor > 1 elsewhere. Temporal slots: 0.
   std::array<mapping::DimMask, kMaxSlots> spatial_slot_dims_{};
+  // The spatial slots where some dim can have a factor > 1 (spatial_slot_dims_ not empty), ascending
+  // (levels outer → inner, x before y at a level): Repair's fanout check and Decode visit only
+  // these (on gemmini 2 of 8; every other spatial slot holds factor 1 in every dim).
+  int num_spatial_slots_ = 0;
+  std::array<std::uint8_t, kMaxSlots> spatial_slots_{};
+  // Per dim, the tensors whose tile (mapping::TileWords) reads its extent: its dims, and for an
+  // affine tensor every dim of its indices. Repair computes again only these tiles after it moves
+  // one of the dim's factors.
+  std::array<mapping::TensorMask, mapping::kMaxDims> tile_tensors_{};
 
   // --- Sampling and mutation lookups (issue #16): built once by Build, read on the hot path ------
   // Composition tables. For a run of 2 to kCompositionCopyBytes equal primes, every exponent
