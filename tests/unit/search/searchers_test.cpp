@@ -183,8 +183,7 @@ TEST_CASE("Genetic ranks a pool of more fronts than it counts as it did with bin
   // of the binary-search-only survival (main at 2c192af, `loopfront search --arch gemmini --op
   // "matmul m=512 n=768 k=768" --objectives edp --budget-evals 3000 --seed 7`); a search step
   // that took one front too many on ties gives another knee (1204224 cycles).
-  const auto problem = loopfront::mapping::Problem::Build(loopfront::workload::ParseOpSpec("matmul m=512 n=768 k=768"),
-                                                          loopfront::arch::LoadArchitecture("gemmini"));
+  const auto problem = SmallProblem("matmul m=512 n=768 k=768", loopfront::arch::LoadArchitecture("gemmini"));
   const Mapspace space = Mapspace::Build(problem);
   SearchOptions options;
   options.seed = 7;
@@ -235,8 +234,7 @@ TEST_CASE("Annealing's stall budget counts rounds without a new lowest value, fr
   // not improve: nearly every round improves on its fresh sample, but the search must stop once no
   // round beats the lowest value found so far (measured: after 300–450 evaluations for seeds 1–3;
   // counting improvements on fresh samples, the 1,000,000 evaluations ran out).
-  const auto problem = loopfront::mapping::Problem::Build(loopfront::workload::ParseOpSpec("matmul m=64 n=32 k=32"),
-                                                          loopfront::arch::LoadArchitecture("gemmini"));
+  const auto problem = SmallProblem("matmul m=64 n=32 k=32", loopfront::arch::LoadArchitecture("gemmini"));
   const Mapspace space = Mapspace::Build(problem);
   SearchOptions options;
   options.seed = 1;
