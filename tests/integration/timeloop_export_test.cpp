@@ -5,10 +5,11 @@
 // cannot express (a vector op, padding) is refused with a message naming it.
 #include "loopfront/report/timeloop_export.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
